@@ -1,0 +1,459 @@
+//! Handlers: parse, check limits, call the identity provider and the table, map results.
+
+use axum::{
+    extract::{Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use shared::{
+    domain::{
+        audit::{Action, AuditRecord, Outcome},
+        partner::{Partner, Program, SignUp, SignUpRequest},
+        user::username,
+        EmailAddress, FieldError, PartnerId, Role, User, UserId,
+    },
+    http::{
+        csv, principal::bearer_token, ApiJson, Cursor, ListResponse, PageParams, Principal,
+        Problem, SourceIp,
+    },
+    identity::{IdentityError, Tokens},
+    mail::Message,
+    services::AppState,
+    store::{accounts::CreateError, PageQuery},
+};
+use utoipa::ToSchema;
+
+/// The refresh token's cookie: sent only to the auth endpoints, never readable by script.
+const REFRESH_COOKIE: &str = "pc_refresh";
+const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+const REFRESH_COOKIE_MAX_AGE: u64 = 30 * 24 * 3600;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub partner: Partner,
+    pub user: User,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// An access token for the `Authorization: Bearer` header. The refresh token is set as an
+/// HttpOnly cookie alongside.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i32,
+}
+
+fn now_secs() -> i64 {
+    Utc::now().timestamp()
+}
+
+/// Applies the per-IP and per-email limits of one operation: two conditional updates.
+async fn rate_limit(
+    state: &AppState,
+    operation: &str,
+    ip: &str,
+    email: &EmailAddress,
+    limits: (shared::config::Limit, shared::config::Limit),
+) -> Result<(), Problem> {
+    let now = now_secs();
+    let t = &state.table;
+    if let Err(l) = t.hit(&format!("{operation}-ip"), ip, limits.0, now).await? {
+        return Err(Problem::too_many_requests(l.retry_after_secs));
+    }
+    if let Err(l) = t
+        .hit(&format!("{operation}-email"), email.as_str(), limits.1, now)
+        .await?
+    {
+        return Err(Problem::too_many_requests(l.retry_after_secs));
+    }
+    Ok(())
+}
+
+/// Create a partner account (the guide's Partner Signup).
+///
+/// Creates the partner, its first user as Partner Administrator and the email's guard in
+/// one transaction, and the user in the identity provider. The email must not exist
+/// anywhere in the system, in any letter case.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/sign-up",
+    tag = "auth",
+    request_body = SignUpRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key replay the first response")),
+    responses(
+        (status = 201, description = "The account was created", body = Account),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn sign_up(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    ApiJson(request): ApiJson<SignUpRequest>,
+) -> Result<Response, Problem> {
+    let form = SignUp::parse(request).map_err(Problem::validation)?;
+    let c = &state.config;
+    rate_limit(
+        &state,
+        "sign-up",
+        &ip,
+        &form.email,
+        (c.sign_up_per_ip, c.sign_up_per_email),
+    )
+    .await?;
+
+    let now = Utc::now();
+    let partner = Partner {
+        id: PartnerId::generate(),
+        company: form.company,
+        contact: form.contact,
+        program: Program::Reseller,
+        terms_accepted_at: now,
+        created_at: now,
+        version: 1,
+    };
+    let user = User {
+        id: UserId::generate(),
+        partner_id: partner.id.clone(),
+        email: form.email,
+        first_name: partner.contact.first_name.clone(),
+        last_name: partner.contact.last_name.clone(),
+        role: Role::PartnerAdministrator,
+        created_at: now,
+        version: 1,
+    };
+    let login = username(&partner.id, &user.id);
+    let identity = state.identity();
+    match identity
+        .create_user(&login, user.email.as_str(), form.password.expose())
+        .await
+    {
+        Ok(()) => {}
+        Err(IdentityError::InvalidPassword(reason)) => {
+            return Err(Problem::validation(vec![FieldError {
+                field: "password".into(),
+                message: reason,
+            }]))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let audit = AuditRecord::new(Action::PartnerSignUp, user.email.as_str(), &ip, Outcome::Success)
+        .by(&partner.id, Some(&user.id))
+        .target(partner.id.to_string());
+    if let Err(e) = state.table.create_partner(&partner, &user, &audit).await {
+        // The account does not exist: neither may its login.
+        if let Err(cleanup) = identity.delete_user(&login).await {
+            tracing::error!(error = %cleanup, username = %login, "orphaned identity-provider user");
+        }
+        return Err(match e {
+            CreateError::EmailTaken => Problem::conflict(
+                "email-registered",
+                "An account with this email already exists.",
+            ),
+            CreateError::Store(e) => e.into(),
+        });
+    }
+    tracing::info!(partner = %partner.id, "partner signed up");
+    send_welcome(&state, &partner, &user).await;
+    let location = HeaderValue::from_static("/api/v1/me");
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(Account { partner, user }),
+    )
+        .into_response())
+}
+
+/// The welcome mail is a courtesy: the account exists whether or not it is delivered.
+async fn send_welcome(state: &AppState, partner: &Partner, user: &User) {
+    let message = Message {
+        to: vec![user.email.to_string()],
+        subject: "Welcome to Partner Console".into(),
+        text: format!(
+            "Hello {first},\n\nThe Partner Console account for {company} is ready. Sign in at \
+             {url}/sign-in with {email}.\n\nYou are its Partner Administrator: you can add \
+             customers, users and roles.\n",
+            first = user.first_name,
+            company = partner.company.name,
+            url = state.config.console_url.trim_end_matches('/'),
+            email = user.email,
+        ),
+    };
+    if let Err(e) = state.mailer().send(&message).await {
+        tracing::warn!(error = %e, "welcome mail not sent");
+    }
+}
+
+fn refresh_cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!(
+        "{REFRESH_COOKIE}={value}; HttpOnly{secure}; SameSite=Strict; Path={REFRESH_COOKIE_PATH}; Max-Age={max_age}"
+    );
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn session_response(state: &AppState, tokens: Tokens) -> Response {
+    let mut response = Json(Session {
+        access_token: tokens.access_token,
+        token_type: "Bearer".into(),
+        expires_in: tokens.expires_in,
+    })
+    .into_response();
+    let headers = response.headers_mut();
+    if let Some(refresh) = tokens.refresh_token {
+        headers.insert(
+            header::SET_COOKIE,
+            refresh_cookie(state, &refresh, REFRESH_COOKIE_MAX_AGE),
+        );
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn sign_in_failed() -> Problem {
+    Problem::unauthorized("Incorrect email or password.")
+}
+
+/// Sign in with email and password.
+///
+/// Every attempt, successful or not, writes an audit record with the source IP.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/sign-in",
+    tag = "auth",
+    request_body = SignInRequest,
+    responses(
+        (status = 200, description = "Signed in; the refresh token is set as an HttpOnly cookie", body = Session),
+        (status = 401, description = "Incorrect email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    ApiJson(request): ApiJson<SignInRequest>,
+) -> Result<Response, Problem> {
+    let mut v = shared::domain::Validation::new();
+    let email = v.check("email", EmailAddress::parse(&request.email));
+    if request.password.is_empty() {
+        v.error("password", "is required");
+    }
+    v.finish().map_err(Problem::validation)?;
+    let Some(email) = email else {
+        return Err(sign_in_failed());
+    };
+    let record = |outcome| AuditRecord::new(Action::SignIn, email.as_str(), &ip, outcome);
+    let c = &state.config;
+    let limited = rate_limit(
+        &state,
+        "sign-in",
+        &ip,
+        &email,
+        (c.sign_in_per_ip, c.sign_in_per_email),
+    )
+    .await;
+    let login = match limited {
+        Ok(()) => state.table.find_login(&email).await?,
+        Err(problem) => {
+            let login = state.table.find_login(&email).await?;
+            let mut r = record(Outcome::Failure).reason("too many attempts");
+            if let Some(l) = &login {
+                r = r.by(&l.partner_id, Some(&l.user_id));
+            }
+            state.table.record(&r).await?;
+            return Err(problem);
+        }
+    };
+    let Some(login) = login else {
+        state
+            .table
+            .record(&record(Outcome::Failure).reason("unknown email"))
+            .await?;
+        return Err(sign_in_failed());
+    };
+    let attempt = state
+        .identity()
+        .sign_in(&login.username, &request.password)
+        .await;
+    let r = record(Outcome::Success)
+        .by(&login.partner_id, Some(&login.user_id))
+        .target(login.user_id.to_string());
+    match attempt {
+        Ok(tokens) => {
+            state.table.record(&r).await?;
+            Ok(session_response(&state, tokens))
+        }
+        Err(IdentityError::NotAuthorized) => {
+            let r = AuditRecord {
+                outcome: Outcome::Failure,
+                ..r
+            }
+            .reason("incorrect password");
+            state.table.record(&r).await?;
+            Err(sign_in_failed())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+/// Exchange the refresh cookie for a new access token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    responses(
+        (status = 200, description = "A new access token", body = Session),
+        (status = 401, description = "No session, or it was signed out", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
+    let expired = |state: &AppState| {
+        let mut r = Problem::unauthorized("The session has ended: sign in again.").into_response();
+        r.headers_mut()
+            .insert(header::SET_COOKIE, refresh_cookie(state, "", 0));
+        r
+    };
+    let Some(token) = cookie_value(&headers, REFRESH_COOKIE) else {
+        return Err(expired(&state));
+    };
+    match state.identity().refresh(token).await {
+        Ok(tokens) => Ok(session_response(&state, tokens)),
+        Err(IdentityError::NotAuthorized) => Err(expired(&state)),
+        Err(e) => Err(Problem::from(e).into_response()),
+    }
+}
+
+/// Sign out: revokes the user's refresh tokens and clears the cookie.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/sign-out",
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let (partner, user) = principal.partner_user();
+    let parts = {
+        let mut request = axum::http::Request::new(());
+        *request.headers_mut() = headers;
+        request.into_parts().0
+    };
+    let token = bearer_token(&parts).unwrap_or_default();
+    match state.identity().sign_out(token).await {
+        // Already revoked elsewhere: the outcome the caller wants.
+        Ok(()) | Err(IdentityError::NotAuthorized) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let record = AuditRecord::new(Action::SignOut, &principal.username, &ip, Outcome::Success)
+        .by(partner, Some(user))
+        .target(user.to_string());
+    state.table.record(&record).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, refresh_cookie(&state, "", 0));
+    Ok(response)
+}
+
+/// The signed-in user and their company. One DynamoDB read.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user and their partner", body = Account),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<Account>, Problem> {
+    let (_, user_id) = principal.partner_user();
+    match state.table.user_and_partner(&principal.scope(), user_id).await? {
+        Some((user, partner)) => Ok(Json(Account { partner, user })),
+        None => Err(Problem::not_found("This account no longer exists.")),
+    }
+}
+
+/// The signed-in user's own security audit records (sign-ins, sign-outs, changes), newest
+/// first. Answers CSV with `Accept: text/csv` or `?format=csv`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/activity",
+    tag = "auth",
+    security(("bearer" = [])),
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of audit records", body = ListResponse<AuditRecord>),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn my_activity(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(page): Query<PageParams>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let (partner, user) = principal.partner_user();
+    let partition = format!("AUDITUSER#{partner}#{user}");
+    let limit = page.limit()?;
+    let start = page.start(&partition)?;
+    let result = state
+        .table
+        .query_page::<AuditRecord>(PageQuery {
+            index: Some("gsi1"),
+            pk: &partition,
+            prefix: "AUDIT#",
+            limit,
+            newest_first: true,
+            start,
+        })
+        .await?;
+    if csv::wants_csv(&headers, page.format.as_deref()) {
+        return Ok(csv::response(&result.items, "activity.csv"));
+    }
+    Ok(Json(ListResponse {
+        items: result.items,
+        next_cursor: result.next.as_ref().map(Cursor::encode),
+    })
+    .into_response())
+}

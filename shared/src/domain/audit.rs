@@ -1,0 +1,101 @@
+//! Security audit records (P4): who did what, to what, from where, and how it ended.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{PartnerId, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    Success,
+    Failure,
+}
+
+/// What was done, in `area.verb` form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum Action {
+    #[serde(rename = "partner.signUp")]
+    PartnerSignUp,
+    #[serde(rename = "auth.signIn")]
+    SignIn,
+    #[serde(rename = "auth.signOut")]
+    SignOut,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// The partner the record belongs to; `None` when no account matched (e.g. a
+    /// sign-in attempt for an unknown email).
+    #[schema(value_type = Option<String>)]
+    pub partner_id: Option<PartnerId>,
+    #[schema(value_type = Option<String>)]
+    pub actor_user_id: Option<UserId>,
+    /// The email the actor gave or signed in with.
+    pub actor_email: String,
+    pub action: Action,
+    /// What was acted on, e.g. a partner or user id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    pub outcome: Outcome,
+    /// Why it failed, in words safe to show an administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub source_ip: String,
+}
+
+impl AuditRecord {
+    pub fn new(action: Action, actor_email: &str, source_ip: &str, outcome: Outcome) -> Self {
+        AuditRecord {
+            id: uuid::Uuid::now_v7().simple().to_string(),
+            at: Utc::now(),
+            partner_id: None,
+            actor_user_id: None,
+            actor_email: actor_email.to_string(),
+            action,
+            target: None,
+            outcome,
+            reason: None,
+            source_ip: source_ip.to_string(),
+        }
+    }
+
+    pub fn by(mut self, partner: &PartnerId, user: Option<&UserId>) -> Self {
+        self.partner_id = Some(partner.clone());
+        self.actor_user_id = user.cloned();
+        self
+    }
+
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+impl crate::http::csv::CsvRow for AuditRecord {
+    fn headers() -> &'static [&'static str] {
+        &["Time", "User", "Action", "Target", "Outcome", "Reason", "Source IP"]
+    }
+
+    fn row(&self) -> Vec<String> {
+        let text = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        vec![
+            self.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            self.actor_email.clone(),
+            text(serde_json::to_value(self.action).unwrap_or_default()),
+            self.target.clone().unwrap_or_default(),
+            text(serde_json::to_value(self.outcome).unwrap_or_default()),
+            self.reason.clone().unwrap_or_default(),
+            self.source_ip.clone(),
+        ]
+    }
+}

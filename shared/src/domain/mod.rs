@@ -1,0 +1,19 @@
+//! Pure types and rules: no I/O. Values here are built through `parse`, so an invalid
+//! one cannot exist past the HTTP boundary.
+
+pub mod audit;
+pub mod email;
+pub mod ids;
+pub mod partner;
+pub mod password;
+pub mod rate_limit;
+pub mod role;
+pub mod user;
+pub mod validation;
+
+pub use email::EmailAddress;
+pub use ids::{PartnerId, UserId};
+pub use password::Password;
+pub use role::Role;
+pub use user::User;
+pub use validation::{FieldError, Validation};

@@ -1,0 +1,138 @@
+//! `Idempotency-Key` on creates: the first request with a key does the work and its
+//! response is kept; a retry with the same key and body gets that response again; the
+//! same key with a different body is a 422; a retry while the first is running is a 409.
+
+use axum::{
+    body::{to_bytes, Body},
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use sha2::{Digest, Sha256};
+
+use super::{principal, Problem, MAX_BODY_BYTES};
+use crate::{
+    domain::FieldError,
+    services::AppState,
+    store::idempotency::{Claim, StoredResponse},
+};
+
+pub const HEADER: &str = "idempotency-key";
+
+fn key_error(message: &str) -> Problem {
+    Problem::validation(vec![FieldError {
+        field: "Idempotency-Key".into(),
+        message: message.into(),
+    }])
+}
+
+/// Middleware for create routes: `route_layer(from_fn_with_state(state, idempotent))`.
+pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(raw_key) = request.headers().get(HEADER) else {
+        return next.run(request).await;
+    };
+    let key = match raw_key.to_str() {
+        Ok(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            k.to_string()
+        }
+        _ => return key_error("must be 1–255 visible ASCII characters").into_response(),
+    };
+    let (parts, body) = request.into_parts();
+    // Keys are per caller: a signed-in user's keys cannot replay another's responses.
+    let scope = match principal::bearer_token(&parts) {
+        Some(_) => match principal::resolve(&parts, &state).await {
+            Ok(p) => p.username,
+            Err(problem) => return problem.into_response(),
+        },
+        None => "public".to_string(),
+    };
+    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return Problem::payload_too_large().into_response(),
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str());
+    hasher.update([0]);
+    hasher.update(parts.uri.path());
+    hasher.update([0]);
+    hasher.update(&bytes);
+    let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let expires = chrono::Utc::now().timestamp() + state.config.idempotency_ttl.as_secs() as i64;
+
+    match state
+        .table
+        .claim_idempotency_key(&scope, &key, &hash, expires)
+        .await
+    {
+        Err(e) => return Problem::from(e).into_response(),
+        Ok(Claim::Existing(record)) => {
+            if record.request_hash != hash {
+                return key_error("was already used with a different request").into_response();
+            }
+            return match record.response {
+                Some(stored) => replay(stored),
+                None => Problem::conflict(
+                    "request-in-progress",
+                    "A request with this Idempotency-Key is still being handled.",
+                )
+                .into_response(),
+            };
+        }
+        Ok(Claim::New) => {}
+    }
+
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    if response.status().is_server_error() || response.status() == StatusCode::TOO_MANY_REQUESTS {
+        // Nothing was done (or it was undone): let a retry try again.
+        if let Err(e) = state.table.release_idempotency_key(&scope, &key).await {
+            tracing::warn!(error = %e, "could not release an idempotency key");
+        }
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let body = match to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => return Problem::internal(e).into_response(),
+    };
+    let header_text = |name: header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let stored = StoredResponse {
+        status: parts.status.as_u16(),
+        content_type: header_text(header::CONTENT_TYPE),
+        location: header_text(header::LOCATION),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    };
+    if let Err(e) = state
+        .table
+        .complete_idempotency_key(&scope, &key, &stored)
+        .await
+    {
+        tracing::warn!(error = %e, "could not store an idempotent response");
+    }
+    parts
+        .headers
+        .insert("idempotent-replayed", HeaderValue::from_static("false"));
+    Response::from_parts(parts, Body::from(body))
+}
+
+fn replay(stored: StoredResponse) -> Response {
+    let mut response = Response::new(Body::from(stored.body));
+    *response.status_mut() = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, stored.content_type),
+        (header::LOCATION, stored.location),
+    ] {
+        if let Some(v) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            headers.insert(name, v);
+        }
+    }
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}

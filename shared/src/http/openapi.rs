@@ -1,0 +1,16 @@
+//! Pieces of the OpenAPI document every function's description shares.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+
+/// Declares the `bearer` security scheme: a Cognito access token.
+pub struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}

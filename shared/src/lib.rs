@@ -1,0 +1,15 @@
+//! Everything the Partner Console functions share: pure domain rules, one adapter per
+//! AWS service, and the HTTP conventions every endpoint follows.
+
+pub mod aws;
+pub mod config;
+pub mod domain;
+pub mod events;
+pub mod files;
+pub mod http;
+pub mod identity;
+pub mod mail;
+pub mod resources;
+pub mod services;
+pub mod store;
+pub mod telemetry;

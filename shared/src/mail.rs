@@ -1,0 +1,132 @@
+//! Outgoing email: through SES in AWS, or as `.eml` files in a local outbox folder that a
+//! developer opens with any mail client (and tests read back).
+
+use std::path::{Path, PathBuf};
+
+use aws_sdk_ses::{
+    types::{Body, Content, Destination, Message as SesMessage},
+    Client,
+};
+use base64::{engine::general_purpose::STANDARD, Engine};
+use chrono::Utc;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("ses: {0}")]
+    Ses(String),
+    #[error("outbox: {0}")]
+    Outbox(#[from] std::io::Error),
+}
+
+#[derive(Debug, Clone)]
+pub enum Mailer {
+    Ses { client: Client, from: String },
+    Outbox { dir: PathBuf, from: String },
+}
+
+impl Mailer {
+    /// Sends the message and returns its message id.
+    pub async fn send(&self, message: &Message) -> Result<String, MailError> {
+        match self {
+            Mailer::Ses { client, from } => {
+                let utf8 = |s: &str| Content::builder().data(s).charset("UTF-8").build();
+                let subject = utf8(&message.subject).map_err(|e| MailError::Ses(e.to_string()))?;
+                let text = utf8(&message.text).map_err(|e| MailError::Ses(e.to_string()))?;
+                let out = client
+                    .send_email()
+                    .source(from)
+                    .destination(
+                        Destination::builder()
+                            .set_to_addresses(Some(message.to.clone()))
+                            .build(),
+                    )
+                    .message(
+                        SesMessage::builder()
+                            .subject(subject)
+                            .body(Body::builder().text(text).build())
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        MailError::Ses(format!(
+                            "{}",
+                            aws_smithy_types::error::display::DisplayErrorContext(e)
+                        ))
+                    })?;
+                Ok(out.message_id)
+            }
+            Mailer::Outbox { dir, from } => write_eml(dir, from, message).await,
+        }
+    }
+}
+
+/// Writes the message as an RFC 5322 file; the rename makes it appear whole or not at all.
+async fn write_eml(dir: &Path, from: &str, m: &Message) -> Result<String, MailError> {
+    tokio::fs::create_dir_all(dir).await?;
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let message_id = format!("<{id}@outbox.local>");
+    let eml = render_eml(from, m, &message_id);
+    let tmp = dir.join(format!(".{id}.tmp"));
+    let path = dir.join(format!("{}-{id}.eml", Utc::now().format("%Y%m%dT%H%M%S")));
+    tokio::fs::write(&tmp, eml).await?;
+    tokio::fs::rename(&tmp, &path).await?;
+    Ok(message_id)
+}
+
+fn encode_header(value: &str) -> String {
+    if value.is_ascii() {
+        value.to_string()
+    } else {
+        format!("=?UTF-8?B?{}?=", STANDARD.encode(value))
+    }
+}
+
+pub fn render_eml(from: &str, m: &Message, message_id: &str) -> String {
+    let body = STANDARD
+        .encode(m.text.as_bytes())
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\nMessage-ID: {message_id}\r\n\
+MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}\r\n",
+        to = m.to.join(", "),
+        subject = encode_header(&m.subject),
+        date = Utc::now().to_rfc2822(),
+    )
+}
+
+/// Reads back the text of an `.eml` written by the outbox (for tests and the demo).
+pub fn decode_eml_text(eml: &str) -> Option<String> {
+    let (_, body) = eml.split_once("\r\n\r\n")?;
+    let joined: String = body.split_whitespace().collect();
+    String::from_utf8(STANDARD.decode(joined).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_eml_round_trips_its_text_and_encodes_non_ascii_subjects() {
+        let m = Message {
+            to: vec!["ann@example.com".into()],
+            subject: "Bienvenue à Partner Console".into(),
+            text: "Line one\nLigne deux: é".into(),
+        };
+        let eml = render_eml("console@example.com", &m, "<x@y>");
+        assert!(eml.contains("Subject: =?UTF-8?B?"));
+        assert!(eml.contains("To: ann@example.com\r\n"));
+        assert_eq!(decode_eml_text(&eml).as_deref(), Some("Line one\nLigne deux: é"));
+    }
+}

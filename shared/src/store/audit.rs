@@ -1,0 +1,50 @@
+//! Where audit records live: in their partner's partition, newest last by sort key, and
+//! under the acting user in GSI1; attempts matching no partner go to a daily partition.
+
+use super::{to_item, Item, Keys, StoreError, Table};
+use crate::domain::audit::AuditRecord;
+
+fn keys(r: &AuditRecord) -> Keys {
+    let sk = format!("AUDIT#{}#{}", r.at.format("%Y-%m-%dT%H:%M:%S%.6fZ"), r.id);
+    match &r.partner_id {
+        Some(p) => {
+            let k = Keys::new(super::keys::partner_pk(p), sk.clone());
+            match &r.actor_user_id {
+                Some(u) => k.gsi1(format!("AUDITUSER#{p}#{u}"), sk),
+                None => k,
+            }
+        }
+        None => Keys::new(format!("AUDIT#UNATTRIBUTED#{}", r.at.format("%Y-%m-%d")), sk),
+    }
+}
+
+/// The record as an item, for writing inside the transaction of the change it records.
+pub fn item(r: &AuditRecord) -> Result<Item, StoreError> {
+    to_item(keys(r), "AuditRecord", r)
+}
+
+impl Table {
+    /// Writes a record on its own (sign-ins, which change nothing else).
+    pub async fn record(&self, r: &AuditRecord) -> Result<(), StoreError> {
+        self.put(item(r)?).await
+    }
+
+    /// A partner's audit records, oldest first, up to `limit`.
+    pub async fn audit_records(
+        &self,
+        scope: &super::PartnerScope,
+        limit: i32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        self.query_prefix(&scope.pk(), "AUDIT#", limit).await
+    }
+
+    /// Audit records of attempts that matched no partner, for one UTC day (`YYYY-MM-DD`).
+    pub async fn unattributed_audit_records(
+        &self,
+        day: &str,
+        limit: i32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        self.query_prefix(&format!("AUDIT#UNATTRIBUTED#{day}"), "AUDIT#", limit)
+            .await
+    }
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Browser end-to-end test of the Partner Console against a running web front
+// end and API. Usage: PC_WEB_URL=http://127.0.0.1:5173 npm run e2e
+//
+// Scenario: sign up a new partner, land on Home and see its company, sign out,
+// sign in again, see the same company, reload (session restored from the
+// refresh cookie), and save a full-page screenshot to test-results/signed-in.png.
+
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 20_000;
+const RUN_TIMEOUT_MS = 180_000;
+const resultsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+
+const baseUrl = process.env.PC_WEB_URL?.replace(/\/+$/, '');
+if (!baseUrl) {
+  console.error('e2e: PC_WEB_URL is required, e.g. PC_WEB_URL=http://127.0.0.1:5173 npm run e2e');
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const stamp = `${Date.now()}-${randomBytes(4).toString('hex')}`;
+const account = {
+  email: `e2e-${stamp}@example.com`,
+  password: `E2e-Passw0rd-${randomBytes(6).toString('hex')}`,
+  company: `E2E Partner ${stamp}`,
+  firstName: 'Erin',
+  lastName: 'Tester',
+};
+
+let currentStep = 'starting';
+function step(name) {
+  currentStep = name;
+  console.log(`e2e: ${name}`);
+}
+
+function isApi(response, method, path) {
+  return response.request().method() === method && new URL(response.url()).pathname === path;
+}
+
+/** Waits for the API response triggered by `action` and checks its status. */
+async function expectApiResponse(page, method, path, expectedStatus, action) {
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => isApi(candidate, method, path), { timeout: STEP_TIMEOUT_MS }),
+    action(),
+  ]);
+  if (response.status() !== expectedStatus) {
+    const body = await response.text().then(
+      (text) => text.slice(0, 2000),
+      () => '(no body)',
+    );
+    throw new Error(`${method} ${path} returned ${response.status()}, expected ${expectedStatus}: ${body}`);
+  }
+  return response;
+}
+
+async function expectText(locator, expected, what) {
+  await locator.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  const actual = (await locator.textContent())?.trim();
+  if (actual !== expected) throw new Error(`${what}: expected "${expected}", found "${actual}"`);
+}
+
+async function expectHome(page) {
+  await page.getByRole('heading', { name: `Welcome, ${account.firstName}`, exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await expectText(page.getByTestId('company-name'), account.company, 'company name on Home');
+  await expectText(page.getByTestId('user-email'), account.email, 'signed-in email on Home');
+  const path = new URL(page.url()).pathname;
+  if (path !== '/') throw new Error(`expected to be on Home (/), but the page is at ${path}`);
+}
+
+async function fill(page, label, value) {
+  await page.getByLabel(label, { exact: true }).fill(value);
+}
+
+async function run(page) {
+  step(`open the sign-up page at ${baseUrl}/sign-up`);
+  await page.goto(`${baseUrl}/sign-up`, { waitUntil: 'domcontentloaded' });
+  await page.getByRole('heading', { name: 'Partner Signup', exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
+
+  step(`sign up as ${account.email} for "${account.company}"`);
+  await fill(page, 'Email', account.email);
+  await fill(page, 'Password', account.password);
+  await fill(page, 'Confirm password', account.password);
+  await fill(page, 'Company name', account.company);
+  await fill(page, 'Address line 1', '100 Test Street');
+  await fill(page, 'City', 'Springfield');
+  await fill(page, 'Postal code', '12345');
+  await page.getByLabel('Country', { exact: true }).selectOption('US');
+  await fill(page, 'Company phone', '+1 555 010 0100');
+  await fill(page, 'First name', account.firstName);
+  await fill(page, 'Last name', account.lastName);
+  await fill(page, 'Contact email', account.email);
+  await fill(page, 'Contact phone', '+1 555 010 0101');
+  await page.getByLabel(/accept the Terms and Conditions/).check();
+  await expectApiResponse(page, 'POST', '/api/v1/auth/sign-up', 201, () =>
+    page.getByRole('button', { name: 'Create Account', exact: true }).click(),
+  );
+
+  step('land on Home and see the new company');
+  await expectHome(page);
+
+  step('sign out');
+  await expectApiResponse(page, 'POST', '/api/v1/auth/sign-out', 204, () =>
+    page.getByRole('button', { name: 'Sign out', exact: true }).click(),
+  );
+  await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
+
+  step('sign in again');
+  await fill(page, 'Email', account.email);
+  await fill(page, 'Password', account.password);
+  await expectApiResponse(page, 'POST', '/api/v1/auth/sign-in', 200, () =>
+    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+  );
+  await expectHome(page);
+
+  step('reload: the session is restored from the refresh cookie');
+  await expectApiResponse(page, 'POST', '/api/v1/auth/refresh', 200, () => page.reload({ waitUntil: 'domcontentloaded' }));
+  await expectHome(page);
+
+  step('check that no token was written to web storage');
+  const stored = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }));
+  if (stored.local !== 0 || stored.session !== 0) {
+    throw new Error(`web storage is not empty: localStorage=${stored.local}, sessionStorage=${stored.session}`);
+  }
+
+  step('save test-results/signed-in.png');
+  await page.screenshot({ path: resolve(resultsDir, 'signed-in.png'), fullPage: true });
+}
+
+async function main() {
+  await mkdir(resultsDir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+  const pageErrors = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await run(page);
+    } catch (error) {
+      const failurePath = resolve(resultsDir, 'failure.png');
+      await page.screenshot({ path: failurePath, fullPage: true }).catch(() => undefined);
+      console.error(`e2e: screenshot of the failure saved to ${failurePath}`);
+      throw error;
+    }
+    if (pageErrors.length > 0) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`e2e: FAILED — the run took longer than ${RUN_TIMEOUT_MS / 1000} s (last step: ${currentStep})`);
+  process.exit(1);
+}, RUN_TIMEOUT_MS);
+watchdog.unref();
+
+try {
+  await main();
+  console.log('e2e: 1 passed, 0 failed');
+} catch (error) {
+  console.error(`e2e: FAILED at step "${currentStep}": ${error instanceof Error ? error.message : String(error)}`);
+  console.log('e2e: 0 passed, 1 failed');
+  process.exit(1);
+}

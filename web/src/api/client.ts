@@ -1,0 +1,44 @@
+import createClient from 'openapi-fetch';
+import type { paths } from './schema';
+
+/**
+ * Request and response types are derived from the paths of the generated OpenAPI
+ * document rather than from component schema names, so the client keeps compiling
+ * when the server-generated document names its schemas differently.
+ */
+type JsonBody<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type RequestJson<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: infer R;
+}
+  ? JsonBody<NonNullable<R>>
+  : never;
+type ResponseJson<P extends keyof paths, M extends keyof paths[P], S extends number> = paths[P][M] extends {
+  responses: infer Rs;
+}
+  ? S extends keyof Rs
+    ? JsonBody<Rs[S]>
+    : never
+  : never;
+
+export type SignUpRequest = RequestJson<'/api/v1/auth/sign-up', 'post'>;
+export type SignUpResponse = ResponseJson<'/api/v1/auth/sign-up', 'post', 201>;
+export type SignInRequest = RequestJson<'/api/v1/auth/sign-in', 'post'>;
+export type TokenResponse = ResponseJson<'/api/v1/auth/sign-in', 'post', 200>;
+export type MeResponse = ResponseJson<'/api/v1/me', 'get', 200>;
+export type CurrentUser = MeResponse['user'];
+export type CurrentPartner = MeResponse['partner'];
+
+function currentOrigin(): string {
+  return typeof window === 'undefined' ? '' : window.location.origin;
+}
+
+/**
+ * The typed API client. Requests go to the page's own origin (the dev/preview
+ * server proxies /api to the API), so the refresh cookie is same-origin.
+ * `fetch` is resolved on every call so tests can stub the global.
+ */
+export const api = createClient<paths>({
+  baseUrl: currentOrigin(),
+  credentials: 'same-origin',
+  fetch: (request: Request) => globalThis.fetch(request),
+});

@@ -1,0 +1,30 @@
+import { createContext, useContext } from 'react';
+import type { MeResponse, SignInRequest } from '../api/client';
+import type { ApiResult } from './session';
+
+export type AuthState =
+  | { status: 'restoring' }
+  | { status: 'anonymous' }
+  | { status: 'authenticated'; me: MeResponse };
+
+export interface AuthContextValue {
+  state: AuthState;
+  /** Signs in and loads the current user; the state becomes authenticated on success. */
+  signIn: (credentials: SignInRequest) => Promise<ApiResult<MeResponse>>;
+  signOut: () => Promise<void>;
+}
+
+export const AuthContext = createContext<AuthContextValue | null>(null);
+
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (value === null) throw new Error('useAuth must be used inside <AuthProvider>');
+  return value;
+}
+
+/** The signed-in user and partner; only for components rendered behind RequireAuth. */
+export function useCurrentSession(): MeResponse {
+  const { state } = useAuth();
+  if (state.status !== 'authenticated') throw new Error('useCurrentSession requires a signed-in user');
+  return state.me;
+}

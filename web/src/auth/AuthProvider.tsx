@@ -1,0 +1,64 @@
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { MeResponse, SignInRequest } from '../api/client';
+import { AuthContext, type AuthContextValue, type AuthState } from './AuthContext';
+import * as session from './session';
+import { tokenStore } from './tokenStore';
+
+interface AuthProviderProps {
+  /**
+   * The session restored on application start (see session.restoreSession).
+   * Created once, outside React, so the refresh request is sent exactly once.
+   */
+  initialSession: Promise<MeResponse | null>;
+  children: ReactNode;
+}
+
+export function AuthProvider({ initialSession, children }: AuthProviderProps) {
+  const [state, setState] = useState<AuthState>({ status: 'restoring' });
+
+  useEffect(() => {
+    let active = true;
+    initialSession.then(
+      (me) => {
+        if (!active) return;
+        setState((previous) => {
+          if (previous.status !== 'restoring') return previous;
+          return me ? { status: 'authenticated', me } : { status: 'anonymous' };
+        });
+      },
+      () => {
+        if (active) setState((previous) => (previous.status === 'restoring' ? { status: 'anonymous' } : previous));
+      },
+    );
+    return () => {
+      active = false;
+    };
+  }, [initialSession]);
+
+  // When the token is cleared (sign-out, or a refresh that failed) the session is over.
+  useEffect(
+    () =>
+      tokenStore.subscribe(() => {
+        if (tokenStore.getAccessToken() === null) {
+          setState((previous) => (previous.status === 'authenticated' ? { status: 'anonymous' } : previous));
+        }
+      }),
+    [],
+  );
+
+  const signIn = useCallback(async (credentials: SignInRequest) => {
+    const signedIn = await session.signIn(credentials);
+    if (!signedIn.ok) return signedIn;
+    const me = await session.fetchMe();
+    if (me.ok) setState({ status: 'authenticated', me: me.data });
+    return me;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    await session.signOut();
+    setState({ status: 'anonymous' });
+  }, []);
+
+  const value = useMemo<AuthContextValue>(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}

@@ -1,0 +1,136 @@
+import { api, type MeResponse, type SignInRequest, type SignUpRequest, type SignUpResponse } from '../api/client';
+import { networkProblem, parseRetryAfter, toProblem, type Problem } from '../api/problem';
+import { tokenStore } from './tokenStore';
+
+export type ApiResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; problem: Problem; retryAfterSeconds?: number };
+
+interface FetchOutcome<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+function failure(outcome: { error?: unknown; response: Response }): ApiResult<never> {
+  const result: ApiResult<never> = { ok: false, problem: toProblem(outcome.error, outcome.response) };
+  const retryAfter = parseRetryAfter(outcome.response.headers.get('Retry-After'));
+  if (retryAfter !== undefined) result.retryAfterSeconds = retryAfter;
+  return result;
+}
+
+/** Runs a request, turning network failures into a problem instead of a throw. */
+async function send<T>(request: () => Promise<FetchOutcome<T>>): Promise<FetchOutcome<T> | ApiResult<never>> {
+  try {
+    return await request();
+  } catch {
+    return { ok: false, problem: networkProblem() };
+  }
+}
+
+function isResult<T>(value: FetchOutcome<T> | ApiResult<never>): value is ApiResult<never> {
+  return 'ok' in value;
+}
+
+export async function signUp(body: SignUpRequest): Promise<ApiResult<SignUpResponse>> {
+  const outcome = await send(() => api.POST('/api/v1/auth/sign-up', { body }));
+  if (isResult(outcome)) return outcome;
+  if (outcome.response.status === 201 && outcome.data !== undefined) return { ok: true, data: outcome.data };
+  return failure(outcome);
+}
+
+export async function signIn(credentials: SignInRequest): Promise<ApiResult<null>> {
+  const outcome = await send(() => api.POST('/api/v1/auth/sign-in', { body: credentials }));
+  if (isResult(outcome)) return outcome;
+  if (outcome.response.ok && outcome.data !== undefined) {
+    tokenStore.set(outcome.data);
+    return { ok: true, data: null };
+  }
+  return failure(outcome);
+}
+
+let refreshInFlight: Promise<boolean> | null = null;
+
+/**
+ * Exchanges the HttpOnly refresh cookie for a new access token. Concurrent
+ * callers share one request, so a burst of 401s triggers a single refresh.
+ * Resolves to false (and clears the token) when there is no valid session.
+ */
+export function refreshSession(): Promise<boolean> {
+  refreshInFlight ??= (async () => {
+    try {
+      const outcome = await send(() => api.POST('/api/v1/auth/refresh'));
+      if (!isResult(outcome) && outcome.response.ok && outcome.data !== undefined) {
+        tokenStore.set(outcome.data);
+        return true;
+      }
+      tokenStore.clear();
+      return false;
+    } finally {
+      refreshInFlight = null;
+    }
+  })();
+  return refreshInFlight;
+}
+
+/**
+ * Runs a request with the bearer token. Without a usable token it refreshes
+ * first; on a 401 it refreshes once and retries once.
+ */
+export async function authorized<T>(
+  request: (headers: { Authorization: string }) => Promise<FetchOutcome<T>>,
+): Promise<FetchOutcome<T> | ApiResult<never>> {
+  let refreshed = false;
+  let token = tokenStore.getAccessToken();
+  if (token === null) {
+    refreshed = true;
+    if (!(await refreshSession())) return notSignedIn();
+    token = tokenStore.getAccessToken();
+    if (token === null) return notSignedIn();
+  }
+  const first = await send(() => request({ Authorization: `Bearer ${token}` }));
+  if (isResult(first) || first.response.status !== 401 || refreshed) return first;
+  if (!(await refreshSession())) return notSignedIn();
+  const retryToken = tokenStore.getAccessToken();
+  if (retryToken === null) return notSignedIn();
+  return send(() => request({ Authorization: `Bearer ${retryToken}` }));
+}
+
+function notSignedIn(): ApiResult<never> {
+  return {
+    ok: false,
+    problem: { type: 'about:blank', title: 'Not signed in', status: 401, detail: 'Your session has ended. Sign in again.' },
+  };
+}
+
+export async function fetchMe(): Promise<ApiResult<MeResponse>> {
+  const outcome = await authorized((headers) => api.GET('/api/v1/me', { headers }));
+  if (isResult(outcome)) return outcome;
+  if (outcome.response.ok && outcome.data !== undefined) return { ok: true, data: outcome.data };
+  if (outcome.response.status === 401) tokenStore.clear();
+  return failure(outcome);
+}
+
+/** Ends the session on the server (best effort) and always forgets the token locally. */
+export async function signOut(): Promise<void> {
+  const token = tokenStore.getAccessToken();
+  try {
+    if (token !== null) {
+      await send(() =>
+        api.POST('/api/v1/auth/sign-out', { headers: { Authorization: `Bearer ${token}` } }),
+      );
+    }
+  } finally {
+    tokenStore.clear();
+  }
+}
+
+/**
+ * Restores a session on application start: one refresh attempt and, when it
+ * succeeds, the current user. Resolves to null when there is no session.
+ */
+export async function restoreSession(): Promise<MeResponse | null> {
+  if (!(await refreshSession())) return null;
+  const me = await fetchMe();
+  return me.ok ? me.data : null;
+}

@@ -1,0 +1,111 @@
+import { useCurrentSession } from '../auth/AuthContext';
+import { countryName } from '../forms/countries';
+
+const ROLE_LABELS: Record<string, string> = { partnerAdministrator: 'Partner administrator' };
+const PROGRAM_LABELS: Record<string, string> = { reseller: 'Reseller' };
+
+/** "partnerAdministrator" → "Partner administrator", for values without a label. */
+function humanize(value: string): string {
+  const words = value.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function formatDate(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'long' }).format(date);
+}
+
+export function HomePage() {
+  const { user, partner } = useCurrentSession();
+  const { company } = partner;
+  const locality = [company.city, company.state].filter(Boolean).join(', ');
+  const website = company.website && /^https?:\/\//i.test(company.website) ? company.website : null;
+
+  return (
+    <div className="page">
+      <title>Home · Partner Console</title>
+      <h1 className="page__title">Welcome, {user.firstName}</h1>
+      <p className="page__lead">Your partner account at a glance.</p>
+
+      <section className="panel" aria-labelledby="account-heading">
+        <h2 id="account-heading" className="panel__title">
+          Account
+        </h2>
+        <dl className="details">
+          <div className="details__row">
+            <dt>Company</dt>
+            <dd data-testid="company-name">{partner.companyName}</dd>
+          </div>
+          <div className="details__row">
+            <dt>Signed in as</dt>
+            <dd data-testid="user-email">{user.email}</dd>
+          </div>
+          <div className="details__row">
+            <dt>Role</dt>
+            <dd>{ROLE_LABELS[user.role] ?? humanize(user.role)}</dd>
+          </div>
+          <div className="details__row">
+            <dt>Partner program</dt>
+            <dd>{PROGRAM_LABELS[partner.program] ?? humanize(partner.program)}</dd>
+          </div>
+          <div className="details__row">
+            <dt>Partner since</dt>
+            <dd>{formatDate(partner.createdAt)}</dd>
+          </div>
+        </dl>
+      </section>
+
+      <section className="panel" aria-labelledby="company-heading">
+        <h2 id="company-heading" className="panel__title">
+          Company details
+        </h2>
+        <dl className="details">
+          <div className="details__row">
+            <dt>Address</dt>
+            <dd>
+              {company.address1}
+              {company.address2 ? (
+                <>
+                  <br />
+                  {company.address2}
+                </>
+              ) : null}
+              <br />
+              {company.postalCode} {locality}
+              <br />
+              {countryName(company.country)}
+            </dd>
+          </div>
+          <div className="details__row">
+            <dt>Phone</dt>
+            <dd>{company.phone}</dd>
+          </div>
+          {company.website ? (
+            <div className="details__row">
+              <dt>Website</dt>
+              <dd>
+                {website ? (
+                  <a href={website} target="_blank" rel="noopener noreferrer">
+                    {company.website}
+                  </a>
+                ) : (
+                  company.website
+                )}
+              </dd>
+            </div>
+          ) : null}
+          <div className="details__row">
+            <dt>Primary contact</dt>
+            <dd>
+              {partner.contact.firstName} {partner.contact.lastName}
+              {partner.contact.jobTitle ? `, ${partner.contact.jobTitle}` : ''}
+              <br />
+              {partner.contact.email} · {partner.contact.phone}
+            </dd>
+          </div>
+        </dl>
+      </section>
+    </div>
+  );
+}

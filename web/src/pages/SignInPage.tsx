@@ -1,0 +1,117 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { rateLimitMessage } from '../api/problem';
+import { useAuth } from '../auth/AuthContext';
+import { TextField } from '../components/fields';
+import { FormAlert } from '../components/FormAlert';
+import { validateSignIn, type SignInField } from '../forms/validation';
+import { redirectTarget, type SignInLocationState } from '../app/locationState';
+
+interface FormMessage {
+  title: string;
+  detail?: string | undefined;
+}
+
+export function SignInPage() {
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const state = (location.state ?? null) as SignInLocationState | null;
+  const [values, setValues] = useState<Record<SignInField, string>>({ email: state?.email ?? '', password: '' });
+  const [errors, setErrors] = useState<Partial<Record<SignInField, string>>>({});
+  const [message, setMessage] = useState<FormMessage | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [focusRequest, setFocusRequest] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  const alertRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (focusRequest === 0) return;
+    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (invalid) invalid.focus();
+    else alertRef.current?.focus();
+  }, [focusRequest]);
+
+  const setField = (field: SignInField) => (value: string) => {
+    setValues((previous) => ({ ...previous, [field]: value }));
+    setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
+  };
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (submitting) return;
+    const clientErrors = validateSignIn(values);
+    setMessage(null);
+    if (Object.keys(clientErrors).length > 0) {
+      setErrors(clientErrors);
+      setFocusRequest((count) => count + 1);
+      return;
+    }
+    setErrors({});
+    setSubmitting(true);
+    const result = await auth.signIn({ email: values.email.trim(), password: values.password });
+    if (result.ok) {
+      void navigate(redirectTarget(state), { replace: true });
+      return;
+    }
+    const { problem, retryAfterSeconds } = result;
+    if (problem.status === 401) {
+      setMessage({ title: 'Incorrect email or password' });
+    } else if (problem.status === 429) {
+      setMessage({ title: rateLimitMessage(retryAfterSeconds) });
+    } else {
+      setMessage({ title: problem.title, detail: problem.detail });
+    }
+    setValues((previous) => ({ ...previous, password: '' }));
+    setSubmitting(false);
+    setFocusRequest((count) => count + 1);
+  }
+
+  return (
+    <div className="auth-card">
+      <title>Sign in · Partner Console</title>
+      <h1 className="auth-card__title">Sign in</h1>
+      <p className="auth-card__lead">Sign in to manage your partnership.</p>
+
+      <form ref={formRef} className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={submitting}>
+        {message ? (
+          <div ref={alertRef} tabIndex={-1} className="form__message">
+            <FormAlert title={message.title}>{message.detail ? <p>{message.detail}</p> : null}</FormAlert>
+          </div>
+        ) : state?.notice ? (
+          <FormAlert tone="info" title={state.notice} />
+        ) : null}
+
+        <TextField
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          inputMode="email"
+          value={values.email}
+          onChange={setField('email')}
+          error={errors.email}
+        />
+        <TextField
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={values.password}
+          onChange={setField('password')}
+          error={errors.password}
+        />
+
+        <div className="form__actions">
+          <button type="submit" className="button button--primary button--block" disabled={submitting}>
+            {submitting ? 'Signing in…' : 'Sign in'}
+          </button>
+        </div>
+      </form>
+
+      <p className="auth-card__footer">
+        New partner? <Link to="/sign-up">Create an account</Link>
+      </p>
+    </div>
+  );
+}

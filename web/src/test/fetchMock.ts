@@ -1,0 +1,90 @@
+import { vi } from 'vitest';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Headers;
+  body: unknown;
+  credentials: RequestCredentials;
+}
+
+type Responder = (request: RecordedRequest) => Response | Promise<Response>;
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+export function problem(
+  status: number,
+  body: { title: string; detail?: string; errors?: { field: string; message: string }[] },
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify({ type: 'about:blank', status, ...body }), {
+    status,
+    headers: { 'Content-Type': 'application/problem+json', ...headers },
+  });
+}
+
+/**
+ * Replaces the global fetch with a router keyed by "METHOD /path". Requests
+ * without a route fail the test loudly. Returns the list of requests seen.
+ */
+export function mockFetch(routes: Record<string, Responder>) {
+  const requests: RecordedRequest[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(request.url);
+    const text = await request.text();
+    const recorded: RecordedRequest = {
+      method: request.method,
+      path: url.pathname,
+      headers: request.headers,
+      body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      credentials: request.credentials,
+    };
+    requests.push(recorded);
+    const responder = routes[`${recorded.method} ${recorded.path}`];
+    if (!responder) throw new Error(`Unexpected request ${recorded.method} ${recorded.path}`);
+    return responder(recorded);
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return { requests, fetchMock };
+}
+
+export const sampleMe = {
+  user: {
+    id: 'usr_1',
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    role: 'partnerAdministrator',
+    createdAt: '2025-01-15T10:00:00Z',
+  },
+  partner: {
+    id: 'prt_1',
+    companyName: 'Analytical Engines Ltd',
+    company: {
+      name: 'Analytical Engines Ltd',
+      address1: '12 Marylebone Road',
+      city: 'London',
+      postalCode: 'NW1 5LR',
+      country: 'GB',
+      phone: '+44 20 7946 0000',
+      website: 'https://engines.example.com',
+    },
+    contact: {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      phone: '+44 20 7946 0001',
+      jobTitle: 'Director',
+    },
+    program: 'reseller',
+    createdAt: '2025-01-15T10:00:00Z',
+  },
+} as const;
+
+export const sampleToken = { accessToken: 'access-token-1', tokenType: 'Bearer', expiresIn: 900 } as const;

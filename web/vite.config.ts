@@ -1,0 +1,36 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const host = '127.0.0.1';
+const port = Number.parseInt(process.env.PC_WEB_PORT ?? '', 10) || 5173;
+const apiTarget = process.env.PC_API_URL ?? 'http://127.0.0.1:9000';
+
+const serverOptions = {
+  host,
+  port,
+  strictPort: true,
+  proxy: {
+    '/api': {
+      target: apiTarget,
+      changeOrigin: true,
+    },
+  },
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: serverOptions,
+  preview: serverOptions,
+  build: {
+    sourcemap: true,
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+    testTimeout: 15_000,
+    unstubGlobals: true,
+  },
+});
