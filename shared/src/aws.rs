@@ -11,6 +11,7 @@ use aws_smithy_runtime_api::{
     client::{
         interceptors::{context::BeforeSerializationInterceptorContextRef, Intercept},
         orchestrator::Metadata,
+        runtime_components::RuntimeComponents,
     },
 };
 use aws_smithy_types::config_bag::ConfigBag;
@@ -69,9 +70,11 @@ impl Intercept for CallCounter {
         "CallCounter"
     }
 
-    fn read_before_execution(
+    // Once per operation (not per retry), after the operation's metadata is configured.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(meta) = cfg.load::<Metadata>() {

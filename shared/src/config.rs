@@ -102,7 +102,11 @@ fn event_routes(raw: &str) -> Result<Vec<(String, String)>, ConfigError> {
         .map(|r| {
             r.split_once('=')
                 .map(|(t, f)| (t.trim().to_string(), f.trim().to_string()))
-                .ok_or_else(|| ConfigError(format!("LOCAL_EVENT_ROUTES entry {r:?} needs Type=function")))
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "LOCAL_EVENT_ROUTES entry {r:?} needs Type=function"
+                    ))
+                })
         })
         .collect()
 }
@@ -118,7 +122,11 @@ impl Config {
         let mail = match var_or("MAIL_MODE", "ses").as_str() {
             "ses" => MailMode::Ses,
             "outbox" => MailMode::Outbox(PathBuf::from(var("OUTBOX_DIR")?)),
-            other => return Err(ConfigError(format!("MAIL_MODE {other:?} is not ses or outbox"))),
+            other => {
+                return Err(ConfigError(format!(
+                    "MAIL_MODE {other:?} is not ses or outbox"
+                )))
+            }
         };
         let events = match var_or("EVENT_MODE", "eventbridge").as_str() {
             "eventbridge" => EventMode::EventBridge {

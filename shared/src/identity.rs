@@ -264,14 +264,15 @@ impl TokenVerifier {
         // Access tokens carry `client_id`, not `aud`; checked below.
         validation.validate_aud = false;
         validation.leeway = 5;
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &key, &validation).map_err(|e| {
-            match e.kind() {
+        let data =
+            jsonwebtoken::decode::<AccessClaims>(token, &key, &validation).map_err(|e| match e
+                .kind()
+            {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 jsonwebtoken::errors::ErrorKind::Json(_)
                 | jsonwebtoken::errors::ErrorKind::MissingRequiredClaim(_) => TokenError::Invalid,
                 _ => TokenError::Invalid,
-            }
-        })?;
+            })?;
         let claims = data.claims;
         if claims.token_use != "access" || claims.client_id != self.client_id {
             return Err(TokenError::Invalid);

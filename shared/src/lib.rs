@@ -13,3 +13,5 @@ pub mod resources;
 pub mod services;
 pub mod store;
 pub mod telemetry;
+#[cfg(feature = "testkit")]
+pub mod testkit;

@@ -127,6 +127,9 @@ mod tests {
         let eml = render_eml("console@example.com", &m, "<x@y>");
         assert!(eml.contains("Subject: =?UTF-8?B?"));
         assert!(eml.contains("To: ann@example.com\r\n"));
-        assert_eq!(decode_eml_text(&eml).as_deref(), Some("Line one\nLigne deux: é"));
+        assert_eq!(
+            decode_eml_text(&eml).as_deref(),
+            Some("Line one\nLigne deux: é")
+        );
     }
 }

@@ -126,9 +126,7 @@ impl Template {
             .and_then(Value::as_mapping)
             .into_iter()
             .flatten()
-            .filter_map(|(id, r)| {
-                Some((id.as_str()?, r.get("Type")?.as_str()?, r))
-            })
+            .filter_map(|(id, r)| Some((id.as_str()?, r.get("Type")?.as_str()?, r)))
     }
 
     /// The properties of the one resource of `kind`, read as `T`.
@@ -192,7 +190,11 @@ impl Template {
                         .unwrap_or_default()
                         .to_string()
                 };
-                routes.push((binary.clone(), field("Method").to_uppercase(), field("Path")));
+                routes.push((
+                    binary.clone(),
+                    field("Method").to_uppercase(),
+                    field("Path"),
+                ));
             }
         }
         routes.sort();
@@ -222,7 +224,13 @@ pub mod local {
         name: &str,
         spec: &TableSpec,
     ) -> Result<(), TemplateError> {
-        if client.describe_table().table_name(name).send().await.is_ok() {
+        if client
+            .describe_table()
+            .table_name(name)
+            .send()
+            .await
+            .is_ok()
+        {
             return Ok(());
         }
         let mut request = client
@@ -281,7 +289,12 @@ pub mod local {
             ExplicitAuthFlowsType, PasswordPolicyType, UserPoolPolicyType,
             UsernameConfigurationType,
         };
-        let pools = client.list_user_pools().max_results(60).send().await.map_err(sdk)?;
+        let pools = client
+            .list_user_pools()
+            .max_results(60)
+            .send()
+            .await
+            .map_err(sdk)?;
         let existing = pools
             .user_pools()
             .iter()
@@ -301,7 +314,11 @@ pub mod local {
                 let created = client
                     .create_user_pool()
                     .pool_name(name)
-                    .policies(UserPoolPolicyType::builder().password_policy(policy).build())
+                    .policies(
+                        UserPoolPolicyType::builder()
+                            .password_policy(policy)
+                            .build(),
+                    )
                     .username_configuration(
                         UsernameConfigurationType::builder()
                             .case_sensitive(false)
@@ -355,7 +372,10 @@ pub mod local {
     }
 
     /// Creates a bucket unless it exists.
-    pub async fn create_bucket(client: &aws_sdk_s3::Client, name: &str) -> Result<(), TemplateError> {
+    pub async fn create_bucket(
+        client: &aws_sdk_s3::Client,
+        name: &str,
+    ) -> Result<(), TemplateError> {
         if client.head_bucket().bucket(name).send().await.is_ok() {
             return Ok(());
         }
@@ -399,7 +419,11 @@ mod tests {
     #[test]
     fn the_table_has_generic_keys_one_overloaded_index_and_ttl() {
         let t = Template::bundled().unwrap().table().unwrap();
-        let names: Vec<_> = t.key_schema.iter().map(|k| k.attribute_name.as_str()).collect();
+        let names: Vec<_> = t
+            .key_schema
+            .iter()
+            .map(|k| k.attribute_name.as_str())
+            .collect();
         assert_eq!(names, ["pk", "sk"]);
         assert_eq!(t.global_secondary_indexes.len(), 1);
         assert_eq!(t.global_secondary_indexes[0].index_name, "gsi1");

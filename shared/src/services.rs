@@ -74,7 +74,8 @@ impl Services {
     pub fn identity(&self) -> &Identity {
         self.identity.get_or_init(|| {
             use aws_sdk_cognitoidentityprovider as cognito;
-            let client = cognito::Client::from_conf(client!(cognito, &self.sdk, &self.counter).build());
+            let client =
+                cognito::Client::from_conf(client!(cognito, &self.sdk, &self.counter).build());
             Identity::new(
                 client,
                 self.config.user_pool_id.clone(),

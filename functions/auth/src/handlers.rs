@@ -154,9 +154,14 @@ pub async fn sign_up(
         }
         Err(e) => return Err(e.into()),
     }
-    let audit = AuditRecord::new(Action::PartnerSignUp, user.email.as_str(), &ip, Outcome::Success)
-        .by(&partner.id, Some(&user.id))
-        .target(partner.id.to_string());
+    let audit = AuditRecord::new(
+        Action::PartnerSignUp,
+        user.email.as_str(),
+        &ip,
+        Outcome::Success,
+    )
+    .by(&partner.id, Some(&user.id))
+    .target(partner.id.to_string());
     if let Err(e) = state.table.create_partner(&partner, &user, &audit).await {
         // The account does not exist: neither may its login.
         if let Err(cleanup) = identity.delete_user(&login).await {
@@ -202,7 +207,11 @@ async fn send_welcome(state: &AppState, partner: &Partner, user: &User) {
 }
 
 fn refresh_cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{REFRESH_COOKIE}={value}; HttpOnly{secure}; SameSite=Strict; Path={REFRESH_COOKIE_PATH}; Max-Age={max_age}"
     );
@@ -336,7 +345,10 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         (status = 401, description = "No session, or it was signed out", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
+pub async fn refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
     let expired = |state: &AppState| {
         let mut r = Problem::unauthorized("The session has ended: sign in again.").into_response();
         r.headers_mut()
@@ -405,9 +417,16 @@ pub async fn sign_out(
         (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<Account>, Problem> {
+pub async fn me(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Account>, Problem> {
     let (_, user_id) = principal.partner_user();
-    match state.table.user_and_partner(&principal.scope(), user_id).await? {
+    match state
+        .table
+        .user_and_partner(&principal.scope(), user_id)
+        .await?
+    {
         Some((user, partner)) => Ok(Json(Account { partner, user })),
         None => Err(Problem::not_found("This account no longer exists.")),
     }

@@ -83,7 +83,15 @@ impl AuditRecord {
 
 impl crate::http::csv::CsvRow for AuditRecord {
     fn headers() -> &'static [&'static str] {
-        &["Time", "User", "Action", "Target", "Outcome", "Reason", "Source IP"]
+        &[
+            "Time",
+            "User",
+            "Action",
+            "Target",
+            "Outcome",
+            "Reason",
+            "Source IP",
+        ]
     }
 
     fn row(&self) -> Vec<String> {

@@ -24,7 +24,9 @@ macro_rules! id_type {
                     .strip_prefix($prefix)
                     .ok_or_else(|| format!("must start with {}", $prefix))?;
                 if rest.len() == 32
-                    && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
                 {
                     Ok(Self(s.to_string()))
                 } else {

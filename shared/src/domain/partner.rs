@@ -130,8 +130,12 @@ fn parse_company(v: &mut Validation, prefix: &str, c: &Company) -> Company {
         address2: v.optional_text(&f("address2"), c.address2.as_deref(), 200),
         city: v.text(&f("city"), &c.city, 100).unwrap_or_default(),
         state: v.optional_text(&f("state"), c.state.as_deref(), 100),
-        postal_code: v.text(&f("postalCode"), &c.postal_code, 20).unwrap_or_default(),
-        country: v.check(&f("country"), country(&c.country)).unwrap_or_default(),
+        postal_code: v
+            .text(&f("postalCode"), &c.postal_code, 20)
+            .unwrap_or_default(),
+        country: v
+            .check(&f("country"), country(&c.country))
+            .unwrap_or_default(),
         phone: v.check(&f("phone"), phone(&c.phone)).unwrap_or_default(),
         website: c
             .website
@@ -145,8 +149,12 @@ fn parse_company(v: &mut Validation, prefix: &str, c: &Company) -> Company {
 fn parse_contact(v: &mut Validation, prefix: &str, c: &Contact) -> Contact {
     let f = |name: &str| format!("{prefix}.{name}");
     Contact {
-        first_name: v.text(&f("firstName"), &c.first_name, 100).unwrap_or_default(),
-        last_name: v.text(&f("lastName"), &c.last_name, 100).unwrap_or_default(),
+        first_name: v
+            .text(&f("firstName"), &c.first_name, 100)
+            .unwrap_or_default(),
+        last_name: v
+            .text(&f("lastName"), &c.last_name, 100)
+            .unwrap_or_default(),
         email: v
             .check(&f("email"), EmailAddress::parse(&c.email))
             .map(String::from)

@@ -34,10 +34,7 @@ impl Password {
         let len = raw.chars().count();
         let p = POLICY;
         if len < p.minimum_length {
-            return Err(format!(
-                "must be at least {} characters",
-                p.minimum_length
-            ));
+            return Err(format!("must be at least {} characters", p.minimum_length));
         }
         if len > MAXIMUM_LENGTH {
             return Err(format!("must be at most {MAXIMUM_LENGTH} characters"));

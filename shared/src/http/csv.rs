@@ -36,10 +36,20 @@ pub fn field(value: &str) -> String {
 }
 
 pub fn render<T: CsvRow>(rows: &[T]) -> String {
-    let mut out = T::headers().iter().map(|h| field(h)).collect::<Vec<_>>().join(",");
+    let mut out = T::headers()
+        .iter()
+        .map(|h| field(h))
+        .collect::<Vec<_>>()
+        .join(",");
     out.push_str("\r\n");
     for r in rows {
-        out.push_str(&r.row().iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &r.row()
+                .iter()
+                .map(|c| field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out
@@ -49,7 +59,10 @@ pub fn render<T: CsvRow>(rows: &[T]) -> String {
 pub fn response<T: CsvRow>(rows: &[T], filename: &str) -> Response {
     let mut response = render(rows).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }

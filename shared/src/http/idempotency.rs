@@ -57,7 +57,11 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
     hasher.update(parts.uri.path());
     hasher.update([0]);
     hasher.update(&bytes);
-    let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hash: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let expires = chrono::Utc::now().timestamp() + state.config.idempotency_ttl.as_secs() as i64;
 
     match state
@@ -82,7 +86,9 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
         Ok(Claim::New) => {}
     }
 
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     if response.status().is_server_error() || response.status() == StatusCode::TOO_MANY_REQUESTS {
         // Nothing was done (or it was undone): let a retry try again.
         if let Err(e) = state.table.release_idempotency_key(&scope, &key).await {

@@ -58,7 +58,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
                 Problem::malformed_json(format!("The body is not valid JSON: {inner}."))
             }
             serde_json::error::Category::Io => Problem::bad_request("The body could not be read."),
-            serde_json::error::Category::Data => Problem::validation(vec![shape_error(&path, &inner)]),
+            serde_json::error::Category::Data => {
+                Problem::validation(vec![shape_error(&path, &inner)])
+            }
         }
     })
 }
@@ -89,7 +91,11 @@ fn shape_error(path: &str, e: &serde_json::Error) -> FieldError {
         }
     } else {
         FieldError {
-            field: if path == "." { String::new() } else { path.to_string() },
+            field: if path == "." {
+                String::new()
+            } else {
+                path.to_string()
+            },
             message: msg,
         }
     }
@@ -132,7 +138,10 @@ mod tests {
         assert_eq!((status, e[0].field.as_str()), (422, "extra"));
         assert_eq!(e[0].message, "is not a known field");
         let (_, e) = field_errors(r#"{"name":"a","inner":{}}"#);
-        assert_eq!((e[0].field.as_str(), e[0].message.as_str()), ("inner.count", "is required"));
+        assert_eq!(
+            (e[0].field.as_str(), e[0].message.as_str()),
+            ("inner.count", "is required")
+        );
         let (_, e) = field_errors(r#"{"name":"a","inner":{"count":"many"}}"#);
         assert_eq!(e[0].field, "inner.count");
         assert!(e[0].message.starts_with("invalid type"), "{}", e[0].message);

@@ -69,7 +69,11 @@ impl Cursor {
     pub fn encode(key: &Item) -> String {
         let plain: HashMap<&str, &str> = KEY_NAMES
             .iter()
-            .filter_map(|n| key.get(*n).and_then(|v| v.as_s().ok()).map(|v| (*n, v.as_str())))
+            .filter_map(|n| {
+                key.get(*n)
+                    .and_then(|v| v.as_s().ok())
+                    .map(|v| (*n, v.as_str()))
+            })
             .collect();
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&plain).unwrap_or_default())
     }
@@ -84,7 +88,10 @@ impl Cursor {
         let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
         let plain: HashMap<String, String> =
             serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-        let belongs = plain.get("gsi1pk").or_else(|| plain.get("pk")).map(String::as_str)
+        let belongs = plain
+            .get("gsi1pk")
+            .or_else(|| plain.get("pk"))
+            .map(String::as_str)
             == Some(partition);
         if !belongs || plain.keys().any(|k| !KEY_NAMES.contains(&k.as_str())) {
             return Err(invalid());
@@ -125,7 +132,10 @@ mod tests {
     #[test]
     fn an_index_cursor_is_checked_against_the_index_partition() {
         let mut k = key("PARTNER#ptn_a", "AUDIT#1");
-        k.insert("gsi1pk".into(), AttributeValue::S("AUDITUSER#ptn_a#usr_b".into()));
+        k.insert(
+            "gsi1pk".into(),
+            AttributeValue::S("AUDITUSER#ptn_a#usr_b".into()),
+        );
         let c = Cursor::encode(&k);
         assert!(Cursor::decode(&c, "AUDITUSER#ptn_a#usr_b").is_ok());
         assert!(Cursor::decode(&c, "PARTNER#ptn_a").is_err());
@@ -133,7 +143,10 @@ mod tests {
 
     #[test]
     fn limits_outside_one_to_a_hundred_are_refused() {
-        let p = |l| PageParams { limit: Some(l), ..PageParams::default() };
+        let p = |l| PageParams {
+            limit: Some(l),
+            ..PageParams::default()
+        };
         assert_eq!(p(100).limit().unwrap(), 100);
         assert_eq!(p(0).limit().unwrap_err().status, 422);
         assert_eq!(p(101).limit().unwrap_err().status, 422);

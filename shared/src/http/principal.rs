@@ -45,7 +45,9 @@ impl Principal {
                 username,
                 kind: PrincipalKind::PartnerUser { partner, user },
             }),
-            None => Err(Problem::forbidden("This account cannot use the partner console.")),
+            None => Err(Problem::forbidden(
+                "This account cannot use the partner console.",
+            )),
         }
     }
 }

@@ -93,8 +93,10 @@ impl Problem {
     }
 
     pub fn payload_too_large() -> Self {
-        Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large")
-            .detail(format!("Request bodies are limited to {} bytes.", super::MAX_BODY_BYTES))
+        Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large").detail(format!(
+            "Request bodies are limited to {} bytes.",
+            super::MAX_BODY_BYTES
+        ))
     }
 
     pub fn unsupported_media_type() -> Self {

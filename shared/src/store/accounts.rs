@@ -54,8 +54,14 @@ impl Table {
             username: username(&partner.id, &admin.id),
         };
         let items = vec![
-            put_new(&self.name, to_item(login_keys(&login.email), "Login", &login)?)?,
-            put_new(&self.name, to_item(partner_keys(&partner.id), "Partner", partner)?)?,
+            put_new(
+                &self.name,
+                to_item(login_keys(&login.email), "Login", &login)?,
+            )?,
+            put_new(
+                &self.name,
+                to_item(partner_keys(&partner.id), "Partner", partner)?,
+            )?,
             put_new(
                 &self.name,
                 to_item(user_keys(&partner.id, &admin.id), "User", admin)?,

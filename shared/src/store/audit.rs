@@ -14,7 +14,10 @@ fn keys(r: &AuditRecord) -> Keys {
                 None => k,
             }
         }
-        None => Keys::new(format!("AUDIT#UNATTRIBUTED#{}", r.at.format("%Y-%m-%d")), sk),
+        None => Keys::new(
+            format!("AUDIT#UNATTRIBUTED#{}", r.at.format("%Y-%m-%d")),
+            sk,
+        ),
     }
 }
 

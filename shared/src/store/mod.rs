@@ -34,7 +34,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn sdk<E: std::error::Error>(e: E) -> Self {
-        StoreError::Sdk(format!("{}", aws_smithy_types::error::display::DisplayErrorContext(e)))
+        StoreError::Sdk(format!(
+            "{}",
+            aws_smithy_types::error::display::DisplayErrorContext(e)
+        ))
     }
 }
 
@@ -167,7 +170,11 @@ impl Table {
     }
 
     /// A strongly consistent read of one item.
-    pub async fn get<T: DeserializeOwned>(&self, pk: &str, sk: &str) -> Result<Option<T>, StoreError> {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        pk: &str,
+        sk: &str,
+    ) -> Result<Option<T>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -258,7 +265,9 @@ impl Table {
             .query()
             .table_name(&self.name)
             .set_index_name(query.index.map(str::to_string))
-            .key_condition_expression(format!("{pk_name} = :pk AND begins_with({sk_name}, :prefix)"))
+            .key_condition_expression(format!(
+                "{pk_name} = :pk AND begins_with({sk_name}, :prefix)"
+            ))
             .expression_attribute_values(":pk", AttributeValue::S(query.pk.to_string()))
             .expression_attribute_values(":prefix", AttributeValue::S(query.prefix.to_string()))
             .scan_index_forward(!query.newest_first)

@@ -27,7 +27,10 @@ impl Table {
         // Subjects are hashed so the table holds no addresses in clear.
         let digest = Sha256::digest(subject.as_bytes());
         let subject_hash: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        let k = Keys::new(format!("RATE#{name}#{subject_hash}"), format!("WINDOW#{start}"));
+        let k = Keys::new(
+            format!("RATE#{name}#{subject_hash}"),
+            format!("WINDOW#{start}"),
+        );
         let result = self
             .client
             .update_item()

@@ -34,9 +34,11 @@ describe('toProblem', () => {
   it('falls back to the HTTP status for bodies that are not problems', () => {
     expect(toProblem('<html>Bad Gateway</html>', response(502, 'Bad Gateway'))).toEqual({
       type: 'about:blank',
-      title: 'Bad Gateway',
+      title: 'Service unavailable',
+      detail: 'The Partner Console service could not be reached. Try again in a moment.',
       status: 502,
     });
+    expect(toProblem('', response(418, "I'm a teapot"))).toEqual({ type: 'about:blank', title: "I'm a teapot", status: 418 });
     expect(toProblem(undefined, response(500))).toMatchObject({ status: 500, title: expect.any(String) as string });
   });
 

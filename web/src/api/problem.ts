@@ -36,9 +36,13 @@ function parseFieldErrors(value: unknown): FieldError[] | undefined {
  * usable title from the HTTP status.
  */
 export function toProblem(body: unknown, response: Pick<Response, 'status' | 'statusText'>): Problem {
-  const fallbackTitle = response.statusText || defaultTitle(response.status);
+  const fallbackTitle = defaultTitle(response.status, response.statusText);
   if (!isRecord(body)) {
-    return { type: 'about:blank', title: fallbackTitle, status: response.status };
+    const problem: Problem = { type: 'about:blank', title: fallbackTitle, status: response.status };
+    if (response.status >= 502 && response.status <= 504) {
+      problem.detail = 'The Partner Console service could not be reached. Try again in a moment.';
+    }
+    return problem;
   }
   const problem: Problem = {
     type: typeof body.type === 'string' ? body.type : 'about:blank',
@@ -60,7 +64,9 @@ export function networkProblem(): Problem {
   };
 }
 
-function defaultTitle(status: number): string {
+function defaultTitle(status: number, statusText: string): string {
+  if (status >= 502 && status <= 504) return 'Service unavailable';
+  if (statusText !== '') return statusText;
   if (status >= 500) return 'The server could not complete the request';
   if (status === 429) return 'Too many requests';
   if (status === 404) return 'Not found';

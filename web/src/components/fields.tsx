@@ -26,12 +26,12 @@ function FieldFrame({ id, label, optional, hint, error, className, children }: F
         {label}
         {optional ? <span className="field__optional"> (optional)</span> : null}
       </label>
+      {children}
       {hint ? (
         <div className="field__hint" id={`${id}-hint`}>
           {hint}
         </div>
       ) : null}
-      {children}
       {error ? (
         <p className="field__error" id={`${id}-error`}>
           {error}

@@ -19,7 +19,9 @@ function formatDate(value: string): string {
 export function HomePage() {
   const { user, partner } = useCurrentSession();
   const { company } = partner;
-  const locality = [company.city, company.state].filter(Boolean).join(', ');
+  const locality = [company.city, [company.state, company.postalCode].filter(Boolean).join(' ')]
+    .filter(Boolean)
+    .join(', ');
   const website = company.website && /^https?:\/\//i.test(company.website) ? company.website : null;
 
   return (
@@ -72,7 +74,7 @@ export function HomePage() {
                 </>
               ) : null}
               <br />
-              {company.postalCode} {locality}
+              {locality}
               <br />
               {countryName(company.country)}
             </dd>

@@ -1,0 +1,664 @@
+//! The auth function's endpoints, driven through its router against the local stack.
+
+use std::time::Duration;
+
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use lambda_http::request::RequestContext;
+use serde_json::{json, Value};
+use shared::testkit::{self, TestStack};
+use tower::ServiceExt;
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Value,
+    text: String,
+}
+
+fn context(ip: &str) -> RequestContext {
+    let mut c = aws_lambda_events::apigw::ApiGatewayV2httpRequestContext::default();
+    c.http.source_ip = Some(ip.to_string());
+    RequestContext::ApiGatewayV2(c)
+}
+
+fn request(method: &str, path: &str) -> axum::http::request::Builder {
+    Request::builder().method(method).uri(path)
+}
+
+async fn send(app: &Router, mut req: Request<Body>, ip: &str) -> Answer {
+    req.extensions_mut().insert(context(ip));
+    let response = app.clone().oneshot(req).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Answer {
+        status,
+        headers,
+        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        text,
+    }
+}
+
+fn json_post(path: &str, body: &Value) -> Request<Body> {
+    request("POST", path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn sign_up_body(email: &str, company: &str) -> Value {
+    json!({
+        "email": email,
+        "password": "Sturdy-Passw0rd",
+        "company": {
+            "name": company,
+            "address1": "1 Harbour Road",
+            "city": "Leeds",
+            "postalCode": "LS1 4AP",
+            "country": "GB",
+            "phone": "+44 113 496 0000"
+        },
+        "contact": {
+            "firstName": "Ann",
+            "lastName": "Lee",
+            "email": "ann.lee@northwind.example",
+            "phone": "+44 113 496 0001"
+        },
+        "acceptTerms": true
+    })
+}
+
+async fn sign_up(app: &Router, email: &str, company: &str) -> Answer {
+    send(
+        app,
+        json_post("/api/v1/auth/sign-up", &sign_up_body(email, company)),
+        "198.51.100.7",
+    )
+    .await
+}
+
+async fn sign_in(app: &Router, email: &str, password: &str, ip: &str) -> Answer {
+    send(
+        app,
+        json_post(
+            "/api/v1/auth/sign-in",
+            &json!({"email": email, "password": password}),
+        ),
+        ip,
+    )
+    .await
+}
+
+fn bearer(req: axum::http::request::Builder, token: &str) -> axum::http::request::Builder {
+    req.header(header::AUTHORIZATION, format!("Bearer {token}"))
+}
+
+async fn setup() -> (TestStack, Router) {
+    let stack = testkit::stack().await;
+    let app = auth::app(stack.state.clone());
+    (stack, app)
+}
+
+fn assert_problem(a: &Answer, status: u16) {
+    assert_eq!(a.status.as_u16(), status, "body: {}", a.text);
+    assert_eq!(
+        a.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/problem+json",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.body["status"], status);
+    assert!(a.body["title"].is_string());
+}
+
+#[tokio::test]
+async fn sign_up_creates_partner_admin_and_guard_in_one_transaction() {
+    let (stack, app) = setup().await;
+    stack.counter.reset();
+    let a = sign_up(&app, "Owner@Northwind.example", "Northwind Security").await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_eq!(a.body["partner"]["company"]["name"], "Northwind Security");
+    assert_eq!(a.body["partner"]["program"], "reseller");
+    assert_eq!(a.body["user"]["email"], "owner@northwind.example");
+    assert_eq!(a.body["user"]["role"], "partnerAdministrator");
+
+    // Budget: one transaction plus at most two other DynamoDB calls (the rate limits).
+    assert_eq!(
+        stack.counter.operation("DynamoDB", "TransactWriteItems"),
+        1,
+        "{:?}",
+        stack.counter.snapshot()
+    );
+    assert!(
+        stack.counter.service("DynamoDB") <= 3,
+        "{:?}",
+        stack.counter.snapshot()
+    );
+
+    assert_eq!(stack.items_of("Partner").await.len(), 1);
+    assert_eq!(stack.items_of("User").await.len(), 1);
+    assert_eq!(stack.items_of("Login").await.len(), 1);
+    assert_eq!(stack.items_of("AuditRecord").await.len(), 1);
+    assert_eq!(
+        stack.pool_users_with_email("owner@northwind.example").await,
+        1
+    );
+
+    let mail = stack.outbox_messages();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].contains("To: owner@northwind.example"));
+    let text = shared::mail::decode_eml_text(&mail[0]).unwrap();
+    assert!(text.contains("Northwind Security"), "{text}");
+}
+
+#[tokio::test]
+async fn a_second_sign_up_with_the_same_email_in_any_case_is_a_409_and_leaves_nothing() {
+    let (stack, app) = setup().await;
+    assert_eq!(
+        sign_up(&app, "dup@example.com", "First").await.status,
+        StatusCode::CREATED
+    );
+    let before = stack.items().await.len();
+    let a = sign_up(&app, "DUP@Example.COM", "Second").await;
+    assert_problem(&a, 409);
+    assert_eq!(a.body["type"], "/problems/email-registered");
+    // Only the two rate-limit counters of the attempt were touched; no second account.
+    let rate_windows = stack.items_of("RateWindow").await.len();
+    assert_eq!(stack.items().await.len(), before.max(rate_windows + 4));
+    assert_eq!(stack.items_of("Partner").await.len(), 1);
+    assert_eq!(stack.pool_users_with_email("dup@example.com").await, 1);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_sign_ups_with_one_email_create_exactly_one_account() {
+    let (stack, app) = setup().await;
+    let attempts = (0..20).map(|i| {
+        let app = app.clone();
+        async move {
+            sign_up(&app, "race@example.com", &format!("Company {i}"))
+                .await
+                .status
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let conflicts = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((created, conflicts), (1, 19), "{statuses:?}");
+    assert_eq!(stack.items_of("Partner").await.len(), 1);
+    assert_eq!(stack.items_of("User").await.len(), 1);
+    assert_eq!(stack.items_of("Login").await.len(), 1);
+    assert_eq!(stack.pool_users_with_email("race@example.com").await, 1);
+}
+
+#[tokio::test]
+async fn bad_input_gets_the_right_problem_and_writes_nothing() {
+    let (stack, app) = setup().await;
+    let valid = sign_up_body("bad-input@example.com", "Acme");
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut v = valid.clone();
+        f(&mut v);
+        v.to_string()
+    };
+    let cases: Vec<(&str, String, &str, u16, Option<&str>)> = vec![
+        (
+            "malformed JSON",
+            "{\"email\": ".into(),
+            "application/json",
+            400,
+            None,
+        ),
+        (
+            "not JSON at all",
+            "email=a@b.c".into(),
+            "application/x-www-form-urlencoded",
+            415,
+            None,
+        ),
+        (
+            "missing field",
+            with(&|v| {
+                v.as_object_mut().unwrap().remove("company");
+            }),
+            "application/json",
+            422,
+            Some("company"),
+        ),
+        (
+            "missing nested field",
+            with(&|v| {
+                v["contact"].as_object_mut().unwrap().remove("lastName");
+            }),
+            "application/json",
+            422,
+            Some("contact.lastName"),
+        ),
+        (
+            "mistyped field",
+            with(&|v| v["acceptTerms"] = json!("yes")),
+            "application/json",
+            422,
+            Some("acceptTerms"),
+        ),
+        (
+            "unknown field",
+            with(&|v| v["isAdmin"] = json!(true)),
+            "application/json",
+            422,
+            Some("isAdmin"),
+        ),
+        (
+            "unknown nested field",
+            with(&|v| v["company"]["vat"] = json!("x")),
+            "application/json",
+            422,
+            Some("company.vat"),
+        ),
+        (
+            "invalid email",
+            with(&|v| v["email"] = json!("not-an-email")),
+            "application/json",
+            422,
+            Some("email"),
+        ),
+        (
+            "weak password",
+            with(&|v| v["password"] = json!("password")),
+            "application/json",
+            422,
+            Some("password"),
+        ),
+        (
+            "terms not accepted",
+            with(&|v| v["acceptTerms"] = json!(false)),
+            "application/json",
+            422,
+            Some("acceptTerms"),
+        ),
+        (
+            "body over 1 MB",
+            with(&|v| v["company"]["name"] = json!("x".repeat(1024 * 1024))),
+            "application/json",
+            413,
+            None,
+        ),
+    ];
+    for (name, body, content_type, status, field) in cases {
+        let req = request("POST", "/api/v1/auth/sign-up")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let a = send(&app, req, "203.0.113.9").await;
+        assert_eq!(a.status.as_u16(), status, "{name}: {}", a.text);
+        assert_problem(&a, status);
+        if let Some(field) = field {
+            let fields: Vec<&str> = a.body["errors"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: no field errors: {}", a.text))
+                .iter()
+                .filter_map(|e| e["field"].as_str())
+                .collect();
+            assert!(fields.contains(&field), "{name}: {fields:?}");
+        }
+    }
+    assert!(
+        stack.items().await.is_empty(),
+        "bad input wrote to the table"
+    );
+    assert!(stack.outbox_messages().is_empty());
+}
+
+#[tokio::test]
+async fn sign_in_me_refresh_and_sign_out() {
+    let (stack, app) = setup().await;
+    sign_up(&app, "ops@contoso.example", "Contoso MSP").await;
+    let a = sign_in(&app, "OPS@contoso.example", "Sturdy-Passw0rd", "192.0.2.44").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["tokenType"], "Bearer");
+    let token = a.body["accessToken"].as_str().unwrap().to_string();
+    let cookie = a
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    for attribute in [
+        "pc_refresh=",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/api/v1/auth",
+    ] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(
+        !a.text.contains("refresh"),
+        "the refresh token must not be in the body"
+    );
+
+    // The sign-in wrote an audit record with the source IP.
+    let audit: Vec<_> = stack.items_of("AuditRecord").await;
+    let signin = audit
+        .iter()
+        .find(|i| i["action"].as_s().unwrap() == "auth.signIn")
+        .expect("sign-in audit record");
+    assert_eq!(signin["outcome"].as_s().unwrap(), "success");
+    assert_eq!(signin["sourceIp"].as_s().unwrap(), "192.0.2.44");
+
+    // /me: at most one DynamoDB read.
+    stack.counter.reset();
+    let me = send(
+        &app,
+        bearer(request("GET", "/api/v1/me"), &token)
+            .body(Body::empty())
+            .unwrap(),
+        "192.0.2.44",
+    )
+    .await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    assert_eq!(me.body["partner"]["company"]["name"], "Contoso MSP");
+    assert_eq!(me.body["user"]["email"], "ops@contoso.example");
+    assert!(
+        stack.counter.service("DynamoDB") <= 1,
+        "{:?}",
+        stack.counter.snapshot()
+    );
+
+    // Refresh with the cookie.
+    let refresh_cookie = cookie.split(';').next().unwrap().to_string();
+    let refresh = |c: String| {
+        request("POST", "/api/v1/auth/refresh")
+            .header(header::COOKIE, c)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let r = send(&app, refresh(refresh_cookie.clone()), "192.0.2.44").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.body["accessToken"].is_string());
+
+    // Sign out revokes: the refresh token no longer works, and the cookie is cleared.
+    let out = send(
+        &app,
+        bearer(request("POST", "/api/v1/auth/sign-out"), &token)
+            .body(Body::empty())
+            .unwrap(),
+        "192.0.2.44",
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+    assert!(out
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let r = send(&app, refresh(refresh_cookie), "192.0.2.44").await;
+    assert_problem(&r, 401);
+
+    // The user's own activity lists sign-up, sign-in and sign-out, newest first.
+    let token = sign_in(&app, "ops@contoso.example", "Sturdy-Passw0rd", "192.0.2.44")
+        .await
+        .body["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let activity = send(
+        &app,
+        bearer(request("GET", "/api/v1/me/activity?limit=2"), &token)
+            .body(Body::empty())
+            .unwrap(),
+        "192.0.2.44",
+    )
+    .await;
+    assert_eq!(activity.status, StatusCode::OK, "{}", activity.text);
+    let actions: Vec<_> = activity.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["auth.signIn", "auth.signOut"]);
+    let cursor = activity.body["nextCursor"].as_str().unwrap();
+    let rest = send(
+        &app,
+        bearer(
+            request("GET", &format!("/api/v1/me/activity?cursor={cursor}")),
+            &token,
+        )
+        .body(Body::empty())
+        .unwrap(),
+        "192.0.2.44",
+    )
+    .await;
+    let actions: Vec<_> = rest.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["auth.signIn", "partner.signUp"]);
+    let csv = send(
+        &app,
+        bearer(request("GET", "/api/v1/me/activity"), &token)
+            .header(header::ACCEPT, "text/csv")
+            .body(Body::empty())
+            .unwrap(),
+        "192.0.2.44",
+    )
+    .await;
+    assert!(
+        csv.text
+            .starts_with("Time,User,Action,Target,Outcome,Reason,Source IP\r\n"),
+        "{}",
+        csv.text
+    );
+    assert_eq!(csv.text.lines().count(), 5);
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_401_and_audited() {
+    let (stack, app) = setup().await;
+    sign_up(&app, "audit@example.com", "Audited Ltd").await;
+    let wrong = sign_in(&app, "audit@example.com", "Wrong-Passw0rd", "192.0.2.1").await;
+    assert_problem(&wrong, 401);
+    let unknown = sign_in(&app, "nobody@example.com", "Wrong-Passw0rd", "192.0.2.2").await;
+    assert_problem(&unknown, 401);
+    // The same answer either way: no account enumeration.
+    assert_eq!(wrong.body["detail"], unknown.body["detail"]);
+
+    let records = stack.items_of("AuditRecord").await;
+    let failures: Vec<_> = records
+        .iter()
+        .filter(|r| r["outcome"].as_s().unwrap() == "failure")
+        .map(|r| {
+            (
+                r["actorEmail"].as_s().unwrap().clone(),
+                r["sourceIp"].as_s().unwrap().clone(),
+                r["pk"].as_s().unwrap().starts_with("PARTNER#"),
+            )
+        })
+        .collect();
+    assert!(
+        failures.contains(&("audit@example.com".into(), "192.0.2.1".into(), true)),
+        "{failures:?}"
+    );
+    assert!(
+        failures.contains(&("nobody@example.com".into(), "192.0.2.2".into(), false)),
+        "{failures:?}"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_and_sign_up_are_rate_limited_per_ip_and_per_email() {
+    let stack = testkit::stack_with(testkit::Options {
+        limits: shared::config::Limit {
+            limit: 2,
+            window: Duration::from_secs(3600),
+        },
+    })
+    .await;
+    let app = auth::app(stack.state.clone());
+    sign_up(&app, "limited@example.com", "Limited").await;
+    // Per email: different IPs, same email.
+    for ip in ["192.0.2.10", "192.0.2.11"] {
+        assert_problem(
+            &sign_in(&app, "limited@example.com", "Wrong-Passw0rd", ip).await,
+            401,
+        );
+    }
+    let limited = sign_in(&app, "limited@example.com", "Sturdy-Passw0rd", "192.0.2.12").await;
+    assert_problem(&limited, 429);
+    let retry: u64 = limited
+        .headers
+        .get(header::RETRY_AFTER)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry));
+    // Per IP: same IP, different emails (the second sign-up above used one IP already).
+    let a = sign_up(&app, "other@example.com", "Other").await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_problem(&sign_up(&app, "third@example.com", "Third").await, 429);
+    assert_eq!(stack.items_of("Partner").await.len(), 2);
+}
+
+#[tokio::test]
+async fn missing_forged_and_foreign_tokens_are_401() {
+    let (stack, app) = setup().await;
+    sign_up(&app, "tokens@example.com", "Tokens Inc").await;
+    let token = sign_in(&app, "tokens@example.com", "Sturdy-Passw0rd", "192.0.2.5")
+        .await
+        .body["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let me = |t: Option<String>| {
+        let mut r = request("GET", "/api/v1/me");
+        if let Some(t) = t {
+            r = r.header(header::AUTHORIZATION, t);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    assert_problem(&send(&app, me(None), "192.0.2.5").await, 401);
+    assert_problem(
+        &send(&app, me(Some("Bearer not-a-jwt".into())), "192.0.2.5").await,
+        401,
+    );
+    assert_problem(
+        &send(&app, me(Some(format!("Basic {token}"))), "192.0.2.5").await,
+        401,
+    );
+
+    // Tampered: another username in the payload, the original signature.
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    claims["username"] =
+        json!("ptn_00000000000000000000000000000000.usr_00000000000000000000000000000000");
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(claims.to_string()),
+        parts[2]
+    );
+    let a = send(&app, me(Some(format!("Bearer {forged}"))), "192.0.2.5").await;
+    assert_problem(&a, 401);
+
+    // A genuine token of another user pool (another issuer) is refused too.
+    let other = testkit::stack().await;
+    let other_app = auth::app(other.state.clone());
+    sign_up(&other_app, "elsewhere@example.com", "Elsewhere").await;
+    let foreign = sign_in(
+        &other_app,
+        "elsewhere@example.com",
+        "Sturdy-Passw0rd",
+        "192.0.2.6",
+    )
+    .await
+    .body["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_problem(
+        &send(&app, me(Some(format!("Bearer {foreign}"))), "192.0.2.5").await,
+        401,
+    );
+    drop(stack);
+}
+
+#[tokio::test]
+async fn an_idempotent_retry_replays_and_a_changed_body_is_refused() {
+    let (stack, app) = setup().await;
+    let post = |body: &Value| {
+        request("POST", "/api/v1/auth/sign-up")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", "signup-7f3a")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let body = sign_up_body("idem@example.com", "Idempotent Co");
+    let first = send(&app, post(&body), "192.0.2.70").await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let retry = send(&app, post(&body), "192.0.2.70").await;
+    assert_eq!(retry.status, StatusCode::CREATED);
+    assert_eq!(retry.body, first.body);
+    assert_eq!(retry.headers.get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(stack.items_of("Partner").await.len(), 1);
+
+    let changed = send(
+        &app,
+        post(&sign_up_body("idem@example.com", "Other Co")),
+        "192.0.2.70",
+    )
+    .await;
+    assert_problem(&changed, 422);
+    assert_eq!(changed.body["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(stack.items_of("Partner").await.len(), 1);
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_are_problems() {
+    let (_stack, app) = setup().await;
+    assert_problem(
+        &send(
+            &app,
+            request("GET", "/api/v1/nothing")
+                .body(Body::empty())
+                .unwrap(),
+            "192.0.2.8",
+        )
+        .await,
+        404,
+    );
+    assert_problem(
+        &send(
+            &app,
+            request("DELETE", "/api/v1/me").body(Body::empty()).unwrap(),
+            "192.0.2.8",
+        )
+        .await,
+        405,
+    );
+}

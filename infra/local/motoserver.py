@@ -1,0 +1,63 @@
+"""The local AWS stack: one moto server on loopback for DynamoDB, S3, SES, EventBridge
+and Cognito.
+
+Differences from `moto_server`:
+- requests are handled one at a time (a lock around the application), because moto's
+  DynamoDB transactions are not atomic across threads, while DynamoDB's are: with the
+  lock, concurrent conditional writes behave as they do in AWS;
+- `--port 0` picks a free port, and `--port-file` tells it to whoever started us.
+"""
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from moto.moto_server.threaded_moto_server import MotoRequestHandler
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+
+class Serialized:
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            # Materialise the body inside the lock: moto builds responses eagerly anyway.
+            return list(self.app(environ, start_response))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--port-file", help="write the bound port here once listening")
+    args = parser.parse_args()
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(
+        args.host, args.port, Serialized(app), threaded=True, request_handler=MotoRequestHandler
+    )
+    port = server.server_port
+    os.environ["MOTO_PORT"] = str(port)
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(str(port))
+        os.replace(tmp, args.port_file)
+    print(f"moto listening on http://{args.host}:{port}", flush=True)
+
+    def stop(*_):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server.serve_forever()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

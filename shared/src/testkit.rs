@@ -1,0 +1,179 @@
+//! Test support against the local AWS stack: each call to [`stack`] gets its own table,
+//! user pool and outbox on the moto server named by `MOTO_ENDPOINT` (`make test` starts
+//! one), so tests run in parallel without seeing each other's data.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::{
+    aws::CallCounter,
+    config::{Config, EventMode, Limit, MailMode},
+    resources::{local, Template},
+    services::{AppState, Services},
+    store::Item,
+};
+
+pub struct TestStack {
+    pub state: AppState,
+    pub counter: CallCounter,
+    pub sdk: aws_types::SdkConfig,
+    pub endpoint: String,
+    pub outbox: PathBuf,
+}
+
+/// The moto endpoint, or a panic that says how to get one.
+pub fn endpoint() -> String {
+    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
+        panic!("MOTO_ENDPOINT is not set: run `make test`, or start moto and set it")
+    })
+}
+
+pub async fn sdk_config(endpoint: &str) -> aws_types::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "testing", "testing", None, None, "moto",
+        ))
+        .load()
+        .await
+}
+
+/// Generous limits, so only the rate-limit tests meet them.
+pub const WIDE_LIMIT: Limit = Limit {
+    limit: 1000,
+    window: Duration::from_secs(3600),
+};
+
+pub struct Options {
+    pub limits: Limit,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { limits: WIDE_LIMIT }
+    }
+}
+
+pub async fn stack() -> TestStack {
+    stack_with(Options::default()).await
+}
+
+pub async fn stack_with(options: Options) -> TestStack {
+    let endpoint = endpoint();
+    let sdk = sdk_config(&endpoint).await;
+    let template = Template::bundled().expect("template.yaml parses");
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let table = format!("test-{id}");
+    let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
+    local::create_table(&dynamodb, &table, &template.table().expect("table"))
+        .await
+        .expect("create table");
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+    let (pool_id, client_id) = local::create_user_pool(
+        &cognito,
+        &format!("test-{id}"),
+        &template.user_pool().expect("pool"),
+        &template.user_pool_client().expect("client"),
+    )
+    .await
+    .expect("create user pool");
+    let outbox = std::env::temp_dir().join(format!("outbox-{id}"));
+    let config = Config {
+        region: "us-east-1".into(),
+        table_name: table,
+        token_issuer: format!("https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"),
+        jwks_url: format!("{endpoint}/{pool_id}/.well-known/jwks.json"),
+        user_pool_id: pool_id,
+        user_pool_client_id: client_id,
+        reports_bucket: format!("reports-{id}"),
+        s3_force_path_style: true,
+        mail: MailMode::Outbox(outbox.clone()),
+        mail_from: "console@partner-console.test".into(),
+        events: EventMode::Local {
+            invoke_url: "http://127.0.0.1:9".into(),
+            routes: Vec::new(),
+        },
+        console_url: "http://console.test".into(),
+        secure_cookies: true,
+        idempotency_ttl: Duration::from_secs(3600),
+        sign_up_per_ip: options.limits,
+        sign_up_per_email: options.limits,
+        sign_in_per_ip: options.limits,
+        sign_in_per_email: options.limits,
+    };
+    let counter = CallCounter::new();
+    let state = Arc::new(Services::new(config, sdk.clone(), Some(counter.clone())));
+    TestStack {
+        state,
+        counter,
+        sdk,
+        endpoint,
+        outbox,
+    }
+}
+
+impl TestStack {
+    /// Every item in the test's table (a scan: tests only).
+    pub async fn items(&self) -> Vec<Item> {
+        let client = aws_sdk_dynamodb::Client::new(&self.sdk);
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = client
+                .scan()
+                .table_name(&self.state.config.table_name)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .expect("scan");
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return items;
+            }
+        }
+    }
+
+    /// The items of one kind (`Partner`, `User`, `Login`, `AuditRecord`, ...).
+    pub async fn items_of(&self, kind: &str) -> Vec<Item> {
+        self.items()
+            .await
+            .into_iter()
+            .filter(|i| i.get("kind") == Some(&AttributeValue::S(kind.into())))
+            .collect()
+    }
+
+    /// Users in the test's pool whose email is `email`.
+    pub async fn pool_users_with_email(&self, email: &str) -> usize {
+        let client = aws_sdk_cognitoidentityprovider::Client::new(&self.sdk);
+        let out = client
+            .list_users()
+            .user_pool_id(&self.state.config.user_pool_id)
+            .send()
+            .await
+            .expect("list users");
+        out.users()
+            .iter()
+            .filter(|u| {
+                u.attributes()
+                    .iter()
+                    .any(|a| a.name() == "email" && a.value() == Some(email))
+            })
+            .count()
+    }
+
+    /// The `.eml` files the outbox holds, oldest first.
+    pub fn outbox_messages(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.outbox)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+        files.sort();
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("read eml"))
+            .collect()
+    }
+}
