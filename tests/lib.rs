@@ -1,1 +1,1 @@
-//! End-to-end tests live in tests/.
+//! Workspace-level tests live in tests/tests/.

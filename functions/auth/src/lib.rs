@@ -5,7 +5,7 @@
 
 mod handlers;
 
-use axum::{middleware::from_fn_with_state, Router};
+use axum::{middleware::from_fn, Router};
 use shared::{http, http::openapi::BearerAuth, services::AppState};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -22,14 +22,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 )]
 pub struct ApiDoc;
 
-/// The function's routes and their OpenAPI description, built from the same handlers.
-pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// The function's routes, each with its OpenAPI description, from the same handlers.
+pub fn routes() -> OpenApiRouter<AppState> {
     let creates = OpenApiRouter::new()
         .routes(routes!(handlers::sign_up))
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            http::idempotency::idempotent,
-        ));
+        .route_layer(from_fn(http::idempotency::idempotent));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
         .routes(routes!(handlers::sign_in))
@@ -37,11 +34,14 @@ pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .routes(routes!(handlers::sign_out))
         .routes(routes!(handlers::me))
         .routes(routes!(handlers::my_activity))
-        .split_for_parts()
+}
+
+/// The function's part of the OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().split_for_parts().1
 }
 
 /// The complete service: routes with the shared layers and state.
 pub fn app(state: AppState) -> Router {
-    let (routes, _) = routes(&state);
-    http::finish(routes, state)
+    http::finish(routes().split_for_parts().0, state)
 }

@@ -4,7 +4,7 @@
 
 use axum::{
     body::{to_bytes, Body},
-    extract::{Request, State},
+    extract::{Extension, Request},
     http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -27,8 +27,13 @@ fn key_error(message: &str) -> Problem {
     }])
 }
 
-/// Middleware for create routes: `route_layer(from_fn_with_state(state, idempotent))`.
-pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Middleware for create routes: `route_layer(from_fn(idempotent))`. The state comes from
+/// the extension [`super::finish`] adds.
+pub async fn idempotent(
+    Extension(state): Extension<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(raw_key) = request.headers().get(HEADER) else {
         return next.run(request).await;
     };

@@ -39,6 +39,7 @@ pub fn finish(routes: Router<AppState>, state: AppState) -> Router {
         .fallback(|| async { Problem::not_found("No such resource.") })
         .method_not_allowed_fallback(|| async { Problem::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::Extension(state.clone()))
         .layer(axum::middleware::from_fn(request_span))
         .with_state(state)
 }

@@ -4,7 +4,7 @@
  */
 
 export interface paths {
-    "/api/v1/auth/sign-up": {
+    "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
             header?: never;
@@ -13,8 +13,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a partner company and its administrator */
-        post: operations["signUp"];
+        /** Exchange the refresh cookie for a new access token. */
+        post: operations["refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -30,25 +30,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange credentials for an access token */
-        post: operations["signIn"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Issue a new access token from the refresh cookie */
-        post: operations["refresh"];
+        /**
+         * Sign in with email and password.
+         * @description Every attempt, successful or not, writes an audit record with the source IP.
+         */
+        post: operations["sign_in"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,8 +50,30 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the session and clear the refresh cookie */
-        post: operations["signOut"];
+        /** Sign out: revokes the user's refresh tokens and clears the cookie. */
+        post: operations["sign_out"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a partner account (the guide's Partner Signup).
+         * @description Creates the partner, its first user as Partner Administrator and the email's guard in
+         *     one transaction, and the user in the identity provider. The email must not exist
+         *     anywhere in the system, in any letter case.
+         */
+        post: operations["sign_up"];
         delete?: never;
         options?: never;
         head?: never;
@@ -79,8 +87,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user and their partner */
-        get: operations["getMe"];
+        /** The signed-in user and their company. One DynamoDB read. */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's own security audit records (sign-ins, sign-outs, changes), newest
+         *     first. Answers CSV with `Accept: text/csv` or `?format=csv`.
+         */
+        get: operations["my_activity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -93,92 +121,160 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        SignUpRequest: {
-            /** Format: email */
-            email: string;
-            /** @description At least one lowercase letter, one uppercase letter and one digit */
-            password: string;
-            company: components["schemas"]["CompanyDetails"];
-            contact: components["schemas"]["ContactDetails"];
-            /** @constant */
-            acceptTerms: true;
-        };
-        CompanyDetails: {
-            name: string;
-            address1: string;
-            address2?: string | null;
-            city: string;
-            state?: string | null;
-            postalCode: string;
-            /** @description ISO 3166-1 alpha-2 code */
-            country: string;
-            phone: string;
-            /** Format: uri */
-            website?: string | null;
-        };
-        ContactDetails: {
-            firstName: string;
-            lastName: string;
-            /** Format: email */
-            email: string;
-            phone: string;
-            jobTitle?: string | null;
-        };
-        SignUpResponse: {
+        Account: {
             partner: components["schemas"]["Partner"];
             user: components["schemas"]["User"];
         };
-        Partner: {
-            id: string;
-            companyName: string;
-            company: components["schemas"]["CompanyDetails"];
-            contact: components["schemas"]["ContactDetails"];
-            program: components["schemas"]["PartnerProgram"];
+        /**
+         * @description What was done, in `area.verb` form.
+         * @enum {string}
+         */
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut";
+        AuditRecord: {
+            action: components["schemas"]["Action"];
+            /** @description The email the actor gave or signed in with. */
+            actorEmail: string;
+            actorUserId?: string | null;
             /** Format: date-time */
-            createdAt: string;
-        };
-        /** @enum {string} */
-        PartnerProgram: "reseller";
-        User: {
+            at: string;
             id: string;
-            /** Format: email */
+            outcome: components["schemas"]["Outcome"];
+            /**
+             * @description The partner the record belongs to; `None` when no account matched (e.g. a
+             *     sign-in attempt for an unknown email).
+             */
+            partnerId?: string | null;
+            /** @description Why it failed, in words safe to show an administrator. */
+            reason?: string | null;
+            sourceIp: string;
+            /** @description What was acted on, e.g. a partner or user id. */
+            target?: string | null;
+        };
+        /** @description Company information, read only after sign-up. */
+        Company: {
+            address1: string;
+            address2?: string | null;
+            city: string;
+            /** @description ISO 3166-1 alpha-2, e.g. "GB". */
+            country: string;
+            name: string;
+            phone: string;
+            postalCode: string;
+            state?: string | null;
+            website?: string | null;
+        };
+        /** @description The partner's main contact. */
+        Contact: {
             email: string;
             firstName: string;
+            jobTitle?: string | null;
             lastName: string;
-            role: components["schemas"]["UserRole"];
-            /** Format: date-time */
-            createdAt: string;
+            phone: string;
+        };
+        /** @description One invalid field: its JSON path (e.g. `company.name`) and what is wrong with it. */
+        FieldError: {
+            field: string;
+            message: string;
+        };
+        /** @description A page of results. */
+        ListResponse_AuditRecord: {
+            items: {
+                action: components["schemas"]["Action"];
+                /** @description The email the actor gave or signed in with. */
+                actorEmail: string;
+                actorUserId?: string | null;
+                /** Format: date-time */
+                at: string;
+                id: string;
+                outcome: components["schemas"]["Outcome"];
+                /**
+                 * @description The partner the record belongs to; `None` when no account matched (e.g. a
+                 *     sign-in attempt for an unknown email).
+                 */
+                partnerId?: string | null;
+                /** @description Why it failed, in words safe to show an administrator. */
+                reason?: string | null;
+                sourceIp: string;
+                /** @description What was acted on, e.g. a partner or user id. */
+                target?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
         };
         /** @enum {string} */
-        UserRole: "partnerAdministrator";
+        Outcome: "success" | "failure";
+        /** @description A partner: the tenant everything else belongs to. */
+        Partner: {
+            company: components["schemas"]["Company"];
+            contact: components["schemas"]["Contact"];
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            program: components["schemas"]["Program"];
+            /** Format: date-time */
+            termsAcceptedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description An error answer. Internal causes are logged, never returned. */
+        Problem: {
+            detail?: string | null;
+            /** @description For 422: every invalid field. */
+            errors?: components["schemas"]["FieldError"][];
+            /** Format: int32 */
+            status: number;
+            title: string;
+            /** @description A URI naming the kind of problem; `about:blank` when the status says it all. */
+            type: string;
+        };
+        /**
+         * @description Whether the partner may provision paid subscriptions itself (the guide's Table 1-2).
+         * @enum {string}
+         */
+        Program: "reseller" | "exsp";
+        /** @enum {string} */
+        Role: "partnerAdministrator" | "administrator";
+        /**
+         * @description An access token for the `Authorization: Bearer` header. The refresh token is set as an
+         *     HttpOnly cookie alongside.
+         */
+        Session: {
+            accessToken: string;
+            /**
+             * Format: int32
+             * @description Seconds until the access token expires.
+             */
+            expiresIn: number;
+            /** @description Always `Bearer`. */
+            tokenType: string;
+        };
         SignInRequest: {
             email: string;
             password: string;
         };
-        TokenResponse: {
-            accessToken: string;
-            /** @enum {string} */
-            tokenType: "Bearer";
-            /** @description Access-token lifetime in seconds */
-            expiresIn: number;
+        /** @description The sign-up form as sent. Every field is checked by [`SignUp::parse`]. */
+        SignUpRequest: {
+            /** @description Must be true: the Terms and Conditions are accepted. */
+            acceptTerms: boolean;
+            company: components["schemas"]["Company"];
+            contact: components["schemas"]["Contact"];
+            /** @description The login; must not be registered anywhere in the system, in any letter case. */
+            email: string;
+            /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
+            password: string;
         };
-        MeResponse: {
-            user: components["schemas"]["User"];
-            partner: components["schemas"]["Partner"];
-        };
-        /** @description RFC 9457 problem details */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail?: string | null;
-            instance?: string | null;
-            errors?: components["schemas"]["FieldError"][] | null;
-        };
-        FieldError: {
-            /** @description Dotted path of the request field, e.g. company.name */
-            field: string;
-            message: string;
+        User: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: email */
+            email: string;
+            firstName: string;
+            id: string;
+            lastName: string;
+            partnerId: string;
+            role: components["schemas"]["Role"];
+            /** Format: int64 */
+            version: number;
         };
     };
     responses: never;
@@ -189,60 +285,27 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    signUp: {
+    refresh: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SignUpRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Partner and administrator created */
-            201: {
+            /** @description A new access token */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SignUpResponse"];
+                    "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description Malformed request body */
-            400: {
+            /** @description No session, or it was signed out */
+            401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Email already registered */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation failed; see errors */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -251,7 +314,7 @@ export interface operations {
             };
         };
     };
-    signIn: {
+    sign_in: {
         parameters: {
             query?: never;
             header?: never;
@@ -264,24 +327,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in; refresh cookie set */
+            /** @description Signed in; the refresh token is set as an HttpOnly cookie */
             200: {
                 headers: {
-                    /** @description HttpOnly refresh-token cookie scoped to /api/v1/auth */
-                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
-                };
-            };
-            /** @description Malformed request body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Session"];
                 };
             };
             /** @description Incorrect email or password */
@@ -293,11 +345,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests */
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -306,7 +365,7 @@ export interface operations {
             };
         };
     };
-    refresh: {
+    sign_out: {
         parameters: {
             query?: never;
             header?: never;
@@ -315,58 +374,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description New access token; refresh cookie rotated */
-            200: {
-                headers: {
-                    /** @description HttpOnly refresh-token cookie scoped to /api/v1/auth */
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenResponse"];
-                };
-            };
-            /** @description Missing, expired or revoked refresh cookie */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    signOut: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Signed out; refresh cookie cleared */
+            /** @description Signed out */
             204: {
                 headers: {
-                    /** @description HttpOnly refresh-token cookie scoped to /api/v1/auth */
-                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Missing or invalid access token */
+            /** @description No valid access token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -377,7 +392,79 @@ export interface operations {
             };
         };
     };
-    getMe: {
+    sign_up: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key replay the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
+        responses: {
+            /** @description The account was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The email is already registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many sign-ups */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me: {
         parameters: {
             query?: never;
             header?: never;
@@ -386,17 +473,71 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Current user and partner */
+            /** @description The signed-in user and their partner */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeResponse"];
+                    "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description Missing or invalid access token */
+            /** @description No valid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The account no longer exists */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_activity: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` to download the list as CSV (same as `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_AuditRecord"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid limit or cursor */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

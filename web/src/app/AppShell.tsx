@@ -30,7 +30,7 @@ export function AppShell() {
             <span className="account__name">
               {user.firstName} {user.lastName}
             </span>
-            <span className="account__company">{partner.companyName}</span>
+            <span className="account__company">{partner.company.name}</span>
           </p>
           <button
             type="button"

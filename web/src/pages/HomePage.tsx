@@ -37,7 +37,7 @@ export function HomePage() {
         <dl className="details">
           <div className="details__row">
             <dt>Company</dt>
-            <dd data-testid="company-name">{partner.companyName}</dd>
+            <dd data-testid="company-name">{partner.company.name}</dd>
           </div>
           <div className="details__row">
             <dt>Signed in as</dt>

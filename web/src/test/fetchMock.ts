@@ -60,12 +60,13 @@ export const sampleMe = {
     email: 'ada@example.com',
     firstName: 'Ada',
     lastName: 'Lovelace',
+    partnerId: 'prt_1',
     role: 'partnerAdministrator',
     createdAt: '2025-01-15T10:00:00Z',
+    version: 1,
   },
   partner: {
     id: 'prt_1',
-    companyName: 'Analytical Engines Ltd',
     company: {
       name: 'Analytical Engines Ltd',
       address1: '12 Marylebone Road',
@@ -83,7 +84,9 @@ export const sampleMe = {
       jobTitle: 'Director',
     },
     program: 'reseller',
+    termsAcceptedAt: '2025-01-15T10:00:00Z',
     createdAt: '2025-01-15T10:00:00Z',
+    version: 1,
   },
 } as const;
 

@@ -1,0 +1,43 @@
+# Partner Console. `make run` starts the console locally; `make test` runs what CI runs.
+SHELL := /bin/bash
+VENV := .venv
+STAMP := $(VENV)/.installed
+export VENV
+
+.PHONY: run test bench openapi setup setup-browser fmt clean
+
+run: setup ## The whole console locally, with demo data (MOTO_PORT, API_PORT, WEB_PORT)
+	infra/local/run.sh
+
+test: setup setup-browser ## Everything CI runs
+	infra/local/test.sh
+
+bench: setup ## Cold start and binary sizes of the release functions (docs/performance.md)
+	infra/bench/run.sh
+
+openapi: ## Regenerate docs/openapi.json and the web client's types from the code
+	cargo run -q -p infra -- openapi > docs/openapi.json
+	npm --prefix web run gen:api
+
+fmt:
+	cargo fmt --all
+
+setup: $(STAMP) web/node_modules/.package-lock.json
+
+$(STAMP): infra/local/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/local/requirements.txt
+	touch $@
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	npm --prefix web ci --no-audit --no-fund
+
+# Debian's Chromium for the browser tests (never a downloaded browser).
+setup-browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+clean:
+	rm -rf target .local $(VENV) web/node_modules web/dist web/test-results

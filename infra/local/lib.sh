@@ -1,0 +1,70 @@
+# Shared by run.sh and test.sh: start and stop the local stack's processes.
+# Each process gets its own process group, so stopping it stops its children too.
+
+PIDS=()
+
+free_port() {
+  "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+start() { # start NAME LOGFILE COMMAND...
+  local name=$1 log=$2
+  shift 2
+  setsid "$@" >"$log" 2>&1 &
+  PIDS+=("$!")
+  echo "started $name (pid $!, log $log)"
+}
+
+stop_all() {
+  for pid in "${PIDS[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+}
+
+wait_for() { # wait_for WHAT SECONDS COMMAND...: until COMMAND succeeds
+  local what=$1 seconds=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      echo "timed out waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+port_busy() {
+  "$VENV/bin/python" -c 'import socket,sys; s=socket.socket(); sys.exit(0 if s.connect_ex(("127.0.0.1",int(sys.argv[1])))==0 else 1)' "$1"
+}
+
+# start_moto PORT: starts the serialized moto server; sets MOTO_ENDPOINT.
+start_moto() {
+  local port_file="$STATE/moto.port"
+  rm -f "$port_file"
+  start moto "$STATE/moto.log" "$VENV/bin/python" infra/local/motoserver.py --port "$1" --port-file "$port_file"
+  wait_for "moto" 60 test -s "$port_file"
+  MOTO_ENDPOINT="http://127.0.0.1:$(cat "$port_file")"
+  export MOTO_ENDPOINT
+}
+
+# start_api PORT ENVFILE: cargo lambda watch with the router from Cargo.toml.
+start_api() {
+  start api "$STATE/api.log" env PATH="$VENV/bin:$PATH" cargo lambda watch \
+    --invoke-address 127.0.0.1 --invoke-port "$1" --env-file "$2"
+}
+
+# An answer from the auth function (any status but a gateway error) means it is built and up.
+api_ready() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/api/v1/me")
+  [[ "$code" == 401 ]]
+}
+
+start_web() { # start_web PORT API_PORT
+  start web "$STATE/web.log" env PC_WEB_PORT="$1" PC_API_URL="http://127.0.0.1:$2" npm --prefix web run dev -- --strictPort
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `make test`: everything CI runs, against a moto server of its own on a free port.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+VENV=${VENV:-.venv}
+STATE=$(mktemp -d)
+source infra/local/lib.sh
+trap 'stop_all; rm -rf "$STATE"' EXIT
+trap 'exit 130' INT TERM
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all --check
+step "clippy"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+step "cfn-lint"
+"$VENV/bin/cfn-lint" template.yaml
+step "web lint and unit tests"
+npm --prefix web run lint
+npm --prefix web test
+step "bench harness tests"
+"$VENV/bin/python" -m unittest infra/bench/test_coldstart.py
+
+start_moto 0
+step "Rust tests (unit, and integration against $MOTO_ENDPOINT)"
+cargo test --workspace --all-features
+
+step "browser end-to-end tests"
+API_PORT=$(free_port)
+WEB_PORT=$(free_port)
+cargo run -q -p infra -- local-stack --endpoint "$MOTO_ENDPOINT" \
+  --invoke-url "http://127.0.0.1:$API_PORT" --console-url "http://127.0.0.1:$WEB_PORT" \
+  --outbox "$STATE/outbox" --env-out "$STATE/env"
+start_api "$API_PORT" "$STATE/env"
+start_web "$WEB_PORT" "$API_PORT"
+wait_for "the API" 900 api_ready "$API_PORT" || { tail -50 "$STATE/api.log"; exit 1; }
+wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/" || { tail -50 "$STATE/web.log"; exit 1; }
+PC_WEB_URL="http://127.0.0.1:$WEB_PORT" npm --prefix web run e2e || { tail -80 "$STATE/api.log"; exit 1; }
+step "all checks passed"

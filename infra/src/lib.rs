@@ -1,0 +1,52 @@
+//! What runs the console outside AWS: the registry of functions and their OpenAPI
+//! document, the local stack's resources, and demo data.
+
+pub mod demo;
+pub mod local_stack;
+
+/// Every HTTP function, by binary name, with its part of the OpenAPI document. A function
+/// missing here fails the contract tests, which compare this list with `template.yaml`
+/// and the local router in `Cargo.toml`.
+pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
+    vec![("auth", auth::openapi())]
+}
+
+/// The whole API's OpenAPI 3.1 document (committed as `docs/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut functions = functions().into_iter();
+    let (_, mut doc) = functions.next().expect("at least one function");
+    for (_, part) in functions {
+        doc.merge(part);
+    }
+    doc
+}
+
+/// The document as committed: pretty JSON with a final newline.
+pub fn openapi_json() -> String {
+    let mut text = openapi().to_pretty_json().expect("the document serialises");
+    text.push('\n');
+    text
+}
+
+/// (function, METHOD, path) of every route the functions serve, sorted.
+pub fn routes() -> Vec<(String, String, String)> {
+    let mut routes = Vec::new();
+    for (name, doc) in functions() {
+        for (path, item) in doc.paths.paths {
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("PUT", item.put.is_some()),
+                ("POST", item.post.is_some()),
+                ("DELETE", item.delete.is_some()),
+                ("PATCH", item.patch.is_some()),
+            ];
+            for (method, present) in methods {
+                if present {
+                    routes.push((name.to_string(), method.to_string(), path.clone()));
+                }
+            }
+        }
+    }
+    routes.sort();
+    routes
+}
