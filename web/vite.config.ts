@@ -20,6 +20,11 @@ const serverOptions = {
 
 export default defineConfig({
   plugins: [react()],
+  // Pre-bundle every runtime dependency up front, so the dev server never
+  // reloads a page mid-test after discovering one late.
+  optimizeDeps: {
+    include: ['react', 'react/jsx-dev-runtime', 'react-dom/client', 'react-router', 'openapi-fetch'],
+  },
   server: serverOptions,
   preview: serverOptions,
   build: {

@@ -37,13 +37,20 @@ async fn main() -> anyhow::Result<()> {
             .bootstrap()
             .await?;
             std::fs::write(&env_out, env)?;
-            println!("local stack ready on {endpoint}; environment in {}", env_out.display());
+            println!(
+                "local stack ready on {endpoint}; environment in {}",
+                env_out.display()
+            );
         }
         Some("demo") => {
             let created = infra::demo::seed().await?;
             println!(
                 "demo partner {}: {} / {}",
-                if created { "created" } else { "already present" },
+                if created {
+                    "created"
+                } else {
+                    "already present"
+                },
                 infra::demo::EMAIL,
                 infra::demo::PASSWORD
             );

@@ -17,7 +17,11 @@ fn code_routes() -> Routes {
 
 fn template_routes() -> Routes {
     let text = std::fs::read_to_string(root("template.yaml")).unwrap();
-    Template::parse(&text).unwrap().http_routes().into_iter().collect()
+    Template::parse(&text)
+        .unwrap()
+        .http_routes()
+        .into_iter()
+        .collect()
 }
 
 /// `[workspace.metadata.lambda.watch.router]`, with `{id}` paths as OpenAPI spells them.
@@ -45,8 +49,16 @@ fn watch_routes() -> Routes {
 fn every_route_is_in_the_template_and_the_local_router_and_nothing_else_is() {
     let code = code_routes();
     assert!(!code.is_empty());
-    assert_eq!(template_routes(), code, "template.yaml vs the functions' routers");
-    assert_eq!(watch_routes(), code, "Cargo.toml watch router vs the functions' routers");
+    assert_eq!(
+        template_routes(),
+        code,
+        "template.yaml vs the functions' routers"
+    );
+    assert_eq!(
+        watch_routes(),
+        code,
+        "Cargo.toml watch router vs the functions' routers"
+    );
 }
 
 #[test]
@@ -62,7 +74,10 @@ fn the_committed_openapi_document_is_current() {
 fn the_openapi_document_is_3_1_with_bearer_auth() {
     let doc: serde_json::Value = serde_json::from_str(&infra::openapi_json()).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
 }
 
 #[test]

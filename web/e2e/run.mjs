@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
-const STEP_TIMEOUT_MS = 20_000;
+const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 180_000;
 const resultsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 

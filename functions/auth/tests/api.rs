@@ -662,3 +662,47 @@ async fn unknown_paths_and_methods_are_problems() {
         405,
     );
 }
+
+#[tokio::test]
+async fn behind_api_gateway_the_authorizers_claims_identify_the_caller() {
+    let (stack, app) = setup().await;
+    let account = sign_up(&app, "gateway@example.com", "Gateway Partners").await;
+    let username = format!(
+        "{}.{}",
+        account.body["partner"]["id"].as_str().unwrap(),
+        account.body["user"]["id"].as_str().unwrap()
+    );
+    // The sample event, as API Gateway delivers it after its JWT authorizer.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../events/auth/me-authorized.json"
+    );
+    let mut event: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let claims = &mut event["requestContext"]["authorizer"]["jwt"]["claims"];
+    claims["username"] = json!(username);
+    claims["client_id"] = json!(stack.state.config.user_pool_client_id);
+    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+    let response = app
+        .clone()
+        .oneshot(request.map(|b| Body::from(b.to_vec())))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let me: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(me["partner"]["company"]["name"], "Gateway Partners");
+
+    // Claims for another app client are not accepted.
+    claims_client(&mut event, "another-client");
+    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+    let response = app
+        .clone()
+        .oneshot(request.map(|b| Body::from(b.to_vec())))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+fn claims_client(event: &mut Value, client: &str) {
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["client_id"] = json!(client);
+}
