@@ -341,8 +341,8 @@ mod tests {
             key: EncodingKey::from_rsa_der(pkcs1_of(pkcs8.as_ref())),
             jwk: json!({
                 "kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
-                "n": b64(&public.modulus().big_endian_without_leading_zero()),
-                "e": b64(&public.exponent().big_endian_without_leading_zero()),
+                "n": b64(public.modulus().big_endian_without_leading_zero()),
+                "e": b64(public.exponent().big_endian_without_leading_zero()),
             }),
         }
     }
