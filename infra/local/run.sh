@@ -33,7 +33,7 @@ wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/"
 cat <<MSG
 
   Partner Console is running:  http://127.0.0.1:$WEB_PORT
-  Sign in as demo@partner-console.local / Demo-Partner-2026, or sign up.
+  Sign in as demo@partner-console.local / Partner-Console-2026, or sign up.
   API: http://127.0.0.1:$API_PORT/api/v1   moto: $MOTO_ENDPOINT
   Mail sent by the console: $STATE/outbox/*.eml   Logs: $STATE/*.log
   Ctrl-C stops everything.

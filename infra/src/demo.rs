@@ -8,7 +8,7 @@ use tower::ServiceExt;
 
 pub const EMAIL: &str = "demo@partner-console.local";
 /// Only ever used against the local stack.
-pub const PASSWORD: &str = "Demo-Partner-2026";
+pub const PASSWORD: &str = "Partner-Console-2026";
 
 /// Signs the demo partner up unless it exists. Returns whether it was created.
 pub async fn seed() -> anyhow::Result<bool> {
