@@ -22,6 +22,11 @@ pub async fn load_sdk_config() -> aws_types::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
 
+/// An SDK error with its whole chain of causes, for logs and internal error messages.
+pub fn describe(e: impl std::error::Error) -> String {
+    aws_smithy_types::error::display::DisplayErrorContext(e).to_string()
+}
+
 /// Counts SDK calls per service and operation. Cloning shares the counts.
 #[derive(Debug, Clone, Default)]
 pub struct CallCounter {

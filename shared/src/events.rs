@@ -67,12 +67,7 @@ impl EventBus {
                     .entries(entry)
                     .send()
                     .await
-                    .map_err(|e| {
-                        EventError::EventBridge(format!(
-                            "{}",
-                            aws_smithy_types::error::display::DisplayErrorContext(e)
-                        ))
-                    })?;
+                    .map_err(|e| EventError::EventBridge(crate::aws::describe(e)))?;
                 if out.failed_entry_count > 0 {
                     let reason = out
                         .entries()

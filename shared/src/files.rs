@@ -10,10 +10,7 @@ use aws_sdk_s3::{presigning::PresigningConfig, primitives::ByteStream, Client};
 pub struct FilesError(String);
 
 fn err<E: std::error::Error>(e: E) -> FilesError {
-    FilesError(format!(
-        "{}",
-        aws_smithy_types::error::display::DisplayErrorContext(e)
-    ))
+    FilesError(crate::aws::describe(e))
 }
 
 #[derive(Debug, Clone)]

@@ -25,10 +25,7 @@ pub enum IdentityError {
 }
 
 fn cognito<E: std::error::Error>(e: E) -> IdentityError {
-    IdentityError::Cognito(format!(
-        "{}",
-        aws_smithy_types::error::display::DisplayErrorContext(e)
-    ))
+    IdentityError::Cognito(crate::aws::describe(e))
 }
 
 /// Tokens issued at sign-in or refresh. Refresh returns no new refresh token.

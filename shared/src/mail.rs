@@ -55,12 +55,7 @@ impl Mailer {
                     )
                     .send()
                     .await
-                    .map_err(|e| {
-                        MailError::Ses(format!(
-                            "{}",
-                            aws_smithy_types::error::display::DisplayErrorContext(e)
-                        ))
-                    })?;
+                    .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
                 Ok(out.message_id)
             }
             Mailer::Outbox { dir, from } => write_eml(dir, from, message).await,

@@ -17,7 +17,7 @@ fn err(e: impl std::fmt::Display) -> TemplateError {
 }
 
 fn sdk(e: impl std::error::Error) -> TemplateError {
-    err(aws_smithy_types::error::display::DisplayErrorContext(e))
+    TemplateError(crate::aws::describe(e))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -32,6 +32,10 @@ fn request(method: &str, path: &str) -> axum::http::request::Builder {
 
 async fn send(app: &Router, mut req: Request<Body>, ip: &str) -> Answer {
     req.extensions_mut().insert(context(ip));
+    answer(app, req).await
+}
+
+async fn answer(app: &Router, req: Request<Body>) -> Answer {
     let response = app.clone().oneshot(req).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
@@ -681,28 +685,17 @@ async fn behind_api_gateway_the_authorizers_claims_identify_the_caller() {
     let claims = &mut event["requestContext"]["authorizer"]["jwt"]["claims"];
     claims["username"] = json!(username);
     claims["client_id"] = json!(stack.state.config.user_pool_client_id);
-    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
-    let response = app
-        .clone()
-        .oneshot(request.map(|b| Body::from(b.to_vec())))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    let me: Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!(me["partner"]["company"]["name"], "Gateway Partners");
+    let me = invoke(&app, &event).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    assert_eq!(me.body["partner"]["company"]["name"], "Gateway Partners");
 
     // Claims for another app client are not accepted.
-    claims_client(&mut event, "another-client");
-    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
-    let response = app
-        .clone()
-        .oneshot(request.map(|b| Body::from(b.to_vec())))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["client_id"] = json!("another-client");
+    assert_problem(&invoke(&app, &event).await, 401);
 }
 
-fn claims_client(event: &mut Value, client: &str) {
-    event["requestContext"]["authorizer"]["jwt"]["claims"]["client_id"] = json!(client);
+/// Sends an API Gateway event through the router, as lambda_http does in Lambda.
+async fn invoke(app: &Router, event: &Value) -> Answer {
+    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+    answer(app, request.map(|b| Body::from(b.to_vec()))).await
 }

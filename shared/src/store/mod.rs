@@ -34,10 +34,7 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn sdk<E: std::error::Error>(e: E) -> Self {
-        StoreError::Sdk(format!(
-            "{}",
-            aws_smithy_types::error::display::DisplayErrorContext(e)
-        ))
+        StoreError::Sdk(crate::aws::describe(e))
     }
 }
 
