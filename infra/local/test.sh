@@ -16,6 +16,9 @@ step "clippy"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "cfn-lint"
 "$VENV/bin/cfn-lint" template.yaml
+step "web client types are current with docs/openapi.json"
+(cd web && npx openapi-typescript ../docs/openapi.json -o "$STATE/schema.d.ts" >/dev/null)
+diff -q "$STATE/schema.d.ts" web/src/api/schema.d.ts || { echo "web/src/api/schema.d.ts is stale: run make openapi" >&2; exit 1; }
 step "web lint and unit tests"
 npm --prefix web run lint
 npm --prefix web test

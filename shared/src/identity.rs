@@ -312,122 +312,46 @@ impl TokenVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_lc_rs::{
-        encoding::AsDer,
-        rsa::{KeyPair, KeySize},
-        signature::KeyPair as _,
-    };
-    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-    use jsonwebtoken::{EncodingKey, Header};
+    use crate::testkit::tokens::{claims, Signer, CLIENT, ISSUER};
     use serde_json::json;
-
-    const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test";
-    const CLIENT: &str = "console-client";
-
-    struct Signer {
-        key: EncodingKey,
-        jwk: serde_json::Value,
-    }
-
-    fn signer(kid: &str) -> Signer {
-        let pair = KeyPair::generate(KeySize::Rsa2048).unwrap();
-        let pkcs8 = AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair).unwrap();
-        let public = pair.public_key();
-        let b64 = |b: &[u8]| URL_SAFE_NO_PAD.encode(b);
-        Signer {
-            key: EncodingKey::from_rsa_der(pkcs1_of(pkcs8.as_ref())),
-            jwk: json!({
-                "kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
-                "n": b64(public.modulus().big_endian_without_leading_zero()),
-                "e": b64(public.exponent().big_endian_without_leading_zero()),
-            }),
-        }
-    }
-
-    /// The RSAPrivateKey (PKCS#1) inside a PKCS#8 PrivateKeyInfo: the OCTET STRING that
-    /// follows the version and the algorithm identifier.
-    fn pkcs1_of(der: &[u8]) -> &[u8] {
-        // Returns (content start, content length) of the element at `at`.
-        fn element(der: &[u8], at: usize) -> (usize, usize) {
-            let first = der[at + 1] as usize;
-            if first < 0x80 {
-                return (at + 2, first);
-            }
-            let n = first & 0x7f;
-            let len = der[at + 2..at + 2 + n]
-                .iter()
-                .fold(0usize, |acc, b| (acc << 8) | *b as usize);
-            (at + 2 + n, len)
-        }
-        let (inner, _) = element(der, 0);
-        let (v, vlen) = element(der, inner);
-        let (a, alen) = element(der, v + vlen);
-        let (key, klen) = element(der, a + alen);
-        assert_eq!(der[a + alen], 0x04, "an OCTET STRING");
-        &der[key..key + klen]
-    }
-
-    fn token(s: &Signer, kid: &str, claims: serde_json::Value) -> String {
-        let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some(kid.into());
-        jsonwebtoken::encode(&header, &claims, &s.key).unwrap()
-    }
-
-    fn claims(exp_offset: i64) -> serde_json::Value {
-        json!({
-            "sub": "5f0c1a9e", "username": "ptn_a.usr_b", "client_id": CLIENT,
-            "token_use": "access", "iss": ISSUER,
-            "exp": chrono::Utc::now().timestamp() + exp_offset,
-        })
-    }
-
-    fn verifier(s: &Signer) -> TokenVerifier {
-        let keys: JwkSet = serde_json::from_value(json!({"keys": [s.jwk]})).unwrap();
-        TokenVerifier::with_keys(keys, ISSUER.into(), CLIENT.into())
-    }
 
     #[tokio::test]
     async fn tokens_are_checked_for_signature_issuer_client_use_and_expiry() {
-        let pool = signer("k1");
-        let v = verifier(&pool);
-        let ok = v.verify(&token(&pool, "k1", claims(600))).await.unwrap();
+        let pool = Signer::generate("k1");
+        let v = TokenVerifier::with_keys(pool.jwks(), ISSUER.into(), CLIENT.into());
+        let ok = v.verify(&pool.sign(&claims(600))).await.unwrap();
         assert_eq!(ok.username, "ptn_a.usr_b");
 
         assert_eq!(
-            v.verify(&token(&pool, "k1", claims(-600)))
-                .await
-                .unwrap_err(),
+            v.verify(&pool.sign(&claims(-600))).await.unwrap_err(),
             TokenError::Expired
         );
-        let forger = signer("k1");
+        let forger = Signer::generate("k1");
         assert_eq!(
-            v.verify(&token(&forger, "k1", claims(600)))
-                .await
-                .unwrap_err(),
+            v.verify(&forger.sign(&claims(600))).await.unwrap_err(),
             TokenError::Invalid
         );
         let mut c = claims(600);
         c["iss"] = json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other");
         assert_eq!(
-            v.verify(&token(&pool, "k1", c)).await.unwrap_err(),
+            v.verify(&pool.sign(&c)).await.unwrap_err(),
             TokenError::Invalid
         );
         let mut c = claims(600);
         c["client_id"] = json!("another-client");
         assert_eq!(
-            v.verify(&token(&pool, "k1", c)).await.unwrap_err(),
+            v.verify(&pool.sign(&c)).await.unwrap_err(),
             TokenError::Invalid
         );
         let mut c = claims(600);
         c["token_use"] = json!("id");
         assert_eq!(
-            v.verify(&token(&pool, "k1", c)).await.unwrap_err(),
+            v.verify(&pool.sign(&c)).await.unwrap_err(),
             TokenError::Invalid
         );
+        let stranger = Signer::generate("unknown-kid");
         assert_eq!(
-            v.verify(&token(&pool, "unknown-kid", claims(600)))
-                .await
-                .unwrap_err(),
+            v.verify(&stranger.sign(&claims(600))).await.unwrap_err(),
             TokenError::Invalid
         );
         assert_eq!(v.verify("a.b.c").await.unwrap_err(), TokenError::Malformed);

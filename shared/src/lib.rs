@@ -13,5 +13,5 @@ pub mod resources;
 pub mod services;
 pub mod store;
 pub mod telemetry;
-#[cfg(feature = "testkit")]
+#[cfg(any(test, feature = "testkit"))]
 pub mod testkit;

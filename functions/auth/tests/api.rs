@@ -517,6 +517,7 @@ async fn sign_in_and_sign_up_are_rate_limited_per_ip_and_per_email() {
             limit: 2,
             window: Duration::from_secs(3600),
         },
+        ..testkit::Options::default()
     })
     .await;
     let app = auth::app(stack.state.clone());
@@ -698,4 +699,60 @@ async fn behind_api_gateway_the_authorizers_claims_identify_the_caller() {
 async fn invoke(app: &Router, event: &Value) -> Answer {
     let request = lambda_http::request::from_str(&event.to_string()).unwrap();
     answer(app, request.map(|b| Body::from(b.to_vec()))).await
+}
+
+#[tokio::test]
+async fn an_expired_token_is_401_and_writes_nothing() {
+    use shared::{identity::TokenVerifier, testkit::tokens};
+    let signer = tokens::Signer::generate("pool-key");
+    let stack = testkit::stack_with(testkit::Options {
+        verifier: Some(TokenVerifier::with_keys(
+            signer.jwks(),
+            tokens::ISSUER.into(),
+            tokens::CLIENT.into(),
+        )),
+        ..testkit::Options::default()
+    })
+    .await;
+    let app = auth::app(stack.state.clone());
+    let account = sign_up(&app, "expiry@example.com", "Expiry Ltd").await;
+    let mut claims = tokens::claims(600);
+    claims["username"] = json!(format!(
+        "{}.{}",
+        account.body["partner"]["id"].as_str().unwrap(),
+        account.body["user"]["id"].as_str().unwrap()
+    ));
+    let call = |method: &str, path: &str, token: &str| {
+        bearer(request(method, path), token)
+            .body(Body::empty())
+            .unwrap()
+    };
+
+    // A current token from the same key works, so the refusal below is the expiry.
+    let fresh = signer.sign(&claims);
+    assert_eq!(
+        send(&app, call("GET", "/api/v1/me", &fresh), "192.0.2.9")
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    claims["exp"] = json!(chrono::Utc::now().timestamp() - 60);
+    let expired = signer.sign(&claims);
+    let before = stack.items().await.len();
+    let me = send(&app, call("GET", "/api/v1/me", &expired), "192.0.2.9").await;
+    assert_problem(&me, 401);
+    assert_eq!(me.body["detail"], "The access token has expired.");
+    let out = send(
+        &app,
+        call("POST", "/api/v1/auth/sign-out", &expired),
+        "192.0.2.9",
+    )
+    .await;
+    assert_problem(&out, 401);
+    assert_eq!(
+        stack.items().await.len(),
+        before,
+        "a refused request wrote to the table"
+    );
 }

@@ -2,6 +2,8 @@
 //! user pool and outbox on the moto server named by `MOTO_ENDPOINT` (`make test` starts
 //! one), so tests run in parallel without seeing each other's data.
 
+pub mod tokens;
+
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -48,11 +50,16 @@ pub const WIDE_LIMIT: Limit = Limit {
 
 pub struct Options {
     pub limits: Limit,
+    /// Replaces the pool's token verifier (tokens from [`tokens::Signer`]).
+    pub verifier: Option<crate::identity::TokenVerifier>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { limits: WIDE_LIMIT }
+        Options {
+            limits: WIDE_LIMIT,
+            verifier: None,
+        }
     }
 }
 
@@ -104,7 +111,11 @@ pub async fn stack_with(options: Options) -> TestStack {
         sign_in_per_email: options.limits,
     };
     let counter = CallCounter::new();
-    let state = Arc::new(Services::new(config, sdk.clone(), Some(counter.clone())));
+    let mut services = Services::new(config, sdk.clone(), Some(counter.clone()));
+    if let Some(verifier) = options.verifier {
+        services.verifier = verifier;
+    }
+    let state = Arc::new(services);
     TestStack {
         state,
         counter,
