@@ -29,7 +29,7 @@ start_moto 0
 step "Rust tests (unit, and integration against $MOTO_ENDPOINT)"
 cargo test --workspace --all-features
 
-step "browser end-to-end tests"
+step "the local stack for the browser test"
 API_PORT=$(free_port)
 WEB_PORT=$(free_port)
 cargo run -q -p infra -- local-stack --endpoint "$MOTO_ENDPOINT" \
@@ -39,5 +39,11 @@ start_api "$API_PORT" "$STATE/env"
 start_web "$WEB_PORT" "$API_PORT"
 wait_for "the API" 900 api_ready "$API_PORT" || { tail -50 "$STATE/api.log"; exit 1; }
 wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/" || { tail -50 "$STATE/web.log"; exit 1; }
+step "a sample event through cargo-lambda's invoke API (the local event dispatcher's path)"
+PATH="$VENV/bin:$PATH" cargo lambda invoke auth --invoke-address 127.0.0.1 --invoke-port "$API_PORT" \
+  --data-file events/auth/me-unauthenticated.json | tee "$STATE/invoke.json"
+"$VENV/bin/python" -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["statusCode"]==401, r' "$STATE/invoke.json"
+
+step "browser end-to-end test"
 PC_WEB_URL="http://127.0.0.1:$WEB_PORT" npm --prefix web run e2e || { tail -80 "$STATE/api.log"; exit 1; }
 step "all checks passed"
