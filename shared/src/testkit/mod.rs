@@ -147,6 +147,15 @@ impl TestStack {
         }
     }
 
+    /// Every item as JSON (maps sorted by key, so items compare as values).
+    pub async fn items_json(&self) -> Vec<serde_json::Value> {
+        self.items()
+            .await
+            .into_iter()
+            .map(|i| serde_dynamo::from_item(i).expect("an item maps to JSON"))
+            .collect()
+    }
+
     /// The items of one kind (`Partner`, `User`, `Login`, `AuditRecord`, ...).
     pub async fn items_of(&self, kind: &str) -> Vec<Item> {
         self.items()
