@@ -19,7 +19,10 @@ use aws_smithy_types::config_bag::ConfigBag;
 /// Loads the shared SDK configuration once per process. Endpoints follow the standard
 /// `AWS_ENDPOINT_URL` variables, which is how the local stack points everything at moto.
 pub async fn load_sdk_config() -> aws_types::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(crate::tls::sdk_http_client())
+        .load()
+        .await
 }
 
 /// An SDK error with its whole chain of causes, for logs and internal error messages.

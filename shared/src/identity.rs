@@ -221,7 +221,8 @@ pub struct TokenVerifier {
     jwks_url: String,
     issuer: String,
     client_id: String,
-    http: reqwest::Client,
+    /// Built on the first fetch: behind API Gateway's authorizer it is never needed.
+    http: std::sync::OnceLock<reqwest::Client>,
     keys: RwLock<Option<(JwkSet, Instant)>>,
 }
 
@@ -230,12 +231,12 @@ pub struct TokenVerifier {
 const REFETCH_AFTER: Duration = Duration::from_secs(60);
 
 impl TokenVerifier {
-    pub fn new(jwks_url: String, issuer: String, client_id: String, http: reqwest::Client) -> Self {
+    pub fn new(jwks_url: String, issuer: String, client_id: String) -> Self {
         TokenVerifier {
             jwks_url,
             issuer,
             client_id,
-            http,
+            http: std::sync::OnceLock::new(),
             keys: RwLock::new(None),
         }
     }
@@ -244,7 +245,7 @@ impl TokenVerifier {
     pub fn with_keys(keys: JwkSet, issuer: String, client_id: String) -> Self {
         TokenVerifier {
             keys: RwLock::new(Some((keys, Instant::now()))),
-            ..TokenVerifier::new(String::new(), issuer, client_id, reqwest::Client::new())
+            ..TokenVerifier::new(String::new(), issuer, client_id)
         }
     }
 
@@ -291,6 +292,7 @@ impl TokenVerifier {
         }
         let set: JwkSet = self
             .http
+            .get_or_init(crate::tls::http_client)
             .get(&self.jwks_url)
             .timeout(Duration::from_secs(5))
             .send()

@@ -22,7 +22,7 @@ pub struct Services {
     pub verifier: TokenVerifier,
     sdk: aws_types::SdkConfig,
     counter: Option<CallCounter>,
-    http: reqwest::Client,
+    http: OnceLock<reqwest::Client>,
     identity: OnceLock<Identity>,
     mailer: OnceLock<Mailer>,
     files: OnceLock<Files>,
@@ -44,19 +44,17 @@ impl Services {
     pub fn new(config: Config, sdk: aws_types::SdkConfig, counter: Option<CallCounter>) -> Self {
         use aws_sdk_dynamodb as dynamodb;
         let dynamodb = dynamodb::Client::from_conf(client!(dynamodb, &sdk, &counter).build());
-        let http = reqwest::Client::new();
         Services {
             table: Table::new(dynamodb, config.table_name.clone()),
             verifier: TokenVerifier::new(
                 config.jwks_url.clone(),
                 config.token_issuer.clone(),
                 config.user_pool_client_id.clone(),
-                http.clone(),
             ),
             config,
             sdk,
             counter,
-            http,
+            http: OnceLock::new(),
             identity: OnceLock::new(),
             mailer: OnceLock::new(),
             files: OnceLock::new(),
@@ -122,7 +120,7 @@ impl Services {
                 }
             }
             EventMode::Local { invoke_url, routes } => EventBus::Local {
-                http: self.http.clone(),
+                http: self.http.get_or_init(crate::tls::http_client).clone(),
                 invoke_url: invoke_url.clone(),
                 routes: routes.clone(),
             },

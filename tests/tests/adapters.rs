@@ -36,7 +36,7 @@ async fn files_are_put_and_handed_out_by_presigned_link() {
         .await
         .unwrap();
     assert!(url.contains("X-Amz-Signature="), "{url}");
-    let response = reqwest::get(&url).await.unwrap();
+    let response = shared::tls::http_client().get(&url).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.bytes().await.unwrap().to_vec(), pdf);
     assert_eq!(stack.counter.operation("S3", "PutObject"), 1);
@@ -62,6 +62,8 @@ async fn mail_goes_to_ses_or_to_the_outbox_as_configured() {
     // SES, with the same services built for MAIL_MODE=ses.
     let mut config = stack.state.config.clone();
     config.mail = MailMode::Ses;
+    // SES identities are per account: a sender of this test's own.
+    config.mail_from = format!("{}@partner-console.test", config.table_name);
     let counter = shared::aws::CallCounter::new();
     let services = Services::new(config, stack.sdk.clone(), Some(counter.clone()));
     let ses = aws_sdk_ses::Client::new(&stack.sdk);
@@ -127,7 +129,7 @@ async fn the_local_dispatcher_invokes_the_rules_target_through_the_invoke_api() 
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let bus = EventBus::Local {
-        http: reqwest::Client::new(),
+        http: shared::tls::http_client(),
         invoke_url: format!("http://{address}"),
         routes: vec![
             ("AlertRaised".into(), "notifier".into()),
@@ -160,7 +162,7 @@ async fn the_local_dispatcher_invokes_the_rules_target_through_the_invoke_api() 
 #[tokio::test]
 async fn the_local_dispatcher_reports_an_unreachable_function() {
     let bus = EventBus::Local {
-        http: reqwest::Client::new(),
+        http: shared::tls::http_client(),
         invoke_url: "http://127.0.0.1:9".into(),
         routes: vec![("AlertRaised".into(), "notifier".into())],
     };

@@ -33,6 +33,7 @@ pub fn endpoint() -> String {
 
 pub async fn sdk_config(endpoint: &str) -> aws_types::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(crate::tls::sdk_http_client())
         .endpoint_url(endpoint)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
