@@ -58,6 +58,9 @@ pub struct Config {
     pub console_url: String,
     /// Whether the refresh cookie carries `Secure` (always in AWS).
     pub secure_cookies: bool,
+    /// The secret CloudFront adds to API requests (`x-origin-verify`); when it matches,
+    /// the viewer's address in `x-viewer-ip` is the caller's. Unset locally.
+    pub origin_verify: Option<String>,
     pub idempotency_ttl: Duration,
     pub sign_up_per_ip: Limit,
     pub sign_up_per_email: Limit,
@@ -159,6 +162,7 @@ impl Config {
             events,
             console_url: var_or("CONSOLE_URL", "http://localhost:5173"),
             secure_cookies: var_or("SECURE_COOKIES", "true") != "false",
+            origin_verify: env::var("ORIGIN_VERIFY").ok().filter(|s| s.len() >= 32),
             idempotency_ttl: Duration::from_secs(idempotency_hours * 3600),
             sign_up_per_ip: limit("RATE_SIGN_UP_PER_IP", 10, 3600)?,
             sign_up_per_email: limit("RATE_SIGN_UP_PER_EMAIL", 5, 3600)?,

@@ -1,7 +1,7 @@
 //! Handlers: parse, check limits, call the identity provider and the table, map results.
 
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
@@ -16,8 +16,8 @@ use shared::{
         EmailAddress, FieldError, PartnerId, Role, User, UserId,
     },
     http::{
-        csv, principal::bearer_token, ApiJson, Cursor, ListResponse, PageParams, Principal,
-        Problem, SourceIp,
+        csv, principal::bearer_token, ApiJson, ApiQuery, Cursor, ListResponse, PageParams,
+        Principal, Problem, SourceIp,
     },
     identity::{IdentityError, Tokens},
     mail::Message,
@@ -163,17 +163,32 @@ pub async fn sign_up(
     .by(&partner.id, Some(&user.id))
     .target(partner.id.to_string());
     if let Err(e) = state.table.create_partner(&partner, &user, &audit).await {
-        // The account does not exist: neither may its login.
-        if let Err(cleanup) = identity.delete_user(&login).await {
-            tracing::error!(error = %cleanup, username = %login, "orphaned identity-provider user");
+        // A transport failure can hide a commit: if the guard names this login, it did.
+        let committed = match &e {
+            CreateError::Store(_) => state
+                .table
+                .find_login(&user.email)
+                .await
+                .is_ok_and(|l| l.is_some_and(|l| l.username == login)),
+            _ => false,
+        };
+        if !committed {
+            // The account does not exist: neither may its login.
+            if let Err(cleanup) = identity.delete_user(&login).await {
+                tracing::error!(error = %cleanup, username = %login, "orphaned identity-provider user");
+            }
+            return Err(match e {
+                CreateError::EmailTaken => Problem::conflict(
+                    "email-registered",
+                    "An account with this email already exists.",
+                ),
+                CreateError::EmailContended => Problem::conflict(
+                    "request-in-progress",
+                    "Another sign-up with this email is in progress; try again shortly.",
+                ),
+                CreateError::Store(e) => e.into(),
+            });
         }
-        return Err(match e {
-            CreateError::EmailTaken => Problem::conflict(
-                "email-registered",
-                "An account with this email already exists.",
-            ),
-            CreateError::Store(e) => e.into(),
-        });
     }
     tracing::info!(partner = %partner.id, "partner signed up");
     send_welcome(&state, &partner, &user).await;
@@ -282,12 +297,18 @@ pub async fn sign_in(
     let login = match limited {
         Ok(()) => state.table.find_login(&email).await?,
         Err(problem) => {
+            // One record per email and limit window, however many attempts are refused:
+            // a flood of refused attempts must not flood the account's audit trail.
             let login = state.table.find_login(&email).await?;
-            let mut r = record(Outcome::Failure).reason("too many attempts");
+            let window =
+                shared::domain::rate_limit::window(now_secs(), c.sign_in_per_email.window).0;
+            let mut r = record(Outcome::Failure)
+                .reason("too many attempts")
+                .once_per(email.as_str(), window);
             if let Some(l) = &login {
                 r = r.by(&l.partner_id, Some(&l.user_id));
             }
-            state.table.record(&r).await?;
+            state.table.record_once(&r).await?;
             return Err(problem);
         }
     };
@@ -394,7 +415,11 @@ pub async fn sign_out(
         Ok(()) | Err(IdentityError::NotAuthorized) => {}
         Err(e) => return Err(e.into()),
     }
-    let record = AuditRecord::new(Action::SignOut, &principal.username, &ip, Outcome::Success)
+    let email = match state.table.user(&principal.scope(), user).await? {
+        Some(u) => u.email.to_string(),
+        None => principal.username.clone(),
+    };
+    let record = AuditRecord::new(Action::SignOut, &email, &ip, Outcome::Success)
         .by(partner, Some(user))
         .target(user.to_string());
     state.table.record(&record).await?;
@@ -449,13 +474,13 @@ pub async fn me(
 pub async fn my_activity(
     State(state): State<AppState>,
     principal: Principal,
-    Query(page): Query<PageParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let (partner, user) = principal.partner_user();
     let partition = format!("AUDITUSER#{partner}#{user}");
     let limit = page.limit()?;
-    let start = page.start(&partition)?;
+    let start = page.start(Some("gsi1"), &partition)?;
     let result = state
         .table
         .query_page::<AuditRecord>(PageQuery {

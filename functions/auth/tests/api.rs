@@ -364,8 +364,14 @@ async fn sign_in_me_refresh_and_sign_out() {
     ] {
         assert!(cookie.contains(attribute), "{cookie}");
     }
+    let refresh_value = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("pc_refresh=");
+    assert!(refresh_value.len() > 20);
     assert!(
-        !a.text.contains("refresh"),
+        !a.text.contains(refresh_value),
         "the refresh token must not be in the body"
     );
 
@@ -552,6 +558,18 @@ async fn sign_in_and_sign_up_are_rate_limited_per_ip_and_per_email() {
         .parse()
         .unwrap();
     assert!((1..=3600).contains(&retry));
+    // More refusals in the same window add no audit records beyond the first.
+    assert_problem(
+        &sign_in(&app, "limited@example.com", "Sturdy-Passw0rd", "192.0.2.13").await,
+        429,
+    );
+    let refusals = stack
+        .items_json()
+        .await
+        .into_iter()
+        .filter(|i| i["reason"] == "too many attempts")
+        .count();
+    assert_eq!(refusals, 1);
     // Per IP: same IP, different emails (the second sign-up above used one IP already).
     let a = sign_up(&app, "other@example.com", "Other").await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
@@ -767,4 +785,115 @@ async fn an_expired_token_is_401_and_writes_nothing() {
         before,
         "a refused request wrote to the table"
     );
+}
+
+#[tokio::test]
+async fn a_refused_create_with_an_idempotency_key_writes_nothing_and_frees_the_key() {
+    let (stack, app) = setup().await;
+    let post = |body: &Value| {
+        request("POST", "/api/v1/auth/sign-up")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", "retry-after-fixing")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let mut bad = sign_up_body("fixme@example.com", "Fix Me Ltd");
+    bad["company"]["country"] = json!("ZZ");
+    assert_problem(&send(&app, post(&bad), "192.0.2.80").await, 422);
+    let left = stack.items_json().await;
+    assert!(left.is_empty(), "a refused create left items: {left:?}");
+    // The corrected request may reuse the key.
+    let good = send(
+        &app,
+        post(&sign_up_body("fixme@example.com", "Fix Me Ltd")),
+        "192.0.2.80",
+    )
+    .await;
+    assert_eq!(good.status, StatusCode::CREATED, "{}", good.text);
+}
+
+#[tokio::test]
+async fn a_claim_left_by_a_request_that_died_is_taken_over() {
+    let (stack, app) = setup().await;
+    let now = chrono::Utc::now().timestamp();
+    // A request claimed the key long ago and never stored its response.
+    stack
+        .state
+        .table
+        .claim_idempotency_key(
+            "anonymous#192.0.2.90",
+            "dead-key",
+            "some-hash",
+            now - 600,
+            now + 3600,
+        )
+        .await
+        .unwrap();
+    let retry = request("POST", "/api/v1/auth/sign-up")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", "dead-key")
+        .body(Body::from(
+            sign_up_body("revived@example.com", "Revived").to_string(),
+        ))
+        .unwrap();
+    let a = send(&app, retry, "192.0.2.90").await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    // A fresh claim is not taken over: a concurrent retry is told to wait.
+    stack
+        .state
+        .table
+        .claim_idempotency_key(
+            "anonymous#192.0.2.91",
+            "live-key",
+            "other-hash",
+            now,
+            now + 3600,
+        )
+        .await
+        .unwrap();
+    let concurrent = request("POST", "/api/v1/auth/sign-up")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", "live-key")
+        .body(Body::from(
+            sign_up_body("second@example.com", "Second").to_string(),
+        ))
+        .unwrap();
+    let b = send(&app, concurrent, "192.0.2.91").await;
+    assert_problem(&b, 422);
+    assert_eq!(b.body["errors"][0]["field"], "Idempotency-Key");
+}
+
+#[tokio::test]
+async fn bad_query_parameters_and_tampered_cursors_are_422() {
+    let (_stack, app) = setup().await;
+    sign_up(&app, "lists@example.com", "Lists Ltd").await;
+    let token = sign_in(&app, "lists@example.com", "Sturdy-Passw0rd", "192.0.2.30")
+        .await
+        .body["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let partial = URL_SAFE_NO_PAD.encode(r#"{"gsi1pk":"AUDITUSER#x#y"}"#);
+    for query in [
+        "limit=abc".to_string(),
+        "limit=99999999999".to_string(),
+        "limit=0".to_string(),
+        "_=1".to_string(),
+        "cursor=not-a-cursor".to_string(),
+        format!("cursor={partial}"),
+    ] {
+        let a = send(
+            &app,
+            bearer(
+                request("GET", &format!("/api/v1/me/activity?{query}")),
+                &token,
+            )
+            .body(Body::empty())
+            .unwrap(),
+            "192.0.2.30",
+        )
+        .await;
+        assert_problem(&a, 422);
+    }
 }

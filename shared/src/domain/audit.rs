@@ -75,6 +75,18 @@ impl AuditRecord {
         self
     }
 
+    /// Makes the record the same for every call with this subject and window (its id and
+    /// time are derived from them), so storing it again changes nothing.
+    pub fn once_per(mut self, subject: &str, window_start_secs: i64) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{subject}\n{window_start_secs}").as_bytes());
+        self.id = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        if let Some(at) = DateTime::from_timestamp(window_start_secs, 0) {
+            self.at = at;
+        }
+        self
+    }
+
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
         self

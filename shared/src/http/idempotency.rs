@@ -1,17 +1,18 @@
 //! `Idempotency-Key` on creates: the first request with a key does the work and its
-//! response is kept; a retry with the same key and body gets that response again; the
-//! same key with a different body is a 422; a retry while the first is running is a 409.
+//! successful response is kept; a retry with the same key and body gets that response
+//! again; the same key with a different body is a 422; a retry while the first is
+//! running is a 409. Refusals are not kept: the key is released for a corrected retry.
 
 use axum::{
     body::{to_bytes, Body},
-    extract::{Extension, Request},
+    extract::{Extension, FromRequestParts, Request},
     http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use sha2::{Digest, Sha256};
 
-use super::{principal, Problem, MAX_BODY_BYTES};
+use super::{principal, Problem, SourceIp, MAX_BODY_BYTES};
 use crate::{
     domain::FieldError,
     services::AppState,
@@ -43,14 +44,18 @@ pub async fn idempotent(
         }
         _ => return key_error("must be 1–255 visible ASCII characters").into_response(),
     };
-    let (parts, body) = request.into_parts();
-    // Keys are per caller: a signed-in user's keys cannot replay another's responses.
+    let (mut parts, body) = request.into_parts();
+    // Keys are per caller: a signed-in user's keys cannot replay (or block) another's;
+    // anonymous callers (sign-up) are told apart by their address.
     let scope = match principal::bearer_token(&parts) {
         Some(_) => match principal::resolve(&parts, &state).await {
             Ok(p) => p.username,
             Err(problem) => return problem.into_response(),
         },
-        None => "public".to_string(),
+        None => {
+            let Ok(SourceIp(ip)) = SourceIp::from_request_parts(&mut parts, &state).await;
+            format!("anonymous#{ip}")
+        }
     };
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
@@ -67,11 +72,12 @@ pub async fn idempotent(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let expires = chrono::Utc::now().timestamp() + state.config.idempotency_ttl.as_secs() as i64;
+    let now = chrono::Utc::now().timestamp();
+    let expires = now + state.config.idempotency_ttl.as_secs() as i64;
 
     match state
         .table
-        .claim_idempotency_key(&scope, &key, &hash, expires)
+        .claim_idempotency_key(&scope, &key, &hash, now, expires)
         .await
     {
         Err(e) => return Problem::from(e).into_response(),
@@ -94,8 +100,9 @@ pub async fn idempotent(
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    if response.status().is_server_error() || response.status() == StatusCode::TOO_MANY_REQUESTS {
-        // Nothing was done (or it was undone): let a retry try again.
+    if !response.status().is_success() {
+        // Only a create that happened is kept: after a refusal nothing was written, so a
+        // corrected retry with the same key must be free to try again.
         if let Err(e) = state.table.release_idempotency_key(&scope, &key).await {
             tracing::warn!(error = %e, "could not release an idempotency key");
         }

@@ -11,6 +11,37 @@ use serde::de::DeserializeOwned;
 use super::Problem;
 use crate::domain::FieldError;
 
+/// Query parameters, or a 422 problem naming what is wrong with them (unknown parameters
+/// included, as for bodies).
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let message = e.into_inner().to_string();
+                Problem::validation(vec![FieldError {
+                    field: if field == "." { "query".into() } else { field },
+                    message,
+                }])
+            })
+    }
+}
+
 /// A JSON body, or a problem+json answer saying exactly what is wrong with it.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);

@@ -21,7 +21,7 @@ use axum::{
 use lambda_http::RequestExt;
 use tracing::Instrument;
 
-pub use json::ApiJson;
+pub use json::{ApiJson, ApiQuery};
 pub use pagination::{Cursor, ListResponse, PageParams};
 pub use principal::Principal;
 pub use problem::Problem;

@@ -39,11 +39,12 @@ impl PageParams {
         }
     }
 
-    /// The start key for the query, if the cursor is valid for `partition`.
-    pub fn start(&self, partition: &str) -> Result<Option<Item>, Problem> {
+    /// The start key for a query of `partition` (in `index`, or the table when `None`),
+    /// if the cursor is valid for it.
+    pub fn start(&self, index: Option<&str>, partition: &str) -> Result<Option<Item>, Problem> {
         self.cursor
             .as_deref()
-            .map(|c| Cursor::decode(c, partition))
+            .map(|c| Cursor::decode(c, index, partition))
             .transpose()
     }
 }
@@ -63,6 +64,14 @@ pub struct Cursor;
 /// The key attributes a cursor may carry.
 const KEY_NAMES: [&str; 4] = ["pk", "sk", "gsi1pk", "gsi1sk"];
 
+/// The attributes a start key must have exactly: the table's keys, plus the index's.
+fn required_keys(index: Option<&str>) -> &'static [&'static str] {
+    match index {
+        Some(_) => &KEY_NAMES,
+        None => &KEY_NAMES[..2],
+    }
+}
+
 impl Cursor {
     /// Encodes a last evaluated key. `partition` is the key the query read (pk, or gsi1pk
     /// for the index), recorded so the cursor cannot be replayed against another one.
@@ -78,7 +87,9 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&plain).unwrap_or_default())
     }
 
-    pub fn decode(cursor: &str, partition: &str) -> Result<Item, Problem> {
+    /// Decodes a cursor for a query of `partition` in `index` (the table when `None`).
+    /// It must carry exactly that query's key attributes, with that partition.
+    pub fn decode(cursor: &str, index: Option<&str>, partition: &str) -> Result<Item, Problem> {
         let invalid = || {
             Problem::validation(vec![crate::domain::FieldError {
                 field: "cursor".into(),
@@ -88,12 +99,11 @@ impl Cursor {
         let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
         let plain: HashMap<String, String> =
             serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-        let belongs = plain
-            .get("gsi1pk")
-            .or_else(|| plain.get("pk"))
-            .map(String::as_str)
-            == Some(partition);
-        if !belongs || plain.keys().any(|k| !KEY_NAMES.contains(&k.as_str())) {
+        let required = required_keys(index);
+        let partition_key = if index.is_some() { "gsi1pk" } else { "pk" };
+        let exact =
+            plain.len() == required.len() && required.iter().all(|k| plain.contains_key(*k));
+        if !exact || plain.get(partition_key).map(String::as_str) != Some(partition) {
             return Err(invalid());
         }
         Ok(plain
@@ -118,15 +128,15 @@ mod tests {
     fn a_cursor_round_trips_within_its_partition() {
         let k = key("PARTNER#ptn_a", "AUDIT#2026");
         let c = Cursor::encode(&k);
-        assert_eq!(Cursor::decode(&c, "PARTNER#ptn_a").unwrap(), k);
+        assert_eq!(Cursor::decode(&c, None, "PARTNER#ptn_a").unwrap(), k);
     }
 
     #[test]
     fn another_partitions_cursor_is_refused() {
         let c = Cursor::encode(&key("PARTNER#ptn_other", "AUDIT#2026"));
-        let p = Cursor::decode(&c, "PARTNER#ptn_a").unwrap_err();
+        let p = Cursor::decode(&c, None, "PARTNER#ptn_a").unwrap_err();
         assert_eq!((p.status, p.errors[0].field.as_str()), (422, "cursor"));
-        assert!(Cursor::decode("!!not-base64", "PARTNER#ptn_a").is_err());
+        assert!(Cursor::decode("!!not-base64", None, "PARTNER#ptn_a").is_err());
     }
 
     #[test]
@@ -136,9 +146,20 @@ mod tests {
             "gsi1pk".into(),
             AttributeValue::S("AUDITUSER#ptn_a#usr_b".into()),
         );
+        k.insert("gsi1sk".into(), AttributeValue::S("AUDIT#1".into()));
         let c = Cursor::encode(&k);
-        assert!(Cursor::decode(&c, "AUDITUSER#ptn_a#usr_b").is_ok());
-        assert!(Cursor::decode(&c, "PARTNER#ptn_a").is_err());
+        assert!(Cursor::decode(&c, Some("gsi1"), "AUDITUSER#ptn_a#usr_b").is_ok());
+        assert!(Cursor::decode(&c, Some("gsi1"), "AUDITUSER#ptn_a#usr_other").is_err());
+        assert!(Cursor::decode(&c, None, "PARTNER#ptn_a").is_err());
+    }
+
+    #[test]
+    fn a_hand_made_cursor_missing_key_attributes_is_refused() {
+        let partial = URL_SAFE_NO_PAD.encode(r#"{"gsi1pk":"AUDITUSER#ptn_a#usr_b"}"#);
+        let p = Cursor::decode(&partial, Some("gsi1"), "AUDITUSER#ptn_a#usr_b").unwrap_err();
+        assert_eq!(p.status, 422);
+        let extra = URL_SAFE_NO_PAD.encode(r#"{"pk":"PARTNER#ptn_a","sk":"x","kind":"User"}"#);
+        assert!(Cursor::decode(&extra, None, "PARTNER#ptn_a").is_err());
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub struct Login {
 pub enum CreateError {
     #[error("the email is already registered")]
     EmailTaken,
+    /// Another request was creating an account with this email at the same moment.
+    #[error("another request is registering the email")]
+    EmailContended,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -71,6 +74,9 @@ impl Table {
         match self.transact(items).await {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed { index: Some(0) }) => Err(CreateError::EmailTaken),
+            Err(StoreError::TransactionConflict { index: Some(0) }) => {
+                Err(CreateError::EmailContended)
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -78,6 +84,16 @@ impl Table {
     /// The login an email belongs to, if any.
     pub async fn find_login(&self, email: &EmailAddress) -> Result<Option<Login>, StoreError> {
         let k = login_keys(email);
+        self.get(&k.pk, &k.sk).await
+    }
+
+    /// One of the partner's users.
+    pub async fn user(
+        &self,
+        scope: &PartnerScope,
+        user: &UserId,
+    ) -> Result<Option<User>, StoreError> {
+        let k = user_keys(scope.partner_id(), user);
         self.get(&k.pk, &k.sk).await
     }
 

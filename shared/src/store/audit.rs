@@ -32,6 +32,27 @@ impl Table {
         self.put(item(r)?).await
     }
 
+    /// Writes a record unless the same record exists (see `AuditRecord::once_per`).
+    pub async fn record_once(&self, r: &AuditRecord) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.name)
+            .set_item(Some(item(r)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(aws_sdk_dynamodb::error::SdkError::ServiceError(e))
+                if e.err().is_conditional_check_failed_exception() =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(StoreError::sdk(e)),
+        }
+    }
+
     /// A partner's audit records, oldest first, up to `limit`.
     pub async fn audit_records(
         &self,

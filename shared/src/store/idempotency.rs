@@ -11,8 +11,11 @@ use super::{to_item, Keys, StoreError, Table};
 pub struct IdempotencyRecord {
     /// SHA-256 of the method, path and body of the first request.
     pub request_hash: String,
-    /// `None` while the first request is still being handled.
+    /// Epoch seconds when the key was claimed.
     #[serde(default)]
+    pub claimed_at: i64,
+    /// `None` while the first request is still being handled (the attribute is absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<StoredResponse>,
 }
 
@@ -24,6 +27,10 @@ pub struct StoredResponse {
     pub location: Option<String>,
     pub body: String,
 }
+
+/// A claim without a response after this long belongs to a request that died (the
+/// function's timeout is far shorter): a retry may take the key over.
+pub const STALE_CLAIM_SECS: i64 = 120;
 
 /// What claiming a key found.
 #[derive(Debug)]
@@ -39,17 +46,20 @@ fn keys(scope: &str, key: &str) -> Keys {
 }
 
 impl Table {
-    /// Claims `key` for this request, or returns the record of its first use.
+    /// Claims `key` for this request, or returns the record of its first use. An expired
+    /// record (DynamoDB deletes them late) or a stale claim is taken over.
     pub async fn claim_idempotency_key(
         &self,
         scope: &str,
         key: &str,
         request_hash: &str,
+        now: i64,
         expires_at: i64,
     ) -> Result<Claim, StoreError> {
         let k = keys(scope, key).ttl(expires_at);
         let record = IdempotencyRecord {
             request_hash: request_hash.to_string(),
+            claimed_at: now,
             response: None,
         };
         let result = self
@@ -57,7 +67,17 @@ impl Table {
             .put_item()
             .table_name(&self.name)
             .set_item(Some(to_item(k.clone(), "IdempotencyRecord", &record)?))
-            .condition_expression("attribute_not_exists(pk)")
+            .condition_expression(
+                "attribute_not_exists(pk) OR #ttl < :now \
+                 OR (attribute_not_exists(#response) AND claimedAt < :stale)",
+            )
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_names("#response", "response")
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .expression_attribute_values(
+                ":stale",
+                AttributeValue::N((now - STALE_CLAIM_SECS).to_string()),
+            )
             .send()
             .await;
         match result {
@@ -65,8 +85,12 @@ impl Table {
             Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
                 match self.get::<IdempotencyRecord>(&k.pk, &k.sk).await? {
                     Some(existing) => Ok(Claim::Existing(existing)),
-                    // Expired between the two calls: the key is free again.
-                    None => Ok(Claim::New),
+                    // Deleted between the two calls: let the client retry.
+                    None => Ok(Claim::Existing(IdempotencyRecord {
+                        request_hash: request_hash.to_string(),
+                        claimed_at: now,
+                        response: None,
+                    })),
                 }
             }
             Err(e) => Err(StoreError::sdk(e)),

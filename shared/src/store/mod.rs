@@ -26,6 +26,10 @@ pub enum StoreError {
     /// A condition failed: in a transaction, `index` names the failing item.
     #[error("condition failed (item {index:?})")]
     ConditionFailed { index: Option<usize> },
+    /// Another transaction was writing the same item at the same moment (DynamoDB cancels
+    /// one of them); `index` names the contended item. Retrying may succeed.
+    #[error("transaction conflict (item {index:?})")]
+    TransactionConflict { index: Option<usize> },
     #[error("item mapping: {0}")]
     Mapping(#[from] serde_dynamo::Error),
     #[error("dynamodb: {0}")]
@@ -232,13 +236,14 @@ impl Table {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(e)) => match e.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(c) => {
-                    let index = c
-                        .cancellation_reasons()
-                        .iter()
-                        .position(|r| r.code() == Some("ConditionalCheckFailed"));
-                    match index {
-                        Some(i) => Err(StoreError::ConditionFailed { index: Some(i) }),
-                        None => Err(StoreError::sdk(c)),
+                    let reasons = c.cancellation_reasons();
+                    let find = |code: &str| reasons.iter().position(|r| r.code() == Some(code));
+                    if let Some(i) = find("ConditionalCheckFailed") {
+                        Err(StoreError::ConditionFailed { index: Some(i) })
+                    } else if let Some(i) = find("TransactionConflict") {
+                        Err(StoreError::TransactionConflict { index: Some(i) })
+                    } else {
+                        Err(StoreError::sdk(c))
                     }
                 }
                 other => Err(StoreError::sdk(other)),

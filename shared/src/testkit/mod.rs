@@ -105,6 +105,7 @@ pub async fn stack_with(options: Options) -> TestStack {
         },
         console_url: "http://console.test".into(),
         secure_cookies: true,
+        origin_verify: None,
         idempotency_ttl: Duration::from_secs(3600),
         sign_up_per_ip: options.limits,
         sign_up_per_email: options.limits,
