@@ -3,8 +3,9 @@
 // end and API. Usage: PC_WEB_URL=http://127.0.0.1:5173 npm run e2e
 //
 // Scenario: sign up a new partner, land on Home and see its company, sign out,
-// sign in again, see the same company, reload (session restored from the
-// refresh cookie), and save a full-page screenshot to test-results/signed-in.png.
+// sign in again, see the same company and the sign-up and sign-in in the Home
+// page's recent activity, reload (session restored from the refresh cookie), and
+// save a full-page screenshot to test-results/signed-in.png.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -72,6 +73,27 @@ async function expectHome(page) {
   if (path !== '/') throw new Error(`expected to be on Home (/), but the page is at ${path}`);
 }
 
+/**
+ * Waits until Home's activity table has a successful row for each action ("Signed up",
+ * "Signed in"); fails at once with the shown problem if the activity could not be loaded.
+ */
+async function expectActivity(page, actions) {
+  const activity = page.getByRole('region', { name: 'Recent activity' });
+  const failure = activity.getByRole('alert').first();
+  const table = activity.getByRole('table', { name: 'Recent activity' });
+  for (const action of actions) {
+    const row = table
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: action, exact: true }) })
+      .filter({ hasText: 'Succeeded' });
+    await row.or(failure).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    if (await failure.isVisible()) {
+      const shown = (await failure.innerText()).replace(/\s+/g, ' ').trim();
+      throw new Error(`the recent activity could not be loaded: ${shown}`);
+    }
+  }
+}
+
 async function fill(page, label, value) {
   await page.getByLabel(label, { exact: true }).fill(value);
 }
@@ -116,6 +138,9 @@ async function run(page) {
     page.getByRole('button', { name: 'Sign in', exact: true }).click(),
   );
   await expectHome(page);
+
+  step('see the sign-up and the sign-in in the recent activity on Home');
+  await expectActivity(page, ['Signed up', 'Signed in']);
 
   step('reload: the session is restored from the refresh cookie');
   await expectApiResponse(page, 'POST', '/api/v1/auth/refresh', 200, () => page.reload({ waitUntil: 'domcontentloaded' }));

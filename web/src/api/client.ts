@@ -27,6 +27,8 @@ export type TokenResponse = ResponseJson<'/api/v1/auth/sign-in', 'post', 200>;
 export type MeResponse = ResponseJson<'/api/v1/me', 'get', 200>;
 export type CurrentUser = MeResponse['user'];
 export type CurrentPartner = MeResponse['partner'];
+export type ActivityPage = ResponseJson<'/api/v1/me/activity', 'get', 200>;
+export type AuditRecord = ActivityPage['items'][number];
 
 function currentOrigin(): string {
   return typeof window === 'undefined' ? '' : window.location.origin;

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../auth/tokenStore';
-import { mockFetch, sampleMe, sampleToken } from '../test/fetchMock';
+import { mockFetch, noActivity, sampleMe, sampleToken } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
 import { APP_PAGES } from './pages';
 
@@ -17,14 +17,14 @@ describe('routing and shell', () => {
   });
 
   it('sends unknown paths to Home', async () => {
-    mockFetch({});
+    mockFetch(noActivity);
     tokenStore.set(sampleToken);
     renderApp('/no-such-page', sampleMe);
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
   });
 
   it('shows Home in the shell for a restored session', async () => {
-    mockFetch({});
+    mockFetch(noActivity);
     tokenStore.set(sampleToken);
     renderApp('/', sampleMe);
 
@@ -42,7 +42,7 @@ describe('routing and shell', () => {
   });
 
   it('lists every page in the navigation and marks the current one', async () => {
-    mockFetch({});
+    mockFetch(noActivity);
     tokenStore.set(sampleToken);
     renderApp('/', sampleMe);
     const nav = await screen.findByRole('navigation', { name: 'Main' });
@@ -52,18 +52,25 @@ describe('routing and shell', () => {
   });
 
   it('signs out and returns to sign in', async () => {
-    const { requests } = mockFetch({ 'POST /api/v1/auth/sign-out': () => new Response(null, { status: 204 }) });
+    const { requests } = mockFetch({
+      ...noActivity,
+      'POST /api/v1/auth/sign-out': () => new Response(null, { status: 204 }),
+    });
     tokenStore.set(sampleToken);
     const { user } = renderApp('/', sampleMe);
-    await user.click(await screen.findByRole('button', { name: 'Sign out' }));
+    await screen.findByText('No activity yet.');
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
 
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
-    expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /api/v1/auth/sign-out']);
+    expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /api/v1/me/activity',
+      'POST /api/v1/auth/sign-out',
+    ]);
     expect(tokenStore.getAccessToken()).toBeNull();
   });
 
   it('ends the session in the UI when the token is cleared', async () => {
-    mockFetch({});
+    mockFetch(noActivity);
     tokenStore.set(sampleToken);
     renderApp('/', sampleMe);
     await screen.findByRole('heading', { name: 'Welcome, Ada' });
@@ -72,7 +79,7 @@ describe('routing and shell', () => {
   });
 
   it('sends signed-in users away from the sign-in page', async () => {
-    mockFetch({});
+    mockFetch(noActivity);
     tokenStore.set(sampleToken);
     renderApp('/sign-in', sampleMe);
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();

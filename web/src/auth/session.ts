@@ -103,12 +103,22 @@ function notSignedIn(): ApiResult<never> {
   };
 }
 
-export async function fetchMe(): Promise<ApiResult<MeResponse>> {
-  const outcome = await authorized((headers) => api.GET('/api/v1/me', { headers }));
+/**
+ * Runs a request with the bearer token (see `authorized`) and turns its outcome
+ * into a result. A 401 that survives the refresh ends the session.
+ */
+export async function authorizedResult<T>(
+  request: (headers: { Authorization: string }) => Promise<FetchOutcome<T>>,
+): Promise<ApiResult<T>> {
+  const outcome = await authorized(request);
   if (isResult(outcome)) return outcome;
   if (outcome.response.ok && outcome.data !== undefined) return { ok: true, data: outcome.data };
   if (outcome.response.status === 401) tokenStore.clear();
   return failure(outcome);
+}
+
+export function fetchMe(): Promise<ApiResult<MeResponse>> {
+  return authorizedResult((headers) => api.GET('/api/v1/me', { headers }));
 }
 
 /** Ends the session on the server (best effort) and always forgets the token locally. */

@@ -1,3 +1,4 @@
+import { RecentActivity } from '../activity/RecentActivity';
 import { useCurrentSession } from '../auth/AuthContext';
 import { countryName } from '../forms/countries';
 
@@ -108,6 +109,8 @@ export function HomePage() {
           </div>
         </dl>
       </section>
+
+      <RecentActivity />
     </div>
   );
 }

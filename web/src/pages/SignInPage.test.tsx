@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../auth/tokenStore';
-import { json, mockFetch, problem, sampleMe, sampleToken } from '../test/fetchMock';
+import { json, mockFetch, noActivity, problem, sampleMe, sampleToken } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
 
 beforeEach(() => {
@@ -15,6 +15,7 @@ describe('Sign in page', () => {
     mockFetch({
       'POST /api/v1/auth/sign-in': () => json(200, sampleToken),
       'GET /api/v1/me': () => json(200, sampleMe),
+      ...noActivity,
     });
     const { user } = renderApp('/sign-in');
     await user.type(await screen.findByLabelText('Email'), 'ada@example.com');
@@ -23,6 +24,7 @@ describe('Sign in page', () => {
 
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
     expect(screen.getByTestId('user-email')).toHaveTextContent('ada@example.com');
+    expect(await screen.findByText('No activity yet.')).toBeInTheDocument();
     expect(tokenStore.getAccessToken()).toBe('access-token-1');
     expect(localStorage.length).toBe(0);
     expect(sessionStorage.length).toBe(0);

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../auth/tokenStore';
-import { json, mockFetch, problem, sampleMe, sampleToken } from '../test/fetchMock';
+import { json, mockFetch, noActivity, problem, sampleMe, sampleToken } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
 
 beforeEach(() => {
@@ -153,6 +153,7 @@ describe('Sign up page', () => {
       'POST /api/v1/auth/sign-up': () => json(201, { partner: sampleMe.partner, user: sampleMe.user }),
       'POST /api/v1/auth/sign-in': () => json(200, sampleToken),
       'GET /api/v1/me': () => json(200, sampleMe),
+      ...noActivity,
     });
     const { user } = renderApp('/sign-up');
     await screen.findByRole('heading', { name: 'Partner Signup' });
@@ -161,10 +162,12 @@ describe('Sign up page', () => {
 
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
     expect(screen.getByTestId('company-name')).toHaveTextContent('Analytical Engines Ltd');
+    expect(await screen.findByText('No activity yet.')).toBeInTheDocument();
     expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'POST /api/v1/auth/sign-up',
       'POST /api/v1/auth/sign-in',
       'GET /api/v1/me',
+      'GET /api/v1/me/activity',
     ]);
     expect(requests[1]?.body).toEqual({ email: 'ada@example.com', password: 'CorrectHorse42' });
     expect(localStorage.length).toBe(0);

@@ -3,6 +3,8 @@ import { vi } from 'vitest';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string's parameters. */
+  query: URLSearchParams;
   headers: Headers;
   body: unknown;
   credentials: RequestCredentials;
@@ -41,6 +43,7 @@ export function mockFetch(routes: Record<string, Responder>) {
     const recorded: RecordedRequest = {
       method: request.method,
       path: url.pathname,
+      query: url.searchParams,
       headers: request.headers,
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
       credentials: request.credentials,
@@ -91,3 +94,45 @@ export const sampleMe = {
 } as const;
 
 export const sampleToken = { accessToken: 'access-token-1', tokenType: 'Bearer', expiresIn: 900 } as const;
+
+/** An empty activity list, for tests that render Home but are not about its activity. */
+export const noActivity = {
+  'GET /api/v1/me/activity': () => json(200, { items: [] }),
+} as const;
+
+export const sampleActivity = {
+  items: [
+    {
+      id: 'aud_3',
+      at: '2025-03-02T09:30:00Z',
+      partnerId: 'prt_1',
+      actorUserId: 'usr_1',
+      actorEmail: 'ada@example.com',
+      action: 'auth.signIn',
+      outcome: 'failure',
+      reason: 'Incorrect password',
+      sourceIp: '203.0.113.7',
+    },
+    {
+      id: 'aud_2',
+      at: '2025-03-01T17:05:00Z',
+      partnerId: 'prt_1',
+      actorUserId: 'usr_1',
+      actorEmail: 'ada@example.com',
+      action: 'auth.signOut',
+      outcome: 'success',
+      sourceIp: '198.51.100.20',
+    },
+    {
+      id: 'aud_1',
+      at: '2025-01-15T10:00:00Z',
+      partnerId: 'prt_1',
+      actorUserId: 'usr_1',
+      actorEmail: 'ada@example.com',
+      action: 'partner.signUp',
+      target: 'prt_1',
+      outcome: 'success',
+      sourceIp: '198.51.100.20',
+    },
+  ],
+} as const;

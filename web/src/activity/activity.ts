@@ -1,0 +1,53 @@
+import { api, type ActivityPage, type AuditRecord } from '../api/client';
+import { authorizedResult, type ApiResult } from '../auth/session';
+
+/** Records shown on Home, and loaded by each "Show more". */
+export const ACTIVITY_PAGE_SIZE = 10;
+
+/**
+ * Records in the CSV download. The API answers one page as CSV, without a cursor
+ * for the next one, so the download holds the newest records up to its page limit.
+ */
+export const ACTIVITY_CSV_LIMIT = 100;
+
+export const ACTIVITY_CSV_FILENAME = 'activity.csv';
+
+/** One page of the signed-in user's activity, newest first; `cursor` is the previous page's `nextCursor`. */
+export function fetchActivity(cursor?: string): Promise<ApiResult<ActivityPage>> {
+  const query = cursor === undefined ? { limit: ACTIVITY_PAGE_SIZE } : { limit: ACTIVITY_PAGE_SIZE, cursor };
+  return authorizedResult((headers) => api.GET('/api/v1/me/activity', { params: { query }, headers }));
+}
+
+/** The signed-in user's activity as CSV (`Accept: text/csv`). */
+export function fetchActivityCsv(): Promise<ApiResult<Blob>> {
+  return authorizedResult((headers) =>
+    api.GET('/api/v1/me/activity', {
+      params: { query: { limit: ACTIVITY_CSV_LIMIT } },
+      headers: { ...headers, Accept: 'text/csv' },
+      parseAs: 'blob',
+    }),
+  );
+}
+
+const ACTION_LABELS: Record<string, string> = {
+  'partner.signUp': 'Signed up',
+  'auth.signIn': 'Signed in',
+  'auth.signOut': 'Signed out',
+};
+
+/** "auth.signIn" → "Signed in"; actions this version does not know are shown as sent. */
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+export function outcomeLabel(outcome: AuditRecord['outcome']): string {
+  return outcome === 'success' ? 'Succeeded' : 'Failed';
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** An RFC 3339 timestamp as a date and time in the user's locale and time zone. */
+export function formatTime(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : timeFormat.format(date);
+}
