@@ -61,6 +61,14 @@ fn json_post(path: &str, body: &Value) -> Request<Body> {
         .unwrap()
 }
 
+/// A sign-up carrying an `Idempotency-Key`.
+fn keyed_sign_up(key: &str, body: &Value) -> Request<Body> {
+    let mut req = json_post("/api/v1/auth/sign-up", body);
+    req.headers_mut()
+        .insert("idempotency-key", key.parse().expect("a header value"));
+    req
+}
+
 fn sign_up_body(email: &str, company: &str) -> Value {
     json!({
         "email": email,
@@ -646,13 +654,7 @@ async fn missing_forged_and_foreign_tokens_are_401() {
 #[tokio::test]
 async fn an_idempotent_retry_replays_and_a_changed_body_is_refused() {
     let (stack, app) = setup().await;
-    let post = |body: &Value| {
-        request("POST", "/api/v1/auth/sign-up")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("Idempotency-Key", "signup-7f3a")
-            .body(Body::from(body.to_string()))
-            .unwrap()
-    };
+    let post = |body: &Value| keyed_sign_up("signup-7f3a", body);
     let body = sign_up_body("idem@example.com", "Idempotent Co");
     let first = send(&app, post(&body), "192.0.2.70").await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
@@ -790,13 +792,7 @@ async fn an_expired_token_is_401_and_writes_nothing() {
 #[tokio::test]
 async fn a_refused_create_with_an_idempotency_key_writes_nothing_and_frees_the_key() {
     let (stack, app) = setup().await;
-    let post = |body: &Value| {
-        request("POST", "/api/v1/auth/sign-up")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("Idempotency-Key", "retry-after-fixing")
-            .body(Body::from(body.to_string()))
-            .unwrap()
-    };
+    let post = |body: &Value| keyed_sign_up("retry-after-fixing", body);
     let mut bad = sign_up_body("fixme@example.com", "Fix Me Ltd");
     bad["company"]["country"] = json!("ZZ");
     assert_problem(&send(&app, post(&bad), "192.0.2.80").await, 422);
@@ -829,13 +825,7 @@ async fn a_claim_left_by_a_request_that_died_is_taken_over() {
         )
         .await
         .unwrap();
-    let retry = request("POST", "/api/v1/auth/sign-up")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("Idempotency-Key", "dead-key")
-        .body(Body::from(
-            sign_up_body("revived@example.com", "Revived").to_string(),
-        ))
-        .unwrap();
+    let retry = keyed_sign_up("dead-key", &sign_up_body("revived@example.com", "Revived"));
     let a = send(&app, retry, "192.0.2.90").await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     // A fresh claim is not taken over: a concurrent retry is told to wait.
@@ -851,13 +841,7 @@ async fn a_claim_left_by_a_request_that_died_is_taken_over() {
         )
         .await
         .unwrap();
-    let concurrent = request("POST", "/api/v1/auth/sign-up")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("Idempotency-Key", "live-key")
-        .body(Body::from(
-            sign_up_body("second@example.com", "Second").to_string(),
-        ))
-        .unwrap();
+    let concurrent = keyed_sign_up("live-key", &sign_up_body("second@example.com", "Second"));
     let b = send(&app, concurrent, "192.0.2.91").await;
     assert_problem(&b, 422);
     assert_eq!(b.body["errors"][0]["field"], "Idempotency-Key");
