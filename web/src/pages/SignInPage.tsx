@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { rateLimitMessage } from '../api/problem';
 import { useAuth } from '../auth/AuthContext';
 import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
+import { useFormFeedback } from '../forms/useFormFeedback';
 import { validateSignIn, type SignInField } from '../forms/validation';
 import { redirectTarget, type SignInLocationState } from '../app/locationState';
 
@@ -17,25 +18,8 @@ export function SignInPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const state = (location.state ?? null) as SignInLocationState | null;
-  const [values, setValues] = useState<Record<SignInField, string>>({ email: state?.email ?? '', password: '' });
-  const [errors, setErrors] = useState<Partial<Record<SignInField, string>>>({});
-  const [message, setMessage] = useState<FormMessage | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const [focusRequest, setFocusRequest] = useState(0);
-  const formRef = useRef<HTMLFormElement>(null);
-  const alertRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (focusRequest === 0) return;
-    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (invalid) invalid.focus();
-    else alertRef.current?.focus();
-  }, [focusRequest]);
-
-  const setField = (field: SignInField) => (value: string) => {
-    setValues((previous) => ({ ...previous, [field]: value }));
-    setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
-  };
+  const { values, setValues, setErrors, fieldProps, message, setMessage, submitting, setSubmitting, requestFocus, formRef, alertRef } =
+    useFormFeedback<Record<SignInField, string>, FormMessage>({ email: state?.email ?? '', password: '' });
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -44,7 +28,7 @@ export function SignInPage() {
     setMessage(null);
     if (Object.keys(clientErrors).length > 0) {
       setErrors(clientErrors);
-      setFocusRequest((count) => count + 1);
+      requestFocus();
       return;
     }
     setErrors({});
@@ -64,7 +48,7 @@ export function SignInPage() {
     }
     setValues((previous) => ({ ...previous, password: '' }));
     setSubmitting(false);
-    setFocusRequest((count) => count + 1);
+    requestFocus();
   }
 
   return (
@@ -82,25 +66,8 @@ export function SignInPage() {
           <FormAlert tone="info" title={state.notice} />
         ) : null}
 
-        <TextField
-          name="email"
-          label="Email"
-          type="email"
-          autoComplete="username"
-          inputMode="email"
-          value={values.email}
-          onChange={setField('email')}
-          error={errors.email}
-        />
-        <TextField
-          name="password"
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          value={values.password}
-          onChange={setField('password')}
-          error={errors.password}
-        />
+        <TextField {...fieldProps('email')} label="Email" type="email" autoComplete="username" inputMode="email" />
+        <TextField {...fieldProps('password')} label="Password" type="password" autoComplete="current-password" />
 
         <div className="form__actions">
           <button type="submit" className="button button--primary button--block" disabled={submitting}>

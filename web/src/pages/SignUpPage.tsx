@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { mapFieldErrors, rateLimitMessage, type Problem } from '../api/problem';
 import { useAuth } from '../auth/AuthContext';
@@ -6,6 +6,7 @@ import { signUp } from '../auth/session';
 import { CheckboxField, SelectField, TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
 import { countryOptions } from '../forms/countries';
+import { useFormFeedback } from '../forms/useFormFeedback';
 import {
   emptySignUpValues,
   PASSWORD_POLICY,
@@ -13,7 +14,6 @@ import {
   toSignUpRequest,
   validateSignUp,
   type SignUpErrors,
-  type SignUpTextField,
   type SignUpValues,
 } from '../forms/validation';
 
@@ -79,33 +79,8 @@ export function SignUpPage() {
     () => countryOptions().map((country) => ({ value: country.code, label: country.name })),
     [],
   );
-  const [values, setValues] = useState<SignUpValues>(emptySignUpValues);
-  const [errors, setErrors] = useState<SignUpErrors>({});
-  const [message, setMessage] = useState<FormMessage | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const [focusRequest, setFocusRequest] = useState(0);
-  const formRef = useRef<HTMLFormElement>(null);
-  const alertRef = useRef<HTMLDivElement>(null);
-
-  // After a failed submit, move focus to the first invalid field, or to the message.
-  useEffect(() => {
-    if (focusRequest === 0) return;
-    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (invalid) invalid.focus();
-    else alertRef.current?.focus();
-  }, [focusRequest]);
-
-  const setText = (field: SignUpTextField) => (value: string) => {
-    setValues((previous) => ({ ...previous, [field]: value }));
-    setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
-  };
-
-  const text = (field: SignUpTextField) => ({
-    name: field,
-    value: values[field],
-    onChange: setText(field),
-    error: errors[field],
-  });
+  const { values, errors, setErrors, setField, fieldProps, message, setMessage, submitting, setSubmitting, requestFocus, formRef, alertRef } =
+    useFormFeedback<SignUpValues, FormMessage>(emptySignUpValues);
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -114,7 +89,7 @@ export function SignUpPage() {
     if (Object.keys(clientErrors).length > 0) {
       setErrors(clientErrors);
       setMessage(null);
-      setFocusRequest((count) => count + 1);
+      requestFocus();
       return;
     }
     setErrors({});
@@ -126,7 +101,7 @@ export function SignUpPage() {
       setErrors(described.errors);
       setMessage(described.message);
       setSubmitting(false);
-      setFocusRequest((count) => count + 1);
+      requestFocus();
       return;
     }
     const signedIn = await auth.signIn({ email: values.email.trim(), password: values.password });
@@ -173,34 +148,34 @@ export function SignUpPage() {
         <fieldset className="form__section">
           <legend className="form__legend">Login Information</legend>
           <div className="form__grid">
-            <TextField {...text('email')} label="Email" type="email" autoComplete="username" inputMode="email" className="span-2" />
-            <TextField {...text('password')} label="Password" type="password" autoComplete="new-password" hint={PASSWORD_POLICY} />
-            <TextField {...text('confirmPassword')} label="Confirm password" type="password" autoComplete="new-password" />
+            <TextField {...fieldProps('email')} label="Email" type="email" autoComplete="username" inputMode="email" className="span-2" />
+            <TextField {...fieldProps('password')} label="Password" type="password" autoComplete="new-password" hint={PASSWORD_POLICY} />
+            <TextField {...fieldProps('confirmPassword')} label="Confirm password" type="password" autoComplete="new-password" />
           </div>
         </fieldset>
 
         <fieldset className="form__section">
           <legend className="form__legend">Company Information</legend>
           <div className="form__grid">
-            <TextField {...text('company.name')} label="Company name" autoComplete="organization" className="span-2" />
-            <TextField {...text('company.address1')} label="Address line 1" autoComplete="address-line1" className="span-2" />
-            <TextField {...text('company.address2')} label="Address line 2" autoComplete="address-line2" optional className="span-2" />
-            <TextField {...text('company.city')} label="City" autoComplete="address-level2" />
-            <TextField {...text('company.state')} label="State / province" autoComplete="address-level1" optional />
-            <TextField {...text('company.postalCode')} label="Postal code" autoComplete="postal-code" />
+            <TextField {...fieldProps('company.name')} label="Company name" autoComplete="organization" className="span-2" />
+            <TextField {...fieldProps('company.address1')} label="Address line 1" autoComplete="address-line1" className="span-2" />
+            <TextField {...fieldProps('company.address2')} label="Address line 2" autoComplete="address-line2" optional className="span-2" />
+            <TextField {...fieldProps('company.city')} label="City" autoComplete="address-level2" />
+            <TextField {...fieldProps('company.state')} label="State / province" autoComplete="address-level1" optional />
+            <TextField {...fieldProps('company.postalCode')} label="Postal code" autoComplete="postal-code" />
             <SelectField
               name="company.country"
               label="Country"
               value={values['company.country']}
-              onChange={setText('company.country')}
+              onChange={setField('company.country')}
               error={errors['company.country']}
               options={countries}
               placeholder="Select a country"
               autoComplete="country"
             />
-            <TextField {...text('company.phone')} label="Company phone" type="tel" autoComplete="tel" inputMode="tel" />
+            <TextField {...fieldProps('company.phone')} label="Company phone" type="tel" autoComplete="tel" inputMode="tel" />
             <TextField
-              {...text('company.website')}
+              {...fieldProps('company.website')}
               label="Website"
               type="url"
               autoComplete="url"
@@ -214,11 +189,11 @@ export function SignUpPage() {
         <fieldset className="form__section">
           <legend className="form__legend">Contact Information</legend>
           <div className="form__grid">
-            <TextField {...text('contact.firstName')} label="First name" autoComplete="given-name" />
-            <TextField {...text('contact.lastName')} label="Last name" autoComplete="family-name" />
-            <TextField {...text('contact.email')} label="Contact email" type="email" autoComplete="email" inputMode="email" />
-            <TextField {...text('contact.phone')} label="Contact phone" type="tel" autoComplete="tel" inputMode="tel" />
-            <TextField {...text('contact.jobTitle')} label="Job title" autoComplete="organization-title" optional className="span-2" />
+            <TextField {...fieldProps('contact.firstName')} label="First name" autoComplete="given-name" />
+            <TextField {...fieldProps('contact.lastName')} label="Last name" autoComplete="family-name" />
+            <TextField {...fieldProps('contact.email')} label="Contact email" type="email" autoComplete="email" inputMode="email" />
+            <TextField {...fieldProps('contact.phone')} label="Contact phone" type="tel" autoComplete="tel" inputMode="tel" />
+            <TextField {...fieldProps('contact.jobTitle')} label="Job title" autoComplete="organization-title" optional className="span-2" />
           </div>
         </fieldset>
 
@@ -228,10 +203,7 @@ export function SignUpPage() {
             name="acceptTerms"
             checked={values.acceptTerms}
             error={errors.acceptTerms}
-            onChange={(checked) => {
-              setValues((previous) => ({ ...previous, acceptTerms: checked }));
-              setErrors((previous) => (previous.acceptTerms ? { ...previous, acceptTerms: undefined } : previous));
-            }}
+            onChange={setField('acceptTerms')}
           >
             I have read and accept the Terms and Conditions of the partner program.
           </CheckboxField>
