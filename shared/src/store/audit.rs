@@ -52,23 +52,4 @@ impl Table {
             Err(e) => Err(StoreError::sdk(e)),
         }
     }
-
-    /// A partner's audit records, oldest first, up to `limit`.
-    pub async fn audit_records(
-        &self,
-        scope: &super::PartnerScope,
-        limit: i32,
-    ) -> Result<Vec<AuditRecord>, StoreError> {
-        self.query_prefix(&scope.pk(), "AUDIT#", limit).await
-    }
-
-    /// Audit records of attempts that matched no partner, for one UTC day (`YYYY-MM-DD`).
-    pub async fn unattributed_audit_records(
-        &self,
-        day: &str,
-        limit: i32,
-    ) -> Result<Vec<AuditRecord>, StoreError> {
-        self.query_prefix(&format!("AUDIT#UNATTRIBUTED#{day}"), "AUDIT#", limit)
-            .await
-    }
 }

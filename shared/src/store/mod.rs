@@ -289,26 +289,6 @@ impl Table {
             next: out.last_evaluated_key,
         })
     }
-
-    /// Items of one partition whose sort key starts with `prefix`, oldest first.
-    pub async fn query_prefix<T: DeserializeOwned>(
-        &self,
-        pk: &str,
-        prefix: &str,
-        limit: i32,
-    ) -> Result<Vec<T>, StoreError> {
-        let page = self
-            .query_page(PageQuery {
-                index: None,
-                pk,
-                prefix,
-                limit,
-                newest_first: false,
-                start: None,
-            })
-            .await?;
-        Ok(page.items)
-    }
 }
 
 /// What [`Table::query_page`] reads.
