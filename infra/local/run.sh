@@ -24,6 +24,7 @@ cargo run -q -p infra -- local-stack --endpoint "$MOTO_ENDPOINT" \
   --invoke-url "http://127.0.0.1:$API_PORT" --console-url "http://127.0.0.1:$WEB_PORT" \
   --outbox "$STATE/outbox" --env-out "$STATE/env"
 (set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- demo)
+EXSP_SERIAL=$(set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- issue-serial --kind exsp)
 start_api "$API_PORT" "$STATE/env"
 start_web "$WEB_PORT" "$API_PORT"
 echo "building the functions (first run takes a few minutes)..."
@@ -34,6 +35,8 @@ cat <<MSG
 
   Partner Console is running:  http://127.0.0.1:$WEB_PORT
   Sign in as demo@partner-console.local / Partner-Console-2026, or sign up.
+  An ExSP serial to activate (Home > Activate a serial number): $EXSP_SERIAL
+  More: (set -a; . $STATE/env; cargo run -q -p infra -- issue-serial --kind exsp --count 3)
   API: http://127.0.0.1:$API_PORT/api/v1   moto: $MOTO_ENDPOINT
   Mail sent by the console: $STATE/outbox/*.eml   Logs: $STATE/*.log
   Ctrl-C stops everything.

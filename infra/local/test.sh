@@ -45,5 +45,6 @@ PATH="$VENV/bin:$PATH" cargo lambda invoke auth --invoke-address 127.0.0.1 --inv
 "$VENV/bin/python" -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["statusCode"]==401, r' "$STATE/invoke.json"
 
 step "browser end-to-end test"
+PC_EXSP_SERIAL=$(set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- issue-serial --kind exsp) \
 PC_WEB_URL="http://127.0.0.1:$WEB_PORT" npm --prefix web run e2e || { tail -80 "$STATE/api.log"; exit 1; }
 step "all checks passed"

@@ -3,12 +3,16 @@
 
 pub mod demo;
 pub mod local_stack;
+pub mod operator;
 
 /// Every HTTP function, by binary name, with its part of the OpenAPI document. A function
 /// missing here fails the contract tests, which compare this list with `template.yaml`
 /// and the local router in `Cargo.toml`.
 pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
-    vec![("auth", auth::openapi())]
+    vec![
+        ("auth", auth::openapi()),
+        ("licensing", licensing::openapi()),
+    ]
 }
 
 /// The whole API's OpenAPI 3.1 document (committed as `docs/openapi.json`).

@@ -3,12 +3,15 @@
 //! ```text
 //! infra local-stack --endpoint URL --invoke-url URL --console-url URL --outbox DIR --env-out FILE
 //! infra demo        seed the demo partner (reads the functions' environment)
+//! infra issue-serial --kind exsp|product [--count N]
+//!                   issue serial numbers (operator; reads the functions' environment)
 //! infra openapi     print the OpenAPI document
 //! ```
 
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
+use shared::domain::serial::SerialKind;
 
 fn flag(args: &[String], name: &str) -> anyhow::Result<String> {
     args.iter()
@@ -55,8 +58,22 @@ async fn main() -> anyhow::Result<()> {
                 infra::demo::PASSWORD
             );
         }
+        Some("issue-serial") => {
+            let kind = match flag(&args, "--kind")?.as_str() {
+                "exsp" => SerialKind::ExspProgram,
+                "product" => SerialKind::Product,
+                other => bail!("--kind {other:?}: exsp or product"),
+            };
+            let count = match flag(&args, "--count") {
+                Ok(n) => n.parse().context("--count must be a number")?,
+                Err(_) => 1,
+            };
+            for serial in infra::operator::issue_serials(kind, count).await? {
+                println!("{serial}");
+            }
+        }
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|issue-serial|openapi (see infra/src/main.rs)"),
     }
     Ok(())
 }

@@ -6,6 +6,11 @@
 // sign in again, see the same company and the sign-up and sign-in in the Home
 // page's recent activity, reload (session restored from the refresh cookie), and
 // save a full-page screenshot to test-results/signed-in.png.
+//
+// With PC_EXSP_SERIAL set to an available ExSP serial number, it then activates it
+// from Home's Quick tasks (Validate, Activate), waits for the partner program to
+// read "ExSP" and saves test-results/exsp-active.png (a serial number activates
+// once, so each run needs a fresh one). Without it, that part is left out.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -23,6 +28,7 @@ if (!baseUrl) {
   process.exit(2);
 }
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const exspSerial = process.env.PC_EXSP_SERIAL?.trim() || null;
 
 const stamp = `${Date.now()}-${randomBytes(4).toString('hex')}`;
 const account = {
@@ -98,6 +104,40 @@ async function fill(page, label, value) {
   await page.getByLabel(label, { exact: true }).fill(value);
 }
 
+const VALIDATE_SERIAL_PATH = '/api/v1/licensing/exsp-serial/validate';
+const ACTIVATE_SERIAL_PATH = '/api/v1/licensing/exsp-serial/activate';
+
+/** Home's Quick tasks → Activate a serial number: Validate, Activate, and see the program turn to ExSP. */
+async function activateExspSerial(page, serial) {
+  step('open the Activate Serial Number dialog from Quick tasks');
+  await page.getByTestId('activate-serial-open').click();
+  const dialog = page.getByRole('dialog', { name: 'Activate Serial Number', exact: true });
+  await dialog.waitFor({ timeout: STEP_TIMEOUT_MS });
+
+  step('enter the ExSP serial number and validate it');
+  await dialog.getByTestId('serial-input').fill(serial);
+  await expectApiResponse(page, 'POST', VALIDATE_SERIAL_PATH, 200, () => dialog.getByTestId('serial-validate').click());
+  const activate = dialog.getByTestId('serial-activate');
+  const failure = dialog.getByRole('alert');
+  await dialog.locator('[data-testid="serial-activate"]:enabled').or(failure).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  if (await failure.isVisible()) {
+    throw new Error(`the serial number was not accepted: ${(await failure.innerText()).replace(/\s+/g, ' ').trim()}`);
+  }
+
+  step('activate it');
+  await expectApiResponse(page, 'POST', ACTIVATE_SERIAL_PATH, 200, () => activate.click());
+  await dialog.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+
+  step('see the ExSP program on Home');
+  await page.getByTestId('program-name').filter({ hasText: /^\s*ExSP\s*$/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page
+    .getByText('Your ExSP serial number is active: you can now provision paid subscriptions.', { exact: true })
+    .waitFor({ timeout: STEP_TIMEOUT_MS });
+
+  step('save test-results/exsp-active.png');
+  await page.screenshot({ path: resolve(resultsDir, 'exsp-active.png'), fullPage: true });
+}
+
 async function run(page) {
   step(`open the sign-up page at ${baseUrl}/sign-up`);
   await page.goto(`${baseUrl}/sign-up`, { waitUntil: 'domcontentloaded' });
@@ -154,6 +194,8 @@ async function run(page) {
 
   step('save test-results/signed-in.png');
   await page.screenshot({ path: resolve(resultsDir, 'signed-in.png'), fullPage: true });
+
+  if (exspSerial) await activateExspSerial(page, exspSerial);
 }
 
 async function main() {

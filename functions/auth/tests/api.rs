@@ -7,59 +7,8 @@ use axum::{
     http::{header, Request, StatusCode},
     Router,
 };
-use http_body_util::BodyExt;
-use lambda_http::request::RequestContext;
 use serde_json::{json, Value};
-use shared::testkit::{self, TestStack};
-use tower::ServiceExt;
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Value,
-    text: String,
-}
-
-fn context(ip: &str) -> RequestContext {
-    let mut c = aws_lambda_events::apigw::ApiGatewayV2httpRequestContext::default();
-    c.http.source_ip = Some(ip.to_string());
-    RequestContext::ApiGatewayV2(c)
-}
-
-fn request(method: &str, path: &str) -> axum::http::request::Builder {
-    Request::builder().method(method).uri(path)
-}
-
-async fn send(app: &Router, mut req: Request<Body>, ip: &str) -> Answer {
-    req.extensions_mut().insert(context(ip));
-    answer(app, req).await
-}
-
-async fn answer(app: &Router, req: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(req).await.expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Answer {
-        status,
-        headers,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        text,
-    }
-}
-
-fn json_post(path: &str, body: &Value) -> Request<Body> {
-    request("POST", path)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap()
-}
+use shared::testkit::{self, http::*, TestStack};
 
 /// A sign-up carrying an `Idempotency-Key`.
 fn keyed_sign_up(key: &str, body: &Value) -> Request<Body> {
@@ -69,69 +18,10 @@ fn keyed_sign_up(key: &str, body: &Value) -> Request<Body> {
     req
 }
 
-fn sign_up_body(email: &str, company: &str) -> Value {
-    json!({
-        "email": email,
-        "password": "Sturdy-Passw0rd",
-        "company": {
-            "name": company,
-            "address1": "1 Harbour Road",
-            "city": "Leeds",
-            "postalCode": "LS1 4AP",
-            "country": "GB",
-            "phone": "+44 113 496 0000"
-        },
-        "contact": {
-            "firstName": "Ann",
-            "lastName": "Lee",
-            "email": "ann.lee@northwind.example",
-            "phone": "+44 113 496 0001"
-        },
-        "acceptTerms": true
-    })
-}
-
-async fn sign_up(app: &Router, email: &str, company: &str) -> Answer {
-    send(
-        app,
-        json_post("/api/v1/auth/sign-up", &sign_up_body(email, company)),
-        "198.51.100.7",
-    )
-    .await
-}
-
-async fn sign_in(app: &Router, email: &str, password: &str, ip: &str) -> Answer {
-    send(
-        app,
-        json_post(
-            "/api/v1/auth/sign-in",
-            &json!({"email": email, "password": password}),
-        ),
-        ip,
-    )
-    .await
-}
-
-fn bearer(req: axum::http::request::Builder, token: &str) -> axum::http::request::Builder {
-    req.header(header::AUTHORIZATION, format!("Bearer {token}"))
-}
-
 async fn setup() -> (TestStack, Router) {
     let stack = testkit::stack().await;
     let app = auth::app(stack.state.clone());
     (stack, app)
-}
-
-fn assert_problem(a: &Answer, status: u16) {
-    assert_eq!(a.status.as_u16(), status, "body: {}", a.text);
-    assert_eq!(
-        a.headers.get(header::CONTENT_TYPE).unwrap(),
-        "application/problem+json",
-        "{}",
-        a.text
-    );
-    assert_eq!(a.body["status"], status);
-    assert!(a.body["title"].is_string());
 }
 
 #[tokio::test]

@@ -22,6 +22,8 @@ pub enum Action {
     SignIn,
     #[serde(rename = "auth.signOut")]
     SignOut,
+    #[serde(rename = "licensing.activateProgramSerial")]
+    ActivateProgramSerial,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -2,12 +2,14 @@
 //! one cannot exist past the HTTP boundary.
 
 pub mod audit;
+pub mod authorization;
 pub mod email;
 pub mod ids;
 pub mod partner;
 pub mod password;
 pub mod rate_limit;
 pub mod role;
+pub mod serial;
 pub mod user;
 pub mod validation;
 

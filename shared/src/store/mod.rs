@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod idempotency;
 pub mod rate_limit;
+pub mod serials;
 
 use std::collections::HashMap;
 
@@ -76,6 +77,10 @@ pub mod keys {
         format!("EMAIL#{e}")
     }
     pub const EMAIL_SK: &str = "EMAIL";
+    pub fn serial_pk(s: &crate::domain::serial::Serial) -> String {
+        format!("SERIAL#{}", s.as_str())
+    }
+    pub const SERIAL_SK: &str = "SERIAL";
 }
 
 /// An item's keys and index attributes, stored beside its data.

@@ -2,6 +2,7 @@
 //! user pool and outbox on the moto server named by `MOTO_ENDPOINT` (`make test` starts
 //! one), so tests run in parallel without seeing each other's data.
 
+pub mod http;
 pub mod tokens;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
@@ -69,6 +70,8 @@ pub async fn stack() -> TestStack {
 }
 
 pub async fn stack_with(options: Options) -> TestStack {
+    // Logs of a failing test show with its output.
+    crate::telemetry::init();
     let endpoint = endpoint();
     let sdk = sdk_config(&endpoint).await;
     let template = Template::bundled().expect("template.yaml parses");

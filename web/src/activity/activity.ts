@@ -29,15 +29,17 @@ export function fetchActivityCsv(): Promise<ApiResult<Blob>> {
   );
 }
 
-const ACTION_LABELS: Record<string, string> = {
+/** Every action the API can record: a new one fails type-checking until it has a label. */
+const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'partner.signUp': 'Signed up',
   'auth.signIn': 'Signed in',
   'auth.signOut': 'Signed out',
+  'licensing.activateProgramSerial': 'Activated the ExSP serial number',
 };
 
 /** "auth.signIn" → "Signed in"; actions this version does not know are shown as sent. */
 export function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? action;
+  return (ACTION_LABELS as Record<string, string>)[action] ?? action;
 }
 
 export function outcomeLabel(outcome: AuditRecord['outcome']): string {

@@ -29,6 +29,9 @@ export type CurrentUser = MeResponse['user'];
 export type CurrentPartner = MeResponse['partner'];
 export type ActivityPage = ResponseJson<'/api/v1/me/activity', 'get', 200>;
 export type AuditRecord = ActivityPage['items'][number];
+export type ExspSerialRequest = RequestJson<'/api/v1/licensing/exsp-serial/validate', 'post'>;
+export type ExspSerialValidation = ResponseJson<'/api/v1/licensing/exsp-serial/validate', 'post', 200>;
+export type ExspActivation = ResponseJson<'/api/v1/licensing/exsp-serial/activate', 'post', 200>;
 
 function currentOrigin(): string {
   return typeof window === 'undefined' ? '' : window.location.origin;

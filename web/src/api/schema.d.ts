@@ -80,6 +80,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/licensing/exsp-serial/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate an ExSP program serial: the partner joins the ExSP program. A serial
+         *     activates once, for one partner.
+         */
+        post: operations["activate_program_serial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licensing/exsp-serial/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate an ExSP program serial (the modal's Validate button). */
+        post: operations["validate_program_serial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -129,7 +166,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial";
         AuditRecord: {
             action: components["schemas"]["Action"];
             /** @description The email the actor gave or signed in with. */
@@ -232,8 +269,28 @@ export interface components {
          * @enum {string}
          */
         Program: "reseller" | "exsp";
+        ProgramActivated: {
+            /** Format: date-time */
+            activatedAt: string;
+            program: components["schemas"]["Program"];
+            serial: string;
+        };
         /** @enum {string} */
         Role: "partnerAdministrator" | "administrator";
+        /** @enum {string} */
+        SerialKind: "exspProgram" | "product";
+        SerialRequest: {
+            /** @description As typed: case, spaces and dashes do not matter. */
+            serial: string;
+        };
+        /** @description A serial that can be activated. */
+        SerialStatus: {
+            kind: components["schemas"]["SerialKind"];
+            /** @description The serial in groups of five. */
+            serial: string;
+            /** @description Always `available`: other states are answered with an error. */
+            status: string;
+        };
         /**
          * @description An access token for the `Authorization: Bearer` header. The refresh token is set as an
          *     HttpOnly cookie alongside.
@@ -455,6 +512,126 @@ export interface operations {
             };
             /** @description Too many sign-ups */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    activate_program_serial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SerialRequest"];
+            };
+        };
+        responses: {
+            /** @description The partner is now an ExSP partner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramActivated"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such serial */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already activated, or the partner is already ExSP */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a valid serial (a typo), or a product serial */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    validate_program_serial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SerialRequest"];
+            };
+        };
+        responses: {
+            /** @description The serial can be activated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SerialStatus"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such serial */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already activated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a valid serial (a typo), or a product serial */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,11 @@ export interface AuthContextValue {
   /** Signs in and loads the current user; the state becomes authenticated on success. */
   signIn: (credentials: SignInRequest) => Promise<ApiResult<MeResponse>>;
   signOut: () => Promise<void>;
+  /**
+   * Loads the signed-in user and partner again (after a change such as joining the
+   * ExSP program); the state keeps its old account when the request fails.
+   */
+  refreshAccount: () => Promise<ApiResult<MeResponse>>;
 }
 
 export const AuthContext = createContext<AuthContextValue | null>(null);

@@ -59,6 +59,17 @@ export function AuthProvider({ initialSession, children }: AuthProviderProps) {
     setState({ status: 'anonymous' });
   }, []);
 
-  const value = useMemo<AuthContextValue>(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  const refreshAccount = useCallback(async () => {
+    const me = await session.fetchMe();
+    if (me.ok) {
+      setState((previous) => (previous.status === 'authenticated' ? { status: 'authenticated', me: me.data } : previous));
+    }
+    return me;
+  }, []);
+
+  const value = useMemo<AuthContextValue>(
+    () => ({ state, signIn, signOut, refreshAccount }),
+    [state, signIn, signOut, refreshAccount],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 interface FormAlertProps {
   title: string;
   children?: ReactNode;
-  tone?: 'error' | 'info';
+  tone?: 'error' | 'info' | 'success';
 }
 
 /** A message at the top of a form, announced to assistive technology when it appears. */

@@ -52,7 +52,10 @@ interface TextFieldProps {
   type?: 'text' | 'email' | 'password' | 'tel' | 'url';
   autoComplete?: string;
   inputMode?: 'text' | 'email' | 'tel' | 'url';
+  spellCheck?: boolean;
   className?: string;
+  /** `data-testid` of the input, for the browser end-to-end test. */
+  testId?: string;
 }
 
 export function TextField({
@@ -66,7 +69,9 @@ export function TextField({
   type = 'text',
   autoComplete,
   inputMode,
+  spellCheck,
   className,
+  testId,
 }: TextFieldProps) {
   const id = fieldId(name);
   return (
@@ -79,6 +84,8 @@ export function TextField({
         value={value}
         autoComplete={autoComplete}
         inputMode={inputMode}
+        spellCheck={spellCheck}
+        data-testid={testId}
         aria-required={optional ? undefined : true}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(hint !== undefined && `${id}-hint`, error && `${id}-error`)}

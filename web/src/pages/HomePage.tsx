@@ -1,9 +1,18 @@
+import { useEffect, useRef, useState } from 'react';
 import { RecentActivity } from '../activity/RecentActivity';
-import { useCurrentSession } from '../auth/AuthContext';
+import { useAuth, useCurrentSession } from '../auth/AuthContext';
+import { FormAlert } from '../components/FormAlert';
 import { countryName } from '../forms/countries';
+import { ActivateSerialDialog } from '../licensing/ActivateSerialDialog';
+import { ACTIVATED_MESSAGE } from '../licensing/exspSerial';
 
 const ROLE_LABELS: Record<string, string> = { partnerAdministrator: 'Partner administrator' };
-const PROGRAM_LABELS: Record<string, string> = { reseller: 'Reseller' };
+const PROGRAM_LABELS: Record<string, string> = { reseller: 'Reseller', exsp: 'ExSP' };
+
+/** What Home says after an activation; `refreshed` is false when the account could not be reloaded. */
+interface Activated {
+  refreshed: boolean;
+}
 
 /** "partnerAdministrator" → "Partner administrator", for values without a label. */
 function humanize(value: string): string {
@@ -19,7 +28,23 @@ function formatDate(value: string): string {
 
 export function HomePage() {
   const { user, partner } = useCurrentSession();
+  const { refreshAccount } = useAuth();
+  const [activating, setActivating] = useState(false);
+  const [activated, setActivated] = useState<Activated | null>(null);
+  const activatedRef = useRef<HTMLDivElement>(null);
   const { company } = partner;
+
+  // The dialog's opener is gone once the partner is in ExSP: the confirmation takes focus.
+  useEffect(() => {
+    if (activated) activatedRef.current?.focus();
+  }, [activated]);
+
+  async function handleActivated() {
+    const me = await refreshAccount();
+    setActivating(false);
+    setActivated({ refreshed: me.ok });
+  }
+
   const locality = [company.city, [company.state, company.postalCode].filter(Boolean).join(' ')]
     .filter(Boolean)
     .join(', ');
@@ -31,10 +56,47 @@ export function HomePage() {
       <h1 className="page__title">Welcome, {user.firstName}</h1>
       <p className="page__lead">Your partner account at a glance.</p>
 
+      {activated ? (
+        <div ref={activatedRef} tabIndex={-1} className="form__message">
+          <FormAlert tone="success" title={ACTIVATED_MESSAGE}>
+            {activated.refreshed ? null : <p>Reload the page to see your partner program.</p>}
+          </FormAlert>
+        </div>
+      ) : null}
+
+      {partner.program === 'reseller' ? (
+        <section className="panel panel--stack" aria-labelledby="quick-tasks-heading">
+          <h2 id="quick-tasks-heading" className="panel__title">
+            Quick tasks
+          </h2>
+          <div className="panel__actions">
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => setActivating(true)}
+              data-testid="activate-serial-open"
+            >
+              Activate a serial number
+            </button>
+          </div>
+        </section>
+      ) : null}
+
+      {activating ? (
+        <ActivateSerialDialog onClose={() => setActivating(false)} onActivated={handleActivated} />
+      ) : null}
+
       <section className="panel" aria-labelledby="account-heading">
-        <h2 id="account-heading" className="panel__title">
-          Account
-        </h2>
+        <div className="panel__header panel__header--spaced">
+          <h2 id="account-heading" className="panel__title">
+            Account
+          </h2>
+          {partner.program === 'exsp' ? (
+            <p className="badge badge--success" data-testid="exsp-status">
+              ExSP program: active
+            </p>
+          ) : null}
+        </div>
         <dl className="details">
           <div className="details__row">
             <dt>Company</dt>
@@ -50,8 +112,9 @@ export function HomePage() {
           </div>
           <div className="details__row">
             <dt>Partner program</dt>
-            <dd>{PROGRAM_LABELS[partner.program] ?? humanize(partner.program)}</dd>
+            <dd data-testid="program-name">{PROGRAM_LABELS[partner.program] ?? humanize(partner.program)}</dd>
           </div>
+
           <div className="details__row">
             <dt>Partner since</dt>
             <dd>{formatDate(partner.createdAt)}</dd>
