@@ -169,6 +169,14 @@ mod tests {
         }
     }
 
+    /// Serials already issued must keep validating: this one pins the check algorithm.
+    #[test]
+    fn a_serial_issued_earlier_still_validates() {
+        let s = Serial::parse("XM9S3-46Q3D-25VT4-F5V37-Z").unwrap();
+        assert_eq!(s.kind(), SerialKind::ExspProgram);
+        assert!(Serial::parse("XM9S3-46Q3D-25VT4-F5V37-Y").is_err());
+    }
+
     #[test]
     fn every_single_character_typo_is_caught() {
         for _ in 0..50 {
