@@ -28,3 +28,17 @@ pub fn init() {
     // A second init (tests) keeps the first subscriber.
     drop(result);
 }
+
+/// For tests: readable lines through the test harness's capture, so a test's logs show
+/// only when it fails.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
+    drop(
+        fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .compact()
+            .with_test_writer()
+            .try_init(),
+    );
+}

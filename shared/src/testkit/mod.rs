@@ -71,7 +71,7 @@ pub async fn stack() -> TestStack {
 
 pub async fn stack_with(options: Options) -> TestStack {
     // Logs of a failing test show with its output.
-    crate::telemetry::init();
+    crate::telemetry::init_for_tests();
     let endpoint = endpoint();
     let sdk = sdk_config(&endpoint).await;
     let template = Template::bundled().expect("template.yaml parses");
