@@ -284,14 +284,7 @@ async fn sign_in_me_refresh_and_sign_out() {
 
     // /me: at most one DynamoDB read.
     stack.counter.reset();
-    let me = send(
-        &app,
-        bearer(request("GET", "/api/v1/me"), &token)
-            .body(Body::empty())
-            .unwrap(),
-        "192.0.2.44",
-    )
-    .await;
+    let me = get(&app, "/api/v1/me", &token, "192.0.2.44").await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text);
     assert_eq!(me.body["partner"]["company"]["name"], "Contoso MSP");
     assert_eq!(me.body["user"]["email"], "ops@contoso.example");
@@ -340,14 +333,7 @@ async fn sign_in_me_refresh_and_sign_out() {
         .as_str()
         .unwrap()
         .to_string();
-    let activity = send(
-        &app,
-        bearer(request("GET", "/api/v1/me/activity?limit=2"), &token)
-            .body(Body::empty())
-            .unwrap(),
-        "192.0.2.44",
-    )
-    .await;
+    let activity = get(&app, "/api/v1/me/activity?limit=2", &token, "192.0.2.44").await;
     assert_eq!(activity.status, StatusCode::OK, "{}", activity.text);
     let actions: Vec<_> = activity.body["items"]
         .as_array()
@@ -357,14 +343,10 @@ async fn sign_in_me_refresh_and_sign_out() {
         .collect();
     assert_eq!(actions, ["auth.signIn", "auth.signOut"]);
     let cursor = activity.body["nextCursor"].as_str().unwrap();
-    let rest = send(
+    let rest = get(
         &app,
-        bearer(
-            request("GET", &format!("/api/v1/me/activity?cursor={cursor}")),
-            &token,
-        )
-        .body(Body::empty())
-        .unwrap(),
+        &format!("/api/v1/me/activity?cursor={cursor}"),
+        &token,
         "192.0.2.44",
     )
     .await;
@@ -757,14 +739,10 @@ async fn bad_query_parameters_and_tampered_cursors_are_422() {
         "cursor=not-a-cursor".to_string(),
         format!("cursor={partial}"),
     ] {
-        let a = send(
+        let a = get(
             &app,
-            bearer(
-                request("GET", &format!("/api/v1/me/activity?{query}")),
-                &token,
-            )
-            .body(Body::empty())
-            .unwrap(),
+            &format!("/api/v1/me/activity?{query}"),
+            &token,
             "192.0.2.30",
         )
         .await;

@@ -52,14 +52,7 @@ impl World {
     }
 
     async fn program(&self, token: &str) -> Value {
-        let me = send(
-            &self.auth,
-            bearer(request("GET", "/api/v1/me"), token)
-                .body(Body::empty())
-                .unwrap(),
-            "192.0.2.60",
-        )
-        .await;
+        let me = get(&self.auth, "/api/v1/me", token, "192.0.2.60").await;
         me.body["partner"]["program"].clone()
     }
 }

@@ -136,3 +136,11 @@ pub async fn partner_session(auth: &Router, email: &str, company: &str) -> (Valu
         .to_string();
     (account.body, token)
 }
+
+/// A GET with a bearer token, from `ip`.
+pub async fn get(app: &Router, path: &str, token: &str, ip: &str) -> Answer {
+    let req = bearer(request("GET", path), token)
+        .body(Body::empty())
+        .expect("a request");
+    send(app, req, ip).await
+}
