@@ -1,7 +1,7 @@
 //! Activating a serial number (the guide's chapter 1), through the licensing function's
 //! router against the local stack.
 
-use axum::{body::Body, http::StatusCode, Router};
+use axum::{http::StatusCode, Router};
 use chrono::Utc;
 use serde_json::{json, Value};
 use shared::{
