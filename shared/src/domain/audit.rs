@@ -24,6 +24,18 @@ pub enum Action {
     SignOut,
     #[serde(rename = "licensing.activateProgramSerial")]
     ActivateProgramSerial,
+    #[serde(rename = "customer.add")]
+    AddCustomer,
+    #[serde(rename = "customer.addProducts")]
+    AddProducts,
+    #[serde(rename = "customer.convertTrial")]
+    ConvertTrial,
+    #[serde(rename = "customer.cancelProduct")]
+    CancelProduct,
+    #[serde(rename = "customer.updateSettings")]
+    UpdateCustomerSettings,
+    #[serde(rename = "customer.remove")]
+    RemoveCustomer,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

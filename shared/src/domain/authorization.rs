@@ -8,6 +8,24 @@ use super::Role;
 pub enum Action {
     /// Validate or activate the partner's ExSP program serial.
     ActivateProgramSerial,
+    /// See customers: the list, a profile, the catalog.
+    ViewCustomers,
+    /// Add a new customer.
+    AddCustomer,
+    /// Change a customer: products, conversions, cancellations, settings.
+    ManageCustomer,
+    /// Remove a customer.
+    RemoveCustomer,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::ActivateProgramSerial,
+        Action::ViewCustomers,
+        Action::AddCustomer,
+        Action::ManageCustomer,
+        Action::RemoveCustomer,
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,7 +35,7 @@ pub struct Denied;
 pub fn authorize(role: Role, action: Action) -> Result<(), Denied> {
     match (role, action) {
         // Until custom roles exist, both built-in roles have full access (Table 5-1).
-        (Role::PartnerAdministrator | Role::Administrator, Action::ActivateProgramSerial) => Ok(()),
+        (Role::PartnerAdministrator | Role::Administrator, _) => Ok(()),
     }
 }
 
@@ -26,9 +44,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_built_in_roles_may_activate_the_program_serial() {
+    fn both_built_in_roles_may_do_everything_that_exists_so_far() {
         for role in [Role::PartnerAdministrator, Role::Administrator] {
-            assert_eq!(authorize(role, Action::ActivateProgramSerial), Ok(()));
+            for action in Action::ALL {
+                assert_eq!(authorize(role, action), Ok(()), "{role:?} {action:?}");
+            }
         }
     }
 }

@@ -62,6 +62,8 @@ macro_rules! id_type {
 
 id_type!(PartnerId, "ptn_");
 id_type!(UserId, "usr_");
+id_type!(CustomerId, "cus_");
+id_type!(EntitlementId, "ent_");
 
 #[cfg(test)]
 mod tests {

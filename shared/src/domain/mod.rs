@@ -3,7 +3,10 @@
 
 pub mod audit;
 pub mod authorization;
+pub mod catalog;
+pub mod customer;
 pub mod email;
+pub mod entitlement;
 pub mod ids;
 pub mod partner;
 pub mod password;
@@ -14,7 +17,7 @@ pub mod user;
 pub mod validation;
 
 pub use email::EmailAddress;
-pub use ids::{PartnerId, UserId};
+pub use ids::{CustomerId, EntitlementId, PartnerId, UserId};
 pub use password::Password;
 pub use role::Role;
 pub use user::User;

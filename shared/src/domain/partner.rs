@@ -122,7 +122,7 @@ impl SignUp {
     }
 }
 
-fn parse_company(v: &mut Validation, prefix: &str, c: &Company) -> Company {
+pub(crate) fn parse_company(v: &mut Validation, prefix: &str, c: &Company) -> Company {
     let f = |name: &str| format!("{prefix}.{name}");
     Company {
         name: v.text(&f("name"), &c.name, 120).unwrap_or_default(),
