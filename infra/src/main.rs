@@ -3,8 +3,11 @@
 //! ```text
 //! infra local-stack --endpoint URL --invoke-url URL --console-url URL --outbox DIR --env-out FILE
 //! infra demo        seed the demo partner (reads the functions' environment)
-//! infra issue-serial --kind exsp|product [--count N]
+//! infra issue-serial --kind exsp [--count N]
+//! infra issue-serial --kind product --product ID --seats N [--term-months N] [--count N]
 //!                   issue serial numbers (operator; reads the functions' environment)
+//! infra clear-compliance --customer ID
+//!                   clear a customer's trade-compliance review (operator)
 //! infra openapi     print the OpenAPI document
 //! ```
 
@@ -68,12 +71,39 @@ async fn main() -> anyhow::Result<()> {
                 Ok(n) => n.parse().context("--count must be a number")?,
                 Err(_) => 1,
             };
-            for serial in infra::operator::issue_serials(kind, count).await? {
+            let grant = match kind {
+                SerialKind::ExspProgram => None,
+                SerialKind::Product => {
+                    let id = flag(&args, "--product")?;
+                    let product = shared::domain::catalog::product(&id)
+                        .with_context(|| format!("--product {id:?} is not in the catalog"))?;
+                    let seats: i64 = flag(&args, "--seats")?
+                        .parse()
+                        .context("--seats must be a number")?;
+                    let seats = shared::domain::customer::seats(seats)
+                        .map_err(|m| anyhow::anyhow!("--seats {m}"))?;
+                    let term_months = match flag(&args, "--term-months") {
+                        Ok(t) => t.parse().context("--term-months must be a number")?,
+                        Err(_) => product.term_months,
+                    };
+                    Some(shared::store::serials::ProductGrant {
+                        product: product.id.to_string(),
+                        seats,
+                        term_months,
+                    })
+                }
+            };
+            for serial in infra::operator::issue_serials(kind, count, grant).await? {
                 println!("{serial}");
             }
         }
+        Some("clear-compliance") => {
+            let id = shared::domain::CustomerId::parse(&flag(&args, "--customer")?)
+                .map_err(|m| anyhow::anyhow!("--customer {m}"))?;
+            println!("{}", infra::operator::clear_customer(&id).await?);
+        }
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|issue-serial|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|issue-serial|clear-compliance|openapi (see infra/src/main.rs)"),
     }
     Ok(())
 }

@@ -312,7 +312,8 @@ pub async fn sign_in(
             return Err(problem);
         }
     };
-    let Some(login) = login else {
+    // Customer admins have their own sign-in; here their email is not a partner login.
+    let Some(login) = login.filter(|l| l.customer_id.is_none()) else {
         state
             .table
             .record(&record(Outcome::Failure).reason("unknown email"))
@@ -490,6 +491,7 @@ pub async fn my_activity(
             limit,
             newest_first: true,
             start,
+            filter: None,
         })
         .await?;
     if csv::wants_csv(&headers, page.format.as_deref()) {

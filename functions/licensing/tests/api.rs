@@ -37,6 +37,7 @@ impl World {
             .issue_serial(&IssuedSerial {
                 serial: serial.clone(),
                 issued_at: Utc::now(),
+                grant: None,
                 activation: None,
             })
             .await

@@ -36,6 +36,8 @@ pub enum Action {
     UpdateCustomerSettings,
     #[serde(rename = "customer.remove")]
     RemoveCustomer,
+    #[serde(rename = "customer.clearCompliance")]
+    ClearCompliance,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

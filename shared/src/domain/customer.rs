@@ -469,6 +469,34 @@ impl NewCustomer {
     }
 }
 
+/// The customer after an operator clears its trade-compliance review: held paid
+/// subscriptions start, and the customer may get paid products. `None` if it was not
+/// pending review. Returns the changed entitlements only.
+pub fn clear_compliance(
+    customer: &Customer,
+    entitlements: &[Entitlement],
+    at: DateTime<Utc>,
+) -> Option<(Customer, Vec<Entitlement>)> {
+    if !customer.compliance.is_pending() {
+        return None;
+    }
+    let event = super::entitlement::EntitlementEvent::ComplianceCleared { at };
+    let mut all = Vec::with_capacity(entitlements.len());
+    let mut changed = Vec::new();
+    for e in entitlements {
+        let next = e.apply(&event).unwrap_or_else(|_| e.clone());
+        if &next != e {
+            changed.push(next.clone());
+        }
+        all.push(next);
+    }
+    let mut cleared = customer.clone();
+    cleared.compliance = Compliance::Cleared;
+    cleared.products = summarize(&all);
+    cleared.version += 1;
+    Some((cleared, changed))
+}
+
 /// Whether any entitlement is held for compliance review.
 pub fn any_held(entitlements: &[Entitlement]) -> bool {
     entitlements
@@ -626,6 +654,24 @@ mod tests {
         assert_eq!(ents[1].state.name(), "paid");
         assert_eq!(cleared.capacity(), 75);
         assert_eq!(cleared.product_types(), ["endpoint", "email"]);
+    }
+
+    #[test]
+    fn clearing_compliance_starts_held_subscriptions_once() {
+        let c = NewCustomer::parse(form(json!([
+            {"product": "endpoint-protection", "type": "trial"},
+            {"product": "email-security", "type": "paid", "seats": 25}
+        ])))
+        .unwrap();
+        let at = Utc::now();
+        let (customer, ents) = c.build(&PartnerId::generate(), &["GB".to_string()], at);
+        let (cleared, changed) = clear_compliance(&customer, &ents, at).unwrap();
+        assert_eq!(cleared.compliance, Compliance::Cleared);
+        assert_eq!(cleared.version, customer.version + 1);
+        assert_eq!(changed.len(), 1, "only the held subscription changes");
+        assert_eq!(changed[0].state.name(), "paid");
+        assert_eq!(cleared.products[1].status, "paid");
+        assert!(clear_compliance(&cleared, &changed, at).is_none());
     }
 
     #[test]

@@ -62,13 +62,23 @@ pub struct ListResponse<T> {
 pub struct Cursor;
 
 /// The key attributes a cursor may carry.
-const KEY_NAMES: [&str; 4] = ["pk", "sk", "gsi1pk", "gsi1sk"];
+const KEY_NAMES: [&str; 6] = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"];
 
 /// The attributes a start key must have exactly: the table's keys, plus the index's.
 fn required_keys(index: Option<&str>) -> &'static [&'static str] {
     match index {
-        Some(_) => &KEY_NAMES,
+        Some("gsi2") => &["pk", "sk", "gsi2pk", "gsi2sk"],
+        Some(_) => &KEY_NAMES[..4],
         None => &KEY_NAMES[..2],
+    }
+}
+
+/// The attribute holding the partition key of `index` (the table when `None`).
+fn partition_key(index: Option<&str>) -> &'static str {
+    match index {
+        Some("gsi2") => "gsi2pk",
+        Some(_) => "gsi1pk",
+        None => "pk",
     }
 }
 
@@ -100,7 +110,7 @@ impl Cursor {
         let plain: HashMap<String, String> =
             serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         let required = required_keys(index);
-        let partition_key = if index.is_some() { "gsi1pk" } else { "pk" };
+        let partition_key = partition_key(index);
         let exact =
             plain.len() == required.len() && required.iter().all(|k| plain.contains_key(*k));
         if !exact || plain.get(partition_key).map(String::as_str) != Some(partition) {

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{from_item, keys, put_new, to_item, Keys, PartnerScope, StoreError, Table};
 use crate::domain::{
-    audit::AuditRecord, partner::Partner, user::username, EmailAddress, PartnerId, User, UserId,
+    audit::AuditRecord, partner::Partner, user::username, CustomerId, EmailAddress, PartnerId,
+    User, UserId,
 };
 
 /// The email guard: one per login in the whole system, whoever owns it. It also tells
@@ -16,6 +17,9 @@ pub struct Login {
     pub partner_id: PartnerId,
     pub user_id: UserId,
     pub username: String,
+    /// Set when the login is a customer's admin rather than one of the partner's users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<CustomerId>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +59,7 @@ impl Table {
             partner_id: partner.id.clone(),
             user_id: admin.id.clone(),
             username: username(&partner.id, &admin.id),
+            customer_id: None,
         };
         let items = vec![
             put_new(

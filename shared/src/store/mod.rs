@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod customers;
 pub mod idempotency;
 pub mod rate_limit;
 pub mod serials;
@@ -92,6 +93,10 @@ pub struct Keys {
     pub gsi1pk: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gsi1sk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi2pk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi2sk: Option<String>,
     /// Epoch seconds after which DynamoDB deletes the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
@@ -109,6 +114,12 @@ impl Keys {
     pub fn gsi1(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
         self.gsi1pk = Some(pk.into());
         self.gsi1sk = Some(sk.into());
+        self
+    }
+
+    pub fn gsi2(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        self.gsi2pk = Some(pk.into());
+        self.gsi2sk = Some(sk.into());
         self
     }
 
@@ -264,12 +275,17 @@ impl Table {
         query: PageQuery<'_>,
     ) -> Result<Page<T>, StoreError> {
         let (pk_name, sk_name) = match query.index {
+            Some("gsi2") => ("gsi2pk", "gsi2sk"),
             Some(_) => ("gsi1pk", "gsi1sk"),
             None => ("pk", "sk"),
         };
-        let out = self
-            .client
-            .query()
+        let mut request = self.client.query();
+        if let Some(filter) = query.filter {
+            request = request
+                .filter_expression(filter.expression)
+                .set_expression_attribute_values(Some(filter.values));
+        }
+        let out = request
             .table_name(&self.name)
             .set_index_name(query.index.map(str::to_string))
             .key_condition_expression(format!(
@@ -306,6 +322,15 @@ pub struct PageQuery<'a> {
     pub limit: i32,
     pub newest_first: bool,
     pub start: Option<Item>,
+    /// Applied after the key condition (DynamoDB reads `limit` items, then filters).
+    pub filter: Option<Filter>,
+}
+
+/// A filter expression and its values; value names must not be `:pk` or `:prefix`.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub expression: String,
+    pub values: Item,
 }
 
 /// A page of items and where the next one starts.

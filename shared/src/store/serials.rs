@@ -26,8 +26,21 @@ pub struct IssuedSerial {
     /// Its kind is the serial's own first letter (`Serial::kind`).
     pub serial: Serial,
     pub issued_at: DateTime<Utc>,
+    /// What a product serial pays for; absent on ExSP program serials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<ProductGrant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation: Option<Activation>,
+}
+
+/// The subscription a product serial pays for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductGrant {
+    /// A catalog product id.
+    pub product: String,
+    pub seats: u32,
+    pub term_months: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,18 +79,6 @@ impl Table {
         activation: &Activation,
         audit: &AuditRecord,
     ) -> Result<(), ActivateError> {
-        let s = serial_keys(serial);
-        let mark_used = Update::builder()
-            .table_name(&self.name)
-            .set_key(Some(s.key()))
-            .update_expression("SET activation = :activation")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(activation)")
-            .expression_attribute_values(
-                ":activation",
-                AttributeValue::M(serde_dynamo::to_item(activation).map_err(StoreError::from)?),
-            )
-            .build()
-            .map_err(StoreError::sdk)?;
         let p = Keys::new(scope.pk(), keys::PARTNER_SK);
         let join_program = Update::builder()
             .table_name(&self.name)
@@ -91,7 +92,7 @@ impl Table {
             .map_err(StoreError::sdk)?;
         use aws_sdk_dynamodb::types::TransactWriteItem as W;
         let items = vec![
-            W::builder().update(mark_used).build(),
+            super::customers::use_serial(&self.name, serial, activation)?,
             W::builder().update(join_program).build(),
             put_new(&self.name, super::audit::item(audit)?)?,
         ];

@@ -1,0 +1,448 @@
+//! Customer accounts and their entitlements.
+//!
+//! A customer is its own partition (`CUSTOMER#<id>`): its account item and entitlements
+//! are read together in one Query, and a customer can change partner (import) without
+//! moving items. The partner's scope is the account's `partnerId`: reads check it, and
+//! every write is conditional on it (and on the account's `version`), so another
+//! partner's customer behaves as if it did not exist. The partner's customer list is the
+//! index partition `CUSTOMERS#<partnerId>`, by name (gsi1) or by management type (gsi2).
+
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use serde::Serialize;
+
+use super::{
+    accounts::Login, from_item, keys, put_new, to_item, Filter, Item, Keys, Page, PageQuery,
+    PartnerScope, StoreError, Table,
+};
+use crate::domain::{
+    audit::AuditRecord,
+    customer::{Customer, ManagementType},
+    entitlement::Entitlement,
+    serial::Serial,
+    CustomerId, EmailAddress,
+};
+
+use super::serials::Activation;
+
+/// A customer with every entitlement it has had.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerState {
+    pub customer: Customer,
+    pub entitlements: Vec<Entitlement>,
+}
+
+/// How the list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerSort {
+    Name,
+    /// Management type, then name.
+    Type,
+}
+
+/// One page of the partner's customer list.
+#[derive(Debug, Clone)]
+pub struct CustomerQuery {
+    pub sort: CustomerSort,
+    pub descending: bool,
+    /// Lower-case text the name must contain.
+    pub search: Option<String>,
+    /// Any of these management types (all when empty).
+    pub management: Vec<ManagementType>,
+    /// Any of these product families (all when empty).
+    pub product_types: Vec<String>,
+    /// Only customers with computers needing the latest agent.
+    pub require_update: bool,
+    pub limit: i32,
+    pub start: Option<Item>,
+}
+
+impl CustomerQuery {
+    pub fn index(&self) -> &'static str {
+        match self.sort {
+            CustomerSort::Name => "gsi1",
+            CustomerSort::Type => "gsi2",
+        }
+    }
+
+    fn filter(&self) -> Option<Filter> {
+        let mut clauses = Vec::new();
+        let mut values = Item::new();
+        if let Some(q) = &self.search {
+            clauses.push("contains(nameLower, :q)".to_string());
+            values.insert(":q".into(), AttributeValue::S(q.clone()));
+        }
+        if !self.management.is_empty() {
+            let names: Vec<String> = (0..self.management.len())
+                .map(|i| format!(":m{i}"))
+                .collect();
+            clauses.push(format!("management IN ({})", names.join(", ")));
+            for (n, m) in names.iter().zip(&self.management) {
+                values.insert(n.clone(), AttributeValue::S(m.as_str().into()));
+            }
+        }
+        if !self.product_types.is_empty() {
+            let mut any = Vec::new();
+            for (i, t) in self.product_types.iter().enumerate() {
+                any.push(format!("contains(productTypes, :t{i})"));
+                values.insert(format!(":t{i}"), AttributeValue::S(t.clone()));
+            }
+            clauses.push(format!("({})", any.join(" OR ")));
+        }
+        if self.require_update {
+            clauses.push("requireUpdate > :zero".into());
+            values.insert(":zero".into(), AttributeValue::N("0".into()));
+        }
+        (!clauses.is_empty()).then(|| Filter {
+            expression: clauses.join(" AND "),
+            values,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateCustomerError {
+    #[error("the email is already registered")]
+    EmailTaken,
+    #[error("another request is registering the email")]
+    EmailContended,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The customer changed (or went) since it was read: read again and retry.
+    #[error("the customer changed meanwhile")]
+    Conflict,
+    /// The product serial does not exist or was used meanwhile.
+    #[error("the serial is not available")]
+    SerialUnavailable,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The customer partition's key.
+pub fn customer_pk(c: &CustomerId) -> String {
+    format!("CUSTOMER#{c}")
+}
+const ACCOUNT_SK: &str = "ACCOUNT";
+
+/// The index partition of a partner's customer list.
+fn list_pk(scope_partner: &crate::domain::PartnerId) -> String {
+    format!("CUSTOMERS#{scope_partner}")
+}
+
+fn name_key(c: &Customer) -> String {
+    c.company.name.to_lowercase()
+}
+
+fn account_keys(c: &Customer) -> Keys {
+    let name = name_key(c);
+    Keys::new(customer_pk(&c.id), ACCOUNT_SK)
+        .gsi1(list_pk(&c.partner_id), format!("NAME#{name}#{}", c.id))
+        .gsi2(
+            list_pk(&c.partner_id),
+            format!("TYPE#{}#{name}#{}", c.management.as_str(), c.id),
+        )
+}
+
+fn entitlement_keys(e: &Entitlement) -> Keys {
+    Keys::new(customer_pk(&e.customer_id), format!("ENT#{}", e.id))
+}
+
+/// The account with the attributes the list filters on.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccountItem<'a> {
+    #[serde(flatten)]
+    customer: &'a Customer,
+    name_lower: String,
+    product_types: Vec<&'static str>,
+}
+
+fn account_item(c: &Customer) -> Result<Item, StoreError> {
+    to_item(
+        account_keys(c),
+        "Customer",
+        &AccountItem {
+            customer: c,
+            name_lower: name_key(c),
+            product_types: c.product_types(),
+        },
+    )
+}
+
+fn entitlement_item(e: &Entitlement) -> Result<Item, StoreError> {
+    to_item(entitlement_keys(e), "Entitlement", e)
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: u64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+/// Replaces the account if it still belongs to the partner at `expected_version`.
+fn put_account_if(
+    table: &str,
+    customer: &Customer,
+    expected_version: u64,
+) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(account_item(customer)?))
+        .condition_expression("partnerId = :partner AND version = :version")
+        .expression_attribute_values(":partner", s(customer.partner_id.as_str()))
+        .expression_attribute_values(":version", n(expected_version))
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+fn put_plain(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+/// Marks a product serial used, if it exists and is unused.
+pub(super) fn use_serial(
+    table: &str,
+    serial: &Serial,
+    activation: &Activation,
+) -> Result<TransactWriteItem, StoreError> {
+    let k = Keys::new(keys::serial_pk(serial), keys::SERIAL_SK);
+    let update = Update::builder()
+        .table_name(table)
+        .set_key(Some(k.key()))
+        .update_expression("SET activation = :activation")
+        .condition_expression("attribute_exists(pk) AND attribute_not_exists(activation)")
+        .expression_attribute_values(
+            ":activation",
+            AttributeValue::M(serde_dynamo::to_item(activation)?),
+        )
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().update(update).build())
+}
+
+/// What one change to a customer writes besides the account.
+#[derive(Debug, Default)]
+pub struct Change<'a> {
+    /// New or changed entitlements.
+    pub entitlements: &'a [Entitlement],
+    /// A product serial the change uses up.
+    pub serial: Option<(&'a Serial, &'a Activation)>,
+}
+
+impl Table {
+    /// Creates the customer, its entitlements, the customer admin's email guard and the
+    /// audit record in one transaction. Nothing is written if the email exists anywhere.
+    pub async fn create_customer(
+        &self,
+        customer: &Customer,
+        admin: &Login,
+        entitlements: &[Entitlement],
+        audit: &AuditRecord,
+    ) -> Result<(), CreateCustomerError> {
+        let mut items = vec![
+            put_new(
+                &self.name,
+                to_item(
+                    Keys::new(keys::email_pk(&admin.email), keys::EMAIL_SK),
+                    "Login",
+                    admin,
+                )?,
+            )?,
+            put_new(&self.name, account_item(customer)?)?,
+        ];
+        for e in entitlements {
+            items.push(put_new(&self.name, entitlement_item(e)?)?);
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed { index: Some(0) }) => {
+                Err(CreateCustomerError::EmailTaken)
+            }
+            Err(StoreError::TransactionConflict { index: Some(0) }) => {
+                Err(CreateCustomerError::EmailContended)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every item of a partition, in sort-key order.
+    async fn partition(&self, pk: &str) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.name)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(pk))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::sdk)?;
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// The partner's customer with its entitlements, in one Query; `None` when it does
+    /// not exist or belongs to another partner.
+    pub async fn customer(
+        &self,
+        scope: &PartnerScope,
+        id: &CustomerId,
+    ) -> Result<Option<CustomerState>, StoreError> {
+        let mut customer = None;
+        let mut entitlements = Vec::new();
+        for item in self.partition(&customer_pk(id)).await? {
+            match item
+                .get("kind")
+                .and_then(|k| k.as_s().ok())
+                .map(String::as_str)
+            {
+                Some("Customer") => customer = Some(from_item::<Customer>(item)?),
+                Some("Entitlement") => entitlements.push(from_item::<Entitlement>(item)?),
+                _ => {}
+            }
+        }
+        Ok(customer
+            .filter(|c| &c.partner_id == scope.partner_id())
+            .map(|customer| CustomerState {
+                customer,
+                entitlements,
+            }))
+    }
+
+    /// One page of the partner's customers: a single Query of the list index.
+    pub async fn customer_page(
+        &self,
+        scope: &PartnerScope,
+        query: CustomerQuery,
+    ) -> Result<Page<Customer>, StoreError> {
+        let partition = list_pk(scope.partner_id());
+        let prefix = match query.sort {
+            CustomerSort::Name => "NAME#",
+            CustomerSort::Type => "TYPE#",
+        };
+        let filter = query.filter();
+        self.query_page(PageQuery {
+            index: Some(query.index()),
+            pk: &partition,
+            prefix,
+            limit: query.limit,
+            newest_first: query.descending,
+            start: query.start,
+            filter,
+        })
+        .await
+    }
+
+    /// The list index partition of the caller's customers (for cursor checks).
+    pub fn customer_list_partition(scope: &PartnerScope) -> String {
+        list_pk(scope.partner_id())
+    }
+
+    /// Saves a changed customer (its `version` one above `expected_version`) with the
+    /// entitlements and serial the change touches and its audit record, all or nothing.
+    pub async fn save_customer(
+        &self,
+        customer: &Customer,
+        expected_version: u64,
+        change: Change<'_>,
+        audit: &AuditRecord,
+    ) -> Result<(), SaveError> {
+        let mut items = vec![put_account_if(&self.name, customer, expected_version)?];
+        for e in change.entitlements {
+            items.push(put_plain(&self.name, entitlement_item(e)?)?);
+        }
+        let serial_index = change.serial.map(|_| items.len());
+        if let Some((serial, activation)) = change.serial {
+            items.push(use_serial(&self.name, serial, activation)?);
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed { index: Some(0) })
+            | Err(StoreError::TransactionConflict { index: Some(0) }) => Err(SaveError::Conflict),
+            Err(StoreError::ConditionFailed { index })
+            | Err(StoreError::TransactionConflict { index })
+                if index.is_some() && index == serial_index =>
+            {
+                Err(SaveError::SerialUnavailable)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes the customer, its entitlements and its admin's email guard (so the email
+    /// can be registered again), with the audit record, all or nothing.
+    pub async fn remove_customer(
+        &self,
+        state: &CustomerState,
+        admin_email: &EmailAddress,
+        audit: &AuditRecord,
+    ) -> Result<(), SaveError> {
+        let c = &state.customer;
+        let delete = |keys: Keys| {
+            Delete::builder()
+                .table_name(&self.name)
+                .set_key(Some(keys.key()))
+        };
+        let account = delete(Keys::new(customer_pk(&c.id), ACCOUNT_SK))
+            .condition_expression("partnerId = :partner AND version = :version")
+            .expression_attribute_values(":partner", s(c.partner_id.as_str()))
+            .expression_attribute_values(":version", n(c.version))
+            .build()
+            .map_err(StoreError::sdk)?;
+        let guard = delete(Keys::new(keys::email_pk(admin_email), keys::EMAIL_SK))
+            .condition_expression("customerId = :customer")
+            .expression_attribute_values(":customer", s(c.id.as_str()))
+            .build()
+            .map_err(StoreError::sdk)?;
+        let mut items = vec![
+            TransactWriteItem::builder().delete(account).build(),
+            TransactWriteItem::builder().delete(guard).build(),
+        ];
+        for e in &state.entitlements {
+            let d = delete(entitlement_keys(e))
+                .build()
+                .map_err(StoreError::sdk)?;
+            items.push(TransactWriteItem::builder().delete(d).build());
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed { index: Some(0 | 1) })
+            | Err(StoreError::TransactionConflict { index: Some(_) }) => Err(SaveError::Conflict),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A customer by id whichever partner it belongs to (operator tools only).
+    pub async fn customer_for_operator(
+        &self,
+        id: &CustomerId,
+    ) -> Result<Option<CustomerState>, StoreError> {
+        let Some(account) = self.get::<Customer>(&customer_pk(id), ACCOUNT_SK).await? else {
+            return Ok(None);
+        };
+        self.customer(&PartnerScope::new(account.partner_id.clone()), id)
+            .await
+    }
+}
