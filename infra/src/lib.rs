@@ -12,6 +12,7 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
     vec![
         ("auth", auth::openapi()),
         ("licensing", licensing::openapi()),
+        ("customers", customers::openapi()),
     ]
 }
 

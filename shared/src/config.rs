@@ -66,6 +66,21 @@ pub struct Config {
     pub sign_up_per_email: Limit,
     pub sign_in_per_ip: Limit,
     pub sign_in_per_email: Limit,
+    /// ISO country codes whose customers need a trade-compliance review before paid
+    /// products start (`RESTRICTED_COUNTRIES`, space- or comma-separated).
+    pub restricted_countries: Vec<String>,
+}
+
+/// Countries under embargo by default; operators set their own list.
+pub const DEFAULT_RESTRICTED_COUNTRIES: &str = "CU IR KP SY";
+
+/// Parses a list of ISO country codes separated by spaces or commas.
+pub fn country_list(raw: &str) -> Vec<String> {
+    raw.split([' ', ','])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect()
 }
 
 fn var(name: &str) -> Result<String, ConfigError> {
@@ -168,6 +183,10 @@ impl Config {
             sign_up_per_email: limit("RATE_SIGN_UP_PER_EMAIL", 5, 3600)?,
             sign_in_per_ip: limit("RATE_SIGN_IN_PER_IP", 60, 300)?,
             sign_in_per_email: limit("RATE_SIGN_IN_PER_EMAIL", 10, 300)?,
+            restricted_countries: country_list(&var_or(
+                "RESTRICTED_COUNTRIES",
+                DEFAULT_RESTRICTED_COUNTRIES,
+            )),
         })
     }
 }
@@ -175,6 +194,12 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_lists_take_spaces_or_commas() {
+        assert_eq!(country_list("cu, IR  kp,"), ["CU", "IR", "KP"]);
+        assert!(country_list("").is_empty());
+    }
 
     #[test]
     fn event_routes_are_type_to_function_pairs() {

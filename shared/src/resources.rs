@@ -417,7 +417,7 @@ mod tests {
     }
 
     #[test]
-    fn the_table_has_generic_keys_one_overloaded_index_and_ttl() {
+    fn the_table_has_generic_keys_two_overloaded_indexes_and_ttl() {
         let t = Template::bundled().unwrap().table().unwrap();
         let names: Vec<_> = t
             .key_schema
@@ -425,8 +425,12 @@ mod tests {
             .map(|k| k.attribute_name.as_str())
             .collect();
         assert_eq!(names, ["pk", "sk"]);
-        assert_eq!(t.global_secondary_indexes.len(), 1);
-        assert_eq!(t.global_secondary_indexes[0].index_name, "gsi1");
+        let indexes: Vec<_> = t
+            .global_secondary_indexes
+            .iter()
+            .map(|i| i.index_name.as_str())
+            .collect();
+        assert_eq!(indexes, ["gsi1", "gsi2"]);
         assert_eq!(t.time_to_live_specification.attribute_name, "ttl");
         assert!(t.time_to_live_specification.enabled);
     }

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use shared::{
     domain::{
         audit::{Action, AuditRecord, Outcome},
-        authorization::{self, authorize},
+        authorization,
         partner::Program,
         serial::{Serial, SerialKind},
-        FieldError, User,
+        FieldError,
     },
-    http::{ApiJson, Principal, Problem, SourceIp},
+    http::{acting, ApiJson, Principal, Problem, SourceIp},
     services::AppState,
     store::serials::{ActivateError, Activation, IssuedSerial},
 };
@@ -48,19 +48,6 @@ fn serial_error(message: impl Into<String>) -> Problem {
         field: "serial".into(),
         message: message.into(),
     }])
-}
-
-/// The signed-in user, if their role allows the action.
-async fn acting_user(state: &AppState, principal: &Principal) -> Result<User, Problem> {
-    let (_, user_id) = principal.partner_user();
-    let user = state
-        .table
-        .user(&principal.scope(), user_id)
-        .await?
-        .ok_or_else(|| Problem::not_found("This account no longer exists."))?;
-    authorize(user.role, authorization::Action::ActivateProgramSerial)
-        .map_err(|d| Problem::forbidden(d.to_string()))?;
-    Ok(user)
 }
 
 /// Checks the serial's form and that it is an unused ExSP program serial.
@@ -103,7 +90,12 @@ pub async fn validate_program_serial(
     principal: Principal,
     ApiJson(request): ApiJson<SerialRequest>,
 ) -> Result<Json<SerialStatus>, Problem> {
-    acting_user(&state, &principal).await?;
+    acting::user(
+        &state,
+        &principal,
+        authorization::Action::ActivateProgramSerial,
+    )
+    .await?;
     let issued = available_serial(&state, &request.serial).await?;
     Ok(Json(SerialStatus {
         serial: issued.serial.display(),
@@ -134,7 +126,12 @@ pub async fn activate_program_serial(
     principal: Principal,
     ApiJson(request): ApiJson<SerialRequest>,
 ) -> Result<Json<ProgramActivated>, Problem> {
-    let user = acting_user(&state, &principal).await?;
+    let user = acting::user(
+        &state,
+        &principal,
+        authorization::Action::ActivateProgramSerial,
+    )
+    .await?;
     let issued = available_serial(&state, &request.serial).await?;
     let activation = Activation {
         partner_id: user.partner_id.clone(),

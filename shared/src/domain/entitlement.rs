@@ -93,6 +93,9 @@ pub struct Entitlement {
     pub serial: Serial,
     pub seats: u32,
     pub term_months: u32,
+    /// Whether it started as a trial: a product has one trial per customer.
+    #[serde(default)]
+    pub began_as_trial: bool,
     #[serde(flatten)]
     pub state: EntitlementState,
     pub created_at: DateTime<Utc>,
@@ -162,6 +165,7 @@ impl Entitlement {
             serial: Serial::generate(super::serial::SerialKind::Product),
             seats,
             term_months: product.term_months,
+            began_as_trial: matches!(state, EntitlementState::Trial { .. }),
             state,
             created_at: at,
             updated_at: at,
@@ -245,6 +249,13 @@ impl Entitlement {
             EntitlementState::Expired { .. } => fixed("Expired"),
         }
     }
+}
+
+/// Whether the customer has had a trial of `product` (a product has one trial).
+pub fn had_trial(entitlements: &[Entitlement], product: &str) -> bool {
+    entitlements
+        .iter()
+        .any(|e| e.product == product && e.began_as_trial)
 }
 
 /// A provisioning step, for the program check of Table 1-2.
@@ -406,7 +417,9 @@ mod tests {
             trial.serial.kind(),
             crate::domain::serial::SerialKind::Product
         );
+        assert!(trial.began_as_trial && had_trial(std::slice::from_ref(&trial), product.id));
         let held = Entitlement::paid(&c, product, 10, true, t(0));
+        assert!(!held.began_as_trial);
         assert_eq!(held.state, EntitlementState::Held);
         let paid = Entitlement::paid(&c, product, 10, false, t(0));
         assert_eq!(

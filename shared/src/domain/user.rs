@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{EmailAddress, PartnerId, Role, UserId};
+use super::{CustomerId, EmailAddress, PartnerId, Role, UserId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +28,12 @@ pub fn username(partner: &PartnerId, user: &UserId) -> String {
     format!("{partner}.{user}")
 }
 
+/// The identity-provider username of a customer's admin: it names the customer, so it
+/// can never be taken for a partner user's.
+pub fn customer_admin_username(customer: &CustomerId, admin: &UserId) -> String {
+    format!("{customer}.{admin}")
+}
+
 /// The inverse of [`username`]; `None` for any other shape (operators, customer admins).
 pub fn parse_username(username: &str) -> Option<(PartnerId, UserId)> {
     let (p, u) = username.split_once('.')?;
@@ -44,5 +50,11 @@ mod tests {
         assert_eq!(parse_username(&username(&p, &u)), Some((p, u)));
         assert_eq!(parse_username("someone@example.com"), None);
         assert_eq!(parse_username("ptn_x.usr_y"), None);
+        let admin = customer_admin_username(&CustomerId::generate(), &UserId::generate());
+        assert_eq!(
+            parse_username(&admin),
+            None,
+            "a customer admin is not a partner user"
+        );
     }
 }

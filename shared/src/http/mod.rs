@@ -2,6 +2,7 @@
 //! before handler code, problem+json errors, strict JSON bodies, cursor pagination,
 //! `Idempotency-Key` on creates, CSV on lists, and a request id on every log line.
 
+pub mod acting;
 pub mod csv;
 pub mod idempotency;
 pub mod json;

@@ -46,7 +46,8 @@ impl Problem {
         self
     }
 
-    fn kind(mut self, kind: &str) -> Self {
+    /// Names the kind of problem, `/problems/<kind>`.
+    pub fn kind(mut self, kind: &str) -> Self {
         self.kind = format!("/problems/{kind}");
         self
     }
@@ -90,6 +91,13 @@ impl Problem {
         Problem::new(StatusCode::CONFLICT, "Conflict")
             .kind(kind)
             .detail(detail)
+    }
+
+    /// The `If-Match` version is not the current one.
+    pub fn precondition_failed() -> Self {
+        Problem::new(StatusCode::PRECONDITION_FAILED, "Precondition failed")
+            .kind("stale-version")
+            .detail("It was changed since you loaded it: reload and try again.")
     }
 
     pub fn payload_too_large() -> Self {

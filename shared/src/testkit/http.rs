@@ -144,3 +144,23 @@ pub async fn get(app: &Router, path: &str, token: &str, ip: &str) -> Answer {
         .expect("a request");
     send(app, req, ip).await
 }
+
+/// Any request with a bearer token and an optional JSON body, from `ip`.
+pub async fn call(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+    ip: &str,
+) -> Answer {
+    let req = bearer(request(method, path), token);
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .expect("a request");
+    send(app, req, ip).await
+}

@@ -114,6 +114,9 @@ pub async fn stack_with(options: Options) -> TestStack {
         sign_up_per_email: options.limits,
         sign_in_per_ip: options.limits,
         sign_in_per_email: options.limits,
+        restricted_countries: crate::config::country_list(
+            crate::config::DEFAULT_RESTRICTED_COUNTRIES,
+        ),
     };
     let counter = CallCounter::new();
     let mut services = Services::new(config, sdk.clone(), Some(counter.clone()));

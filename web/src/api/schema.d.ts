@@ -80,6 +80,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The product catalog: products, whether they have trials, and the trial terms. */
+        get: operations["get_catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Customers page: search by name, sort by name or type, filter by management type,
+         *     product type and "require update"; one index Query per page. CSV exports the whole
+         *     filtered list.
+         */
+        get: operations["list_customers"];
+        put?: never;
+        /**
+         * Adds a new customer: management type, communications, company and contact
+         *     information, and one or more products or trials. The contact's email becomes the
+         *     customer admin's login and must not be registered anywhere. Customers in restricted
+         *     countries are created pending trade-compliance review, with paid products held.
+         */
+        post: operations["add_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Customer Profile page: entitlements with time remaining, management status,
+         *     communication settings, unmanaged Mac access, company and contact information.
+         */
+        get: operations["get_customer"];
+        put?: never;
+        post?: never;
+        /**
+         * Removes a customer: its account, entitlements and login go, and its email can be
+         *     registered again.
+         */
+        delete: operations["remove_customer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customerId}/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds products or trials to a customer. Paid subscriptions need the ExSP program;
+         *     a product already live on the customer, or a second trial of a product, is refused.
+         */
+        post: operations["add_products"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customerId}/entitlements/{entitlementId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a trial or subscription ("Cancel Product"). It ends at once. */
+        post: operations["cancel_entitlement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customerId}/entitlements/{entitlementId}/convert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Converts a trial to a paid subscription. ExSP partners convert directly; other
+         *     partners give a valid, unused product serial for the same product (Table 1-2).
+         */
+        post: operations["convert_trial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customerId}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Updates the communication settings (Table 2-8) or unmanaged Mac access. */
+        patch: operations["update_settings"];
+        trace?: never;
+    };
     "/api/v1/licensing/exsp-serial/activate": {
         parameters: {
             query?: never;
@@ -166,7 +308,20 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance";
+        /** @description The add-customer form as sent (the guide's "Add Customer" page). */
+        AddCustomerRequest: {
+            communications: components["schemas"]["Communications"];
+            company: components["schemas"]["Company"];
+            contact: components["schemas"]["CustomerContact"];
+            management: components["schemas"]["ManagementType"];
+            /** @description One or more products or trials. */
+            products: components["schemas"]["ProductRequest"][];
+        };
+        /** @description "Activate a Product or Trial": products or trials to add to the customer. */
+        AddProductsRequest: {
+            products: components["schemas"]["ProductRequest"][];
+        };
         AuditRecord: {
             action: components["schemas"]["Action"];
             /** @description The email the actor gave or signed in with. */
@@ -187,6 +342,32 @@ export interface components {
             /** @description What was acted on, e.g. a partner or user id. */
             target?: string | null;
         };
+        /** @description Cancelling a trial or subscription needs an explicit confirmation. */
+        CancelRequest: {
+            /** @description Must be `true`: the guide's "click Ok to confirm the product cancellation". */
+            confirm: boolean;
+        };
+        /**
+         * @description What a product's capacity counts.
+         * @enum {string}
+         */
+        CapacityUnit: "devices" | "users" | "mailboxes";
+        /** @description The product catalog and the trial terms. */
+        Catalog: {
+            /** Format: int32 */
+            maxSeats: number;
+            productTypes: string[];
+            products: components["schemas"]["Product"][];
+            /** Format: int64 */
+            trialDays: number;
+            /** Format: int32 */
+            trialSeats: number;
+        };
+        /**
+         * @description Who handles the customer's account emails (Table 2-8).
+         * @enum {string}
+         */
+        Communications: "partner" | "shared";
         /** @description Company information, read only after sign-up. */
         Company: {
             address1: string;
@@ -200,6 +381,15 @@ export interface components {
             state?: string | null;
             website?: string | null;
         };
+        /** @description Trade-compliance state: a customer in a restricted country waits for an operator. */
+        Compliance: {
+            /** @enum {string} */
+            status: "cleared";
+        } | {
+            reason: string;
+            /** @enum {string} */
+            status: "pendingReview";
+        };
         /** @description The partner's main contact. */
         Contact: {
             email: string;
@@ -207,6 +397,138 @@ export interface components {
             jobTitle?: string | null;
             lastName: string;
             phone: string;
+        };
+        /** @description Converting a trial to a paid subscription. */
+        ConvertRequest: {
+            /** @description A product serial number: required outside the ExSP program. */
+            productSerial?: string | null;
+            /**
+             * Format: int64
+             * @description Seats of the subscription (ExSP partners; default: the trial's). With a product
+             *     serial, the serial's seats apply.
+             */
+            seats?: number | null;
+        };
+        /** @description The customer account as the partner sees it. */
+        Customer: {
+            communications: components["schemas"]["Communications"];
+            company: components["schemas"]["Company"];
+            compliance: components["schemas"]["Compliance"];
+            contact: components["schemas"]["CustomerContact"];
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            management: components["schemas"]["ManagementType"];
+            /** @description The partner whose customer this is. */
+            partnerId: string;
+            /** @description Live entitlements, one per product. */
+            products: components["schemas"]["ProductSummary"][];
+            /**
+             * Format: int32
+             * @description Computers that need the latest agent (reported by the endpoint service).
+             */
+            requireUpdate: number;
+            /**
+             * Format: int32
+             * @description Seats in use across products (reported by the endpoint service).
+             */
+            seatsUsed: number;
+            unmanagedMac: components["schemas"]["MacAccess"];
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description The customer's contact: their email is the customer admin's login (Table 2-5). */
+        CustomerContact: {
+            /** @description Whether the customer observes daylight saving time. */
+            daylightSaving?: boolean;
+            /** @description The customer admin's login: must not be registered anywhere in the system. */
+            email: string;
+            firstName: string;
+            /** @description A language the console and emails speak, e.g. "en" or "pt-BR". */
+            language: string;
+            lastName: string;
+            phone: string;
+            /** @description Offset from UTC without daylight saving, "UTC", "UTC+05:30" or "UTC-08:00". */
+            timeZone: string;
+        };
+        /** @description The Customer Profile page. */
+        CustomerProfile: {
+            communicationsLabel: string;
+            customer: components["schemas"]["Customer"];
+            /** @description Live entitlements first, then ended ones, newest first within each. */
+            entitlements: components["schemas"]["EntitlementView"][];
+            managementLabel: string;
+            /** @description Whether "Manage Customer" applies (partner- and co-managed customers). */
+            partnerMayManage: boolean;
+        };
+        /** @description One row of the Customers page (Table 2-1). */
+        CustomerRow: {
+            /** Format: int32 */
+            capacity: number;
+            compliance: components["schemas"]["Compliance"];
+            country: string;
+            id: string;
+            management: components["schemas"]["ManagementType"];
+            managementLabel: string;
+            name: string;
+            /** @description Purchased products and trials. */
+            products: components["schemas"]["RowProduct"][];
+            /**
+             * Format: int32
+             * @description Computers that need the latest agent.
+             */
+            requireUpdate: number;
+            /** Format: int32 */
+            used: number;
+        };
+        Entitlement: components["schemas"]["EntitlementState"] & {
+            /** @description Whether it started as a trial: a product has one trial per customer. */
+            beganAsTrial?: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string;
+            id: string;
+            /** @description A catalog product id. */
+            product: string;
+            /** Format: int32 */
+            seats: number;
+            /** @description The serial number the customer's product runs under (Table 2-3). */
+            serial: string;
+            /** Format: int32 */
+            termMonths: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description Where an entitlement is in its life. */
+        EntitlementState: {
+            /** Format: date-time */
+            endsAt: string;
+            /** @enum {string} */
+            status: "trial";
+        } | {
+            /** Format: date-time */
+            renewsAt: string;
+            /** @enum {string} */
+            status: "paid";
+        } | {
+            /** @enum {string} */
+            status: "held";
+        } | {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            status: "cancelled";
+        } | {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            status: "expired";
+        };
+        /** @description A row of the Product Entitlement table (Table 2-3). */
+        EntitlementView: components["schemas"]["Entitlement"] & {
+            capacityUnit?: null | components["schemas"]["CapacityUnit"];
+            productName: string;
+            timeRemaining: components["schemas"]["TimeRemaining"];
         };
         /** @description One invalid field: its JSON path (e.g. `company.name`) and what is wrong with it. */
         FieldError: {
@@ -238,6 +560,40 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
         };
+        /** @description A page of results. */
+        ListResponse_CustomerRow: {
+            items: {
+                /** Format: int32 */
+                capacity: number;
+                compliance: components["schemas"]["Compliance"];
+                country: string;
+                id: string;
+                management: components["schemas"]["ManagementType"];
+                managementLabel: string;
+                name: string;
+                /** @description Purchased products and trials. */
+                products: components["schemas"]["RowProduct"][];
+                /**
+                 * Format: int32
+                 * @description Computers that need the latest agent.
+                 */
+                requireUpdate: number;
+                /** Format: int32 */
+                used: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
+        /**
+         * @description Whether Mac computers without management may connect (Table 2-5, "Unmanaged Mac").
+         * @enum {string}
+         */
+        MacAccess: "allow" | "deny";
+        /**
+         * @description Who manages the customer's products (Table 2-4).
+         * @enum {string}
+         */
+        ManagementType: "customerManaged" | "partnerManaged" | "coManaged";
         /** @enum {string} */
         Outcome: "success" | "failure";
         /** @description A partner: the tenant everything else belongs to. */
@@ -264,6 +620,45 @@ export interface components {
             /** @description A URI naming the kind of problem; `about:blank` when the status says it all. */
             type: string;
         };
+        /** @description One product of the catalog. */
+        Product: {
+            capacityUnit: components["schemas"]["CapacityUnit"];
+            hasTrial: boolean;
+            /** @description Stable identifier, used in requests and stored on entitlements. */
+            id: string;
+            name: string;
+            /** @description A family filter on the Customers page ("Product Types"). */
+            productType: string;
+            /**
+             * Format: int32
+             * @description Length of one paid term; a paid subscription renews by this much.
+             */
+            termMonths: number;
+        };
+        /**
+         * @description Trial or paid, as asked in the form.
+         * @enum {string}
+         */
+        ProductChoice: "trial" | "paid";
+        /** @description One line of the form's "Activate a Product or Trial" section. */
+        ProductRequest: {
+            /** @description A catalog product id. */
+            product: string;
+            /**
+             * Format: int64
+             * @description Paid subscriptions: 1–100000. Trials always have 50.
+             */
+            seats?: number | null;
+            type: components["schemas"]["ProductChoice"];
+        };
+        /** @description A live product on the customer, for the list's Products and Used/Capacity columns. */
+        ProductSummary: {
+            /** Format: int32 */
+            capacity: number;
+            product: string;
+            /** @description `trial`, `paid` or `held`. */
+            status: string;
+        };
         /**
          * @description Whether the partner may provision paid subscriptions itself (the guide's Table 1-2).
          * @enum {string}
@@ -277,6 +672,15 @@ export interface components {
         };
         /** @enum {string} */
         Role: "partnerAdministrator" | "administrator";
+        /** @description A product on a list row. */
+        RowProduct: {
+            /** Format: int32 */
+            capacity: number;
+            name: string;
+            product: string;
+            /** @description `trial`, `paid` or `held` (awaiting compliance review). */
+            status: string;
+        };
         /** @enum {string} */
         SerialKind: "exspProgram" | "product";
         SerialRequest: {
@@ -305,6 +709,11 @@ export interface components {
             /** @description Always `Bearer`. */
             tokenType: string;
         };
+        /** @description Communication settings and unmanaged Mac access; at least one. */
+        SettingsRequest: {
+            communications?: null | components["schemas"]["Communications"];
+            unmanagedMac?: null | components["schemas"]["MacAccess"];
+        };
         SignInRequest: {
             email: string;
             password: string;
@@ -319,6 +728,16 @@ export interface components {
             email: string;
             /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
             password: string;
+        };
+        /** @description The guide's "Time Remaining" column. */
+        TimeRemaining: {
+            /**
+             * Format: int64
+             * @description Whole days left (rounded up) for a trial, otherwise absent.
+             */
+            days?: number | null;
+            /** @description As shown: "45 days", "1 day", "Less than a day", "Auto-renew", … */
+            label: string;
         };
         User: {
             /** Format: date-time */
@@ -512,6 +931,583 @@ export interface operations {
             };
             /** @description Too many sign-ups */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_catalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalog */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalog"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_customers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page, 1–100 (default 25). With filters, a page may hold fewer rows
+                 *     than the limit and still have a `nextCursor`.
+                 */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` to download the whole filtered list as CSV (same as `Accept: text/csv`). */
+                format?: string;
+                /** @description Text the customer name contains (any letter case). */
+                q?: string;
+                /** @description `name` (default), `-name`, `type` or `-type`. */
+                sort?: string;
+                /** @description Management types, comma-separated: `customerManaged,partnerManaged,coManaged`. */
+                management?: string;
+                /** @description Product types, comma-separated (see `/catalog`). */
+                productType?: string;
+                /** @description `true`: only customers with computers that need the latest agent. */
+                requireUpdate?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of customers (or the whole list as CSV) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_CustomerRow"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad filter, sort, limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_customer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; `Location` names the profile */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfile"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Paid products need the ExSP program (Table 1-2) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The email is already registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile; `ETag` carries its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfile"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_customer: {
+        parameters: {
+            query?: {
+                /** @description Must be `true`. */
+                confirm?: boolean;
+            };
+            header?: {
+                /** @description The profile's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not confirmed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_products: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The profile's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddProductsRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfile"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Paid products need the ExSP program (Table 1-2) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid products */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_entitlement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The profile's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The customer */
+                customerId: string;
+                /** @description The trial or subscription */
+                entitlementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfile"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer or entitlement */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already ended, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not confirmed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    convert_trial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The profile's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The customer */
+                customerId: string;
+                /** @description The trial */
+                entitlementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConvertRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfile"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer or entitlement */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a trial, pending compliance review, serial used, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Seats or product serial invalid, or a serial is required */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The profile's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfile"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing to change, or an unknown value */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

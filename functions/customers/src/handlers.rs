@@ -1,0 +1,978 @@
+//! The Customers page and the Customer Profile page (the guide's chapter 2).
+
+use axum::{
+    extract::{Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use chrono::Utc;
+use serde::Deserialize;
+use shared::{
+    domain::{
+        audit::{Action as Audited, AuditRecord, Outcome},
+        authorization::Action,
+        catalog,
+        customer::{
+            self, has_live, summarize, AddCustomerRequest, Communications, MacAccess,
+            ManagementType, NewCustomer, ProductChoice, ProductRequest,
+        },
+        entitlement::{
+            had_trial, may_provision, Entitlement, EntitlementEvent, Provisioning, TransitionError,
+        },
+        partner::Partner,
+        serial::{Serial, SerialKind},
+        user::customer_admin_username,
+        CustomerId, EntitlementId, FieldError, User, UserId, Validation,
+    },
+    http::{
+        acting, csv, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem,
+        SourceIp,
+    },
+    services::AppState,
+    store::{
+        accounts::Login,
+        customers::{
+            Change, CreateCustomerError, CustomerQuery, CustomerSort, CustomerState, SaveError,
+        },
+        serials::Activation,
+        Table,
+    },
+};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::views::{Catalog, CustomerProfile, CustomerRow};
+
+fn field_error(field: &str, message: impl Into<String>) -> Problem {
+    Problem::validation(vec![FieldError {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
+
+fn no_such_customer() -> Problem {
+    Problem::not_found("No such customer.")
+}
+
+fn changed_meanwhile() -> Problem {
+    Problem::conflict(
+        "customer-changed",
+        "The customer was changed by someone else meanwhile: reload and try again.",
+    )
+}
+
+/// The customer, if it is the caller's: ids of another shape, or another partner's
+/// customers, are simply not found.
+async fn load(state: &AppState, principal: &Principal, id: &str) -> Result<CustomerState, Problem> {
+    let id = CustomerId::parse(id).map_err(|_| no_such_customer())?;
+    state
+        .table
+        .customer(&principal.scope(), &id)
+        .await?
+        .ok_or_else(no_such_customer)
+}
+
+/// `If-Match` with the profile's `ETag`, when the client sends one.
+fn check_if_match(headers: &HeaderMap, version: u64) -> Result<(), Problem> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(());
+    };
+    let expected = etag(version);
+    let matches = value
+        .to_str()
+        .map(|v| {
+            v.split(',')
+                .any(|t| t.trim() == expected || t.trim() == "*")
+        })
+        .unwrap_or(false);
+    if matches {
+        Ok(())
+    } else {
+        Err(Problem::precondition_failed())
+    }
+}
+
+fn etag(version: u64) -> String {
+    format!("\"{version}\"")
+}
+
+/// A profile answer with its `ETag`.
+fn profile_response(status: StatusCode, state: &CustomerState) -> Response {
+    let profile = CustomerProfile::new(state.customer.clone(), &state.entitlements, Utc::now());
+    let mut response = (status, Json(profile)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&etag(state.customer.version)) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+fn audit(user: &User, ip: &str, action: Audited, target: impl Into<String>) -> AuditRecord {
+    AuditRecord::new(action, user.email.as_str(), ip, Outcome::Success)
+        .by(&user.partner_id, Some(&user.id))
+        .target(target)
+}
+
+fn program_problem(denied: shared::domain::entitlement::ProgramDenied) -> Problem {
+    Problem::forbidden(denied.to_string()).kind("exsp-required")
+}
+
+fn save_problem(e: SaveError) -> Problem {
+    match e {
+        SaveError::Conflict => changed_meanwhile(),
+        SaveError::SerialUnavailable => Problem::conflict(
+            "serial-used",
+            "This product serial number has already been activated.",
+        ),
+        SaveError::Store(e) => e.into(),
+    }
+}
+
+/// The product catalog: products, whether they have trials, and the trial terms.
+#[utoipa::path(
+    get,
+    path = "/api/v1/catalog",
+    tag = "customers",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The catalog", body = Catalog),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_catalog(principal: Principal) -> Json<Catalog> {
+    let _ = principal;
+    Json(Catalog::current())
+}
+
+/// `GET /customers` query: paging, search, sort and the Filters panel.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Items per page, 1–100 (default 25). With filters, a page may hold fewer rows
+    /// than the limit and still have a `nextCursor`.
+    pub limit: Option<i32>,
+    /// `nextCursor` from the previous page.
+    pub cursor: Option<String>,
+    /// `csv` to download the whole filtered list as CSV (same as `Accept: text/csv`).
+    pub format: Option<String>,
+    /// Text the customer name contains (any letter case).
+    pub q: Option<String>,
+    /// `name` (default), `-name`, `type` or `-type`.
+    pub sort: Option<String>,
+    /// Management types, comma-separated: `customerManaged,partnerManaged,coManaged`.
+    pub management: Option<String>,
+    /// Product types, comma-separated (see `/catalog`).
+    pub product_type: Option<String>,
+    /// `true`: only customers with computers that need the latest agent.
+    pub require_update: Option<bool>,
+}
+
+/// Most rows one CSV export holds.
+pub const CSV_MAX_ROWS: usize = 10_000;
+
+impl ListParams {
+    fn query(&self, scope_partition: &str) -> Result<CustomerQuery, Problem> {
+        let mut v = Validation::new();
+        let page = PageParams {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+            format: None,
+        };
+        let limit = page.limit()?;
+        let (sort, descending) = match self.sort.as_deref().unwrap_or("name") {
+            "name" => (CustomerSort::Name, false),
+            "-name" => (CustomerSort::Name, true),
+            "type" => (CustomerSort::Type, false),
+            "-type" => (CustomerSort::Type, true),
+            _ => {
+                v.error("sort", "must be name, -name, type or -type");
+                (CustomerSort::Name, false)
+            }
+        };
+        let search = self
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_lowercase);
+        if search.as_ref().is_some_and(|q| q.chars().count() > 100) {
+            v.error("q", "must be at most 100 characters");
+        }
+        let mut management = Vec::new();
+        for m in list(self.management.as_deref()) {
+            match ManagementType::parse(m) {
+                Some(t) if !management.contains(&t) => management.push(t),
+                Some(_) => {}
+                None => v.error(
+                    "management",
+                    format!("{m:?} is not customerManaged, partnerManaged or coManaged"),
+                ),
+            }
+        }
+        let known = catalog::product_types();
+        let mut product_types = Vec::new();
+        for t in list(self.product_type.as_deref()) {
+            if known.contains(&t) {
+                product_types.push(t.to_string());
+            } else {
+                v.error(
+                    "productType",
+                    format!("{t:?} is not one of {}", known.join(", ")),
+                );
+            }
+        }
+        v.finish().map_err(Problem::validation)?;
+        let index = match sort {
+            CustomerSort::Name => "gsi1",
+            CustomerSort::Type => "gsi2",
+        };
+        Ok(CustomerQuery {
+            sort,
+            descending,
+            search,
+            management,
+            product_types,
+            require_update: self.require_update.unwrap_or(false),
+            limit,
+            start: page.start(Some(index), scope_partition)?,
+        })
+    }
+}
+
+fn list(raw: Option<&str>) -> impl Iterator<Item = &str> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The Customers page: search by name, sort by name or type, filter by management type,
+/// product type and "require update"; one index Query per page. CSV exports the whole
+/// filtered list.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of customers (or the whole list as CSV)", body = ListResponse<CustomerRow>,
+            content(
+                (ListResponse<CustomerRow> = "application/json"),
+                (String = "text/csv"),
+            )),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad filter, sort, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_customers(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Response, Problem> {
+    acting::user(&state, &principal, Action::ViewCustomers).await?;
+    let scope = principal.scope();
+    let partition = Table::customer_list_partition(&scope);
+    let mut query = params.query(&partition)?;
+    if csv::wants_csv(&headers, params.format.as_deref()) {
+        query.limit = shared::http::pagination::MAX_LIMIT;
+        query.start = None;
+        let mut rows = Vec::new();
+        loop {
+            let page = state.table.customer_page(&scope, query.clone()).await?;
+            rows.extend(page.items.iter().map(CustomerRow::from));
+            match page.next {
+                Some(next) if rows.len() < CSV_MAX_ROWS => query.start = Some(next),
+                _ => break,
+            }
+        }
+        rows.truncate(CSV_MAX_ROWS);
+        return Ok(csv::response(&rows, "customers.csv"));
+    }
+    let page = state.table.customer_page(&scope, query).await?;
+    Ok(Json(ListResponse {
+        items: page.items.iter().map(CustomerRow::from).collect(),
+        next_cursor: page.next.as_ref().map(Cursor::encode),
+    })
+    .into_response())
+}
+
+/// Adds a new customer: management type, communications, company and contact
+/// information, and one or more products or trials. The contact's email becomes the
+/// customer admin's login and must not be registered anywhere. Customers in restricted
+/// countries are created pending trade-compliance review, with paid products held.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = AddCustomerRequest,
+    responses(
+        (status = 201, description = "Created; `Location` names the profile", body = CustomerProfile),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Paid products need the ExSP program (Table 1-2)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_customer(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    ApiJson(request): ApiJson<AddCustomerRequest>,
+) -> Result<Response, Problem> {
+    let (user, partner) = acting::member(&state, &principal, Action::AddCustomer).await?;
+    let form = NewCustomer::parse(request).map_err(Problem::validation)?;
+    if form
+        .products
+        .iter()
+        .any(|p| p.choice == ProductChoice::Paid)
+    {
+        may_provision(partner.program, Provisioning::Paid).map_err(program_problem)?;
+    }
+    let email = form.email.clone();
+    let (customer, entitlements) =
+        form.build(&partner.id, &state.config.restricted_countries, Utc::now());
+    let admin_id = UserId::generate();
+    let login = Login {
+        email: email.clone(),
+        partner_id: partner.id.clone(),
+        username: customer_admin_username(&customer.id, &admin_id),
+        user_id: admin_id,
+        customer_id: Some(customer.id.clone()),
+    };
+    let record = audit(&user, &ip, Audited::AddCustomer, customer.id.to_string());
+    match state
+        .table
+        .create_customer(&customer, &login, &entitlements, &record)
+        .await
+    {
+        Ok(()) => {}
+        Err(CreateCustomerError::EmailTaken) => {
+            return Err(Problem::conflict(
+                "email-taken",
+                "This email address already has an account. To add a trial to an existing \
+                 account, import the customer instead.",
+            ))
+        }
+        Err(CreateCustomerError::EmailContended) => {
+            return Err(Problem::conflict(
+                "request-in-progress",
+                "Another request is adding a customer with this email right now.",
+            ))
+        }
+        Err(CreateCustomerError::Store(e)) => return Err(e.into()),
+    }
+    tracing::info!(customer = %customer.id, "customer added");
+    let created = CustomerState {
+        customer,
+        entitlements,
+    };
+    let mut response = profile_response(StatusCode::CREATED, &created);
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/customers/{}", created.customer.id)) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// The Customer Profile page: entitlements with time remaining, management status,
+/// communication settings, unmanaged Mac access, company and contact information.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers/{customerId}",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("customerId" = String, Path, description = "The customer")),
+    responses(
+        (status = 200, description = "The profile; `ETag` carries its version", body = CustomerProfile),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_customer(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(customer_id): Path<String>,
+) -> Result<Response, Problem> {
+    acting::user(&state, &principal, Action::ViewCustomers).await?;
+    let found = load(&state, &principal, &customer_id).await?;
+    Ok(profile_response(StatusCode::OK, &found))
+}
+
+/// "Activate a Product or Trial": products or trials to add to the customer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddProductsRequest {
+    pub products: Vec<ProductRequest>,
+}
+
+/// Adds products or trials to a customer. Paid subscriptions need the ExSP program;
+/// a product already live on the customer, or a second trial of a product, is refused.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers/{customerId}/entitlements",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(
+        ("customerId" = String, Path, description = "The customer"),
+        ("If-Match" = Option<String>, Header, description = "The profile's ETag"),
+    ),
+    request_body = AddProductsRequest,
+    responses(
+        (status = 200, description = "The updated profile", body = CustomerProfile),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Paid products need the ExSP program (Table 1-2)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid products", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_products(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    Path(customer_id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<AddProductsRequest>,
+) -> Result<Response, Problem> {
+    let (user, partner) = acting::member(&state, &principal, Action::ManageCustomer).await?;
+    let found = load(&state, &principal, &customer_id).await?;
+    check_if_match(&headers, found.customer.version)?;
+    let mut v = Validation::new();
+    let orders = customer::parse_products(&mut v, "products", &request.products);
+    for (i, o) in orders.iter().enumerate() {
+        let field = format!("products[{i}].product");
+        if has_live(&found.entitlements, o.product.id) {
+            v.error(
+                field,
+                format!("{} is already active on this customer", o.product.name),
+            );
+        } else if o.choice == ProductChoice::Trial && had_trial(&found.entitlements, o.product.id) {
+            v.error(
+                field,
+                format!("{} has had its trial already", o.product.name),
+            );
+        }
+    }
+    v.finish().map_err(Problem::validation)?;
+    if orders.iter().any(|o| o.choice == ProductChoice::Paid) {
+        may_provision(partner.program, Provisioning::Paid).map_err(program_problem)?;
+    }
+    let now = Utc::now();
+    let held = found.customer.compliance.is_pending();
+    let new: Vec<Entitlement> = orders
+        .iter()
+        .map(|o| match o.choice {
+            ProductChoice::Trial => Entitlement::trial(&found.customer.id, o.product, now),
+            ProductChoice::Paid => {
+                Entitlement::paid(&found.customer.id, o.product, o.seats, held, now)
+            }
+        })
+        .collect();
+    let all: Vec<Entitlement> = found.entitlements.iter().chain(&new).cloned().collect();
+    let mut customer = found.customer.clone();
+    customer.products = summarize(&all);
+    customer.version += 1;
+    let record = audit(&user, &ip, Audited::AddProducts, customer.id.to_string());
+    state
+        .table
+        .save_customer(
+            &customer,
+            found.customer.version,
+            Change {
+                entitlements: &new,
+                serial: None,
+            },
+            &record,
+        )
+        .await
+        .map_err(save_problem)?;
+    Ok(profile_response(
+        StatusCode::OK,
+        &CustomerState {
+            customer,
+            entitlements: all,
+        },
+    ))
+}
+
+/// Converting a trial to a paid subscription.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConvertRequest {
+    /// Seats of the subscription (ExSP partners; default: the trial's). With a product
+    /// serial, the serial's seats apply.
+    #[serde(default)]
+    pub seats: Option<i64>,
+    /// A product serial number: required outside the ExSP program.
+    #[serde(default)]
+    pub product_serial: Option<String>,
+}
+
+/// Changes one entitlement of the caller's customer, saving the customer with it.
+struct EntitlementChange<'a> {
+    state: &'a AppState,
+    user: &'a User,
+    ip: &'a str,
+    found: CustomerState,
+    index: usize,
+}
+
+impl EntitlementChange<'_> {
+    async fn save(
+        self,
+        next: Entitlement,
+        action: Audited,
+        serial: Option<(&Serial, &Activation)>,
+    ) -> Result<Response, Problem> {
+        let mut all = self.found.entitlements.clone();
+        all[self.index] = next.clone();
+        let mut customer = self.found.customer.clone();
+        customer.products = summarize(&all);
+        customer.version += 1;
+        let record = audit(
+            self.user,
+            self.ip,
+            action,
+            format!("{}/{}", customer.id, next.id),
+        );
+        self.state
+            .table
+            .save_customer(
+                &customer,
+                self.found.customer.version,
+                Change {
+                    entitlements: std::slice::from_ref(&next),
+                    serial,
+                },
+                &record,
+            )
+            .await
+            .map_err(save_problem)?;
+        Ok(profile_response(
+            StatusCode::OK,
+            &CustomerState {
+                customer,
+                entitlements: all,
+            },
+        ))
+    }
+}
+
+async fn entitlement_change<'a>(
+    state: &'a AppState,
+    principal: &Principal,
+    user: &'a User,
+    ip: &'a str,
+    headers: &HeaderMap,
+    customer_id: &str,
+    entitlement_id: &str,
+) -> Result<EntitlementChange<'a>, Problem> {
+    let found = load(state, principal, customer_id).await?;
+    check_if_match(headers, found.customer.version)?;
+    let id = EntitlementId::parse(entitlement_id)
+        .map_err(|_| Problem::not_found("No such entitlement."))?;
+    let index = found
+        .entitlements
+        .iter()
+        .position(|e| e.id == id)
+        .ok_or_else(|| Problem::not_found("No such entitlement."))?;
+    Ok(EntitlementChange {
+        state,
+        user,
+        ip,
+        found,
+        index,
+    })
+}
+
+fn transition_problem(e: TransitionError) -> Problem {
+    match e {
+        TransitionError::NotATrial => Problem::conflict("not-a-trial", e.to_string()),
+        TransitionError::AlreadyEnded => Problem::conflict("already-ended", e.to_string()),
+    }
+}
+
+/// Converts a trial to a paid subscription. ExSP partners convert directly; other
+/// partners give a valid, unused product serial for the same product (Table 1-2).
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers/{customerId}/entitlements/{entitlementId}/convert",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(
+        ("customerId" = String, Path, description = "The customer"),
+        ("entitlementId" = String, Path, description = "The trial"),
+        ("If-Match" = Option<String>, Header, description = "The profile's ETag"),
+    ),
+    request_body = ConvertRequest,
+    responses(
+        (status = 200, description = "The updated profile", body = CustomerProfile),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer or entitlement", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a trial, pending compliance review, serial used, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Seats or product serial invalid, or a serial is required", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn convert_trial(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    Path((customer_id, entitlement_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<ConvertRequest>,
+) -> Result<Response, Problem> {
+    let (user, partner) = acting::member(&state, &principal, Action::ManageCustomer).await?;
+    let change = entitlement_change(
+        &state,
+        &principal,
+        &user,
+        &ip,
+        &headers,
+        &customer_id,
+        &entitlement_id,
+    )
+    .await?;
+    let current = &change.found.entitlements[change.index];
+    let serial = request
+        .product_serial
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if let Err(denied) = may_provision(
+        partner.program,
+        Provisioning::Convert {
+            product_serial: serial.is_some(),
+        },
+    ) {
+        return Err(field_error(
+            "productSerial",
+            format!("is required: {denied}"),
+        ));
+    }
+    let seats = request
+        .seats
+        .map(|s| customer::seats(s).map_err(|m| field_error("seats", m)))
+        .transpose()?;
+    if change.found.customer.compliance.is_pending() {
+        return Err(Problem::conflict(
+            "compliance-review",
+            "Paid products start once the customer passes trade-compliance review.",
+        ));
+    }
+    let now = Utc::now();
+    let (event, serial) = match serial {
+        Some(raw) => {
+            let (serial, seats) = product_serial(&state, raw, current, seats).await?;
+            (
+                EntitlementEvent::Convert {
+                    at: now,
+                    seats,
+                    serial: Some(serial.clone()),
+                },
+                Some(serial),
+            )
+        }
+        None => (
+            EntitlementEvent::Convert {
+                at: now,
+                seats: seats.unwrap_or(current.seats),
+                serial: None,
+            },
+            None,
+        ),
+    };
+    let next = current.apply(&event).map_err(transition_problem)?;
+    let activation = Activation {
+        partner_id: partner_id(&partner),
+        user_id: user.id.clone(),
+        at: now,
+    };
+    let used = serial.as_ref().map(|s| (s, &activation));
+    change.save(next, Audited::ConvertTrial, used).await
+}
+
+fn partner_id(p: &Partner) -> shared::domain::PartnerId {
+    p.id.clone()
+}
+
+/// Checks a product serial for converting `trial`: well formed, a product serial,
+/// issued, unused, and for the same product. Answers the seats it grants.
+async fn product_serial(
+    state: &AppState,
+    raw: &str,
+    trial: &Entitlement,
+    seats: Option<u32>,
+) -> Result<(Serial, u32), Problem> {
+    let bad = |m: &str| field_error("productSerial", m);
+    let serial = Serial::parse(raw).map_err(|m| field_error("productSerial", m))?;
+    if serial.kind() != SerialKind::Product {
+        return Err(bad(
+            "is an ExSP program serial: enter a product serial number",
+        ));
+    }
+    let issued = state
+        .table
+        .find_serial(&serial)
+        .await?
+        .ok_or_else(|| bad("no product serial number matches: check it and try again"))?;
+    if issued.activation.is_some() {
+        return Err(Problem::conflict(
+            "serial-used",
+            "This product serial number has already been activated.",
+        ));
+    }
+    let grant = issued
+        .grant
+        .ok_or_else(|| bad("is not a product serial number"))?;
+    if grant.product != trial.product {
+        let name = catalog::product(&grant.product).map_or(grant.product.as_str(), |p| p.name);
+        return Err(bad(&format!("is for {name}, not this trial's product")));
+    }
+    if seats.is_some_and(|s| s != grant.seats) {
+        return Err(field_error(
+            "seats",
+            format!("the serial number is for {} seats", grant.seats),
+        ));
+    }
+    Ok((serial, grant.seats))
+}
+
+/// Cancelling a trial or subscription needs an explicit confirmation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CancelRequest {
+    /// Must be `true`: the guide's "click Ok to confirm the product cancellation".
+    pub confirm: bool,
+}
+
+/// Cancels a trial or subscription ("Cancel Product"). It ends at once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers/{customerId}/entitlements/{entitlementId}/cancel",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(
+        ("customerId" = String, Path, description = "The customer"),
+        ("entitlementId" = String, Path, description = "The trial or subscription"),
+        ("If-Match" = Option<String>, Header, description = "The profile's ETag"),
+    ),
+    request_body = CancelRequest,
+    responses(
+        (status = 200, description = "The updated profile", body = CustomerProfile),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer or entitlement", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already ended, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not confirmed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn cancel_entitlement(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    Path((customer_id, entitlement_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<CancelRequest>,
+) -> Result<Response, Problem> {
+    let user = acting::user(&state, &principal, Action::ManageCustomer).await?;
+    if !request.confirm {
+        return Err(field_error("confirm", "must be true to cancel the product"));
+    }
+    let change = entitlement_change(
+        &state,
+        &principal,
+        &user,
+        &ip,
+        &headers,
+        &customer_id,
+        &entitlement_id,
+    )
+    .await?;
+    let next = change.found.entitlements[change.index]
+        .apply(&EntitlementEvent::Cancel { at: Utc::now() })
+        .map_err(transition_problem)?;
+    change.save(next, Audited::CancelProduct, None).await
+}
+
+/// Communication settings and unmanaged Mac access; at least one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SettingsRequest {
+    #[serde(default)]
+    pub communications: Option<Communications>,
+    #[serde(default)]
+    pub unmanaged_mac: Option<MacAccess>,
+}
+
+/// Updates the communication settings (Table 2-8) or unmanaged Mac access.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/customers/{customerId}/settings",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(
+        ("customerId" = String, Path, description = "The customer"),
+        ("If-Match" = Option<String>, Header, description = "The profile's ETag"),
+    ),
+    request_body = SettingsRequest,
+    responses(
+        (status = 200, description = "The updated profile", body = CustomerProfile),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing to change, or an unknown value", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_settings(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    Path(customer_id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<SettingsRequest>,
+) -> Result<Response, Problem> {
+    let user = acting::user(&state, &principal, Action::ManageCustomer).await?;
+    if request.communications.is_none() && request.unmanaged_mac.is_none() {
+        return Err(field_error(
+            "communications",
+            "give communications or unmanagedMac",
+        ));
+    }
+    let found = load(&state, &principal, &customer_id).await?;
+    check_if_match(&headers, found.customer.version)?;
+    let mut customer = found.customer.clone();
+    if let Some(c) = request.communications {
+        customer.communications = c;
+    }
+    if let Some(m) = request.unmanaged_mac {
+        customer.unmanaged_mac = m;
+    }
+    if customer == found.customer {
+        return Ok(profile_response(StatusCode::OK, &found));
+    }
+    customer.version += 1;
+    let record = audit(
+        &user,
+        &ip,
+        Audited::UpdateCustomerSettings,
+        customer.id.to_string(),
+    );
+    state
+        .table
+        .save_customer(
+            &customer,
+            found.customer.version,
+            Change::default(),
+            &record,
+        )
+        .await
+        .map_err(save_problem)?;
+    Ok(profile_response(
+        StatusCode::OK,
+        &CustomerState {
+            customer,
+            entitlements: found.entitlements,
+        },
+    ))
+}
+
+/// `DELETE` needs `?confirm=true`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RemoveParams {
+    /// Must be `true`.
+    pub confirm: Option<bool>,
+}
+
+/// Removes a customer: its account, entitlements and login go, and its email can be
+/// registered again.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/customers/{customerId}",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(
+        ("customerId" = String, Path, description = "The customer"),
+        ("If-Match" = Option<String>, Header, description = "The profile's ETag"),
+        RemoveParams,
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not confirmed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove_customer(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    Path(customer_id): Path<String>,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<RemoveParams>,
+) -> Result<StatusCode, Problem> {
+    let user = acting::user(&state, &principal, Action::RemoveCustomer).await?;
+    if params.confirm != Some(true) {
+        return Err(field_error(
+            "confirm",
+            "must be true to remove the customer",
+        ));
+    }
+    let found = load(&state, &principal, &customer_id).await?;
+    check_if_match(&headers, found.customer.version)?;
+    let email = shared::domain::EmailAddress::parse(&found.customer.contact.email)
+        .map_err(Problem::internal)?;
+    let record = audit(
+        &user,
+        &ip,
+        Audited::RemoveCustomer,
+        found.customer.id.to_string(),
+    );
+    state
+        .table
+        .remove_customer(&found, &email, &record)
+        .await
+        .map_err(save_problem)?;
+    tracing::info!(customer = %found.customer.id, "customer removed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_filters_are_checked() {
+        let p = ListParams {
+            sort: Some("size".into()),
+            management: Some("partnerManaged,selfManaged".into()),
+            product_type: Some("endpoint,toaster".into()),
+            ..ListParams::default()
+        };
+        let problem = p.query("CUSTOMERS#ptn_x").unwrap_err();
+        let fields: Vec<_> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["sort", "management", "productType"]);
+        let ok = ListParams {
+            q: Some("  Dental ".into()),
+            sort: Some("-type".into()),
+            management: Some("coManaged, coManaged".into()),
+            require_update: Some(true),
+            ..ListParams::default()
+        }
+        .query("CUSTOMERS#ptn_x")
+        .unwrap();
+        assert_eq!(ok.search.as_deref(), Some("dental"));
+        assert_eq!((ok.sort, ok.descending), (CustomerSort::Type, true));
+        assert_eq!(ok.management, [ManagementType::CoManaged]);
+        assert!(ok.require_update);
+    }
+}

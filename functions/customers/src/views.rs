@@ -1,0 +1,196 @@
+//! What the customer endpoints answer: list rows (the guide's Table 2-1), the profile
+//! (Tables 2-3..2-5) and the catalog.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use shared::{
+    domain::{
+        catalog::{self, CapacityUnit, Product},
+        customer::{Communications, Compliance, Customer, ManagementType},
+        entitlement::{Entitlement, TimeRemaining},
+    },
+    http::csv::CsvRow,
+};
+use utoipa::ToSchema;
+
+/// A product on a list row.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RowProduct {
+    pub product: String,
+    pub name: String,
+    /// `trial`, `paid` or `held` (awaiting compliance review).
+    pub status: String,
+    pub capacity: u32,
+}
+
+/// One row of the Customers page (Table 2-1).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerRow {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub management: ManagementType,
+    pub management_label: String,
+    /// Purchased products and trials.
+    pub products: Vec<RowProduct>,
+    /// Computers that need the latest agent.
+    pub require_update: u32,
+    pub used: u32,
+    pub capacity: u32,
+    pub compliance: Compliance,
+}
+
+fn product_name(id: &str) -> String {
+    catalog::product(id).map_or_else(|| id.to_string(), |p| p.name.to_string())
+}
+
+impl From<&Customer> for CustomerRow {
+    fn from(c: &Customer) -> Self {
+        CustomerRow {
+            id: c.id.to_string(),
+            name: c.company.name.clone(),
+            country: c.company.country.clone(),
+            management: c.management,
+            management_label: c.management.label().into(),
+            products: c
+                .products
+                .iter()
+                .map(|p| RowProduct {
+                    product: p.product.clone(),
+                    name: product_name(&p.product),
+                    status: p.status.clone(),
+                    capacity: p.capacity,
+                })
+                .collect(),
+            require_update: c.require_update,
+            used: c.seats_used,
+            capacity: c.capacity(),
+            compliance: c.compliance.clone(),
+        }
+    }
+}
+
+impl CsvRow for CustomerRow {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Customer",
+            "Type",
+            "Products",
+            "Require Update",
+            "Used",
+            "Capacity",
+            "Country",
+            "Compliance",
+        ]
+    }
+
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.management_label.clone(),
+            self.products
+                .iter()
+                .map(|p| format!("{} ({})", p.name, p.status))
+                .collect::<Vec<_>>()
+                .join("; "),
+            self.require_update.to_string(),
+            self.used.to_string(),
+            self.capacity.to_string(),
+            self.country.clone(),
+            match self.compliance {
+                Compliance::Cleared => "Cleared".into(),
+                Compliance::PendingReview { .. } => "Pending review".into(),
+            },
+        ]
+    }
+}
+
+/// A row of the Product Entitlement table (Table 2-3).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntitlementView {
+    #[serde(flatten)]
+    pub entitlement: Entitlement,
+    pub product_name: String,
+    pub capacity_unit: Option<CapacityUnit>,
+    pub time_remaining: TimeRemaining,
+}
+
+impl EntitlementView {
+    pub fn new(e: &Entitlement, now: DateTime<Utc>) -> Self {
+        let product = catalog::product(&e.product);
+        EntitlementView {
+            entitlement: e.clone(),
+            product_name: product_name(&e.product),
+            capacity_unit: product.map(|p| p.capacity_unit),
+            time_remaining: e.time_remaining(now),
+        }
+    }
+}
+
+/// The Customer Profile page.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerProfile {
+    pub customer: Customer,
+    pub management_label: String,
+    pub communications_label: String,
+    /// Whether "Manage Customer" applies (partner- and co-managed customers).
+    pub partner_may_manage: bool,
+    /// Live entitlements first, then ended ones, newest first within each.
+    pub entitlements: Vec<EntitlementView>,
+}
+
+impl CustomerProfile {
+    pub fn new(customer: Customer, entitlements: &[Entitlement], now: DateTime<Utc>) -> Self {
+        let mut sorted: Vec<&Entitlement> = entitlements.iter().collect();
+        sorted.sort_by(|a, b| {
+            b.state
+                .is_live()
+                .cmp(&a.state.is_live())
+                .then(b.created_at.cmp(&a.created_at))
+        });
+        CustomerProfile {
+            management_label: customer.management.label().into(),
+            communications_label: match customer.communications {
+                Communications::Partner => "I will manage all communications with this customer",
+                Communications::Shared => "Both the customer and I will manage communications",
+            }
+            .into(),
+            partner_may_manage: customer.management.partner_may_manage(),
+            entitlements: sorted
+                .into_iter()
+                .map(|e| EntitlementView::new(e, now))
+                .collect(),
+            customer,
+        }
+    }
+}
+
+/// The product catalog and the trial terms.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Catalog {
+    pub products: Vec<Product>,
+    pub product_types: Vec<String>,
+    pub trial_days: i64,
+    pub trial_seats: u32,
+    pub max_seats: u32,
+}
+
+impl Catalog {
+    pub fn current() -> Self {
+        Catalog {
+            products: catalog::CATALOG.to_vec(),
+            product_types: catalog::product_types()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            trial_days: catalog::TRIAL_DAYS,
+            trial_seats: catalog::TRIAL_SEATS,
+            max_seats: catalog::MAX_SEATS,
+        }
+    }
+}
