@@ -64,6 +64,7 @@ id_type!(PartnerId, "ptn_");
 id_type!(UserId, "usr_");
 id_type!(CustomerId, "cus_");
 id_type!(EntitlementId, "ent_");
+id_type!(RequestId, "req_");
 
 #[cfg(test)]
 mod tests {

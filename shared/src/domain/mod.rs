@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod authorization;
 pub mod catalog;
+pub mod consent;
 pub mod customer;
 pub mod email;
 pub mod entitlement;
@@ -13,11 +14,12 @@ pub mod password;
 pub mod rate_limit;
 pub mod role;
 pub mod serial;
+pub mod token;
 pub mod user;
 pub mod validation;
 
 pub use email::EmailAddress;
-pub use ids::{CustomerId, EntitlementId, PartnerId, UserId};
+pub use ids::{CustomerId, EntitlementId, PartnerId, RequestId, UserId};
 pub use password::Password;
 pub use role::Role;
 pub use user::User;
