@@ -13,6 +13,7 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("auth", auth::openapi()),
         ("licensing", licensing::openapi()),
         ("customers", customers::openapi()),
+        ("portal", portal::openapi()),
     ]
 }
 

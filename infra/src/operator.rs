@@ -45,7 +45,7 @@ pub async fn clear_customer(id: &CustomerId) -> anyhow::Result<String> {
     let state = shared::services::Services::from_env().await?;
     let found = state
         .table
-        .customer_for_operator(id)
+        .customer_account(id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no customer {id}"))?;
     let now = Utc::now();

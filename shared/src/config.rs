@@ -69,6 +69,22 @@ pub struct Config {
     /// ISO country codes whose customers need a trade-compliance review before paid
     /// products start (`RESTRICTED_COUNTRIES`, space- or comma-separated).
     pub restricted_countries: Vec<String>,
+    /// How long a welcome (set your password) link works (`WELCOME_LINK_HOURS`).
+    pub welcome_link_ttl: Duration,
+    /// How long a consent request's link works (`CONSENT_LINK_HOURS`).
+    pub consent_link_ttl: Duration,
+    /// How long a "Manage customer" session lasts (`DELEGATION_MINUTES`).
+    pub delegation_ttl: Duration,
+}
+
+fn number(name: &str, default: u64) -> Result<u64, ConfigError> {
+    let n = var_or(name, &default.to_string())
+        .parse::<u64>()
+        .map_err(|_| ConfigError(format!("{name} must be a number")))?;
+    if n == 0 {
+        return Err(ConfigError(format!("{name} must be positive")));
+    }
+    Ok(n)
 }
 
 /// Countries under embargo by default; operators set their own list.
@@ -187,6 +203,9 @@ impl Config {
                 "RESTRICTED_COUNTRIES",
                 DEFAULT_RESTRICTED_COUNTRIES,
             )),
+            welcome_link_ttl: Duration::from_secs(number("WELCOME_LINK_HOURS", 168)? * 3600),
+            consent_link_ttl: Duration::from_secs(number("CONSENT_LINK_HOURS", 72)? * 3600),
+            delegation_ttl: Duration::from_secs(number("DELEGATION_MINUTES", 15)? * 60),
         })
     }
 }

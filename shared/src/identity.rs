@@ -112,6 +112,35 @@ impl Identity {
         Ok(())
     }
 
+    /// Sets a permanent password, creating the user first if it does not exist yet (a
+    /// customer admin's first password, from the welcome link).
+    pub async fn set_password(
+        &self,
+        username: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<(), IdentityError> {
+        match self.create_user(username, email, password).await {
+            Err(IdentityError::UsernameExists) => {}
+            other => return other,
+        }
+        self.client
+            .admin_set_user_password()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .password(password)
+            .permanent(true)
+            .send()
+            .await
+            .map_err(|e| match e {
+                SdkError::ServiceError(s) if s.err().is_invalid_password_exception() => {
+                    IdentityError::InvalidPassword(s.err().to_string())
+                }
+                other => cognito(other),
+            })?;
+        Ok(())
+    }
+
     pub async fn delete_user(&self, username: &str) -> Result<(), IdentityError> {
         self.client
             .admin_delete_user()

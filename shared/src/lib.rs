@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod config;
 pub mod domain;
+pub mod emails;
 pub mod events;
 pub mod files;
 pub mod http;

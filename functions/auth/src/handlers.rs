@@ -11,13 +11,14 @@ use serde::{Deserialize, Serialize};
 use shared::{
     domain::{
         audit::{Action, AuditRecord, Outcome},
+        customer::ManagementType,
         partner::{Partner, Program, SignUp, SignUpRequest},
         user::username,
         EmailAddress, FieldError, PartnerId, Role, User, UserId,
     },
     http::{
-        csv, principal::bearer_token, ApiJson, ApiQuery, Cursor, ListResponse, PageParams,
-        Principal, Problem, SourceIp,
+        csv, principal::bearer_token, ApiJson, ApiQuery, Cursor, CustomerAdmin, ListResponse,
+        PageParams, Principal, Problem, SourceIp,
     },
     identity::{IdentityError, Tokens},
     mail::Message,
@@ -55,6 +56,34 @@ pub struct Session {
     pub token_type: String,
     /// Seconds until the access token expires.
     pub expires_in: i32,
+    /// Whose session it is: a partner user's (the console) or a customer admin's (the
+    /// customer portal).
+    pub account: AccountKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AccountKind {
+    Partner,
+    Customer,
+}
+
+/// Which kind of account an access token just issued by the identity provider is for
+/// (its `username` claim names a customer for customer admins).
+fn account_kind(access_token: &str) -> AccountKind {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let username = access_token
+        .split('.')
+        .nth(1)
+        .and_then(|p| URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok())
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["username"].as_str().map(String::from))
+        .unwrap_or_default();
+    if CustomerAdmin::from_username(&username).is_some() {
+        AccountKind::Customer
+    } else {
+        AccountKind::Partner
+    }
 }
 
 fn now_secs() -> i64 {
@@ -235,6 +264,7 @@ fn refresh_cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {
 
 fn session_response(state: &AppState, tokens: Tokens) -> Response {
     let mut response = Json(Session {
+        account: account_kind(&tokens.access_token),
         access_token: tokens.access_token,
         token_type: "Bearer".into(),
         expires_in: tokens.expires_in,
@@ -312,14 +342,34 @@ pub async fn sign_in(
             return Err(problem);
         }
     };
-    // Customer admins have their own sign-in; here their email is not a partner login.
-    let Some(login) = login.filter(|l| l.customer_id.is_none()) else {
+    let Some(login) = login else {
         state
             .table
             .record(&record(Outcome::Failure).reason("unknown email"))
             .await?;
         return Err(sign_in_failed());
     };
+    // A partner-managed customer cannot sign in to its own account (the guide's
+    // "Management status"); the partner opens it with "Manage customer".
+    if let Some(customer) = &login.customer_id {
+        let account = state.table.customer_account(customer).await?;
+        if account.is_some_and(|a| a.customer.management == ManagementType::PartnerManaged) {
+            state
+                .table
+                .record(
+                    &record(Outcome::Failure)
+                        .by(&login.partner_id, Some(&login.user_id))
+                        .target(customer.to_string())
+                        .reason("partner-managed account"),
+                )
+                .await?;
+            return Err(Problem::forbidden(
+                "Your partner manages this account for you, so it cannot be signed in to. \
+                 Contact your partner.",
+            )
+            .kind("partner-managed"));
+        }
+    }
     let attempt = state
         .identity()
         .sign_in(&login.username, &request.password)

@@ -22,9 +22,11 @@ use shared::{
         },
         partner::Partner,
         serial::{Serial, SerialKind},
+        token::{self, LinkToken, TokenPurpose},
         user::customer_admin_username,
         CustomerId, EntitlementId, FieldError, User, UserId, Validation,
     },
+    emails,
     http::{
         acting, csv, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem,
         SourceIp,
@@ -43,7 +45,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::views::{Catalog, CustomerProfile, CustomerRow};
 
-fn field_error(field: &str, message: impl Into<String>) -> Problem {
+pub(crate) fn field_error(field: &str, message: impl Into<String>) -> Problem {
     Problem::validation(vec![FieldError {
         field: field.into(),
         message: message.into(),
@@ -63,7 +65,11 @@ fn changed_meanwhile() -> Problem {
 
 /// The customer, if it is the caller's: ids of another shape, or another partner's
 /// customers, are simply not found.
-async fn load(state: &AppState, principal: &Principal, id: &str) -> Result<CustomerState, Problem> {
+pub(crate) async fn load(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+) -> Result<CustomerState, Problem> {
     let id = CustomerId::parse(id).map_err(|_| no_such_customer())?;
     state
         .table
@@ -73,7 +79,7 @@ async fn load(state: &AppState, principal: &Principal, id: &str) -> Result<Custo
 }
 
 /// `If-Match` with the profile's `ETag`, when the client sends one.
-fn check_if_match(headers: &HeaderMap, version: u64) -> Result<(), Problem> {
+pub(crate) fn check_if_match(headers: &HeaderMap, version: u64) -> Result<(), Problem> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(());
     };
@@ -97,8 +103,8 @@ fn etag(version: u64) -> String {
 }
 
 /// A profile answer with its `ETag`.
-fn profile_response(status: StatusCode, state: &CustomerState) -> Response {
-    let profile = CustomerProfile::new(state.customer.clone(), &state.entitlements, Utc::now());
+pub(crate) fn profile_response(status: StatusCode, state: &CustomerState) -> Response {
+    let profile = CustomerProfile::new(state, Utc::now());
     let mut response = (status, Json(profile)).into_response();
     if let Ok(v) = HeaderValue::from_str(&etag(state.customer.version)) {
         response.headers_mut().insert(header::ETAG, v);
@@ -106,7 +112,22 @@ fn profile_response(status: StatusCode, state: &CustomerState) -> Response {
     response
 }
 
-fn audit(user: &User, ip: &str, action: Audited, target: impl Into<String>) -> AuditRecord {
+/// Sends account emails after the change they announce is saved. A failed send is
+/// logged: the change stands, and the partner can send again.
+pub(crate) async fn send_all(state: &AppState, messages: Vec<shared::mail::Message>) {
+    for m in messages {
+        if let Err(e) = state.mailer().send(&m).await {
+            tracing::error!(error = %e, subject = %m.subject, "account email not sent");
+        }
+    }
+}
+
+pub(crate) fn audit(
+    user: &User,
+    ip: &str,
+    action: Audited,
+    target: impl Into<String>,
+) -> AuditRecord {
     AuditRecord::new(action, user.email.as_str(), ip, Outcome::Success)
         .by(&user.partner_id, Some(&user.id))
         .target(target)
@@ -116,7 +137,7 @@ fn program_problem(denied: shared::domain::entitlement::ProgramDenied) -> Proble
     Problem::forbidden(denied.to_string()).kind("exsp-required")
 }
 
-fn save_problem(e: SaveError) -> Problem {
+pub(crate) fn save_problem(e: SaveError) -> Problem {
     match e {
         SaveError::Conflict => changed_meanwhile(),
         SaveError::SerialUnavailable => Problem::conflict(
@@ -344,9 +365,19 @@ pub async fn add_customer(
         customer_id: Some(customer.id.clone()),
     };
     let record = audit(&user, &ip, Audited::AddCustomer, customer.id.to_string());
+    let secret = token::generate();
+    let welcome = LinkToken {
+        hash: token::hash(&secret).ok_or_else(|| Problem::internal("token hash"))?,
+        purpose: TokenPurpose::SetPassword,
+        customer_id: customer.id.clone(),
+        request_id: None,
+        expires_at: Utc::now() + state.config.welcome_link_ttl,
+        used_at: None,
+        issued_to: None,
+    };
     match state
         .table
-        .create_customer(&customer, &login, &entitlements, &record)
+        .create_customer(&customer, &login, &entitlements, &welcome, &record)
         .await
     {
         Ok(()) => {}
@@ -366,9 +397,16 @@ pub async fn add_customer(
         Err(CreateCustomerError::Store(e)) => return Err(e.into()),
     }
     tracing::info!(customer = %customer.id, "customer added");
+    let link = emails::welcome_link(&state.config.console_url, &secret);
+    send_all(
+        &state,
+        emails::welcome(&customer, &partner, &link, welcome.expires_at),
+    )
+    .await;
     let created = CustomerState {
         customer,
         entitlements,
+        requests: Vec::new(),
     };
     let mut response = profile_response(StatusCode::CREATED, &created);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/customers/{}", created.customer.id)) {
@@ -495,6 +533,7 @@ pub async fn add_products(
         &CustomerState {
             customer,
             entitlements: all,
+            requests: found.requests,
         },
     ))
 }
@@ -557,6 +596,7 @@ impl EntitlementChange<'_> {
             &CustomerState {
                 customer,
                 entitlements: all,
+                requests: self.found.requests,
             },
         ))
     }
@@ -878,6 +918,7 @@ pub async fn update_settings(
         &CustomerState {
             customer,
             entitlements: found.entitlements,
+            requests: found.requests,
         },
     ))
 }

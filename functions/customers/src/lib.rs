@@ -3,6 +3,7 @@
 //! activating products and trials, converting, cancelling, communication settings,
 //! unmanaged Mac access) and removing a customer; and the product catalog.
 
+mod consent;
 mod handlers;
 mod views;
 
@@ -14,7 +15,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 #[derive(OpenApi)]
 #[openapi(
     modifiers(&BearerAuth),
-    tags((name = "customers", description = "Customers, their products and settings"))
+    tags(
+        (name = "customers", description = "Customers, their products and settings"),
+        (name = "consent", description = "Requests a customer approves: import and management")
+    )
 )]
 pub struct ApiDoc;
 
@@ -22,6 +26,7 @@ pub struct ApiDoc;
 pub fn routes() -> OpenApiRouter<AppState> {
     let creates = OpenApiRouter::new()
         .routes(routes!(handlers::add_customer))
+        .routes(routes!(consent::import_customer))
         .route_layer(from_fn(http::idempotency::idempotent));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
@@ -32,6 +37,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::convert_trial))
         .routes(routes!(handlers::cancel_entitlement))
         .routes(routes!(handlers::update_settings))
+        .routes(routes!(consent::change_management))
+        .routes(routes!(consent::list_requests))
+        .routes(routes!(consent::resend_request))
+        .routes(routes!(consent::withdraw_request))
+        .routes(routes!(consent::manage_customer))
 }
 
 /// The function's part of the OpenAPI document.

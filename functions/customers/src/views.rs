@@ -5,11 +5,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared::{
     domain::{
-        catalog::{self, CapacityUnit, Product},
+        catalog::{self, Product},
+        consent::ConsentRequest,
         customer::{Communications, Compliance, Customer, ManagementType},
-        entitlement::{Entitlement, TimeRemaining},
+        entitlement::{Entitlement, EntitlementView},
     },
     http::csv::CsvRow,
+    store::customers::CustomerState,
 };
 use utoipa::ToSchema;
 
@@ -107,29 +109,6 @@ impl CsvRow for CustomerRow {
     }
 }
 
-/// A row of the Product Entitlement table (Table 2-3).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EntitlementView {
-    #[serde(flatten)]
-    pub entitlement: Entitlement,
-    pub product_name: String,
-    pub capacity_unit: Option<CapacityUnit>,
-    pub time_remaining: TimeRemaining,
-}
-
-impl EntitlementView {
-    pub fn new(e: &Entitlement, now: DateTime<Utc>) -> Self {
-        let product = catalog::product(&e.product);
-        EntitlementView {
-            entitlement: e.clone(),
-            product_name: product_name(&e.product),
-            capacity_unit: product.map(|p| p.capacity_unit),
-            time_remaining: e.time_remaining(now),
-        }
-    }
-}
-
 /// The Customer Profile page.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -141,11 +120,21 @@ pub struct CustomerProfile {
     pub partner_may_manage: bool,
     /// Live entitlements first, then ended ones, newest first within each.
     pub entitlements: Vec<EntitlementView>,
+    /// This partner's requests of the customer, newest first.
+    pub requests: Vec<ConsentRequest>,
 }
 
 impl CustomerProfile {
-    pub fn new(customer: Customer, entitlements: &[Entitlement], now: DateTime<Utc>) -> Self {
-        let mut sorted: Vec<&Entitlement> = entitlements.iter().collect();
+    pub fn new(state: &CustomerState, now: DateTime<Utc>) -> Self {
+        let customer = state.customer.clone();
+        let mut requests: Vec<ConsentRequest> = state
+            .requests
+            .iter()
+            .filter(|r| r.request.partner_id == customer.partner_id)
+            .map(|r| r.request.clone())
+            .collect();
+        requests.sort_by(|a, b| b.id.cmp(&a.id));
+        let mut sorted: Vec<&Entitlement> = state.entitlements.iter().collect();
         sorted.sort_by(|a, b| {
             b.state
                 .is_live()
@@ -160,10 +149,8 @@ impl CustomerProfile {
             }
             .into(),
             partner_may_manage: customer.management.partner_may_manage(),
-            entitlements: sorted
-                .into_iter()
-                .map(|e| EntitlementView::new(e, now))
-                .collect(),
+            entitlements: sorted.into_iter().map(|e| e.view(now)).collect(),
+            requests,
             customer,
         }
     }

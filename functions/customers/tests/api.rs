@@ -564,7 +564,7 @@ async fn customers_in_restricted_countries_wait_for_review_with_paid_products_he
         .stack
         .state
         .table
-        .customer_for_operator(&shared::domain::CustomerId::parse(&id).unwrap())
+        .customer_account(&shared::domain::CustomerId::parse(&id).unwrap())
         .await
         .unwrap()
         .unwrap();

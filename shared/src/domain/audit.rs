@@ -38,6 +38,24 @@ pub enum Action {
     RemoveCustomer,
     #[serde(rename = "customer.clearCompliance")]
     ClearCompliance,
+    #[serde(rename = "customer.changeManagement")]
+    ChangeManagement,
+    #[serde(rename = "consent.request")]
+    RequestConsent,
+    #[serde(rename = "consent.resend")]
+    ResendConsent,
+    #[serde(rename = "consent.withdraw")]
+    WithdrawConsent,
+    #[serde(rename = "consent.approve")]
+    ApproveConsent,
+    #[serde(rename = "consent.deny")]
+    DenyConsent,
+    #[serde(rename = "customer.setPassword")]
+    CustomerSetPassword,
+    #[serde(rename = "customer.manage")]
+    ManageCustomerSession,
+    #[serde(rename = "portal.updateSettings")]
+    PortalUpdateSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

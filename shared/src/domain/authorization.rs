@@ -12,6 +12,8 @@ pub enum Action {
     ViewCustomers,
     /// Add a new customer.
     AddCustomer,
+    /// Ask an existing customer to join the partner's customer list.
+    ImportCustomer,
     /// Change a customer: products, conversions, cancellations, settings.
     ManageCustomer,
     /// Remove a customer.
@@ -19,10 +21,11 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::ActivateProgramSerial,
         Action::ViewCustomers,
         Action::AddCustomer,
+        Action::ImportCustomer,
         Action::ManageCustomer,
         Action::RemoveCustomer,
     ];

@@ -59,6 +59,8 @@ impl RequestStatus {
 pub struct ConsentRequest {
     #[schema(value_type = String)]
     pub id: RequestId,
+    /// `import` or `managementChange`.
+    #[serde(rename = "type")]
     pub kind: RequestKind,
     /// The partner asking.
     #[schema(value_type = String)]

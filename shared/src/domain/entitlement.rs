@@ -113,6 +113,18 @@ pub struct TimeRemaining {
     pub days: Option<i64>,
 }
 
+/// A row of the Product Entitlement table (Table 2-3): the entitlement with its product's
+/// name and unit and the time remaining now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntitlementView {
+    #[serde(flatten)]
+    pub entitlement: Entitlement,
+    pub product_name: String,
+    pub capacity_unit: Option<super::catalog::CapacityUnit>,
+    pub time_remaining: TimeRemaining,
+}
+
 /// One renewal term after `from`.
 pub fn term_end(from: DateTime<Utc>, term_months: u32) -> DateTime<Utc> {
     from.checked_add_months(Months::new(term_months))
@@ -219,6 +231,16 @@ impl Entitlement {
             (_, E::Tick { .. }) => {}
         }
         Ok(next)
+    }
+
+    pub fn view(&self, now: DateTime<Utc>) -> EntitlementView {
+        let product = super::catalog::product(&self.product);
+        EntitlementView {
+            entitlement: self.clone(),
+            product_name: product.map_or_else(|| self.product.clone(), |p| p.name.to_string()),
+            capacity_unit: product.map(|p| p.capacity_unit),
+            time_remaining: self.time_remaining(now),
+        }
     }
 
     pub fn time_remaining(&self, now: DateTime<Utc>) -> TimeRemaining {

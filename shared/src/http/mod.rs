@@ -24,7 +24,7 @@ use tracing::Instrument;
 
 pub use json::{ApiJson, ApiQuery};
 pub use pagination::{Cursor, ListResponse, PageParams};
-pub use principal::Principal;
+pub use principal::{CustomerAdmin, Principal};
 pub use problem::Problem;
 pub use request::SourceIp;
 

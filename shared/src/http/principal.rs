@@ -8,7 +8,7 @@ use axum::{
 
 use super::{request::authorizer_claims, Problem};
 use crate::{
-    domain::{user::parse_username, PartnerId, UserId},
+    domain::{user::parse_username, CustomerId, PartnerId, UserId},
     identity::TokenError,
     services::AppState,
     store::PartnerScope,
@@ -62,24 +62,60 @@ pub fn bearer_token(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Resolves the principal: the authorizer's claims when API Gateway checked the token,
-/// otherwise the bearer token verified here against the pool's keys.
-pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Problem> {
+/// The verified identity-provider username of the caller: the authorizer's claims when
+/// API Gateway checked the token, otherwise the bearer token verified here against the
+/// pool's keys.
+pub async fn verified_username(parts: &Parts, state: &AppState) -> Result<String, Problem> {
     if let Some(claims) = authorizer_claims(parts) {
         let ok = claims.get("token_use").map(String::as_str) == Some("access")
             && claims.get("client_id") == Some(&state.config.user_pool_client_id);
         return match (ok, claims.get("username")) {
-            (true, Some(username)) => Principal::from_username(username.clone()),
+            (true, Some(username)) => Ok(username.clone()),
             _ => Err(Problem::unauthorized("The access token is not valid.")),
         };
     }
     let token = bearer_token(parts)
         .ok_or_else(|| Problem::unauthorized("Sign in: this request needs an access token."))?;
     match state.verifier.verify(token).await {
-        Ok(claims) => Principal::from_username(claims.username),
+        Ok(claims) => Ok(claims.username),
         Err(TokenError::Expired) => Err(Problem::unauthorized("The access token has expired.")),
         Err(TokenError::Keys(cause)) => Err(Problem::internal(format!("JWKS: {cause}"))),
         Err(_) => Err(Problem::unauthorized("The access token is not valid.")),
+    }
+}
+
+/// Resolves the partner-user principal of the request.
+pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Problem> {
+    Principal::from_username(verified_username(parts, state).await?)
+}
+
+/// A customer's admin, signed in (the customer portal and approvals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerAdmin {
+    pub username: String,
+    pub customer: CustomerId,
+    pub user: UserId,
+}
+
+impl CustomerAdmin {
+    /// `None` when the username is not a customer admin's.
+    pub fn from_username(username: &str) -> Option<Self> {
+        let (c, u) = username.split_once('.')?;
+        Some(CustomerAdmin {
+            customer: CustomerId::parse(c).ok()?,
+            user: UserId::parse(u).ok()?,
+            username: username.to_string(),
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for CustomerAdmin {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let username = verified_username(parts, state).await?;
+        CustomerAdmin::from_username(&username)
+            .ok_or_else(|| Problem::forbidden("Only the customer's own administrator can do this."))
     }
 }
 

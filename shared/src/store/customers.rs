@@ -22,13 +22,31 @@ use crate::domain::{
     CustomerId, EmailAddress,
 };
 
-use super::serials::Activation;
+use super::{consent::RequestRecord, serials::Activation};
+use crate::domain::token::LinkToken;
 
-/// A customer with every entitlement it has had.
-#[derive(Debug, Clone, PartialEq)]
+/// A customer with every entitlement it has had and every request made of it (by any
+/// partner: present only what the viewer may see).
+#[derive(Debug, Clone)]
 pub struct CustomerState {
     pub customer: Customer,
     pub entitlements: Vec<Entitlement>,
+    pub requests: Vec<RequestRecord>,
+}
+
+impl CustomerState {
+    /// The pending request of `kind` from `partner`, if any.
+    pub fn pending(
+        &self,
+        partner: &crate::domain::PartnerId,
+        kind: crate::domain::consent::RequestKind,
+    ) -> Option<&RequestRecord> {
+        self.requests.iter().find(|r| {
+            r.request.partner_id == *partner
+                && r.request.kind == kind
+                && r.request.status == crate::domain::consent::RequestStatus::Pending
+        })
+    }
 }
 
 /// How the list is ordered.
@@ -95,6 +113,7 @@ impl CustomerQuery {
         (!clauses.is_empty()).then(|| Filter {
             expression: clauses.join(" AND "),
             values,
+            names: Default::default(),
         })
     }
 }
@@ -185,7 +204,7 @@ fn n(v: u64) -> AttributeValue {
 }
 
 /// Replaces the account if it still belongs to the partner at `expected_version`.
-fn put_account_if(
+pub(super) fn put_account_if(
     table: &str,
     customer: &Customer,
     expected_version: u64,
@@ -248,6 +267,7 @@ impl Table {
         customer: &Customer,
         admin: &Login,
         entitlements: &[Entitlement],
+        welcome: &LinkToken,
         audit: &AuditRecord,
     ) -> Result<(), CreateCustomerError> {
         let mut items = vec![
@@ -264,6 +284,7 @@ impl Table {
         for e in entitlements {
             items.push(put_new(&self.name, entitlement_item(e)?)?);
         }
+        items.push(put_new(&self.name, super::consent::token_item(welcome)?)?);
         items.push(put_new(&self.name, super::audit::item(audit)?)?);
         match self.transact(items).await {
             Ok(()) => Ok(()),
@@ -301,15 +322,15 @@ impl Table {
         }
     }
 
-    /// The partner's customer with its entitlements, in one Query; `None` when it does
-    /// not exist or belongs to another partner.
-    pub async fn customer(
+    /// A customer with everything in its partition, in one Query, whichever partner it
+    /// belongs to: for the customer's own side (portal, approvals) and operators.
+    pub async fn customer_account(
         &self,
-        scope: &PartnerScope,
         id: &CustomerId,
     ) -> Result<Option<CustomerState>, StoreError> {
         let mut customer = None;
         let mut entitlements = Vec::new();
+        let mut requests = Vec::new();
         for item in self.partition(&customer_pk(id)).await? {
             match item
                 .get("kind")
@@ -318,15 +339,28 @@ impl Table {
             {
                 Some("Customer") => customer = Some(from_item::<Customer>(item)?),
                 Some("Entitlement") => entitlements.push(from_item::<Entitlement>(item)?),
+                Some("ConsentRequest") => requests.push(from_item::<RequestRecord>(item)?),
                 _ => {}
             }
         }
-        Ok(customer
-            .filter(|c| &c.partner_id == scope.partner_id())
-            .map(|customer| CustomerState {
-                customer,
-                entitlements,
-            }))
+        Ok(customer.map(|customer| CustomerState {
+            customer,
+            entitlements,
+            requests,
+        }))
+    }
+
+    /// The partner's customer with its entitlements and requests, in one Query; `None`
+    /// when it does not exist or belongs to another partner.
+    pub async fn customer(
+        &self,
+        scope: &PartnerScope,
+        id: &CustomerId,
+    ) -> Result<Option<CustomerState>, StoreError> {
+        Ok(self
+            .customer_account(id)
+            .await?
+            .filter(|s| &s.customer.partner_id == scope.partner_id()))
     }
 
     /// One page of the partner's customers: a single Query of the list index.
@@ -432,17 +466,5 @@ impl Table {
             | Err(StoreError::TransactionConflict { index: Some(_) }) => Err(SaveError::Conflict),
             Err(e) => Err(e.into()),
         }
-    }
-
-    /// A customer by id whichever partner it belongs to (operator tools only).
-    pub async fn customer_for_operator(
-        &self,
-        id: &CustomerId,
-    ) -> Result<Option<CustomerState>, StoreError> {
-        let Some(account) = self.get::<Customer>(&customer_pk(id), ACCOUNT_SK).await? else {
-            return Ok(None);
-        };
-        self.customer(&PartnerScope::new(account.partner_id.clone()), id)
-            .await
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod consent;
 pub mod customers;
 pub mod idempotency;
 pub mod rate_limit;
@@ -284,6 +285,9 @@ impl Table {
             request = request
                 .filter_expression(filter.expression)
                 .set_expression_attribute_values(Some(filter.values));
+            if !filter.names.is_empty() {
+                request = request.set_expression_attribute_names(Some(filter.names));
+            }
         }
         let out = request
             .table_name(&self.name)
@@ -326,11 +330,13 @@ pub struct PageQuery<'a> {
     pub filter: Option<Filter>,
 }
 
-/// A filter expression and its values; value names must not be `:pk` or `:prefix`.
+/// A filter expression with its values (and names, for reserved words); value names
+/// must not be `:pk` or `:prefix`.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub expression: String,
     pub values: Item,
+    pub names: HashMap<String, String>,
 }
 
 /// A page of items and where the next one starts.

@@ -117,6 +117,9 @@ pub async fn stack_with(options: Options) -> TestStack {
         restricted_countries: crate::config::country_list(
             crate::config::DEFAULT_RESTRICTED_COUNTRIES,
         ),
+        welcome_link_ttl: Duration::from_secs(7 * 24 * 3600),
+        consent_link_ttl: Duration::from_secs(72 * 3600),
+        delegation_ttl: Duration::from_secs(15 * 60),
     };
     let counter = CallCounter::new();
     let mut services = Services::new(config, sdk.clone(), Some(counter.clone()));

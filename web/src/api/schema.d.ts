@@ -97,6 +97,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/consent-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The partner's requests, newest first: the Request Status table (Table 2-2) and the
+         *     consent view (pending requests with their expiry).
+         */
+        get: operations["list_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consent-requests/{requestId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the request's email again, with a new link (the old one stops working) and a
+         *     new expiry.
+         */
+        post: operations["resend_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consent-requests/{requestId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a pending request: its link stops working. */
+        post: operations["withdraw_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consent/{requestId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a partner's request (the link's page, signed in as the customer admin). */
+        post: operations["approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consent/{requestId}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deny a partner's request. Nothing changes on the account. */
+        post: operations["deny"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -118,6 +209,26 @@ export interface paths {
          *     countries are created pending trade-compliance review, with paid products held.
          */
         post: operations["add_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an existing customer: the customer admin is emailed a request to approve. The
+         *     customer appears in the list once they approve.
+         */
+        post: operations["import_customer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -205,6 +316,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{customerId}/manage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Manage Customer": opens the customer's console for a short, audited session with
+         *     full administrative rights. Partner- and co-managed customers only.
+         */
+        post: operations["manage_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customerId}/management": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the management type ("Update" in Management Status). A change that gives the
+         *     partner more access sends the customer a request and takes effect on approval (202);
+         *     one that gives access back takes effect at once (200).
+         */
+        post: operations["change_management"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{customerId}/settings": {
         parameters: {
             query?: never;
@@ -259,6 +411,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/links/inspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Look at a welcome or consent link: what it is for, for whom, until when. */
+        post: operations["inspect_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -296,6 +465,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer portal: the account, its products, the partner's contact information
+         *     and requests waiting for an answer. For the customer admin, or a partner user with
+         *     a "Manage customer" session (`X-Delegation`).
+         */
+        get: operations["get_portal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Allow or deny unmanaged Mac computers (account administrators and partners). */
+        patch: operations["update_portal_settings"];
+        trace?: never;
+    };
+    "/api/v1/welcome/set-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The welcome link's page: the customer admin chooses a password. The link works once. */
+        post: operations["set_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -304,11 +528,13 @@ export interface components {
             partner: components["schemas"]["Partner"];
             user: components["schemas"]["User"];
         };
+        /** @enum {string} */
+        AccountKind: "partner" | "customer";
         /**
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.manage" | "portal.updateSettings";
         /** @description The add-customer form as sent (the guide's "Add Customer" page). */
         AddCustomerRequest: {
             communications: components["schemas"]["Communications"];
@@ -390,6 +616,36 @@ export interface components {
             /** @enum {string} */
             status: "pendingReview";
         };
+        ConsentRequest: {
+            customerId: string;
+            customerName: string;
+            /** @description The customer admin's email, where the request is sent. */
+            email: string;
+            /**
+             * Format: date-time
+             * @description The link in the latest email stops working at this time.
+             */
+            expiresAt: string;
+            id: string;
+            management?: null | components["schemas"]["ManagementType"];
+            /** @description The partner asking. */
+            partnerId: string;
+            /** @description The partner's company name, as the customer sees it. */
+            partnerName: string;
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: string;
+            /**
+             * Format: int32
+             * @description How many times the email has been sent.
+             */
+            sentCount: number;
+            status: components["schemas"]["RequestStatus"];
+            /** @description `import` or `managementChange`. */
+            type: components["schemas"]["RequestKind"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
         /** @description The partner's main contact. */
         Contact: {
             email: string;
@@ -460,6 +716,8 @@ export interface components {
             managementLabel: string;
             /** @description Whether "Manage Customer" applies (partner- and co-managed customers). */
             partnerMayManage: boolean;
+            /** @description This partner's requests of the customer, newest first. */
+            requests: components["schemas"]["ConsentRequest"][];
         };
         /** @description One row of the Customers page (Table 2-1). */
         CustomerRow: {
@@ -480,6 +738,14 @@ export interface components {
             requireUpdate: number;
             /** Format: int32 */
             used: number;
+        };
+        /** @description A "Manage customer" session: the secret the customer's console takes, and until when. */
+        Delegation: {
+            customerId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Send as `X-Delegation` with your access token to the portal endpoints. */
+            token: string;
         };
         Entitlement: components["schemas"]["EntitlementState"] & {
             /** @description Whether it started as a trial: a product has one trial per customer. */
@@ -524,7 +790,10 @@ export interface components {
             /** @enum {string} */
             status: "expired";
         };
-        /** @description A row of the Product Entitlement table (Table 2-3). */
+        /**
+         * @description A row of the Product Entitlement table (Table 2-3): the entitlement with its product's
+         *     name and unit and the time remaining now.
+         */
         EntitlementView: components["schemas"]["Entitlement"] & {
             capacityUnit?: null | components["schemas"]["CapacityUnit"];
             productName: string;
@@ -534,6 +803,25 @@ export interface components {
         FieldError: {
             field: string;
             message: string;
+        };
+        ImportRequest: {
+            /** @description The email of the customer's account (their admin's login). */
+            email: string;
+        };
+        /** @description What a link is for, so its page can say so before anyone signs in. */
+        LinkInfo: {
+            customerName: string;
+            /** @description The customer admin's login. */
+            email: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description `setPassword` or `consent`. */
+            purpose: string;
+            request?: null | components["schemas"]["ConsentRequest"];
+        };
+        LinkRequest: {
+            /** @description The secret from the link (after `#token=`). */
+            token: string;
         };
         /** @description A page of results. */
         ListResponse_AuditRecord: {
@@ -584,11 +872,21 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
         };
+        /** @description A page of results. */
+        ListResponse_RequestRow: {
+            items: components["schemas"]["ConsentRequest"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
         /**
          * @description Whether Mac computers without management may connect (Table 2-5, "Unmanaged Mac").
          * @enum {string}
          */
         MacAccess: "allow" | "deny";
+        ManagementRequest: {
+            /** @description "Who manages this customer's product?" */
+            management: components["schemas"]["ManagementType"];
+        };
         /**
          * @description Who manages the customer's products (Table 2-4).
          * @enum {string}
@@ -608,6 +906,35 @@ export interface components {
             termsAcceptedAt: string;
             /** Format: int64 */
             version: number;
+        };
+        /** @description The partner's contact and support information, as the customer sees it. */
+        PartnerContact: {
+            contactName: string;
+            email: string;
+            name: string;
+            phone: string;
+            website?: string | null;
+        };
+        PasswordSet: {
+            /** @description The login to sign in with. */
+            email: string;
+        };
+        /** @description The customer portal's page. */
+        PortalAccount: {
+            customer: components["schemas"]["Customer"];
+            /**
+             * Format: date-time
+             * @description Set in a partner's "Manage customer" session: when it ends.
+             */
+            delegatedUntil?: string | null;
+            entitlements: components["schemas"]["EntitlementView"][];
+            partner?: null | components["schemas"]["PartnerContact"];
+            /** @description Requests waiting for the customer admin's answer (from the email's link). */
+            pendingRequests: components["schemas"]["ConsentRequest"][];
+        };
+        PortalSettingsRequest: {
+            /** @description Whether unmanaged Mac computers may connect. */
+            unmanagedMac: components["schemas"]["MacAccess"];
         };
         /** @description An error answer. Internal causes are logged, never returned. */
         Problem: {
@@ -671,6 +998,12 @@ export interface components {
             serial: string;
         };
         /** @enum {string} */
+        RequestKind: "import" | "managementChange";
+        /** @description A row of the Request Status table (Table 2-2) and the consent view. */
+        RequestRow: components["schemas"]["ConsentRequest"];
+        /** @enum {string} */
+        RequestStatus: "pending" | "approved" | "denied" | "expired" | "withdrawn";
+        /** @enum {string} */
         Role: "partnerAdministrator" | "administrator";
         /** @description A product on a list row. */
         RowProduct: {
@@ -702,12 +1035,22 @@ export interface components {
         Session: {
             accessToken: string;
             /**
+             * @description Whose session it is: a partner user's (the console) or a customer admin's (the
+             *     customer portal).
+             */
+            account: components["schemas"]["AccountKind"];
+            /**
              * Format: int32
              * @description Seconds until the access token expires.
              */
             expiresIn: number;
             /** @description Always `Bearer`. */
             tokenType: string;
+        };
+        SetPasswordRequest: {
+            /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
+            password: string;
+            token: string;
         };
         /** @description Communication settings and unmanaged Mac access; at least one. */
         SettingsRequest: {
@@ -969,6 +1312,299 @@ export interface operations {
             };
         };
     };
+    list_requests: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 25). */
+                limit?: number;
+                cursor?: string;
+                /** @description `csv` for CSV (same as `Accept: text/csv`). */
+                format?: string;
+                /** @description `pending`, `approved`, `denied`, `expired` or `withdrawn`. */
+                status?: string;
+                /** @description `import` or `managementChange`. */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_RequestRow"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad filter, limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequest"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequest"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved: it takes effect now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequest"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in as someone other than this customer's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request, or the link is for another */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Withdrawn or answered already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link was used or has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deny: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Denied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequest"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in as someone other than this customer's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request, or the link is for another */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Withdrawn or answered already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link was used or has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_customers: {
         parameters: {
             query?: {
@@ -1081,6 +1717,60 @@ export interface operations {
                 };
             };
             /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_customer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            /** @description Requested; the customer must approve */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequest"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already your customer, or a request is pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an email of a customer account */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1442,6 +2132,140 @@ export interface operations {
             };
         };
     };
+    manage_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A session for the customer's console */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The customer manages its own products */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_management: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The profile's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManagementRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfile"];
+                };
+            };
+            /** @description Requested; the profile lists the pending request */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfile"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request is pending, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already that management type */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     update_settings: {
         parameters: {
             query?: never;
@@ -1637,6 +2461,48 @@ export interface operations {
             };
         };
     };
+    inspect_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            /** @description What the link is for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkInfo"];
+                };
+            };
+            /** @description Not a link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Used or expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -1710,6 +2576,152 @@ export interface operations {
                 };
             };
             /** @description Invalid limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_portal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A Manage customer session (partner users) */
+                "X-Delegation"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer's account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAccount"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Partner-managed account, or no session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_portal_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A Manage customer session (partner users) */
+                "X-Delegation"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAccount"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Partner-managed account, or no session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description The password is set; sign in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordSet"];
+                };
+            };
+            /** @description Not a welcome link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Used or expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password is too weak */
             422: {
                 headers: {
                     [name: string]: unknown;

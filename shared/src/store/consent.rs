@@ -1,0 +1,323 @@
+//! Consent requests and the single-use links that answer them (and welcome links).
+//!
+//! A request lives in its customer's partition (`REQUEST#<id>`), so the customer's
+//! profile and portal read it with the account; the asking partner finds its requests
+//! in the index partition `REQUESTS#<partnerId>` (gsi1, by id, which sorts by time).
+//! A link is `TOKEN#<sha-256 of the secret>`; it expires by TTL a while after its own
+//! expiry, so an expired link still answers "expired" for a month.
+
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    customers::{put_account_if, SaveError},
+    put_new, to_item, Filter, Item, Keys, Page, PageQuery, PartnerScope, StoreError, Table,
+};
+use crate::domain::{
+    audit::AuditRecord,
+    consent::{ConsentRequest, RequestKind, RequestStatus},
+    customer::Customer,
+    token::LinkToken,
+    RequestId,
+};
+
+/// How long an expired link's record is kept, to answer "expired" rather than "unknown".
+const EXPIRED_LINKS_KEPT_DAYS: i64 = 30;
+
+fn token_keys(hash: &str) -> Keys {
+    Keys::new(format!("TOKEN#{hash}"), "TOKEN")
+}
+
+pub fn token_item(t: &LinkToken) -> Result<Item, StoreError> {
+    let ttl = (t.expires_at + Duration::days(EXPIRED_LINKS_KEPT_DAYS)).timestamp();
+    to_item(token_keys(&t.hash).ttl(ttl), "LinkToken", t)
+}
+
+fn requests_pk(partner: &crate::domain::PartnerId) -> String {
+    format!("REQUESTS#{partner}")
+}
+
+fn request_keys(r: &ConsentRequest) -> Keys {
+    Keys::new(
+        super::customers::customer_pk(&r.customer_id),
+        format!("REQUEST#{}", r.id),
+    )
+    .gsi1(requests_pk(&r.partner_id), format!("REQUEST#{}", r.id))
+}
+
+/// A request as stored: with the hash of the link most recently sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestRecord {
+    #[serde(flatten)]
+    pub request: ConsentRequest,
+    pub token_hash: String,
+}
+
+pub(super) fn request_item(r: &RequestRecord) -> Result<Item, StoreError> {
+    to_item(request_keys(&r.request), "ConsentRequest", r)
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+/// Replaces the request if it is still pending.
+fn put_request_if_pending(table: &str, r: &RequestRecord) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(request_item(r)?))
+        .condition_expression("#status = :pending")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":pending", s("pending"))
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+fn delete_token(table: &str, hash: &str) -> Result<TransactWriteItem, StoreError> {
+    let d = Delete::builder()
+        .table_name(table)
+        .set_key(Some(token_keys(hash).key()))
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().delete(d).build())
+}
+
+/// Marks a link used, if nobody used it first.
+fn use_token(
+    table: &str,
+    t: &LinkToken,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<TransactWriteItem, StoreError> {
+    let u = Update::builder()
+        .table_name(table)
+        .set_key(Some(token_keys(&t.hash).key()))
+        .update_expression("SET usedAt = :at")
+        .condition_expression("attribute_exists(pk) AND attribute_not_exists(usedAt)")
+        .expression_attribute_values(
+            ":at",
+            s(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+        )
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().update(u).build())
+}
+
+/// Why answering a request did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
+    #[error("the request is no longer pending")]
+    NotPending,
+    #[error("the link was used meanwhile")]
+    LinkUsed,
+    #[error("the customer changed meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A page of a partner's requests.
+#[derive(Debug, Clone)]
+pub struct RequestQuery {
+    pub status: Option<RequestStatus>,
+    pub kind: Option<RequestKind>,
+    pub limit: i32,
+    pub start: Option<Item>,
+}
+
+impl Table {
+    /// Stores a new link on its own (a delegation), with its audit record.
+    pub async fn create_link(
+        &self,
+        link: &LinkToken,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        self.transact(vec![
+            put_new(&self.name, token_item(link)?)?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ])
+        .await
+    }
+
+    /// Uses up a link, with the audit record of what it did. `false` if it was used
+    /// meanwhile.
+    pub async fn use_link(
+        &self,
+        link: &LinkToken,
+        at: chrono::DateTime<chrono::Utc>,
+        audit: &AuditRecord,
+    ) -> Result<bool, StoreError> {
+        match self
+            .transact(vec![
+                use_token(&self.name, link, at)?,
+                put_new(&self.name, super::audit::item(audit)?)?,
+            ])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { index: Some(0) }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn find_token(&self, hash: &str) -> Result<Option<LinkToken>, StoreError> {
+        let k = token_keys(hash);
+        self.get(&k.pk, &k.sk).await
+    }
+
+    /// Records a new request: the customer's version moves (so two requests cannot race
+    /// past the one-pending-request check), with the request's link and audit record.
+    pub async fn create_request(
+        &self,
+        customer: &Customer,
+        request: &RequestRecord,
+        link: &LinkToken,
+        audit: &AuditRecord,
+    ) -> Result<(), SaveError> {
+        let mut bumped = customer.clone();
+        bumped.version += 1;
+        let items = vec![
+            put_account_if(&self.name, &bumped, customer.version)?,
+            put_new(&self.name, request_item(request)?)?,
+            put_new(&self.name, token_item(link)?)?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ];
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed { index: Some(0) })
+            | Err(StoreError::TransactionConflict { index: Some(0) }) => Err(SaveError::Conflict),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// One of the partner's requests (an index read: eventually consistent; the writes
+    /// that follow are conditional on the stored request).
+    pub async fn partner_request(
+        &self,
+        scope: &PartnerScope,
+        id: &RequestId,
+    ) -> Result<Option<RequestRecord>, StoreError> {
+        let partition = requests_pk(scope.partner_id());
+        let prefix = format!("REQUEST#{id}");
+        let page = self
+            .query_page::<RequestRecord>(PageQuery {
+                index: Some("gsi1"),
+                pk: &partition,
+                prefix: &prefix,
+                limit: 1,
+                newest_first: false,
+                start: None,
+                filter: None,
+            })
+            .await?;
+        Ok(page.items.into_iter().next())
+    }
+
+    /// A page of the partner's requests, newest first: one index Query.
+    pub async fn partner_requests(
+        &self,
+        scope: &PartnerScope,
+        query: RequestQuery,
+    ) -> Result<Page<RequestRecord>, StoreError> {
+        let partition = requests_pk(scope.partner_id());
+        let mut filter = Filter::default();
+        let mut clauses = Vec::new();
+        if let Some(st) = query.status {
+            clauses.push("#status = :status");
+            filter.values.insert(":status".into(), s(st.as_str()));
+            filter.names.insert("#status".into(), "status".into());
+        }
+        if let Some(k) = query.kind {
+            clauses.push("#type = :type");
+            let kind = match k {
+                RequestKind::Import => "import",
+                RequestKind::ManagementChange => "managementChange",
+            };
+            filter.values.insert(":type".into(), s(kind));
+            filter.names.insert("#type".into(), "type".into());
+        }
+        filter.expression = clauses.join(" AND ");
+        let filter = (!clauses.is_empty()).then_some(filter);
+        self.query_page(PageQuery {
+            index: Some("gsi1"),
+            pk: &partition,
+            prefix: "REQUEST#",
+            limit: query.limit,
+            newest_first: true,
+            start: query.start,
+            filter,
+        })
+        .await
+    }
+
+    pub fn request_partition(scope: &PartnerScope) -> String {
+        requests_pk(scope.partner_id())
+    }
+
+    /// Sends a request again: a new link replaces the old one.
+    pub async fn resend_request(
+        &self,
+        request: &RequestRecord,
+        old_hash: &str,
+        link: &LinkToken,
+        audit: &AuditRecord,
+    ) -> Result<(), AnswerError> {
+        let items = vec![
+            put_request_if_pending(&self.name, request)?,
+            delete_token(&self.name, old_hash)?,
+            put_new(&self.name, token_item(link)?)?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ];
+        self.finish_answer(items).await
+    }
+
+    /// The partner takes a request back; its link stops working.
+    pub async fn withdraw_request(
+        &self,
+        request: &RequestRecord,
+        audit: &AuditRecord,
+    ) -> Result<(), AnswerError> {
+        let items = vec![
+            put_request_if_pending(&self.name, request)?,
+            delete_token(&self.name, &request.token_hash)?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ];
+        self.finish_answer(items).await
+    }
+
+    /// The customer admin's answer: the request, its link used up, and on approval the
+    /// customer changed (`changed`, replacing version `expected_version`).
+    pub async fn answer_request(
+        &self,
+        request: &RequestRecord,
+        link: &LinkToken,
+        changed: Option<(&Customer, u64)>,
+        audit: &AuditRecord,
+    ) -> Result<(), AnswerError> {
+        let mut items = vec![
+            put_request_if_pending(&self.name, request)?,
+            use_token(&self.name, link, request.request.updated_at)?,
+        ];
+        if let Some((customer, expected)) = changed {
+            items.push(put_account_if(&self.name, customer, expected)?);
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        self.finish_answer(items).await
+    }
+
+    async fn finish_answer(&self, items: Vec<TransactWriteItem>) -> Result<(), AnswerError> {
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed { index: Some(0) })
+            | Err(StoreError::TransactionConflict { index: Some(0) }) => {
+                Err(AnswerError::NotPending)
+            }
+            Err(StoreError::ConditionFailed { index: Some(1) }) => Err(AnswerError::LinkUsed),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Err(AnswerError::Conflict),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
