@@ -288,7 +288,7 @@ async fn answer(
         .answer_request(
             &record,
             &link,
-            changed.as_ref().map(|c| (c, account.customer.version)),
+            changed.as_ref().map(|c| (c, &account.customer)),
             &audit,
         )
         .await

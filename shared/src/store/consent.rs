@@ -179,7 +179,7 @@ impl Table {
         let mut bumped = customer.clone();
         bumped.version += 1;
         let items = vec![
-            put_account_if(&self.name, &bumped, customer.version)?,
+            put_account_if(&self.name, &bumped, customer.version, &customer.partner_id)?,
             put_new(&self.name, request_item(request)?)?,
             put_new(&self.name, token_item(link)?)?,
             put_new(&self.name, super::audit::item(audit)?)?,
@@ -288,20 +288,25 @@ impl Table {
     }
 
     /// The customer admin's answer: the request, its link used up, and on approval the
-    /// customer changed (`changed`, replacing version `expected_version`).
+    /// customer changed (`changed` replacing `before`).
     pub async fn answer_request(
         &self,
         request: &RequestRecord,
         link: &LinkToken,
-        changed: Option<(&Customer, u64)>,
+        changed: Option<(&Customer, &Customer)>,
         audit: &AuditRecord,
     ) -> Result<(), AnswerError> {
         let mut items = vec![
             put_request_if_pending(&self.name, request)?,
             use_token(&self.name, link, request.request.updated_at)?,
         ];
-        if let Some((customer, expected)) = changed {
-            items.push(put_account_if(&self.name, customer, expected)?);
+        if let Some((customer, before)) = changed {
+            items.push(put_account_if(
+                &self.name,
+                customer,
+                before.version,
+                &before.partner_id,
+            )?);
         }
         items.push(put_new(&self.name, super::audit::item(audit)?)?);
         self.finish_answer(items).await

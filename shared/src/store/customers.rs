@@ -203,17 +203,19 @@ fn n(v: u64) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
-/// Replaces the account if it still belongs to the partner at `expected_version`.
+/// Replaces the account if it still belongs to `expected_partner` at `expected_version`
+/// (the new account may name another partner: an approved import).
 pub(super) fn put_account_if(
     table: &str,
     customer: &Customer,
     expected_version: u64,
+    expected_partner: &crate::domain::PartnerId,
 ) -> Result<TransactWriteItem, StoreError> {
     let put = Put::builder()
         .table_name(table)
         .set_item(Some(account_item(customer)?))
         .condition_expression("partnerId = :partner AND version = :version")
-        .expression_attribute_values(":partner", s(customer.partner_id.as_str()))
+        .expression_attribute_values(":partner", s(expected_partner.as_str()))
         .expression_attribute_values(":version", n(expected_version))
         .build()
         .map_err(StoreError::sdk)?;
@@ -401,7 +403,12 @@ impl Table {
         change: Change<'_>,
         audit: &AuditRecord,
     ) -> Result<(), SaveError> {
-        let mut items = vec![put_account_if(&self.name, customer, expected_version)?];
+        let mut items = vec![put_account_if(
+            &self.name,
+            customer,
+            expected_version,
+            &customer.partner_id,
+        )?];
         for e in change.entitlements {
             items.push(put_plain(&self.name, entitlement_item(e)?)?);
         }
