@@ -68,3 +68,12 @@ api_ready() {
 start_web() { # start_web PORT API_PORT
   start web "$STATE/web.log" env PC_WEB_PORT="$1" PC_API_URL="http://127.0.0.1:$2" npm --prefix web run dev -- --strictPort
 }
+
+# start_ticker API_PORT: the scheduler tick every minute through cargo-lambda's invoke API,
+# as the EventBridge schedule does in AWS.
+start_ticker() {
+  start ticker "$STATE/tick.log" bash -c "while sleep 60; do
+    curl -s -X POST -H 'content-type: application/json' \
+      -d \"{\\\"detail-type\\\":\\\"Scheduled Event\\\",\\\"source\\\":\\\"aws.events\\\",\\\"time\\\":\\\"\$(date -u +%FT%TZ)\\\",\\\"detail\\\":{}}\" \
+      http://127.0.0.1:$1/2015-03-31/functions/scheduler/invocations; echo; done"
+}

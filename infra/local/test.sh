@@ -44,6 +44,11 @@ PATH="$VENV/bin:$PATH" cargo lambda invoke auth --invoke-address 127.0.0.1 --inv
   --data-file events/auth/me-unauthenticated.json | tee "$STATE/invoke.json"
 "$VENV/bin/python" -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["statusCode"]==401, r' "$STATE/invoke.json"
 
+step "the scheduler tick's sample event through cargo-lambda (a worker, not an HTTP function)"
+PATH="$VENV/bin:$PATH" cargo lambda invoke scheduler --invoke-address 127.0.0.1 --invoke-port "$API_PORT" \
+  --data-file events/scheduler/tick.json | tee "$STATE/tick.json"
+"$VENV/bin/python" -c 'import json,sys; r=json.load(open(sys.argv[1])); assert "usageRecorded" in r, r' "$STATE/tick.json"
+
 step "browser end-to-end test"
 PC_EXSP_SERIAL=$(set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- issue-serial --kind exsp) \
 PC_WEB_URL="http://127.0.0.1:$WEB_PORT" npm --prefix web run e2e || { tail -80 "$STATE/api.log"; exit 1; }

@@ -56,6 +56,9 @@ pub enum Action {
     ManageCustomerSession,
     #[serde(rename = "portal.updateSettings")]
     PortalUpdateSettings,
+    /// The scheduler ended trials or renewed subscriptions.
+    #[serde(rename = "schedule.entitlements")]
+    ScheduledEntitlements,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

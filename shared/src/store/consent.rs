@@ -39,11 +39,20 @@ fn requests_pk(partner: &crate::domain::PartnerId) -> String {
 }
 
 fn request_keys(r: &ConsentRequest) -> Keys {
-    Keys::new(
+    let k = Keys::new(
         super::customers::customer_pk(&r.customer_id),
         format!("REQUEST#{}", r.id),
     )
-    .gsi1(requests_pk(&r.partner_id), format!("REQUEST#{}", r.id))
+    .gsi1(requests_pk(&r.partner_id), format!("REQUEST#{}", r.id));
+    if r.status == RequestStatus::Pending {
+        // In the due index until answered, so the scheduler tick can expire it.
+        k.gsi2(
+            super::schedule::DUE_PK,
+            format!("{}#REQ#{}", super::schedule::time_key(r.expires_at), r.id),
+        )
+    } else {
+        k
+    }
 }
 
 /// A request as stored: with the hash of the link most recently sent.
@@ -55,7 +64,7 @@ pub struct RequestRecord {
     pub token_hash: String,
 }
 
-pub(super) fn request_item(r: &RequestRecord) -> Result<Item, StoreError> {
+pub fn request_item(r: &RequestRecord) -> Result<Item, StoreError> {
     to_item(request_keys(&r.request), "ConsentRequest", r)
 }
 
@@ -271,6 +280,18 @@ impl Table {
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
         self.finish_answer(items).await
+    }
+
+    /// Expires a pending request (the scheduler tick); `false` if it was answered first.
+    pub async fn expire_request(&self, request: &RequestRecord) -> Result<bool, StoreError> {
+        match self
+            .transact(vec![put_request_if_pending(&self.name, request)?])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// The partner takes a request back; its link stops working.

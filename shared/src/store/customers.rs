@@ -165,8 +165,27 @@ fn account_keys(c: &Customer) -> Keys {
         )
 }
 
+/// An entitlement's keys: live ones are in the live index (usage snapshots), and those
+/// that change with time in the due index (the scheduler tick).
 fn entitlement_keys(e: &Entitlement) -> Keys {
-    Keys::new(customer_pk(&e.customer_id), format!("ENT#{}", e.id))
+    use super::schedule::{live_shard, time_key, DUE_PK};
+    use crate::domain::entitlement::EntitlementState as S;
+    let mut k = Keys::new(customer_pk(&e.customer_id), format!("ENT#{}", e.id));
+    if e.state.is_live() {
+        k = k.gsi1(
+            format!("LIVE#{}", live_shard(&e.customer_id)),
+            format!("{}#{}", e.customer_id, e.id),
+        );
+    }
+    let due = match e.state {
+        S::Trial { ends_at } => Some(ends_at),
+        S::Paid { renews_at } => Some(renews_at),
+        _ => None,
+    };
+    if let Some(due) = due {
+        k = k.gsi2(DUE_PK, format!("{}#ENT#{}", time_key(due), e.id));
+    }
+    k
 }
 
 /// The account with the attributes the list filters on.

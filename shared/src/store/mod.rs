@@ -8,6 +8,7 @@ pub mod consent;
 pub mod customers;
 pub mod idempotency;
 pub mod rate_limit;
+pub mod schedule;
 pub mod serials;
 
 use std::collections::HashMap;

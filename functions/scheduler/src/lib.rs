@@ -1,0 +1,166 @@
+//! The scheduler tick (an EventBridge schedule; `make run` ticks it every minute): trials
+//! past their end expire, paid subscriptions renew, pending requests past their expiry
+//! expire, and each UTC day's seat usage per customer and product is recorded once.
+//! Ticking twice for the same moment changes nothing the second time.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use shared::{
+    domain::{
+        audit::{Action, AuditRecord, Outcome},
+        consent::RequestEvent,
+        customer::{summarize, Customer},
+        entitlement::EntitlementEvent,
+    },
+    services::AppState,
+    store::{
+        consent::RequestRecord,
+        customers::{customer_pk, Change, SaveError},
+        from_item,
+        schedule::DailyUsage,
+        Keys, StoreError,
+    },
+};
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TickReport {
+    pub customers_updated: usize,
+    pub entitlements_changed: usize,
+    pub requests_expired: usize,
+    /// Usage items written (0 when the day was recorded already).
+    pub usage_recorded: usize,
+    /// Customers changed by someone else meanwhile: the next tick takes them.
+    pub conflicts: usize,
+}
+
+/// The moment a tick is for: the event's `time` (EventBridge sets it), or now.
+pub fn moment(event: &serde_json::Value) -> DateTime<Utc> {
+    event["time"]
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
+}
+
+/// The Lambda entry point.
+pub async fn handle(
+    state: &AppState,
+    event: serde_json::Value,
+) -> Result<serde_json::Value, lambda_runtime::Error> {
+    let report = tick(state, moment(&event)).await?;
+    tracing::info!(?report, "tick");
+    Ok(serde_json::to_value(report)?)
+}
+
+/// One tick for the moment `now`.
+pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, StoreError> {
+    let table = &state.table;
+    let mut report = TickReport::default();
+    let due = table.due(now).await?;
+    for id in &due.customers {
+        let Some(account) = table.customer_account(id).await? else {
+            continue;
+        };
+        let event = EntitlementEvent::Tick { now };
+        let mut all = Vec::with_capacity(account.entitlements.len());
+        let mut changed = Vec::new();
+        for e in &account.entitlements {
+            let next = e.apply(&event).unwrap_or_else(|_| e.clone());
+            if &next != e {
+                changed.push(next.clone());
+            }
+            all.push(next);
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        let mut customer = account.customer.clone();
+        customer.products = summarize(&all);
+        customer.version += 1;
+        let audit = AuditRecord::new(
+            Action::ScheduledEntitlements,
+            "scheduler",
+            "scheduler",
+            Outcome::Success,
+        )
+        .by(&customer.partner_id, None)
+        .target(customer.id.to_string())
+        .reason(
+            changed
+                .iter()
+                .map(|e| format!("{} {}", e.product, e.state.name()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        match table
+            .save_customer(
+                &customer,
+                account.customer.version,
+                Change {
+                    entitlements: &changed,
+                    serial: None,
+                },
+                &audit,
+            )
+            .await
+        {
+            Ok(()) => {
+                report.customers_updated += 1;
+                report.entitlements_changed += changed.len();
+            }
+            Err(SaveError::Store(e)) => return Err(e),
+            Err(_) => report.conflicts += 1,
+        }
+    }
+    for stored in &due.requests {
+        let Ok(next) = stored.request.apply(RequestEvent::Expire { now }) else {
+            continue;
+        };
+        if next == stored.request {
+            continue;
+        }
+        let record = RequestRecord {
+            request: next,
+            token_hash: stored.token_hash.clone(),
+        };
+        if table.expire_request(&record).await? {
+            report.requests_expired += 1;
+        }
+    }
+    let day = now.date_naive();
+    if !table.usage_recorded(day).await? {
+        let live = table.live_entitlements().await?;
+        let mut customers: Vec<Keys> = Vec::new();
+        for e in &live {
+            let k = Keys::new(customer_pk(&e.customer_id), "ACCOUNT");
+            if !customers.iter().any(|c| c.pk == k.pk) {
+                customers.push(k);
+            }
+        }
+        let mut accounts: Vec<Customer> = Vec::new();
+        for chunk in customers.chunks(100) {
+            for item in table.get_many(chunk).await? {
+                accounts.push(from_item(item)?);
+            }
+        }
+        let mut usage: Vec<DailyUsage> = live
+            .iter()
+            .filter_map(|e| {
+                let c = accounts.iter().find(|c| c.id == e.customer_id)?;
+                Some(DailyUsage {
+                    day,
+                    partner_id: c.partner_id.clone(),
+                    customer_id: e.customer_id.clone(),
+                    product: e.product.clone(),
+                    status: e.state.name().to_string(),
+                    seats: e.seats,
+                })
+            })
+            .collect();
+        usage.sort_by(|a, b| (&a.customer_id, &a.product).cmp(&(&b.customer_id, &b.product)));
+        table.record_usage(day, &usage).await?;
+        report.usage_recorded = usage.len();
+    }
+    Ok(report)
+}
