@@ -1,5 +1,5 @@
-//! Demo data for `make run`: a partner to sign in as, created through the same sign-up
-//! endpoint a browser uses.
+//! Demo data for `make run`: a partner to sign in as, and its customers, created through
+//! the same endpoints a browser uses.
 
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
@@ -10,10 +10,157 @@ pub const EMAIL: &str = "demo@partner-console.local";
 /// Only ever used against the local stack.
 pub const PASSWORD: &str = "Partner-Console-2026";
 
-/// Signs the demo partner up unless it exists. Returns whether it was created.
+/// The demo partner's customers: name, admin email, country, management type,
+/// communications, trial products.
+const CUSTOMERS: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+    (
+        "Acme Dental Group",
+        "it@acme-dental.example",
+        "US",
+        "coManaged",
+        "shared",
+        &["endpoint-protection", "email-security"],
+    ),
+    (
+        "Blue Harbor Logistics",
+        "admin@blueharbor.example",
+        "US",
+        "partnerManaged",
+        "partner",
+        &["endpoint-protection"],
+    ),
+    (
+        "Cedar & Pine Architects",
+        "office@cedarpine.example",
+        "CA",
+        "customerManaged",
+        "shared",
+        &["endpoint-protection-mobile"],
+    ),
+    (
+        "Delta Freight Brokers",
+        "it@deltafreight.example",
+        "GB",
+        "partnerManaged",
+        "partner",
+        &["endpoint-protection", "endpoint-protection-mobile"],
+    ),
+    (
+        "Evergreen Family Clinic",
+        "admin@evergreen-clinic.example",
+        "US",
+        "coManaged",
+        "shared",
+        &["email-security"],
+    ),
+    (
+        "Fjord Outdoor Supply",
+        "it@fjord-outdoor.example",
+        "NO",
+        "customerManaged",
+        "shared",
+        &["endpoint-protection"],
+    ),
+    (
+        "Granite Legal LLP",
+        "systems@granitelegal.example",
+        "US",
+        "partnerManaged",
+        "partner",
+        &["endpoint-protection", "email-security"],
+    ),
+    (
+        "Havana Cigar Imports",
+        "it@havana-imports.example",
+        "CU",
+        "customerManaged",
+        "shared",
+        &["endpoint-protection"],
+    ),
+];
+
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> anyhow::Result<(u16, serde_json::Value)> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json");
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body.to_string()))?)
+        .await?;
+    let status = response.status().as_u16();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok((status, serde_json::from_slice(&bytes).unwrap_or_default()))
+}
+
+/// Adds the demo partner's customers (trials: the demo partner starts as a reseller).
+async fn seed_customers(state: &shared::services::AppState) -> anyhow::Result<()> {
+    let auth = auth::app(state.clone());
+    let customers = customers::app(state.clone());
+    let (status, session) = call(
+        &auth,
+        "POST",
+        "/api/v1/auth/sign-in",
+        None,
+        &json!({"email": EMAIL, "password": PASSWORD}),
+    )
+    .await?;
+    anyhow::ensure!(status == 200, "demo sign-in answered {status}: {session}");
+    let token = session["accessToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    for (name, email, country, management, communications, products) in CUSTOMERS {
+        let lines: Vec<_> = products
+            .iter()
+            .map(|p| json!({"product": p, "type": "trial"}))
+            .collect();
+        let body = json!({
+            "management": management,
+            "communications": communications,
+            "company": {
+                "name": name, "address1": "1 Main Street", "city": "Springfield",
+                "postalCode": "10001", "country": country, "phone": "+1 217 555 0199"
+            },
+            "contact": {
+                "firstName": "Sam", "lastName": "Admin", "email": email,
+                "phone": "+1 217 555 0198", "language": "en", "timeZone": "UTC-06:00",
+                "daylightSaving": true
+            },
+            "products": lines
+        });
+        let (status, answer) =
+            call(&customers, "POST", "/api/v1/customers", Some(&token), &body).await?;
+        anyhow::ensure!(
+            status == 201,
+            "adding demo customer {name} answered {status}: {answer}"
+        );
+    }
+    Ok(())
+}
+
+/// Signs the demo partner up, with its customers, unless it exists. Returns whether it
+/// was created.
 pub async fn seed() -> anyhow::Result<bool> {
     let state = shared::services::Services::from_env().await?;
-    let app = auth::app(state);
+    let created = sign_up(&state).await?;
+    if created {
+        seed_customers(&state).await?;
+    }
+    Ok(created)
+}
+
+async fn sign_up(state: &shared::services::AppState) -> anyhow::Result<bool> {
+    let app = auth::app(state.clone());
     let body = json!({
         "email": EMAIL,
         "password": PASSWORD,
