@@ -71,6 +71,16 @@ pub struct LinkRequest {
     pub token: String,
 }
 
+/// An answer to a request: with the email link's secret, or without it from the portal.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnswerRequest {
+    /// The secret from the email's link (after `#token=`); leave out when answering from
+    /// the portal.
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
 /// What a link is for, so its page can say so before anyone signs in.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -222,38 +232,58 @@ fn find_request<'a>(
         .ok_or_else(|| Problem::not_found("No such request."))
 }
 
-/// Approves or denies the request `request_id` with the link's secret, as its customer's
-/// admin.
+/// Approves or denies the request `request_id` as its customer's admin: with the email
+/// link's secret, or from the portal, where the signed-in admin sees their own pending
+/// requests (the request's link is used up either way).
 async fn answer(
     state: &AppState,
     admin: &CustomerAdmin,
     ip: &str,
     request_id: &str,
-    secret: &str,
+    secret: Option<&str>,
     approve: bool,
 ) -> Result<ConsentRequest, Problem> {
     let not_found = || Problem::not_found("No such request.");
     let id = RequestId::parse(request_id).map_err(|_| not_found())?;
-    let hash = token::hash(secret).ok_or_else(no_link)?;
-    let link = state
-        .table
-        .find_token(&hash)
-        .await?
-        .filter(|l| l.purpose == TokenPurpose::Consent && l.request_id.as_ref() == Some(&id))
-        .ok_or_else(not_found)?;
     let now = Utc::now();
-    link.usable(now).map_err(gone)?;
-    if link.customer_id != admin.customer {
-        return Err(Problem::forbidden(
-            "This request is for another customer's account: sign in as its administrator.",
-        ));
-    }
+    let customer = match secret {
+        Some(secret) => {
+            let hash = token::hash(secret).ok_or_else(not_found)?;
+            let link = state
+                .table
+                .find_token(&hash)
+                .await?
+                .filter(|l| {
+                    l.purpose == TokenPurpose::Consent && l.request_id.as_ref() == Some(&id)
+                })
+                .ok_or_else(not_found)?;
+            link.usable(now).map_err(gone)?;
+            if link.customer_id != admin.customer {
+                return Err(Problem::forbidden(
+                    "This request is for another customer's account: sign in as its administrator.",
+                ));
+            }
+            link.customer_id
+        }
+        None => admin.customer.clone(),
+    };
     let account = state
         .table
-        .customer_account(&link.customer_id)
+        .customer_account(&customer)
         .await?
         .ok_or_else(not_found)?;
+    if account.customer.management == ManagementType::PartnerManaged {
+        return Err(Problem::forbidden(
+            "Your partner manages this account for you. Contact your partner.",
+        )
+        .kind("partner-managed"));
+    }
     let stored = find_request(&account, &id)?;
+    // The request's current link: used up by this answer, whichever way it came.
+    let link = state.table.find_token(&stored.token_hash).await?;
+    if let Some(l) = &link {
+        l.usable(now).map_err(gone)?;
+    }
     let event = if approve {
         RequestEvent::Approve { at: now }
     } else {
@@ -287,7 +317,7 @@ async fn answer(
         .table
         .answer_request(
             &record,
-            &link,
+            link.as_ref(),
             changed.as_ref().map(|c| (c, &account.customer)),
             &audit,
         )
@@ -315,7 +345,7 @@ async fn answer(
     tag = "portal",
     security(("bearer" = [])),
     params(("requestId" = String, Path, description = "The request")),
-    request_body = LinkRequest,
+    request_body = AnswerRequest,
     responses(
         (status = 200, description = "Approved: it takes effect now", body = ConsentRequest),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -330,11 +360,18 @@ pub async fn approve(
     SourceIp(ip): SourceIp,
     admin: CustomerAdmin,
     Path(request_id): Path<String>,
-    ApiJson(request): ApiJson<LinkRequest>,
+    ApiJson(request): ApiJson<AnswerRequest>,
 ) -> Result<Json<ConsentRequest>, Problem> {
-    answer(&state, &admin, &ip, &request_id, &request.token, true)
-        .await
-        .map(Json)
+    answer(
+        &state,
+        &admin,
+        &ip,
+        &request_id,
+        request.token.as_deref(),
+        true,
+    )
+    .await
+    .map(Json)
 }
 
 /// Deny a partner's request. Nothing changes on the account.
@@ -344,7 +381,7 @@ pub async fn approve(
     tag = "portal",
     security(("bearer" = [])),
     params(("requestId" = String, Path, description = "The request")),
-    request_body = LinkRequest,
+    request_body = AnswerRequest,
     responses(
         (status = 200, description = "Denied", body = ConsentRequest),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -359,11 +396,18 @@ pub async fn deny(
     SourceIp(ip): SourceIp,
     admin: CustomerAdmin,
     Path(request_id): Path<String>,
-    ApiJson(request): ApiJson<LinkRequest>,
+    ApiJson(request): ApiJson<AnswerRequest>,
 ) -> Result<Json<ConsentRequest>, Problem> {
-    answer(&state, &admin, &ip, &request_id, &request.token, false)
-        .await
-        .map(Json)
+    answer(
+        &state,
+        &admin,
+        &ip,
+        &request_id,
+        request.token.as_deref(),
+        false,
+    )
+    .await
+    .map(Json)
 }
 
 /// Who is looking at the customer portal.

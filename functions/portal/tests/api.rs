@@ -628,3 +628,51 @@ async fn resending_replaces_the_link_and_withdrawing_ends_it() {
         404,
     );
 }
+
+#[tokio::test]
+async fn the_signed_in_admin_answers_from_the_portal_and_the_email_link_is_then_used() {
+    let w = world().await;
+    let partner = w.partner("owner@portal-answer.example", "Answer MSP").await;
+    let id = w
+        .customer(
+            &partner,
+            &form("Lamna", "it@lamna.example", "customerManaged", "shared"),
+        )
+        .await;
+    w.set_password("it@lamna.example").await;
+    let admin = w.admin_session("it@lamna.example").await;
+    let asked = call(
+        &w.customers,
+        "POST",
+        &format!("{CUSTOMERS}/{id}/management"),
+        &partner,
+        Some(&json!({"management": "coManaged"})),
+        IP,
+    )
+    .await;
+    let request = asked.body["requests"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secret = link_secret(&w, "it@lamna.example").unwrap();
+    let portal = get(&w.portal, "/api/v1/portal", &admin, IP).await;
+    assert_eq!(portal.body["pendingRequests"][0]["id"], request.as_str());
+
+    // Without the link, only the customer's own admin can answer.
+    let path = format!("/api/v1/consent/{request}/approve");
+    assert_problem(
+        &call(&w.portal, "POST", &path, &partner, Some(&json!({})), IP).await,
+        403,
+    );
+    let approved = call(&w.portal, "POST", &path, &admin, Some(&json!({})), IP).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    assert_eq!(approved.body["status"], "approved");
+    assert_problem(
+        &w.public("/api/v1/links/inspect", &json!({"token": secret}))
+            .await,
+        410,
+    );
+    let after = get(&w.portal, "/api/v1/portal", &admin, IP).await;
+    assert_eq!(after.body["customer"]["management"], "coManaged");
+    assert_eq!(after.body["pendingRequests"], json!([]));
+}

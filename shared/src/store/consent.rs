@@ -279,7 +279,7 @@ impl Table {
             put_new(&self.name, token_item(link)?)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
-        self.finish_answer(items).await
+        self.finish_answer(items, false).await
     }
 
     /// Expires a pending request (the scheduler tick); `false` if it was answered first.
@@ -305,7 +305,7 @@ impl Table {
             delete_token(&self.name, &request.token_hash)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
-        self.finish_answer(items).await
+        self.finish_answer(items, false).await
     }
 
     /// The customer admin's answer: the request, its link used up, and on approval the
@@ -313,14 +313,14 @@ impl Table {
     pub async fn answer_request(
         &self,
         request: &RequestRecord,
-        link: &LinkToken,
+        link: Option<&LinkToken>,
         changed: Option<(&Customer, &Customer)>,
         audit: &AuditRecord,
     ) -> Result<(), AnswerError> {
-        let mut items = vec![
-            put_request_if_pending(&self.name, request)?,
-            use_token(&self.name, link, request.request.updated_at)?,
-        ];
+        let mut items = vec![put_request_if_pending(&self.name, request)?];
+        if let Some(link) = link {
+            items.push(use_token(&self.name, link, request.request.updated_at)?);
+        }
         if let Some((customer, before)) = changed {
             items.push(put_account_if(
                 &self.name,
@@ -330,17 +330,23 @@ impl Table {
             )?);
         }
         items.push(put_new(&self.name, super::audit::item(audit)?)?);
-        self.finish_answer(items).await
+        self.finish_answer(items, link.is_some()).await
     }
 
-    async fn finish_answer(&self, items: Vec<TransactWriteItem>) -> Result<(), AnswerError> {
+    async fn finish_answer(
+        &self,
+        items: Vec<TransactWriteItem>,
+        link_at_1: bool,
+    ) -> Result<(), AnswerError> {
         match self.transact(items).await {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed { index: Some(0) })
             | Err(StoreError::TransactionConflict { index: Some(0) }) => {
                 Err(AnswerError::NotPending)
             }
-            Err(StoreError::ConditionFailed { index: Some(1) }) => Err(AnswerError::LinkUsed),
+            Err(StoreError::ConditionFailed { index: Some(1) }) if link_at_1 => {
+                Err(AnswerError::LinkUsed)
+            }
             Err(StoreError::ConditionFailed { .. })
             | Err(StoreError::TransactionConflict { .. }) => Err(AnswerError::Conflict),
             Err(e) => Err(e.into()),

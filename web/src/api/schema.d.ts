@@ -534,7 +534,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.manage" | "portal.updateSettings";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.manage" | "portal.updateSettings" | "schedule.entitlements";
         /** @description The add-customer form as sent (the guide's "Add Customer" page). */
         AddCustomerRequest: {
             communications: components["schemas"]["Communications"];
@@ -547,6 +547,14 @@ export interface components {
         /** @description "Activate a Product or Trial": products or trials to add to the customer. */
         AddProductsRequest: {
             products: components["schemas"]["ProductRequest"][];
+        };
+        /** @description An answer to a request: with the email link's secret, or without it from the portal. */
+        AnswerRequest: {
+            /**
+             * @description The secret from the email's link (after `#token=`); leave out when answering from
+             *     the portal.
+             */
+            token?: string | null;
         };
         AuditRecord: {
             action: components["schemas"]["Action"];
@@ -1473,7 +1481,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LinkRequest"];
+                "application/json": components["schemas"]["AnswerRequest"];
             };
         };
         responses: {
@@ -1545,7 +1553,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LinkRequest"];
+                "application/json": components["schemas"]["AnswerRequest"];
             };
         };
         responses: {
