@@ -35,6 +35,23 @@ const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'auth.signIn': 'Signed in',
   'auth.signOut': 'Signed out',
   'licensing.activateProgramSerial': 'Activated the ExSP serial number',
+  'customer.add': 'Added a customer',
+  'customer.addProducts': 'Added products to a customer',
+  'customer.convertTrial': 'Converted a trial to paid',
+  'customer.cancelProduct': 'Cancelled a product',
+  'customer.updateSettings': 'Changed customer settings',
+  'customer.remove': 'Removed a customer',
+  'customer.clearCompliance': 'Trade-compliance review cleared',
+  'customer.changeManagement': 'Changed a management type',
+  'consent.request': 'Asked a customer for consent',
+  'consent.resend': 'Re-sent a consent request',
+  'consent.withdraw': 'Withdrew a consent request',
+  'consent.approve': 'Customer approved a request',
+  'consent.deny': 'Customer denied a request',
+  'customer.setPassword': 'Customer admin chose a password',
+  'customer.manage': 'Opened a Manage customer session',
+  'portal.updateSettings': 'Changed settings in the customer portal',
+  'schedule.entitlements': 'Trials ended or subscriptions renewed',
 };
 
 /** "auth.signIn" → "Signed in"; actions this version does not know are shown as sent. */

@@ -1,10 +1,14 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import type { MeResponse } from '../api/client';
+import type { Restored } from '../auth/session';
 import { AuthProvider } from '../auth/AuthProvider';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
+import { ConsentPage } from '../portal/ConsentPage';
+import { ManagePage } from '../portal/ManagePage';
+import { PortalPage } from '../portal/PortalPage';
+import { WelcomePage } from '../portal/WelcomePage';
 import { AppShell } from './AppShell';
-import { PublicOnly, RequireAuth } from './guards';
+import { PublicOnly, RequireAuth, RequireCustomer } from './guards';
 import { APP_PAGES } from './pages';
 import { PublicLayout } from './PublicLayout';
 
@@ -32,12 +36,32 @@ export function AppRoutes() {
           <Route key={path} path={path} element={<Page />} />
         ))}
       </Route>
+      <Route element={<PublicLayout />}>
+        <Route path="/welcome" element={<WelcomePage />} />
+        <Route path="/consent/:requestId" element={<ConsentPage />} />
+      </Route>
+      <Route
+        path="/portal"
+        element={
+          <RequireCustomer>
+            <PortalPage />
+          </RequireCustomer>
+        }
+      />
+      <Route
+        path="/manage/:customerId"
+        element={
+          <RequireAuth>
+            <ManagePage />
+          </RequireAuth>
+        }
+      />
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );
 }
 
-export function App({ initialSession }: { initialSession: Promise<MeResponse | null> }) {
+export function App({ initialSession }: { initialSession: Promise<Restored> }) {
   return (
     <BrowserRouter>
       <AuthProvider initialSession={initialSession}>

@@ -15,3 +15,9 @@ export function redirectTarget(state: SignInLocationState | null | undefined): s
   if (from.startsWith('/sign-in') || from.startsWith('/sign-up')) return '/';
   return from;
 }
+
+/** Where a customer admin goes after signing in: back to a consent link, or the portal. */
+export function customerTarget(state: SignInLocationState | null | undefined): string {
+  const from = redirectTarget(state);
+  return from.startsWith('/consent/') || from.startsWith('/portal') ? from : '/portal';
+}

@@ -1,16 +1,21 @@
 import { createContext, useContext } from 'react';
 import type { MeResponse, SignInRequest } from '../api/client';
-import type { ApiResult } from './session';
+import type { AccountKind, ApiResult } from './session';
 
 export type AuthState =
   | { status: 'restoring' }
   | { status: 'anonymous' }
-  | { status: 'authenticated'; me: MeResponse };
+  | { status: 'authenticated'; me: MeResponse }
+  /** A customer admin: the customer portal is theirs, the partner console is not. */
+  | { status: 'customer' };
 
 export interface AuthContextValue {
   state: AuthState;
-  /** Signs in and loads the current user; the state becomes authenticated on success. */
-  signIn: (credentials: SignInRequest) => Promise<ApiResult<MeResponse>>;
+  /**
+   * Signs in. A partner user's account is loaded and the state becomes authenticated;
+   * a customer admin's session makes the state customer. Answers which it was.
+   */
+  signIn: (credentials: SignInRequest) => Promise<ApiResult<AccountKind>>;
   signOut: () => Promise<void>;
   /**
    * Loads the signed-in user and partner again (after a change such as joining the

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { MeResponse, SignInRequest } from '../api/client';
+import type { SignInRequest } from '../api/client';
 import { AuthContext, type AuthContextValue, type AuthState } from './AuthContext';
 import * as session from './session';
 import { tokenStore } from './tokenStore';
@@ -9,7 +9,7 @@ interface AuthProviderProps {
    * The session restored on application start (see session.restoreSession).
    * Created once, outside React, so the refresh request is sent exactly once.
    */
-  initialSession: Promise<MeResponse | null>;
+  initialSession: Promise<session.Restored>;
   children: ReactNode;
 }
 
@@ -23,6 +23,7 @@ export function AuthProvider({ initialSession, children }: AuthProviderProps) {
         if (!active) return;
         setState((previous) => {
           if (previous.status !== 'restoring') return previous;
+          if (me === 'customer') return { status: 'customer' };
           return me ? { status: 'authenticated', me } : { status: 'anonymous' };
         });
       },
@@ -40,7 +41,9 @@ export function AuthProvider({ initialSession, children }: AuthProviderProps) {
     () =>
       tokenStore.subscribe(() => {
         if (tokenStore.getAccessToken() === null) {
-          setState((previous) => (previous.status === 'authenticated' ? { status: 'anonymous' } : previous));
+          setState((previous) =>
+            previous.status === 'authenticated' || previous.status === 'customer' ? { status: 'anonymous' } : previous,
+          );
         }
       }),
     [],
@@ -49,9 +52,14 @@ export function AuthProvider({ initialSession, children }: AuthProviderProps) {
   const signIn = useCallback(async (credentials: SignInRequest) => {
     const signedIn = await session.signIn(credentials);
     if (!signedIn.ok) return signedIn;
+    if (signedIn.data === 'customer') {
+      setState({ status: 'customer' });
+      return signedIn;
+    }
     const me = await session.fetchMe();
-    if (me.ok) setState({ status: 'authenticated', me: me.data });
-    return me;
+    if (!me.ok) return me;
+    setState({ status: 'authenticated', me: me.data });
+    return signedIn;
   }, []);
 
   const signOut = useCallback(async () => {

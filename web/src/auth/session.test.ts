@@ -13,7 +13,7 @@ describe('signIn', () => {
   it('keeps the access token in memory only', async () => {
     const { requests } = mockFetch({ 'POST /api/v1/auth/sign-in': () => json(200, sampleToken) });
     const result = await signIn({ email: 'ada@example.com', password: 'CorrectHorse42' });
-    expect(result).toEqual({ ok: true, data: null });
+    expect(result).toEqual({ ok: true, data: 'partner' });
     expect(tokenStore.getAccessToken()).toBe('access-token-1');
     expect(requests[0]?.body).toEqual({ email: 'ada@example.com', password: 'CorrectHorse42' });
     expect(localStorage.length).toBe(0);
@@ -133,6 +133,14 @@ describe('restoreSession', () => {
       'GET /api/v1/me': () => json(200, sampleMe),
     });
     await expect(restoreSession()).resolves.toEqual(sampleMe);
+  });
+
+  it("recognises a customer admin's session without asking for a partner user", async () => {
+    const { requests } = mockFetch({
+      'POST /api/v1/auth/refresh': () => json(200, { ...sampleToken, account: 'customer' }),
+    });
+    await expect(restoreSession()).resolves.toBe('customer');
+    expect(requests.map((r) => r.path)).toEqual(['/api/v1/auth/refresh']);
   });
 
   it('resolves to null without a session, without asking for the user', async () => {

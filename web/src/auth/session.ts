@@ -2,6 +2,23 @@ import { api, type MeResponse, type SignInRequest, type SignUpRequest, type Sign
 import { networkProblem, parseRetryAfter, toProblem, type Problem } from '../api/problem';
 import { tokenStore } from './tokenStore';
 
+/** Whose session it is: a partner user's (the console) or a customer admin's (the portal). */
+export type AccountKind = 'partner' | 'customer';
+
+/** What start-up restored: the partner user's account, a customer admin's session, or none. */
+export type Restored = MeResponse | 'customer' | null;
+
+let account: AccountKind | null = null;
+
+function accountOf(data: { account?: string }): AccountKind {
+  return data.account === 'customer' ? 'customer' : 'partner';
+}
+
+/** The kind of the current session's account, once signed in or refreshed. */
+export function sessionAccount(): AccountKind | null {
+  return account;
+}
+
 export type ApiResult<T> =
   | { ok: true; data: T }
   | { ok: false; problem: Problem; retryAfterSeconds?: number };
@@ -39,12 +56,13 @@ export async function signUp(body: SignUpRequest): Promise<ApiResult<SignUpRespo
   return failure(outcome);
 }
 
-export async function signIn(credentials: SignInRequest): Promise<ApiResult<null>> {
+export async function signIn(credentials: SignInRequest): Promise<ApiResult<AccountKind>> {
   const outcome = await send(() => api.POST('/api/v1/auth/sign-in', { body: credentials }));
   if (isResult(outcome)) return outcome;
   if (outcome.response.ok && outcome.data !== undefined) {
+    account = accountOf(outcome.data);
     tokenStore.set(outcome.data);
-    return { ok: true, data: null };
+    return { ok: true, data: account };
   }
   return failure(outcome);
 }
@@ -61,6 +79,7 @@ export function refreshSession(): Promise<boolean> {
     try {
       const outcome = await send(() => api.POST('/api/v1/auth/refresh'));
       if (!isResult(outcome) && outcome.response.ok && outcome.data !== undefined) {
+        account = accountOf(outcome.data);
         tokenStore.set(outcome.data);
         return true;
       }
@@ -131,16 +150,19 @@ export async function signOut(): Promise<void> {
       );
     }
   } finally {
+    account = null;
     tokenStore.clear();
   }
 }
 
 /**
  * Restores a session on application start: one refresh attempt and, when it
- * succeeds, the current user. Resolves to null when there is no session.
+ * succeeds, the current user (or 'customer' for a customer admin, whose account
+ * the portal loads). Resolves to null when there is no session.
  */
-export async function restoreSession(): Promise<MeResponse | null> {
+export async function restoreSession(): Promise<Restored> {
   if (!(await refreshSession())) return null;
+  if (account === 'customer') return 'customer';
   const me = await fetchMe();
   return me.ok ? me.data : null;
 }

@@ -6,7 +6,7 @@ import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
 import { useFormFeedback } from '../forms/useFormFeedback';
 import { validateSignIn, type SignInField } from '../forms/validation';
-import { redirectTarget, type SignInLocationState } from '../app/locationState';
+import { customerTarget, redirectTarget, type SignInLocationState } from '../app/locationState';
 
 interface FormMessage {
   title: string;
@@ -35,12 +35,15 @@ export function SignInPage() {
     setSubmitting(true);
     const result = await auth.signIn({ email: values.email.trim(), password: values.password });
     if (result.ok) {
-      void navigate(redirectTarget(state), { replace: true });
+      const target = result.data === 'customer' ? customerTarget(state) : redirectTarget(state);
+      void navigate(target, { replace: true });
       return;
     }
     const { problem, retryAfterSeconds } = result;
     if (problem.status === 401) {
       setMessage({ title: 'Incorrect email or password' });
+    } else if (problem.status === 403 && problem.type === '/problems/partner-managed') {
+      setMessage({ title: 'Your partner manages this account', detail: problem.detail });
     } else if (problem.status === 429) {
       setMessage({ title: rateLimitMessage(retryAfterSeconds) });
     } else {
@@ -79,6 +82,7 @@ export function SignInPage() {
       <p className="auth-card__footer">
         New partner? <Link to="/sign-up">Create an account</Link>
       </p>
+      <p className="auth-card__footer">Customer administrators sign in here too, with the login from their welcome email.</p>
     </div>
   );
 }
