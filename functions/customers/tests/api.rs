@@ -358,6 +358,13 @@ async fn converting_a_trial_needs_exsp_or_an_unused_product_serial_for_that_prod
         w.stack.counter.operation("DynamoDB", "TransactWriteItems"),
         1
     );
+    // The user and partner, the customer, the serial: three reads.
+    assert_eq!(
+        w.stack.counter.service("DynamoDB"),
+        4,
+        "{:?}",
+        w.stack.counter.snapshot()
+    );
     let e = entitlement(&converted.body, "endpoint-protection");
     assert_eq!(e["status"], "paid");
     assert_eq!(e["seats"], 120);
