@@ -33,6 +33,36 @@ export type ExspSerialRequest = RequestJson<'/api/v1/licensing/exsp-serial/valid
 export type ExspSerialValidation = ResponseJson<'/api/v1/licensing/exsp-serial/validate', 'post', 200>;
 export type ExspActivation = ResponseJson<'/api/v1/licensing/exsp-serial/activate', 'post', 200>;
 
+type QueryParams<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  parameters: { query?: infer Q };
+}
+  ? NonNullable<Q>
+  : never;
+
+export type Catalog = ResponseJson<'/api/v1/catalog', 'get', 200>;
+export type CatalogProduct = Catalog['products'][number];
+export type CapacityUnit = CatalogProduct['capacityUnit'];
+export type CustomerListQuery = QueryParams<'/api/v1/customers', 'get'>;
+export type CustomerListPage = ResponseJson<'/api/v1/customers', 'get', 200>;
+export type CustomerRow = CustomerListPage['items'][number];
+export type AddCustomerRequest = RequestJson<'/api/v1/customers', 'post'>;
+export type ProductRequest = AddCustomerRequest['products'][number];
+export type ProductChoice = ProductRequest['type'];
+export type CustomerProfile = ResponseJson<'/api/v1/customers/{customerId}', 'get', 200>;
+export type Customer = CustomerProfile['customer'];
+export type ManagementType = Customer['management'];
+export type Communications = Customer['communications'];
+export type MacAccess = Customer['unmanagedMac'];
+export type EntitlementView = CustomerProfile['entitlements'][number];
+export type AddProductsRequest = RequestJson<'/api/v1/customers/{customerId}/entitlements', 'post'>;
+export type ConvertRequest = RequestJson<'/api/v1/customers/{customerId}/entitlements/{entitlementId}/convert', 'post'>;
+export type SettingsRequest = RequestJson<'/api/v1/customers/{customerId}/settings', 'patch'>;
+export type Delegation = ResponseJson<'/api/v1/customers/{customerId}/manage', 'post', 201>;
+export type ImportRequest = RequestJson<'/api/v1/customers/import', 'post'>;
+export type ConsentRequest = ResponseJson<'/api/v1/customers/import', 'post', 202>;
+export type ConsentRequestQuery = QueryParams<'/api/v1/consent-requests', 'get'>;
+export type ConsentRequestPage = ResponseJson<'/api/v1/consent-requests', 'get', 200>;
+
 function currentOrigin(): string {
   return typeof window === 'undefined' ? '' : window.location.origin;
 }

@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import { CustomersPage } from '../customers/CustomersPage';
+import { RequestsPage } from '../customers/RequestsPage';
 import { HomePage } from '../pages/HomePage';
 
 export interface AppPage {
@@ -13,4 +15,8 @@ export interface AppPage {
  * Every page of the signed-in console, in navigation order. The router and the
  * navigation are both built from this list: adding a page is one line here.
  */
-export const APP_PAGES: readonly AppPage[] = [{ path: '/', label: 'Home', component: HomePage }];
+export const APP_PAGES: readonly AppPage[] = [
+  { path: '/', label: 'Home', component: HomePage },
+  { path: '/customers', label: 'Customers', component: CustomersPage },
+  { path: '/customers/requests', label: 'Requests', component: RequestsPage },
+];

@@ -1,0 +1,536 @@
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { saveBlob } from '../activity/saveBlob';
+import type { Catalog, CustomerRow, ManagementType } from '../api/client';
+import type { Problem } from '../api/problem';
+import { FormAlert } from '../components/FormAlert';
+import { countryName } from '../forms/countries';
+import {
+  CUSTOMERS_CSV_FILENAME,
+  customerQuery,
+  DEFAULT_FILTERS,
+  fetchCatalog,
+  fetchCustomers,
+  fetchCustomersCsv,
+  type CustomerFilters,
+  type CustomerSort,
+} from './api';
+import { ImportCustomerDialog } from './ImportCustomerDialog';
+import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
+import { ProblemAlert } from './problems';
+
+/** Empty filtered pages fetched in a row before the page stops and offers "Load more". */
+const MAX_EMPTY_PAGES = 10;
+
+const SORTS: readonly CustomerSort[] = ['name', '-name', 'type', '-type'];
+
+/** The filters as the address bar holds them, so Back and a reload keep the view. */
+export function filtersFromParams(params: URLSearchParams): CustomerFilters {
+  const list = (name: string) =>
+    (params.get(name) ?? '')
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value !== '');
+  const sort = params.get('sort') as CustomerSort | null;
+  return {
+    q: params.get('q') ?? '',
+    sort: sort !== null && SORTS.includes(sort) ? sort : 'name',
+    management: MANAGEMENT_TYPES.filter((type) => list('management').includes(type)),
+    productTypes: list('productType'),
+    requireUpdate: params.get('requireUpdate') === 'true',
+  };
+}
+
+function paramsFromFilters(filters: CustomerFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(customerQuery(filters))) params.set(name, String(value));
+  return params;
+}
+
+type ListState =
+  | { status: 'loading' }
+  | { status: 'failed'; problem: Problem }
+  | { status: 'loaded'; items: CustomerRow[]; nextCursor: string | null };
+
+interface LocationNotice {
+  removed?: string;
+  openImport?: boolean;
+}
+
+/**
+ * Fetches pages from `cursor` until one has rows or the list ends: with filters, a
+ * page can be empty and still have a next one.
+ */
+async function loadRows(filters: CustomerFilters, cursor: string | undefined) {
+  const items: CustomerRow[] = [];
+  let next = cursor;
+  for (let page = 0; page < MAX_EMPTY_PAGES; page += 1) {
+    const result = await fetchCustomers(filters, next);
+    if (!result.ok) return result;
+    items.push(...result.data.items);
+    next = result.data.nextCursor ?? undefined;
+    if (items.length > 0 || next === undefined) break;
+  }
+  return { ok: true as const, data: { items, nextCursor: next ?? null } };
+}
+
+function appendRows(previous: CustomerRow[], next: readonly CustomerRow[]): CustomerRow[] {
+  const seen = new Set(previous.map((row) => row.id));
+  return [...previous, ...next.filter((row) => !seen.has(row.id))];
+}
+
+function FilterCheckbox({
+  checked,
+  onChange,
+  children,
+  testId,
+  hint,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  children: ReactNode;
+  testId: string;
+  hint?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="checkbox filters__option">
+      <input
+        id={id}
+        type="checkbox"
+        className="checkbox__input"
+        checked={checked}
+        onChange={(event) => onChange(event.target.checked)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        data-testid={testId}
+      />
+      <label className="checkbox__label" htmlFor={id}>
+        {children}
+        {hint ? (
+          <span className="filters__hint" id={`${id}-hint`}>
+            {hint}
+          </span>
+        ) : null}
+      </label>
+    </div>
+  );
+}
+
+function toggle<T>(list: readonly T[], value: T, on: boolean): T[] {
+  return on ? (list.includes(value) ? [...list] : [...list, value]) : list.filter((item) => item !== value);
+}
+
+function SortHeader({
+  label,
+  column,
+  sort,
+  onSort,
+}: {
+  label: string;
+  column: 'name' | 'type';
+  sort: CustomerSort;
+  onSort: (sort: CustomerSort) => void;
+}) {
+  const active = sort === column || sort === `-${column}`;
+  const descending = sort === `-${column}`;
+  const direction = active ? (descending ? 'descending' : 'ascending') : undefined;
+  const next: CustomerSort = active && !descending ? `-${column}` : column;
+  return (
+    <th scope="col" aria-sort={direction}>
+      <button
+        type="button"
+        className="sort-button"
+        onClick={() => onSort(next)}
+        data-testid={`sort-${column}`}
+        title={`Sort by ${label.toLowerCase()}, ${next.startsWith('-') ? 'descending' : 'ascending'}`}
+      >
+        {label}
+        <span className="sort-button__icon" aria-hidden="true">
+          {active ? (descending ? '▼' : '▲') : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+function ProductsCell({ row }: { row: CustomerRow }) {
+  if (row.products.length === 0) return <span className="muted">None</span>;
+  return (
+    <ul className="product-list">
+      {row.products.map((product) => (
+        <li key={product.product}>
+          {product.name}{' '}
+          <span className={`status status--${product.status}`}>{statusLabel(product.status)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The guide's Customers page: search, sort, filters, paging, CSV, and adding or importing customers. */
+export function CustomersPage() {
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const paramsKey = params.toString();
+  const filters = useMemo(() => filtersFromParams(new URLSearchParams(paramsKey)), [paramsKey]);
+  const [search, setSearch] = useState(filters.q);
+  const [list, setList] = useState<ListState>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
+  const [catalog, setCatalog] = useState<Catalog | null>(null);
+  const [downloading, setDownloading] = useState(false);
+  const [downloadProblem, setDownloadProblem] = useState<Problem | null>(null);
+  const notice = (location.state as LocationNotice | null) ?? null;
+  const [importing, setImporting] = useState(notice?.openImport === true);
+  const [removed] = useState(notice?.removed ?? null);
+  // Answers for filters that have since changed are dropped.
+  const generation = useRef(0);
+
+  useEffect(() => {
+    // The notice is shown once: a reload or Back does not show it again.
+    if (notice?.removed !== undefined || notice?.openImport !== undefined) {
+      void navigate({ pathname: location.pathname, search: location.search }, { replace: true, state: null });
+    }
+  }, [notice, navigate, location.pathname, location.search]);
+
+  useEffect(() => {
+    let active = true;
+    void fetchCatalog().then((result) => {
+      if (active && result.ok) setCatalog(result.data);
+    });
+    return () => {
+      active = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    generation.current += 1;
+    const current = generation.current;
+    void loadRows(filters, undefined).then((result) => {
+      if (current !== generation.current) return;
+      setList(
+        result.ok
+          ? { status: 'loaded', items: result.data.items, nextCursor: result.data.nextCursor }
+          : { status: 'failed', problem: result.problem },
+      );
+    });
+  }, [filters, attempt]);
+
+  function applyFilters(next: CustomerFilters) {
+    setList({ status: 'loading' });
+    setMoreProblem(null);
+    setParams(paramsFromFilters(next), { replace: true });
+  }
+
+  function handleSearch(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (search.trim() === filters.q.trim()) return;
+    applyFilters({ ...filters, q: search });
+  }
+
+  function clearFilters() {
+    setSearch('');
+    applyFilters(DEFAULT_FILTERS);
+  }
+
+  async function loadMore() {
+    if (list.status !== 'loaded' || list.nextCursor === null || loadingMore) return;
+    const current = generation.current;
+    setLoadingMore(true);
+    setMoreProblem(null);
+    const result = await loadRows(filters, list.nextCursor);
+    setLoadingMore(false);
+    if (current !== generation.current) return;
+    if (!result.ok) {
+      setMoreProblem(result.problem);
+      return;
+    }
+    setList((previous) =>
+      previous.status === 'loaded'
+        ? { status: 'loaded', items: appendRows(previous.items, result.data.items), nextCursor: result.data.nextCursor }
+        : previous,
+    );
+  }
+
+  async function exportCsv() {
+    if (downloading) return;
+    setDownloading(true);
+    setDownloadProblem(null);
+    const result = await fetchCustomersCsv(filters);
+    setDownloading(false);
+    if (result.ok) saveBlob(result.data, CUSTOMERS_CSV_FILENAME);
+    else setDownloadProblem(result.problem);
+  }
+
+  const filtered =
+    filters.q.trim() !== '' || filters.management.length > 0 || filters.productTypes.length > 0 || filters.requireUpdate;
+  const productTypes = catalog?.productTypes ?? [];
+  // A product type in the address bar that the catalog no longer has is still shown, so it can be cleared.
+  const shownTypes = [...productTypes, ...filters.productTypes.filter((type) => !productTypes.includes(type))];
+
+  return (
+    <div className="page page--wide">
+      <title>Customers · Partner Console</title>
+      <div className="page__header">
+        <div>
+          <h1 className="page__title">Customers</h1>
+          <p className="page__subtitle">Your customers on a trial or using a product.</p>
+        </div>
+        <div className="page__actions">
+          <Link to="/customers/new" className="button button--primary" data-testid="add-customer">
+            Add New Customer
+          </Link>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => setImporting(true)}
+            data-testid="import-customer-open"
+          >
+            Import Existing Customer
+          </button>
+        </div>
+      </div>
+
+      {removed ? (
+        <FormAlert tone="success" title={`${removed} was removed.`}>
+          <p>Its account, products and login are gone; its email address can be registered again.</p>
+        </FormAlert>
+      ) : null}
+
+      {importing ? <ImportCustomerDialog onClose={() => setImporting(false)} /> : null}
+
+      <div className="toolbar">
+        <form role="search" className="search" onSubmit={handleSearch} aria-label="Customers">
+          <label htmlFor="customer-search" className="search__label">
+            Search Customer
+          </label>
+          <div className="search__row">
+            <input
+              id="customer-search"
+              type="search"
+              className="field__input search__input"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+              placeholder="Customer name"
+              maxLength={100}
+              autoComplete="off"
+              data-testid="customer-search"
+            />
+            <button type="submit" className="button button--secondary" data-testid="customer-search-submit">
+              Search
+            </button>
+          </div>
+        </form>
+        <div className="toolbar__end">
+          <Link to="/customers/requests" className="toolbar__link" data-testid="requests-link">
+            Request status
+          </Link>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => void exportCsv()}
+            disabled={downloading}
+            data-testid="customers-export-csv"
+          >
+            {downloading ? 'Exporting…' : 'Export CSV'}
+          </button>
+        </div>
+      </div>
+
+      {downloadProblem ? <ProblemAlert title="The CSV could not be downloaded" problem={downloadProblem} /> : null}
+
+      <div className="customers-layout">
+        <aside className="filters panel" aria-labelledby="filters-heading">
+          <h2 id="filters-heading" className="panel__title">
+            Filters
+          </h2>
+          <fieldset className="filters__group">
+            <legend className="filters__legend">Management Types</legend>
+            <FilterCheckbox
+              checked={filters.management.length === 0}
+              onChange={(on) => {
+                if (on) applyFilters({ ...filters, management: [] });
+              }}
+              testId="filter-management-all"
+            >
+              All
+            </FilterCheckbox>
+            {MANAGEMENT_TYPES.map((type: ManagementType) => (
+              <FilterCheckbox
+                key={type}
+                checked={filters.management.includes(type)}
+                onChange={(on) => applyFilters({ ...filters, management: toggle(filters.management, type, on) })}
+                testId={`filter-management-${type}`}
+              >
+                {MANAGEMENT_LABELS[type]}
+              </FilterCheckbox>
+            ))}
+          </fieldset>
+          <fieldset className="filters__group">
+            <legend className="filters__legend">Product Types</legend>
+            <FilterCheckbox
+              checked={filters.productTypes.length === 0}
+              onChange={(on) => {
+                if (on) applyFilters({ ...filters, productTypes: [] });
+              }}
+              testId="filter-product-type-all"
+            >
+              All
+            </FilterCheckbox>
+            {shownTypes.map((type) => (
+              <FilterCheckbox
+                key={type}
+                checked={filters.productTypes.includes(type)}
+                onChange={(on) => applyFilters({ ...filters, productTypes: toggle(filters.productTypes, type, on) })}
+                testId={`filter-product-type-${type}`}
+                hint={catalog?.products
+                  .filter((product) => product.productType === type)
+                  .map((product) => product.name)
+                  .join(', ')}
+              >
+                {productTypeLabel(type)}
+              </FilterCheckbox>
+            ))}
+            {catalog === null ? <p className="filters__hint">Loading product types…</p> : null}
+          </fieldset>
+          <fieldset className="filters__group">
+            <legend className="filters__legend">Other</legend>
+            <FilterCheckbox
+              checked={filters.requireUpdate}
+              onChange={(on) => applyFilters({ ...filters, requireUpdate: on })}
+              testId="filter-require-update"
+              hint="Customers with a computer that needs the latest agent."
+            >
+              Require Update
+            </FilterCheckbox>
+          </fieldset>
+          <button
+            type="button"
+            className="button button--secondary button--block"
+            onClick={clearFilters}
+            disabled={!filtered}
+            data-testid="filters-clear"
+          >
+            Clear search and filters
+          </button>
+        </aside>
+
+        <section className="panel panel--stack customers-results" aria-labelledby="customers-heading" aria-busy={list.status === 'loading'}>
+          <h2 id="customers-heading" className="visually-hidden">
+            Customer list
+          </h2>
+          <p className="panel__note" role="status" data-testid="customers-summary">
+            {list.status === 'loading' ? 'Loading customers…' : null}
+            {list.status === 'loaded'
+              ? `Showing ${formatNumber(list.items.length)} ${list.items.length === 1 ? 'customer' : 'customers'}${
+                  list.nextCursor !== null ? ' — more are available' : ''
+                }${filtered ? ' matching the search and filters' : ''}.`
+              : null}
+          </p>
+
+          {list.status === 'failed' ? (
+            <>
+              <ProblemAlert title="Customers could not be loaded" problem={list.problem} />
+              <div className="panel__actions">
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  onClick={() => {
+                    setList({ status: 'loading' });
+                    setAttempt((count) => count + 1);
+                  }}
+                >
+                  Try again
+                </button>
+              </div>
+            </>
+          ) : null}
+
+          {list.status === 'loaded' && list.items.length === 0 && list.nextCursor === null ? (
+            <div className="empty-state">
+              {filtered ? (
+                <>
+                  <p>No customers match the search and filters.</p>
+                  <button type="button" className="button button--secondary" onClick={clearFilters}>
+                    Clear search and filters
+                  </button>
+                </>
+              ) : (
+                <p>
+                  You have no customers yet. <Link to="/customers/new">Add a new customer</Link> or import an existing
+                  one.
+                </p>
+              )}
+            </div>
+          ) : null}
+
+          {list.status === 'loaded' && list.items.length > 0 ? (
+            <div className="table-scroll">
+              <table className="table" data-testid="customers-table">
+                <caption className="visually-hidden">Customers</caption>
+                <thead>
+                  <tr>
+                    <SortHeader label="Customer" column="name" sort={filters.sort} onSort={(sort) => applyFilters({ ...filters, sort })} />
+                    <SortHeader label="Type" column="type" sort={filters.sort} onSort={(sort) => applyFilters({ ...filters, sort })} />
+                    <th scope="col">Products</th>
+                    <th scope="col" className="table__number">
+                      Require Update
+                    </th>
+                    <th scope="col" className="table__number">
+                      Used/Capacity
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.items.map((row) => (
+                    <tr key={row.id} data-testid="customer-row" data-customer-id={row.id}>
+                      <td>
+                        <Link to={`/customers/${encodeURIComponent(row.id)}`} className="table__primary" data-testid="customer-link">
+                          {row.name}
+                        </Link>
+                        <span className="table__secondary">{countryName(row.country)}</span>
+                        {row.compliance.status === 'pendingReview' ? (
+                          <span className="status status--held">Compliance review</span>
+                        ) : null}
+                      </td>
+                      <td>{row.managementLabel}</td>
+                      <td>
+                        <ProductsCell row={row} />
+                      </td>
+                      <td className="table__number">{formatNumber(row.requireUpdate)}</td>
+                      <td className="table__number">
+                        {formatNumber(row.used)} / {formatNumber(row.capacity)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+
+          {list.status === 'loaded' && list.items.length === 0 && list.nextCursor !== null ? (
+            <p className="panel__note">No matching customers in the first part of the list yet.</p>
+          ) : null}
+
+          {moreProblem ? <ProblemAlert title="More customers could not be loaded" problem={moreProblem} /> : null}
+
+          {list.status === 'loaded' && list.nextCursor !== null ? (
+            <div className="panel__actions">
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => void loadMore()}
+                disabled={loadingMore}
+                data-testid="customers-load-more"
+              >
+                {loadingMore ? 'Loading…' : 'Load more'}
+              </button>
+            </div>
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}

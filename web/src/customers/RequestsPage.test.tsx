@@ -1,0 +1,157 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ConsentRequest } from '../api/client';
+import { tokenStore } from '../auth/tokenStore';
+import { json, mockFetch, problem, sampleToken, type RecordedRequest } from '../test/fetchMock';
+import { renderApp } from '../test/renderApp';
+import { approvedImport, exspMe, pendingImport, pendingManagement } from './fixtures';
+
+const REQUESTS = 'GET /api/v1/consent-requests';
+
+function localTime(value: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(value));
+}
+
+/** Answers the pending view and the Request Status table from the given requests. */
+function requestRoutes(all: () => ConsentRequest[]) {
+  return {
+    [REQUESTS]: (request: RecordedRequest) => {
+      const status = request.query.get('status');
+      const type = request.query.get('type');
+      return json(200, {
+        items: all().filter((item) => (status === null || item.status === status) && (type === null || item.type === type)),
+      });
+    },
+  };
+}
+
+function renderRequests() {
+  tokenStore.set(sampleToken);
+  return renderApp('/customers/requests', exspMe);
+}
+
+beforeEach(() => {
+  tokenStore.clear();
+});
+
+describe('Requests page', () => {
+  it('shows pending requests of both kinds and the import Request Status table', async () => {
+    const { requests } = mockFetch(requestRoutes(() => [pendingImport, pendingManagement, approvedImport]));
+    renderRequests();
+
+    const pending = await screen.findByRole('table', { name: 'Waiting for the customer’s approval' });
+    const rows = within(pending).getAllByTestId('pending-request-row');
+    expect(rows.map((row) => within(row).getAllByRole('cell')[0]?.textContent)).toEqual([
+      'Import',
+      'Management change to Partner Managed',
+    ]);
+    expect(rows[0]).toHaveTextContent(localTime(pendingImport.expiresAt));
+    expect(rows[0]).toHaveTextContent('Sent 2 times');
+    expect(within(rows[1] as HTMLElement).getByRole('link', { name: 'Acme Dental' })).toHaveAttribute(
+      'href',
+      '/customers/cus_1',
+    );
+
+    const status = screen.getByRole('table', { name: 'Request Status' });
+    expect(within(status).getAllByRole('columnheader').map((header) => header.textContent)).toEqual([
+      'Requested At',
+      'Email',
+      'Status',
+      'Updated At',
+      'Customer',
+    ]);
+    expect(
+      within(status)
+        .getAllByTestId('import-request-row')
+        .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent)),
+    ).toEqual([
+      [localTime(pendingImport.requestedAt), 'admin@cobalt.example', 'Pending', localTime(pendingImport.updatedAt), 'Cobalt Clinic'],
+      [localTime(approvedImport.requestedAt), 'owner@delta.example', 'Approved', localTime(approvedImport.updatedAt), 'Delta Dentistry'],
+    ]);
+
+    const queries = requests.map((request) => Object.fromEntries(request.query));
+    expect(queries).toEqual(
+      expect.arrayContaining([
+        { status: 'pending', limit: '25' },
+        { type: 'import', limit: '25' },
+      ]),
+    );
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Requests' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('re-sends a request and shows its new expiry', async () => {
+    const resent: ConsentRequest = { ...pendingImport, sentCount: 3, expiresAt: '2026-01-25T10:00:00Z' };
+    const { requests } = mockFetch({
+      ...requestRoutes(() => [pendingImport]),
+      'POST /api/v1/consent-requests/req_import/resend': () => json(200, resent),
+    });
+    const { user } = renderRequests();
+
+    const row = (await screen.findAllByTestId('pending-request-row'))[0] as HTMLElement;
+    await user.click(within(row).getByRole('button', { name: 'Re-send the request to Cobalt Clinic' }));
+
+    const outcome = await screen.findByTestId('request-outcome');
+    expect(outcome).toHaveTextContent('The request was sent again to admin@cobalt.example.');
+    expect(outcome).toHaveTextContent(localTime('2026-01-25T10:00:00Z'));
+    expect(outcome).toHaveFocus();
+    expect(screen.getByTestId('pending-request-row')).toHaveTextContent('Sent 3 times');
+    expect(requests.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual([
+      '/api/v1/consent-requests/req_import/resend',
+    ]);
+  });
+
+  it('withdraws a request only after confirming', async () => {
+    const withdrawn: ConsentRequest = { ...pendingImport, status: 'withdrawn', updatedAt: '2026-01-13T08:00:00Z' };
+    const { requests } = mockFetch({
+      ...requestRoutes(() => [pendingImport]),
+      'POST /api/v1/consent-requests/req_import/withdraw': () => json(200, withdrawn),
+    });
+    const { user } = renderRequests();
+    await screen.findAllByTestId('pending-request-row');
+
+    await user.click(screen.getByTestId('request-withdraw'));
+    let dialog = screen.getByRole('dialog', { name: 'Withdraw the request?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Keep request' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(requests.some((request) => request.method === 'POST')).toBe(false);
+
+    await user.click(screen.getByTestId('request-withdraw'));
+    dialog = screen.getByRole('dialog', { name: 'Withdraw the request?' });
+    expect(dialog).toHaveTextContent('Import for Cobalt Clinic (admin@cobalt.example)');
+    await user.click(within(dialog).getByTestId('withdraw-confirm'));
+
+    expect(await screen.findByTestId('request-outcome')).toHaveTextContent(
+      'The request to Cobalt Clinic was withdrawn.',
+    );
+    expect(screen.queryByTestId('pending-request-row')).not.toBeInTheDocument();
+    expect(screen.getByText('No requests are waiting for an answer.')).toBeInTheDocument();
+    expect(screen.getByTestId('import-request-row')).toHaveTextContent('Withdrawn');
+  });
+
+  it('reloads the lists when a request was answered meanwhile', async () => {
+    let current: ConsentRequest[] = [pendingImport];
+    mockFetch({
+      ...requestRoutes(() => current),
+      'POST /api/v1/consent-requests/req_import/resend': () => {
+        current = [{ ...pendingImport, status: 'approved' }];
+        return problem(409, { title: 'Conflict', detail: 'The request has been answered, withdrawn or has expired.' });
+      },
+    });
+    const { user } = renderRequests();
+    await user.click((await screen.findAllByTestId('request-resend'))[0] as HTMLElement);
+
+    const outcome = await screen.findByTestId('request-outcome');
+    expect(within(outcome).getByRole('alert')).toHaveTextContent('The request could not be sent again');
+    expect(outcome).toHaveTextContent('The request has been answered, withdrawn or has expired.');
+    await waitFor(() => expect(screen.queryByTestId('pending-request-row')).not.toBeInTheDocument());
+    expect(screen.getByTestId('import-request-row')).toHaveTextContent('Approved');
+  });
+});
