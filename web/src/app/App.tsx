@@ -1,6 +1,7 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import type { Restored } from '../auth/session';
 import { AuthProvider } from '../auth/AuthProvider';
+import { AddCustomerPage } from '../customers/AddCustomerPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
 import { ConsentPage } from '../portal/ConsentPage';
@@ -35,6 +36,7 @@ export function AppRoutes() {
         {APP_PAGES.map(({ path, component: Page }) => (
           <Route key={path} path={path} element={<Page />} />
         ))}
+        <Route path="/customers/new" element={<AddCustomerPage />} />
       </Route>
       <Route element={<PublicLayout />}>
         <Route path="/welcome" element={<WelcomePage />} />
