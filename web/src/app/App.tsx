@@ -2,6 +2,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import type { Restored } from '../auth/session';
 import { AuthProvider } from '../auth/AuthProvider';
 import { AddCustomerPage } from '../customers/AddCustomerPage';
+import { CustomerProfilePage } from '../customers/CustomerProfilePage';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
 import { ConsentPage } from '../portal/ConsentPage';
@@ -37,6 +38,7 @@ export function AppRoutes() {
           <Route key={path} path={path} element={<Page />} />
         ))}
         <Route path="/customers/new" element={<AddCustomerPage />} />
+        <Route path="/customers/:customerId" element={<CustomerProfilePage />} />
       </Route>
       <Route element={<PublicLayout />}>
         <Route path="/welcome" element={<WelcomePage />} />

@@ -245,9 +245,7 @@ describe('Add Customer page', () => {
         if (calls === 2) return problem(500, { title: 'Internal server error' });
         return json(201, sampleProfile({ customer: { ...sampleProfile().customer, id: 'cus_new' } }));
       },
-      'GET /api/v1/customers/cus_new': () => json(200, sampleProfile()),
-      'GET /api/v1/me/activity': () => json(200, { items: [] }),
-      'GET /api/v1/customers': () => json(200, { items: sampleRows }),
+      'GET /api/v1/customers/cus_new': () => json(200, sampleProfile(), { ETag: '"1"' }),
     });
     const { user } = renderAdd();
     await fillCustomer(user);
@@ -261,7 +259,11 @@ describe('Add Customer page', () => {
 
     await user.type(screen.getByTestId('company-state'), 'West Yorkshire');
     await user.click(screen.getByTestId('create-account'));
-    await waitFor(() => expect(screen.queryByRole('heading', { name: 'Add Customer' })).not.toBeInTheDocument());
+    expect(await screen.findByRole('heading', { name: 'Acme Dental', level: 1 })).toBeInTheDocument();
+    expect(screen.getByTestId('profile-notice')).toHaveTextContent('The customer account was created.');
+    expect(screen.getByTestId('profile-notice')).toHaveTextContent(
+      'The welcome email with a link to choose a password was sent to it@acme.example; you received a copy.',
+    );
 
     const sent = creates(requests);
     expect(sent).toHaveLength(3);
@@ -272,6 +274,31 @@ describe('Add Customer page', () => {
     expect(keys[1]).toBe(keys[0]);
     expect(keys[2]).not.toBe(keys[0]);
     expect(sent[2]?.body).toEqual({ ...expectedBody, company: { ...expectedBody.company, state: 'West Yorkshire' } });
+  });
+
+  it('opens the new customer’s profile with the reason for a pending compliance review', async () => {
+    const reason =
+      'Customers in CU need a trade-compliance review before paid products are activated. Customer service will contact you.';
+    const created = sampleProfile({
+      customer: { ...sampleProfile().customer, id: 'cus_cu', compliance: { status: 'pendingReview', reason } },
+    });
+    mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [CREATE]: () => json(201, created, { Location: '/api/v1/customers/cus_cu' }),
+      'GET /api/v1/customers/cus_cu': () => json(200, created, { ETag: '"1"' }),
+    });
+    const { user } = renderAdd();
+    await fillCustomer(user);
+    await user.click(screen.getByTestId('communications-partner'));
+    await addLine(user, 'email-security', 'trial');
+    await user.click(screen.getByTestId('create-account'));
+
+    const review = await screen.findByTestId('compliance-review');
+    expect(review).toHaveTextContent('Trade-compliance review pending');
+    expect(review).toHaveTextContent(reason);
+    expect(screen.getByTestId('profile-notice')).toHaveTextContent(
+      'the welcome email with the link to choose a password was sent to you, to forward to it@acme.example.',
+    );
   });
 
   it('puts the server’s field errors under the matching fields and product lines', async () => {
