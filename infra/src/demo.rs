@@ -10,9 +10,19 @@ pub const EMAIL: &str = "demo@partner-console.local";
 /// Only ever used against the local stack.
 pub const PASSWORD: &str = "Partner-Console-2026";
 
-/// The demo partner's customers: name, admin email, country, management type,
-/// communications, trial products.
-const CUSTOMERS: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+/// A demo customer: name, admin email, country, management type, communications, trial
+/// products.
+type DemoCustomer = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// The demo partner's customers.
+const CUSTOMERS: &[DemoCustomer] = &[
     (
         "Acme Dental Group",
         "it@acme-dental.example",

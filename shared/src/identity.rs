@@ -20,6 +20,8 @@ pub enum IdentityError {
     UsernameExists,
     #[error("the identity provider refused the password: {0}")]
     InvalidPassword(String),
+    #[error("no such user")]
+    UserNotFound,
     #[error("cognito: {0}")]
     Cognito(String),
 }
@@ -148,7 +150,12 @@ impl Identity {
             .username(username)
             .send()
             .await
-            .map_err(cognito)?;
+            .map_err(|e| match e {
+                SdkError::ServiceError(s) if s.err().is_user_not_found_exception() => {
+                    IdentityError::UserNotFound
+                }
+                other => cognito(other),
+            })?;
         Ok(())
     }
 

@@ -978,12 +978,25 @@ pub async fn remove_customer(
         Audited::RemoveCustomer,
         found.customer.id.to_string(),
     );
+    let login = state
+        .table
+        .find_login(&email)
+        .await?
+        .filter(|l| l.customer_id.as_ref() == Some(&found.customer.id));
     state
         .table
         .remove_customer(&found, &email, &record)
         .await
         .map_err(save_problem)?;
     tracing::info!(customer = %found.customer.id, "customer removed");
+    // The admin's identity goes too (it exists once they chose a password). Its login is
+    // gone already, so a failure here leaves an identity nobody can sign in to.
+    if let Some(login) = login {
+        match state.identity().delete_user(&login.username).await {
+            Ok(()) | Err(shared::identity::IdentityError::UserNotFound) => {}
+            Err(e) => tracing::error!(error = %e, "customer admin identity not deleted"),
+        }
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

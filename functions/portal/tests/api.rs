@@ -676,3 +676,33 @@ async fn the_signed_in_admin_answers_from_the_portal_and_the_email_link_is_then_
     assert_eq!(after.body["customer"]["management"], "coManaged");
     assert_eq!(after.body["pendingRequests"], json!([]));
 }
+
+#[tokio::test]
+async fn removing_a_customer_removes_its_admins_identity_too() {
+    let w = world().await;
+    let partner = w.partner("owner@remove.example", "Remove MSP").await;
+    let id = w
+        .customer(
+            &partner,
+            &form("Gone Ltd", "it@gone.example", "coManaged", "shared"),
+        )
+        .await;
+    w.set_password("it@gone.example").await;
+    w.admin_session("it@gone.example").await;
+    assert_eq!(w.stack.pool_users_with_email("it@gone.example").await, 1);
+    let removed = call(
+        &w.customers,
+        "DELETE",
+        &format!("{CUSTOMERS}/{id}?confirm=true"),
+        &partner,
+        None,
+        IP,
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    assert_eq!(w.stack.pool_users_with_email("it@gone.example").await, 0);
+    assert_problem(
+        &sign_in(&w.auth, "it@gone.example", ADMIN_PASSWORD, IP).await,
+        401,
+    );
+}
