@@ -175,6 +175,12 @@ export function CustomersPage() {
   const paramsKey = params.toString();
   const filters = useMemo(() => filtersFromParams(new URLSearchParams(paramsKey)), [paramsKey]);
   const [search, setSearch] = useState(filters.q);
+  // The search box follows the address when it changes from outside the form (Back, a link).
+  const [shownQuery, setShownQuery] = useState(filters.q);
+  if (shownQuery !== filters.q) {
+    setShownQuery(filters.q);
+    setSearch(filters.q);
+  }
   const [list, setList] = useState<ListState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const [loadingMore, setLoadingMore] = useState(false);
