@@ -47,7 +47,7 @@ export function AppShell() {
           <ul className="nav">
             {APP_PAGES.map((page) => (
               <li key={page.path}>
-                <NavLink to={page.path} end className="nav__link">
+                <NavLink to={page.path} end={page.path === '/'} className="nav__link">
                   {page.label}
                 </NavLink>
               </li>

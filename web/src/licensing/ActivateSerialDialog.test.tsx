@@ -155,7 +155,8 @@ describe('Home: Activate Serial Number', () => {
     expect(screen.getByRole('status')).toHaveTextContent(ACTIVATED_MESSAGE);
     expect(screen.getByText(ACTIVATED_MESSAGE).closest('[tabindex="-1"]')).toHaveFocus();
     expect(screen.queryByTestId('activate-serial-open')).not.toBeInTheDocument();
-    expect(screen.queryByRole('heading', { name: 'Quick tasks' })).not.toBeInTheDocument();
+    // Quick tasks stay, without the serial number task.
+    expect(screen.getByTestId('quick-add-customer')).toHaveAttribute('href', '/customers/new');
 
     const calls = requests.filter((request) => request.path !== '/api/v1/me/activity');
     expect(calls.map((request) => `${request.method} ${request.path}`)).toEqual([VALIDATE, ACTIVATE, ME]);

@@ -198,3 +198,24 @@ describe('Home: recent activity', () => {
     });
   });
 });
+
+describe('Home: quick tasks', () => {
+  it('links each task that exists to its page; Import opens the import dialog', async () => {
+    mockFetch({
+      [ACTIVITY]: () => json(200, { items: [] }),
+      'GET /api/v1/catalog': () =>
+        json(200, { products: [], productTypes: [], trialDays: 60, trialSeats: 50, maxSeats: 100000 }),
+      'GET /api/v1/customers': () => json(200, { items: [] }),
+    });
+    const { user } = renderHome();
+    const tasks = await screen.findByRole('region', { name: 'Quick tasks' });
+    expect(within(tasks).getByRole('link', { name: 'Add a customer' })).toHaveAttribute('href', '/customers/new');
+    expect(within(tasks).getByRole('link', { name: "Manage the customer's product" })).toHaveAttribute(
+      'href',
+      '/customers?management=partnerManaged,coManaged',
+    );
+    expect(within(tasks).getByTestId('activate-serial-open')).toBeInTheDocument();
+    await user.click(within(tasks).getByTestId('quick-import-customer'));
+    expect(await screen.findByRole('dialog', { name: /Import/ })).toBeInTheDocument();
+  });
+});

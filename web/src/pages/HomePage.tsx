@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { RecentActivity } from '../activity/RecentActivity';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
@@ -64,11 +65,30 @@ export function HomePage() {
         </div>
       ) : null}
 
-      {partner.program === 'reseller' ? (
-        <section className="panel panel--stack" aria-labelledby="quick-tasks-heading">
-          <h2 id="quick-tasks-heading" className="panel__title">
-            Quick tasks
-          </h2>
+      <section className="panel panel--stack" aria-labelledby="quick-tasks-heading">
+        <h2 id="quick-tasks-heading" className="panel__title">
+          Quick tasks
+        </h2>
+        <ul className="quick-tasks">
+          <li>
+            <Link to="/customers/new" data-testid="quick-add-customer">
+              Add a customer
+            </Link>
+          </li>
+          <li>
+            <Link to="/customers" state={{ openImport: true }} data-testid="quick-import-customer">
+              Import existing customer
+            </Link>
+          </li>
+          <li>
+            <Link to="/customers">Activate a product or trial</Link>
+            <span className="quick-tasks__note"> — from the customer's profile</span>
+          </li>
+          <li>
+            <Link to="/customers?management=partnerManaged,coManaged">Manage the customer's product</Link>
+          </li>
+        </ul>
+        {partner.program === 'reseller' ? (
           <div className="panel__actions">
             <button
               type="button"
@@ -79,8 +99,8 @@ export function HomePage() {
               Activate a serial number
             </button>
           </div>
-        </section>
-      ) : null}
+        ) : null}
+      </section>
 
       {activating ? (
         <ActivateSerialDialog onClose={() => setActivating(false)} onActivated={handleActivated} />
