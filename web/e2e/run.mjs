@@ -11,15 +11,19 @@
 // from Home's Quick tasks (Validate, Activate), waits for the partner program to
 // read "ExSP" and saves test-results/exsp-active.png (a serial number activates
 // once, so each run needs a fresh one). Without it, that part is left out.
+//
+// With PC_OUTBOX_DIR (the local stack's mail outbox) as well, it goes on with the
+// customers scenario of e2e/customers.mjs (the guide's chapter 2).
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
+import { customersScenario } from './customers.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
-const RUN_TIMEOUT_MS = 180_000;
+const RUN_TIMEOUT_MS = 600_000;
 const resultsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 
 const baseUrl = process.env.PC_WEB_URL?.replace(/\/+$/, '');
@@ -29,6 +33,7 @@ if (!baseUrl) {
 }
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const exspSerial = process.env.PC_EXSP_SERIAL?.trim() || null;
+const outboxDir = process.env.PC_OUTBOX_DIR?.trim() || null;
 
 const stamp = `${Date.now()}-${randomBytes(4).toString('hex')}`;
 const account = {
@@ -45,8 +50,11 @@ function step(name) {
   console.log(`e2e: ${name}`);
 }
 
+/** `path` is the exact pathname, or a RegExp it must match. */
 function isApi(response, method, path) {
-  return response.request().method() === method && new URL(response.url()).pathname === path;
+  const pathname = new URL(response.url()).pathname;
+  const matches = path instanceof RegExp ? path.test(pathname) : pathname === path;
+  return response.request().method() === method && matches;
 }
 
 /** Waits for the API response triggered by `action` and checks its status. */
@@ -138,29 +146,36 @@ async function activateExspSerial(page, serial) {
   await page.screenshot({ path: resolve(resultsDir, 'exsp-active.png'), fullPage: true });
 }
 
-async function run(page) {
+/** Signs a partner up through the Partner Signup page and lands on Home. */
+async function signUp(page, acct) {
   step(`open the sign-up page at ${baseUrl}/sign-up`);
   await page.goto(`${baseUrl}/sign-up`, { waitUntil: 'domcontentloaded' });
   await page.getByRole('heading', { name: 'Partner Signup', exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
 
-  step(`sign up as ${account.email} for "${account.company}"`);
-  await fill(page, 'Email', account.email);
-  await fill(page, 'Password', account.password);
-  await fill(page, 'Confirm password', account.password);
-  await fill(page, 'Company name', account.company);
+  step(`sign up as ${acct.email} for "${acct.company}"`);
+  await fill(page, 'Email', acct.email);
+  await fill(page, 'Password', acct.password);
+  await fill(page, 'Confirm password', acct.password);
+  await fill(page, 'Company name', acct.company);
   await fill(page, 'Address line 1', '100 Test Street');
   await fill(page, 'City', 'Springfield');
   await fill(page, 'Postal code', '12345');
   await page.getByLabel('Country', { exact: true }).selectOption('US');
   await fill(page, 'Company phone', '+1 555 010 0100');
-  await fill(page, 'First name', account.firstName);
-  await fill(page, 'Last name', account.lastName);
-  await fill(page, 'Contact email', account.email);
+  await fill(page, 'First name', acct.firstName);
+  await fill(page, 'Last name', acct.lastName);
+  await fill(page, 'Contact email', acct.email);
   await fill(page, 'Contact phone', '+1 555 010 0101');
   await page.getByLabel(/accept the Terms and Conditions/).check();
   await expectApiResponse(page, 'POST', '/api/v1/auth/sign-up', 201, () =>
     page.getByRole('button', { name: 'Create Account', exact: true }).click(),
   );
+
+  await page.getByRole('heading', { name: `Welcome, ${acct.firstName}`, exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+async function run(page, browser) {
+  await signUp(page, account);
 
   step('land on Home and see the new company');
   await expectHome(page);
@@ -196,6 +211,20 @@ async function run(page) {
   await page.screenshot({ path: resolve(resultsDir, 'signed-in.png'), fullPage: true });
 
   if (exspSerial) await activateExspSerial(page, exspSerial);
+  if (exspSerial && outboxDir) {
+    await customersScenario({
+      browser,
+      page,
+      baseUrl,
+      outboxDir,
+      step,
+      expectApiResponse,
+      stamp,
+      resultsDir,
+      signUp,
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+  }
 }
 
 async function main() {
@@ -221,7 +250,7 @@ async function main() {
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
-      await run(page);
+      await run(page, browser);
     } catch (error) {
       const failurePath = resolve(resultsDir, 'failure.png');
       await page.screenshot({ path: failurePath, fullPage: true }).catch(() => undefined);

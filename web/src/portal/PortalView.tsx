@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { FormAlert } from '../components/FormAlert';
+import { groupSerial } from '../customers/labels';
 import { describeRequest, formatTime, MANAGEMENT_LABELS, type ConsentRequest, type MacAccess, type PortalAccount } from './portalApi';
 
 interface PortalViewProps {
@@ -95,7 +96,7 @@ export function PortalView({ account, onMacChange, onAnswer }: PortalViewProps) 
               {account.entitlements.map((e) => (
                 <tr key={e.id}>
                   <td>{e.productName}</td>
-                  <td className="table__mono">{e.serial}</td>
+                  <td className="table__mono">{groupSerial(e.serial)}</td>
                   <td>{STATUS_LABELS[e.status] ?? e.status}</td>
                   <td>{e.seats}</td>
                   <td>{e.timeRemaining.label}</td>

@@ -156,6 +156,7 @@ describe('Customer portal', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('heading', { name: 'Contoso Dental' })).toBeInTheDocument();
     expect(within(screen.getByTestId('portal-products')).getByText('60 days')).toBeInTheDocument();
+    expect(within(screen.getByTestId('portal-products')).getByText('P7K2M-9Q4R8-T1V6W-3X5Y0-Z')).toBeInTheDocument();
     expect(screen.getByTestId('portal-partner')).toHaveTextContent('ann@harbour.example');
   });
 
