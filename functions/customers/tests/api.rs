@@ -31,28 +31,7 @@ async fn world() -> World {
 }
 
 fn customer_form(name: &str, email: &str, country: &str, products: Value) -> Value {
-    json!({
-        "management": "coManaged",
-        "communications": "shared",
-        "company": {
-            "name": name,
-            "address1": "4 Mill Lane",
-            "city": "York",
-            "postalCode": "YO1 7HH",
-            "country": country,
-            "phone": "+44 1904 000000"
-        },
-        "contact": {
-            "firstName": "Dee",
-            "lastName": "Okafor",
-            "email": email,
-            "phone": "+44 1904 000001",
-            "language": "en",
-            "timeZone": "UTC",
-            "daylightSaving": true
-        },
-        "products": products
-    })
+    customer_body(name, email, country, "coManaged", "shared", products)
 }
 
 fn trial(product: &str) -> Value {

@@ -33,19 +33,14 @@ async fn world() -> World {
 }
 
 fn form(name: &str, email: &str, management: &str, communications: &str) -> Value {
-    json!({
-        "management": management,
-        "communications": communications,
-        "company": {
-            "name": name, "address1": "4 Mill Lane", "city": "York", "postalCode": "YO1 7HH",
-            "country": "GB", "phone": "+44 1904 000000"
-        },
-        "contact": {
-            "firstName": "Dee", "lastName": "Okafor", "email": email,
-            "phone": "+44 1904 000001", "language": "en", "timeZone": "UTC"
-        },
-        "products": [{"product": "endpoint-protection", "type": "trial"}]
-    })
+    customer_body(
+        name,
+        email,
+        "GB",
+        management,
+        communications,
+        json!([{"product": "endpoint-protection", "type": "trial"}]),
+    )
 }
 
 /// The secret of the last link in the newest outbox message to `to`.

@@ -18,19 +18,14 @@ use shared::{
 const IP: &str = "192.0.2.95";
 
 fn form(name: &str, email: &str) -> Value {
-    json!({
-        "management": "customerManaged",
-        "communications": "shared",
-        "company": {
-            "name": name, "address1": "4 Mill Lane", "city": "York", "postalCode": "YO1 7HH",
-            "country": "GB", "phone": "+44 1904 000000"
-        },
-        "contact": {
-            "firstName": "Dee", "lastName": "Okafor", "email": email,
-            "phone": "+44 1904 000001", "language": "en", "timeZone": "UTC"
-        },
-        "products": [{"product": "endpoint-protection", "type": "trial"}]
-    })
+    customer_body(
+        name,
+        email,
+        "GB",
+        "customerManaged",
+        "shared",
+        json!([{"product": "endpoint-protection", "type": "trial"}]),
+    )
 }
 
 /// Moves a customer's only entitlement into `state` (a fixture, as time would have).

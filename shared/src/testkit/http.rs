@@ -164,3 +164,38 @@ pub async fn call(
     .expect("a request");
     send(app, req, ip).await
 }
+
+/// An add-customer form with a fixed company address and contact: `name`, the admin's
+/// `email`, `country`, `management` and `communications` as given, and `products` (the
+/// JSON list of product lines).
+pub fn customer_body(
+    name: &str,
+    email: &str,
+    country: &str,
+    management: &str,
+    communications: &str,
+    products: Value,
+) -> Value {
+    json!({
+        "management": management,
+        "communications": communications,
+        "company": {
+            "name": name,
+            "address1": "4 Mill Lane",
+            "city": "York",
+            "postalCode": "YO1 7HH",
+            "country": country,
+            "phone": "+44 1904 000000"
+        },
+        "contact": {
+            "firstName": "Dee",
+            "lastName": "Okafor",
+            "email": email,
+            "phone": "+44 1904 000001",
+            "language": "en",
+            "timeZone": "UTC",
+            "daylightSaving": true
+        },
+        "products": products
+    })
+}
