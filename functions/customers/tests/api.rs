@@ -983,6 +983,12 @@ async fn another_partners_customer_is_not_found_on_every_endpoint() {
             format!("{CUSTOMERS}/{id}/settings"),
             Some(json!({"unmanagedMac": "allow"})),
         ),
+        (
+            "POST",
+            format!("{CUSTOMERS}/{id}/management"),
+            Some(json!({"management": "partnerManaged"})),
+        ),
+        ("POST", format!("{CUSTOMERS}/{id}/manage"), None),
     ];
     for (method, path, body) in &attempts {
         let a = w.call(method, path, &other, body.as_ref()).await;
@@ -1005,4 +1011,67 @@ async fn another_partners_customer_is_not_found_on_every_endpoint() {
             .await,
         404,
     );
+}
+
+#[tokio::test]
+async fn one_product_serial_converts_exactly_one_trial_under_concurrency() {
+    let w = world().await;
+    let token = w.partner("owner@serial-race.example", "Serial Race").await;
+    let mut converts = Vec::new();
+    for i in 0..5 {
+        let profile = w
+            .added(
+                &token,
+                &customer_form(
+                    &format!("Racer {i}"),
+                    &format!("it{i}@serial-race.example"),
+                    "GB",
+                    json!([trial("endpoint-protection")]),
+                ),
+            )
+            .await;
+        let ent = entitlement(&profile, "endpoint-protection")["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        converts.push(format!(
+            "{CUSTOMERS}/{}/entitlements/{ent}/convert",
+            id_of(&profile)
+        ));
+    }
+    let serial = w
+        .issue(
+            SerialKind::Product,
+            Some(ProductGrant {
+                product: "endpoint-protection".into(),
+                seats: 10,
+                term_months: 12,
+            }),
+        )
+        .await;
+    let body = json!({"productSerial": serial.as_str()});
+    let answers = futures::future::join_all(
+        converts
+            .iter()
+            .map(|path| w.call("POST", path, &token, Some(&body))),
+    )
+    .await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    let paid = w
+        .stack
+        .items_json()
+        .await
+        .into_iter()
+        .filter(|i| i["kind"] == "Entitlement" && i["status"] == "paid")
+        .count();
+    assert_eq!(paid, 1);
 }
