@@ -112,8 +112,25 @@ pub(crate) fn profile_response(status: StatusCode, state: &CustomerState) -> Res
     response
 }
 
+/// A new welcome link for the customer's admin: the secret for the email, the record
+/// to store.
+fn welcome_link(state: &AppState, customer: &CustomerId) -> Result<(String, LinkToken), Problem> {
+    let secret = token::generate();
+    let link = LinkToken {
+        hash: token::hash(&secret).ok_or_else(|| Problem::internal("token hash"))?,
+        purpose: TokenPurpose::SetPassword,
+        customer_id: customer.clone(),
+        request_id: None,
+        expires_at: Utc::now() + state.config.welcome_link_ttl,
+        used_at: None,
+        issued_to: None,
+    };
+    Ok((secret, link))
+}
+
 /// Sends account emails after the change they announce is saved. A failed send is
-/// logged: the change stands, and the partner can send again.
+/// logged: the change stands, and the partner can send again (`resend_welcome`, or a
+/// request's resend).
 pub(crate) async fn send_all(state: &AppState, messages: Vec<shared::mail::Message>) {
     for m in messages {
         if let Err(e) = state.mailer().send(&m).await {
@@ -365,16 +382,7 @@ pub async fn add_customer(
         customer_id: Some(customer.id.clone()),
     };
     let record = audit(&user, &ip, Audited::AddCustomer, customer.id.to_string());
-    let secret = token::generate();
-    let welcome = LinkToken {
-        hash: token::hash(&secret).ok_or_else(|| Problem::internal("token hash"))?,
-        purpose: TokenPurpose::SetPassword,
-        customer_id: customer.id.clone(),
-        request_id: None,
-        expires_at: Utc::now() + state.config.welcome_link_ttl,
-        used_at: None,
-        issued_to: None,
-    };
+    let (secret, welcome) = welcome_link(&state, &customer.id)?;
     match state
         .table
         .create_customer(&customer, &login, &entitlements, &welcome, &record)
@@ -921,6 +929,54 @@ pub async fn update_settings(
             requests: found.requests,
         },
     ))
+}
+
+/// Sends the welcome email again, with a new link (the customer admin has not chosen a
+/// password yet: the earlier link expired, or the email went astray). Addressed as the
+/// communication setting says, like the first one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers/{customerId}/welcome",
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("customerId" = String, Path, description = "The customer")),
+    responses(
+        (status = 202, description = "Sent again"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The customer admin has chosen a password already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn resend_welcome(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    Path(customer_id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let (user, partner) = acting::member(&state, &principal, Action::ManageCustomer).await?;
+    let found = load(&state, &principal, &customer_id).await?;
+    if found.customer.admin_active {
+        // A new link would let whoever receives it choose the admin's password again.
+        return Err(Problem::conflict(
+            "admin-active",
+            "The customer's administrator has chosen a password already and signs in with it.",
+        ));
+    }
+    let (secret, link) = welcome_link(&state, &found.customer.id)?;
+    let record = audit(
+        &user,
+        &ip,
+        Audited::ResendWelcome,
+        found.customer.id.to_string(),
+    );
+    state.table.create_link(&link, &record).await?;
+    let url = emails::welcome_link(&state.config.console_url, &secret);
+    send_all(
+        &state,
+        emails::welcome(&found.customer, &partner, &url, link.expires_at),
+    )
+    .await;
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// `DELETE` needs `?confirm=true`.

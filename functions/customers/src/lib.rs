@@ -37,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::convert_trial))
         .routes(routes!(handlers::cancel_entitlement))
         .routes(routes!(handlers::update_settings))
+        .routes(routes!(handlers::resend_welcome))
         .routes(routes!(consent::change_management))
         .routes(routes!(consent::list_requests))
         .routes(routes!(consent::resend_request))

@@ -125,6 +125,9 @@ pub async fn inspect_link(
         .customer_account(&link.customer_id)
         .await?
         .ok_or_else(no_link)?;
+    if link.purpose == TokenPurpose::SetPassword && account.customer.admin_active {
+        return Err(gone(LinkGone::Used));
+    }
     let request = match &link.request_id {
         Some(id) => Some(find_request(&account, id)?.request.clone()),
         None => None,
@@ -177,6 +180,11 @@ pub async fn set_password(
         .customer_account(&link.customer_id)
         .await?
         .ok_or_else(no_link)?;
+    // Once the admin has chosen a password, every welcome link is spent: an older one
+    // (resent, or forwarded) must not set it again.
+    if account.customer.admin_active {
+        return Err(gone(LinkGone::Used));
+    }
     let email = EmailAddress::parse(&account.customer.contact.email).map_err(Problem::internal)?;
     let login = state
         .table
@@ -213,7 +221,7 @@ pub async fn set_password(
     )
     .by(&account.customer.partner_id, None)
     .target(account.customer.id.to_string());
-    if !state.table.use_link(&link, now, &audit).await? {
+    if !state.table.use_welcome_link(&link, now, &audit).await? {
         return Err(gone(LinkGone::Used));
     }
     Ok(Json(PasswordSet {

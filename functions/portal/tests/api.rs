@@ -148,7 +148,24 @@ async fn the_welcome_link_sets_the_customer_admins_password_once() {
         .await;
     assert_problem(&weak, 422);
     assert_eq!(weak.body["errors"][0]["field"], "password");
+    // The partner sends the welcome again: a new link, to the same people.
+    let profile = get(&w.customers, CUSTOMERS, &partner, IP).await;
+    let id = profile.body["items"][0]["id"].as_str().unwrap().to_string();
+    let welcome_again = format!("{CUSTOMERS}/{id}/welcome");
+    let before = w.stack.outbox_messages().len();
+    let resent = call(&w.customers, "POST", &welcome_again, &partner, None, IP).await;
+    assert_eq!(resent.status, StatusCode::ACCEPTED, "{}", resent.text);
+    assert_eq!(w.stack.outbox_messages().len(), before + 2);
+    let newer = link_secret(&w, "dee@contoso.example").unwrap();
+    assert_ne!(newer, secret);
+
     w.set_password("dee@contoso.example").await;
+    // Once the admin has a password, nobody can send a link that sets it again.
+    let refused = call(&w.customers, "POST", &welcome_again, &partner, None, IP).await;
+    assert_problem(&refused, 409);
+    assert_eq!(refused.body["type"], "/problems/admin-active");
+    let profile = get(&w.customers, &format!("{CUSTOMERS}/{id}"), &partner, IP).await;
+    assert_eq!(profile.body["customer"]["adminActive"], true);
     let again = w
         .public(
             "/api/v1/welcome/set-password",

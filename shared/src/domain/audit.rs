@@ -52,6 +52,8 @@ pub enum Action {
     DenyConsent,
     #[serde(rename = "customer.setPassword")]
     CustomerSetPassword,
+    #[serde(rename = "customer.resendWelcome")]
+    ResendWelcome,
     #[serde(rename = "customer.manage")]
     ManageCustomerSession,
     #[serde(rename = "portal.updateSettings")]

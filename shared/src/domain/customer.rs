@@ -173,6 +173,9 @@ pub struct Customer {
     pub require_update: u32,
     /// Seats in use across products (reported by the endpoint service).
     pub seats_used: u32,
+    /// Whether the customer admin has chosen a password (from a welcome link).
+    #[serde(default)]
+    pub admin_active: bool,
     pub created_at: DateTime<Utc>,
     pub version: u64,
 }
@@ -462,6 +465,7 @@ impl NewCustomer {
             products: summarize(&entitlements),
             require_update: 0,
             seats_used: 0,
+            admin_active: false,
             created_at: at,
             version: 1,
         };

@@ -150,23 +150,35 @@ impl Table {
         .await
     }
 
-    /// Uses up a link, with the audit record of what it did. `false` if it was used
-    /// meanwhile.
-    pub async fn use_link(
+    /// Uses up a welcome link: the customer's admin is active from now on (the account's
+    /// version moves with it), with the audit record. `false` if it was used meanwhile.
+    pub async fn use_welcome_link(
         &self,
         link: &LinkToken,
         at: chrono::DateTime<chrono::Utc>,
         audit: &AuditRecord,
     ) -> Result<bool, StoreError> {
+        let activate = Update::builder()
+            .table_name(&self.name)
+            .set_key(Some(
+                Keys::new(super::customers::customer_pk(&link.customer_id), "ACCOUNT").key(),
+            ))
+            .update_expression("SET adminActive = :yes, version = version + :one")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .build()
+            .map_err(StoreError::sdk)?;
         match self
             .transact(vec![
                 use_token(&self.name, link, at)?,
+                TransactWriteItem::builder().update(activate).build(),
                 put_new(&self.name, super::audit::item(audit)?)?,
             ])
             .await
         {
             Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { index: Some(0) }) => Ok(false),
+            Err(StoreError::ConditionFailed { index: Some(0 | 1) }) => Ok(false),
             Err(e) => Err(e),
         }
     }

@@ -49,6 +49,7 @@ const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'consent.approve': 'Customer approved a request',
   'consent.deny': 'Customer denied a request',
   'customer.setPassword': 'Customer admin chose a password',
+  'customer.resendWelcome': 'Sent a welcome email again',
   'customer.manage': 'Opened a Manage customer session',
   'portal.updateSettings': 'Changed settings in the customer portal',
   'schedule.entitlements': 'Trials ended or subscriptions renewed',

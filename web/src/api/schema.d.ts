@@ -374,6 +374,27 @@ export interface paths {
         patch: operations["update_settings"];
         trace?: never;
     };
+    "/api/v1/customers/{customerId}/welcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends the welcome email again, with a new link (the customer admin has not chosen a
+         *     password yet: the earlier link expired, or the email went astray). Addressed as the
+         *     communication setting says, like the first one.
+         */
+        post: operations["resend_welcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/licensing/exsp-serial/activate": {
         parameters: {
             query?: never;
@@ -534,7 +555,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.manage" | "portal.updateSettings" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "portal.updateSettings" | "schedule.entitlements";
         /** @description The add-customer form as sent (the guide's "Add Customer" page). */
         AddCustomerRequest: {
             communications: components["schemas"]["Communications"];
@@ -675,6 +696,8 @@ export interface components {
         };
         /** @description The customer account as the partner sees it. */
         Customer: {
+            /** @description Whether the customer admin has chosen a password (from a welcome link). */
+            adminActive?: boolean;
             communications: components["schemas"]["Communications"];
             company: components["schemas"]["Company"];
             compliance: components["schemas"]["Compliance"];
@@ -2340,6 +2363,54 @@ export interface operations {
             };
             /** @description Nothing to change, or an unknown value */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_welcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The customer admin has chosen a password already */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

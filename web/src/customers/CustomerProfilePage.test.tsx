@@ -502,3 +502,30 @@ describe('Customer Profile page', () => {
     expect(removal?.headers.get('If-Match')).toBe('"7"');
   });
 });
+
+describe('Customer Profile: the welcome email', () => {
+  it('sends it again while the administrator has no password', async () => {
+    const { requests } = mockFetch({
+      [PROFILE]: () => profileResponse(sampleProfile()),
+      [CATALOG]: () => json(200, sampleCatalog),
+      'POST /api/v1/customers/cus_1/welcome': () => new Response(null, { status: 202 }),
+    });
+    const { user } = renderProfile();
+    await user.click(await screen.findByTestId('resend-welcome'));
+    expect(await screen.findByTestId('resend-welcome-sent')).toHaveTextContent('Sent, with a new link.');
+    const sent = requests.find((request) => request.path === '/api/v1/customers/cus_1/welcome');
+    expect(sent?.method).toBe('POST');
+    expect(sent?.headers.get('Authorization')).toBe('Bearer access-token-1');
+  });
+
+  it('offers nothing once the administrator signs in with a password', async () => {
+    const active = sampleProfile();
+    mockFetch({
+      [PROFILE]: () => profileResponse({ ...active, customer: { ...active.customer, adminActive: true } }),
+      [CATALOG]: () => json(200, sampleCatalog),
+    });
+    renderProfile();
+    expect(await screen.findByTestId('admin-active')).toBeInTheDocument();
+    expect(screen.queryByTestId('resend-welcome')).not.toBeInTheDocument();
+  });
+});

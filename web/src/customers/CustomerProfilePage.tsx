@@ -20,6 +20,7 @@ import {
   fetchCatalog,
   fetchCustomerProfile,
   manageUrl,
+  resendWelcome,
   startManageSession,
   updateSettings,
   type ProfileAnswer,
@@ -645,6 +646,7 @@ export function CustomerProfilePage() {
             <Detail label="Daylight saving time">{customer.contact.daylightSaving ? 'Observed' : 'Not observed'}</Detail>
           </dl>
           <p className="field__hint">Contact information cannot be edited here.</p>
+          <WelcomeEmail customerId={customer.id} adminActive={customer.adminActive ?? false} />
         </section>
       </div>
 
@@ -689,6 +691,48 @@ export function CustomerProfilePage() {
           onReload={reload}
           onRemoved={() => void navigate('/customers', { state: { removed: customer.company.name } })}
         />
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Whether the customer's administrator has chosen a password, and — until they have —
+ * "Send the welcome email again" (a new link; the earlier ones stop working once a
+ * password is set).
+ */
+function WelcomeEmail({ customerId, adminActive }: { customerId: string; adminActive: boolean }) {
+  const [state, setState] = useState<'idle' | 'sending' | 'sent' | { error: string }>('idle');
+  if (adminActive) {
+    return (
+      <p className="field__hint" data-testid="admin-active">
+        The administrator has chosen a password and signs in with this email address.
+      </p>
+    );
+  }
+  async function send() {
+    setState('sending');
+    const result = await resendWelcome(customerId);
+    setState(result.ok ? 'sent' : { error: result.problem.detail ?? result.problem.title });
+  }
+  return (
+    <div className="panel__actions">
+      <p className="field__hint">The administrator has not chosen a password yet.</p>
+      <button
+        type="button"
+        className="button button--secondary"
+        disabled={state === 'sending'}
+        onClick={() => void send()}
+        data-testid="resend-welcome"
+      >
+        {state === 'sending' ? 'Sending…' : 'Send the welcome email again'}
+      </button>
+      {state === 'sent' ? (
+        <p role="status" data-testid="resend-welcome-sent">
+          Sent, with a new link.
+        </p>
+      ) : typeof state === 'object' ? (
+        <FormAlert title={state.error} />
       ) : null}
     </div>
   );

@@ -287,6 +287,14 @@ export function startManageSession(customerId: string): Promise<ApiResult<Delega
   );
 }
 
+/** Sends the welcome email again, with a new link (while the admin has no password). */
+export async function resendWelcome(customerId: string): Promise<ApiResult<null>> {
+  const result = await answered((headers) =>
+    api.POST('/api/v1/customers/{customerId}/welcome', { params: { path: { customerId } }, headers }),
+  );
+  return result.ok ? { ok: true, data: null } : result;
+}
+
 /** The customer's console for a "Manage Customer" session; the token stays out of the server's logs. */
 export function manageUrl(delegation: Delegation): string {
   return `/manage/${encodeURIComponent(delegation.customerId)}#delegation=${encodeURIComponent(delegation.token)}`;
