@@ -17,13 +17,13 @@ use shared::{
         EmailAddress, FieldError, PartnerId, Role, User, UserId,
     },
     http::{
-        csv, principal::bearer_token, ApiJson, ApiQuery, Cursor, CustomerAdmin, ListResponse,
-        PageParams, Principal, Problem, SourceIp,
+        acting, csv, principal::bearer_token, ApiJson, ApiQuery, Cursor, CustomerAdmin,
+        ListResponse, PageParams, Principal, Problem, SourceIp,
     },
     identity::{IdentityError, Tokens},
     mail::Message,
     services::AppState,
-    store::{accounts::CreateError, PageQuery},
+    store::{accounts::CreateError, audit::AuditQuery, PageQuery},
 };
 use utoipa::ToSchema;
 
@@ -542,6 +542,7 @@ pub async fn my_activity(
             newest_first: true,
             start,
             filter: None,
+            range: None,
         })
         .await?;
     if csv::wants_csv(&headers, page.format.as_deref()) {
@@ -550,6 +551,148 @@ pub async fn my_activity(
     Ok(Json(ListResponse {
         items: result.items,
         next_cursor: result.next.as_ref().map(Cursor::encode),
+    })
+    .into_response())
+}
+
+/// `GET /audit` query: paging and the Security Audit filters.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Items per page, 1–100 (default 25). With filters, a page may hold fewer records
+    /// than the limit and still have a `nextCursor`.
+    pub limit: Option<i32>,
+    pub cursor: Option<String>,
+    /// `csv` to download every matching record (up to 10,000) as CSV.
+    pub format: Option<String>,
+    /// A user id (`usr_…`) of the partner: only what they did.
+    pub user: Option<String>,
+    /// An action, e.g. `auth.signIn` or `customer.add`.
+    pub action: Option<String>,
+    /// A customer id (`cus_…`): only what was done to that customer.
+    pub customer: Option<String>,
+    /// Records at or after this time (RFC 3339).
+    pub from: Option<String>,
+    /// Records at or before this time (RFC 3339).
+    pub to: Option<String>,
+}
+
+/// Most records one CSV export of the audit trail holds.
+pub const AUDIT_CSV_MAX_ROWS: usize = 10_000;
+
+impl AuditParams {
+    fn query(&self, scope: &shared::store::PartnerScope) -> Result<AuditQuery, Problem> {
+        let mut v = shared::domain::Validation::new();
+        let user = self
+            .user
+            .as_deref()
+            .and_then(|u| v.check("user", UserId::parse(u.trim())));
+        let action = self.action.as_deref().map(str::trim).and_then(|a| {
+            let known =
+                serde_json::from_value::<Action>(serde_json::Value::String(a.into())).is_ok();
+            if known {
+                Some(a.to_string())
+            } else {
+                v.error("action", "is not an action the audit trail records");
+                None
+            }
+        });
+        let customer = self
+            .customer
+            .as_deref()
+            .and_then(|c| v.check("customer", shared::domain::CustomerId::parse(c.trim())));
+        let time = |field: &str, raw: &Option<String>, v: &mut shared::domain::Validation| {
+            raw.as_deref().and_then(|t| {
+                v.check(
+                    field,
+                    chrono::DateTime::parse_from_rfc3339(t.trim())
+                        .map(|t| t.with_timezone(&Utc))
+                        .map_err(|_| {
+                            "must be an RFC 3339 time, e.g. 2026-11-28T00:00:00Z".to_string()
+                        }),
+                )
+            })
+        };
+        let from = time("from", &self.from, &mut v);
+        let to = time("to", &self.to, &mut v);
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                v.error("to", "must not be before from");
+            }
+        }
+        v.finish().map_err(Problem::validation)?;
+        let page = PageParams {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+            format: None,
+        };
+        let mut query = AuditQuery {
+            user,
+            action,
+            customer,
+            from,
+            to,
+            limit: page.limit()?,
+            start: None,
+        };
+        let (index, partition) = query.partition(scope);
+        query.start = page.start(index, &partition)?;
+        Ok(query)
+    }
+}
+
+/// The Security Audit: the partner's logons and every change, newest first, by user,
+/// action, customer and time range. Records cannot be changed through any endpoint.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "auth",
+    security(("bearer" = [])),
+    params(AuditParams),
+    responses(
+        (status = 200, description = "A page of audit records (or all matching, as CSV)", body = ListResponse<AuditRecord>,
+            content(
+                (ListResponse<AuditRecord> = "application/json"),
+                (String = "text/csv"),
+            )),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<AuditParams>,
+) -> Result<Response, Problem> {
+    acting::user(
+        &state,
+        &principal,
+        shared::domain::authorization::Action::ViewAuditTrail,
+    )
+    .await?;
+    let scope = principal.scope();
+    let mut query = params.query(&scope)?;
+    if csv::wants_csv(&headers, params.format.as_deref()) {
+        query.limit = shared::http::pagination::MAX_LIMIT;
+        query.start = None;
+        let mut rows = Vec::new();
+        loop {
+            let page = state.table.audit_page(&scope, query.clone()).await?;
+            rows.extend(page.items);
+            match page.next {
+                Some(next) if rows.len() < AUDIT_CSV_MAX_ROWS => query.start = Some(next),
+                _ => break,
+            }
+        }
+        rows.truncate(AUDIT_CSV_MAX_ROWS);
+        return Ok(csv::response(&rows, "security-audit.csv"));
+    }
+    let page = state.table.audit_page(&scope, query).await?;
+    Ok(Json(ListResponse {
+        items: page.items,
+        next_cursor: page.next.as_ref().map(Cursor::encode),
     })
     .into_response())
 }

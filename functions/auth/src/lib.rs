@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::sign_out))
         .routes(routes!(handlers::me))
         .routes(routes!(handlers::my_activity))
+        .routes(routes!(handlers::audit_trail))
 }
 
 /// The function's part of the OpenAPI document.

@@ -1075,3 +1075,129 @@ async fn one_product_serial_converts_exactly_one_trial_under_concurrency() {
         .count();
     assert_eq!(paid, 1);
 }
+
+#[tokio::test]
+async fn the_security_audit_filters_by_user_action_customer_and_time() {
+    let w = world().await;
+    let token = w.exsp_partner("owner@audit.example", "Audit MSP").await;
+    let other = w.partner("owner@audit-other.example", "Other MSP").await;
+    let before = Utc::now();
+    let first = w
+        .added(
+            &token,
+            &customer_form(
+                "Audited One",
+                "it@audited-one.example",
+                "GB",
+                json!([trial("endpoint-protection")]),
+            ),
+        )
+        .await;
+    let second = w
+        .added(
+            &token,
+            &customer_form(
+                "Audited Two",
+                "it@audited-two.example",
+                "GB",
+                json!([trial("email-security")]),
+            ),
+        )
+        .await;
+    let (one, two) = (id_of(&first), id_of(&second));
+    let settings = w
+        .call(
+            "PATCH",
+            &format!("{CUSTOMERS}/{two}/settings"),
+            &token,
+            Some(&json!({"unmanagedMac": "allow"})),
+        )
+        .await;
+    assert_eq!(settings.status, StatusCode::OK, "{}", settings.text);
+    let audit = |q: String| {
+        let auth = w.auth.clone();
+        let token = token.clone();
+        async move { get(&auth, &format!("/api/v1/audit?{q}"), &token, IP).await }
+    };
+    let actions = |a: &Answer| -> Vec<String> {
+        a.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["action"].as_str().unwrap(),
+                    r["target"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+
+    // Everything, newest first: one Query plus the authorization read.
+    w.stack.counter.reset();
+    let all = audit(String::new()).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert_eq!(w.stack.counter.operation("DynamoDB", "Query"), 1);
+    assert!(w.stack.counter.service("DynamoDB") <= 2);
+    let listed = actions(&all);
+    assert_eq!(listed[0], format!("customer.updateSettings {two}"));
+    assert!(listed.contains(&format!("customer.add {one}")));
+    assert!(listed.iter().any(|a| a.starts_with("auth.signIn")));
+
+    assert_eq!(
+        actions(&audit("action=customer.add".into()).await),
+        [format!("customer.add {two}"), format!("customer.add {one}")]
+    );
+    assert_eq!(
+        actions(&audit(format!("customer={two}")).await),
+        [
+            format!("customer.updateSettings {two}"),
+            format!("customer.add {two}")
+        ]
+    );
+    let me = get(&w.auth, "/api/v1/me", &token, IP).await;
+    let user = me.body["user"]["id"].as_str().unwrap().to_string();
+    let mine = audit(format!("user={user}&action=customer.add")).await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 2);
+    let since = before.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let recent = audit(format!("from={}", since.replace('+', "%2B"))).await;
+    assert!(
+        actions(&recent)
+            .iter()
+            .all(|a| !a.starts_with("licensing.")),
+        "{:?}",
+        actions(&recent)
+    );
+    let until = audit(format!(
+        "to={}&action=customer.add",
+        since.replace('+', "%2B")
+    ))
+    .await;
+    assert!(until.body["items"].as_array().unwrap().is_empty());
+
+    // CSV of the filtered trail.
+    let csv = audit("format=csv&action=customer.add".into()).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.text.lines().count(), 1 + 2, "{}", csv.text);
+
+    // Another partner sees none of it, and bad filters are refused.
+    let theirs = get(
+        &w.auth,
+        &format!("/api/v1/audit?customer={one}"),
+        &other,
+        IP,
+    )
+    .await;
+    assert_eq!(theirs.body["items"], json!([]));
+    for bad in [
+        "action=customer.steal",
+        "user=ptn_x",
+        "customer=usr_x",
+        "from=yesterday",
+        "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+        "colour=red",
+    ] {
+        assert_problem(&audit(bad.into()).await, 422);
+    }
+}

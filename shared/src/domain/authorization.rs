@@ -18,10 +18,13 @@ pub enum Action {
     ManageCustomer,
     /// Remove a customer.
     RemoveCustomer,
+    /// Read the partner's security audit trail.
+    ViewAuditTrail,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
+        Action::ViewAuditTrail,
         Action::ActivateProgramSerial,
         Action::ViewCustomers,
         Action::AddCustomer,

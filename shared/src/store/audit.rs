@@ -53,3 +53,82 @@ impl Table {
         }
     }
 }
+
+/// One page of the Security Audit: a partner's records, newest first, narrowed by user,
+/// action, customer and time.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only this user's records (read from the user's index partition).
+    pub user: Option<crate::domain::UserId>,
+    /// Only this action, as stored (e.g. `customer.add`).
+    pub action: Option<String>,
+    /// Only records about this customer (their target starts with its id).
+    pub customer: Option<crate::domain::CustomerId>,
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    pub limit: i32,
+    pub start: Option<Item>,
+}
+
+impl AuditQuery {
+    /// The partition the query reads, and its index (`None`: the table).
+    pub fn partition(&self, scope: &super::PartnerScope) -> (Option<&'static str>, String) {
+        match &self.user {
+            Some(u) => (
+                Some("gsi1"),
+                format!("AUDITUSER#{}#{u}", scope.partner_id()),
+            ),
+            None => (None, scope.pk()),
+        }
+    }
+}
+
+impl Table {
+    /// A page of the partner's audit records: one Query, whatever the filters.
+    pub async fn audit_page(
+        &self,
+        scope: &super::PartnerScope,
+        query: AuditQuery,
+    ) -> Result<super::Page<AuditRecord>, StoreError> {
+        use super::schedule::time_key;
+        let (index, partition) = query.partition(scope);
+        let low = query.from.map_or_else(
+            || "AUDIT#".to_string(),
+            |t| format!("AUDIT#{}", time_key(t)),
+        );
+        let high = query.to.map_or_else(
+            || "AUDIT#~".to_string(),
+            |t| format!("AUDIT#{}~", time_key(t)),
+        );
+        let mut filter = super::Filter::default();
+        let mut clauses = Vec::new();
+        if let Some(a) = &query.action {
+            clauses.push("#action = :action");
+            filter.names.insert("#action".into(), "action".into());
+            filter.values.insert(
+                ":action".into(),
+                aws_sdk_dynamodb::types::AttributeValue::S(a.clone()),
+            );
+        }
+        if let Some(c) = &query.customer {
+            clauses.push("begins_with(#target, :customer)");
+            filter.names.insert("#target".into(), "target".into());
+            filter.values.insert(
+                ":customer".into(),
+                aws_sdk_dynamodb::types::AttributeValue::S(c.to_string()),
+            );
+        }
+        filter.expression = clauses.join(" AND ");
+        self.query_page(super::PageQuery {
+            index,
+            pk: &partition,
+            prefix: "AUDIT#",
+            limit: query.limit,
+            newest_first: true,
+            start: query.start,
+            filter: (!clauses.is_empty()).then_some(filter),
+            range: Some((low, high)),
+        })
+        .await
+    }
+}

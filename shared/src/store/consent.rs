@@ -231,6 +231,7 @@ impl Table {
                 newest_first: false,
                 start: None,
                 filter: None,
+                range: None,
             })
             .await?;
         Ok(page.items.into_iter().next())
@@ -269,6 +270,7 @@ impl Table {
             newest_first: true,
             start: query.start,
             filter,
+            range: None,
         })
         .await
     }

@@ -404,6 +404,7 @@ impl Table {
             newest_first: query.descending,
             start: query.start,
             filter,
+            range: None,
         })
         .await
     }

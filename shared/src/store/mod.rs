@@ -270,8 +270,9 @@ impl Table {
         }
     }
 
-    /// One page of a partition (or a GSI1 partition), items whose sort key starts with
-    /// `prefix`, newest first when `newest_first`. `start` continues from a previous page.
+    /// One page of a partition (or an index partition), items whose sort key starts with
+    /// `prefix` (or lies in `range`), newest first when `newest_first`. `start` continues
+    /// from a previous page.
     pub async fn query_page<T: DeserializeOwned>(
         &self,
         query: PageQuery<'_>,
@@ -290,14 +291,26 @@ impl Table {
                 request = request.set_expression_attribute_names(Some(filter.names));
             }
         }
+        let request = match &query.range {
+            Some((low, high)) => request
+                .key_condition_expression(format!(
+                    "{pk_name} = :pk AND {sk_name} BETWEEN :low AND :high"
+                ))
+                .expression_attribute_values(":low", AttributeValue::S(low.clone()))
+                .expression_attribute_values(":high", AttributeValue::S(high.clone())),
+            None => request
+                .key_condition_expression(format!(
+                    "{pk_name} = :pk AND begins_with({sk_name}, :prefix)"
+                ))
+                .expression_attribute_values(
+                    ":prefix",
+                    AttributeValue::S(query.prefix.to_string()),
+                ),
+        };
         let out = request
             .table_name(&self.name)
             .set_index_name(query.index.map(str::to_string))
-            .key_condition_expression(format!(
-                "{pk_name} = :pk AND begins_with({sk_name}, :prefix)"
-            ))
             .expression_attribute_values(":pk", AttributeValue::S(query.pk.to_string()))
-            .expression_attribute_values(":prefix", AttributeValue::S(query.prefix.to_string()))
             .scan_index_forward(!query.newest_first)
             .limit(query.limit)
             .set_exclusive_start_key(query.start)
@@ -329,6 +342,8 @@ pub struct PageQuery<'a> {
     pub start: Option<Item>,
     /// Applied after the key condition (DynamoDB reads `limit` items, then filters).
     pub filter: Option<Filter>,
+    /// Sort keys between these two (inclusive) instead of `prefix`.
+    pub range: Option<(String, String)>,
 }
 
 /// A filter expression with its values (and names, for reserved words); value names

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Security Audit: the partner's logons and every change, newest first, by user,
+         *     action, customer and time range. Records cannot be changed through any endpoint.
+         */
+        get: operations["audit_trail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -1135,6 +1155,64 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    audit_trail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page, 1–100 (default 25). With filters, a page may hold fewer records
+                 *     than the limit and still have a `nextCursor`.
+                 */
+                limit?: number;
+                cursor?: string;
+                /** @description `csv` to download every matching record (up to 10,000) as CSV. */
+                format?: string;
+                /** @description A user id (`usr_…`) of the partner: only what they did. */
+                user?: string;
+                /** @description An action, e.g. `auth.signIn` or `customer.add`. */
+                action?: string;
+                /** @description A customer id (`cus_…`): only what was done to that customer. */
+                customer?: string;
+                /** @description Records at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Records at or before this time (RFC 3339). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit records (or all matching, as CSV) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_AuditRecord"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad filter, limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     refresh: {
         parameters: {
             query?: never;
