@@ -702,6 +702,17 @@ async fn removing_a_customer_removes_its_admins_identity_too() {
     w.set_password("it@gone.example").await;
     w.admin_session("it@gone.example").await;
     assert_eq!(w.stack.pool_users_with_email("it@gone.example").await, 1);
+    let asked = call(
+        &w.customers,
+        "POST",
+        &format!("{CUSTOMERS}/{id}/management"),
+        &partner,
+        Some(&json!({"management": "partnerManaged"})),
+        IP,
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.text);
+    let secret = link_secret(&w, "it@gone.example").unwrap();
     let removed = call(
         &w.customers,
         "DELETE",
@@ -717,4 +728,23 @@ async fn removing_a_customer_removes_its_admins_identity_too() {
         &sign_in(&w.auth, "it@gone.example", ADMIN_PASSWORD, IP).await,
         401,
     );
+    // Its requests and their links went with it.
+    let requests = get(&w.customers, "/api/v1/consent-requests", &partner, IP).await;
+    assert_eq!(requests.body["items"], json!([]));
+    assert_problem(
+        &w.public("/api/v1/links/inspect", &json!({"token": secret}))
+            .await,
+        404,
+    );
+    let left: Vec<_> = w
+        .stack
+        .items_json()
+        .await
+        .into_iter()
+        // Audit records stay; welcome links are not indexed by customer and expire by TTL
+        // (a removed customer's link answers 404: its account is gone).
+        .filter(|i| i["customerId"] == id.as_str() && i["kind"] != "AuditRecord")
+        .filter(|i| i["purpose"] != "setPassword")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -15,7 +15,7 @@ use shared::{
     services::AppState,
     store::{
         consent::RequestRecord,
-        customers::{customer_pk, Change, SaveError},
+        customers::{account_key, Change, SaveError},
         from_item,
         schedule::DailyUsage,
         Keys, StoreError,
@@ -133,7 +133,7 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         let live = table.live_entitlements().await?;
         let mut customers: Vec<Keys> = Vec::new();
         for e in &live {
-            let k = Keys::new(customer_pk(&e.customer_id), "ACCOUNT");
+            let k = account_key(&e.customer_id);
             if !customers.iter().any(|c| c.pk == k.pk) {
                 customers.push(k);
             }

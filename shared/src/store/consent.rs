@@ -25,7 +25,7 @@ use crate::domain::{
 /// How long an expired link's record is kept, to answer "expired" rather than "unknown".
 const EXPIRED_LINKS_KEPT_DAYS: i64 = 30;
 
-fn token_keys(hash: &str) -> Keys {
+pub(super) fn token_keys(hash: &str) -> Keys {
     Keys::new(format!("TOKEN#{hash}"), "TOKEN")
 }
 
@@ -38,7 +38,7 @@ fn requests_pk(partner: &crate::domain::PartnerId) -> String {
     format!("REQUESTS#{partner}")
 }
 
-fn request_keys(r: &ConsentRequest) -> Keys {
+pub(super) fn request_keys(r: &ConsentRequest) -> Keys {
     let k = Keys::new(
         super::customers::customer_pk(&r.customer_id),
         format!("REQUEST#{}", r.id),
@@ -160,9 +160,7 @@ impl Table {
     ) -> Result<bool, StoreError> {
         let activate = Update::builder()
             .table_name(&self.name)
-            .set_key(Some(
-                Keys::new(super::customers::customer_pk(&link.customer_id), "ACCOUNT").key(),
-            ))
+            .set_key(Some(super::customers::account_key(&link.customer_id).key()))
             .update_expression("SET adminActive = :yes, version = version + :one")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":yes", AttributeValue::Bool(true))

@@ -146,6 +146,11 @@ pub fn customer_pk(c: &CustomerId) -> String {
 }
 const ACCOUNT_SK: &str = "ACCOUNT";
 
+/// The keys of a customer's account item.
+pub fn account_key(id: &CustomerId) -> Keys {
+    Keys::new(customer_pk(id), ACCOUNT_SK)
+}
+
 /// The index partition of a partner's customer list.
 fn list_pk(scope_partner: &crate::domain::PartnerId) -> String {
     format!("CUSTOMERS#{scope_partner}")
@@ -157,7 +162,7 @@ fn name_key(c: &Customer) -> String {
 
 fn account_keys(c: &Customer) -> Keys {
     let name = name_key(c);
-    Keys::new(customer_pk(&c.id), ACCOUNT_SK)
+    account_key(&c.id)
         .gsi1(list_pk(&c.partner_id), format!("NAME#{name}#{}", c.id))
         .gsi2(
             list_pk(&c.partner_id),
@@ -465,7 +470,7 @@ impl Table {
                 .table_name(&self.name)
                 .set_key(Some(keys.key()))
         };
-        let account = delete(Keys::new(customer_pk(&c.id), ACCOUNT_SK))
+        let account = delete(account_key(&c.id))
             .condition_expression("partnerId = :partner AND version = :version")
             .expression_attribute_values(":partner", s(c.partner_id.as_str()))
             .expression_attribute_values(":version", n(c.version))
@@ -480,10 +485,19 @@ impl Table {
             TransactWriteItem::builder().delete(account).build(),
             TransactWriteItem::builder().delete(guard).build(),
         ];
-        for e in &state.entitlements {
-            let d = delete(entitlement_keys(e))
-                .build()
-                .map_err(StoreError::sdk)?;
+        let requests = state.requests.iter().flat_map(|r| {
+            [
+                super::consent::request_keys(&r.request),
+                super::consent::token_keys(&r.token_hash),
+            ]
+        });
+        for keys in state
+            .entitlements
+            .iter()
+            .map(entitlement_keys)
+            .chain(requests)
+        {
+            let d = delete(keys).build().map_err(StoreError::sdk)?;
             items.push(TransactWriteItem::builder().delete(d).build());
         }
         items.push(put_new(&self.name, super::audit::item(audit)?)?);
