@@ -9,7 +9,7 @@ use shared::{
     domain::{
         audit::{Action, AuditRecord, Outcome},
         consent::RequestEvent,
-        customer::{summarize, Customer},
+        customer::{apply_to_entitlements, Customer},
         entitlement::EntitlementEvent,
     },
     services::AppState,
@@ -62,22 +62,13 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         let Some(account) = table.customer_account(id).await? else {
             continue;
         };
-        let event = EntitlementEvent::Tick { now };
-        let mut all = Vec::with_capacity(account.entitlements.len());
-        let mut changed = Vec::new();
-        for e in &account.entitlements {
-            let next = e.apply(&event).unwrap_or_else(|_| e.clone());
-            if &next != e {
-                changed.push(next.clone());
-            }
-            all.push(next);
-        }
-        if changed.is_empty() {
+        let Some((customer, changed)) = apply_to_entitlements(
+            &account.customer,
+            &account.entitlements,
+            &EntitlementEvent::Tick { now },
+        ) else {
             continue;
-        }
-        let mut customer = account.customer.clone();
-        customer.products = summarize(&all);
-        customer.version += 1;
+        };
         let audit = AuditRecord::new(
             Action::ScheduledEntitlements,
             "scheduler",

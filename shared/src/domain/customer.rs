@@ -473,6 +473,32 @@ impl NewCustomer {
     }
 }
 
+/// The customer after `event` happens to each of its entitlements: the entitlements that
+/// changed, and the customer with its product summary and version moved on. `None` when
+/// no entitlement changed. Events that do not apply to an entitlement leave it as it is.
+pub fn apply_to_entitlements(
+    customer: &Customer,
+    entitlements: &[Entitlement],
+    event: &super::entitlement::EntitlementEvent,
+) -> Option<(Customer, Vec<Entitlement>)> {
+    let mut all = Vec::with_capacity(entitlements.len());
+    let mut changed = Vec::new();
+    for e in entitlements {
+        let next = e.apply(event).unwrap_or_else(|_| e.clone());
+        if &next != e {
+            changed.push(next.clone());
+        }
+        all.push(next);
+    }
+    if changed.is_empty() {
+        return None;
+    }
+    let mut next = customer.clone();
+    next.products = summarize(&all);
+    next.version += 1;
+    Some((next, changed))
+}
+
 /// The customer after an operator clears its trade-compliance review: held paid
 /// subscriptions start, and the customer may get paid products. `None` if it was not
 /// pending review. Returns the changed entitlements only.
@@ -485,19 +511,13 @@ pub fn clear_compliance(
         return None;
     }
     let event = super::entitlement::EntitlementEvent::ComplianceCleared { at };
-    let mut all = Vec::with_capacity(entitlements.len());
-    let mut changed = Vec::new();
-    for e in entitlements {
-        let next = e.apply(&event).unwrap_or_else(|_| e.clone());
-        if &next != e {
-            changed.push(next.clone());
-        }
-        all.push(next);
-    }
-    let mut cleared = customer.clone();
+    let (mut cleared, changed) = apply_to_entitlements(customer, entitlements, &event)
+        .unwrap_or_else(|| {
+            let mut same = customer.clone();
+            same.version += 1;
+            (same, Vec::new())
+        });
     cleared.compliance = Compliance::Cleared;
-    cleared.products = summarize(&all);
-    cleared.version += 1;
     Some((cleared, changed))
 }
 
