@@ -20,7 +20,6 @@ use shared::{
         entitlement::{
             had_trial, may_provision, Entitlement, EntitlementEvent, Provisioning, TransitionError,
         },
-        partner::Partner,
         serial::{Serial, SerialKind},
         token::{self, LinkToken, TokenPurpose},
         user::customer_admin_username,
@@ -260,11 +259,7 @@ impl ListParams {
             }
         }
         v.finish().map_err(Problem::validation)?;
-        let index = match sort {
-            CustomerSort::Name => "gsi1",
-            CustomerSort::Type => "gsi2",
-        };
-        Ok(CustomerQuery {
+        let mut query = CustomerQuery {
             sort,
             descending,
             search,
@@ -272,8 +267,10 @@ impl ListParams {
             product_types,
             require_update: self.require_update.unwrap_or(false),
             limit,
-            start: page.start(Some(index), scope_partition)?,
-        })
+            start: None,
+        };
+        query.start = page.start(Some(query.index()), scope_partition)?;
+        Ok(query)
     }
 }
 
@@ -736,16 +733,12 @@ pub async fn convert_trial(
     };
     let next = current.apply(&event).map_err(transition_problem)?;
     let activation = Activation {
-        partner_id: partner_id(&partner),
+        partner_id: partner.id.clone(),
         user_id: user.id.clone(),
         at: now,
     };
     let used = serial.as_ref().map(|s| (s, &activation));
     change.save(next, Audited::ConvertTrial, used).await
-}
-
-fn partner_id(p: &Partner) -> shared::domain::PartnerId {
-    p.id.clone()
 }
 
 /// Checks a product serial for converting `trial`: well formed, a product serial,
