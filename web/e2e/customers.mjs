@@ -56,11 +56,21 @@ export async function customersScenario(ctx) {
   const { browser, page, baseUrl, outboxDir, step, expectApiResponse, stamp, resultsDir, signUp, timeoutMs } = ctx;
   const wait = { timeout: timeoutMs };
 
+  /**
+   * Clicks a checkbox or radio button and waits until it reads as checked. The console's
+   * controls follow state (a filter follows the address), so they change a moment after
+   * the click, which `check()` would call a failure.
+   */
+  async function choose(p, testId) {
+    await p.getByTestId(testId).click();
+    await p.locator(`[data-testid="${testId}"]:checked`).waitFor(wait);
+  }
+
   async function addCustomer(p, customer) {
     await p.getByRole('link', { name: 'Customers', exact: true }).click();
     await p.getByTestId('add-customer').click();
-    await p.getByTestId(`management-${customer.management}`).check();
-    await p.getByTestId(`communications-${customer.communications}`).check();
+    await choose(p, `management-${customer.management}`);
+    await choose(p, `communications-${customer.communications}`);
     await p.getByTestId('company-name').fill(customer.name);
     await p.getByTestId('company-address1').fill('4 Mill Lane');
     await p.getByTestId('company-city').fill('York');
@@ -75,7 +85,7 @@ export async function customersScenario(ctx) {
     await p.getByTestId('contact-time-zone').selectOption('UTC');
     for (const product of customer.products) {
       await p.getByTestId('product-select').selectOption(product.id);
-      await p.getByTestId(`product-type-${product.type}`).check();
+      await choose(p, `product-type-${product.type}`);
       if (product.seats) await p.getByTestId('product-seats').fill(String(product.seats));
       await p.getByTestId('product-add').click();
     }
@@ -110,7 +120,7 @@ export async function customersScenario(ctx) {
   step('find it by the Co-Managed filter');
   await page.getByTestId('customer-search').fill('');
   await expectApiResponse(page, 'GET', '/api/v1/customers', 200, () => page.getByTestId('customer-search-submit').click());
-  await expectApiResponse(page, 'GET', '/api/v1/customers', 200, () => page.getByTestId('filter-management-coManaged').check());
+  await expectApiResponse(page, 'GET', '/api/v1/customers', 200, () => choose(page, 'filter-management-coManaged'));
   await showsCustomer(page, dental.name);
 
   step('open its profile and cancel the trial');
@@ -192,7 +202,7 @@ export async function customersScenario(ctx) {
   // 4. Partner management needs the customer's approval, then Manage Customer works.
   step('the second partner asks to manage the customer');
   await second.getByTestId('customers-table').getByRole('link', { name: clinic.name, exact: true }).click();
-  await second.getByTestId('management-partnerManaged').check();
+  await choose(second, 'management-partnerManaged');
   const managementSeen = (await messagesTo(outboxDir, clinic.email)).length;
   await expectApiResponse(second, 'POST', /\/api\/v1\/customers\/[^/]+\/management$/, 202, () =>
     second.getByTestId('management-update').click(),
