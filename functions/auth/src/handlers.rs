@@ -13,7 +13,7 @@ use shared::{
         audit::{Action, AuditRecord, Outcome},
         customer::ManagementType,
         partner::{Partner, Program, SignUp, SignUpRequest},
-        user::username,
+        user::{username, UserStatus},
         EmailAddress, FieldError, PartnerId, Role, User, UserId,
     },
     http::{
@@ -157,6 +157,7 @@ pub async fn sign_up(
         terms_accepted_at: now,
         created_at: now,
         version: 1,
+        partner_admins: 1,
     };
     let user = User {
         id: UserId::generate(),
@@ -165,6 +166,9 @@ pub async fn sign_up(
         first_name: partner.contact.first_name.clone(),
         last_name: partner.contact.last_name.clone(),
         role: Role::PartnerAdministrator,
+        status: UserStatus::Active,
+        contacts: Vec::new(),
+        invitation: None,
         created_at: now,
         version: 1,
     };
@@ -670,6 +674,7 @@ pub async fn audit_trail(
         &state,
         &principal,
         shared::domain::authorization::Action::ViewAuditTrail,
+        shared::domain::authorization::Resource::Partner,
     )
     .await?;
     let scope = principal.scope();

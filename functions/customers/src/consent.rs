@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use shared::{
     domain::{
         audit::Action as Audited,
-        authorization::Action,
+        authorization::{authorize, Action, Resource},
         consent::{needs_consent, ConsentRequest, RequestEvent, RequestKind, RequestStatus},
         customer::ManagementType,
         partner::Partner,
@@ -34,7 +34,8 @@ use shared::{
 use utoipa::{IntoParams, ToSchema};
 
 use crate::handlers::{
-    audit, check_if_match, field_error, load, profile_response, save_problem, send_all,
+    audit, check_if_match, field_error, load, parse_customer_id, profile_response, save_problem,
+    send_all,
 };
 
 /// A new consent link for `request`: the secret for the email, the record to store.
@@ -143,7 +144,14 @@ pub async fn import_customer(
     principal: Principal,
     ApiJson(request): ApiJson<ImportRequest>,
 ) -> Result<Response, Problem> {
-    let (user, partner) = acting::member(&state, &principal, Action::ImportCustomer).await?;
+    let (actor, partner) = acting::member(
+        &state,
+        &principal,
+        Action::ImportCustomer,
+        Resource::Partner,
+    )
+    .await?;
+    let user = actor.user;
     let email = EmailAddress::parse(&request.email).map_err(|m| field_error("email", m))?;
     let unknown = || field_error("email", "no customer account uses this email address");
     let login = state.table.find_login(&email).await?.ok_or_else(unknown)?;
@@ -214,8 +222,16 @@ pub async fn change_management(
     headers: HeaderMap,
     ApiJson(request): ApiJson<ManagementRequest>,
 ) -> Result<Response, Problem> {
-    let (user, partner) = acting::member(&state, &principal, Action::ManageCustomer).await?;
-    let found = load(&state, &principal, &customer_id).await?;
+    let id = parse_customer_id(&customer_id)?;
+    let (actor, partner) = acting::member(
+        &state,
+        &principal,
+        Action::ManageCustomer,
+        Resource::Customer(&id),
+    )
+    .await?;
+    let user = actor.user;
+    let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
     let (from, to) = (found.customer.management, request.management);
     if from == to {
@@ -342,7 +358,7 @@ pub async fn list_requests(
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<RequestListParams>,
 ) -> Result<Response, Problem> {
-    acting::user(&state, &principal, Action::ViewCustomers).await?;
+    let actor = acting::user(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let scope = principal.scope();
     let status = match params.status.as_deref() {
         None => None,
@@ -374,6 +390,7 @@ pub async fn list_requests(
     let rows: Vec<RequestRow> = result
         .items
         .into_iter()
+        .filter(|r| may_handle(&actor, &r.request, Action::ViewCustomers).is_ok())
         .map(|r| RequestRow { request: r.request })
         .collect();
     if csv::wants_csv(&headers, params.format.as_deref()) {
@@ -439,8 +456,11 @@ pub async fn resend_request(
     principal: Principal,
     Path(request_id): Path<String>,
 ) -> Result<Json<ConsentRequest>, Problem> {
-    let (user, partner) = acting::member(&state, &principal, Action::ManageCustomer).await?;
+    let (actor, partner) =
+        acting::member(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let stored = partner_request(&state, &principal, &request_id).await?;
+    may_handle(&actor, &stored.request, Action::ManageCustomer)?;
+    let user = actor.user;
     let now = Utc::now();
     let secret = token::generate();
     let link = LinkToken {
@@ -494,8 +514,10 @@ pub async fn withdraw_request(
     principal: Principal,
     Path(request_id): Path<String>,
 ) -> Result<Json<ConsentRequest>, Problem> {
-    let user = acting::user(&state, &principal, Action::ManageCustomer).await?;
+    let actor = acting::user(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let stored = partner_request(&state, &principal, &request_id).await?;
+    may_handle(&actor, &stored.request, Action::ManageCustomer)?;
+    let user = actor.user;
     let next = stored
         .request
         .apply(RequestEvent::Withdraw { at: Utc::now() })
@@ -511,6 +533,25 @@ pub async fn withdraw_request(
         .await
         .map_err(answer_problem)?;
     Ok(Json(next))
+}
+
+/// Whether the actor may see (`ViewCustomers`) or act on (`ManageCustomer`) one of the
+/// partner's requests: an import request is the importers' business (the customer is not
+/// the partner's yet); a management change is about a customer the actor must reach.
+fn may_handle(
+    actor: &acting::Actor,
+    request: &ConsentRequest,
+    action: Action,
+) -> Result<(), Problem> {
+    let decision = match request.kind {
+        RequestKind::Import => authorize(&actor.grant, Action::ImportCustomer, Resource::Partner),
+        RequestKind::ManagementChange => authorize(
+            &actor.grant,
+            action,
+            Resource::Customer(&request.customer_id),
+        ),
+    };
+    decision.map_err(|d| acting::refusal(d, "No such request."))
 }
 
 /// A "Manage customer" session: the secret the customer's console takes, and until when.
@@ -544,8 +585,16 @@ pub async fn manage_customer(
     principal: Principal,
     Path(customer_id): Path<String>,
 ) -> Result<(StatusCode, Json<Delegation>), Problem> {
-    let user = acting::user(&state, &principal, Action::ManageCustomer).await?;
-    let found = load(&state, &principal, &customer_id).await?;
+    let id = parse_customer_id(&customer_id)?;
+    let user = acting::user(
+        &state,
+        &principal,
+        Action::ManageCustomer,
+        Resource::Customer(&id),
+    )
+    .await?
+    .user;
+    let found = load(&state, &principal, &id).await?;
     if !found.customer.management.partner_may_manage() {
         return Err(Problem::conflict(
             "customer-managed",

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use shared::{
     domain::{
         audit::{Action as Audited, AuditRecord, Outcome},
-        authorization::Action,
+        authorization::{Action, Resource},
         catalog,
         customer::{
             self, has_live, summarize, AddCustomerRequest, Communications, MacAccess,
@@ -52,7 +52,12 @@ pub(crate) fn field_error(field: &str, message: impl Into<String>) -> Problem {
 }
 
 fn no_such_customer() -> Problem {
-    Problem::not_found("No such customer.")
+    Problem::not_found(acting::NO_SUCH_CUSTOMER)
+}
+
+/// A customer id from a path: any other shape is simply not found.
+pub(crate) fn parse_customer_id(raw: &str) -> Result<CustomerId, Problem> {
+    CustomerId::parse(raw).map_err(|_| no_such_customer())
 }
 
 fn changed_meanwhile() -> Problem {
@@ -67,12 +72,11 @@ fn changed_meanwhile() -> Problem {
 pub(crate) async fn load(
     state: &AppState,
     principal: &Principal,
-    id: &str,
+    id: &CustomerId,
 ) -> Result<CustomerState, Problem> {
-    let id = CustomerId::parse(id).map_err(|_| no_such_customer())?;
     state
         .table
-        .customer(&principal.scope(), &id)
+        .customer(&principal.scope(), id)
         .await?
         .ok_or_else(no_such_customer)
 }
@@ -306,7 +310,8 @@ pub async fn list_customers(
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, Problem> {
-    acting::user(&state, &principal, Action::ViewCustomers).await?;
+    let actor = acting::user(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
+    let visible = actor.visibility();
     let scope = principal.scope();
     let partition = Table::customer_list_partition(&scope);
     let mut query = params.query(&partition)?;
@@ -315,7 +320,10 @@ pub async fn list_customers(
         query.start = None;
         let mut rows = Vec::new();
         loop {
-            let page = state.table.customer_page(&scope, query.clone()).await?;
+            let page = state
+                .table
+                .customer_page(&scope, query.clone(), &visible)
+                .await?;
             rows.extend(page.items.iter().map(CustomerRow::from));
             match page.next {
                 Some(next) if rows.len() < CSV_MAX_ROWS => query.start = Some(next),
@@ -325,7 +333,7 @@ pub async fn list_customers(
         rows.truncate(CSV_MAX_ROWS);
         return Ok(csv::response(&rows, "customers.csv"));
     }
-    let page = state.table.customer_page(&scope, query).await?;
+    let page = state.table.customer_page(&scope, query, &visible).await?;
     Ok(Json(ListResponse {
         items: page.items.iter().map(CustomerRow::from).collect(),
         next_cursor: page.next.as_ref().map(Cursor::encode),
@@ -358,7 +366,9 @@ pub async fn add_customer(
     principal: Principal,
     ApiJson(request): ApiJson<AddCustomerRequest>,
 ) -> Result<Response, Problem> {
-    let (user, partner) = acting::member(&state, &principal, Action::AddCustomer).await?;
+    let (actor, partner) =
+        acting::member(&state, &principal, Action::AddCustomer, Resource::Partner).await?;
+    let user = actor.user;
     let form = NewCustomer::parse(request).map_err(Problem::validation)?;
     if form
         .products
@@ -439,8 +449,15 @@ pub async fn get_customer(
     principal: Principal,
     Path(customer_id): Path<String>,
 ) -> Result<Response, Problem> {
-    acting::user(&state, &principal, Action::ViewCustomers).await?;
-    let found = load(&state, &principal, &customer_id).await?;
+    let id = parse_customer_id(&customer_id)?;
+    acting::user(
+        &state,
+        &principal,
+        Action::ViewCustomers,
+        Resource::Customer(&id),
+    )
+    .await?;
+    let found = load(&state, &principal, &id).await?;
     Ok(profile_response(StatusCode::OK, &found))
 }
 
@@ -481,8 +498,16 @@ pub async fn add_products(
     headers: HeaderMap,
     ApiJson(request): ApiJson<AddProductsRequest>,
 ) -> Result<Response, Problem> {
-    let (user, partner) = acting::member(&state, &principal, Action::ManageCustomer).await?;
-    let found = load(&state, &principal, &customer_id).await?;
+    let id = parse_customer_id(&customer_id)?;
+    let (actor, partner) = acting::member(
+        &state,
+        &principal,
+        Action::ManageCustomer,
+        Resource::Customer(&id),
+    )
+    .await?;
+    let user = actor.user;
+    let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
     let mut v = Validation::new();
     let orders = customer::parse_products(&mut v, "products", &request.products);
@@ -613,7 +638,7 @@ async fn entitlement_change<'a>(
     user: &'a User,
     ip: &'a str,
     headers: &HeaderMap,
-    customer_id: &str,
+    customer_id: &CustomerId,
     entitlement_id: &str,
 ) -> Result<EntitlementChange<'a>, Problem> {
     let found = load(state, principal, customer_id).await?;
@@ -671,14 +696,22 @@ pub async fn convert_trial(
     headers: HeaderMap,
     ApiJson(request): ApiJson<ConvertRequest>,
 ) -> Result<Response, Problem> {
-    let (user, partner) = acting::member(&state, &principal, Action::ManageCustomer).await?;
+    let id = parse_customer_id(&customer_id)?;
+    let (actor, partner) = acting::member(
+        &state,
+        &principal,
+        Action::ManageCustomer,
+        Resource::Customer(&id),
+    )
+    .await?;
+    let user = actor.user;
     let change = entitlement_change(
         &state,
         &principal,
         &user,
         &ip,
         &headers,
-        &customer_id,
+        &id,
         &entitlement_id,
     )
     .await?;
@@ -820,7 +853,15 @@ pub async fn cancel_entitlement(
     headers: HeaderMap,
     ApiJson(request): ApiJson<CancelRequest>,
 ) -> Result<Response, Problem> {
-    let user = acting::user(&state, &principal, Action::ManageCustomer).await?;
+    let id = parse_customer_id(&customer_id)?;
+    let user = acting::user(
+        &state,
+        &principal,
+        Action::ManageCustomer,
+        Resource::Customer(&id),
+    )
+    .await?
+    .user;
     if !request.confirm {
         return Err(field_error("confirm", "must be true to cancel the product"));
     }
@@ -830,7 +871,7 @@ pub async fn cancel_entitlement(
         &user,
         &ip,
         &headers,
-        &customer_id,
+        &id,
         &entitlement_id,
     )
     .await?;
@@ -878,14 +919,22 @@ pub async fn update_settings(
     headers: HeaderMap,
     ApiJson(request): ApiJson<SettingsRequest>,
 ) -> Result<Response, Problem> {
-    let user = acting::user(&state, &principal, Action::ManageCustomer).await?;
+    let id = parse_customer_id(&customer_id)?;
+    let user = acting::user(
+        &state,
+        &principal,
+        Action::ManageCustomer,
+        Resource::Customer(&id),
+    )
+    .await?
+    .user;
     if request.communications.is_none() && request.unmanaged_mac.is_none() {
         return Err(field_error(
             "communications",
             "give communications or unmanagedMac",
         ));
     }
-    let found = load(&state, &principal, &customer_id).await?;
+    let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
     let mut customer = found.customer.clone();
     if let Some(c) = request.communications {
@@ -946,8 +995,16 @@ pub async fn resend_welcome(
     principal: Principal,
     Path(customer_id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    let (user, partner) = acting::member(&state, &principal, Action::ManageCustomer).await?;
-    let found = load(&state, &principal, &customer_id).await?;
+    let id = parse_customer_id(&customer_id)?;
+    let (actor, partner) = acting::member(
+        &state,
+        &principal,
+        Action::ManageCustomer,
+        Resource::Customer(&id),
+    )
+    .await?;
+    let user = actor.user;
+    let found = load(&state, &principal, &id).await?;
     if found.customer.admin_active {
         // A new link would let whoever receives it choose the admin's password again.
         return Err(Problem::conflict(
@@ -1010,14 +1067,22 @@ pub async fn remove_customer(
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<RemoveParams>,
 ) -> Result<StatusCode, Problem> {
-    let user = acting::user(&state, &principal, Action::RemoveCustomer).await?;
+    let id = parse_customer_id(&customer_id)?;
+    let user = acting::user(
+        &state,
+        &principal,
+        Action::RemoveCustomer,
+        Resource::Customer(&id),
+    )
+    .await?
+    .user;
     if params.confirm != Some(true) {
         return Err(field_error(
             "confirm",
             "must be true to remove the customer",
         ));
     }
-    let found = load(&state, &principal, &customer_id).await?;
+    let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
     let email = shared::domain::EmailAddress::parse(&found.customer.contact.email)
         .map_err(Problem::internal)?;

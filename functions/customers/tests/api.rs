@@ -142,12 +142,13 @@ async fn an_exsp_partner_adds_a_customer_with_a_trial_and_a_paid_product() {
         )
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-    // The partner and user (one read), one transaction.
+    // The partner and user (one read), the partner's custom roles (one Query, for the
+    // new customer's default levels), one transaction.
     assert_eq!(
         w.stack.counter.operation("DynamoDB", "TransactWriteItems"),
         1
     );
-    assert_eq!(w.stack.counter.service("DynamoDB"), 2);
+    assert_eq!(w.stack.counter.service("DynamoDB"), 3);
     let id = id_of(&a.body);
     assert_eq!(
         a.headers.get("location").unwrap().to_str().unwrap(),

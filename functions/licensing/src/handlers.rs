@@ -94,6 +94,7 @@ pub async fn validate_program_serial(
         &state,
         &principal,
         authorization::Action::ActivateProgramSerial,
+        authorization::Resource::Partner,
     )
     .await?;
     let issued = available_serial(&state, &request.serial).await?;
@@ -130,8 +131,10 @@ pub async fn activate_program_serial(
         &state,
         &principal,
         authorization::Action::ActivateProgramSerial,
+        authorization::Resource::Partner,
     )
-    .await?;
+    .await?
+    .user;
     let issued = available_serial(&state, &request.serial).await?;
     let activation = Activation {
         partner_id: user.partner_id.clone(),

@@ -65,6 +65,8 @@ id_type!(UserId, "usr_");
 id_type!(CustomerId, "cus_");
 id_type!(EntitlementId, "ent_");
 id_type!(RequestId, "req_");
+id_type!(RoleId, "rol_");
+id_type!(ContactId, "cnt_");
 
 #[cfg(test)]
 mod tests {

@@ -19,7 +19,7 @@ pub mod user;
 pub mod validation;
 
 pub use email::EmailAddress;
-pub use ids::{CustomerId, EntitlementId, PartnerId, RequestId, UserId};
+pub use ids::{ContactId, CustomerId, EntitlementId, PartnerId, RequestId, RoleId, UserId};
 pub use password::Password;
 pub use role::Role;
 pub use user::User;

@@ -92,6 +92,14 @@ pub struct Partner {
     pub terms_accepted_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub version: u64,
+    /// How many users are partner administrators and not disabled. Every change that
+    /// would bring it to zero fails its condition, so a partner always keeps one.
+    #[serde(default = "one")]
+    pub partner_admins: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl SignUp {

@@ -70,7 +70,9 @@ impl Validation {
     }
 }
 
-fn required_text(value: &str, max: usize) -> Result<String, String> {
+/// A required free-text value: trimmed, non-empty, at most `max` characters, no control
+/// characters.
+pub fn required_text(value: &str, max: usize) -> Result<String, String> {
     let v = value.trim();
     if v.is_empty() {
         return Err("is required".into());

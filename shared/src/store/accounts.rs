@@ -126,3 +126,223 @@ impl Table {
         Ok(found_user.zip(found_partner))
     }
 }
+
+/// A partner user's invitation link, by its hash: `INVITE#<hash>`. Only the hash the
+/// user's item names works, so a new invitation replaces the old one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub hash: String,
+    pub partner_id: PartnerId,
+    pub user_id: UserId,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn invitation_keys(hash: &str) -> Keys {
+    Keys::new(format!("INVITE#{hash}"), "INVITE")
+}
+
+fn invitation_item(i: &Invitation) -> Result<super::Item, StoreError> {
+    to_item(
+        invitation_keys(&i.hash).ttl(i.expires_at.timestamp() + 86_400),
+        "Invitation",
+        i,
+    )
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("the email is already registered")]
+    EmailTaken,
+    /// The user changed since it was read.
+    #[error("changed meanwhile")]
+    Conflict,
+    /// The change would leave the partner without a partner administrator.
+    #[error("the last partner administrator")]
+    LastPartnerAdministrator,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A user's replacement for a transaction, only while the stored user has `version`.
+pub(crate) fn put_user_if(
+    table: &str,
+    user: &User,
+    version: u64,
+) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+    super::put_if_version(
+        table,
+        to_item(user_keys(&user.partner_id, &user.id), "User", user)?,
+        version,
+    )
+}
+
+/// Adds `delta` to the partner's count of partner administrators; a decrease only
+/// while at least one would remain.
+pub(crate) fn count_partner_admins(
+    table: &str,
+    scope: &PartnerScope,
+    delta: i64,
+) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+    use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+    let mut update = Update::builder()
+        .table_name(table)
+        .set_key(Some(partner_keys(scope.partner_id()).key()))
+        .update_expression("SET partnerAdmins = partnerAdmins + :delta")
+        .expression_attribute_values(":delta", AttributeValue::N(delta.to_string()));
+    if delta < 0 {
+        update = update
+            .condition_expression("partnerAdmins > :keep")
+            .expression_attribute_values(":keep", AttributeValue::N((-delta).to_string()));
+    }
+    Ok(TransactWriteItem::builder()
+        .update(update.build().map_err(StoreError::sdk)?)
+        .build())
+}
+
+/// The change in the partner administrator count when `before` becomes `after`.
+fn admin_delta(before: Option<&User>, after: Option<&User>) -> i64 {
+    let counts = |u: Option<&User>| u.is_some_and(User::counts_as_partner_administrator) as i64;
+    counts(after) - counts(before)
+}
+
+impl Table {
+    /// Every user of the partner, in creation order (one Query; partners have tens).
+    pub async fn users(&self, scope: &PartnerScope) -> Result<Vec<User>, StoreError> {
+        self.partition_items(&scope.pk(), "USER#")
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// Adds an invited user with their email guard and invitation, and the audit
+    /// record, all or nothing. Nothing is written if the email exists anywhere.
+    pub async fn add_user(
+        &self,
+        scope: &PartnerScope,
+        user: &User,
+        invitation: &Invitation,
+        audit: &AuditRecord,
+    ) -> Result<(), UserError> {
+        let login = Login {
+            email: user.email.clone(),
+            partner_id: user.partner_id.clone(),
+            user_id: user.id.clone(),
+            username: username(&user.partner_id, &user.id),
+            customer_id: None,
+        };
+        let mut items = vec![
+            put_new(
+                &self.name,
+                to_item(login_keys(&login.email), "Login", &login)?,
+            )?,
+            put_new(
+                &self.name,
+                to_item(user_keys(&user.partner_id, &user.id), "User", user)?,
+            )?,
+            put_new(&self.name, invitation_item(invitation)?)?,
+        ];
+        let delta = admin_delta(None, Some(user));
+        if delta != 0 {
+            items.push(count_partner_admins(&self.name, scope, delta)?);
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed { index: Some(0) })
+            | Err(StoreError::TransactionConflict { index: Some(0) }) => Err(UserError::EmailTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Saves a changed user (version one above `before`'s), keeping the partner
+    /// administrator count, with the audit record and, when given, a new invitation.
+    pub async fn save_user(
+        &self,
+        scope: &PartnerScope,
+        before: &User,
+        after: &User,
+        invitation: Option<&Invitation>,
+        audit: &AuditRecord,
+    ) -> Result<(), UserError> {
+        let mut items = vec![put_user_if(&self.name, after, before.version)?];
+        let delta = admin_delta(Some(before), Some(after));
+        let counter = (delta != 0).then_some(items.len());
+        if delta != 0 {
+            items.push(count_partner_admins(&self.name, scope, delta)?);
+        }
+        if let Some(i) = invitation {
+            items.push(put_new(&self.name, invitation_item(i)?)?);
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        self.transact(items)
+            .await
+            .map_err(|e| user_error(e, counter))
+    }
+
+    /// Removes a user and their email guard (the email can be used again), keeping the
+    /// partner administrator count, with the audit record. Their audit records stay.
+    pub async fn remove_user(
+        &self,
+        scope: &PartnerScope,
+        user: &User,
+        audit: &AuditRecord,
+    ) -> Result<(), UserError> {
+        let mut items = vec![
+            super::delete_if_version(
+                &self.name,
+                &user_keys(&user.partner_id, &user.id),
+                user.version,
+            )?,
+            super::delete_item(&self.name, &login_keys(&user.email))?,
+        ];
+        let delta = admin_delta(Some(user), None);
+        let counter = (delta != 0).then_some(items.len());
+        if delta != 0 {
+            items.push(count_partner_admins(&self.name, scope, delta)?);
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        self.transact(items)
+            .await
+            .map_err(|e| user_error(e, counter))
+    }
+
+    /// The invitation a link's hash names, if it exists.
+    pub async fn invitation(&self, hash: &str) -> Result<Option<Invitation>, StoreError> {
+        let k = invitation_keys(hash);
+        self.get(&k.pk, &k.sk).await
+    }
+
+    /// Spends an invitation: deletes it and makes the user active, only while the user is
+    /// still invited with this link, with the audit record.
+    pub async fn accept_invitation(
+        &self,
+        invitation: &Invitation,
+        before: &User,
+        audit: &AuditRecord,
+    ) -> Result<(), UserError> {
+        let mut after = before.clone();
+        after.status = crate::domain::user::UserStatus::Active;
+        after.invitation = None;
+        after.version += 1;
+        let items = vec![
+            put_user_if(&self.name, &after, before.version)?,
+            super::delete_item(&self.name, &invitation_keys(&invitation.hash))?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ];
+        self.transact(items).await.map_err(|e| user_error(e, None))
+    }
+}
+
+fn user_error(e: StoreError, counter: Option<usize>) -> UserError {
+    match e {
+        StoreError::ConditionFailed { index } if index.is_some() && index == counter => {
+            UserError::LastPartnerAdministrator
+        }
+        StoreError::ConditionFailed { .. } | StoreError::TransactionConflict { .. } => {
+            UserError::Conflict
+        }
+        other => UserError::Store(other),
+    }
+}

@@ -340,6 +340,14 @@ impl Table {
                 before.version,
                 &before.partner_id,
             )?);
+            if customer.partner_id != before.partner_id {
+                // An approved import: the old partner's roles let go of the customer and
+                // the new partner's give it their default levels.
+                let old = super::PartnerScope::new(before.partner_id.clone());
+                let new = super::PartnerScope::new(customer.partner_id.clone());
+                items.extend(self.grants_for_leaving(&old, &customer.id).await?);
+                items.extend(self.grants_for_joining(&new, &customer.id).await?);
+            }
         }
         items.push(put_new(&self.name, super::audit::item(audit)?)?);
         self.finish_answer(items, link.is_some()).await

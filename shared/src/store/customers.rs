@@ -18,6 +18,7 @@ use crate::domain::{
     audit::AuditRecord,
     customer::{Customer, ManagementType},
     entitlement::Entitlement,
+    role::Visibility,
     serial::Serial,
     CustomerId, EmailAddress,
 };
@@ -311,6 +312,8 @@ impl Table {
             items.push(put_new(&self.name, entitlement_item(e)?)?);
         }
         items.push(put_new(&self.name, super::consent::token_item(welcome)?)?);
+        let scope = PartnerScope::new(customer.partner_id.clone());
+        items.extend(self.grants_for_joining(&scope, &customer.id).await?);
         items.push(put_new(&self.name, super::audit::item(audit)?)?);
         match self.transact(items).await {
             Ok(()) => Ok(()),
@@ -324,30 +327,6 @@ impl Table {
         }
     }
 
-    /// Every item of a partition, in sort-key order.
-    async fn partition(&self, pk: &str) -> Result<Vec<Item>, StoreError> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.name)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(pk))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::sdk)?;
-            items.extend(out.items.unwrap_or_default());
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(items);
-            }
-        }
-    }
-
     /// A customer with everything in its partition, in one Query, whichever partner it
     /// belongs to: for the customer's own side (portal, approvals) and operators.
     pub async fn customer_account(
@@ -357,7 +336,7 @@ impl Table {
         let mut customer = None;
         let mut entitlements = Vec::new();
         let mut requests = Vec::new();
-        for item in self.partition(&customer_pk(id)).await? {
+        for item in self.partition_items(&customer_pk(id), "").await? {
             match item
                 .get("kind")
                 .and_then(|k| k.as_s().ok())
@@ -389,11 +368,14 @@ impl Table {
             .filter(|s| &s.customer.partner_id == scope.partner_id()))
     }
 
-    /// One page of the partner's customers: a single Query of the list index.
+    /// One page of the partner's customers: a single Query of the list index. Customers
+    /// the caller has no access to are left out, as if they did not exist (so a page can
+    /// be shorter than its limit, as with any filter; the cursor goes on regardless).
     pub async fn customer_page(
         &self,
         scope: &PartnerScope,
         query: CustomerQuery,
+        visible: &Visibility,
     ) -> Result<Page<Customer>, StoreError> {
         let partition = list_pk(scope.partner_id());
         let prefix = match query.sort {
@@ -401,17 +383,20 @@ impl Table {
             CustomerSort::Type => "TYPE#",
         };
         let filter = query.filter();
-        self.query_page(PageQuery {
-            index: Some(query.index()),
-            pk: &partition,
-            prefix,
-            limit: query.limit,
-            newest_first: query.descending,
-            start: query.start,
-            filter,
-            range: None,
-        })
-        .await
+        let mut page: Page<Customer> = self
+            .query_page(PageQuery {
+                index: Some(query.index()),
+                pk: &partition,
+                prefix,
+                limit: query.limit,
+                newest_first: query.descending,
+                start: query.start,
+                filter,
+                range: None,
+            })
+            .await?;
+        page.items.retain(|c| visible.sees(&c.id));
+        Ok(page)
     }
 
     /// The list index partition of the caller's customers (for cursor checks).
@@ -500,6 +485,8 @@ impl Table {
             let d = delete(keys).build().map_err(StoreError::sdk)?;
             items.push(TransactWriteItem::builder().delete(d).build());
         }
+        let scope = PartnerScope::new(c.partner_id.clone());
+        items.extend(self.grants_for_leaving(&scope, &c.id).await?);
         items.push(put_new(&self.name, super::audit::item(audit)?)?);
         match self.transact(items).await {
             Ok(()) => Ok(()),

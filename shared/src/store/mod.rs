@@ -8,6 +8,7 @@ pub mod consent;
 pub mod customers;
 pub mod idempotency;
 pub mod rate_limit;
+pub mod roles;
 pub mod schedule;
 pub mod serials;
 
@@ -173,6 +174,49 @@ pub fn put_new(table: &str, item: Item) -> Result<TransactWriteItem, StoreError>
     Ok(TransactWriteItem::builder().put(put).build())
 }
 
+/// A replacement for a transaction, only while the stored item has `version` (the new
+/// item carries the next one).
+pub fn put_if_version(
+    table: &str,
+    item: Item,
+    version: u64,
+) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("version = :expected")
+        .expression_attribute_values(":expected", AttributeValue::N(version.to_string()))
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+/// A delete for a transaction, only while the stored item has `version`.
+pub fn delete_if_version(
+    table: &str,
+    keys: &Keys,
+    version: u64,
+) -> Result<TransactWriteItem, StoreError> {
+    let delete = aws_sdk_dynamodb::types::Delete::builder()
+        .table_name(table)
+        .set_key(Some(keys.key()))
+        .condition_expression("version = :expected")
+        .expression_attribute_values(":expected", AttributeValue::N(version.to_string()))
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().delete(delete).build())
+}
+
+/// An unconditional delete for a transaction.
+pub fn delete_item(table: &str, keys: &Keys) -> Result<TransactWriteItem, StoreError> {
+    let delete = aws_sdk_dynamodb::types::Delete::builder()
+        .table_name(table)
+        .set_key(Some(keys.key()))
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().delete(delete).build())
+}
+
 /// The table, and the client that reaches it.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -204,6 +248,38 @@ impl Table {
             .await
             .map_err(StoreError::sdk)?;
         out.item.map(from_item).transpose()
+    }
+
+    /// Every item of a partition whose sort key starts with `prefix` (any, when empty), in
+    /// sort-key order (every page of one Query).
+    pub async fn partition_items(&self, pk: &str, prefix: &str) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.name)
+                .expression_attribute_values(":pk", AttributeValue::S(pk.to_string()));
+            query = if prefix.is_empty() {
+                query.key_condition_expression("pk = :pk")
+            } else {
+                query
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_string()))
+            };
+            let out = query
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::sdk)?;
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
     }
 
     /// Reads several items in one round trip; missing items are absent from the result.

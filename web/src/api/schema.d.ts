@@ -703,6 +703,16 @@ export interface components {
             lastName: string;
             phone: string;
         };
+        /** @description One way to reach a user. */
+        ContactPreference: {
+            /** @description An email address, or an SMS number in E.164 form (`+447700900123`). */
+            address: string;
+            id: string;
+            primary: boolean;
+            type: components["schemas"]["ContactType"];
+        };
+        /** @enum {string} */
+        ContactType: "email" | "sms";
         /** @description Converting a trial to a paid subscription. */
         ConvertRequest: {
             /** @description A product serial number: required outside the ExSP program. */
@@ -952,6 +962,12 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             id: string;
+            /**
+             * Format: int32
+             * @description How many users are partner administrators and not disabled. Every change that
+             *     would bring it to zero fails its condition, so a partner always keeps one.
+             */
+            partnerAdmins?: number;
             program: components["schemas"]["Program"];
             /** Format: date-time */
             termsAcceptedAt: string;
@@ -1054,8 +1070,6 @@ export interface components {
         RequestRow: components["schemas"]["ConsentRequest"];
         /** @enum {string} */
         RequestStatus: "pending" | "approved" | "denied" | "expired" | "withdrawn";
-        /** @enum {string} */
-        Role: "partnerAdministrator" | "administrator";
         /** @description A product on a list row. */
         RowProduct: {
             /** Format: int32 */
@@ -1134,6 +1148,11 @@ export interface components {
             label: string;
         };
         User: {
+            /**
+             * @description How alerts and notices reach the user: email addresses and SMS numbers, at most
+             *     one primary.
+             */
+            contacts?: components["schemas"]["ContactPreference"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: email */
@@ -1142,10 +1161,15 @@ export interface components {
             id: string;
             lastName: string;
             partnerId: string;
-            role: components["schemas"]["Role"];
+            /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
+            role: string;
+            /** @description Invited (no password chosen yet), active, or disabled (cannot sign in or act). */
+            status?: components["schemas"]["UserStatus"];
             /** Format: int64 */
             version: number;
         };
+        /** @enum {string} */
+        UserStatus: "invited" | "active" | "disabled";
     };
     responses: never;
     parameters: never;

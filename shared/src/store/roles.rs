@@ -1,0 +1,261 @@
+//! Custom roles: `PARTNER#<p>` / `ROLE#<id>`, with a name guard `ROLENAME#<name>` in the
+//! same partition so two roles of one partner never share a name. A role carries the
+//! customers chosen at each access level, so one read answers every authorization
+//! question of a request.
+
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    delete_if_version, delete_item, from_item, put_if_version, put_new, to_item, Keys,
+    PartnerScope, StoreError, Table,
+};
+use crate::domain::{
+    audit::AuditRecord,
+    role::{name_key, AccessLevel, CustomRole},
+    CustomerId, RoleId, User,
+};
+
+pub fn role_keys(scope: &PartnerScope, id: &RoleId) -> Keys {
+    Keys::new(scope.pk(), format!("ROLE#{id}"))
+}
+
+fn name_keys(scope: &PartnerScope, name: &str) -> Keys {
+    Keys::new(scope.pk(), format!("ROLENAME#{}", name_key(name)))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleName {
+    role_id: RoleId,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoleError {
+    #[error("another role has this name")]
+    NameTaken,
+    /// The role (or a user being reassigned) changed since it was read.
+    #[error("changed meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn map_error(e: StoreError, guard_index: Option<usize>) -> RoleError {
+    match e {
+        StoreError::ConditionFailed { index } | StoreError::TransactionConflict { index }
+            if index.is_some() && index == guard_index =>
+        {
+            RoleError::NameTaken
+        }
+        StoreError::ConditionFailed { .. } | StoreError::TransactionConflict { .. } => {
+            RoleError::Conflict
+        }
+        other => RoleError::Store(other),
+    }
+}
+
+fn role_item(scope: &PartnerScope, role: &CustomRole) -> Result<super::Item, StoreError> {
+    to_item(role_keys(scope, &role.id), "Role", role)
+}
+
+fn guard_item(scope: &PartnerScope, role: &CustomRole) -> Result<super::Item, StoreError> {
+    to_item(
+        name_keys(scope, &role.name),
+        "RoleName",
+        &RoleName {
+            role_id: role.id.clone(),
+        },
+    )
+}
+
+impl Table {
+    /// One of the partner's custom roles.
+    pub async fn role(
+        &self,
+        scope: &PartnerScope,
+        id: &RoleId,
+    ) -> Result<Option<CustomRole>, StoreError> {
+        let k = role_keys(scope, id);
+        self.get(&k.pk, &k.sk).await
+    }
+
+    /// Every custom role of the partner, by id (creation order).
+    pub async fn roles(&self, scope: &PartnerScope) -> Result<Vec<CustomRole>, StoreError> {
+        self.partition_items(&scope.pk(), "ROLE#")
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// Creates a role and its name guard, with the audit record.
+    pub async fn create_role(
+        &self,
+        scope: &PartnerScope,
+        role: &CustomRole,
+        audit: &AuditRecord,
+    ) -> Result<(), RoleError> {
+        let items = vec![
+            put_new(&self.name, guard_item(scope, role)?)?,
+            put_new(&self.name, role_item(scope, role)?)?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ];
+        self.transact(items)
+            .await
+            .map_err(|e| map_error(e, Some(0)))
+    }
+
+    /// Saves a changed role (its version one above `before`'s), moving the name guard
+    /// when the name changed.
+    pub async fn save_role(
+        &self,
+        scope: &PartnerScope,
+        before: &CustomRole,
+        after: &CustomRole,
+        audit: &AuditRecord,
+    ) -> Result<(), RoleError> {
+        let mut items = vec![put_if_version(
+            &self.name,
+            role_item(scope, after)?,
+            before.version,
+        )?];
+        let mut guard = None;
+        if name_key(&before.name) != name_key(&after.name) {
+            items.push(delete_item(&self.name, &name_keys(scope, &before.name))?);
+            guard = Some(items.len());
+            items.push(put_new(&self.name, guard_item(scope, after)?)?);
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        self.transact(items).await.map_err(|e| map_error(e, guard))
+    }
+
+    /// Deletes a role and its name guard, moving its users to `reassigned` (each user
+    /// only if unchanged since read), with the audit record, all or nothing. Moving users
+    /// to the partner administrator role counts them as administrators.
+    pub async fn delete_role(
+        &self,
+        scope: &PartnerScope,
+        role: &CustomRole,
+        reassigned: &[User],
+        before: &[User],
+        audit: &AuditRecord,
+    ) -> Result<(), RoleError> {
+        let mut items = vec![
+            delete_if_version(&self.name, &role_keys(scope, &role.id), role.version)?,
+            delete_item(&self.name, &name_keys(scope, &role.name))?,
+        ];
+        for (after, before) in reassigned.iter().zip(before) {
+            items.push(super::accounts::put_user_if(
+                &self.name,
+                after,
+                before.version,
+            )?);
+        }
+        let admins = reassigned
+            .iter()
+            .filter(|u| u.counts_as_partner_administrator())
+            .count() as i64;
+        if admins > 0 {
+            items.push(super::accounts::count_partner_admins(
+                &self.name, scope, admins,
+            )?);
+        }
+        items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        self.transact(items).await.map_err(|e| map_error(e, None))
+    }
+
+    /// The writes that give a customer joining the partner each custom role's default
+    /// level (for the transaction that adds or moves the customer). One Query of the
+    /// partner's roles.
+    pub async fn grants_for_joining(
+        &self,
+        scope: &PartnerScope,
+        customer: &CustomerId,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let mut items = Vec::new();
+        for role in self.roles(scope).await? {
+            let field = match role.access.grant_for_new_customer() {
+                Some(AccessLevel::ReadWrite) => "readWrite",
+                Some(AccessLevel::Read) => "read",
+                _ => continue,
+            };
+            let update = Update::builder()
+                .table_name(&self.name)
+                .set_key(Some(role_keys(scope, &role.id).key()))
+                .update_expression(format!(
+                    "SET access.{field} = list_append(access.{field}, :c), version = version + :one"
+                ))
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(
+                    ":c",
+                    AttributeValue::L(vec![AttributeValue::S(customer.to_string())]),
+                )
+                .expression_attribute_values(":one", AttributeValue::N("1".into()))
+                .build()
+                .map_err(StoreError::sdk)?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
+        Ok(items)
+    }
+
+    /// The writes that take a customer leaving the partner (removed, or moved to another
+    /// partner) out of every role that chose it, each only if unchanged since read.
+    pub async fn grants_for_leaving(
+        &self,
+        scope: &PartnerScope,
+        customer: &CustomerId,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let mut items = Vec::new();
+        for role in self.roles(scope).await? {
+            if !role.access.chosen().any(|c| c == customer) {
+                continue;
+            }
+            let mut after = role.clone();
+            after.access.read_write.remove(customer);
+            after.access.read.remove(customer);
+            after.access.no_access.remove(customer);
+            after.version += 1;
+            items.push(put_if_version(
+                &self.name,
+                role_item(scope, &after)?,
+                role.version,
+            )?);
+        }
+        Ok(items)
+    }
+
+    /// Which of `ids` are not this partner's customers (one BatchGetItem per 100).
+    pub async fn foreign_customers(
+        &self,
+        scope: &PartnerScope,
+        ids: &[&CustomerId],
+    ) -> Result<Vec<CustomerId>, StoreError> {
+        let mut missing = Vec::new();
+        for chunk in ids.chunks(100) {
+            let keys: Vec<Keys> = chunk
+                .iter()
+                .map(|c| super::customers::account_key(c))
+                .collect();
+            let found: Vec<(CustomerId, String)> = self
+                .get_many(&keys)
+                .await?
+                .into_iter()
+                .filter_map(|item| {
+                    let id = item.get("id")?.as_s().ok()?;
+                    let partner = item.get("partnerId")?.as_s().ok()?;
+                    Some((CustomerId::parse(id).ok()?, partner.clone()))
+                })
+                .collect();
+            for c in chunk {
+                let ours = found
+                    .iter()
+                    .any(|(id, p)| id == *c && p == scope.partner_id().as_str());
+                if !ours {
+                    missing.push((*c).clone());
+                }
+            }
+        }
+        Ok(missing)
+    }
+}
