@@ -14,6 +14,7 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("licensing", licensing::openapi()),
         ("customers", customers::openapi()),
         ("portal", portal::openapi()),
+        ("users", users::openapi()),
     ]
 }
 

@@ -1,5 +1,6 @@
-//! The account emails the console sends about customers: the customer admin's welcome
-//! (with the link to choose a password), the partner's copy of it, and consent requests.
+//! The account emails the console sends: the customer admin's welcome (with the link to
+//! choose a password), the partner's copy of it, consent requests, and a new partner
+//! user's invitation.
 //! Pure: each returns the message to send, and tests read them without a mailer.
 //!
 //! Table 2-8: when the partner manages all communications, the customer receives no
@@ -24,6 +25,43 @@ pub fn welcome_link(console_url: &str, token: &str) -> String {
         "{}/welcome#token={token}",
         console_url.trim_end_matches('/')
     )
+}
+
+/// The page a partner user's invitation opens.
+pub fn invitation_link(console_url: &str, token: &str) -> String {
+    format!(
+        "{}/invitation#token={token}",
+        console_url.trim_end_matches('/')
+    )
+}
+
+/// A new partner user's invitation: who added them, their login, and the link to choose
+/// a password.
+pub fn invitation(
+    user: &crate::domain::User,
+    partner: &Partner,
+    invited_by: &crate::domain::User,
+    link: &str,
+    expires: DateTime<Utc>,
+) -> Message {
+    Message {
+        to: vec![user.email.to_string()],
+        subject: format!(
+            "You are invited to the {} partner console",
+            partner.company.name
+        ),
+        text: format!(
+            "Hello {first},\n\n\
+             {by} has added you as a user of {company}'s partner console.\n\n\
+             Your login is {email}. Choose your password here:\n{link}\n\n\
+             The link works once, until {expires}.\n",
+            first = user.first_name,
+            by = invited_by.name(),
+            company = partner.company.name,
+            email = user.email,
+            expires = when(expires),
+        ),
+    }
 }
 
 /// The page a consent link opens.

@@ -143,6 +143,44 @@ impl Identity {
         Ok(())
     }
 
+    /// Lets a user sign in again, or stops them (their refresh token stops working too).
+    /// A user who never chose a password has no identity yet: nothing to do.
+    pub async fn set_enabled(&self, username: &str, enabled: bool) -> Result<(), IdentityError> {
+        let result = if enabled {
+            self.client
+                .admin_enable_user()
+                .user_pool_id(&self.pool_id)
+                .username(username)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| match e {
+                    SdkError::ServiceError(s) if s.err().is_user_not_found_exception() => {
+                        IdentityError::UserNotFound
+                    }
+                    other => cognito(other),
+                })
+        } else {
+            self.client
+                .admin_disable_user()
+                .user_pool_id(&self.pool_id)
+                .username(username)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| match e {
+                    SdkError::ServiceError(s) if s.err().is_user_not_found_exception() => {
+                        IdentityError::UserNotFound
+                    }
+                    other => cognito(other),
+                })
+        };
+        match result {
+            Err(IdentityError::UserNotFound) => Ok(()),
+            other => other,
+        }
+    }
+
     pub async fn delete_user(&self, username: &str) -> Result<(), IdentityError> {
         self.client
             .admin_delete_user()

@@ -8,6 +8,7 @@ use axum::{
 };
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
+use shared::domain::authorization::{authorize, Action as Authz, Grant, Resource};
 use shared::{
     domain::{
         audit::{Action, AuditRecord, Outcome},
@@ -37,6 +38,40 @@ const REFRESH_COOKIE_MAX_AGE: u64 = 30 * 24 * 3600;
 pub struct Account {
     pub partner: Partner,
     pub user: User,
+    /// The user's role as the console names it.
+    pub role_name: String,
+    /// What the user's role allows across the account, for showing only what they can do
+    /// (each customer's own level comes with its profile).
+    pub can: Permissions,
+}
+
+/// The account-wide actions the signed-in user's role allows.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Permissions {
+    pub activate_program: bool,
+    pub add_customers: bool,
+    pub import_customers: bool,
+    pub view_users: bool,
+    pub manage_users: bool,
+    pub manage_roles: bool,
+    pub view_audit_trail: bool,
+}
+
+impl Permissions {
+    fn of(grant: &Grant) -> Self {
+        let may = |action, resource| authorize(grant, action, resource).is_ok();
+        let others = Resource::User { own: false };
+        Permissions {
+            activate_program: may(Authz::ActivateProgramSerial, Resource::Partner),
+            add_customers: may(Authz::AddCustomer, Resource::Partner),
+            import_customers: may(Authz::ImportCustomer, Resource::Partner),
+            view_users: may(Authz::ViewUsers, others),
+            manage_users: may(Authz::ManageUsers, others),
+            manage_roles: may(Authz::ManageRoles, Resource::Partner),
+            view_audit_trail: may(Authz::ViewAuditTrail, Resource::Partner),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -229,7 +264,12 @@ pub async fn sign_up(
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(Account { partner, user }),
+        Json(Account {
+            can: Permissions::of(&Grant::PartnerAdministrator),
+            role_name: user.role.builtin_name().unwrap_or_default().to_string(),
+            partner,
+            user,
+        }),
     )
         .into_response())
 }
@@ -383,6 +423,24 @@ pub async fn sign_in(
         .target(login.user_id.to_string());
     match attempt {
         Ok(tokens) => {
+            // A disabled user is refused by the identity provider too; this holds even
+            // if disabling it there failed.
+            if login.customer_id.is_none() {
+                let scope = shared::store::PartnerScope::new(login.partner_id.clone());
+                let user = state.table.user(&scope, &login.user_id).await?;
+                if user.is_some_and(|u| u.status == UserStatus::Disabled) {
+                    let r = AuditRecord {
+                        outcome: Outcome::Failure,
+                        ..r
+                    }
+                    .reason("disabled user");
+                    state.table.record(&r).await?;
+                    return Err(Problem::forbidden(
+                        "This user has been disabled. Ask a partner administrator.",
+                    )
+                    .kind("user-disabled"));
+                }
+            }
             state.table.record(&r).await?;
             Ok(session_response(&state, tokens))
         }
@@ -485,7 +543,8 @@ pub async fn sign_out(
     Ok(response)
 }
 
-/// The signed-in user and their company. One DynamoDB read.
+/// The signed-in user, their company, and what their role allows. One DynamoDB read (two
+/// for a custom role).
 #[utoipa::path(
     get,
     path = "/api/v1/me",
@@ -501,15 +560,23 @@ pub async fn me(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Json<Account>, Problem> {
-    let (_, user_id) = principal.partner_user();
-    match state
-        .table
-        .user_and_partner(&principal.scope(), user_id)
-        .await?
-    {
-        Some((user, partner)) => Ok(Json(Account { partner, user })),
-        None => Err(Problem::not_found("This account no longer exists.")),
-    }
+    let (actor, partner) =
+        acting::member(&state, &principal, Authz::ViewCustomers, Resource::Partner).await?;
+    let role_name = match &actor.grant {
+        Grant::Custom(role) => role.name.clone(),
+        _ => actor
+            .user
+            .role
+            .builtin_name()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    Ok(Json(Account {
+        can: Permissions::of(&actor.grant),
+        role_name,
+        partner,
+        user: actor.user,
+    }))
 }
 
 /// The signed-in user's own security audit records (sign-ins, sign-outs, changes), newest

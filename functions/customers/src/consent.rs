@@ -151,7 +151,7 @@ pub async fn import_customer(
         Resource::Partner,
     )
     .await?;
-    let user = actor.user;
+    let user = &actor.user;
     let email = EmailAddress::parse(&request.email).map_err(|m| field_error("email", m))?;
     let unknown = || field_error("email", "no customer account uses this email address");
     let login = state.table.find_login(&email).await?.ok_or_else(unknown)?;
@@ -169,7 +169,7 @@ pub async fn import_customer(
     }
     let asked = ask(
         &state,
-        &user,
+        user,
         &partner,
         &ip,
         &found,
@@ -230,7 +230,7 @@ pub async fn change_management(
         Resource::Customer(&id),
     )
     .await?;
-    let user = actor.user;
+    let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
     let (from, to) = (found.customer.management, request.management);
@@ -243,7 +243,7 @@ pub async fn change_management(
     if needs_consent(from, to) {
         ask(
             &state,
-            &user,
+            user,
             &partner,
             &ip,
             &found,
@@ -256,13 +256,13 @@ pub async fn change_management(
             .customer(&principal.scope(), &found.customer.id)
             .await?
             .ok_or_else(|| Problem::not_found("No such customer."))?;
-        return Ok(profile_response(StatusCode::ACCEPTED, &after));
+        return Ok(profile_response(StatusCode::ACCEPTED, &after, &actor.grant));
     }
     let mut customer = found.customer.clone();
     customer.management = to;
     customer.version += 1;
     let entry = audit(
-        &user,
+        user,
         &ip,
         Audited::ChangeManagement,
         customer.id.to_string(),
@@ -275,6 +275,7 @@ pub async fn change_management(
     Ok(profile_response(
         StatusCode::OK,
         &CustomerState { customer, ..found },
+        &actor.grant,
     ))
 }
 
@@ -460,7 +461,7 @@ pub async fn resend_request(
         acting::member(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let stored = partner_request(&state, &principal, &request_id).await?;
     may_handle(&actor, &stored.request, Action::ManageCustomer)?;
-    let user = actor.user;
+    let user = &actor.user;
     let now = Utc::now();
     let secret = token::generate();
     let link = LinkToken {
@@ -483,7 +484,7 @@ pub async fn resend_request(
         request: next.clone(),
         token_hash: link.hash.clone(),
     };
-    let entry = audit(&user, &ip, Audited::ResendConsent, next.id.to_string());
+    let entry = audit(user, &ip, Audited::ResendConsent, next.id.to_string());
     state
         .table
         .resend_request(&record, &stored.token_hash, &link, &entry)
@@ -517,7 +518,7 @@ pub async fn withdraw_request(
     let actor = acting::user(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let stored = partner_request(&state, &principal, &request_id).await?;
     may_handle(&actor, &stored.request, Action::ManageCustomer)?;
-    let user = actor.user;
+    let user = &actor.user;
     let next = stored
         .request
         .apply(RequestEvent::Withdraw { at: Utc::now() })
@@ -526,7 +527,7 @@ pub async fn withdraw_request(
         request: next.clone(),
         token_hash: stored.token_hash.clone(),
     };
-    let entry = audit(&user, &ip, Audited::WithdrawConsent, next.id.to_string());
+    let entry = audit(user, &ip, Audited::WithdrawConsent, next.id.to_string());
     state
         .table
         .withdraw_request(&record, &entry)
@@ -586,14 +587,14 @@ pub async fn manage_customer(
     Path(customer_id): Path<String>,
 ) -> Result<(StatusCode, Json<Delegation>), Problem> {
     let id = parse_customer_id(&customer_id)?;
-    let user = acting::user(
+    let actor = acting::user(
         &state,
         &principal,
         Action::ManageCustomer,
         Resource::Customer(&id),
     )
-    .await?
-    .user;
+    .await?;
+    let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     if !found.customer.management.partner_may_manage() {
         return Err(Problem::conflict(
@@ -612,7 +613,7 @@ pub async fn manage_customer(
         issued_to: Some(principal.username.clone()),
     };
     let entry = audit(
-        &user,
+        user,
         &ip,
         Audited::ManageCustomerSession,
         found.customer.id.to_string(),

@@ -10,8 +10,8 @@ use chrono::Utc;
 use serde::Deserialize;
 use shared::{
     domain::{
-        audit::{Action as Audited, AuditRecord, Outcome},
-        authorization::{Action, Resource},
+        audit::{Action as Audited, AuditRecord},
+        authorization::{Action, Grant, Resource},
         catalog,
         customer::{
             self, has_live, summarize, AddCustomerRequest, Communications, MacAccess,
@@ -81,38 +81,16 @@ pub(crate) async fn load(
         .ok_or_else(no_such_customer)
 }
 
-/// `If-Match` with the profile's `ETag`, when the client sends one.
-pub(crate) fn check_if_match(headers: &HeaderMap, version: u64) -> Result<(), Problem> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(());
-    };
-    let expected = etag(version);
-    let matches = value
-        .to_str()
-        .map(|v| {
-            v.split(',')
-                .any(|t| t.trim() == expected || t.trim() == "*")
-        })
-        .unwrap_or(false);
-    if matches {
-        Ok(())
-    } else {
-        Err(Problem::precondition_failed())
-    }
-}
-
-fn etag(version: u64) -> String {
-    format!("\"{version}\"")
-}
+pub(crate) use shared::http::versions::check_if_match;
 
 /// A profile answer with its `ETag`.
-pub(crate) fn profile_response(status: StatusCode, state: &CustomerState) -> Response {
-    let profile = CustomerProfile::new(state, Utc::now());
-    let mut response = (status, Json(profile)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&etag(state.customer.version)) {
-        response.headers_mut().insert(header::ETAG, v);
-    }
-    response
+pub(crate) fn profile_response(
+    status: StatusCode,
+    state: &CustomerState,
+    grant: &Grant,
+) -> Response {
+    let profile = CustomerProfile::new(state, grant, Utc::now());
+    shared::http::versions::with_etag(status, &profile, state.customer.version)
 }
 
 /// A new welcome link for the customer's admin: the secret for the email, the record
@@ -148,9 +126,7 @@ pub(crate) fn audit(
     action: Audited,
     target: impl Into<String>,
 ) -> AuditRecord {
-    AuditRecord::new(action, user.email.as_str(), ip, Outcome::Success)
-        .by(&user.partner_id, Some(&user.id))
-        .target(target)
+    AuditRecord::of_user(user, action, ip, target)
 }
 
 fn program_problem(denied: shared::domain::entitlement::ProgramDenied) -> Problem {
@@ -368,7 +344,7 @@ pub async fn add_customer(
 ) -> Result<Response, Problem> {
     let (actor, partner) =
         acting::member(&state, &principal, Action::AddCustomer, Resource::Partner).await?;
-    let user = actor.user;
+    let user = &actor.user;
     let form = NewCustomer::parse(request).map_err(Problem::validation)?;
     if form
         .products
@@ -388,7 +364,7 @@ pub async fn add_customer(
         user_id: admin_id,
         customer_id: Some(customer.id.clone()),
     };
-    let record = audit(&user, &ip, Audited::AddCustomer, customer.id.to_string());
+    let record = audit(user, &ip, Audited::AddCustomer, customer.id.to_string());
     let (secret, welcome) = welcome_link(&state, &customer.id)?;
     match state
         .table
@@ -423,7 +399,7 @@ pub async fn add_customer(
         entitlements,
         requests: Vec::new(),
     };
-    let mut response = profile_response(StatusCode::CREATED, &created);
+    let mut response = profile_response(StatusCode::CREATED, &created, &actor.grant);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/customers/{}", created.customer.id)) {
         response.headers_mut().insert(header::LOCATION, v);
     }
@@ -450,7 +426,7 @@ pub async fn get_customer(
     Path(customer_id): Path<String>,
 ) -> Result<Response, Problem> {
     let id = parse_customer_id(&customer_id)?;
-    acting::user(
+    let actor = acting::user(
         &state,
         &principal,
         Action::ViewCustomers,
@@ -458,7 +434,7 @@ pub async fn get_customer(
     )
     .await?;
     let found = load(&state, &principal, &id).await?;
-    Ok(profile_response(StatusCode::OK, &found))
+    Ok(profile_response(StatusCode::OK, &found, &actor.grant))
 }
 
 /// "Activate a Product or Trial": products or trials to add to the customer.
@@ -506,7 +482,7 @@ pub async fn add_products(
         Resource::Customer(&id),
     )
     .await?;
-    let user = actor.user;
+    let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
     let mut v = Validation::new();
@@ -544,7 +520,7 @@ pub async fn add_products(
     let mut customer = found.customer.clone();
     customer.products = summarize(&all);
     customer.version += 1;
-    let record = audit(&user, &ip, Audited::AddProducts, customer.id.to_string());
+    let record = audit(user, &ip, Audited::AddProducts, customer.id.to_string());
     state
         .table
         .save_customer(
@@ -565,6 +541,7 @@ pub async fn add_products(
             entitlements: all,
             requests: found.requests,
         },
+        &actor.grant,
     ))
 }
 
@@ -584,7 +561,7 @@ pub struct ConvertRequest {
 /// Changes one entitlement of the caller's customer, saving the customer with it.
 struct EntitlementChange<'a> {
     state: &'a AppState,
-    user: &'a User,
+    actor: &'a acting::Actor,
     ip: &'a str,
     found: CustomerState,
     index: usize,
@@ -603,7 +580,7 @@ impl EntitlementChange<'_> {
         customer.products = summarize(&all);
         customer.version += 1;
         let record = audit(
-            self.user,
+            &self.actor.user,
             self.ip,
             action,
             format!("{}/{}", customer.id, next.id),
@@ -628,6 +605,7 @@ impl EntitlementChange<'_> {
                 entitlements: all,
                 requests: self.found.requests,
             },
+            &self.actor.grant,
         ))
     }
 }
@@ -635,7 +613,7 @@ impl EntitlementChange<'_> {
 async fn entitlement_change<'a>(
     state: &'a AppState,
     principal: &Principal,
-    user: &'a User,
+    actor: &'a acting::Actor,
     ip: &'a str,
     headers: &HeaderMap,
     customer_id: &CustomerId,
@@ -652,7 +630,7 @@ async fn entitlement_change<'a>(
         .ok_or_else(|| Problem::not_found("No such entitlement."))?;
     Ok(EntitlementChange {
         state,
-        user,
+        actor,
         ip,
         found,
         index,
@@ -704,11 +682,11 @@ pub async fn convert_trial(
         Resource::Customer(&id),
     )
     .await?;
-    let user = actor.user;
+    let user = &actor.user;
     let change = entitlement_change(
         &state,
         &principal,
-        &user,
+        &actor,
         &ip,
         &headers,
         &id,
@@ -854,21 +832,20 @@ pub async fn cancel_entitlement(
     ApiJson(request): ApiJson<CancelRequest>,
 ) -> Result<Response, Problem> {
     let id = parse_customer_id(&customer_id)?;
-    let user = acting::user(
+    let actor = acting::user(
         &state,
         &principal,
         Action::ManageCustomer,
         Resource::Customer(&id),
     )
-    .await?
-    .user;
+    .await?;
     if !request.confirm {
         return Err(field_error("confirm", "must be true to cancel the product"));
     }
     let change = entitlement_change(
         &state,
         &principal,
-        &user,
+        &actor,
         &ip,
         &headers,
         &id,
@@ -920,14 +897,14 @@ pub async fn update_settings(
     ApiJson(request): ApiJson<SettingsRequest>,
 ) -> Result<Response, Problem> {
     let id = parse_customer_id(&customer_id)?;
-    let user = acting::user(
+    let actor = acting::user(
         &state,
         &principal,
         Action::ManageCustomer,
         Resource::Customer(&id),
     )
-    .await?
-    .user;
+    .await?;
+    let user = &actor.user;
     if request.communications.is_none() && request.unmanaged_mac.is_none() {
         return Err(field_error(
             "communications",
@@ -944,11 +921,11 @@ pub async fn update_settings(
         customer.unmanaged_mac = m;
     }
     if customer == found.customer {
-        return Ok(profile_response(StatusCode::OK, &found));
+        return Ok(profile_response(StatusCode::OK, &found, &actor.grant));
     }
     customer.version += 1;
     let record = audit(
-        &user,
+        user,
         &ip,
         Audited::UpdateCustomerSettings,
         customer.id.to_string(),
@@ -970,6 +947,7 @@ pub async fn update_settings(
             entitlements: found.entitlements,
             requests: found.requests,
         },
+        &actor.grant,
     ))
 }
 
@@ -1003,7 +981,7 @@ pub async fn resend_welcome(
         Resource::Customer(&id),
     )
     .await?;
-    let user = actor.user;
+    let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     if found.customer.admin_active {
         // A new link would let whoever receives it choose the admin's password again.
@@ -1014,7 +992,7 @@ pub async fn resend_welcome(
     }
     let (secret, link) = welcome_link(&state, &found.customer.id)?;
     let record = audit(
-        &user,
+        user,
         &ip,
         Audited::ResendWelcome,
         found.customer.id.to_string(),
@@ -1068,14 +1046,14 @@ pub async fn remove_customer(
     ApiQuery(params): ApiQuery<RemoveParams>,
 ) -> Result<StatusCode, Problem> {
     let id = parse_customer_id(&customer_id)?;
-    let user = acting::user(
+    let actor = acting::user(
         &state,
         &principal,
         Action::RemoveCustomer,
         Resource::Customer(&id),
     )
-    .await?
-    .user;
+    .await?;
+    let user = &actor.user;
     if params.confirm != Some(true) {
         return Err(field_error(
             "confirm",
@@ -1087,7 +1065,7 @@ pub async fn remove_customer(
     let email = shared::domain::EmailAddress::parse(&found.customer.contact.email)
         .map_err(Problem::internal)?;
     let record = audit(
-        &user,
+        user,
         &ip,
         Audited::RemoveCustomer,
         found.customer.id.to_string(),

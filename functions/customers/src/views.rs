@@ -5,10 +5,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared::{
     domain::{
+        authorization::{authorize, Action, Grant, Resource},
         catalog::{self, Product},
         consent::ConsentRequest,
         customer::{Communications, Compliance, Customer, ManagementType},
         entitlement::{Entitlement, EntitlementView},
+        role::AccessLevel,
+        CustomerId,
     },
     http::csv::CsvRow,
     store::customers::CustomerState,
@@ -122,11 +125,35 @@ pub struct CustomerProfile {
     pub entitlements: Vec<EntitlementView>,
     /// This partner's requests of the customer, newest first.
     pub requests: Vec<ConsentRequest>,
+    /// What the signed-in user's role lets them do with this customer.
+    pub your_access: YourAccess,
+}
+
+/// The signed-in user's access to one customer, for showing only the actions they have.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct YourAccess {
+    pub level: AccessLevel,
+    /// Products, settings, management, "Manage Customer".
+    pub may_manage: bool,
+    pub may_remove: bool,
+}
+
+impl YourAccess {
+    pub fn new(grant: &Grant, customer: &CustomerId) -> Self {
+        let may = |a| authorize(grant, a, Resource::Customer(customer)).is_ok();
+        YourAccess {
+            level: grant.level(customer),
+            may_manage: may(Action::ManageCustomer),
+            may_remove: may(Action::RemoveCustomer),
+        }
+    }
 }
 
 impl CustomerProfile {
-    pub fn new(state: &CustomerState, now: DateTime<Utc>) -> Self {
+    pub fn new(state: &CustomerState, grant: &Grant, now: DateTime<Utc>) -> Self {
         let customer = state.customer.clone();
+        let your_access = YourAccess::new(grant, &customer.id);
         let mut requests: Vec<ConsentRequest> = state
             .requests
             .iter()
@@ -152,6 +179,7 @@ impl CustomerProfile {
             entitlements: sorted.into_iter().map(|e| e.view(now)).collect(),
             requests,
             customer,
+            your_access,
         }
     }
 }

@@ -58,6 +58,28 @@ pub enum Action {
     ManageCustomerSession,
     #[serde(rename = "portal.updateSettings")]
     PortalUpdateSettings,
+    #[serde(rename = "user.add")]
+    AddUser,
+    #[serde(rename = "user.update")]
+    UpdateUser,
+    #[serde(rename = "user.remove")]
+    RemoveUser,
+    #[serde(rename = "user.resendInvitation")]
+    ResendInvitation,
+    #[serde(rename = "user.acceptInvitation")]
+    AcceptInvitation,
+    #[serde(rename = "user.addContact")]
+    AddContact,
+    #[serde(rename = "user.updateContact")]
+    UpdateContact,
+    #[serde(rename = "user.removeContact")]
+    RemoveContact,
+    #[serde(rename = "role.create")]
+    CreateRole,
+    #[serde(rename = "role.update")]
+    UpdateRole,
+    #[serde(rename = "role.delete")]
+    DeleteRole,
     /// The scheduler ended trials or renewed subscriptions.
     #[serde(rename = "schedule.entitlements")]
     ScheduledEntitlements,
@@ -101,6 +123,18 @@ impl AuditRecord {
             reason: None,
             source_ip: source_ip.to_string(),
         }
+    }
+
+    /// A successful action of a signed-in partner user on `target`.
+    pub fn of_user(
+        user: &super::User,
+        action: Action,
+        ip: &str,
+        target: impl Into<String>,
+    ) -> Self {
+        AuditRecord::new(action, user.email.as_str(), ip, Outcome::Success)
+            .by(&user.partner_id, Some(&user.id))
+            .target(target)
     }
 
     pub fn by(mut self, partner: &PartnerId, user: Option<&UserId>) -> Self {

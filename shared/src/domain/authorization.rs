@@ -55,6 +55,8 @@ pub enum Resource<'a> {
     Partner,
     /// One of the partner's customers.
     Customer(&'a CustomerId),
+    /// One of the partner's users: `own` when it is the actor themselves.
+    User { own: bool },
 }
 
 /// Why not.
@@ -144,7 +146,7 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
     match action {
         Action::ViewCustomers => match resource {
             // Every role may list; the list shows what `Grant::visibility` allows.
-            Resource::Partner => Ok(()),
+            Resource::Partner | Resource::User { .. } => Ok(()),
             Resource::Customer(_) => at_least(grant, resource, AccessLevel::Read),
         },
         Action::ManageCustomer => at_least(grant, resource, AccessLevel::ReadWrite),
@@ -165,6 +167,11 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
                 |r| r.permissions.remove_customers,
                 "Your role does not allow removing customers.",
             )
+        }
+        // Everyone sees and edits their own profile ("My User Settings") and contact
+        // preferences; what of it they may change is `UserUpdate::check`'s question.
+        Action::ViewUsers | Action::ManageUsers if resource == (Resource::User { own: true }) => {
+            Ok(())
         }
         Action::ActivateProgramSerial | Action::ViewAuditTrail | Action::ViewUsers => match grant {
             Grant::Custom(_) => Err(Denied::Forbidden(BUILT_IN_ONLY)),
@@ -271,6 +278,27 @@ mod tests {
                 "{action:?}"
             );
         }
+    }
+
+    #[test]
+    fn everyone_keeps_their_own_profile_and_only_partner_administrators_manage_others() {
+        let g = custom(CustomerAccess::default(), CustomerPermissions::default());
+        let own = Resource::User { own: true };
+        let other = Resource::User { own: false };
+        for grant in [&g, &Grant::Administrator, &Grant::PartnerAdministrator] {
+            assert_eq!(authorize(grant, Action::ViewUsers, own), Ok(()));
+            assert_eq!(authorize(grant, Action::ManageUsers, own), Ok(()));
+        }
+        assert!(authorize(&g, Action::ViewUsers, other).is_err());
+        assert_eq!(
+            authorize(&Grant::Administrator, Action::ViewUsers, other),
+            Ok(())
+        );
+        assert!(authorize(&Grant::Administrator, Action::ManageUsers, other).is_err());
+        assert_eq!(
+            authorize(&Grant::PartnerAdministrator, Action::ManageUsers, other),
+            Ok(())
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod pagination;
 pub mod principal;
 pub mod problem;
 pub mod request;
+pub mod versions;
 
 use axum::{
     extract::{DefaultBodyLimit, Request},

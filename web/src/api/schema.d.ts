@@ -415,6 +415,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation: choose a password; the user becomes active and signs in. */
+        post: operations["accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/inspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What an invitation link is for, before the user chooses a password. */
+        post: operations["inspect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/licensing/exsp-serial/activate": {
         parameters: {
             query?: never;
@@ -476,7 +510,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user and their company. One DynamoDB read. */
+        /**
+         * The signed-in user, their company, and what their role allows. One DynamoDB read (two
+         *     for a custom role).
+         */
         get: operations["me"];
         put?: never;
         post?: never;
@@ -544,6 +581,162 @@ export interface paths {
         patch: operations["update_portal_settings"];
         trace?: never;
     };
+    "/api/v1/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The roles: the two built-in roles, then the partner's custom roles, each with its
+         *     users.
+         */
+        get: operations["list_roles"];
+        put?: never;
+        /**
+         * Add Role: a name; the role starts with Read/Write on all customers and the add and
+         *     import permissions, as the guide's default.
+         */
+        post: operations["create_role"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roles/{roleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One role with its users, customer access and permissions. */
+        get: operations["get_role"];
+        /**
+         * Save a custom role: its name, the customers at each access level ("All customers" at
+         *     most at one level), the default level for new customers, and the add / import / remove
+         *     customer permissions (the guide's two rules refuse the disabled ones). Takes effect on
+         *     its users' next request.
+         */
+        put: operations["update_role"];
+        post?: never;
+        /**
+         * Delete a custom role. A role with users needs `reassignTo`: its users move there in
+         *     the same transaction.
+         */
+        delete: operations["delete_role"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Administration > Users: the partner's users, oldest first. Answers CSV with
+         *     `Accept: text/csv` or `?format=csv`.
+         */
+        get: operations["list_users"];
+        put?: never;
+        /**
+         * Add User: the new user is invited by email to choose a password. The email must not
+         *     exist anywhere in the system.
+         */
+        post: operations["add_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's profile: one's own (My User Settings), or any user's for the built-in roles. */
+        get: operations["get_user"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a user: their login is freed; their audit records stay. Never the last
+         *     partner administrator, and never oneself.
+         */
+        delete: operations["remove_user"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a user. Anyone changes their own names; a partner administrator changes other
+         *     users' names, role and status (disable or enable). Nobody changes their own role or
+         *     disables themselves, and the last partner administrator cannot be demoted or disabled.
+         */
+        patch: operations["update_user"];
+        trace?: never;
+    };
+    "/api/v1/users/{userId}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Contact: an email address or SMS number (E.164), optionally the primary contact
+         *     (which makes the others not primary). At most ten.
+         */
+        post: operations["add_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{userId}/contacts/{contactId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit a contact preference. */
+        put: operations["update_contact"];
+        post?: never;
+        /** Delete a contact preference. */
+        delete: operations["remove_contact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{userId}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an invited user a new invitation (the previous link stops working). */
+        post: operations["resend_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/welcome/set-password": {
         parameters: {
             query?: never;
@@ -565,8 +758,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptInvitation: {
+            /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
+            password: string;
+            token: string;
+        };
+        Accepted: {
+            /** @description The login to sign in with. */
+            email: string;
+        };
+        /**
+         * @description A customer access level (Table 5-2).
+         * @enum {string}
+         */
+        AccessLevel: "noAccess" | "read" | "readWrite";
         Account: {
+            /**
+             * @description What the user's role allows across the account, for showing only what they can do
+             *     (each customer's own level comes with its profile).
+             */
+            can: components["schemas"]["Permissions"];
             partner: components["schemas"]["Partner"];
+            /** @description The user's role as the console names it. */
+            roleName: string;
             user: components["schemas"]["User"];
         };
         /** @enum {string} */
@@ -575,7 +789,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "portal.updateSettings" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "role.create" | "role.update" | "role.delete" | "schedule.entitlements";
         /** @description The add-customer form as sent (the guide's "Add Customer" page). */
         AddCustomerRequest: {
             communications: components["schemas"]["Communications"];
@@ -711,6 +925,12 @@ export interface components {
             primary: boolean;
             type: components["schemas"]["ContactType"];
         };
+        /** @description The Add Contact / edit contact form. */
+        ContactRequest: {
+            address: string;
+            primary?: boolean;
+            type: components["schemas"]["ContactType"];
+        };
         /** @enum {string} */
         ContactType: "email" | "sms";
         /** @description Converting a trial to a paid subscription. */
@@ -754,6 +974,16 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description Which customers a custom role reaches, and how. */
+        CustomerAccess: {
+            all?: null | components["schemas"]["AccessLevel"];
+            /** @description The level a new customer gets in this role when no level has "All customers". */
+            defaultLevel: components["schemas"]["AccessLevel"];
+            noAccess?: string[];
+            read?: string[];
+            /** @description Customers chosen at each level. */
+            readWrite?: string[];
+        };
         /** @description The customer's contact: their email is the customer admin's login (Table 2-5). */
         CustomerContact: {
             /** @description Whether the customer observes daylight saving time. */
@@ -768,6 +998,12 @@ export interface components {
             /** @description Offset from UTC without daylight saving, "UTC", "UTC+05:30" or "UTC-08:00". */
             timeZone: string;
         };
+        /** @description The Settings section of a custom role. */
+        CustomerPermissions: {
+            addCustomers: boolean;
+            importCustomers: boolean;
+            removeCustomers: boolean;
+        };
         /** @description The Customer Profile page. */
         CustomerProfile: {
             communicationsLabel: string;
@@ -779,6 +1015,8 @@ export interface components {
             partnerMayManage: boolean;
             /** @description This partner's requests of the customer, newest first. */
             requests: components["schemas"]["ConsentRequest"][];
+            /** @description What the signed-in user's role lets them do with this customer. */
+            yourAccess: components["schemas"]["YourAccess"];
         };
         /** @description One row of the Customers page (Table 2-1). */
         CustomerRow: {
@@ -869,6 +1107,15 @@ export interface components {
             /** @description The email of the customer's account (their admin's login). */
             email: string;
         };
+        InvitationInfo: {
+            company: string;
+            email: string;
+            firstName: string;
+        };
+        InvitationToken: {
+            /** @description The secret from the link's `#token=` fragment. */
+            token: string;
+        };
         /** @description What a link is for, so its page can say so before anyone signs in. */
         LinkInfo: {
             customerName: string;
@@ -939,6 +1186,26 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
         };
+        /** @description A page of results. */
+        ListResponse_UserView: {
+            items: {
+                contacts: components["schemas"]["ContactPreference"][];
+                /** Format: date-time */
+                createdAt: string;
+                email: string;
+                firstName: string;
+                id: string;
+                lastName: string;
+                /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
+                role: string;
+                roleName: string;
+                status: components["schemas"]["UserStatus"];
+                /** Format: int64 */
+                version: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
         /**
          * @description Whether Mac computers without management may connect (Table 2-5, "Unmanaged Mac").
          * @enum {string}
@@ -953,6 +1220,18 @@ export interface components {
          * @enum {string}
          */
         ManagementType: "customerManaged" | "partnerManaged" | "coManaged";
+        NewRoleRequest: {
+            /** @description 1–64 characters, unique among the partner's roles. */
+            name: string;
+        };
+        /** @description The Add User form. */
+        NewUserRequest: {
+            email: string;
+            firstName: string;
+            lastName: string;
+            /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
+            role: string;
+        };
         /** @enum {string} */
         Outcome: "success" | "failure";
         /** @description A partner: the tenant everything else belongs to. */
@@ -985,6 +1264,16 @@ export interface components {
         PasswordSet: {
             /** @description The login to sign in with. */
             email: string;
+        };
+        /** @description The account-wide actions the signed-in user's role allows. */
+        Permissions: {
+            activateProgram: boolean;
+            addCustomers: boolean;
+            importCustomers: boolean;
+            manageRoles: boolean;
+            manageUsers: boolean;
+            viewAuditTrail: boolean;
+            viewUsers: boolean;
         };
         /** @description The customer portal's page. */
         PortalAccount: {
@@ -1070,6 +1359,36 @@ export interface components {
         RequestRow: components["schemas"]["ConsentRequest"];
         /** @enum {string} */
         RequestStatus: "pending" | "approved" | "denied" | "expired" | "withdrawn";
+        /** @description A member of a role, as the role page lists them. */
+        RoleMember: {
+            email: string;
+            id: string;
+            name: string;
+        };
+        /** @description A role's settings as the role page saves them. */
+        RoleUpdate: {
+            access: components["schemas"]["CustomerAccess"];
+            name: string;
+            permissions: components["schemas"]["CustomerPermissions"];
+        };
+        /** @description A role as the User Roles page shows it. */
+        RoleView: {
+            access: components["schemas"]["CustomerAccess"];
+            /** @description Built-in roles cannot be changed or deleted. */
+            builtIn: boolean;
+            /** Format: date-time */
+            createdAt?: string | null;
+            /** @description `partnerAdministrator`, `administrator`, or the custom role's id. */
+            id: string;
+            /** @description Whether the role creates, edits and assigns roles (Table 5-1). */
+            managesRoles: boolean;
+            name: string;
+            permissions: components["schemas"]["CustomerPermissions"];
+            userCount: number;
+            users: components["schemas"]["RoleMember"][];
+            /** Format: int64 */
+            version: number;
+        };
         /** @description A product on a list row. */
         RowProduct: {
             /** Format: int32 */
@@ -1170,6 +1489,39 @@ export interface components {
         };
         /** @enum {string} */
         UserStatus: "invited" | "active" | "disabled";
+        /**
+         * @description A change to a user: any of the fields. Names are the user's own to change; role and
+         *     status are a partner administrator's, for users other than themselves.
+         */
+        UserUpdateRequest: {
+            firstName?: string | null;
+            lastName?: string | null;
+            role?: string | null;
+            status?: null | components["schemas"]["UserStatus"];
+        };
+        /** @description A user as the Users page and My User Settings show them. */
+        UserView: {
+            contacts: components["schemas"]["ContactPreference"][];
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            firstName: string;
+            id: string;
+            lastName: string;
+            /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
+            role: string;
+            roleName: string;
+            status: components["schemas"]["UserStatus"];
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description The signed-in user's access to one customer, for showing only the actions they have. */
+        YourAccess: {
+            level: components["schemas"]["AccessLevel"];
+            /** @description Products, settings, management, "Manage Customer". */
+            mayManage: boolean;
+            mayRemove: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -2522,6 +2874,99 @@ export interface operations {
             };
         };
     };
+    accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitation"];
+            };
+        };
+        responses: {
+            /** @description The password is set; sign in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Not an invitation link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accepted, replaced or expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password is too weak */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationToken"];
+            };
+        };
+        responses: {
+            /** @description The invitation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationInfo"];
+                };
+            };
+            /** @description Not an invitation link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accepted, replaced or expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     activate_program_serial: {
         parameters: {
             query?: never;
@@ -2852,6 +3297,931 @@ export interface operations {
                 };
             };
             /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every role */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleView"][];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role does not see roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_role: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRoleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only partner administrators add roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many roles */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A missing or taken name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `partnerAdministrator`, `administrator` or a role id */
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The role; `ETag` carries its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role does not see roles */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such role */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_role: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The role's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description A custom role's id */
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A built-in role, or not a partner administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such role */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or customers that are not yours */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_role: {
+        parameters: {
+            query?: {
+                /** @description The role the deleted role's users move to; needed when it has users. */
+                reassignTo?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A custom role's id */
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A built-in role, or not a partner administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such role */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role has users and no reassignTo, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad reassignTo */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: {
+                /** @description Users per page, 1–100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` for a CSV download of every user. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_UserView"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role does not see other users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_user: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUserRequest"];
+            };
+        };
+        responses: {
+            /** @description Added and invited */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only partner administrators add users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The email has an account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user; `ETag` carries its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role sees only its own profile */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_user: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The user's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The user */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only partner administrators remove users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Oneself, the last partner administrator, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The user's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The user */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours to change (own role, or not a partner administrator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The last partner administrator, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_contact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The user's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The user */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactRequest"];
+            };
+        };
+        responses: {
+            /** @description The user with the new contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not your user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_contact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The user's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The user */
+                userId: string;
+                /** @description The contact preference */
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactRequest"];
+            };
+        };
+        responses: {
+            /** @description The user with the changed contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not your user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user or contact */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_contact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The user's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The user */
+                userId: string;
+                /** @description The contact preference */
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user without the contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not your user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user or contact */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only partner administrators invite users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user has accepted already */
             409: {
                 headers: {
                     [name: string]: unknown;
