@@ -45,15 +45,7 @@ fn form(name: &str, email: &str, management: &str, communications: &str) -> Valu
 
 /// The secret of the last link in the newest outbox message to `to`.
 fn link_secret(w: &World, to: &str) -> Option<String> {
-    let text = w
-        .stack
-        .outbox_messages()
-        .into_iter()
-        .rev()
-        .find(|m| m.contains(&format!("To: {to}\r\n")))
-        .and_then(|m| decode_eml_text(&m))?;
-    let at = text.rfind("#token=")? + "#token=".len();
-    Some(text[at..at + 43].to_string())
+    w.stack.link_secret(to)
 }
 
 impl World {

@@ -136,7 +136,7 @@ pub async fn accept(
     SourceIp(ip): SourceIp,
     ApiJson(request): ApiJson<AcceptInvitation>,
 ) -> Result<Json<Accepted>, Problem> {
-    let (invitation, user) = usable(&state, &request.token).await?;
+    let (_, user) = usable(&state, &request.token).await?;
     let weak = |message: String| {
         Problem::validation(vec![FieldError {
             field: "password".into(),
@@ -170,7 +170,7 @@ pub async fn accept(
     .target(user.id.to_string());
     state
         .table
-        .accept_invitation(&invitation, &user, &record)
+        .accept_invitation(&user, &record)
         .await
         .map_err(|_| {
             gone("This invitation has been accepted already: sign in with your password.")

@@ -314,11 +314,11 @@ impl Table {
         self.get(&k.pk, &k.sk).await
     }
 
-    /// Spends an invitation: deletes it and makes the user active, only while the user is
-    /// still invited with this link, with the audit record.
+    /// Spends an invitation: makes the user active (which no longer names the link), only
+    /// while the user is unchanged since read, with the audit record. The invitation item
+    /// stays until its TTL, so the spent link answers "accepted already".
     pub async fn accept_invitation(
         &self,
-        invitation: &Invitation,
         before: &User,
         audit: &AuditRecord,
     ) -> Result<(), UserError> {
@@ -328,7 +328,6 @@ impl Table {
         after.version += 1;
         let items = vec![
             put_user_if(&self.name, &after, before.version)?,
-            super::delete_item(&self.name, &invitation_keys(&invitation.hash))?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
         self.transact(items).await.map_err(|e| user_error(e, None))

@@ -183,9 +183,11 @@ impl Table {
             let update = Update::builder()
                 .table_name(&self.name)
                 .set_key(Some(role_keys(scope, &role.id).key()))
-                .update_expression(format!(
-                    "SET access.{field} = list_append(access.{field}, :c), version = version + :one"
-                ))
+                .update_expression(
+                    "SET #access.#level = list_append(#access.#level, :c), version = version + :one",
+                )
+                .expression_attribute_names("#access", "access")
+                .expression_attribute_names("#level", field)
                 .condition_expression("attribute_exists(pk)")
                 .expression_attribute_values(
                     ":c",

@@ -195,6 +195,18 @@ impl TestStack {
             .count()
     }
 
+    /// The secret of the last `#token=` link in the newest outbox message to `to`.
+    pub fn link_secret(&self, to: &str) -> Option<String> {
+        let text = self
+            .outbox_messages()
+            .into_iter()
+            .rev()
+            .find(|m| m.contains(&format!("To: {to}\r\n")))
+            .and_then(|m| crate::mail::decode_eml_text(&m))?;
+        let at = text.rfind("#token=")? + "#token=".len();
+        Some(text.get(at..at + 43)?.to_string())
+    }
+
     /// The `.eml` files the outbox holds, oldest first.
     pub fn outbox_messages(&self) -> Vec<String> {
         let mut files: Vec<_> = std::fs::read_dir(&self.outbox)

@@ -1,0 +1,596 @@
+//! Administration > Users and User Roles (the guide's chapter 5), through the users
+//! function's router against the local stack.
+
+use axum::{http::StatusCode, Router};
+use serde_json::{json, Value};
+use shared::testkit::{self, http::*, TestStack};
+
+const IP: &str = "192.0.2.90";
+const USERS: &str = "/api/v1/users";
+const ROLES: &str = "/api/v1/roles";
+const CUSTOMERS: &str = "/api/v1/customers";
+
+struct World {
+    stack: TestStack,
+    auth: Router,
+    customers: Router,
+    users: Router,
+}
+
+async fn world() -> World {
+    let stack = testkit::stack().await;
+    World {
+        auth: auth::app(stack.state.clone()),
+        customers: customers::app(stack.state.clone()),
+        users: users::app(stack.state.clone()),
+        stack,
+    }
+}
+
+/// A password the new users choose.
+const NEW_PASSWORD: &str = "Another-Passw0rd";
+
+impl World {
+    async fn partner(&self, email: &str, company: &str) -> (String, String) {
+        let (account, token) = partner_session(&self.auth, email, company).await;
+        let id = account["user"]["id"].as_str().unwrap().to_string();
+        (id, token)
+    }
+
+    async fn call(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> Answer {
+        call(&self.users, method, path, token, body, IP).await
+    }
+
+    async fn public(&self, path: &str, body: &Value) -> Answer {
+        send(&self.users, json_post(path, body), IP).await
+    }
+
+    /// Adds a user with `role`; answers their id.
+    async fn add_user(&self, token: &str, email: &str, role: &str) -> String {
+        let a = self
+            .call(
+                "POST",
+                USERS,
+                token,
+                Some(&json!({"email": email, "firstName": "Grace", "lastName": "Hopper", "role": role})),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        a.body["id"].as_str().unwrap().to_string()
+    }
+
+    /// Accepts the invitation sent to `email` and signs in; answers the access token.
+    async fn join(&self, email: &str) -> String {
+        let secret = self.stack.link_secret(email).expect("an invitation");
+        let a = self
+            .public(
+                "/api/v1/invitations/accept",
+                &json!({"token": secret, "password": NEW_PASSWORD}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        let s = sign_in(&self.auth, email, NEW_PASSWORD, IP).await;
+        assert_eq!(s.status, StatusCode::OK, "{}", s.text);
+        s.body["accessToken"].as_str().unwrap().to_string()
+    }
+
+    async fn user(&self, token: &str, id: &str) -> Value {
+        let a = self
+            .call("GET", &format!("{USERS}/{id}"), token, None)
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        a.body
+    }
+
+    async fn patch_user(&self, token: &str, id: &str, body: Value) -> Answer {
+        self.call("PATCH", &format!("{USERS}/{id}"), token, Some(&body))
+            .await
+    }
+
+    async fn customer(&self, token: &str, name: &str, email: &str) -> String {
+        let form = customer_body(
+            name,
+            email,
+            "GB",
+            "coManaged",
+            "shared",
+            json!([{"product": "endpoint-protection", "type": "trial"}]),
+        );
+        let a = call(&self.customers, "POST", CUSTOMERS, token, Some(&form), IP).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        a.body["customer"]["id"].as_str().unwrap().to_string()
+    }
+
+    async fn customer_names(&self, token: &str) -> Vec<String> {
+        let a = get(
+            &self.customers,
+            &format!("{CUSTOMERS}?limit=100"),
+            token,
+            IP,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        a.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    async fn item_count(&self) -> usize {
+        self.stack.items().await.len()
+    }
+}
+
+#[tokio::test]
+async fn an_invited_user_chooses_a_password_once_and_signs_in() {
+    let w = world().await;
+    let (_, admin) = w.partner("ada@users.example.com", "Engines Ltd").await;
+    // The email must not exist anywhere: the partner's own login is taken already.
+    let before = w.item_count().await;
+    let taken = w
+        .call(
+            "POST",
+            USERS,
+            &admin,
+            Some(&json!({"email": "ada@users.example.com", "firstName": "A", "lastName": "B", "role": "administrator"})),
+        )
+        .await;
+    assert_problem(&taken, 409);
+    let bad = w
+        .call(
+            "POST",
+            USERS,
+            &admin,
+            Some(&json!({"email": "nope", "firstName": " ", "lastName": "B", "role": "root"})),
+        )
+        .await;
+    assert_problem(&bad, 422);
+    let fields: Vec<_> = bad.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "firstName", "role"]);
+    assert_eq!(w.item_count().await, before, "refused forms write nothing");
+
+    let id = w
+        .add_user(&admin, "grace@users.example.com", "administrator")
+        .await;
+    let listed = w.call("GET", USERS, &admin, None).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let row = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(row["status"], "invited");
+    assert_eq!(row["roleName"], "Administrator");
+    // Not signed up yet: no password works.
+    let early = sign_in(&w.auth, "grace@users.example.com", NEW_PASSWORD, IP).await;
+    assert_problem(&early, 401);
+
+    // A new invitation replaces the first link.
+    let first = w.stack.link_secret("grace@users.example.com").unwrap();
+    let again = w
+        .call("POST", &format!("{USERS}/{id}/invitation"), &admin, None)
+        .await;
+    assert_eq!(again.status, StatusCode::NO_CONTENT, "{}", again.text);
+    let second = w.stack.link_secret("grace@users.example.com").unwrap();
+    assert_ne!(first, second);
+    let stale = w
+        .public("/api/v1/invitations/inspect", &json!({"token": first}))
+        .await;
+    assert_problem(&stale, 410);
+    let info = w
+        .public("/api/v1/invitations/inspect", &json!({"token": second}))
+        .await;
+    assert_eq!(info.status, StatusCode::OK, "{}", info.text);
+    assert_eq!(info.body["company"], "Engines Ltd");
+    assert_eq!(info.body["email"], "grace@users.example.com");
+    let weak = w
+        .public(
+            "/api/v1/invitations/accept",
+            &json!({"token": second, "password": "short"}),
+        )
+        .await;
+    assert_problem(&weak, 422);
+
+    let token = w.join("grace@users.example.com").await;
+    let spent = w
+        .public(
+            "/api/v1/invitations/accept",
+            &json!({"token": second, "password": NEW_PASSWORD}),
+        )
+        .await;
+    assert_problem(&spent, 410);
+    let me = w.user(&token, &id).await;
+    assert_eq!(me["status"], "active");
+    let resend = w
+        .call("POST", &format!("{USERS}/{id}/invitation"), &admin, None)
+        .await;
+    assert_problem(&resend, 409);
+
+    // The list exports as CSV.
+    let csv = w
+        .call("GET", &format!("{USERS}?format=csv"), &admin, None)
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv
+        .text
+        .starts_with("Email,First Name,Last Name,Role,Status,Created\r\n"));
+    assert!(csv
+        .text
+        .contains("grace@users.example.com,Grace,Hopper,Administrator,active,"));
+}
+
+#[tokio::test]
+async fn the_partner_always_keeps_a_partner_administrator() {
+    let w = world().await;
+    let (ada_id, ada) = w.partner("ada@keep.example.com", "Keep Ltd").await;
+    // Alone: no demoting, disabling or removing oneself.
+    let demote = w
+        .patch_user(&ada, &ada_id, json!({"role": "administrator"}))
+        .await;
+    assert_problem(&demote, 403);
+    assert!(demote.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("cannot change their own role"));
+    let disable = w
+        .patch_user(&ada, &ada_id, json!({"status": "disabled"}))
+        .await;
+    assert_problem(&disable, 403);
+    let remove = w
+        .call("DELETE", &format!("{USERS}/{ada_id}"), &ada, None)
+        .await;
+    assert_problem(&remove, 409);
+
+    let bob_id = w
+        .add_user(&ada, "bob@keep.example.com", "partnerAdministrator")
+        .await;
+    let bob = w.join("bob@keep.example.com").await;
+    // Two partner administrators demote each other at the same moment: the count
+    // guards the last one, so exactly one change wins.
+    let (a, b) = futures::join!(
+        w.patch_user(&ada, &bob_id, json!({"role": "administrator"})),
+        w.patch_user(&bob, &ada_id, json!({"role": "administrator"})),
+    );
+    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
+    // Whoever was demoted is an administrator now, and the other the last partner
+    // administrator.
+    let (loser, demoted, survivor) = if a.status == StatusCode::OK {
+        (&b, &bob, &ada_id)
+    } else {
+        (&a, &ada, &bob_id)
+    };
+    assert_eq!(loser.body["type"], "/problems/last-partner-administrator");
+    for answer in [
+        w.patch_user(demoted, survivor, json!({"status": "disabled"}))
+            .await,
+        w.call("DELETE", &format!("{USERS}/{survivor}"), demoted, None)
+            .await,
+    ] {
+        assert_problem(&answer, 403);
+    }
+    let partner = w
+        .stack
+        .items_of("Partner")
+        .await
+        .into_iter()
+        .next()
+        .unwrap();
+    assert_eq!(
+        partner.get("partnerAdmins").unwrap().as_n().unwrap(),
+        "1",
+        "one partner administrator left"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_user_stops_at_the_next_request_and_cannot_sign_in() {
+    let w = world().await;
+    let (_, admin) = w.partner("ada@off.example.com", "Off Ltd").await;
+    let id = w
+        .add_user(&admin, "carl@off.example.com", "administrator")
+        .await;
+    let carl = w.join("carl@off.example.com").await;
+    assert_eq!(w.customer_names(&carl).await.len(), 0);
+    let off = w
+        .patch_user(&admin, &id, json!({"status": "disabled"}))
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text);
+    let refused = get(&w.customers, CUSTOMERS, &carl, IP).await;
+    assert_problem(&refused, 403);
+    assert_eq!(refused.body["type"], "/problems/user-disabled");
+    let again = sign_in(&w.auth, "carl@off.example.com", NEW_PASSWORD, IP).await;
+    assert!(
+        [401, 403].contains(&again.status.as_u16()),
+        "{}",
+        again.text
+    );
+    let on = w.patch_user(&admin, &id, json!({"status": "active"})).await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.text);
+    let back = sign_in(&w.auth, "carl@off.example.com", NEW_PASSWORD, IP).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text);
+    // Removing frees the login; the audit trail keeps the user's records.
+    let gone = w
+        .call("DELETE", &format!("{USERS}/{id}"), &admin, None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    assert_eq!(
+        w.stack.pool_users_with_email("carl@off.example.com").await,
+        0
+    );
+    let login = sign_in(&w.auth, "carl@off.example.com", NEW_PASSWORD, IP).await;
+    assert_problem(&login, 401);
+    let records = w.stack.items_of("AuditRecord").await;
+    assert!(records.iter().any(|r| r
+        .get("actorEmail")
+        .and_then(|e| e.as_s().ok())
+        .is_some_and(|e| e == "carl@off.example.com")));
+}
+
+#[tokio::test]
+async fn contact_preferences_are_checked_and_one_is_primary() {
+    let w = world().await;
+    let (id, token) = w.partner("ada@contacts.example.com", "Contacts Ltd").await;
+    let path = format!("{USERS}/{id}/contacts");
+    let before = w.user(&token, &id).await;
+    for bad in [
+        json!({"type": "sms", "address": "07700 900123"}),
+        json!({"type": "email", "address": "+447700900123"}),
+        json!({"type": "fax", "address": "x"}),
+        json!({"type": "sms", "address": "+447700900123", "extra": 1}),
+    ] {
+        let a = w.call("POST", &path, &token, Some(&bad)).await;
+        assert!([400, 422].contains(&a.status.as_u16()), "{bad}: {}", a.text);
+    }
+    assert_eq!(w.user(&token, &id).await["version"], before["version"]);
+    let a = w
+        .call(
+            "POST",
+            &path,
+            &token,
+            Some(&json!({"type": "email", "address": "Ada@Example.com", "primary": true})),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let b = w
+        .call(
+            "POST",
+            &path,
+            &token,
+            Some(&json!({"type": "sms", "address": "+44 7700 900-123", "primary": true})),
+        )
+        .await;
+    assert_eq!(b.status, StatusCode::OK, "{}", b.text);
+    let contacts = b.body["contacts"].as_array().unwrap().clone();
+    assert_eq!(contacts.len(), 2);
+    assert_eq!(contacts[1]["address"], "+447700900123");
+    assert_eq!(
+        contacts.iter().filter(|c| c["primary"] == true).count(),
+        1,
+        "the new primary replaces the old"
+    );
+    let email_id = contacts[0]["id"].as_str().unwrap();
+    let edited = w
+        .call(
+            "PUT",
+            &format!("{path}/{email_id}"),
+            &token,
+            Some(&json!({"type": "email", "address": "ada@work.example.com", "primary": true})),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    assert_eq!(edited.body["contacts"][0]["primary"], true);
+    assert_eq!(edited.body["contacts"][1]["primary"], false);
+    let deleted = w
+        .call("DELETE", &format!("{path}/{email_id}"), &token, None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    assert_eq!(deleted.body["contacts"].as_array().unwrap().len(), 1);
+    let missing = w
+        .call("DELETE", &format!("{path}/{email_id}"), &token, None)
+        .await;
+    assert_problem(&missing, 404);
+    // A change against an older version is refused, and changes nothing.
+    let stale = bearer(request("PATCH", &format!("{USERS}/{id}")), &token)
+        .header("if-match", format!("\"{}\"", before["version"]))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({"firstName": "Augusta"}).to_string(),
+        ))
+        .unwrap();
+    assert_problem(&send(&w.users, stale, IP).await, 412);
+    assert_eq!(w.user(&token, &id).await["firstName"], before["firstName"]);
+}
+
+#[tokio::test]
+async fn a_custom_role_decides_what_each_customer_shows_from_the_next_request() {
+    let w = world().await;
+    let (_, admin) = w.partner("ada@roles.example.com", "Roles Ltd").await;
+    let a = w
+        .customer(&admin, "Acme Read", "it@acme-read.example.com")
+        .await;
+    let b = w
+        .customer(&admin, "Bolt Hidden", "it@bolt-hidden.example.com")
+        .await;
+    let other = w.partner("zed@other.example.com", "Other Ltd").await.1;
+    let foreign = w
+        .customer(&other, "Foreign Co", "it@foreign.example.com")
+        .await;
+
+    // Names: required, unique, and not a built-in role's.
+    for (name, status) in [("  ", 422), ("Administrator", 422)] {
+        let r = w
+            .call("POST", ROLES, &admin, Some(&json!({"name": name})))
+            .await;
+        assert_problem(&r, status);
+    }
+    let created = w
+        .call("POST", ROLES, &admin, Some(&json!({"name": "Help desk"})))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(
+        created.body["access"]["all"], "readWrite",
+        "the guide's default"
+    );
+    let dup = w
+        .call("POST", ROLES, &admin, Some(&json!({"name": "help DESK"})))
+        .await;
+    assert_problem(&dup, 422);
+    let role = created.body["id"].as_str().unwrap().to_string();
+    let role_path = format!("{ROLES}/{role}");
+
+    let access = |all: Value, read: Value, none: Value, default: &str| json!({"all": all, "readWrite": [], "read": read, "noAccess": none, "defaultLevel": default});
+    let permissions = |add, import, remove| json!({"addCustomers": add, "importCustomers": import, "removeCustomers": remove});
+    let before = w.item_count().await;
+    for bad in [
+        // The guide's rules: removing is off with All customers at Read...
+        json!({"name": "Help desk", "access": access(json!("read"), json!([]), json!([]), "read"), "permissions": permissions(false, false, true)}),
+        // ...and everything is off with All customers at No access.
+        json!({"name": "Help desk", "access": access(json!("noAccess"), json!([]), json!([]), "read"), "permissions": permissions(true, false, false)}),
+        // A customer at two levels.
+        json!({"name": "Help desk", "access": access(json!(null), json!([a]), json!([a]), "read"), "permissions": permissions(false, false, false)}),
+        // Another partner's customer.
+        json!({"name": "Help desk", "access": access(json!(null), json!([foreign]), json!([]), "read"), "permissions": permissions(false, false, false)}),
+    ] {
+        let r = w.call("PUT", &role_path, &admin, Some(&bad)).await;
+        assert_problem(&r, 422);
+    }
+    assert_eq!(w.item_count().await, before, "refused roles write nothing");
+    let saved = w
+        .call(
+            "PUT",
+            &role_path,
+            &admin,
+            Some(&json!({"name": "Help desk", "access": access(json!(null), json!([a]), json!([b]), "noAccess"), "permissions": permissions(false, false, false)})),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+
+    let id = w.add_user(&admin, "hal@roles.example.com", &role).await;
+    let hal = w.join("hal@roles.example.com").await;
+    assert_eq!(w.customer_names(&hal).await, ["Acme Read"]);
+    let hidden = get(&w.customers, &format!("{CUSTOMERS}/{b}"), &hal, IP).await;
+    assert_problem(&hidden, 404);
+    let seen = get(&w.customers, &format!("{CUSTOMERS}/{a}"), &hal, IP).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert_eq!(seen.body["yourAccess"]["level"], "read");
+    assert_eq!(seen.body["yourAccess"]["mayManage"], false);
+    let change = call(
+        &w.customers,
+        "PATCH",
+        &format!("{CUSTOMERS}/{a}/settings"),
+        &hal,
+        Some(&json!({"unmanagedMac": "allow"})),
+        IP,
+    )
+    .await;
+    assert_problem(&change, 403);
+    let me = get(&w.auth, "/api/v1/me", &hal, IP).await;
+    assert_eq!(me.body["roleName"], "Help desk");
+    assert_eq!(me.body["can"]["addCustomers"], false);
+    assert_eq!(me.body["can"]["viewUsers"], false);
+    // A custom role sees only its own user.
+    assert_problem(&w.call("GET", USERS, &hal, None).await, 403);
+    assert_eq!(w.user(&hal, &id).await["roleName"], "Help desk");
+
+    // Read/Write on A, and a new customer's default level: effective on the next request.
+    let etag = format!("\"{}\"", saved.body["version"]);
+    let rw = call(
+        &w.users,
+        "PUT",
+        &role_path,
+        &admin,
+        Some(&json!({"name": "Help desk", "access": {"all": null, "readWrite": [a], "read": [], "noAccess": [b], "defaultLevel": "read"}, "permissions": permissions(true, false, false)})),
+        IP,
+    )
+    .await;
+    assert_eq!(rw.status, StatusCode::OK, "{}", rw.text);
+    assert_ne!(format!("\"{}\"", rw.body["version"]), etag);
+    let change = call(
+        &w.customers,
+        "PATCH",
+        &format!("{CUSTOMERS}/{a}/settings"),
+        &hal,
+        Some(&json!({"unmanagedMac": "allow"})),
+        IP,
+    )
+    .await;
+    assert_eq!(change.status, StatusCode::OK, "{}", change.text);
+    let c = w
+        .customer(&admin, "Cleo New", "it@cleo-new.example.com")
+        .await;
+    let role_now = w.call("GET", &role_path, &admin, None).await;
+    assert_eq!(role_now.body["access"]["read"], json!([c]));
+    assert_eq!(w.customer_names(&hal).await, ["Acme Read", "Cleo New"]);
+    // Hal may add customers now, and sees the one he adds (default level Read).
+    let own = w
+        .customer(&hal, "Dora Own", "it@dora-own.example.com")
+        .await;
+    let seen = get(&w.customers, &format!("{CUSTOMERS}/{own}"), &hal, IP).await;
+    assert_eq!(seen.body["yourAccess"]["level"], "read");
+
+    // Removing a customer takes it out of the roles that chose it.
+    let removed = call(
+        &w.customers,
+        "DELETE",
+        &format!("{CUSTOMERS}/{c}?confirm=true"),
+        &admin,
+        None,
+        IP,
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    let role_now = w.call("GET", &role_path, &admin, None).await;
+    assert_eq!(role_now.body["access"]["read"], json!([own]));
+
+    // A role with users is deleted only by moving them.
+    let in_use = w.call("DELETE", &role_path, &admin, None).await;
+    assert_problem(&in_use, 409);
+    let built_in = w
+        .call("DELETE", &format!("{ROLES}/administrator"), &admin, None)
+        .await;
+    assert_problem(&built_in, 403);
+    let moved = w
+        .call(
+            "DELETE",
+            &format!("{role_path}?reassignTo=administrator"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::NO_CONTENT, "{}", moved.text);
+    assert_eq!(
+        w.customer_names(&hal).await,
+        ["Acme Read", "Bolt Hidden", "Dora Own"]
+    );
+    let roles = w.call("GET", ROLES, &admin, None).await;
+    let names: Vec<_> = roles
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_string(),
+                r["userCount"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Partner Administrator".to_string(), 1),
+            ("Administrator".to_string(), 1)
+        ]
+    );
+}
