@@ -30,7 +30,7 @@ export function fetchActivityCsv(): Promise<ApiResult<Blob>> {
 }
 
 /** Every action the API can record: a new one fails type-checking until it has a label. */
-const ACTION_LABELS: Record<AuditRecord['action'], string> = {
+export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'partner.signUp': 'Signed up',
   'auth.signIn': 'Signed in',
   'auth.signOut': 'Signed out',
@@ -52,6 +52,17 @@ const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'customer.resendWelcome': 'Sent a welcome email again',
   'customer.manage': 'Opened a Manage customer session',
   'portal.updateSettings': 'Changed settings in the customer portal',
+  'user.add': 'Added a user',
+  'user.update': 'Changed a user',
+  'user.remove': 'Removed a user',
+  'user.resendInvitation': 'Sent an invitation again',
+  'user.acceptInvitation': 'Accepted an invitation',
+  'user.addContact': 'Added a contact preference',
+  'user.updateContact': 'Changed a contact preference',
+  'user.removeContact': 'Deleted a contact preference',
+  'role.create': 'Added a role',
+  'role.update': 'Changed a role',
+  'role.delete': 'Deleted a role',
   'schedule.entitlements': 'Trials ended or subscriptions renewed',
 };
 

@@ -63,6 +63,28 @@ export type ConsentRequest = ResponseJson<'/api/v1/customers/import', 'post', 20
 export type ConsentRequestQuery = QueryParams<'/api/v1/consent-requests', 'get'>;
 export type ConsentRequestPage = ResponseJson<'/api/v1/consent-requests', 'get', 200>;
 
+export type Permissions = MeResponse['can'];
+export type UserListQuery = QueryParams<'/api/v1/users', 'get'>;
+export type UserListPage = ResponseJson<'/api/v1/users', 'get', 200>;
+export type UserView = ResponseJson<'/api/v1/users/{userId}', 'get', 200>;
+export type UserStatus = UserView['status'];
+export type NewUserRequest = RequestJson<'/api/v1/users', 'post'>;
+export type UserUpdateRequest = RequestJson<'/api/v1/users/{userId}', 'patch'>;
+export type ContactPreference = UserView['contacts'][number];
+export type ContactRequest = RequestJson<'/api/v1/users/{userId}/contacts', 'post'>;
+export type ContactType = ContactRequest['type'];
+export type RoleView = ResponseJson<'/api/v1/roles/{roleId}', 'get', 200>;
+export type RoleUpdate = RequestJson<'/api/v1/roles/{roleId}', 'put'>;
+export type CustomerAccess = RoleView['access'];
+export type AccessLevel = CustomerAccess['defaultLevel'];
+export type CustomerPermissions = RoleView['permissions'];
+export type YourAccess = CustomerProfile['yourAccess'];
+export type AuditQuery = QueryParams<'/api/v1/audit', 'get'>;
+export type AuditPage = ResponseJson<'/api/v1/audit', 'get', 200>;
+export type AuditAction = AuditRecord['action'];
+export type InvitationInfo = ResponseJson<'/api/v1/invitations/inspect', 'post', 200>;
+export type InvitationAccepted = ResponseJson<'/api/v1/invitations/accept', 'post', 200>;
+
 function currentOrigin(): string {
   return typeof window === 'undefined' ? '' : window.location.origin;
 }

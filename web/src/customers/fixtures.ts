@@ -216,6 +216,7 @@ export function sampleProfile(overrides: Partial<CustomerProfile> = {}): Custome
     partnerMayManage: true,
     entitlements: [trial, paid, cancelled],
     requests: [],
+    yourAccess: { level: 'readWrite', mayManage: true, mayRemove: true },
     ...overrides,
   };
 }

@@ -91,6 +91,16 @@ export const sampleMe = {
     createdAt: '2025-01-15T10:00:00Z',
     version: 1,
   },
+  roleName: 'Partner Administrator',
+  can: {
+    activateProgram: true,
+    addCustomers: true,
+    importCustomers: true,
+    viewUsers: true,
+    manageUsers: true,
+    manageRoles: true,
+    viewAuditTrail: true,
+  },
 } as const;
 
 export const sampleToken = { accessToken: 'access-token-1', tokenType: 'Bearer', expiresIn: 900 } as const;
