@@ -31,7 +31,7 @@ describe('routing and shell', () => {
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
     expect(screen.getByTestId('company-name')).toHaveTextContent('Analytical Engines Ltd');
     expect(screen.getByTestId('user-email')).toHaveTextContent('ada@example.com');
-    expect(screen.getByText('Partner administrator')).toBeInTheDocument();
+    expect(screen.getByTestId('role-name')).toHaveTextContent('Partner Administrator');
 
     const banner = screen.getByRole('banner');
     expect(within(banner).getByText('Partner Console')).toBeInTheDocument();

@@ -4,7 +4,7 @@ import type { CustomerProfile, MeResponse } from '../api/client';
 import { tokenStore } from '../auth/tokenStore';
 import { json, mockFetch, problem, sampleToken, type RecordedRequest } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
-import { exspMe, resellerMe, sampleCatalog, sampleEntitlements, sampleProfile, sampleRows } from './fixtures';
+import { customRoleMe, exspMe, resellerMe, sampleCatalog, sampleEntitlements, sampleProfile, sampleRows } from './fixtures';
 
 const PROFILE = 'GET /api/v1/customers/cus_1';
 const CATALOG = 'GET /api/v1/catalog';
@@ -527,5 +527,51 @@ describe('Customer Profile: the welcome email', () => {
     renderProfile();
     expect(await screen.findByTestId('admin-active')).toBeInTheDocument();
     expect(screen.queryByTestId('resend-welcome')).not.toBeInTheDocument();
+  });
+});
+
+describe('Customer Profile: what the role allows', () => {
+  it('shows a read-only customer without any management action', async () => {
+    const { requests } = mockFetch({
+      [PROFILE]: () =>
+        profileResponse(sampleProfile({ yourAccess: { level: 'read', mayManage: false, mayRemove: false } })),
+      [CATALOG]: () => json(200, sampleCatalog),
+    });
+    renderProfile(customRoleMe);
+
+    expect(await screen.findByRole('heading', { name: 'Acme Dental', level: 1 })).toBeInTheDocument();
+    expect(screen.getByTestId('read-only-access')).toHaveTextContent('Read-only access');
+    expect(screen.getAllByTestId('entitlement-row')).toHaveLength(3);
+    expect(screen.getByTestId('management-type')).toHaveTextContent('Co-Managed');
+    expect(screen.getByTestId('read-only-settings')).toHaveTextContent('Deny');
+    for (const testId of [
+      'remove-customer-open',
+      'activate-product-open',
+      'convert-open',
+      'cancel-product',
+      'manage-customer',
+      'management-update',
+      'communications-update',
+      'mac-update',
+      'resend-welcome',
+    ]) {
+      expect(screen.queryByTestId(testId)).not.toBeInTheDocument();
+    }
+    expect(within(screen.getByTestId('entitlement-table')).queryByRole('button')).not.toBeInTheDocument();
+    expect(screen.queryByRole('radio')).not.toBeInTheDocument();
+    expect(changes(requests)).toEqual([]);
+  });
+
+  it('manages but does not offer Remove when removing is not allowed', async () => {
+    mockFetch({
+      [PROFILE]: () =>
+        profileResponse(sampleProfile({ yourAccess: { level: 'readWrite', mayManage: true, mayRemove: false } })),
+      [CATALOG]: () => json(200, sampleCatalog),
+    });
+    renderProfile(customRoleMe);
+    expect(await screen.findByTestId('manage-customer')).toBeInTheDocument();
+    expect(screen.getByTestId('management-update')).toBeInTheDocument();
+    expect(screen.queryByTestId('read-only-access')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('remove-customer-open')).not.toBeInTheDocument();
   });
 });

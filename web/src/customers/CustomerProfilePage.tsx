@@ -340,6 +340,7 @@ export function CustomerProfilePage() {
 
   const { profile, etag } = load;
   const { customer } = profile;
+  const { mayManage, mayRemove, level } = profile.yourAccess;
   const live = profile.entitlements.filter(isLive);
   const liveCapacity = customer.products.reduce((sum, product) => sum + product.capacity, 0);
   const pending = pendingManagementRequest(profile);
@@ -362,17 +363,29 @@ export function CustomerProfilePage() {
             Customer Profile · <span data-testid="profile-management">{profile.managementLabel}</span>
           </p>
         </div>
-        <div className="page__actions">
-          <button
-            type="button"
-            className="button button--secondary button--danger-outline"
-            onClick={() => setDialog({ kind: 'remove' })}
-            data-testid="remove-customer-open"
-          >
-            Remove customer
-          </button>
-        </div>
+        {mayRemove ? (
+          <div className="page__actions">
+            <button
+              type="button"
+              className="button button--secondary button--danger-outline"
+              onClick={() => setDialog({ kind: 'remove' })}
+              data-testid="remove-customer-open"
+            >
+              Remove customer
+            </button>
+          </div>
+        ) : null}
       </div>
+
+      {level === 'read' ? (
+        <div className="alert alert--info" role="note" data-testid="read-only-access">
+          <p className="alert__title">Read-only access</p>
+          <p className="alert__body">
+            Your role lets you view this customer but not change it: products, settings and management stay as they
+            are. A partner administrator can change your access.
+          </p>
+        </div>
+      ) : null}
 
       {customer.compliance.status === 'pendingReview' ? (
         <div className="alert alert--warning" data-testid="compliance-review">
@@ -397,17 +410,19 @@ export function CustomerProfilePage() {
           <h2 id="entitlement-heading" className="panel__title">
             Product Entitlement
           </h2>
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => setDialog({ kind: 'activate' })}
-            disabled={catalog === null}
-            data-testid="activate-product-open"
-          >
-            Activate a Product or Trial
-          </button>
+          {mayManage ? (
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => setDialog({ kind: 'activate' })}
+              disabled={catalog === null}
+              data-testid="activate-product-open"
+            >
+              Activate a Product or Trial
+            </button>
+          ) : null}
         </div>
-        {catalogProblem ? <ProblemAlert title="The products could not be loaded" problem={catalogProblem} /> : null}
+        {catalogProblem && mayManage ? <ProblemAlert title="The products could not be loaded" problem={catalogProblem} /> : null}
         {profile.entitlements.length === 0 ? (
           <p className="panel__note">This customer has no products or trials yet.</p>
         ) : (
@@ -421,7 +436,7 @@ export function CustomerProfilePage() {
                     Used / Capacity
                   </th>
                   <th scope="col">Time Remaining</th>
-                  <th scope="col">Action</th>
+                  {mayManage ? <th scope="col">Action</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -438,30 +453,32 @@ export function CustomerProfilePage() {
                     <td>
                       <TimeRemaining entitlement={entitlement} />
                     </td>
-                    <td className="table__actions table__actions--start">
-                      {entitlement.status === 'trial' ? (
-                        <button
-                          type="button"
-                          className="button button--small button--secondary"
-                          onClick={() => setDialog({ kind: 'convert', entitlement })}
-                          aria-label={`Convert ${entitlement.productName} to paid`}
-                          data-testid="convert-open"
-                        >
-                          Convert to paid
-                        </button>
-                      ) : null}
-                      {isLive(entitlement) ? (
-                        <button
-                          type="button"
-                          className="button button--small button--secondary"
-                          onClick={() => setDialog({ kind: 'cancel', entitlement })}
-                          aria-label={`Cancel Product: ${entitlement.productName}`}
-                          data-testid="cancel-product"
-                        >
-                          Cancel Product
-                        </button>
-                      ) : null}
-                    </td>
+                    {mayManage ? (
+                      <td className="table__actions table__actions--start">
+                        {entitlement.status === 'trial' ? (
+                          <button
+                            type="button"
+                            className="button button--small button--secondary"
+                            onClick={() => setDialog({ kind: 'convert', entitlement })}
+                            aria-label={`Convert ${entitlement.productName} to paid`}
+                            data-testid="convert-open"
+                          >
+                            Convert to paid
+                          </button>
+                        ) : null}
+                        {isLive(entitlement) ? (
+                          <button
+                            type="button"
+                            className="button button--small button--secondary"
+                            onClick={() => setDialog({ kind: 'cancel', entitlement })}
+                            aria-label={`Cancel Product: ${entitlement.productName}`}
+                            data-testid="cancel-product"
+                          >
+                            Cancel Product
+                          </button>
+                        ) : null}
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -473,7 +490,7 @@ export function CustomerProfilePage() {
                   <td className="table__number" data-testid="account-usage">
                     {formatNumber(customer.seatsUsed)} / {formatNumber(liveCapacity)}
                   </td>
-                  <td colSpan={2} />
+                  <td colSpan={mayManage ? 2 : 1} />
                 </tr>
               </tfoot>
             </table>
@@ -494,7 +511,7 @@ export function CustomerProfilePage() {
             <h3 id="status-heading" className="subsection-title">
               Management Status
             </h3>
-            {profile.partnerMayManage ? (
+            {profile.partnerMayManage && mayManage ? (
               <button
                 type="button"
                 className="button button--primary"
@@ -519,78 +536,84 @@ export function CustomerProfilePage() {
                   Waiting for the customer’s approval to change to{' '}
                   {pending.management ? MANAGEMENT_LABELS[pending.management] : 'another management type'}. Sent to{' '}
                   {pending.email}; the link expires <time dateTime={pending.expiresAt}>{formatDateTime(pending.expiresAt)}</time>.{' '}
-                  <Link to="/customers/requests">Re-send or withdraw</Link>
+                  {mayManage ? <Link to="/customers/requests">Re-send or withdraw</Link> : null}
                 </>
               ) : (
                 'None'
               )}
             </Detail>
           </dl>
-          {!profile.partnerMayManage ? (
+          {!profile.partnerMayManage && mayManage ? (
             <p className="field__hint">
               Manage Customer opens the customer’s console for Partner Managed and Co-Managed customers.
             </p>
           ) : null}
         </div>
 
-        <div className="settings-grid" key={formsKey}>
-          <SettingForm<ManagementType>
-            name="management"
-            legend="Who manages this customer’s product?"
-            current={customer.management}
-            options={MANAGEMENT_TYPES.map((type) => ({
-              value: type,
-              label: MANAGEMENT_ANSWERS[type],
-              hint: MANAGEMENT_HINTS[type],
-            }))}
-            submit={(value) => changeManagement(customer.id, etag, value)}
-            describe={(answer, value) => {
-              if (answer.status === 202) {
-                const request = pendingManagementRequest(answer.profile);
-                return `Request sent to ${request?.email ?? answer.profile.customer.contact.email}. Waiting for the customer’s approval to change to ${MANAGEMENT_LABELS[value]}.`;
-              }
-              return `The management type is now ${answer.profile.managementLabel}.`;
-            }}
-            onSaved={applied}
-            onReload={reload}
-            testIdPrefix="management"
-            updateTestId="management-update"
-            unchanged={`This customer is already ${profile.managementLabel}.`}
-          />
-          <SettingForm<Communications>
-            name="communications"
-            legend="Do you want to manage all communications with this customer?"
-            current={customer.communications}
-            options={COMMUNICATIONS_VALUES.map((value) => ({
-              value,
-              label: PROFILE_COMMUNICATIONS[value].label,
-              hint: PROFILE_COMMUNICATIONS[value].hint,
-            }))}
-            submit={(value) => updateSettings(customer.id, etag, { communications: value })}
-            describe={(answer) => `Communication settings updated: ${answer.profile.communicationsLabel}.`}
-            onSaved={applied}
-            onReload={reload}
-            testIdPrefix="communications"
-            updateTestId="communications-update"
-            unchanged="The communication settings are already set this way."
-          />
-          <SettingForm<MacAccess>
-            name="unmanagedMac"
-            legend="Unmanaged Mac"
-            current={customer.unmanagedMac}
-            options={[
-              { value: 'allow', label: 'Allow', hint: 'Mac computers without management may connect.' },
-              { value: 'deny', label: 'Deny', hint: 'Mac computers without management are refused.' },
-            ]}
-            submit={(value) => updateSettings(customer.id, etag, { unmanagedMac: value })}
-            describe={(answer) => `Unmanaged Mac access: ${MAC_ACCESS_LABELS[answer.profile.customer.unmanagedMac]}.`}
-            onSaved={applied}
-            onReload={reload}
-            testIdPrefix="mac"
-            updateTestId="mac-update"
-            unchanged={`Unmanaged Mac access is already ${MAC_ACCESS_LABELS[customer.unmanagedMac]}.`}
-          />
-        </div>
+        {mayManage ? (
+          <div className="settings-grid" key={formsKey}>
+            <SettingForm<ManagementType>
+              name="management"
+              legend="Who manages this customer’s product?"
+              current={customer.management}
+              options={MANAGEMENT_TYPES.map((type) => ({
+                value: type,
+                label: MANAGEMENT_ANSWERS[type],
+                hint: MANAGEMENT_HINTS[type],
+              }))}
+              submit={(value) => changeManagement(customer.id, etag, value)}
+              describe={(answer, value) => {
+                if (answer.status === 202) {
+                  const request = pendingManagementRequest(answer.profile);
+                  return `Request sent to ${request?.email ?? answer.profile.customer.contact.email}. Waiting for the customer’s approval to change to ${MANAGEMENT_LABELS[value]}.`;
+                }
+                return `The management type is now ${answer.profile.managementLabel}.`;
+              }}
+              onSaved={applied}
+              onReload={reload}
+              testIdPrefix="management"
+              updateTestId="management-update"
+              unchanged={`This customer is already ${profile.managementLabel}.`}
+            />
+            <SettingForm<Communications>
+              name="communications"
+              legend="Do you want to manage all communications with this customer?"
+              current={customer.communications}
+              options={COMMUNICATIONS_VALUES.map((value) => ({
+                value,
+                label: PROFILE_COMMUNICATIONS[value].label,
+                hint: PROFILE_COMMUNICATIONS[value].hint,
+              }))}
+              submit={(value) => updateSettings(customer.id, etag, { communications: value })}
+              describe={(answer) => `Communication settings updated: ${answer.profile.communicationsLabel}.`}
+              onSaved={applied}
+              onReload={reload}
+              testIdPrefix="communications"
+              updateTestId="communications-update"
+              unchanged="The communication settings are already set this way."
+            />
+            <SettingForm<MacAccess>
+              name="unmanagedMac"
+              legend="Unmanaged Mac"
+              current={customer.unmanagedMac}
+              options={[
+                { value: 'allow', label: 'Allow', hint: 'Mac computers without management may connect.' },
+                { value: 'deny', label: 'Deny', hint: 'Mac computers without management are refused.' },
+              ]}
+              submit={(value) => updateSettings(customer.id, etag, { unmanagedMac: value })}
+              describe={(answer) => `Unmanaged Mac access: ${MAC_ACCESS_LABELS[answer.profile.customer.unmanagedMac]}.`}
+              onSaved={applied}
+              onReload={reload}
+              testIdPrefix="mac"
+              updateTestId="mac-update"
+              unchanged={`Unmanaged Mac access is already ${MAC_ACCESS_LABELS[customer.unmanagedMac]}.`}
+            />
+          </div>
+        ) : (
+          <dl className="details" data-testid="read-only-settings">
+            <Detail label="Unmanaged Mac">{MAC_ACCESS_LABELS[customer.unmanagedMac]}</Detail>
+          </dl>
+        )}
       </section>
 
       <div className="profile-columns">
@@ -646,7 +669,11 @@ export function CustomerProfilePage() {
             <Detail label="Daylight saving time">{customer.contact.daylightSaving ? 'Observed' : 'Not observed'}</Detail>
           </dl>
           <p className="field__hint">Contact information cannot be edited here.</p>
-          <WelcomeEmail customerId={customer.id} adminActive={customer.adminActive ?? false} />
+          <WelcomeEmail
+            customerId={customer.id}
+            adminActive={customer.adminActive ?? false}
+            mayResend={mayManage}
+          />
         </section>
       </div>
 
@@ -701,7 +728,16 @@ export function CustomerProfilePage() {
  * "Send the welcome email again" (a new link; the earlier ones stop working once a
  * password is set).
  */
-function WelcomeEmail({ customerId, adminActive }: { customerId: string; adminActive: boolean }) {
+function WelcomeEmail({
+  customerId,
+  adminActive,
+  mayResend,
+}: {
+  customerId: string;
+  adminActive: boolean;
+  /** Sending it again changes the customer: read-only access only says whether a password was chosen. */
+  mayResend: boolean;
+}) {
   const [state, setState] = useState<'idle' | 'sending' | 'sent' | { error: string }>('idle');
   if (adminActive) {
     return (
@@ -710,6 +746,7 @@ function WelcomeEmail({ customerId, adminActive }: { customerId: string; adminAc
       </p>
     );
   }
+  if (!mayResend) return <p className="field__hint">The administrator has not chosen a password yet.</p>;
   async function send() {
     setState('sending');
     const result = await resendWelcome(customerId);

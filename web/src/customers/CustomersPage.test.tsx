@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tokenStore } from '../auth/tokenStore';
 import { json, mockFetch, problem, sampleToken, type RecordedRequest } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
-import { exspMe, pendingImport, sampleCatalog, sampleRows } from './fixtures';
+import { customRoleMe, exspMe, pendingImport, sampleCatalog, sampleRows } from './fixtures';
 
 const LIST = 'GET /api/v1/customers';
 const CATALOG = 'GET /api/v1/catalog';
@@ -72,6 +72,31 @@ describe('Customers page', () => {
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Customers' })).toHaveAttribute('aria-current', 'page');
     expect(screen.getByTestId('add-customer')).toHaveAttribute('href', '/customers/new');
+  });
+
+  it('offers Add and Import only when the role allows them', async () => {
+    mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+    });
+    tokenStore.set(sampleToken);
+    renderApp('/customers', customRoleMe);
+    await screen.findByTestId('customers-table');
+    expect(screen.queryByTestId('add-customer')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('import-customer-open')).not.toBeInTheDocument();
+    expect(screen.getByTestId('customers-export-csv')).toBeInTheDocument();
+  });
+
+  it('offers Add without Import when only adding is allowed', async () => {
+    mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+    });
+    tokenStore.set(sampleToken);
+    renderApp('/customers', { ...customRoleMe, can: { ...customRoleMe.can, addCustomers: true } });
+    await screen.findByTestId('customers-table');
+    expect(screen.getByTestId('add-customer')).toHaveAttribute('href', '/customers/new');
+    expect(screen.queryByTestId('import-customer-open')).not.toBeInTheDocument();
   });
 
   it('searches by customer name on the server', async () => {

@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
 import type { Catalog, CustomerRow, ManagementType } from '../api/client';
 import type { Problem } from '../api/problem';
+import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
 import { countryName } from '../forms/countries';
 import {
@@ -169,6 +170,7 @@ function ProductsCell({ row }: { row: CustomerRow }) {
 
 /** The guide's Customers page: search, sort, filters, paging, CSV, and adding or importing customers. */
 export function CustomersPage() {
+  const { can } = useCurrentSession();
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const navigate = useNavigate();
@@ -284,19 +286,25 @@ export function CustomersPage() {
           <h1 className="page__title">Customers</h1>
           <p className="page__subtitle">Your customers on a trial or using a product.</p>
         </div>
-        <div className="page__actions">
-          <Link to="/customers/new" className="button button--primary" data-testid="add-customer">
-            Add New Customer
-          </Link>
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => setImporting(true)}
-            data-testid="import-customer-open"
-          >
-            Import Existing Customer
-          </button>
-        </div>
+        {can.addCustomers || can.importCustomers ? (
+          <div className="page__actions">
+            {can.addCustomers ? (
+              <Link to="/customers/new" className="button button--primary" data-testid="add-customer">
+                Add New Customer
+              </Link>
+            ) : null}
+            {can.importCustomers ? (
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => setImporting(true)}
+                data-testid="import-customer-open"
+              >
+                Import Existing Customer
+              </button>
+            ) : null}
+          </div>
+        ) : null}
       </div>
 
       {removed ? (
@@ -305,7 +313,7 @@ export function CustomersPage() {
         </FormAlert>
       ) : null}
 
-      {importing ? <ImportCustomerDialog onClose={() => setImporting(false)} /> : null}
+      {importing && can.importCustomers ? <ImportCustomerDialog onClose={() => setImporting(false)} /> : null}
 
       <div className="toolbar">
         <form role="search" className="search" onSubmit={handleSearch} aria-label="Customers">

@@ -220,3 +220,27 @@ export function sampleProfile(overrides: Partial<CustomerProfile> = {}): Custome
     ...overrides,
   };
 }
+
+/** A user whose custom role reaches only some customers and may not add or import them. */
+export const customRoleMe: MeResponse = {
+  ...sampleMe,
+  user: { ...sampleMe.user, id: 'usr_9', email: 'help@example.com', firstName: 'Hal', role: 'rol_1' },
+  roleName: 'Help desk',
+  can: {
+    activateProgram: false,
+    addCustomers: false,
+    importCustomers: false,
+    viewUsers: false,
+    manageUsers: false,
+    manageRoles: false,
+    viewAuditTrail: false,
+  },
+};
+
+/** The built-in Administrator: everything but users and roles. */
+export const administratorMe: MeResponse = {
+  ...sampleMe,
+  user: { ...sampleMe.user, id: 'usr_2', email: 'grace@example.com', firstName: 'Grace', role: 'administrator' },
+  roleName: 'Administrator',
+  can: { ...sampleMe.can, manageUsers: false, manageRoles: false },
+};

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tokenStore } from '../auth/tokenStore';
 import { json, mockFetch, problem, sampleActivity, sampleMe, sampleToken } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
+import { customRoleMe } from '../customers/fixtures';
 
 const ACTIVITY = 'GET /api/v1/me/activity';
 
@@ -217,5 +218,17 @@ describe('Home: quick tasks', () => {
     expect(within(tasks).getByTestId('activate-serial-open')).toBeInTheDocument();
     await user.click(within(tasks).getByTestId('quick-import-customer'));
     expect(await screen.findByRole('dialog', { name: /Import/ })).toBeInTheDocument();
+  });
+
+  it('offers only what the role allows', async () => {
+    mockFetch({ [ACTIVITY]: () => json(200, { items: [] }) });
+    tokenStore.set(sampleToken);
+    renderApp('/', customRoleMe);
+    const tasks = await screen.findByRole('region', { name: 'Quick tasks' });
+    expect(within(tasks).queryByRole('link', { name: 'Add a customer' })).not.toBeInTheDocument();
+    expect(within(tasks).queryByTestId('quick-import-customer')).not.toBeInTheDocument();
+    expect(within(tasks).queryByTestId('activate-serial-open')).not.toBeInTheDocument();
+    expect(within(tasks).getByRole('link', { name: 'Activate a product or trial' })).toBeInTheDocument();
+    expect(screen.getByTestId('role-name')).toHaveTextContent('Help desk');
   });
 });

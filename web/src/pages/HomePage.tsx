@@ -7,7 +7,6 @@ import { countryName } from '../forms/countries';
 import { ActivateSerialDialog } from '../licensing/ActivateSerialDialog';
 import { ACTIVATED_MESSAGE } from '../licensing/exspSerial';
 
-const ROLE_LABELS: Record<string, string> = { partnerAdministrator: 'Partner administrator' };
 const PROGRAM_LABELS: Record<string, string> = { reseller: 'Reseller', exsp: 'ExSP' };
 
 /** What Home says after an activation; `refreshed` is false when the account could not be reloaded. */
@@ -28,7 +27,7 @@ function formatDate(value: string): string {
 }
 
 export function HomePage() {
-  const { user, partner } = useCurrentSession();
+  const { user, partner, roleName, can } = useCurrentSession();
   const { refreshAccount } = useAuth();
   const [activating, setActivating] = useState(false);
   const [activated, setActivated] = useState<Activated | null>(null);
@@ -70,16 +69,20 @@ export function HomePage() {
           Quick tasks
         </h2>
         <ul className="quick-tasks">
-          <li>
-            <Link to="/customers/new" data-testid="quick-add-customer">
-              Add a customer
-            </Link>
-          </li>
-          <li>
-            <Link to="/customers" state={{ openImport: true }} data-testid="quick-import-customer">
-              Import existing customer
-            </Link>
-          </li>
+          {can.addCustomers ? (
+            <li>
+              <Link to="/customers/new" data-testid="quick-add-customer">
+                Add a customer
+              </Link>
+            </li>
+          ) : null}
+          {can.importCustomers ? (
+            <li>
+              <Link to="/customers" state={{ openImport: true }} data-testid="quick-import-customer">
+                Import existing customer
+              </Link>
+            </li>
+          ) : null}
           <li>
             <Link to="/customers">Activate a product or trial</Link>
             <span className="quick-tasks__note"> — from the customer's profile</span>
@@ -88,7 +91,7 @@ export function HomePage() {
             <Link to="/customers?management=partnerManaged,coManaged">Manage the customer's product</Link>
           </li>
         </ul>
-        {partner.program === 'reseller' ? (
+        {partner.program === 'reseller' && can.activateProgram ? (
           <div className="panel__actions">
             <button
               type="button"
@@ -128,7 +131,7 @@ export function HomePage() {
           </div>
           <div className="details__row">
             <dt>Role</dt>
-            <dd>{ROLE_LABELS[user.role] ?? humanize(user.role)}</dd>
+            <dd data-testid="role-name">{roleName}</dd>
           </div>
           <div className="details__row">
             <dt>Partner program</dt>
