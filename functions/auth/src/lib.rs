@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
         .routes(routes!(handlers::sign_in))
+        .routes(routes!(handlers::token))
         .routes(routes!(handlers::refresh))
         .routes(routes!(handlers::sign_out))
         .routes(routes!(handlers::me))

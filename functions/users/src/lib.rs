@@ -1,8 +1,9 @@
 //! The users function: the guide's chapter 5 administration of people and access.
 //! Administration > Users (add, edit, disable, remove, invitations), My User Settings and
 //! contact preferences, and Administration > User Roles (custom roles, customer access
-//! levels, permissions). Every endpoint authorizes through `shared::http::acting`.
+//! levels, permissions), and Administration > API Clients. Every endpoint authorizes through `shared::http::acting`.
 
+mod clients;
 mod invitations;
 mod roles;
 mod users;
@@ -42,6 +43,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
             roles::update_role,
             roles::delete_role
         ))
+        .routes(routes!(clients::list_clients, clients::create_client))
+        .routes(routes!(clients::revoke_client))
         .routes(routes!(invitations::inspect))
         .routes(routes!(invitations::accept))
 }

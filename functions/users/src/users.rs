@@ -115,7 +115,7 @@ pub(crate) fn field_error(field: &str, message: impl Into<String>) -> Problem {
     }])
 }
 
-fn no_such_user() -> Problem {
+pub(crate) fn no_such_user() -> Problem {
     Problem::not_found("No such user.")
 }
 
@@ -166,6 +166,7 @@ async fn target(
         .table
         .user(&principal.scope(), &id)
         .await?
+        .filter(|u| !u.api_client)
         .ok_or_else(no_such_user)?;
     Ok((actor, user))
 }
@@ -258,6 +259,7 @@ pub async fn list_users(
         index: None,
         pk: &pk,
         prefix: "USER#",
+        // API clients are listed on their own page.
         limit: if csv {
             shared::http::pagination::MAX_LIMIT
         } else {
@@ -265,7 +267,10 @@ pub async fn list_users(
         },
         newest_first: false,
         start: if csv { None } else { page.start(None, &pk)? },
-        filter: None,
+        filter: Some(shared::store::Filter {
+            expression: "attribute_not_exists(apiClient)".into(),
+            ..Default::default()
+        }),
         range: None,
     };
     let roles = state.table.roles(&scope).await?;
@@ -547,6 +552,7 @@ pub async fn resend_invitation(
         .table
         .user(&principal.scope(), &id)
         .await?
+        .filter(|u| !u.api_client)
         .ok_or_else(no_such_user)?;
     if before.status != UserStatus::Invited {
         return Err(Problem::conflict(

@@ -594,3 +594,118 @@ async fn a_custom_role_decides_what_each_customer_shows_from_the_next_request() 
         ]
     );
 }
+
+#[tokio::test]
+async fn an_api_client_acts_with_its_role_until_revoked() {
+    let w = world().await;
+    let (_, admin) = w.partner("ada@clients.example.com", "Clients Ltd").await;
+    let a = w
+        .customer(&admin, "Acme Seen", "it@acme-seen.example.com")
+        .await;
+    w.customer(&admin, "Bolt Unseen", "it@bolt-unseen.example.com")
+        .await;
+    let role = w
+        .call("POST", ROLES, &admin, Some(&json!({"name": "PSA sync"})))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let saved = w
+        .call(
+            "PUT",
+            &format!("{ROLES}/{role}"),
+            &admin,
+            Some(&json!({"name": "PSA sync", "access": {"all": null, "readWrite": [], "read": [a], "noAccess": [], "defaultLevel": "noAccess"}, "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}})),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let before = w.item_count().await;
+    for bad in [
+        json!({"name": "x", "role": "partnerAdministrator"}),
+        json!({"name": " ", "role": "administrator"}),
+    ] {
+        assert_problem(
+            &w.call("POST", "/api/v1/api-clients", &admin, Some(&bad))
+                .await,
+            422,
+        );
+    }
+    assert_eq!(w.item_count().await, before);
+    let created = w
+        .call(
+            "POST",
+            "/api/v1/api-clients",
+            &admin,
+            Some(&json!({"name": "PSA sync", "role": role})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.body["clientId"].as_str().unwrap().to_string();
+    let secret = created.body["clientSecret"].as_str().unwrap().to_string();
+    let listed = w.call("GET", "/api/v1/api-clients", &admin, None).await;
+    assert_eq!(listed.body[0]["clientId"], id.as_str());
+    assert!(listed.body[0].get("clientSecret").is_none(), "shown once");
+    // Not a user: the Users page does not list it.
+    let users = w.call("GET", USERS, &admin, None).await;
+    assert_eq!(users.body["items"].as_array().unwrap().len(), 1);
+
+    // The client-credentials grant, form-encoded; a wrong secret is refused.
+    let form = |secret: &str| {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri("/api/v1/auth/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(format!(
+                "grant_type=client_credentials&client_id={id}&client_secret={secret}"
+            )))
+            .unwrap()
+    };
+    assert_problem(&send(&w.auth, form("Wrong-secret-1234"), IP).await, 401);
+    let t = send(&w.auth, form(&secret), IP).await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.text);
+    assert_eq!(t.body["token_type"], "Bearer");
+    let token = t.body["access_token"].as_str().unwrap().to_string();
+    assert_eq!(w.customer_names(&token).await, ["Acme Seen"]);
+    let add = call(
+        &w.customers,
+        "POST",
+        CUSTOMERS,
+        &token,
+        Some(&customer_body(
+            "X",
+            "x@x-co.example.com",
+            "GB",
+            "coManaged",
+            "shared",
+            json!([]),
+        )),
+        IP,
+    )
+    .await;
+    assert_problem(&add, 403);
+    // A person's credentials do not get a client token.
+    let person = send(
+        &w.auth,
+        json_post(
+            "/api/v1/auth/token",
+            &json!({"grant_type": "client_credentials", "client_id": "ada@clients.example.com", "client_secret": PASSWORD}),
+        ),
+        IP,
+    )
+    .await;
+    assert_problem(&person, 401);
+    let records = w.stack.items_of("AuditRecord").await;
+    assert!(records.iter().any(|r| r
+        .get("action")
+        .and_then(|a| a.as_s().ok())
+        .is_some_and(|a| a == "apiClient.token")));
+
+    let revoked = w
+        .call("DELETE", &format!("/api/v1/api-clients/{id}"), &admin, None)
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+    let after = get(&w.customers, CUSTOMERS, &token, IP).await;
+    assert_problem(&after, 401);
+    assert_problem(&send(&w.auth, form(&secret), IP).await, 401);
+}

@@ -74,6 +74,13 @@ pub enum Action {
     UpdateContact,
     #[serde(rename = "user.removeContact")]
     RemoveContact,
+    #[serde(rename = "apiClient.create")]
+    CreateApiClient,
+    #[serde(rename = "apiClient.revoke")]
+    RevokeApiClient,
+    /// An API client exchanged its credentials for an access token.
+    #[serde(rename = "apiClient.token")]
+    ApiClientToken,
     #[serde(rename = "role.create")]
     CreateRole,
     #[serde(rename = "role.update")]

@@ -27,6 +27,10 @@ pub struct User {
     /// one primary.
     #[serde(default)]
     pub contacts: Vec<ContactPreference>,
+    /// An API client (a script or PSA tool with a client id and secret), not a person:
+    /// it has no login email and never appears among the users.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub api_client: bool,
     /// The hash of the user's current invitation link: sending a new one replaces it, so
     /// only the newest link works.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +159,54 @@ pub fn put_contact(
     Ok(())
 }
 
+/// The New API Client form: a name and the role it acts with.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewApiClientRequest {
+    /// What the client is for, e.g. "PSA sync".
+    pub name: String,
+    /// `administrator` or a custom role's id: a client never administers users or roles.
+    pub role: String,
+}
+
+/// The domain an API client's placeholder address is in: reserved (RFC 2606), so
+/// nothing is ever delivered to it.
+pub const API_CLIENT_DOMAIN: &str = "api-clients.invalid";
+
+impl NewApiClientRequest {
+    /// The client as a user of the partner: active, with the role, no login email.
+    pub fn parse(self, partner: &PartnerId, now: DateTime<Utc>) -> Result<User, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let name = v.text("name", &self.name, MAX_NAME);
+        let role = v.check("role", Role::parse(&self.role));
+        if role == Some(Role::PartnerAdministrator) {
+            v.error("role", "an API client cannot be a partner administrator");
+        }
+        v.finish()?;
+        let id = UserId::generate();
+        let email = EmailAddress::parse(&format!("{id}@{API_CLIENT_DOMAIN}")).map_err(|m| {
+            vec![FieldError {
+                field: "name".into(),
+                message: m,
+            }]
+        })?;
+        Ok(User {
+            id,
+            partner_id: partner.clone(),
+            email,
+            first_name: name.expect("checked"),
+            last_name: "API client".into(),
+            role: role.expect("checked"),
+            status: UserStatus::Active,
+            contacts: Vec::new(),
+            api_client: true,
+            invitation: None,
+            created_at: now,
+            version: 1,
+        })
+    }
+}
+
 /// The Add User form.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -205,6 +257,7 @@ impl NewUser {
             role: self.role,
             status: UserStatus::Invited,
             contacts: Vec::new(),
+            api_client: false,
             invitation: None,
             created_at: now,
             version: 1,

@@ -47,7 +47,7 @@ impl Actor {
 }
 
 fn gone() -> Problem {
-    Problem::not_found("This account no longer exists.")
+    Problem::unauthorized("This account no longer exists: sign in again.")
 }
 
 /// Turns the user's item into an actor: refuses disabled users, and reads a custom

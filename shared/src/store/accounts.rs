@@ -256,6 +256,22 @@ impl Table {
         }
     }
 
+    /// Adds an API client (a user with no login email), with the audit record.
+    pub async fn add_api_client(
+        &self,
+        client: &User,
+        audit: &AuditRecord,
+    ) -> Result<(), UserError> {
+        let items = vec![
+            put_new(
+                &self.name,
+                to_item(user_keys(&client.partner_id, &client.id), "User", client)?,
+            )?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ];
+        self.transact(items).await.map_err(|e| user_error(e, None))
+    }
+
     /// Saves a changed user (version one above `before`'s), keeping the partner
     /// administrator count, with the audit record and, when given, a new invitation.
     pub async fn save_user(

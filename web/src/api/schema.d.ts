@@ -4,6 +4,44 @@
  */
 
 export interface paths {
+    "/api/v1/api-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's API clients. */
+        get: operations["list_clients"];
+        put?: never;
+        /**
+         * New API Client: a name and a role. Answers the client id and secret; the secret is
+         *     shown only now.
+         */
+        post: operations["create_client"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API client: its secret and tokens stop working at once. */
+        delete: operations["revoke_client"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -94,6 +132,28 @@ export interface paths {
          *     anywhere in the system, in any letter case.
          */
         post: operations["sign_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The OAuth 2.0 token endpoint for API clients: exchanges a client id and secret (made
+         *     under Administration > API Clients) for an access token, used as `Authorization:
+         *     Bearer` on every endpoint with the client's role. Attempts are rate limited and
+         *     audited.
+         */
+        post: operations["token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -789,7 +849,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "role.create" | "role.update" | "role.delete" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "schedule.entitlements";
         /** @description The add-customer form as sent (the guide's "Add Customer" page). */
         AddCustomerRequest: {
             communications: components["schemas"]["Communications"];
@@ -810,6 +870,16 @@ export interface components {
              *     the portal.
              */
             token?: string | null;
+        };
+        /** @description An API client as the API Clients page lists it. */
+        ApiClientView: {
+            /** @description The `client_id` of the client-credentials grant. */
+            clientId: string;
+            /** Format: date-time */
+            createdAt: string;
+            name: string;
+            role: string;
+            roleName: string;
         };
         AuditRecord: {
             action: components["schemas"]["Action"];
@@ -851,6 +921,20 @@ export interface components {
             trialDays: number;
             /** Format: int32 */
             trialSeats: number;
+        };
+        /**
+         * @description An access token for an API client (the OAuth 2.0 token response; snake_case as the
+         *     standard has it).
+         */
+        ClientToken: {
+            access_token: string;
+            /**
+             * Format: int32
+             * @description Seconds until the access token expires; ask for a new one then.
+             */
+            expires_in: number;
+            /** @description Always `Bearer`. */
+            token_type: string;
         };
         /**
          * @description Who handles the customer's account emails (Table 2-8).
@@ -1220,6 +1304,17 @@ export interface components {
          * @enum {string}
          */
         ManagementType: "customerManaged" | "partnerManaged" | "coManaged";
+        /** @description A new client, with its secret: shown this once, never stored in clear. */
+        NewApiClient: components["schemas"]["ApiClientView"] & {
+            clientSecret: string;
+        };
+        /** @description The New API Client form: a name and the role it acts with. */
+        NewApiClientRequest: {
+            /** @description What the client is for, e.g. "PSA sync". */
+            name: string;
+            /** @description `administrator` or a custom role's id: a client never administers users or roles. */
+            role: string;
+        };
         NewRoleRequest: {
             /** @description 1–64 characters, unique among the partner's roles. */
             name: string;
@@ -1466,7 +1561,22 @@ export interface components {
             /** @description As shown: "45 days", "1 day", "Less than a day", "Auto-renew", … */
             label: string;
         };
+        /**
+         * @description The client-credentials grant (RFC 6749 §4.4), form-encoded or JSON. The client may
+         *     authenticate with HTTP Basic instead of `client_id` and `client_secret`.
+         */
+        TokenRequest: {
+            client_id?: string | null;
+            client_secret?: string | null;
+            /** @description Always `client_credentials`. */
+            grant_type: string;
+        };
         User: {
+            /**
+             * @description An API client (a script or PSA tool with a client id and secret), not a person:
+             *     it has no login email and never appears among the users.
+             */
+            apiClient?: boolean;
             /**
              * @description How alerts and notices reach the user: email addresses and SMS numbers, at most
              *     one primary.
@@ -1531,6 +1641,143 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_clients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every API client */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientView"][];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only partner administrators manage API clients */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewApiClientRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; keep the secret now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewApiClient"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only partner administrators manage API clients */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client id */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only partner administrators manage API clients */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     audit_trail: {
         parameters: {
             query?: {
@@ -1758,6 +2005,57 @@ export interface operations {
                 };
             };
             /** @description Too many sign-ups */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description An access token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientToken"];
+                };
+            };
+            /** @description Not the client-credentials grant, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The client id or secret is not valid, or the client was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts */
             429: {
                 headers: {
                     [name: string]: unknown;
