@@ -37,6 +37,9 @@ def main():
     parser.add_argument("--port-file", help="write the bound port here once listening")
     args = parser.parse_args()
 
+    # Cognito checks TOTP codes against the secret it hands out, as AWS does (moto's
+    # secret is fixed; the codes are real).
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(
         args.host, args.port, Serialized(app), threaded=True, request_handler=MotoRequestHandler

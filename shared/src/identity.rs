@@ -4,7 +4,10 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider::{
     error::SdkError,
-    types::{AttributeType, AuthFlowType, MessageActionType},
+    types::{
+        AttributeType, AuthFlowType, ChallengeNameType, MessageActionType,
+        SoftwareTokenMfaSettingsType,
+    },
     Client,
 };
 use jsonwebtoken::{jwk::JwkSet, Algorithm, DecodingKey, Validation};
@@ -22,6 +25,12 @@ pub enum IdentityError {
     InvalidPassword(String),
     #[error("no such user")]
     UserNotFound,
+    /// The password was right; the user must now give a TOTP code for this session.
+    #[error("a one-time code is needed")]
+    MfaRequired { session: String },
+    /// The one-time code is not the current one.
+    #[error("the code does not match")]
+    CodeMismatch,
     #[error("cognito: {0}")]
     Cognito(String),
 }
@@ -253,17 +262,125 @@ impl Identity {
             }
             other => cognito(other),
         })?;
-        let result = out
-            .authentication_result
-            .ok_or_else(|| IdentityError::Cognito("no tokens (a challenge was returned)".into()))?;
-        Ok(Tokens {
-            access_token: result
-                .access_token
-                .ok_or_else(|| IdentityError::Cognito("no access token".into()))?,
-            refresh_token: result.refresh_token,
-            expires_in: result.expires_in,
-        })
+        if out.challenge_name == Some(ChallengeNameType::SoftwareTokenMfa) {
+            return Err(IdentityError::MfaRequired {
+                session: out.session.unwrap_or_default(),
+            });
+        }
+        tokens(out.authentication_result)
     }
+
+    /// Answers a sign-in's TOTP challenge with the user's current code.
+    pub async fn answer_mfa(
+        &self,
+        username: &str,
+        session: &str,
+        code: &str,
+    ) -> Result<Tokens, IdentityError> {
+        let out = self
+            .client
+            .respond_to_auth_challenge()
+            .client_id(&self.client_id)
+            .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+            .session(session)
+            .challenge_responses("USERNAME", username)
+            .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", code)
+            .send()
+            .await
+            .map_err(|e| match e {
+                SdkError::ServiceError(s) if s.err().is_code_mismatch_exception() => {
+                    IdentityError::CodeMismatch
+                }
+                SdkError::ServiceError(s)
+                    if s.err().is_not_authorized_exception()
+                        || s.err().is_expired_code_exception() =>
+                {
+                    IdentityError::NotAuthorized
+                }
+                other => cognito(other),
+            })?;
+        tokens(out.authentication_result)
+    }
+
+    /// Starts TOTP enrolment for the token's user: the secret for the authenticator app.
+    pub async fn associate_totp(&self, access_token: &str) -> Result<String, IdentityError> {
+        let out = self
+            .client
+            .associate_software_token()
+            .access_token(access_token)
+            .send()
+            .await
+            .map_err(|e| match e {
+                SdkError::ServiceError(s) if s.err().is_not_authorized_exception() => {
+                    IdentityError::NotAuthorized
+                }
+                other => cognito(other),
+            })?;
+        out.secret_code
+            .ok_or_else(|| IdentityError::Cognito("no secret code".into()))
+    }
+
+    /// Confirms enrolment with a code from the app, and makes TOTP the user's second step.
+    pub async fn verify_totp(
+        &self,
+        access_token: &str,
+        username: &str,
+        code: &str,
+    ) -> Result<(), IdentityError> {
+        self.client
+            .verify_software_token()
+            .access_token(access_token)
+            .user_code(code)
+            .friendly_device_name("Authenticator")
+            .send()
+            .await
+            .map_err(|e| match e {
+                SdkError::ServiceError(s)
+                    if s.err().is_code_mismatch_exception()
+                        || s.err().is_enable_software_token_mfa_exception() =>
+                {
+                    IdentityError::CodeMismatch
+                }
+                other => cognito(other),
+            })?;
+        self.set_mfa(username, true).await
+    }
+
+    /// Turns the user's TOTP second step on or off (off: recovery, or the user's choice).
+    pub async fn set_mfa(&self, username: &str, enabled: bool) -> Result<(), IdentityError> {
+        let settings = SoftwareTokenMfaSettingsType::builder()
+            .enabled(enabled)
+            .preferred_mfa(enabled)
+            .build();
+        self.client
+            .admin_set_user_mfa_preference()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .software_token_mfa_settings(settings)
+            .send()
+            .await
+            .map_err(|e| match e {
+                SdkError::ServiceError(s) if s.err().is_user_not_found_exception() => {
+                    IdentityError::UserNotFound
+                }
+                other => cognito(other),
+            })?;
+        Ok(())
+    }
+}
+
+fn tokens(
+    result: Option<aws_sdk_cognitoidentityprovider::types::AuthenticationResultType>,
+) -> Result<Tokens, IdentityError> {
+    let result = result
+        .ok_or_else(|| IdentityError::Cognito("no tokens (a challenge was returned)".into()))?;
+    Ok(Tokens {
+        access_token: result
+            .access_token
+            .ok_or_else(|| IdentityError::Cognito("no access token".into()))?,
+        refresh_token: result.refresh_token,
+        expires_in: result.expires_in,
+    })
 }
 
 /// The claims of a Cognito access token that the console relies on.

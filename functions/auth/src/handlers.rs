@@ -40,6 +40,9 @@ pub struct Account {
     pub user: User,
     /// The user's role as the console names it.
     pub role_name: String,
+    /// The partner requires two-step verification and this user has not set it up: every
+    /// other endpoint answers 403 `mfa-required` until they do.
+    pub mfa_setup_required: bool,
     /// What the user's role allows across the account, for showing only what they can do
     /// (each customer's own level comes with its profile).
     pub can: Permissions,
@@ -55,6 +58,7 @@ pub struct Permissions {
     pub view_users: bool,
     pub manage_users: bool,
     pub manage_roles: bool,
+    pub manage_security: bool,
     pub view_audit_trail: bool,
 }
 
@@ -69,6 +73,7 @@ impl Permissions {
             view_users: may(Authz::ViewUsers, others),
             manage_users: may(Authz::ManageUsers, others),
             manage_roles: may(Authz::ManageRoles, Resource::Partner),
+            manage_security: may(Authz::ManageSecurity, Resource::Partner),
             view_audit_trail: may(Authz::ViewAuditTrail, Resource::Partner),
         }
     }
@@ -193,6 +198,7 @@ pub async fn sign_up(
         created_at: now,
         version: 1,
         partner_admins: 1,
+        require_mfa: false,
     };
     let user = User {
         id: UserId::generate(),
@@ -203,6 +209,7 @@ pub async fn sign_up(
         role: Role::PartnerAdministrator,
         status: UserStatus::Active,
         contacts: Vec::new(),
+        mfa: false,
         api_client: false,
         invitation: None,
         created_at: now,
@@ -267,6 +274,7 @@ pub async fn sign_up(
         [(header::LOCATION, location)],
         Json(Account {
             can: Permissions::of(&Grant::PartnerAdministrator),
+            mfa_setup_required: false,
             role_name: user.role.builtin_name().unwrap_or_default().to_string(),
             partner,
             user,
@@ -466,6 +474,132 @@ pub async fn token(
     }
 }
 
+fn mfa_required(session: String) -> Problem {
+    let mut p =
+        Problem::unauthorized("Enter the code from your authenticator app to finish signing in.")
+            .kind("mfa-required");
+    p.challenge = Some(session.into());
+    p
+}
+
+/// Finishes a sign-in whose password (and code) were right: a disabled user is refused
+/// here even if disabling them at the identity provider failed; otherwise the session.
+async fn signed_in(
+    state: &AppState,
+    login: &shared::store::accounts::Login,
+    record: AuditRecord,
+    tokens: shared::identity::Tokens,
+) -> Result<Response, Problem> {
+    if login.customer_id.is_none() {
+        let scope = shared::store::PartnerScope::new(login.partner_id.clone());
+        let user = state.table.user(&scope, &login.user_id).await?;
+        if user.is_some_and(|u| u.status == UserStatus::Disabled) {
+            let r = AuditRecord {
+                outcome: Outcome::Failure,
+                ..record
+            }
+            .reason("disabled user");
+            state.table.record(&r).await?;
+            return Err(Problem::forbidden(
+                "This user has been disabled. Ask a partner administrator.",
+            )
+            .kind("user-disabled"));
+        }
+    }
+    state.table.record(&record).await?;
+    Ok(session_response(state, tokens))
+}
+
+/// The second step of signing in with two-step verification.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MfaSignInRequest {
+    pub email: String,
+    /// `challenge` from the sign-in's `mfa-required` answer.
+    pub session: String,
+    /// The six digits the authenticator app shows now.
+    pub code: String,
+}
+
+pub(crate) fn code_field(code: &str) -> Result<String, Problem> {
+    let c: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(c)
+    } else {
+        Err(Problem::validation(vec![shared::domain::FieldError {
+            field: "code".into(),
+            message: "must be the 6 digits your authenticator app shows".into(),
+        }]))
+    }
+}
+
+/// Finish signing in with the code from the authenticator app.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/sign-in/mfa",
+    tag = "auth",
+    request_body = MfaSignInRequest,
+    responses(
+        (status = 200, description = "Signed in; the refresh token is set as an HttpOnly cookie", body = Session),
+        (status = 401, description = "The code is wrong (try again), or the sign-in expired (start again)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a 6-digit code", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn sign_in_mfa(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    ApiJson(request): ApiJson<MfaSignInRequest>,
+) -> Result<Response, Problem> {
+    let email = EmailAddress::parse(&request.email).map_err(|m| {
+        Problem::validation(vec![shared::domain::FieldError {
+            field: "email".into(),
+            message: m,
+        }])
+    })?;
+    let code = code_field(&request.code)?;
+    let c = &state.config;
+    rate_limit(
+        &state,
+        "sign-in-mfa",
+        &ip,
+        &email,
+        (c.sign_in_per_ip, c.sign_in_per_email),
+    )
+    .await?;
+    let login = state
+        .table
+        .find_login(&email)
+        .await?
+        .ok_or_else(sign_in_failed)?;
+    let r = AuditRecord::new(Action::SignIn, email.as_str(), &ip, Outcome::Success)
+        .by(&login.partner_id, Some(&login.user_id))
+        .target(login.user_id.to_string());
+    match state
+        .identity()
+        .answer_mfa(&login.username, &request.session, &code)
+        .await
+    {
+        Ok(tokens) => signed_in(&state, &login, r, tokens).await,
+        Err(IdentityError::CodeMismatch) => {
+            let r = AuditRecord {
+                outcome: Outcome::Failure,
+                ..r
+            }
+            .reason("incorrect one-time code");
+            state.table.record(&r).await?;
+            Err(
+                Problem::unauthorized("That code is not correct: try the current one.")
+                    .kind("mfa-code-mismatch"),
+            )
+        }
+        Err(IdentityError::NotAuthorized) => Err(Problem::unauthorized(
+            "This sign-in has expired: sign in with your password again.",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn sign_in_failed() -> Problem {
     Problem::unauthorized("Incorrect email or password.")
 }
@@ -563,28 +697,9 @@ pub async fn sign_in(
         .by(&login.partner_id, Some(&login.user_id))
         .target(login.user_id.to_string());
     match attempt {
-        Ok(tokens) => {
-            // A disabled user is refused by the identity provider too; this holds even
-            // if disabling it there failed.
-            if login.customer_id.is_none() {
-                let scope = shared::store::PartnerScope::new(login.partner_id.clone());
-                let user = state.table.user(&scope, &login.user_id).await?;
-                if user.is_some_and(|u| u.status == UserStatus::Disabled) {
-                    let r = AuditRecord {
-                        outcome: Outcome::Failure,
-                        ..r
-                    }
-                    .reason("disabled user");
-                    state.table.record(&r).await?;
-                    return Err(Problem::forbidden(
-                        "This user has been disabled. Ask a partner administrator.",
-                    )
-                    .kind("user-disabled"));
-                }
-            }
-            state.table.record(&r).await?;
-            Ok(session_response(&state, tokens))
-        }
+        Ok(tokens) => signed_in(&state, &login, r, tokens).await,
+        // The password was right; the second step follows at `/auth/sign-in/mfa`.
+        Err(IdentityError::MfaRequired { session }) => Err(mfa_required(session)),
         Err(IdentityError::NotAuthorized) => {
             let r = AuditRecord {
                 outcome: Outcome::Failure,
@@ -701,8 +816,8 @@ pub async fn me(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Json<Account>, Problem> {
-    let (actor, partner) =
-        acting::member(&state, &principal, Authz::ViewCustomers, Resource::Partner).await?;
+    let (actor, partner) = acting::session(&state, &principal).await?;
+    let mfa_setup_required = partner.require_mfa && !actor.user.mfa;
     let role_name = match &actor.grant {
         Grant::Custom(role) => role.name.clone(),
         _ => actor
@@ -714,6 +829,7 @@ pub async fn me(
     };
     Ok(Json(Account {
         can: Permissions::of(&actor.grant),
+        mfa_setup_required,
         role_name,
         partner,
         user: actor.user,

@@ -4,6 +4,7 @@
 //! HttpOnly cookie scoped to `/api/v1/auth`.
 
 mod handlers;
+mod mfa;
 
 use axum::{middleware::from_fn, Router};
 use shared::{http, http::openapi::BearerAuth, services::AppState};
@@ -31,6 +32,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(creates)
         .routes(routes!(handlers::sign_in))
         .routes(routes!(handlers::token))
+        .routes(routes!(handlers::sign_in_mfa))
+        .routes(routes!(mfa::setup))
+        .routes(routes!(mfa::verify))
+        .routes(routes!(mfa::disable))
         .routes(routes!(handlers::refresh))
         .routes(routes!(handlers::sign_out))
         .routes(routes!(handlers::me))

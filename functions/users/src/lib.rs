@@ -6,6 +6,7 @@
 mod clients;
 mod invitations;
 mod roles;
+mod security;
 mod users;
 
 use axum::{middleware::from_fn, Router};
@@ -45,6 +46,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(clients::list_clients, clients::create_client))
         .routes(routes!(clients::revoke_client))
+        .routes(routes!(security::update_security))
+        .routes(routes!(security::reset_mfa))
         .routes(routes!(invitations::inspect))
         .routes(routes!(invitations::accept))
 }

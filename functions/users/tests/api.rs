@@ -709,3 +709,184 @@ async fn an_api_client_acts_with_its_role_until_revoked() {
     assert_problem(&after, 401);
     assert_problem(&send(&w.auth, form(&secret), IP).await, 401);
 }
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A well-formed code that is not the current one: an hour old (and, should the hour-old
+/// code happen to equal the current one, a day old).
+fn stale_code(secret: &str) -> String {
+    let now = testkit::totp(secret, now_secs());
+    [3600, 86_400]
+        .into_iter()
+        .map(|ago| testkit::totp(secret, now_secs() - ago))
+        .find(|c| *c != now)
+        .unwrap()
+}
+
+/// Sets up two-step verification for the token's user; answers the secret.
+async fn enrol(w: &World, token: &str) -> String {
+    let setup = call(&w.auth, "POST", "/api/v1/me/mfa/setup", token, None, IP).await;
+    assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
+    let secret = setup.body["secretCode"].as_str().unwrap().to_string();
+    assert!(setup.body["otpauthUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/"));
+    let wrong = call(
+        &w.auth,
+        "POST",
+        "/api/v1/me/mfa/verify",
+        token,
+        Some(&json!({"code": stale_code(&secret)})),
+        IP,
+    )
+    .await;
+    assert_problem(&wrong, 422);
+    let ok = call(
+        &w.auth,
+        "POST",
+        "/api/v1/me/mfa/verify",
+        token,
+        Some(&json!({"code": testkit::totp(&secret, now_secs())})),
+        IP,
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text);
+    secret
+}
+
+/// Signs in with password and code; answers the access token.
+async fn sign_in_with_code(w: &World, email: &str, password: &str, secret: &str) -> String {
+    let first = sign_in(&w.auth, email, password, IP).await;
+    assert_problem(&first, 401);
+    assert_eq!(first.body["type"], "/problems/mfa-required");
+    let session = first.body["challenge"].as_str().unwrap().to_string();
+    let code = testkit::totp(secret, now_secs());
+    let second = send(
+        &w.auth,
+        json_post(
+            "/api/v1/auth/sign-in/mfa",
+            &json!({"email": email, "session": session, "code": code}),
+        ),
+        IP,
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
+    second.body["accessToken"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn two_step_verification_is_enrolled_required_and_recovered() {
+    let w = world().await;
+    let (ada_id, ada) = w.partner("ada@mfa.example.com", "Mfa Ltd").await;
+    let bob_id = w
+        .add_user(&ada, "bob@mfa.example.com", "administrator")
+        .await;
+    let bob = w.join("bob@mfa.example.com").await;
+
+    // Requiring it needs it on oneself first; an administrator may not require it.
+    let early = w
+        .call(
+            "PUT",
+            "/api/v1/security",
+            &ada,
+            Some(&json!({"requireMfa": true})),
+        )
+        .await;
+    assert_problem(&early, 409);
+    assert_problem(
+        &w.call(
+            "PUT",
+            "/api/v1/security",
+            &bob,
+            Some(&json!({"requireMfa": true})),
+        )
+        .await,
+        403,
+    );
+    let secret = enrol(&w, &ada).await;
+    let required = w
+        .call(
+            "PUT",
+            "/api/v1/security",
+            &ada,
+            Some(&json!({"requireMfa": true})),
+        )
+        .await;
+    assert_eq!(required.status, StatusCode::OK, "{}", required.text);
+
+    // Bob has not set it up: /me tells him so, and everything else waits for it.
+    let me = get(&w.auth, "/api/v1/me", &bob, IP).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    assert_eq!(me.body["mfaSetupRequired"], true);
+    let blocked = get(&w.customers, CUSTOMERS, &bob, IP).await;
+    assert_problem(&blocked, 403);
+    assert_eq!(blocked.body["type"], "/problems/mfa-required");
+    let bob_secret = enrol(&w, &bob).await;
+    assert_eq!(
+        get(&w.customers, CUSTOMERS, &bob, IP).await.status,
+        StatusCode::OK
+    );
+    let off = call(&w.auth, "DELETE", "/api/v1/me/mfa", &bob, None, IP).await;
+    assert_problem(&off, 409);
+
+    // Signing in now takes the code; a wrong one is refused and audited.
+    let first = sign_in(&w.auth, "bob@mfa.example.com", NEW_PASSWORD, IP).await;
+    assert_eq!(first.body["type"], "/problems/mfa-required");
+    let mfa_step = |code: String| {
+        json_post(
+            "/api/v1/auth/sign-in/mfa",
+            &json!({"email": "bob@mfa.example.com", "session": first.body["challenge"], "code": code}),
+        )
+    };
+    assert_problem(&send(&w.auth, mfa_step("12345".into()), IP).await, 422);
+    let wrong = send(&w.auth, mfa_step(stale_code(&bob_secret)), IP).await;
+    assert_problem(&wrong, 401);
+    assert_eq!(wrong.body["type"], "/problems/mfa-code-mismatch");
+    let bob = sign_in_with_code(&w, "bob@mfa.example.com", NEW_PASSWORD, &bob_secret).await;
+    assert_eq!(
+        get(&w.customers, CUSTOMERS, &bob, IP).await.status,
+        StatusCode::OK
+    );
+
+    // Bob lost his phone: Ada resets his verification; he signs in with his password
+    // alone and is asked to set it up again. Nobody resets their own this way.
+    assert_problem(
+        &w.call("POST", &format!("{USERS}/{ada_id}/mfa/reset"), &ada, None)
+            .await,
+        409,
+    );
+    assert_problem(
+        &w.call("POST", &format!("{USERS}/{ada_id}/mfa/reset"), &bob, None)
+            .await,
+        403,
+    );
+    let reset = w
+        .call("POST", &format!("{USERS}/{bob_id}/mfa/reset"), &ada, None)
+        .await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT, "{}", reset.text);
+    let back = sign_in(&w.auth, "bob@mfa.example.com", NEW_PASSWORD, IP).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text);
+    let bob = back.body["accessToken"].as_str().unwrap().to_string();
+    assert_eq!(
+        get(&w.auth, "/api/v1/me", &bob, IP).await.body["mfaSetupRequired"],
+        true
+    );
+    let ada = sign_in_with_code(&w, "ada@mfa.example.com", PASSWORD, &secret).await;
+    let actions: Vec<String> = w
+        .stack
+        .items_of("AuditRecord")
+        .await
+        .iter()
+        .filter_map(|r| r.get("action").and_then(|a| a.as_s().ok()).cloned())
+        .collect();
+    for a in ["user.enableMfa", "partner.updateSecurity", "user.resetMfa"] {
+        assert!(actions.iter().any(|x| x == a), "{a} audited");
+    }
+    let _ = ada;
+}

@@ -74,6 +74,15 @@ pub enum Action {
     UpdateContact,
     #[serde(rename = "user.removeContact")]
     RemoveContact,
+    #[serde(rename = "user.enableMfa")]
+    EnableMfa,
+    #[serde(rename = "user.disableMfa")]
+    DisableMfa,
+    /// A partner administrator turned another user's two-step verification off (recovery).
+    #[serde(rename = "user.resetMfa")]
+    ResetMfa,
+    #[serde(rename = "partner.updateSecurity")]
+    UpdateSecurity,
     #[serde(rename = "apiClient.create")]
     CreateApiClient,
     #[serde(rename = "apiClient.revoke")]

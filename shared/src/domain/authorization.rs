@@ -31,10 +31,13 @@ pub enum Action {
     ManageUsers,
     /// Create, change and delete custom roles.
     ManageRoles,
+    /// The partner's security settings (two-step verification for everyone), and
+    /// resetting another user's two-step verification.
+    ManageSecurity,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ActivateProgramSerial,
         Action::ViewCustomers,
         Action::AddCustomer,
@@ -45,6 +48,7 @@ impl Action {
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ManageRoles,
+        Action::ManageSecurity,
     ];
 }
 
@@ -177,7 +181,7 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
             Grant::Custom(_) => Err(Denied::Forbidden(BUILT_IN_ONLY)),
             _ => Ok(()),
         },
-        Action::ManageUsers | Action::ManageRoles => match grant {
+        Action::ManageUsers | Action::ManageRoles | Action::ManageSecurity => match grant {
             Grant::PartnerAdministrator => Ok(()),
             _ => Err(Denied::Forbidden(PARTNER_ADMIN_ONLY)),
         },
@@ -209,7 +213,7 @@ mod tests {
                 );
                 let admin = authorize(&Grant::Administrator, action, resource);
                 match action {
-                    Action::ManageUsers | Action::ManageRoles => {
+                    Action::ManageUsers | Action::ManageRoles | Action::ManageSecurity => {
                         assert!(matches!(admin, Err(Denied::Forbidden(_))), "{action:?}")
                     }
                     _ => assert_eq!(admin, Ok(()), "{action:?}"),

@@ -96,6 +96,9 @@ pub struct Partner {
     /// would bring it to zero fails its condition, so a partner always keeps one.
     #[serde(default = "one")]
     pub partner_admins: u32,
+    /// Every user must use two-step verification (TOTP) to use the console.
+    #[serde(default)]
+    pub require_mfa: bool,
 }
 
 fn one() -> u32 {

@@ -27,6 +27,9 @@ pub struct User {
     /// one primary.
     #[serde(default)]
     pub contacts: Vec<ContactPreference>,
+    /// Signs in with a one-time code from an authenticator app (TOTP) after the password.
+    #[serde(default)]
+    pub mfa: bool,
     /// An API client (a script or PSA tool with a client id and secret), not a person:
     /// it has no login email and never appears among the users.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -199,6 +202,7 @@ impl NewApiClientRequest {
             role: role.expect("checked"),
             status: UserStatus::Active,
             contacts: Vec::new(),
+            mfa: false,
             api_client: true,
             invitation: None,
             created_at: now,
@@ -257,6 +261,7 @@ impl NewUser {
             role: self.role,
             status: UserStatus::Invited,
             contacts: Vec::new(),
+            mfa: false,
             api_client: false,
             invitation: None,
             created_at: now,

@@ -50,17 +50,32 @@ fn gone() -> Problem {
     Problem::unauthorized("This account no longer exists: sign in again.")
 }
 
-/// Turns the user's item into an actor: refuses disabled users, and reads a custom
-/// role's definition (the one extra read a custom role costs).
+/// Why a user may not act yet although signed in: their partner requires two-step
+/// verification and they have not set it up (API clients are machine credentials and
+/// are exempt).
+fn mfa_missing(user: &User, partner: &Partner) -> bool {
+    partner.require_mfa && !user.mfa && !user.api_client
+}
+
+/// Turns the user's item into an actor: refuses disabled users (and, when `enforce_mfa`,
+/// users who still owe two-step verification), and reads a custom role's definition (the
+/// one extra read a custom role costs).
 async fn resolve(
     state: &AppState,
     principal: &Principal,
-    user: User,
+    (user, partner): (User, Partner),
     action: Action,
     resource: Resource<'_>,
-) -> Result<Actor, Problem> {
+    enforce_mfa: bool,
+) -> Result<(Actor, Partner), Problem> {
     if user.status == UserStatus::Disabled {
         return Err(Problem::forbidden("This user has been disabled.").kind("user-disabled"));
+    }
+    if enforce_mfa && mfa_missing(&user, &partner) {
+        return Err(Problem::forbidden(
+            "Your company requires two-step verification: set it up in My User Settings first.",
+        )
+        .kind("mfa-required"));
     }
     let grant = match Grant::builtin(&user.role) {
         Some(g) => g,
@@ -76,24 +91,27 @@ async fn resolve(
     };
     let actor = Actor { user, grant };
     actor.may(action, resource)?;
-    Ok(actor)
+    Ok((actor, partner))
 }
 
-/// The user, if their role allows `action` on `resource` (one GetItem, two for a
-/// custom role).
+async fn load(state: &AppState, principal: &Principal) -> Result<(User, Partner), Problem> {
+    let (_, user_id) = principal.partner_user();
+    state
+        .table
+        .user_and_partner(&principal.scope(), user_id)
+        .await?
+        .ok_or_else(gone)
+}
+
+/// The user, if their role allows `action` on `resource` (one BatchGetItem of the user
+/// and their partner, and a GetItem for a custom role).
 pub async fn user(
     state: &AppState,
     principal: &Principal,
     action: Action,
     resource: Resource<'_>,
 ) -> Result<Actor, Problem> {
-    let (_, user_id) = principal.partner_user();
-    let user = state
-        .table
-        .user(&principal.scope(), user_id)
-        .await?
-        .ok_or_else(gone)?;
-    resolve(state, principal, user, action, resource).await
+    Ok(member(state, principal, action, resource).await?.0)
 }
 
 /// The user and their partner, if the role allows `action` on `resource` (one
@@ -104,12 +122,21 @@ pub async fn member(
     action: Action,
     resource: Resource<'_>,
 ) -> Result<(Actor, Partner), Problem> {
-    let (_, user_id) = principal.partner_user();
-    let (user, partner) = state
-        .table
-        .user_and_partner(&principal.scope(), user_id)
-        .await?
-        .ok_or_else(gone)?;
-    let actor = resolve(state, principal, user, action, resource).await?;
-    Ok((actor, partner))
+    let loaded = load(state, principal).await?;
+    resolve(state, principal, loaded, action, resource, true).await
+}
+
+/// The signed-in user and their partner even while they still owe two-step
+/// verification: for `/me` and for setting the verification up.
+pub async fn session(state: &AppState, principal: &Principal) -> Result<(Actor, Partner), Problem> {
+    let loaded = load(state, principal).await?;
+    resolve(
+        state,
+        principal,
+        loaded,
+        Action::ViewUsers,
+        Resource::User { own: true },
+        false,
+    )
+    .await
 }

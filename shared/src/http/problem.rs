@@ -16,27 +16,31 @@ pub struct Problem {
     /// A URI naming the kind of problem; `about:blank` when the status says it all.
     #[serde(rename = "type")]
     pub kind: String,
-    pub title: String,
+    pub title: &'static str,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// For 422: every invalid field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For a sign-in that needs a second step: the challenge session to answer it with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<Box<str>>,
     #[serde(skip)]
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
 }
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
 impl Problem {
-    pub fn new(status: StatusCode, title: &str) -> Self {
+    pub fn new(status: StatusCode, title: &'static str) -> Self {
         Problem {
             kind: "about:blank".into(),
-            title: title.into(),
+            title,
             status: status.as_u16(),
             detail: None,
             errors: Vec::new(),
+            challenge: None,
             retry_after: None,
         }
     }
@@ -114,7 +118,7 @@ impl Problem {
 
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
         Problem {
-            retry_after: Some(retry_after_secs),
+            retry_after: Some(u32::try_from(retry_after_secs).unwrap_or(u32::MAX)),
             ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
                 .kind("rate-limited")
                 .detail(format!("Try again in {retry_after_secs} seconds."))

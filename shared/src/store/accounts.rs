@@ -361,3 +361,30 @@ fn user_error(e: StoreError, counter: Option<usize>) -> UserError {
         other => UserError::Store(other),
     }
 }
+
+impl Table {
+    /// Sets whether every user of the partner must use two-step verification, with the
+    /// audit record.
+    pub async fn set_require_mfa(
+        &self,
+        scope: &PartnerScope,
+        required: bool,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+        let update = Update::builder()
+            .table_name(&self.name)
+            .set_key(Some(partner_keys(scope.partner_id()).key()))
+            .update_expression("SET requireMfa = :required, version = version + :one")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":required", AttributeValue::Bool(required))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .build()
+            .map_err(StoreError::sdk)?;
+        self.transact(vec![
+            TransactWriteItem::builder().update(update).build(),
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ])
+        .await
+    }
+}
