@@ -233,6 +233,7 @@ export const customRoleMe: MeResponse = {
     viewUsers: false,
     manageUsers: false,
     manageRoles: false,
+    manageSecurity: false,
     viewAuditTrail: false,
   },
 };
@@ -242,5 +243,5 @@ export const administratorMe: MeResponse = {
   ...sampleMe,
   user: { ...sampleMe.user, id: 'usr_2', email: 'grace@example.com', firstName: 'Grace', role: 'administrator' },
   roleName: 'Administrator',
-  can: { ...sampleMe.can, manageUsers: false, manageRoles: false },
+  can: { ...sampleMe.can, manageUsers: false, manageRoles: false, manageSecurity: false },
 };

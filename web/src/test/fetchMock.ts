@@ -92,6 +92,7 @@ export const sampleMe = {
     version: 1,
   },
   roleName: 'Partner Administrator',
+  mfaSetupRequired: false,
   can: {
     activateProgram: true,
     addCustomers: true,
@@ -99,6 +100,7 @@ export const sampleMe = {
     viewUsers: true,
     manageUsers: true,
     manageRoles: true,
+    manageSecurity: true,
     viewAuditTrail: true,
   },
 } as const;
