@@ -44,7 +44,7 @@ interface Outcome<T> {
  * answer (the profile's version, and 200 versus 202 on a management change).
  * An answer without a body (204) succeeds with `null`.
  */
-async function answered<T>(
+export async function answered<T>(
   request: (headers: { Authorization: string }) => Promise<Outcome<T>>,
 ): Promise<ApiResult<Answer<T | null>>> {
   const outcome = await authorized(request);
@@ -129,7 +129,7 @@ export function customerQuery(filters: CustomerFilters): CustomerListQuery {
  * List endpoints can also answer CSV, so the generated type of a successful answer
  * includes text; a JSON request that gets text back is a failure.
  */
-function jsonOnly<T>(result: ApiResult<T | string>): ApiResult<T> {
+export function jsonOnly<T>(result: ApiResult<T | string>): ApiResult<T> {
   if (!result.ok || typeof result.data !== 'string') return result as ApiResult<T>;
   return {
     ok: false,

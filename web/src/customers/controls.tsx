@@ -28,6 +28,8 @@ interface SelectInputProps {
   className?: string;
   testId?: string;
   autoComplete?: string;
+  /** False for a filter, whose placeholder ("All …") is a valid choice. */
+  required?: boolean;
 }
 
 export function SelectInput({
@@ -42,6 +44,7 @@ export function SelectInput({
   className,
   testId,
   autoComplete,
+  required = true,
 }: SelectInputProps) {
   const id = controlId(name);
   const optionElements = useMemo(
@@ -65,7 +68,7 @@ export function SelectInput({
         value={value}
         autoComplete={autoComplete}
         data-testid={testId}
-        aria-required
+        aria-required={required || undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(hint !== undefined && `${id}-hint`, error && `${id}-error`)}
         onChange={(event: ChangeEvent<HTMLSelectElement>) => onChange(event.target.value)}
@@ -190,10 +193,11 @@ interface CheckboxInputProps {
   children: ReactNode;
   hint?: ReactNode;
   testId?: string;
+  disabled?: boolean;
 }
 
 /** An optional checkbox with its label (and hint) beside it. */
-export function CheckboxInput({ name, checked, onChange, children, hint, testId }: CheckboxInputProps) {
+export function CheckboxInput({ name, checked, onChange, children, hint, testId, disabled }: CheckboxInputProps) {
   const id = controlId(name);
   return (
     <div className="field field--checkbox">
@@ -204,6 +208,7 @@ export function CheckboxInput({ name, checked, onChange, children, hint, testId 
           type="checkbox"
           className="checkbox__input"
           checked={checked}
+          disabled={disabled}
           data-testid={testId}
           aria-describedby={hint !== undefined ? `${id}-hint` : undefined}
           onChange={(event: ChangeEvent<HTMLInputElement>) => onChange(event.target.checked)}

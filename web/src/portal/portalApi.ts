@@ -15,7 +15,7 @@ export type MacAccess = PortalAccount['customer']['unmanagedMac'];
 export const DELEGATION_HEADER = 'X-Delegation';
 
 /** A request that needs no sign-in, as a result instead of a throw. */
-async function publicResult<T>(
+export async function publicResult<T>(
   request: () => Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<ApiResult<T>> {
   try {
