@@ -18,6 +18,19 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
     ]
 }
 
+/// The router of the HTTP function named `name` (as in [`functions`]), for running the
+/// whole API in one process (tests, demo data).
+pub fn app(name: &str, state: shared::services::AppState) -> Option<axum::Router> {
+    Some(match name {
+        "auth" => auth::app(state),
+        "licensing" => licensing::app(state),
+        "customers" => customers::app(state),
+        "portal" => portal::app(state),
+        "users" => users::app(state),
+        _ => return None,
+    })
+}
+
 /// The whole API's OpenAPI 3.1 document (committed as `docs/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut functions = functions().into_iter();

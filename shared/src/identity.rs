@@ -341,6 +341,9 @@ impl Identity {
                 {
                     IdentityError::CodeMismatch
                 }
+                SdkError::ServiceError(s) if s.err().is_not_authorized_exception() => {
+                    IdentityError::NotAuthorized
+                }
                 other => cognito(other),
             })?;
         self.set_mfa(username, true).await

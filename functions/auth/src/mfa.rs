@@ -18,6 +18,20 @@ use utoipa::ToSchema;
 
 use crate::handlers::code_field;
 
+/// The signed-in person (an API client has no second step: its secret is its credential).
+async fn person(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<(acting::Actor, shared::domain::partner::Partner), Problem> {
+    let (actor, partner) = acting::session(state, principal).await?;
+    if actor.user.api_client {
+        return Err(Problem::forbidden(
+            "API clients authenticate with their secret and have no two-step verification.",
+        ));
+    }
+    Ok((actor, partner))
+}
+
 /// The caller's own access token: the identity provider's enrolment steps act on it.
 fn access_token(headers: &HeaderMap) -> Result<&str, Problem> {
     headers
@@ -66,7 +80,7 @@ pub async fn setup(
     principal: Principal,
     headers: HeaderMap,
 ) -> Result<Json<MfaSetup>, Problem> {
-    let (actor, partner) = acting::session(&state, &principal).await?;
+    let (actor, partner) = person(&state, &principal).await?;
     let token = access_token(&headers)?;
     let secret = match state.identity().associate_totp(token).await {
         Ok(s) => s,
@@ -136,7 +150,7 @@ pub async fn verify(
     headers: HeaderMap,
     ApiJson(request): ApiJson<MfaCode>,
 ) -> Result<StatusCode, Problem> {
-    let (actor, _) = acting::session(&state, &principal).await?;
+    let (actor, _) = person(&state, &principal).await?;
     let token = access_token(&headers)?;
     let code = code_field(&request.code)?;
     let user = &actor.user;
@@ -146,6 +160,9 @@ pub async fn verify(
         .await
     {
         Ok(()) => {}
+        Err(IdentityError::NotAuthorized) => {
+            return Err(Problem::unauthorized("The access token is not valid."))
+        }
         Err(IdentityError::CodeMismatch) => {
             return Err(Problem::validation(vec![shared::domain::FieldError {
                 field: "code".into(),
@@ -175,7 +192,7 @@ pub async fn disable(
     SourceIp(ip): SourceIp,
     principal: Principal,
 ) -> Result<StatusCode, Problem> {
-    let (actor, partner) = acting::session(&state, &principal).await?;
+    let (actor, partner) = person(&state, &principal).await?;
     if partner.require_mfa {
         return Err(Problem::conflict(
             "mfa-required-by-partner",

@@ -155,9 +155,12 @@ pub(crate) fn save_problem(e: SaveError) -> Problem {
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn get_catalog(principal: Principal) -> Json<Catalog> {
-    let _ = principal;
-    Json(Catalog::current())
+pub async fn get_catalog(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Catalog>, Problem> {
+    acting::user(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
+    Ok(Json(Catalog::current()))
 }
 
 /// `GET /customers` query: paging, search, sort and the Filters panel.

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../auth/tokenStore';
 import { mockFetch, noActivity, sampleMe, sampleToken } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
+import { customRoleMe } from '../customers/fixtures';
 import { APP_PAGES } from './pages';
 
 beforeEach(() => {
@@ -49,6 +50,52 @@ describe('routing and shell', () => {
     const links = within(nav).getAllByRole('link');
     expect(links.map((link) => link.textContent)).toEqual(APP_PAGES.map((page) => page.label));
     expect(within(nav).getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('lists the Administration pages under their own heading, for the roles that open them', async () => {
+    mockFetch(noActivity);
+    tokenStore.set(sampleToken);
+    renderApp('/', sampleMe);
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('heading', { name: 'Administration' })).toBeInTheDocument();
+    const administration = within(nav).getByRole('list', { name: 'Administration' });
+    expect(within(administration).getAllByRole('link').map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
+      ['Users', '/admin/users'],
+    ]);
+  });
+
+  it('leaves Administration out for a custom role, and does not open its pages', async () => {
+    mockFetch(noActivity);
+    tokenStore.set(sampleToken);
+    const { user } = renderApp('/', customRoleMe);
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Home', 'Customers', 'Requests']);
+    expect(within(nav).queryByRole('heading', { name: 'Administration' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByTestId('account-menu'));
+    expect(screen.getByRole('link', { name: 'My User Settings' })).toHaveAttribute('href', '/settings/me');
+    expect(screen.getByText(/Role: Help desk/)).toBeInTheDocument();
+  });
+
+  it('answers "Not available for your role" at an address the role does not open', async () => {
+    const { requests } = mockFetch({});
+    tokenStore.set(sampleToken);
+    renderApp('/customers/new', customRoleMe);
+    expect(await screen.findByRole('heading', { name: 'Not available for your role' })).toBeInTheDocument();
+    expect(requests).toEqual([]);
+  });
+
+  it('closes the account menu with Escape, giving focus back to it', async () => {
+    mockFetch(noActivity);
+    tokenStore.set(sampleToken);
+    const { user } = renderApp('/', sampleMe);
+    const menu = await screen.findByTestId('account-menu');
+    await user.click(menu);
+    expect(screen.getByRole('link', { name: 'My User Settings' })).toBeVisible();
+    await user.keyboard('{Escape}');
+    expect(menu).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('link', { name: 'My User Settings' })).not.toBeInTheDocument();
+    expect(menu).toHaveFocus();
   });
 
   it('signs out and returns to sign in', async () => {

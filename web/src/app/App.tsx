@@ -1,5 +1,6 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import type { Restored } from '../auth/session';
+import { MyUserSettingsPage, UserPage } from '../admin/UserPage';
 import { AuthProvider } from '../auth/AuthProvider';
 import { AddCustomerPage } from '../customers/AddCustomerPage';
 import { CustomerProfilePage } from '../customers/CustomerProfilePage';
@@ -10,7 +11,7 @@ import { ManagePage } from '../portal/ManagePage';
 import { PortalPage } from '../portal/PortalPage';
 import { WelcomePage } from '../portal/WelcomePage';
 import { AppShell } from './AppShell';
-import { PublicOnly, RequireAuth, RequireCustomer } from './guards';
+import { PublicOnly, RequireAuth, RequireCustomer, RequirePermission } from './guards';
 import { APP_PAGES } from './pages';
 import { PublicLayout } from './PublicLayout';
 
@@ -34,11 +35,35 @@ export function AppRoutes() {
           </RequireAuth>
         }
       >
-        {APP_PAGES.map(({ path, component: Page }) => (
-          <Route key={path} path={path} element={<Page />} />
+        {APP_PAGES.map(({ path, component: Page, allowed }) => (
+          <Route
+            key={path}
+            path={path}
+            element={
+              <RequirePermission allowed={allowed}>
+                <Page />
+              </RequirePermission>
+            }
+          />
         ))}
-        <Route path="/customers/new" element={<AddCustomerPage />} />
+        <Route
+          path="/customers/new"
+          element={
+            <RequirePermission allowed={(can) => can.addCustomers}>
+              <AddCustomerPage />
+            </RequirePermission>
+          }
+        />
         <Route path="/customers/:customerId" element={<CustomerProfilePage />} />
+        <Route
+          path="/admin/users/:userId"
+          element={
+            <RequirePermission allowed={(can) => can.viewUsers}>
+              <UserPage />
+            </RequirePermission>
+          }
+        />
+        <Route path="/settings/me" element={<MyUserSettingsPage />} />
       </Route>
       <Route element={<PublicLayout />}>
         <Route path="/welcome" element={<WelcomePage />} />

@@ -1,12 +1,99 @@
-import { useState } from 'react';
-import { NavLink, Outlet } from 'react-router';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
-import { APP_PAGES } from './pages';
+import { allowedPages, type AppPage } from './pages';
+
+function NavList({ pages, labelledBy }: { pages: readonly AppPage[]; labelledBy?: string }) {
+  return (
+    <ul className="nav" aria-labelledby={labelledBy}>
+      {pages.map((page) => (
+        <li key={page.path}>
+          <NavLink to={page.path} end={page.path === '/'} className="nav__link">
+            {page.label}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The account name in the banner opens a menu with the user's role and "My User
+ * Settings" (the guide's banner drop-down). Escape, a click elsewhere or following the
+ * link closes it.
+ */
+function AccountMenu() {
+  const { user, partner, roleName } = useCurrentSession();
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const location = useLocation();
+  const [shownPath, setShownPath] = useState(location.pathname);
+  if (shownPath !== location.pathname) {
+    setShownPath(location.pathname);
+    setOpen(false);
+  }
+
+  useEffect(() => {
+    if (!open) return;
+    function closeOutside(event: MouseEvent) {
+      if (rootRef.current && !rootRef.current.contains(event.target as Node)) setOpen(false);
+    }
+    document.addEventListener('mousedown', closeOutside);
+    return () => document.removeEventListener('mousedown', closeOutside);
+  }, [open]);
+
+  function handleKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key === 'Escape' && open) {
+      event.stopPropagation();
+      setOpen(false);
+      buttonRef.current?.focus();
+    }
+  }
+
+  return (
+    <div className="account-menu" ref={rootRef} onKeyDown={handleKeyDown}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="account account-menu__button"
+        aria-expanded={open}
+        aria-controls={menuId}
+        onClick={() => setOpen((value) => !value)}
+        data-testid="account-menu"
+      >
+        <span className="account__name">
+          {user.firstName} {user.lastName}
+        </span>
+        <span className="account__company">{partner.company.name}</span>
+      </button>
+      <div id={menuId} className="account-menu__panel" hidden={!open}>
+        <p className="account-menu__role">
+          {user.email}
+          <br />
+          Role: {roleName}
+        </p>
+        <ul className="account-menu__list">
+          <li>
+            <Link to="/settings/me" className="account-menu__link" data-testid="my-user-settings">
+              My User Settings
+            </Link>
+          </li>
+        </ul>
+      </div>
+    </div>
+  );
+}
 
 export function AppShell() {
   const { signOut } = useAuth();
-  const { user, partner } = useCurrentSession();
+  const { can } = useCurrentSession();
   const [signingOut, setSigningOut] = useState(false);
+  const administrationId = useId();
+  const pages = allowedPages(can);
+  const main = pages.filter((page) => page.section === undefined);
+  const administration = pages.filter((page) => page.section === 'Administration');
 
   async function handleSignOut() {
     setSigningOut(true);
@@ -26,12 +113,7 @@ export function AppShell() {
           Partner Console
         </span>
         <div className="shell__account">
-          <p className="account">
-            <span className="account__name">
-              {user.firstName} {user.lastName}
-            </span>
-            <span className="account__company">{partner.company.name}</span>
-          </p>
+          <AccountMenu />
           <button
             type="button"
             className="button button--secondary"
@@ -44,15 +126,15 @@ export function AppShell() {
       </header>
       <div className="shell__body">
         <nav className="shell__nav" aria-label="Main">
-          <ul className="nav">
-            {APP_PAGES.map((page) => (
-              <li key={page.path}>
-                <NavLink to={page.path} end={page.path === '/'} className="nav__link">
-                  {page.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
+          <NavList pages={main} />
+          {administration.length > 0 ? (
+            <>
+              <h2 id={administrationId} className="nav__section">
+                Administration
+              </h2>
+              <NavList pages={administration} labelledBy={administrationId} />
+            </>
+          ) : null}
         </nav>
         <main id="main" className="shell__main" tabIndex={-1}>
           <Outlet />

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router';
-import { useAuth } from '../auth/AuthContext';
+import { Link, Navigate, useLocation } from 'react-router';
+import type { Permissions } from '../api/client';
+import { useAuth, useCurrentSession } from '../auth/AuthContext';
 import { customerTarget, redirectTarget, type SignInLocationState } from './locationState';
 
 function RestoringSession() {
@@ -50,5 +51,35 @@ export function PublicOnly({ children }: { children: ReactNode }) {
   if (state.status === 'customer') {
     return <Navigate to={customerTarget(location.state as SignInLocationState | null)} replace />;
   }
+  return children;
+}
+
+/** Shown instead of a page the signed-in user's role does not open. */
+function NotAllowed() {
+  return (
+    <div className="page">
+      <title>Not available · Partner Console</title>
+      <h1 className="page__title">Not available for your role</h1>
+      <p>
+        Your role does not give access to this page. A partner administrator can change your role.{' '}
+        <Link to="/">Back to Home</Link>
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Renders its children when the signed-in user's role allows the page (see `can` in
+ * `/me`); the server refuses what the role does not allow either way.
+ */
+export function RequirePermission({
+  allowed,
+  children,
+}: {
+  allowed: ((can: Permissions) => boolean) | undefined;
+  children: ReactNode;
+}) {
+  const { can } = useCurrentSession();
+  if (allowed !== undefined && !allowed(can)) return <NotAllowed />;
   return children;
 }

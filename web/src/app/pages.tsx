@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import { UsersPage } from '../admin/UsersPage';
+import type { Permissions } from '../api/client';
 import { CustomersPage } from '../customers/CustomersPage';
 import { RequestsPage } from '../customers/RequestsPage';
 import { HomePage } from '../pages/HomePage';
@@ -9,6 +11,13 @@ export interface AppPage {
   /** Label in the navigation. */
   label: string;
   component: ComponentType;
+  /** The navigation section the page is listed under; the main pages have none. */
+  section?: 'Administration';
+  /**
+   * Whether the signed-in user's role opens the page (from `can` in `/me`); every
+   * role does when absent. The navigation leaves out the pages a role does not open.
+   */
+  allowed?: (can: Permissions) => boolean;
 }
 
 /**
@@ -19,4 +28,16 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: '/', label: 'Home', component: HomePage },
   { path: '/customers', label: 'Customers', component: CustomersPage },
   { path: '/customers/requests', label: 'Requests', component: RequestsPage },
+  {
+    path: '/admin/users',
+    label: 'Users',
+    component: UsersPage,
+    section: 'Administration',
+    allowed: (can) => can.viewUsers,
+  },
 ];
+
+/** The pages a role opens, in navigation order. */
+export function allowedPages(can: Permissions): AppPage[] {
+  return APP_PAGES.filter((page) => page.allowed === undefined || page.allowed(can));
+}

@@ -1,0 +1,821 @@
+//! Every endpoint × every kind of principal, with the exact status each must get: the
+//! partner administrator, an administrator, custom roles with Read/Write, Read and No
+//! access on the target customer, a user of another partner, and an API client (with the
+//! Administrator role). The table must name every route the functions serve: an endpoint
+//! added without its row fails here.
+//!
+//! Each cell gets fresh targets where the call changes or uses them up (a customer to
+//! remove, a user to invite again), so cells do not depend on each other's order.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::{
+    body::Body,
+    http::{header, Request},
+    Router,
+};
+use serde_json::{json, Value};
+use shared::testkit::{self, http::*, TestStack};
+
+/// The principals, in column order.
+const WHO: [&str; 7] = [
+    "partner admin",
+    "administrator",
+    "role read/write",
+    "role read",
+    "role no access",
+    "other partner",
+    "API client",
+];
+
+/// (METHOD, path template) → the status for each principal in `WHO` order.
+const EXPECTED: &[(&str, &str, [u16; 7])] = &[
+    // Sessions and the signed-in user. Public endpoints ignore who asks.
+    (
+        "POST",
+        "/api/v1/auth/sign-up",
+        [201, 201, 201, 201, 201, 201, 201],
+    ),
+    (
+        "POST",
+        "/api/v1/auth/sign-in",
+        [401, 401, 401, 401, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/auth/sign-in/mfa",
+        [401, 401, 401, 401, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/auth/token",
+        [401, 401, 401, 401, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/auth/refresh",
+        [401, 401, 401, 401, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/auth/sign-out",
+        [204, 204, 204, 204, 204, 204, 204],
+    ),
+    ("GET", "/api/v1/me", [200, 200, 200, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/api/v1/me/activity",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/me/mfa/setup",
+        [200, 200, 200, 200, 200, 200, 403],
+    ),
+    (
+        "POST",
+        "/api/v1/me/mfa/verify",
+        [422, 422, 422, 422, 422, 422, 403],
+    ),
+    (
+        "DELETE",
+        "/api/v1/me/mfa",
+        [204, 204, 204, 204, 204, 204, 403],
+    ),
+    ("GET", "/api/v1/audit", [200, 200, 403, 403, 403, 200, 200]),
+    // The ExSP program: the built-in roles only (a malformed serial is 422 to them).
+    (
+        "POST",
+        "/api/v1/licensing/exsp-serial/validate",
+        [422, 422, 403, 403, 403, 422, 422],
+    ),
+    (
+        "POST",
+        "/api/v1/licensing/exsp-serial/activate",
+        [422, 422, 403, 403, 403, 422, 422],
+    ),
+    // Customers: the access level on the target customer decides; No access and
+    // another partner's customer are both "not found".
+    (
+        "GET",
+        "/api/v1/catalog",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/customers",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/customers",
+        [201, 201, 201, 403, 403, 201, 201],
+    ),
+    (
+        "GET",
+        "/api/v1/customers/{customerId}",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "DELETE",
+        "/api/v1/customers/{customerId}",
+        [204, 204, 204, 403, 404, 404, 204],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/entitlements",
+        [200, 200, 200, 403, 404, 404, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/entitlements/{entitlementId}/convert",
+        [422, 422, 422, 403, 404, 404, 422],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/entitlements/{entitlementId}/cancel",
+        [200, 200, 200, 403, 404, 404, 200],
+    ),
+    (
+        "PATCH",
+        "/api/v1/customers/{customerId}/settings",
+        [200, 200, 200, 403, 404, 404, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/management",
+        [200, 200, 200, 403, 404, 404, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/manage",
+        [201, 201, 201, 403, 404, 404, 201],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/welcome",
+        [202, 202, 202, 403, 404, 404, 202],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/import",
+        [422, 422, 422, 403, 403, 422, 422],
+    ),
+    (
+        "GET",
+        "/api/v1/consent-requests",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/consent-requests/{requestId}/resend",
+        [200, 200, 200, 403, 404, 404, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/consent-requests/{requestId}/withdraw",
+        [200, 200, 200, 403, 404, 404, 200],
+    ),
+    // The customer's side: links are public; the rest is the customer admin's alone.
+    (
+        "POST",
+        "/api/v1/links/inspect",
+        [404, 404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "POST",
+        "/api/v1/welcome/set-password",
+        [404, 404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "POST",
+        "/api/v1/consent/{requestId}/approve",
+        [403, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "POST",
+        "/api/v1/consent/{requestId}/deny",
+        [403, 403, 403, 403, 403, 403, 403],
+    ),
+    ("GET", "/api/v1/portal", [403, 403, 403, 403, 403, 403, 403]),
+    (
+        "PATCH",
+        "/api/v1/portal/settings",
+        [403, 403, 403, 403, 403, 403, 403],
+    ),
+    // Users and roles: partner administrators manage; the built-in roles see; custom
+    // roles see only themselves; another partner's objects are not found.
+    ("GET", "/api/v1/users", [200, 200, 403, 403, 403, 200, 200]),
+    ("POST", "/api/v1/users", [201, 403, 403, 403, 403, 201, 403]),
+    (
+        "GET",
+        "/api/v1/users/{userId}",
+        [200, 200, 403, 403, 403, 404, 200],
+    ),
+    (
+        "PATCH",
+        "/api/v1/users/{userId}",
+        [200, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "DELETE",
+        "/api/v1/users/{userId}",
+        [204, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "POST",
+        "/api/v1/users/{userId}/invitation",
+        [204, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "POST",
+        "/api/v1/users/{userId}/contacts",
+        [200, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "PUT",
+        "/api/v1/users/{userId}/contacts/{contactId}",
+        [200, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "DELETE",
+        "/api/v1/users/{userId}/contacts/{contactId}",
+        [200, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "POST",
+        "/api/v1/users/{userId}/mfa/reset",
+        [204, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "PUT",
+        "/api/v1/security",
+        [200, 403, 403, 403, 403, 200, 403],
+    ),
+    ("GET", "/api/v1/roles", [200, 200, 403, 403, 403, 200, 200]),
+    ("POST", "/api/v1/roles", [201, 403, 403, 403, 403, 201, 403]),
+    (
+        "GET",
+        "/api/v1/roles/{roleId}",
+        [200, 200, 403, 403, 403, 404, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/roles/{roleId}",
+        [200, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "DELETE",
+        "/api/v1/roles/{roleId}",
+        [204, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "GET",
+        "/api/v1/api-clients",
+        [200, 403, 403, 403, 403, 200, 403],
+    ),
+    (
+        "POST",
+        "/api/v1/api-clients",
+        [201, 403, 403, 403, 403, 201, 403],
+    ),
+    (
+        "DELETE",
+        "/api/v1/api-clients/{clientId}",
+        [204, 403, 403, 403, 403, 404, 403],
+    ),
+    (
+        "POST",
+        "/api/v1/invitations/inspect",
+        [404, 404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "POST",
+        "/api/v1/invitations/accept",
+        [404, 404, 404, 404, 404, 404, 404],
+    ),
+];
+
+const PASSWORD: &str = "Matrix-Passw0rd";
+/// A well-formed link secret that was never issued.
+const NO_SUCH_TOKEN: &str = "tVb0dPqj7mS9Yc1hXq2Gf6kLz3Rw8NuEa4Jp5Ds0BxI";
+
+struct Fixture {
+    stack: TestStack,
+    apps: HashMap<String, Router>,
+    /// The partner administrator's token (partner P).
+    admin: String,
+    /// A token per principal, in `WHO` order, and how to get a fresh one.
+    tokens: Vec<String>,
+    logins: Vec<(String, String)>,
+    /// Unique names and addresses.
+    counter: std::sync::atomic::AtomicUsize,
+}
+
+/// One request of a cell.
+struct Req {
+    path: String,
+    body: Option<Value>,
+    /// Sign in again first (for sign-out, which ends the session it is called with).
+    fresh: bool,
+}
+
+fn req(path: impl Into<String>, body: Option<Value>) -> Req {
+    Req {
+        path: path.into(),
+        body,
+        fresh: false,
+    }
+}
+
+impl Fixture {
+    fn app(&self, name: &str) -> &Router {
+        &self.apps[name]
+    }
+
+    fn next(&self) -> usize {
+        self.counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn call(
+        &self,
+        app: &str,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Answer {
+        let ip = format!("198.51.100.{}", self.next() % 250 + 1);
+        call(self.app(app), method, path, token, body, &ip).await
+    }
+
+    async fn ok(&self, app: &str, method: &str, path: &str, body: Option<&Value>) -> Value {
+        let a = self.call(app, method, path, &self.admin, body).await;
+        assert!(a.status.is_success(), "{method} {path}: {}", a.text);
+        a.body
+    }
+
+    /// A new customer of partner P (co-managed, a trial): every custom role gets its
+    /// default level on it.
+    async fn customer(&self) -> Value {
+        let n = self.next();
+        let form = customer_body(
+            &format!("Target {n}"),
+            &format!("it{n}@target.example.com"),
+            "GB",
+            "coManaged",
+            "shared",
+            json!([{"product": "endpoint-protection", "type": "trial"}]),
+        );
+        self.ok("customers", "POST", "/api/v1/customers", Some(&form))
+            .await
+    }
+
+    async fn customer_id(&self) -> String {
+        self.customer().await["customer"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A pending management-change request of partner P, for a new customer.
+    async fn request_id(&self) -> String {
+        let id = self.customer_id().await;
+        // Giving access back is immediate, asking for more needs consent.
+        self.ok(
+            "customers",
+            "POST",
+            &format!("/api/v1/customers/{id}/management"),
+            Some(&json!({"management": "customerManaged"})),
+        )
+        .await;
+        let p = self
+            .ok(
+                "customers",
+                "POST",
+                &format!("/api/v1/customers/{id}/management"),
+                Some(&json!({"management": "partnerManaged"})),
+            )
+            .await;
+        p["requests"][0]["id"].as_str().unwrap().to_string()
+    }
+
+    /// A new invited user of partner P.
+    async fn user_id(&self) -> String {
+        let n = self.next();
+        let u = self
+            .ok(
+                "users",
+                "POST",
+                "/api/v1/users",
+                Some(&json!({"email": format!("u{n}@p.example.com"), "firstName": "U", "lastName": "V", "role": "administrator"})),
+            )
+            .await;
+        u["id"].as_str().unwrap().to_string()
+    }
+
+    async fn role_id(&self) -> String {
+        let n = self.next();
+        let r = self
+            .ok(
+                "users",
+                "POST",
+                "/api/v1/roles",
+                Some(&json!({"name": format!("Role {n}")})),
+            )
+            .await;
+        r["id"].as_str().unwrap().to_string()
+    }
+
+    /// The request a cell sends for a route.
+    async fn prepare(&self, method: &str, path: &str) -> Req {
+        let n = self.next();
+        match (method, path) {
+            ("POST", "/api/v1/auth/sign-up") => req(
+                path,
+                Some(sign_up_body(
+                    &format!("new{n}@signup.example.com"),
+                    "New Co",
+                )),
+            ),
+            ("POST", "/api/v1/auth/sign-in") => req(
+                path,
+                Some(
+                    json!({"email": format!("nobody{n}@example.com"), "password": "Wrong-passw0rd"}),
+                ),
+            ),
+            ("POST", "/api/v1/auth/sign-in/mfa") => req(
+                path,
+                Some(
+                    json!({"email": format!("nobody{n}@example.com"), "session": "x", "code": "123456"}),
+                ),
+            ),
+            ("POST", "/api/v1/auth/token") => req(
+                path,
+                Some(
+                    json!({"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"}),
+                ),
+            ),
+            ("POST", "/api/v1/auth/refresh") => req(path, None),
+            ("POST", "/api/v1/auth/sign-out") => Req {
+                fresh: true,
+                ..req(path, None)
+            },
+            // The identity provider acts on the caller's session, which the sign-out row
+            // has ended (signing out ends every session of the user): fresh ones.
+            ("POST", "/api/v1/me/mfa/verify") => Req {
+                fresh: true,
+                ..req(path, Some(json!({"code": "000000"})))
+            },
+            ("POST", "/api/v1/me/mfa/setup") => Req {
+                fresh: true,
+                ..req(path, None)
+            },
+            (
+                "POST",
+                "/api/v1/licensing/exsp-serial/validate" | "/api/v1/licensing/exsp-serial/activate",
+            ) => req(path, Some(json!({"serial": "EXSP-0000-0000-0000-0000"}))),
+            ("POST", "/api/v1/customers") => {
+                let form = customer_body(
+                    &format!("Added {n}"),
+                    &format!("it{n}@added.example.com"),
+                    "GB",
+                    "coManaged",
+                    "shared",
+                    json!([{"product": "endpoint-protection", "type": "trial"}]),
+                );
+                req(path, Some(form))
+            }
+            ("GET", "/api/v1/customers/{customerId}") => req(
+                format!("/api/v1/customers/{}", self.customer_id().await),
+                None,
+            ),
+            ("DELETE", "/api/v1/customers/{customerId}") => req(
+                format!(
+                    "/api/v1/customers/{}?confirm=true",
+                    self.customer_id().await
+                ),
+                None,
+            ),
+            ("POST", "/api/v1/customers/{customerId}/entitlements") => req(
+                format!(
+                    "/api/v1/customers/{}/entitlements",
+                    self.customer_id().await
+                ),
+                Some(json!({"products": [{"product": "email-security", "type": "trial"}]})),
+            ),
+            ("POST", "/api/v1/customers/{customerId}/entitlements/{entitlementId}/convert")
+            | ("POST", "/api/v1/customers/{customerId}/entitlements/{entitlementId}/cancel") => {
+                let c = self.customer().await;
+                let id = c["customer"]["id"].as_str().unwrap();
+                let e = c["entitlements"][0]["id"].as_str().unwrap();
+                if path.ends_with("convert") {
+                    req(
+                        format!("/api/v1/customers/{id}/entitlements/{e}/convert"),
+                        Some(json!({"productSerial": "NOT-A-SERIAL"})),
+                    )
+                } else {
+                    req(
+                        format!("/api/v1/customers/{id}/entitlements/{e}/cancel"),
+                        Some(json!({"confirm": true})),
+                    )
+                }
+            }
+            ("PATCH", "/api/v1/customers/{customerId}/settings") => req(
+                format!("/api/v1/customers/{}/settings", self.customer_id().await),
+                Some(json!({"unmanagedMac": "allow"})),
+            ),
+            ("POST", "/api/v1/customers/{customerId}/management") => req(
+                format!("/api/v1/customers/{}/management", self.customer_id().await),
+                Some(json!({"management": "customerManaged"})),
+            ),
+            (
+                "POST",
+                "/api/v1/customers/{customerId}/manage" | "/api/v1/customers/{customerId}/welcome",
+            ) => {
+                let id = self.customer_id().await;
+                req(path.replace("{customerId}", &id), None)
+            }
+            ("POST", "/api/v1/customers/import") => req(
+                path,
+                Some(json!({"email": format!("nobody{n}@import.example.com")})),
+            ),
+            (
+                "POST",
+                "/api/v1/consent-requests/{requestId}/resend"
+                | "/api/v1/consent-requests/{requestId}/withdraw",
+            ) => {
+                let id = self.request_id().await;
+                req(path.replace("{requestId}", &id), None)
+            }
+            ("POST", "/api/v1/links/inspect" | "/api/v1/invitations/inspect") => {
+                req(path, Some(json!({"token": NO_SUCH_TOKEN})))
+            }
+            ("POST", "/api/v1/welcome/set-password" | "/api/v1/invitations/accept") => req(
+                path,
+                Some(json!({"token": NO_SUCH_TOKEN, "password": "Strong-Passw0rd"})),
+            ),
+            (
+                "POST",
+                "/api/v1/consent/{requestId}/approve" | "/api/v1/consent/{requestId}/deny",
+            ) => {
+                let id = self.request_id().await;
+                req(path.replace("{requestId}", &id), Some(json!({})))
+            }
+            ("PATCH", "/api/v1/portal/settings") => {
+                req(path, Some(json!({"unmanagedMac": "allow"})))
+            }
+            ("POST", "/api/v1/users") => req(
+                path,
+                Some(
+                    json!({"email": format!("added{n}@p.example.com"), "firstName": "A", "lastName": "B", "role": "administrator"}),
+                ),
+            ),
+            ("GET" | "DELETE", "/api/v1/users/{userId}")
+            | ("POST", "/api/v1/users/{userId}/invitation" | "/api/v1/users/{userId}/mfa/reset") => {
+                let id = self.user_id().await;
+                req(path.replace("{userId}", &id), None)
+            }
+            ("PATCH", "/api/v1/users/{userId}") => req(
+                path.replace("{userId}", &self.user_id().await),
+                Some(json!({"firstName": "Renamed"})),
+            ),
+            ("POST", "/api/v1/users/{userId}/contacts") => req(
+                path.replace("{userId}", &self.user_id().await),
+                Some(json!({"type": "sms", "address": "+447700900123"})),
+            ),
+            ("PUT" | "DELETE", "/api/v1/users/{userId}/contacts/{contactId}") => {
+                let id = self.user_id().await;
+                let u = self
+                    .ok(
+                        "users",
+                        "POST",
+                        &format!("/api/v1/users/{id}/contacts"),
+                        Some(&json!({"type": "email", "address": "c@p.example.com"})),
+                    )
+                    .await;
+                let contact = u["contacts"][0]["id"].as_str().unwrap();
+                let body = (method == "PUT").then(
+                    || json!({"type": "email", "address": "d@p.example.com", "primary": true}),
+                );
+                req(format!("/api/v1/users/{id}/contacts/{contact}"), body)
+            }
+            ("PUT", "/api/v1/security") => req(path, Some(json!({"requireMfa": false}))),
+            ("POST", "/api/v1/roles") => req(path, Some(json!({"name": format!("New role {n}")}))),
+            ("GET" | "DELETE", "/api/v1/roles/{roleId}") => {
+                req(path.replace("{roleId}", &self.role_id().await), None)
+            }
+            ("PUT", "/api/v1/roles/{roleId}") => req(
+                path.replace("{roleId}", &self.role_id().await),
+                Some(
+                    json!({"name": format!("Renamed {n}"), "access": {"all": "read", "defaultLevel": "read"}, "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}}),
+                ),
+            ),
+            ("POST", "/api/v1/api-clients") => req(
+                path,
+                Some(json!({"name": format!("Client {n}"), "role": "administrator"})),
+            ),
+            ("DELETE", "/api/v1/api-clients/{clientId}") => {
+                let c = self
+                    .ok(
+                        "users",
+                        "POST",
+                        "/api/v1/api-clients",
+                        Some(&json!({"name": format!("Doomed {n}"), "role": "administrator"})),
+                    )
+                    .await;
+                req(
+                    path.replace("{clientId}", c["clientId"].as_str().unwrap()),
+                    None,
+                )
+            }
+            ("GET", _) | ("DELETE", "/api/v1/me/mfa") => req(path, None),
+            other => panic!("no request for {other:?}: add one to `prepare`"),
+        }
+    }
+
+    /// A fresh session for principal `i`.
+    async fn sign_in_again(&self, i: usize) -> String {
+        let (login, secret) = &self.logins[i];
+        if login.contains('@') {
+            let a = sign_in(self.app("auth"), login, secret, "203.0.113.9").await;
+            assert_eq!(a.status.as_u16(), 200, "{}", a.text);
+            a.body["accessToken"].as_str().unwrap().to_string()
+        } else {
+            client_token(self.app("auth"), login, secret).await
+        }
+    }
+}
+
+async fn client_token(auth: &Router, id: &str, secret: &str) -> String {
+    let t = send(
+        auth,
+        json_post(
+            "/api/v1/auth/token",
+            &json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret}),
+        ),
+        "203.0.113.8",
+    )
+    .await;
+    assert_eq!(t.status.as_u16(), 200, "{}", t.text);
+    t.body["access_token"].as_str().unwrap().to_string()
+}
+
+/// Partner P with a user of each role and an API client, and partner Q.
+async fn fixture() -> Fixture {
+    let stack = testkit::stack().await;
+    let mut apps = HashMap::new();
+    for (name, _) in infra::functions() {
+        apps.insert(
+            name.to_string(),
+            infra::app(name, stack.state.clone()).expect("an app per function"),
+        );
+    }
+    let auth = apps["auth"].clone();
+    let users = apps["users"].clone();
+    let (_, admin) = partner_session(&auth, "pa@p.example.com", "P Ltd").await;
+    let mut fx = Fixture {
+        stack,
+        apps,
+        admin: admin.clone(),
+        tokens: Vec::new(),
+        logins: Vec::new(),
+        counter: Default::default(),
+    };
+    fx.logins
+        .push(("pa@p.example.com".into(), testkit::http::PASSWORD.into()));
+    fx.tokens.push(admin.clone());
+
+    // A user per role: the administrator, then custom roles whose default level is the
+    // level they get on every customer created later.
+    let roles = [
+        ("administrator".to_string(), None),
+        (String::new(), Some(("Matrix RW", "readWrite", true))),
+        (String::new(), Some(("Matrix R", "read", false))),
+        (String::new(), Some(("Matrix none", "noAccess", false))),
+    ];
+    for (i, (builtin, custom)) in roles.into_iter().enumerate() {
+        let role = match custom {
+            None => builtin,
+            Some((name, level, may)) => {
+                let r = fx
+                    .ok(
+                        "users",
+                        "POST",
+                        "/api/v1/roles",
+                        Some(&json!({"name": name})),
+                    )
+                    .await;
+                let id = r["id"].as_str().unwrap().to_string();
+                fx.ok(
+                    "users",
+                    "PUT",
+                    &format!("/api/v1/roles/{id}"),
+                    Some(&json!({"name": name, "access": {"all": null, "defaultLevel": level}, "permissions": {"addCustomers": may, "importCustomers": may, "removeCustomers": may}})),
+                )
+                .await;
+                id
+            }
+        };
+        let email = format!("member{i}@p.example.com");
+        fx.ok(
+            "users",
+            "POST",
+            "/api/v1/users",
+            Some(&json!({"email": email, "firstName": "M", "lastName": "N", "role": role})),
+        )
+        .await;
+        let secret = fx.stack.link_secret(&email).expect("an invitation");
+        let a = send(
+            &users,
+            json_post(
+                "/api/v1/invitations/accept",
+                &json!({"token": secret, "password": PASSWORD}),
+            ),
+            "203.0.113.7",
+        )
+        .await;
+        assert_eq!(a.status.as_u16(), 200, "{}", a.text);
+        fx.logins.push((email, PASSWORD.into()));
+        let token = fx.sign_in_again(fx.logins.len() - 1).await;
+        fx.tokens.push(token);
+    }
+    let (_, other) = partner_session(&auth, "pa@q.example.com", "Q Ltd").await;
+    fx.logins
+        .push(("pa@q.example.com".into(), testkit::http::PASSWORD.into()));
+    fx.tokens.push(other);
+    let c = fx
+        .ok(
+            "users",
+            "POST",
+            "/api/v1/api-clients",
+            Some(&json!({"name": "Matrix client", "role": "administrator"})),
+        )
+        .await;
+    let (id, secret) = (
+        c["clientId"].as_str().unwrap().to_string(),
+        c["clientSecret"].as_str().unwrap().to_string(),
+    );
+    fx.tokens.push(client_token(&auth, &id, &secret).await);
+    fx.logins.push((id, secret));
+    assert_eq!(fx.tokens.len(), WHO.len());
+    fx
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_each_principal_exactly() {
+    let expected: BTreeSet<(String, String)> = EXPECTED
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(expected.len(), EXPECTED.len(), "a route is listed twice");
+    let routes: HashMap<(String, String), String> = infra::routes()
+        .into_iter()
+        .map(|(f, m, p)| ((m, p), f))
+        .collect();
+    let served: BTreeSet<(String, String)> = routes.keys().cloned().collect();
+    let missing: Vec<_> = served.difference(&expected).collect();
+    assert!(missing.is_empty(), "routes without a row: {missing:?}");
+    let extra: Vec<_> = expected.difference(&served).collect();
+    assert!(extra.is_empty(), "rows without a route: {extra:?}");
+
+    let fx = fixture().await;
+    let mut failures = Vec::new();
+    for (method, path, statuses) in EXPECTED {
+        let function = &routes[&(method.to_string(), path.to_string())];
+        for (i, want) in statuses.iter().enumerate() {
+            let r = fx.prepare(method, path).await;
+            let token = if r.fresh {
+                fx.sign_in_again(i).await
+            } else {
+                fx.tokens[i].clone()
+            };
+            let mut builder = bearer(request(method, &r.path), &token);
+            let body = match &r.body {
+                Some(b) => {
+                    builder = builder.header(header::CONTENT_TYPE, "application/json");
+                    Body::from(b.to_string())
+                }
+                None => Body::empty(),
+            };
+            let req: Request<Body> = builder.body(body).unwrap();
+            let ip = format!("192.0.2.{}", fx.next() % 250 + 1);
+            let a = send(fx.app(function), req, &ip).await;
+            if a.status.as_u16() != *want {
+                failures.push(format!(
+                    "{method} {path} as {}: {} (expected {want}) {}",
+                    WHO[i],
+                    a.status.as_u16(),
+                    a.text.chars().take(160).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
