@@ -114,7 +114,7 @@ export const chooserCustomers = [
 ];
 
 /** An answer with the resource's version as its ETag, as the API sends users and roles. */
-export function tagged(status: number, body: { version: number }): Response {
+export function tagged<T extends { version: number }>(status: number, body: T): Response {
   return json(status, body, { ETag: `"${body.version}"` });
 }
 
