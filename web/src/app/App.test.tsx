@@ -61,6 +61,7 @@ describe('routing and shell', () => {
     const administration = within(nav).getByRole('list', { name: 'Administration' });
     expect(within(administration).getAllByRole('link').map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
       ['Users', '/admin/users'],
+      ['User Roles', '/admin/roles'],
     ]);
   });
 

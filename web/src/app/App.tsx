@@ -1,5 +1,6 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import type { Restored } from '../auth/session';
+import { RolePage } from '../admin/RolePage';
 import { MyUserSettingsPage, UserPage } from '../admin/UserPage';
 import { AuthProvider } from '../auth/AuthProvider';
 import { AddCustomerPage } from '../customers/AddCustomerPage';
@@ -60,6 +61,14 @@ export function AppRoutes() {
           element={
             <RequirePermission allowed={(can) => can.viewUsers}>
               <UserPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="/admin/roles/:roleId"
+          element={
+            <RequirePermission allowed={(can) => can.viewUsers}>
+              <RolePage />
             </RequirePermission>
           }
         />

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { RolesPage } from '../admin/RolesPage';
 import { UsersPage } from '../admin/UsersPage';
 import type { Permissions } from '../api/client';
 import { CustomersPage } from '../customers/CustomersPage';
@@ -32,6 +33,13 @@ export const APP_PAGES: readonly AppPage[] = [
     path: '/admin/users',
     label: 'Users',
     component: UsersPage,
+    section: 'Administration',
+    allowed: (can) => can.viewUsers,
+  },
+  {
+    path: '/admin/roles',
+    label: 'User Roles',
+    component: RolesPage,
     section: 'Administration',
     allowed: (can) => can.viewUsers,
   },
