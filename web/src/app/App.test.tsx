@@ -62,6 +62,7 @@ describe('routing and shell', () => {
     expect(within(administration).getAllByRole('link').map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
       ['Users', '/admin/users'],
       ['User Roles', '/admin/roles'],
+      ['Security Audit', '/admin/audit'],
     ]);
   });
 

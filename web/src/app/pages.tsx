@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { AuditPage } from '../admin/AuditPage';
 import { RolesPage } from '../admin/RolesPage';
 import { UsersPage } from '../admin/UsersPage';
 import type { Permissions } from '../api/client';
@@ -42,6 +43,13 @@ export const APP_PAGES: readonly AppPage[] = [
     component: RolesPage,
     section: 'Administration',
     allowed: (can) => can.viewUsers,
+  },
+  {
+    path: '/admin/audit',
+    label: 'Security Audit',
+    component: AuditPage,
+    section: 'Administration',
+    allowed: (can) => can.viewAuditTrail,
   },
 ];
 
