@@ -819,3 +819,524 @@ async fn every_endpoint_answers_each_principal_exactly() {
         failures.join("\n")
     );
 }
+
+/// Mutating routes that write no audit record, and why.
+const NOT_AUDITED: &[(&str, &str, &str)] = &[
+    (
+        "POST",
+        "/api/v1/auth/refresh",
+        "continues a session; its sign-in was recorded",
+    ),
+    (
+        "POST",
+        "/api/v1/licensing/exsp-serial/validate",
+        "checks a serial and changes nothing",
+    ),
+    ("POST", "/api/v1/links/inspect", "reads what a link is for"),
+    (
+        "POST",
+        "/api/v1/invitations/inspect",
+        "reads what an invitation is for",
+    ),
+];
+
+/// Every other mutating route, with the action its record names.
+const AUDITED: &[(&str, &str, &str)] = &[
+    ("POST", "/api/v1/auth/sign-up", "partner.signUp"),
+    ("POST", "/api/v1/auth/sign-in", "auth.signIn"),
+    ("POST", "/api/v1/auth/sign-in/mfa", "auth.signIn"),
+    ("POST", "/api/v1/auth/token", "apiClient.token"),
+    ("POST", "/api/v1/auth/sign-out", "auth.signOut"),
+    ("POST", "/api/v1/me/mfa/setup", "user.setupMfa"),
+    ("POST", "/api/v1/me/mfa/verify", "user.enableMfa"),
+    ("DELETE", "/api/v1/me/mfa", "user.disableMfa"),
+    (
+        "POST",
+        "/api/v1/licensing/exsp-serial/activate",
+        "licensing.activateProgramSerial",
+    ),
+    ("POST", "/api/v1/customers", "customer.add"),
+    (
+        "DELETE",
+        "/api/v1/customers/{customerId}",
+        "customer.remove",
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/entitlements",
+        "customer.addProducts",
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/entitlements/{entitlementId}/convert",
+        "customer.convertTrial",
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/entitlements/{entitlementId}/cancel",
+        "customer.cancelProduct",
+    ),
+    (
+        "PATCH",
+        "/api/v1/customers/{customerId}/settings",
+        "customer.updateSettings",
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/management",
+        "customer.changeManagement",
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/manage",
+        "customer.manage",
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/welcome",
+        "customer.resendWelcome",
+    ),
+    ("POST", "/api/v1/customers/import", "consent.request"),
+    (
+        "POST",
+        "/api/v1/consent-requests/{requestId}/resend",
+        "consent.resend",
+    ),
+    (
+        "POST",
+        "/api/v1/consent-requests/{requestId}/withdraw",
+        "consent.withdraw",
+    ),
+    (
+        "POST",
+        "/api/v1/welcome/set-password",
+        "customer.setPassword",
+    ),
+    (
+        "POST",
+        "/api/v1/consent/{requestId}/approve",
+        "consent.approve",
+    ),
+    ("POST", "/api/v1/consent/{requestId}/deny", "consent.deny"),
+    ("PATCH", "/api/v1/portal/settings", "portal.updateSettings"),
+    ("POST", "/api/v1/users", "user.add"),
+    ("PATCH", "/api/v1/users/{userId}", "user.update"),
+    ("DELETE", "/api/v1/users/{userId}", "user.remove"),
+    (
+        "POST",
+        "/api/v1/users/{userId}/invitation",
+        "user.resendInvitation",
+    ),
+    ("POST", "/api/v1/users/{userId}/contacts", "user.addContact"),
+    (
+        "PUT",
+        "/api/v1/users/{userId}/contacts/{contactId}",
+        "user.updateContact",
+    ),
+    (
+        "DELETE",
+        "/api/v1/users/{userId}/contacts/{contactId}",
+        "user.removeContact",
+    ),
+    ("POST", "/api/v1/users/{userId}/mfa/reset", "user.resetMfa"),
+    ("PUT", "/api/v1/security", "partner.updateSecurity"),
+    ("POST", "/api/v1/roles", "role.create"),
+    ("PUT", "/api/v1/roles/{roleId}", "role.update"),
+    ("DELETE", "/api/v1/roles/{roleId}", "role.delete"),
+    ("POST", "/api/v1/api-clients", "apiClient.create"),
+    (
+        "DELETE",
+        "/api/v1/api-clients/{clientId}",
+        "apiClient.revoke",
+    ),
+    (
+        "POST",
+        "/api/v1/invitations/accept",
+        "user.acceptInvitation",
+    ),
+];
+
+const ADMIN_PASSWORD: &str = "Customer-Passw0rd";
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A request that succeeds, with the token it is sent with (`None`: public) and the
+/// email its audit record names as the actor.
+struct Success {
+    req: Req,
+    token: Option<String>,
+    actor: String,
+}
+
+impl Fixture {
+    async fn audit_ids(&self) -> BTreeSet<String> {
+        self.stack
+            .items_of("AuditRecord")
+            .await
+            .iter()
+            .map(|r| r["id"].as_s().unwrap().clone())
+            .collect()
+    }
+
+    /// The welcome link secret and the signed-in session of a new customer's admin.
+    async fn customer_admin(&self) -> (String, String, String) {
+        let c = self.customer().await;
+        let id = c["customer"]["id"].as_str().unwrap().to_string();
+        let email = c["customer"]["contact"]["email"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let secret = self.stack.link_secret(&email).expect("a welcome link");
+        (id, email, secret)
+    }
+
+    async fn customer_admin_session(&self) -> (String, String, String) {
+        let (id, email, secret) = self.customer_admin().await;
+        let set = send(
+            self.app("portal"),
+            json_post(
+                "/api/v1/welcome/set-password",
+                &json!({"token": secret, "password": ADMIN_PASSWORD}),
+            ),
+            "203.0.113.20",
+        )
+        .await;
+        assert_eq!(set.status.as_u16(), 200, "{}", set.text);
+        let s = sign_in(self.app("auth"), &email, ADMIN_PASSWORD, "203.0.113.21").await;
+        assert_eq!(s.status.as_u16(), 200, "{}", s.text);
+        (
+            id,
+            email,
+            s.body["accessToken"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// A signed-in partner administrator of a new partner, with TOTP set up: (email,
+    /// token, secret).
+    async fn partner_with_mfa(&self) -> (String, String, String) {
+        let email = format!("mfa{}@r.example.com", self.next());
+        let (_, token) = partner_session(self.app("auth"), &email, "R Ltd").await;
+        let setup = self
+            .call("auth", "POST", "/api/v1/me/mfa/setup", &token, None)
+            .await;
+        let secret = setup.body["secretCode"].as_str().unwrap().to_string();
+        let code = testkit::totp_now(&secret).await;
+        let ok = self
+            .call(
+                "auth",
+                "POST",
+                "/api/v1/me/mfa/verify",
+                &token,
+                Some(&json!({"code": code})),
+            )
+            .await;
+        assert_eq!(ok.status.as_u16(), 204, "{}", ok.text);
+        (email, token, secret)
+    }
+
+    async fn issue(
+        &self,
+        kind: shared::domain::serial::SerialKind,
+        grant: Option<shared::store::serials::ProductGrant>,
+    ) -> String {
+        let serial = shared::domain::serial::Serial::generate(kind);
+        self.stack
+            .state
+            .table
+            .issue_serial(&shared::store::serials::IssuedSerial {
+                serial: serial.clone(),
+                issued_at: chrono::Utc::now(),
+                grant,
+                activation: None,
+            })
+            .await
+            .unwrap();
+        serial.as_str().to_string()
+    }
+
+    /// How a route succeeds, by the partner administrator unless it needs someone else.
+    async fn success(&self, method: &str, path: &str) -> Success {
+        use shared::domain::serial::SerialKind;
+        let admin = |req: Req| Success {
+            req,
+            token: Some(self.admin.clone()),
+            actor: "pa@p.example.com".into(),
+        };
+        let public = |req: Req, actor: String| Success {
+            req,
+            token: None,
+            actor,
+        };
+        let n = self.next();
+        match (method, path) {
+            ("POST", "/api/v1/auth/sign-up") => {
+                let email = format!("audited{n}@signup.example.com");
+                public(req(path, Some(sign_up_body(&email, "Audited Co"))), email)
+            }
+            ("POST", "/api/v1/auth/sign-in") => public(
+                req(
+                    path,
+                    Some(json!({"email": "pa@p.example.com", "password": testkit::http::PASSWORD})),
+                ),
+                "pa@p.example.com".into(),
+            ),
+            ("POST", "/api/v1/auth/sign-in/mfa") => {
+                let (email, _, secret) = self.partner_with_mfa().await;
+                let first = sign_in(
+                    self.app("auth"),
+                    &email,
+                    testkit::http::PASSWORD,
+                    "203.0.113.22",
+                )
+                .await;
+                let session = first.body["challenge"]
+                    .as_str()
+                    .expect("a challenge")
+                    .to_string();
+                let code = testkit::totp_now(&secret).await;
+                public(
+                    req(
+                        path,
+                        Some(json!({"email": email, "session": session, "code": code})),
+                    ),
+                    email,
+                )
+            }
+            ("POST", "/api/v1/auth/token") => {
+                let (id, secret) = self.logins[6].clone();
+                public(
+                    req(
+                        path,
+                        Some(
+                            json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret}),
+                        ),
+                    ),
+                    id,
+                )
+            }
+            ("POST", "/api/v1/me/mfa/verify") | ("DELETE", "/api/v1/me/mfa") => {
+                let email = format!("mfa{n}@s.example.com");
+                let (_, token) = partner_session(self.app("auth"), &email, "S Ltd").await;
+                let setup = self
+                    .call("auth", "POST", "/api/v1/me/mfa/setup", &token, None)
+                    .await;
+                let secret = setup.body["secretCode"].as_str().unwrap().to_string();
+                let code = testkit::totp_now(&secret).await;
+                let r = if method == "DELETE" {
+                    let ok = self
+                        .call(
+                            "auth",
+                            "POST",
+                            "/api/v1/me/mfa/verify",
+                            &token,
+                            Some(&json!({"code": code})),
+                        )
+                        .await;
+                    assert_eq!(ok.status.as_u16(), 204, "{}", ok.text);
+                    req(path, None)
+                } else {
+                    req(path, Some(json!({"code": code})))
+                };
+                Success {
+                    req: r,
+                    token: Some(token),
+                    actor: email,
+                }
+            }
+            ("POST", "/api/v1/licensing/exsp-serial/activate") => {
+                let email = format!("exsp{n}@t.example.com");
+                let (_, token) = partner_session(self.app("auth"), &email, "T Ltd").await;
+                let serial = self.issue(SerialKind::ExspProgram, None).await;
+                Success {
+                    req: req(path, Some(json!({"serial": serial}))),
+                    token: Some(token),
+                    actor: email,
+                }
+            }
+            ("POST", "/api/v1/customers/{customerId}/entitlements/{entitlementId}/convert") => {
+                let c = self.customer().await;
+                let id = c["customer"]["id"].as_str().unwrap();
+                let e = c["entitlements"][0]["id"].as_str().unwrap();
+                let serial = self
+                    .issue(
+                        SerialKind::Product,
+                        Some(shared::store::serials::ProductGrant {
+                            product: "endpoint-protection".into(),
+                            seats: 10,
+                            term_months: 12,
+                        }),
+                    )
+                    .await;
+                admin(req(
+                    format!("/api/v1/customers/{id}/entitlements/{e}/convert"),
+                    Some(json!({"productSerial": serial})),
+                ))
+            }
+            ("POST", "/api/v1/customers/import") => {
+                let q = self.tokens[5].clone();
+                let email = format!("it{n}@imported.example.com");
+                let form = customer_body(
+                    &format!("Imported {n}"),
+                    &email,
+                    "GB",
+                    "coManaged",
+                    "shared",
+                    json!([{"product": "endpoint-protection", "type": "trial"}]),
+                );
+                let a = self
+                    .call("customers", "POST", "/api/v1/customers", &q, Some(&form))
+                    .await;
+                assert_eq!(a.status.as_u16(), 201, "{}", a.text);
+                admin(req(path, Some(json!({"email": email}))))
+            }
+            ("POST", "/api/v1/welcome/set-password") => {
+                let (_, email, secret) = self.customer_admin().await;
+                public(
+                    req(
+                        path,
+                        Some(json!({"token": secret, "password": ADMIN_PASSWORD})),
+                    ),
+                    email,
+                )
+            }
+            (
+                "POST",
+                "/api/v1/consent/{requestId}/approve" | "/api/v1/consent/{requestId}/deny",
+            ) => {
+                let (id, email, token) = self.customer_admin_session().await;
+                let p = self
+                    .ok(
+                        "customers",
+                        "POST",
+                        &format!("/api/v1/customers/{id}/management"),
+                        Some(&json!({"management": "partnerManaged"})),
+                    )
+                    .await;
+                let request = p["requests"][0]["id"].as_str().unwrap();
+                Success {
+                    req: req(path.replace("{requestId}", request), Some(json!({}))),
+                    token: Some(token),
+                    actor: email,
+                }
+            }
+            ("PATCH", "/api/v1/portal/settings") => {
+                let (_, email, token) = self.customer_admin_session().await;
+                Success {
+                    req: req(path, Some(json!({"unmanagedMac": "allow"}))),
+                    token: Some(token),
+                    actor: email,
+                }
+            }
+            ("POST", "/api/v1/invitations/accept") => {
+                let id = self.user_id().await;
+                let u = self
+                    .ok("users", "GET", &format!("/api/v1/users/{id}"), None)
+                    .await;
+                let email = u["email"].as_str().unwrap().to_string();
+                let secret = self.stack.link_secret(&email).expect("an invitation");
+                public(
+                    req(path, Some(json!({"token": secret, "password": PASSWORD}))),
+                    email,
+                )
+            }
+            _ => {
+                let mut r = self.prepare(method, path).await;
+                let mut s = admin(req(String::new(), None));
+                if r.fresh {
+                    s.token = Some(self.sign_in_again(0).await);
+                    r.fresh = false;
+                }
+                s.req = r;
+                s
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_mutation_writes_exactly_one_audit_record() {
+    let named: BTreeSet<(String, String)> = AUDITED
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .chain(
+            NOT_AUDITED
+                .iter()
+                .map(|(m, p, _)| (m.to_string(), p.to_string())),
+        )
+        .collect();
+    let routes: HashMap<(String, String), String> = infra::routes()
+        .into_iter()
+        .map(|(f, m, p)| ((m, p), f))
+        .collect();
+    let mutations: BTreeSet<(String, String)> =
+        routes.keys().filter(|(m, _)| m != "GET").cloned().collect();
+    assert_eq!(
+        mutations, named,
+        "every mutating route is audited (AUDITED) or says why not (NOT_AUDITED)"
+    );
+
+    let fx = fixture().await;
+    let mut failures = Vec::new();
+    for (method, path, action) in AUDITED {
+        let function = &routes[&(method.to_string(), path.to_string())];
+        let s = fx.success(method, path).await;
+        let mut builder = request(method, &s.req.path);
+        if let Some(t) = &s.token {
+            builder = bearer(builder, t);
+        }
+        let body = match &s.req.body {
+            Some(b) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_string())
+            }
+            None => Body::empty(),
+        };
+        let before = fx.audit_ids().await;
+        let a = send(fx.app(function), builder.body(body).unwrap(), "192.0.2.77").await;
+        if !a.status.is_success() {
+            failures.push(format!("{method} {path}: {} {}", a.status.as_u16(), a.text));
+            continue;
+        }
+        let records: Vec<_> = fx
+            .stack
+            .items_of("AuditRecord")
+            .await
+            .into_iter()
+            .filter(|r| !before.contains(r["id"].as_s().unwrap()))
+            .collect();
+        let text = |r: &shared::store::Item, k: &str| {
+            r.get(k)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+        match records.as_slice() {
+            [r] => {
+                let problems: Vec<String> = [
+                    ("action", text(r, "action") == *action),
+                    ("actor", text(r, "actorEmail") == s.actor),
+                    ("target", !text(r, "target").is_empty()),
+                    ("outcome", text(r, "outcome") == "success"),
+                ]
+                .into_iter()
+                .filter(|(_, ok)| !ok)
+                .map(|(what, _)| what.to_string())
+                .collect();
+                if !problems.is_empty() {
+                    failures.push(format!("{method} {path}: wrong {problems:?} in {r:?}"));
+                }
+            }
+            other => failures.push(format!(
+                "{method} {path}: {} records ({:?})",
+                other.len(),
+                other.iter().map(|r| text(r, "action")).collect::<Vec<_>>()
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

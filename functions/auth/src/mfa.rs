@@ -77,6 +77,7 @@ fn uri_escape(s: &str) -> String {
 )]
 pub async fn setup(
     State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
     principal: Principal,
     headers: HeaderMap,
 ) -> Result<Json<MfaSetup>, Problem> {
@@ -89,6 +90,16 @@ pub async fn setup(
         }
         Err(e) => return Err(e.into()),
     };
+    let user = &actor.user;
+    state
+        .table
+        .record(&AuditRecord::of_user(
+            user,
+            Action::SetupMfa,
+            &ip,
+            user.id.to_string(),
+        ))
+        .await?;
     let label = format!("{}:{}", partner.company.name, actor.user.email);
     Ok(Json(MfaSetup {
         otpauth_uri: format!(

@@ -64,18 +64,17 @@ pub async fn update_security(
             "Set up two-step verification for yourself first (My User Settings).",
         ));
     }
-    if partner.require_mfa != request.require_mfa {
-        let record = AuditRecord::of_user(
-            &actor.user,
-            Audited::UpdateSecurity,
-            &ip,
-            partner.id.to_string(),
-        );
-        state
-            .table
-            .set_require_mfa(&principal.scope(), request.require_mfa, &record)
-            .await?;
-    }
+    // Saved and audited even when unchanged: an administrator's explicit decision.
+    let record = AuditRecord::of_user(
+        &actor.user,
+        Audited::UpdateSecurity,
+        &ip,
+        partner.id.to_string(),
+    );
+    state
+        .table
+        .set_require_mfa(&principal.scope(), request.require_mfa, &record)
+        .await?;
     Ok(Json(request))
 }
 

@@ -752,7 +752,7 @@ async fn enrol(w: &World, token: &str) -> String {
         "POST",
         "/api/v1/me/mfa/verify",
         token,
-        Some(&json!({"code": testkit::totp(&secret, now_secs())})),
+        Some(&json!({"code": testkit::totp_now(&secret).await})),
         IP,
     )
     .await;
@@ -766,7 +766,7 @@ async fn sign_in_with_code(w: &World, email: &str, password: &str, secret: &str)
     assert_problem(&first, 401);
     assert_eq!(first.body["type"], "/problems/mfa-required");
     let session = first.body["challenge"].as_str().unwrap().to_string();
-    let code = testkit::totp(secret, now_secs());
+    let code = testkit::totp_now(&secret).await;
     let second = send(
         &w.auth,
         json_post(

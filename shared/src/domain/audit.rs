@@ -74,6 +74,9 @@ pub enum Action {
     UpdateContact,
     #[serde(rename = "user.removeContact")]
     RemoveContact,
+    /// A new authenticator secret was issued (it replaces any unconfirmed one).
+    #[serde(rename = "user.setupMfa")]
+    SetupMfa,
     #[serde(rename = "user.enableMfa")]
     EnableMfa,
     #[serde(rename = "user.disableMfa")]

@@ -253,6 +253,22 @@ pub fn totp(secret_base32: &str, unix_secs: u64) -> String {
     format!("{:06}", value % 1_000_000)
 }
 
+/// The code for now, as a user reads it off their app: not in the last seconds of its
+/// 30-second step (a user would wait for the next one, and so does this), so the identity
+/// provider checks it within the same step.
+pub async fn totp_now(secret_base32: &str) -> String {
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+    };
+    let left = 30 - now().as_secs() % 30;
+    if left <= 3 {
+        tokio::time::sleep(std::time::Duration::from_secs(left)).await;
+    }
+    totp(secret_base32, now().as_secs())
+}
+
 #[cfg(test)]
 mod totp_tests {
     #[test]

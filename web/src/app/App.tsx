@@ -5,6 +5,7 @@ import { MyUserSettingsPage, UserPage } from '../admin/UserPage';
 import { AuthProvider } from '../auth/AuthProvider';
 import { AddCustomerPage } from '../customers/AddCustomerPage';
 import { CustomerProfilePage } from '../customers/CustomerProfilePage';
+import { InvitationPage } from '../pages/InvitationPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
 import { ConsentPage } from '../portal/ConsentPage';
@@ -76,6 +77,7 @@ export function AppRoutes() {
       </Route>
       <Route element={<PublicLayout />}>
         <Route path="/welcome" element={<WelcomePage />} />
+        <Route path="/invitation" element={<InvitationPage />} />
         <Route path="/consent/:requestId" element={<ConsentPage />} />
       </Route>
       <Route
