@@ -958,13 +958,6 @@ const AUDITED: &[(&str, &str, &str)] = &[
 
 const ADMIN_PASSWORD: &str = "Customer-Passw0rd";
 
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 /// A request that succeeds, with the token it is sent with (`None`: public) and the
 /// email its audit record names as the actor.
 struct Success {
