@@ -766,7 +766,7 @@ async fn sign_in_with_code(w: &World, email: &str, password: &str, secret: &str)
     assert_problem(&first, 401);
     assert_eq!(first.body["type"], "/problems/mfa-required");
     let session = first.body["challenge"].as_str().unwrap().to_string();
-    let code = testkit::totp_now(&secret).await;
+    let code = testkit::totp_now(secret).await;
     let second = send(
         &w.auth,
         json_post(
