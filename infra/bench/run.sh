@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 VENV=${VENV:-.venv}
 RUNS=${RUNS:-15}
-cargo build --release -p auth -p licensing -p customers -p portal -p hello
+cargo build --release -p auth -p licensing -p customers -p portal -p users -p hello
 "$VENV/bin/python" infra/bench/coldstart.py \
   --runs "$RUNS" \
   --baseline hello=target/release/hello \
@@ -14,6 +14,7 @@ cargo build --release -p auth -p licensing -p customers -p portal -p hello
   --function licensing=target/release/licensing:events/licensing/validate-unauthenticated.json \
   --function customers=target/release/customers:events/customers/list-unauthenticated.json \
   --function portal=target/release/portal:events/portal/portal-unauthenticated.json \
+  --function users=target/release/users:events/users/list-users-unauthenticated.json \
   --env TABLE_NAME=bench --env USER_POOL_ID=us-east-1_bench --env USER_POOL_CLIENT_ID=bench \
   --env REPORTS_BUCKET=bench --env MAIL_FROM=bench@example.com \
   --env EVENT_BUS_NAME=bench --env LOG_FORMAT=json \

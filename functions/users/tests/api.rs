@@ -478,7 +478,21 @@ async fn a_custom_role_decides_what_each_customer_shows_from_the_next_request() 
 
     let id = w.add_user(&admin, "hal@roles.example.com", &role).await;
     let hal = w.join("hal@roles.example.com").await;
+    // The authorization read: the user and partner, and the custom role (one more read
+    // than for a built-in role); then the list's one Query.
+    w.stack.counter.reset();
     assert_eq!(w.customer_names(&hal).await, ["Acme Read"]);
+    assert_eq!(w.stack.counter.operation("DynamoDB", "BatchGetItem"), 1);
+    assert_eq!(w.stack.counter.operation("DynamoDB", "GetItem"), 1);
+    assert_eq!(w.stack.counter.operation("DynamoDB", "Query"), 1);
+    assert_eq!(w.stack.counter.service("DynamoDB"), 3);
+    w.stack.counter.reset();
+    w.customer_names(&admin).await;
+    assert_eq!(
+        w.stack.counter.service("DynamoDB"),
+        2,
+        "a built-in role: no role read"
+    );
     let hidden = get(&w.customers, &format!("{CUSTOMERS}/{b}"), &hal, IP).await;
     assert_problem(&hidden, 404);
     let seen = get(&w.customers, &format!("{CUSTOMERS}/{a}"), &hal, IP).await;
