@@ -1,5 +1,5 @@
-//! Demo data for `make run`: a partner to sign in as, and its customers, created through
-//! the same endpoints a browser uses.
+//! Demo data for `make run`: a partner to sign in as, its customers, a custom role and
+//! two invited users, created through the same endpoints a browser uses.
 
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
@@ -129,6 +129,7 @@ async fn seed_customers(state: &shared::services::AppState) -> anyhow::Result<()
         .as_str()
         .unwrap_or_default()
         .to_string();
+    let mut ids = Vec::new();
     for (name, email, country, management, communications, products) in CUSTOMERS {
         let lines: Vec<_> = products
             .iter()
@@ -153,6 +154,65 @@ async fn seed_customers(state: &shared::services::AppState) -> anyhow::Result<()
         anyhow::ensure!(
             status == 201,
             "adding demo customer {name} answered {status}: {answer}"
+        );
+        ids.push(
+            answer["customer"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    seed_people(state, &token, &ids).await
+}
+
+/// A "Help desk" role that reads the first three customers and sees no others, with a
+/// user invited to it (the invitation is in the outbox), and a second administrator.
+async fn seed_people(
+    state: &shared::services::AppState,
+    token: &str,
+    customers: &[String],
+) -> anyhow::Result<()> {
+    let users = users::app(state.clone());
+    let (status, role) = call(
+        &users,
+        "POST",
+        "/api/v1/roles",
+        Some(token),
+        &json!({"name": "Help desk"}),
+    )
+    .await?;
+    anyhow::ensure!(
+        status == 201,
+        "adding the demo role answered {status}: {role}"
+    );
+    let id = role["id"].as_str().unwrap_or_default().to_string();
+    let read: Vec<_> = customers.iter().take(3).collect();
+    let body = json!({
+        "name": "Help desk",
+        "access": {"all": null, "readWrite": [], "read": read, "noAccess": [], "defaultLevel": "noAccess"},
+        "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}
+    });
+    let (status, saved) = call(
+        &users,
+        "PUT",
+        &format!("/api/v1/roles/{id}"),
+        Some(token),
+        &body,
+    )
+    .await?;
+    anyhow::ensure!(
+        status == 200,
+        "saving the demo role answered {status}: {saved}"
+    );
+    for (email, first, role) in [
+        ("helpdesk@partner-console.local", "Hal", id.as_str()),
+        ("admin2@partner-console.local", "Ada", "administrator"),
+    ] {
+        let body = json!({"email": email, "firstName": first, "lastName": "Demo", "role": role});
+        let (status, user) = call(&users, "POST", "/api/v1/users", Some(token), &body).await?;
+        anyhow::ensure!(
+            status == 201,
+            "adding demo user {email} answered {status}: {user}"
         );
     }
     Ok(())
