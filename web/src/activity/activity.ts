@@ -60,6 +60,7 @@ export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'user.addContact': 'Added a contact preference',
   'user.updateContact': 'Changed a contact preference',
   'user.removeContact': 'Deleted a contact preference',
+  'user.setupMfa': 'Started setting up two-step verification',
   'user.enableMfa': 'Turned on two-step verification',
   'user.disableMfa': 'Turned off two-step verification',
   'user.resetMfa': 'Reset a user’s two-step verification',
