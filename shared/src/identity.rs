@@ -155,38 +155,26 @@ impl Identity {
     /// Lets a user sign in again, or stops them (their refresh token stops working too).
     /// A user who never chose a password has no identity yet: nothing to do.
     pub async fn set_enabled(&self, username: &str, enabled: bool) -> Result<(), IdentityError> {
-        let result = if enabled {
-            self.client
-                .admin_enable_user()
-                .user_pool_id(&self.pool_id)
-                .username(username)
+        use aws_sdk_cognitoidentityprovider::Error;
+        let pool = &self.pool_id;
+        let result: Result<(), Error> = if enabled {
+            let call = self.client.admin_enable_user().user_pool_id(pool);
+            call.username(username)
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(|e| match e {
-                    SdkError::ServiceError(s) if s.err().is_user_not_found_exception() => {
-                        IdentityError::UserNotFound
-                    }
-                    other => cognito(other),
-                })
+                .map(drop)
+                .map_err(Error::from)
         } else {
-            self.client
-                .admin_disable_user()
-                .user_pool_id(&self.pool_id)
-                .username(username)
+            let call = self.client.admin_disable_user().user_pool_id(pool);
+            call.username(username)
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(|e| match e {
-                    SdkError::ServiceError(s) if s.err().is_user_not_found_exception() => {
-                        IdentityError::UserNotFound
-                    }
-                    other => cognito(other),
-                })
+                .map(drop)
+                .map_err(Error::from)
         };
         match result {
-            Err(IdentityError::UserNotFound) => Ok(()),
-            other => other,
+            Ok(()) | Err(Error::UserNotFoundException(_)) => Ok(()),
+            Err(e) => Err(cognito(e)),
         }
     }
 

@@ -906,9 +906,6 @@ pub struct AuditParams {
     pub to: Option<String>,
 }
 
-/// Most records one CSV export of the audit trail holds.
-pub const AUDIT_CSV_MAX_ROWS: usize = 10_000;
-
 impl AuditParams {
     fn query(&self, scope: &shared::store::PartnerScope) -> Result<AuditQuery, Problem> {
         let mut v = shared::domain::Validation::new();
@@ -1005,17 +1002,14 @@ pub async fn audit_trail(
     let mut query = params.query(&scope)?;
     if csv::wants_csv(&headers, params.format.as_deref()) {
         query.limit = shared::http::pagination::MAX_LIMIT;
-        query.start = None;
-        let mut rows = Vec::new();
-        loop {
-            let page = state.table.audit_page(&scope, query.clone()).await?;
-            rows.extend(page.items);
-            match page.next {
-                Some(next) if rows.len() < AUDIT_CSV_MAX_ROWS => query.start = Some(next),
-                _ => break,
-            }
-        }
-        rows.truncate(AUDIT_CSV_MAX_ROWS);
+        let rows = csv::every_page(|start| {
+            let query = AuditQuery {
+                start,
+                ..query.clone()
+            };
+            state.table.audit_page(&scope, query)
+        })
+        .await?;
         return Ok(csv::response(&rows, "security-audit.csv"));
     }
     let page = state.table.audit_page(&scope, query).await?;

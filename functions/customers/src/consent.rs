@@ -34,8 +34,8 @@ use shared::{
 use utoipa::{IntoParams, ToSchema};
 
 use crate::handlers::{
-    audit, check_if_match, field_error, load, parse_customer_id, profile_response, save_problem,
-    send_all,
+    audit, check_if_match, field_error, load, member_on_customer, on_customer, profile_response,
+    save_problem, send_all,
 };
 
 /// A new consent link for `request`: the secret for the email, the record to store.
@@ -222,14 +222,8 @@ pub async fn change_management(
     headers: HeaderMap,
     ApiJson(request): ApiJson<ManagementRequest>,
 ) -> Result<Response, Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let (actor, partner) = acting::member(
-        &state,
-        &principal,
-        Action::ManageCustomer,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor, partner) =
+        member_on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
@@ -586,14 +580,7 @@ pub async fn manage_customer(
     principal: Principal,
     Path(customer_id): Path<String>,
 ) -> Result<(StatusCode, Json<Delegation>), Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let actor = acting::user(
-        &state,
-        &principal,
-        Action::ManageCustomer,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor) = on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     if !found.customer.management.partner_may_manage() {

@@ -55,9 +55,30 @@ fn no_such_customer() -> Problem {
     Problem::not_found(acting::NO_SUCH_CUSTOMER)
 }
 
-/// A customer id from a path: any other shape is simply not found.
-pub(crate) fn parse_customer_id(raw: &str) -> Result<CustomerId, Problem> {
-    CustomerId::parse(raw).map_err(|_| no_such_customer())
+/// The customer a path names, and the signed-in user if their role allows `action` on
+/// it. An id of another shape is simply not found, like a customer the role cannot see.
+pub(crate) async fn on_customer(
+    state: &AppState,
+    principal: &Principal,
+    raw_id: &str,
+    action: Action,
+) -> Result<(CustomerId, acting::Actor), Problem> {
+    let id = CustomerId::parse(raw_id).map_err(|_| no_such_customer())?;
+    let actor = acting::user(state, principal, action, Resource::Customer(&id)).await?;
+    Ok((id, actor))
+}
+
+/// [`on_customer`], with the user's partner.
+pub(crate) async fn member_on_customer(
+    state: &AppState,
+    principal: &Principal,
+    raw_id: &str,
+    action: Action,
+) -> Result<(CustomerId, acting::Actor, shared::domain::partner::Partner), Problem> {
+    let id = CustomerId::parse(raw_id).map_err(|_| no_such_customer())?;
+    let (actor, partner) =
+        acting::member(state, principal, action, Resource::Customer(&id)).await?;
+    Ok((id, actor, partner))
 }
 
 fn changed_meanwhile() -> Problem {
@@ -187,9 +208,6 @@ pub struct ListParams {
     pub require_update: Option<bool>,
 }
 
-/// Most rows one CSV export holds.
-pub const CSV_MAX_ROWS: usize = 10_000;
-
 impl ListParams {
     fn query(&self, scope_partition: &str) -> Result<CustomerQuery, Problem> {
         let mut v = Validation::new();
@@ -296,20 +314,15 @@ pub async fn list_customers(
     let mut query = params.query(&partition)?;
     if csv::wants_csv(&headers, params.format.as_deref()) {
         query.limit = shared::http::pagination::MAX_LIMIT;
-        query.start = None;
-        let mut rows = Vec::new();
-        loop {
-            let page = state
-                .table
-                .customer_page(&scope, query.clone(), &visible)
-                .await?;
-            rows.extend(page.items.iter().map(CustomerRow::from));
-            match page.next {
-                Some(next) if rows.len() < CSV_MAX_ROWS => query.start = Some(next),
-                _ => break,
-            }
-        }
-        rows.truncate(CSV_MAX_ROWS);
+        let customers = csv::every_page(|start| {
+            let query = CustomerQuery {
+                start,
+                ..query.clone()
+            };
+            state.table.customer_page(&scope, query, &visible)
+        })
+        .await?;
+        let rows: Vec<CustomerRow> = customers.iter().map(CustomerRow::from).collect();
         return Ok(csv::response(&rows, "customers.csv"));
     }
     let page = state.table.customer_page(&scope, query, &visible).await?;
@@ -428,14 +441,7 @@ pub async fn get_customer(
     principal: Principal,
     Path(customer_id): Path<String>,
 ) -> Result<Response, Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let actor = acting::user(
-        &state,
-        &principal,
-        Action::ViewCustomers,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor) = on_customer(&state, &principal, &customer_id, Action::ViewCustomers).await?;
     let found = load(&state, &principal, &id).await?;
     Ok(profile_response(StatusCode::OK, &found, &actor.grant))
 }
@@ -477,14 +483,8 @@ pub async fn add_products(
     headers: HeaderMap,
     ApiJson(request): ApiJson<AddProductsRequest>,
 ) -> Result<Response, Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let (actor, partner) = acting::member(
-        &state,
-        &principal,
-        Action::ManageCustomer,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor, partner) =
+        member_on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
@@ -677,14 +677,8 @@ pub async fn convert_trial(
     headers: HeaderMap,
     ApiJson(request): ApiJson<ConvertRequest>,
 ) -> Result<Response, Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let (actor, partner) = acting::member(
-        &state,
-        &principal,
-        Action::ManageCustomer,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor, partner) =
+        member_on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let change = entitlement_change(
         &state,
@@ -834,14 +828,7 @@ pub async fn cancel_entitlement(
     headers: HeaderMap,
     ApiJson(request): ApiJson<CancelRequest>,
 ) -> Result<Response, Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let actor = acting::user(
-        &state,
-        &principal,
-        Action::ManageCustomer,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor) = on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     if !request.confirm {
         return Err(field_error("confirm", "must be true to cancel the product"));
     }
@@ -899,14 +886,7 @@ pub async fn update_settings(
     headers: HeaderMap,
     ApiJson(request): ApiJson<SettingsRequest>,
 ) -> Result<Response, Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let actor = acting::user(
-        &state,
-        &principal,
-        Action::ManageCustomer,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor) = on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     if request.communications.is_none() && request.unmanaged_mac.is_none() {
         return Err(field_error(
@@ -976,14 +956,8 @@ pub async fn resend_welcome(
     principal: Principal,
     Path(customer_id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let (actor, partner) = acting::member(
-        &state,
-        &principal,
-        Action::ManageCustomer,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor, partner) =
+        member_on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     if found.customer.admin_active {
@@ -1048,14 +1022,7 @@ pub async fn remove_customer(
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<RemoveParams>,
 ) -> Result<StatusCode, Problem> {
-    let id = parse_customer_id(&customer_id)?;
-    let actor = acting::user(
-        &state,
-        &principal,
-        Action::RemoveCustomer,
-        Resource::Customer(&id),
-    )
-    .await?;
+    let (id, actor) = on_customer(&state, &principal, &customer_id, Action::RemoveCustomer).await?;
     let user = &actor.user;
     if params.confirm != Some(true) {
         return Err(field_error(

@@ -18,10 +18,9 @@ use shared::{
         partner::Partner,
         token::{self, LinkGone, LinkToken, TokenPurpose},
         user::parse_username,
-        CustomerId, EmailAddress, FieldError, PartnerId, Password, RequestId, UserId,
+        CustomerId, EmailAddress, PartnerId, RequestId, UserId,
     },
     http::{principal::verified_username, ApiJson, CustomerAdmin, Problem, SourceIp},
-    identity::IdentityError,
     services::AppState,
     store::{
         consent::{AnswerError, RequestRecord},
@@ -192,26 +191,7 @@ pub async fn set_password(
         .await?
         .filter(|l| l.customer_id.as_ref() == Some(&account.customer.id))
         .ok_or_else(no_link)?;
-    let password = Password::parse(&request.password, Some(email.local_part())).map_err(|m| {
-        Problem::validation(vec![FieldError {
-            field: "password".into(),
-            message: m,
-        }])
-    })?;
-    match state
-        .identity()
-        .set_password(&login.username, email.as_str(), password.expose())
-        .await
-    {
-        Ok(()) => {}
-        Err(IdentityError::InvalidPassword(m)) => {
-            return Err(Problem::validation(vec![FieldError {
-                field: "password".into(),
-                message: m,
-            }]))
-        }
-        Err(e) => return Err(e.into()),
-    }
+    shared::http::passwords::set_chosen(&state, &login.username, &email, &request.password).await?;
     let now = Utc::now();
     let audit = AuditRecord::new(
         Audited::CustomerSetPassword,

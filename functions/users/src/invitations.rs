@@ -10,10 +10,9 @@ use shared::{
         audit::{Action as Audited, AuditRecord, Outcome},
         token,
         user::{username, UserStatus},
-        FieldError, Password, User,
+        User,
     },
     http::{ApiJson, Problem, SourceIp},
-    identity::IdentityError,
     services::AppState,
     store::{accounts::Invitation, PartnerScope},
 };
@@ -137,29 +136,15 @@ pub async fn accept(
     ApiJson(request): ApiJson<AcceptInvitation>,
 ) -> Result<Json<Accepted>, Problem> {
     let (_, user) = usable(&state, &request.token).await?;
-    let weak = |message: String| {
-        Problem::validation(vec![FieldError {
-            field: "password".into(),
-            message,
-        }])
-    };
-    let password =
-        Password::parse(&request.password, Some(user.email.local_part())).map_err(weak)?;
     // The identity first (setting a password again is harmless if the save below fails
     // and the user retries with the same link), then the user becomes active.
-    match state
-        .identity()
-        .set_password(
-            &username(&user.partner_id, &user.id),
-            user.email.as_str(),
-            password.expose(),
-        )
-        .await
-    {
-        Ok(()) => {}
-        Err(IdentityError::InvalidPassword(m)) => return Err(weak(m)),
-        Err(e) => return Err(e.into()),
-    }
+    shared::http::passwords::set_chosen(
+        &state,
+        &username(&user.partner_id, &user.id),
+        &user.email,
+        &request.password,
+    )
+    .await?;
     let record = AuditRecord::new(
         Audited::AcceptInvitation,
         user.email.as_str(),

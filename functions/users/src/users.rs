@@ -37,8 +37,6 @@ use shared::{
 };
 use utoipa::{IntoParams, ToSchema};
 
-pub(crate) const CSV_MAX_ROWS: usize = 10_000;
-
 /// A user as the Users page and My User Settings show them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -255,7 +253,7 @@ pub async fn list_users(
         format: None,
     };
     let csv = csv::wants_csv(&headers, params.format.as_deref());
-    let mut query = PageQuery {
+    let query = PageQuery {
         index: None,
         pk: &pk,
         prefix: "USER#",
@@ -275,16 +273,15 @@ pub async fn list_users(
     };
     let roles = state.table.roles(&scope).await?;
     if csv {
-        let mut rows = Vec::new();
-        loop {
-            let p = state.table.query_page::<User>(query.clone()).await?;
-            rows.extend(p.items.iter().map(|u| UserView::new(u, &roles)));
-            match p.next {
-                Some(next) if rows.len() < CSV_MAX_ROWS => query.start = Some(next),
-                _ => break,
-            }
-        }
-        rows.truncate(CSV_MAX_ROWS);
+        let users = csv::every_page(|start| {
+            let query = PageQuery {
+                start,
+                ..query.clone()
+            };
+            state.table.query_page::<User>(query)
+        })
+        .await?;
+        let rows: Vec<UserView> = users.iter().map(|u| UserView::new(u, &roles)).collect();
         return Ok(csv::response(&rows, "users.csv"));
     }
     let p = state.table.query_page::<User>(query).await?;

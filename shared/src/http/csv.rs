@@ -69,6 +69,30 @@ pub fn response<T: CsvRow>(rows: &[T], filename: &str) -> Response {
     response
 }
 
+/// Most rows one CSV export holds.
+pub const MAX_ROWS: usize = 10_000;
+
+/// Every row of a list, for its CSV export: `page` is asked for one page after another
+/// (`None` first, then each page's continuation) until the last page or [`MAX_ROWS`].
+pub async fn every_page<T, F, Fut>(mut page: F) -> Result<Vec<T>, crate::store::StoreError>
+where
+    F: FnMut(Option<crate::store::Item>) -> Fut,
+    Fut: std::future::Future<Output = Result<crate::store::Page<T>, crate::store::StoreError>>,
+{
+    let mut rows = Vec::new();
+    let mut start = None;
+    loop {
+        let p = page(start).await?;
+        rows.extend(p.items);
+        match p.next {
+            Some(next) if rows.len() < MAX_ROWS => start = Some(next),
+            _ => break,
+        }
+    }
+    rows.truncate(MAX_ROWS);
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +113,40 @@ mod tests {
         assert_eq!(
             csv,
             "Name,Note\r\n\"Acme, Inc.\",\"said \"\"hi\"\"\"\r\n'=cmd(),ok\r\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn every_page_follows_continuations_up_to_the_row_limit() {
+        use crate::store::{Item, Page};
+        let calls = std::cell::Cell::new(0);
+        let rows = every_page(|start: Option<Item>| {
+            calls.set(calls.get() + 1);
+            let n = start.map_or(0, |s| s.len());
+            async move {
+                Ok(Page {
+                    items: vec![n; 4_000],
+                    next: (n < 5).then(|| {
+                        (0..=n)
+                            .map(|i| {
+                                (
+                                    i.to_string(),
+                                    aws_sdk_dynamodb::types::AttributeValue::Null(true),
+                                )
+                            })
+                            .collect()
+                    }),
+                })
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), MAX_ROWS, "cut at the limit");
+        assert_eq!(calls.get(), 3, "stops asking once the limit is reached");
+        assert_eq!(&rows[..1], &[0]);
+        assert_eq!(
+            rows[4_000], 1,
+            "the second page follows the first's continuation"
         );
     }
 

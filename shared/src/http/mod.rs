@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod json;
 pub mod openapi;
 pub mod pagination;
+pub mod passwords;
 pub mod principal;
 pub mod problem;
 pub mod request;
