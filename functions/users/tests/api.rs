@@ -904,3 +904,49 @@ async fn two_step_verification_is_enrolled_required_and_recovered() {
     }
     let _ = ada;
 }
+
+#[tokio::test]
+async fn customers_joining_and_leaving_at_once_keep_every_role_right() {
+    let w = world().await;
+    let (_, admin) = w.partner("ada@race.example.com", "Race Ltd").await;
+    let role = w
+        .call(
+            "POST",
+            ROLES,
+            &admin,
+            Some(&json!({"name": "Everyone new"})),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("{ROLES}/{role}");
+    let saved = w
+        .call(
+            "PUT",
+            &path,
+            &admin,
+            Some(&json!({"name": "Everyone new", "access": {"all": null, "defaultLevel": "readWrite"}, "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}})),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let a = w
+        .customer(&admin, "Alpha", "it@alpha-race.example.com")
+        .await;
+    let b = w.customer(&admin, "Beta", "it@beta-race.example.com").await;
+    // Both removals change the role (each takes its customer out): neither is refused.
+    let (pa, pb) = (
+        format!("{CUSTOMERS}/{a}?confirm=true"),
+        format!("{CUSTOMERS}/{b}?confirm=true"),
+    );
+    let (ra, rb, c) = futures::join!(
+        call(&w.customers, "DELETE", &pa, &admin, None, IP),
+        call(&w.customers, "DELETE", &pb, &admin, None, IP),
+        w.customer(&admin, "Gamma", "it@gamma-race.example.com"),
+    );
+    assert_eq!(ra.status, StatusCode::NO_CONTENT, "{}", ra.text);
+    assert_eq!(rb.status, StatusCode::NO_CONTENT, "{}", rb.text);
+    let now = w.call("GET", &path, &admin, None).await;
+    assert_eq!(now.body["access"]["readWrite"], json!([c]));
+}

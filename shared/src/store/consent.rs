@@ -10,6 +10,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Up
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
+use super::roles::RoleChange;
 use super::{
     customers::{put_account_if, SaveError},
     put_new, to_item, Filter, Item, Keys, Page, PageQuery, PartnerScope, StoreError, Table,
@@ -291,7 +292,7 @@ impl Table {
             put_new(&self.name, token_item(link)?)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
-        self.finish_answer(items, false).await
+        self.finish_answer(self.transact(items).await, false)
     }
 
     /// Expires a pending request (the scheduler tick); `false` if it was answered first.
@@ -317,7 +318,7 @@ impl Table {
             delete_token(&self.name, &request.token_hash)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
-        self.finish_answer(items, false).await
+        self.finish_answer(self.transact(items).await, false)
     }
 
     /// The customer admin's answer: the request, its link used up, and on approval the
@@ -333,6 +334,7 @@ impl Table {
         if let Some(link) = link {
             items.push(use_token(&self.name, link, request.request.updated_at)?);
         }
+        let (mut old, mut new) = (None, None);
         if let Some((customer, before)) = changed {
             items.push(put_account_if(
                 &self.name,
@@ -341,24 +343,30 @@ impl Table {
                 &before.partner_id,
             )?);
             if customer.partner_id != before.partner_id {
-                // An approved import: the old partner's roles let go of the customer and
-                // the new partner's give it their default levels.
-                let old = super::PartnerScope::new(before.partner_id.clone());
-                let new = super::PartnerScope::new(customer.partner_id.clone());
-                items.extend(self.grants_for_leaving(&old, &customer.id).await?);
-                items.extend(self.grants_for_joining(&new, &customer.id).await?);
+                old = Some(super::PartnerScope::new(before.partner_id.clone()));
+                new = Some(super::PartnerScope::new(customer.partner_id.clone()));
             }
         }
-        items.push(put_new(&self.name, super::audit::item(audit)?)?);
-        self.finish_answer(items, link.is_some()).await
+        // An approved import: the old partner's roles let go of the customer and the new
+        // partner's give it their default levels.
+        let changes: Vec<RoleChange> = match (&old, &new, changed) {
+            (Some(old), Some(new), Some((customer, _))) => vec![
+                RoleChange::Leave(old, &customer.id),
+                RoleChange::Join(new, &customer.id),
+            ],
+            _ => Vec::new(),
+        };
+        let audit = put_new(&self.name, super::audit::item(audit)?)?;
+        let result = self.transact_with_roles(items, &changes, audit).await;
+        self.finish_answer(result, link.is_some())
     }
 
-    async fn finish_answer(
+    fn finish_answer(
         &self,
-        items: Vec<TransactWriteItem>,
+        result: Result<(), StoreError>,
         link_at_1: bool,
     ) -> Result<(), AnswerError> {
-        match self.transact(items).await {
+        match result {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed { index: Some(0) })
             | Err(StoreError::TransactionConflict { index: Some(0) }) => {

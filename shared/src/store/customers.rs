@@ -23,7 +23,7 @@ use crate::domain::{
     CustomerId, EmailAddress,
 };
 
-use super::{consent::RequestRecord, serials::Activation};
+use super::{consent::RequestRecord, roles::RoleChange, serials::Activation};
 use crate::domain::token::LinkToken;
 
 /// A customer with every entitlement it has had and every request made of it (by any
@@ -313,9 +313,9 @@ impl Table {
         }
         items.push(put_new(&self.name, super::consent::token_item(welcome)?)?);
         let scope = PartnerScope::new(customer.partner_id.clone());
-        items.extend(self.grants_for_joining(&scope, &customer.id).await?);
-        items.push(put_new(&self.name, super::audit::item(audit)?)?);
-        match self.transact(items).await {
+        let joins = [RoleChange::Join(&scope, &customer.id)];
+        let audit = put_new(&self.name, super::audit::item(audit)?)?;
+        match self.transact_with_roles(items, &joins, audit).await {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed { index: Some(0) }) => {
                 Err(CreateCustomerError::EmailTaken)
@@ -486,12 +486,13 @@ impl Table {
             items.push(TransactWriteItem::builder().delete(d).build());
         }
         let scope = PartnerScope::new(c.partner_id.clone());
-        items.extend(self.grants_for_leaving(&scope, &c.id).await?);
-        items.push(put_new(&self.name, super::audit::item(audit)?)?);
-        match self.transact(items).await {
+        let leaves = [RoleChange::Leave(&scope, &c.id)];
+        let audit = put_new(&self.name, super::audit::item(audit)?)?;
+        match self.transact_with_roles(items, &leaves, audit).await {
             Ok(()) => Ok(()),
-            Err(StoreError::ConditionFailed { index: Some(0 | 1) })
-            | Err(StoreError::TransactionConflict { index: Some(_) }) => Err(SaveError::Conflict),
+            // The account or guard changed, or (after retries) a role kept changing.
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Err(SaveError::Conflict),
             Err(e) => Err(e.into()),
         }
     }

@@ -30,6 +30,15 @@ struct RoleName {
     role_id: RoleId,
 }
 
+/// A customer joining or leaving a partner, as the partner's custom roles see it.
+#[derive(Debug, Clone, Copy)]
+pub enum RoleChange<'a> {
+    /// Added, or imported in: each role's default level applies.
+    Join(&'a PartnerScope, &'a CustomerId),
+    /// Removed, or imported away: every role lets go of it.
+    Leave(&'a PartnerScope, &'a CustomerId),
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RoleError {
     #[error("another role has this name")]
@@ -225,6 +234,43 @@ impl Table {
             )?);
         }
         Ok(items)
+    }
+
+    /// Runs `items`, then the role updates `changes` call for (built afresh for each try),
+    /// then `last`, as one transaction. A role changed meanwhile by another customer
+    /// joining or leaving at the same moment is no conflict of the caller's: it is read
+    /// again and the transaction retried, a few times.
+    pub(crate) async fn transact_with_roles(
+        &self,
+        items: Vec<TransactWriteItem>,
+        changes: &[RoleChange<'_>],
+        last: TransactWriteItem,
+    ) -> Result<(), StoreError> {
+        const TRIES: usize = 3;
+        let mut attempt = 1;
+        loop {
+            let mut all = items.clone();
+            let first = all.len();
+            for c in changes {
+                all.extend(match c {
+                    RoleChange::Join(scope, customer) => {
+                        self.grants_for_joining(scope, customer).await?
+                    }
+                    RoleChange::Leave(scope, customer) => {
+                        self.grants_for_leaving(scope, customer).await?
+                    }
+                });
+            }
+            let roles = first..all.len();
+            all.push(last.clone());
+            match self.transact(all).await {
+                Err(
+                    StoreError::ConditionFailed { index: Some(i) }
+                    | StoreError::TransactionConflict { index: Some(i) },
+                ) if roles.contains(&i) && attempt < TRIES => attempt += 1,
+                other => return other,
+            }
+        }
     }
 
     /// Which of `ids` are not this partner's customers (one BatchGetItem per 100).
