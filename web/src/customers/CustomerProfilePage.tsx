@@ -542,6 +542,11 @@ export function CustomerProfilePage() {
                 'None'
               )}
             </Detail>
+            {!mayManage ? (
+              <Detail label="Unmanaged Mac" testId="read-only-settings">
+                {MAC_ACCESS_LABELS[customer.unmanagedMac]}
+              </Detail>
+            ) : null}
           </dl>
           {!profile.partnerMayManage && mayManage ? (
             <p className="field__hint">
@@ -609,11 +614,7 @@ export function CustomerProfilePage() {
               unchanged={`Unmanaged Mac access is already ${MAC_ACCESS_LABELS[customer.unmanagedMac]}.`}
             />
           </div>
-        ) : (
-          <dl className="details" data-testid="read-only-settings">
-            <Detail label="Unmanaged Mac">{MAC_ACCESS_LABELS[customer.unmanagedMac]}</Detail>
-          </dl>
-        )}
+        ) : null}
       </section>
 
       <div className="profile-columns">
