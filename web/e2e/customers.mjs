@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 const LINK = /https?:\/\/\S+#(?:token)=[A-Za-z0-9_-]{43}/g;
 
 /** The decoded text of every outbox message addressed to `to`, oldest first. */
-async function messagesTo(outboxDir, to) {
+export async function messagesTo(outboxDir, to) {
   let names;
   try {
     names = (await readdir(outboxDir)).filter((n) => n.endsWith('.eml')).sort();
@@ -39,7 +39,7 @@ async function messagesTo(outboxDir, to) {
 }
 
 /** Waits until a message to `to` beyond the first `seen` ones carries a link; returns it. */
-async function waitForLink(outboxDir, to, seen, timeoutMs) {
+export async function waitForLink(outboxDir, to, seen, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const texts = await messagesTo(outboxDir, to);
@@ -52,46 +52,55 @@ async function waitForLink(outboxDir, to, seen, timeoutMs) {
   }
 }
 
+/**
+ * Clicks a checkbox or radio button and waits until it reads as checked. The console's
+ * controls follow state (a filter follows the address), so they change a moment after
+ * the click, which `check()` would call a failure.
+ */
+export async function chooseControl(p, testId, timeoutMs) {
+  await p.getByTestId(testId).click();
+  await p.locator(`[data-testid="${testId}"]:checked`).waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * Adds a customer through Customers > Add New Customer and waits for its profile;
+ * returns the new customer's id (from the profile's address).
+ */
+export async function addCustomerThroughUi(p, customer, { expectApiResponse, timeoutMs }) {
+  await p.getByRole('link', { name: 'Customers', exact: true }).click();
+  await p.getByTestId('add-customer').click();
+  await chooseControl(p, `management-${customer.management}`, timeoutMs);
+  await chooseControl(p, `communications-${customer.communications}`, timeoutMs);
+  await p.getByTestId('company-name').fill(customer.name);
+  await p.getByTestId('company-address1').fill('4 Mill Lane');
+  await p.getByTestId('company-city').fill('York');
+  await p.getByTestId('company-postal-code').fill('YO1 7HH');
+  await p.getByTestId('company-country').selectOption('GB');
+  await p.getByTestId('company-phone').fill('+44 1904 000000');
+  await p.getByTestId('contact-first-name').fill('Dee');
+  await p.getByTestId('contact-last-name').fill('Okafor');
+  await p.getByTestId('contact-email').fill(customer.email);
+  await p.getByTestId('contact-phone').fill('+44 1904 000001');
+  await p.getByTestId('contact-language').selectOption('en');
+  await p.getByTestId('contact-time-zone').selectOption('UTC');
+  for (const product of customer.products) {
+    await p.getByTestId('product-select').selectOption(product.id);
+    await chooseControl(p, `product-type-${product.type}`, timeoutMs);
+    if (product.seats) await p.getByTestId('product-seats').fill(String(product.seats));
+    await p.getByTestId('product-add').click();
+  }
+  await expectApiResponse(p, 'POST', '/api/v1/customers', 201, () => p.getByTestId('create-account').click());
+  await p.getByRole('heading', { name: customer.name, exact: true }).waitFor({ timeout: timeoutMs });
+  const match = /\/customers\/([^/?#]+)/.exec(new URL(p.url()).pathname);
+  if (!match) throw new Error(`after adding ${customer.name} the page is at ${p.url()}, not a customer profile`);
+  return decodeURIComponent(match[1]);
+}
+
 export async function customersScenario(ctx) {
   const { browser, page, baseUrl, outboxDir, step, expectApiResponse, stamp, resultsDir, signUp, timeoutMs } = ctx;
   const wait = { timeout: timeoutMs };
-
-  /**
-   * Clicks a checkbox or radio button and waits until it reads as checked. The console's
-   * controls follow state (a filter follows the address), so they change a moment after
-   * the click, which `check()` would call a failure.
-   */
-  async function choose(p, testId) {
-    await p.getByTestId(testId).click();
-    await p.locator(`[data-testid="${testId}"]:checked`).waitFor(wait);
-  }
-
-  async function addCustomer(p, customer) {
-    await p.getByRole('link', { name: 'Customers', exact: true }).click();
-    await p.getByTestId('add-customer').click();
-    await choose(p, `management-${customer.management}`);
-    await choose(p, `communications-${customer.communications}`);
-    await p.getByTestId('company-name').fill(customer.name);
-    await p.getByTestId('company-address1').fill('4 Mill Lane');
-    await p.getByTestId('company-city').fill('York');
-    await p.getByTestId('company-postal-code').fill('YO1 7HH');
-    await p.getByTestId('company-country').selectOption('GB');
-    await p.getByTestId('company-phone').fill('+44 1904 000000');
-    await p.getByTestId('contact-first-name').fill('Dee');
-    await p.getByTestId('contact-last-name').fill('Okafor');
-    await p.getByTestId('contact-email').fill(customer.email);
-    await p.getByTestId('contact-phone').fill('+44 1904 000001');
-    await p.getByTestId('contact-language').selectOption('en');
-    await p.getByTestId('contact-time-zone').selectOption('UTC');
-    for (const product of customer.products) {
-      await p.getByTestId('product-select').selectOption(product.id);
-      await choose(p, `product-type-${product.type}`);
-      if (product.seats) await p.getByTestId('product-seats').fill(String(product.seats));
-      await p.getByTestId('product-add').click();
-    }
-    await expectApiResponse(p, 'POST', '/api/v1/customers', 201, () => p.getByTestId('create-account').click());
-    await p.getByRole('heading', { name: customer.name, exact: true }).waitFor(wait);
-  }
+  const choose = (p, testId) => chooseControl(p, testId, timeoutMs);
+  const addCustomer = (p, customer) => addCustomerThroughUi(p, customer, { expectApiResponse, timeoutMs });
 
   async function showsCustomer(p, name) {
     await p.getByTestId('customers-table').getByRole('link', { name, exact: true }).waitFor(wait);

@@ -13,7 +13,8 @@
 // once, so each run needs a fresh one). Without it, that part is left out.
 //
 // With PC_OUTBOX_DIR (the local stack's mail outbox) as well, it goes on with the
-// customers scenario of e2e/customers.mjs (the guide's chapter 2).
+// customers scenario of e2e/customers.mjs (the guide's chapter 2). With PC_OUTBOX_DIR it
+// then runs the users and roles scenario of e2e/roles.mjs (the guide's chapter 5).
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -21,9 +22,10 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { customersScenario } from './customers.mjs';
+import { rolesScenario } from './roles.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
-const RUN_TIMEOUT_MS = 600_000;
+const RUN_TIMEOUT_MS = 900_000;
 const resultsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 
 const baseUrl = process.env.PC_WEB_URL?.replace(/\/+$/, '');
@@ -222,6 +224,19 @@ async function run(page, browser) {
       stamp,
       resultsDir,
       signUp,
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+  }
+  if (outboxDir) {
+    await rolesScenario({
+      browser,
+      page,
+      baseUrl,
+      outboxDir,
+      step,
+      expectApiResponse,
+      stamp,
+      resultsDir,
       timeoutMs: STEP_TIMEOUT_MS,
     });
   }
