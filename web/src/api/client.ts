@@ -24,6 +24,7 @@ export type SignUpRequest = RequestJson<'/api/v1/auth/sign-up', 'post'>;
 export type SignUpResponse = ResponseJson<'/api/v1/auth/sign-up', 'post', 201>;
 export type SignInRequest = RequestJson<'/api/v1/auth/sign-in', 'post'>;
 export type TokenResponse = ResponseJson<'/api/v1/auth/sign-in', 'post', 200>;
+export type MfaSignInRequest = RequestJson<'/api/v1/auth/sign-in/mfa', 'post'>;
 export type MeResponse = ResponseJson<'/api/v1/me', 'get', 200>;
 export type CurrentUser = MeResponse['user'];
 export type CurrentPartner = MeResponse['partner'];
@@ -84,6 +85,11 @@ export type AuditPage = ResponseJson<'/api/v1/audit', 'get', 200>;
 export type AuditAction = AuditRecord['action'];
 export type InvitationInfo = ResponseJson<'/api/v1/invitations/inspect', 'post', 200>;
 export type InvitationAccepted = ResponseJson<'/api/v1/invitations/accept', 'post', 200>;
+export type MfaSetup = ResponseJson<'/api/v1/me/mfa/setup', 'post', 200>;
+export type SecuritySettings = ResponseJson<'/api/v1/security', 'put', 200>;
+export type ApiClientView = ResponseJson<'/api/v1/api-clients', 'get', 200>[number];
+export type NewApiClientRequest = RequestJson<'/api/v1/api-clients', 'post'>;
+export type NewApiClient = ResponseJson<'/api/v1/api-clients', 'post', 201>;
 
 function currentOrigin(): string {
   return typeof window === 'undefined' ? '' : window.location.origin;

@@ -51,6 +51,15 @@ describe('toProblem', () => {
     expect(problem.errors).toEqual([{ field: 'password', message: 'too short' }]);
   });
 
+  it('keeps the challenge of a sign-in that needs its second step', () => {
+    const problem = toProblem(
+      { type: '/problems/mfa-required', title: 'Unauthorized', status: 401, challenge: 'session-1' },
+      response(401),
+    );
+    expect(problem).toEqual({ type: '/problems/mfa-required', title: 'Unauthorized', status: 401, challenge: 'session-1' });
+    expect(toProblem({ title: 'Unauthorized', status: 401, challenge: 42 }, response(401)).challenge).toBeUndefined();
+  });
+
   it('uses the status code of the response when the body has none', () => {
     expect(toProblem({ title: 'Conflict' }, response(409)).status).toBe(409);
   });

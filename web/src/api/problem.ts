@@ -10,6 +10,18 @@ export interface Problem {
   status: number;
   detail?: string;
   errors?: FieldError[];
+  /** A sign-in that needs its second step (`/problems/mfa-required` from sign-in): the session to answer it with. */
+  challenge?: string;
+}
+
+/** Sign-in: the password was right and the code from the authenticator app comes next. Elsewhere (403): set it up first. */
+export const MFA_REQUIRED = '/problems/mfa-required';
+/** The second step of a sign-in: the code is not the current one (the same challenge may be answered again). */
+export const MFA_CODE_MISMATCH = '/problems/mfa-code-mismatch';
+
+/** A 403 meaning the partner requires two-step verification and this user has not set it up yet. */
+export function isMfaSetupRequired(problem: Pick<Problem, 'status' | 'type'>): boolean {
+  return problem.status === 403 && problem.type === MFA_REQUIRED;
 }
 
 /** Status used for problems synthesised when the server could not be reached. */
@@ -52,6 +64,7 @@ export function toProblem(body: unknown, response: Pick<Response, 'status' | 'st
   if (typeof body.detail === 'string' && body.detail !== '') problem.detail = body.detail;
   const errors = parseFieldErrors(body.errors);
   if (errors) problem.errors = errors;
+  if (typeof body.challenge === 'string' && body.challenge !== '') problem.challenge = body.challenge;
   return problem;
 }
 

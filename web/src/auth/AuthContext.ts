@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { MeResponse, SignInRequest } from '../api/client';
+import type { MeResponse, MfaSignInRequest, SignInRequest } from '../api/client';
 import type { AccountKind, ApiResult } from './session';
 
 export type AuthState =
@@ -16,6 +16,11 @@ export interface AuthContextValue {
    * a customer admin's session makes the state customer. Answers which it was.
    */
   signIn: (credentials: SignInRequest) => Promise<ApiResult<AccountKind>>;
+  /**
+   * The second step of a sign-in with two-step verification: the code with the challenge
+   * from `signIn`'s `/problems/mfa-required` answer. Signs in as `signIn` does.
+   */
+  signInWithCode: (request: MfaSignInRequest) => Promise<ApiResult<AccountKind>>;
   signOut: () => Promise<void>;
   /**
    * Loads the signed-in user and partner again (after a change such as joining the

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { SignInRequest } from '../api/client';
+import type { MfaSignInRequest, SignInRequest } from '../api/client';
 import { AuthContext, type AuthContextValue, type AuthState } from './AuthContext';
 import * as session from './session';
 import { tokenStore } from './tokenStore';
@@ -49,8 +49,24 @@ export function AuthProvider({ initialSession, children }: AuthProviderProps) {
     [],
   );
 
-  const signIn = useCallback(async (credentials: SignInRequest) => {
-    const signedIn = await session.signIn(credentials);
+  // The server refused a request because the partner requires two-step verification and
+  // this user has not set it up: the console shows the setup until it is done.
+  useEffect(
+    () =>
+      session.onMfaSetupRequired(() => {
+        setState((previous) =>
+          previous.status === 'authenticated' && !previous.me.mfaSetupRequired
+            ? {
+                status: 'authenticated',
+                me: { ...previous.me, mfaSetupRequired: true, partner: { ...previous.me.partner, requireMfa: true } },
+              }
+            : previous,
+        );
+      }),
+    [],
+  );
+
+  const finishSignIn = useCallback(async (signedIn: session.ApiResult<session.AccountKind>) => {
     if (!signedIn.ok) return signedIn;
     if (signedIn.data === 'customer') {
       setState({ status: 'customer' });
@@ -61,6 +77,16 @@ export function AuthProvider({ initialSession, children }: AuthProviderProps) {
     setState({ status: 'authenticated', me: me.data });
     return signedIn;
   }, []);
+
+  const signIn = useCallback(
+    async (credentials: SignInRequest) => finishSignIn(await session.signIn(credentials)),
+    [finishSignIn],
+  );
+
+  const signInWithCode = useCallback(
+    async (request: MfaSignInRequest) => finishSignIn(await session.signInWithCode(request)),
+    [finishSignIn],
+  );
 
   const signOut = useCallback(async () => {
     await session.signOut();
@@ -76,8 +102,8 @@ export function AuthProvider({ initialSession, children }: AuthProviderProps) {
   }, []);
 
   const value = useMemo<AuthContextValue>(
-    () => ({ state, signIn, signOut, refreshAccount }),
-    [state, signIn, signOut, refreshAccount],
+    () => ({ state, signIn, signInWithCode, signOut, refreshAccount }),
+    [state, signIn, signInWithCode, signOut, refreshAccount],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { json, mockFetch, problem, sampleMe, sampleToken } from '../test/fetchMock';
-import { fetchMe, refreshSession, restoreSession, signIn, signOut, signUp } from './session';
+import { authorizedResult, fetchMe, onMfaSetupRequired, refreshSession, restoreSession, signIn, signInWithCode, signOut, signUp } from './session';
+import { api } from '../api/client';
 import { tokenStore } from './tokenStore';
 
 beforeEach(() => {
@@ -46,6 +47,49 @@ describe('signIn', () => {
     });
     const result = await signIn({ email: 'ada@example.com', password: 'x' });
     expect(result).toMatchObject({ ok: false, problem: { status: 0, title: 'Cannot reach the server' } });
+  });
+});
+
+describe('signInWithCode', () => {
+  it('answers the challenge with the code and keeps the token in memory', async () => {
+    const { requests } = mockFetch({ 'POST /api/v1/auth/sign-in/mfa': () => json(200, sampleToken) });
+    const result = await signInWithCode({ email: 'ada@example.com', session: 'challenge-1', code: '123456' });
+    expect(result).toEqual({ ok: true, data: 'partner' });
+    expect(requests[0]?.body).toEqual({ email: 'ada@example.com', session: 'challenge-1', code: '123456' });
+    expect(tokenStore.getAccessToken()).toBe('access-token-1');
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('keeps the challenge of the first step in the problem', async () => {
+    mockFetch({
+      'POST /api/v1/auth/sign-in': () =>
+        json(401, { type: '/problems/mfa-required', title: 'Unauthorized', status: 401, challenge: 'challenge-1' }),
+    });
+    const result = await signIn({ email: 'ada@example.com', password: 'CorrectHorse42' });
+    expect(result).toMatchObject({ ok: false, problem: { type: '/problems/mfa-required', challenge: 'challenge-1' } });
+    expect(tokenStore.getAccessToken()).toBeNull();
+  });
+});
+
+describe('onMfaSetupRequired', () => {
+  it('is told when a request is refused until two-step verification is set up, and not for other refusals', async () => {
+    tokenStore.set({ accessToken: 'token-a', expiresIn: 900 });
+    mockFetch({
+      'GET /api/v1/users': () => json(403, { type: '/problems/mfa-required', title: 'Forbidden', status: 403 }),
+      'GET /api/v1/roles': () => json(403, { type: 'about:blank', title: 'Forbidden', status: 403 }),
+    });
+    let told = 0;
+    const stop = onMfaSetupRequired(() => {
+      told += 1;
+    });
+    await authorizedResult((headers) => api.GET('/api/v1/roles', { headers }));
+    expect(told).toBe(0);
+    const result = await authorizedResult((headers) => api.GET('/api/v1/users', { headers }));
+    expect(result).toMatchObject({ ok: false, problem: { status: 403, type: '/problems/mfa-required' } });
+    expect(told).toBe(1);
+    stop();
+    await authorizedResult((headers) => api.GET('/api/v1/users', { headers }));
+    expect(told).toBe(1);
   });
 });
 

@@ -1,5 +1,13 @@
-import { api, type MeResponse, type SignInRequest, type SignUpRequest, type SignUpResponse } from '../api/client';
-import { networkProblem, parseRetryAfter, toProblem, type Problem } from '../api/problem';
+import {
+  api,
+  type MeResponse,
+  type MfaSignInRequest,
+  type SignInRequest,
+  type SignUpRequest,
+  type SignUpResponse,
+  type TokenResponse,
+} from '../api/client';
+import { MFA_REQUIRED, networkProblem, parseRetryAfter, toProblem, type Problem } from '../api/problem';
 import { tokenStore } from './tokenStore';
 
 /** Whose session it is: a partner user's (the console) or a customer admin's (the portal). */
@@ -56,8 +64,7 @@ export async function signUp(body: SignUpRequest): Promise<ApiResult<SignUpRespo
   return failure(outcome);
 }
 
-export async function signIn(credentials: SignInRequest): Promise<ApiResult<AccountKind>> {
-  const outcome = await send(() => api.POST('/api/v1/auth/sign-in', { body: credentials }));
+function session(outcome: FetchOutcome<TokenResponse> | ApiResult<never>): ApiResult<AccountKind> {
   if (isResult(outcome)) return outcome;
   if (outcome.response.ok && outcome.data !== undefined) {
     account = accountOf(outcome.data);
@@ -65,6 +72,46 @@ export async function signIn(credentials: SignInRequest): Promise<ApiResult<Acco
     return { ok: true, data: account };
   }
   return failure(outcome);
+}
+
+/**
+ * Signs in with email and password. A user with two-step verification gets a 401
+ * `/problems/mfa-required` problem whose `challenge` is answered with `signInWithCode`.
+ */
+export async function signIn(credentials: SignInRequest): Promise<ApiResult<AccountKind>> {
+  return session(await send(() => api.POST('/api/v1/auth/sign-in', { body: credentials })));
+}
+
+/**
+ * The second step of a sign-in: the code from the authenticator app with the challenge
+ * of the first step. A wrong code (401 `/problems/mfa-code-mismatch`) may be retried
+ * with the same challenge; any other 401 means the sign-in expired.
+ */
+export async function signInWithCode(request: MfaSignInRequest): Promise<ApiResult<AccountKind>> {
+  return session(await send(() => api.POST('/api/v1/auth/sign-in/mfa', { body: request })));
+}
+
+const mfaSetupListeners = new Set<() => void>();
+
+/**
+ * Notified when the server answers 403 `/problems/mfa-required`: the partner requires
+ * two-step verification and the signed-in user has not set it up. Returns an
+ * unsubscribe function.
+ */
+export function onMfaSetupRequired(listener: () => void): () => void {
+  mfaSetupListeners.add(listener);
+  return () => {
+    mfaSetupListeners.delete(listener);
+  };
+}
+
+function watchMfaSetup<T>(outcome: FetchOutcome<T> | ApiResult<never>): FetchOutcome<T> | ApiResult<never> {
+  if (isResult(outcome) || outcome.response.status !== 403) return outcome;
+  const body = outcome.error;
+  if (typeof body === 'object' && body !== null && (body as { type?: unknown }).type === MFA_REQUIRED) {
+    for (const listener of [...mfaSetupListeners]) listener();
+  }
+  return outcome;
 }
 
 let refreshInFlight: Promise<boolean> | null = null;
@@ -94,7 +141,8 @@ export function refreshSession(): Promise<boolean> {
 
 /**
  * Runs a request with the bearer token. Without a usable token it refreshes
- * first; on a 401 it refreshes once and retries once.
+ * first; on a 401 it refreshes once and retries once. A 403 `/problems/mfa-required`
+ * tells the `onMfaSetupRequired` listeners.
  */
 export async function authorized<T>(
   request: (headers: { Authorization: string }) => Promise<FetchOutcome<T>>,
@@ -107,12 +155,12 @@ export async function authorized<T>(
     token = tokenStore.getAccessToken();
     if (token === null) return notSignedIn();
   }
-  const first = await send(() => request({ Authorization: `Bearer ${token}` }));
+  const first = watchMfaSetup(await send(() => request({ Authorization: `Bearer ${token}` })));
   if (isResult(first) || first.response.status !== 401 || refreshed) return first;
   if (!(await refreshSession())) return notSignedIn();
   const retryToken = tokenStore.getAccessToken();
   if (retryToken === null) return notSignedIn();
-  return send(() => request({ Authorization: `Bearer ${retryToken}` }));
+  return watchMfaSetup(await send(() => request({ Authorization: `Bearer ${retryToken}` })));
 }
 
 function notSignedIn(): ApiResult<never> {

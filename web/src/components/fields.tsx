@@ -51,7 +51,7 @@ interface TextFieldProps {
   optional?: boolean;
   type?: 'text' | 'email' | 'password' | 'tel' | 'url';
   autoComplete?: string;
-  inputMode?: 'text' | 'email' | 'tel' | 'url';
+  inputMode?: 'text' | 'email' | 'tel' | 'url' | 'numeric';
   spellCheck?: boolean;
   className?: string;
   /** `data-testid` of the input, for the browser end-to-end test. */

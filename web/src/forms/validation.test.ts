@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   emptySignUpValues,
   normalizeWebsite,
+  oneTimeCode,
   passwordChecks,
   toSignUpRequest,
   validateCountry,
   validateEmail,
+  validateOneTimeCode,
   validatePassword,
   validatePhone,
   validateSignIn,
@@ -220,5 +222,16 @@ describe('validateSignIn', () => {
       password: 'Enter your password.',
     });
     expect(validateSignIn({ email: 'ada@example.com', password: 'x' })).toEqual({});
+  });
+});
+
+describe('validateOneTimeCode', () => {
+  it('takes six digits, with the spaces or dashes an app shows', () => {
+    expect(validateOneTimeCode('123456')).toBeUndefined();
+    expect(validateOneTimeCode(' 123 456 ')).toBeUndefined();
+    expect(oneTimeCode('123-456')).toBe('123456');
+    expect(validateOneTimeCode('')).toBe('Enter the 6-digit code from your authenticator app.');
+    expect(validateOneTimeCode('12345')).toBe('Enter the 6 digits your authenticator app shows.');
+    expect(validateOneTimeCode('12345a')).toBe('Enter the 6 digits your authenticator app shows.');
   });
 });

@@ -226,3 +226,16 @@ export function validateSignIn(values: Record<SignInField, string>): Partial<Rec
     password: values.password === '' ? 'Enter your password.' : undefined,
   });
 }
+
+/** A one-time code as typed, without the spaces or dashes an app may show in it ("123 456"). */
+export function oneTimeCode(value: string): string {
+  return value.replace(/[\s-]/g, '');
+}
+
+/** The code from an authenticator app (TOTP): six digits. */
+export function validateOneTimeCode(value: string): string | undefined {
+  const code = oneTimeCode(value);
+  if (code === '') return 'Enter the 6-digit code from your authenticator app.';
+  if (!/^\d{6}$/.test(code)) return 'Enter the 6 digits your authenticator app shows.';
+  return undefined;
+}
