@@ -982,6 +982,7 @@ impl AuditParams {
                 (String = "text/csv"),
             )),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Custom roles do not see the Security Audit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]

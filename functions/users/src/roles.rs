@@ -374,6 +374,7 @@ const MAX_REASSIGNED: usize = 90;
     security(("bearer" = [])),
     params(
         ("roleId" = String, Path, description = "A custom role's id"),
+        ("If-Match" = Option<String>, Header, description = "The role's ETag"),
         DeleteRoleParams,
     ),
     responses(
@@ -382,6 +383,7 @@ const MAX_REASSIGNED: usize = 90;
         (status = 403, description = "A built-in role, or not a partner administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such role", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The role has users and no reassignTo, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad reassignTo", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -390,10 +392,12 @@ pub async fn delete_role(
     SourceIp(ip): SourceIp,
     principal: Principal,
     Path(role_id): Path<String>,
+    headers: HeaderMap,
     ApiQuery(params): ApiQuery<DeleteRoleParams>,
 ) -> Result<StatusCode, Problem> {
     let actor = acting::user(&state, &principal, Action::ManageRoles, Resource::Partner).await?;
     let role = custom_role(&state, &principal, &role_id).await?;
+    check_if_match(&headers, role.version)?;
     let scope = principal.scope();
     let this = Role::Custom(role.id.clone());
     let users: Vec<User> = state

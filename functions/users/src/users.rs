@@ -50,6 +50,8 @@ pub struct UserView {
     pub role_name: String,
     pub status: UserStatus,
     pub contacts: Vec<ContactPreference>,
+    /// Signs in with a one-time code after the password (two-step verification).
+    pub mfa: bool,
     pub created_at: DateTime<Utc>,
     pub version: u64,
 }
@@ -76,6 +78,7 @@ impl UserView {
             role_name: role_name(&user.role, roles),
             status: user.status,
             contacts: user.contacts.clone(),
+            mfa: user.mfa,
             created_at: user.created_at,
             version: user.version,
         }
@@ -524,7 +527,7 @@ pub async fn remove_user(
     security(("bearer" = [])),
     params(("userId" = String, Path, description = "The user")),
     responses(
-        (status = 204, description = "Sent"),
+        (status = 200, description = "Sent; the user with its new version (`ETag`)", body = UserView),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only partner administrators invite users", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
@@ -536,7 +539,7 @@ pub async fn resend_invitation(
     SourceIp(ip): SourceIp,
     principal: Principal,
     Path(user_id): Path<String>,
-) -> Result<StatusCode, Problem> {
+) -> Result<Response, Problem> {
     let id = UserId::parse(&user_id).map_err(|_| no_such_user())?;
     let (actor, partner) = acting::member(
         &state,
@@ -573,7 +576,8 @@ pub async fn resend_invitation(
         .await
         .map_err(user_problem)?;
     send_invitation(&state, &after, &partner, &actor.user, &secret, &invite).await;
-    Ok(StatusCode::NO_CONTENT)
+    let body = view(&state, &principal, &after).await?;
+    Ok(with_etag(StatusCode::OK, &body, after.version))
 }
 
 /// Saves a change to a user's contact preferences.

@@ -179,7 +179,12 @@ async fn an_invited_user_chooses_a_password_once_and_signs_in() {
     let again = w
         .call("POST", &format!("{USERS}/{id}/invitation"), &admin, None)
         .await;
-    assert_eq!(again.status, StatusCode::NO_CONTENT, "{}", again.text);
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(
+        again.headers.get("etag").unwrap().to_str().unwrap(),
+        format!("\"{}\"", again.body["version"]),
+        "the new version, for the next change"
+    );
     let second = w.stack.link_secret("grace@users.example.com").unwrap();
     assert_ne!(first, second);
     let stale = w
@@ -574,6 +579,14 @@ async fn a_custom_role_decides_what_each_customer_shows_from_the_next_request() 
         .call("DELETE", &format!("{ROLES}/administrator"), &admin, None)
         .await;
     assert_problem(&built_in, 403);
+    let stale = bearer(
+        request("DELETE", &format!("{role_path}?reassignTo=administrator")),
+        &admin,
+    )
+    .header("if-match", "\"1\"")
+    .body(axum::body::Body::empty())
+    .unwrap();
+    assert_problem(&send(&w.users, stale, IP).await, 412);
     let moved = w
         .call(
             "DELETE",

@@ -246,7 +246,9 @@ impl Table {
         changes: &[RoleChange<'_>],
         last: TransactWriteItem,
     ) -> Result<(), StoreError> {
-        const TRIES: usize = 3;
+        // As many tries as customers of one partner are likely to join or leave at the
+        // same moment, each after a short random pause so that racers spread out.
+        const TRIES: usize = 8;
         let mut attempt = 1;
         loop {
             let mut all = items.clone();
@@ -267,7 +269,11 @@ impl Table {
                 Err(
                     StoreError::ConditionFailed { index: Some(i) }
                     | StoreError::TransactionConflict { index: Some(i) },
-                ) if roles.contains(&i) && attempt < TRIES => attempt += 1,
+                ) if roles.contains(&i) && attempt < TRIES => {
+                    attempt += 1;
+                    let pause = rand::random_range(5..25 * attempt as u64);
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
                 other => return other,
             }
         }

@@ -1397,6 +1397,8 @@ export interface components {
                 firstName: string;
                 id: string;
                 lastName: string;
+                /** @description Signs in with a one-time code after the password (two-step verification). */
+                mfa: boolean;
                 /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
                 role: string;
                 roleName: string;
@@ -1764,6 +1766,8 @@ export interface components {
             firstName: string;
             id: string;
             lastName: string;
+            /** @description Signs in with a one-time code after the password (two-step verification). */
+            mfa: boolean;
             /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
             role: string;
             roleName: string;
@@ -1964,6 +1968,15 @@ export interface operations {
             };
             /** @description No valid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Custom roles do not see the Security Audit */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4148,7 +4161,10 @@ export interface operations {
                 /** @description The role the deleted role's users move to; needed when it has users. */
                 reassignTo?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The role's ETag */
+                "If-Match"?: string | null;
+            };
             path: {
                 /** @description A custom role's id */
                 roleId: string;
@@ -4193,6 +4209,15 @@ export interface operations {
             };
             /** @description The role has users and no reassignTo, or changed meanwhile */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4838,12 +4863,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sent */
-            204: {
+            /** @description Sent; the user with its new version (`ETag`) */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
             };
             /** @description No valid access token */
             401: {
