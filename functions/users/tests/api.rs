@@ -205,6 +205,33 @@ async fn an_invited_user_chooses_a_password_once_and_signs_in() {
         .await;
     assert_problem(&weak, 422);
 
+    // Bad edits are refused whole, naming each field, and change nothing.
+    let version = w.user(&admin, &id).await["version"].clone();
+    let bad = w
+        .patch_user(
+            &admin,
+            &id,
+            json!({"firstName": " ", "role": "rol_nope", "status": "invited"}),
+        )
+        .await;
+    assert_problem(&bad, 422);
+    let fields: Vec<_> = bad.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["firstName", "role", "status"]);
+    let unknown_role = w
+        .patch_user(
+            &admin,
+            &id,
+            json!({"role": "rol_0123456789abcdef0123456789abcdef"}),
+        )
+        .await;
+    assert_problem(&unknown_role, 422);
+    assert_eq!(w.user(&admin, &id).await["version"], version);
+
     let token = w.join("grace@users.example.com").await;
     let spent = w
         .public(
