@@ -276,3 +276,77 @@ describe('Contact Preferences', () => {
     expect(screen.getAllByTestId('contact-row')).toHaveLength(1);
   });
 });
+
+describe('Reset two-step verification', () => {
+  it('lets a partner administrator reset another user’s, after confirming', async () => {
+    let reset = false;
+    const { requests } = mockFetch({
+      [GRACE]: () => tagged(200, reset ? { ...graceUser, mfa: false, version: 5 } : graceUser),
+      [ROLES]: () => json(200, sampleRoles),
+      'POST /api/v1/users/usr_2/mfa/reset': () => {
+        reset = true;
+        return new Response(null, { status: 204 });
+      },
+    });
+    const { user } = renderUser('/admin/users/usr_2');
+    expect(await screen.findByTestId('user-mfa')).toHaveTextContent('On');
+    await user.click(screen.getByRole('button', { name: 'Reset two-step verification' }));
+    const dialog = screen.getByRole('dialog', { name: 'Reset two-step verification?' });
+    expect(dialog).toHaveTextContent('Grace Hopper (grace@example.com) will no longer be asked for a code');
+    expect(dialog).toHaveTextContent('They sign in with their password only until they set it up again');
+    await user.click(within(dialog).getByTestId('user-reset-mfa-confirm'));
+
+    expect(await screen.findByText('Two-step verification was reset for Grace Hopper.')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('user-mfa')).toHaveTextContent('Off'));
+    expect(screen.queryByTestId('user-reset-mfa')).not.toBeInTheDocument();
+    expect(changes(requests).map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /api/v1/users/usr_2/mfa/reset',
+    ]);
+  });
+
+  it('says the user sets it up again at once when the company requires it, and shows a refusal', async () => {
+    mockFetch({
+      [GRACE]: () => tagged(200, graceUser),
+      [ROLES]: () => json(200, sampleRoles),
+      'POST /api/v1/users/usr_2/mfa/reset': () =>
+        problem(409, { title: 'Conflict', detail: 'Your user changed meanwhile: try again.' }),
+    });
+    const { user } = renderUser('/admin/users/usr_2', {
+      ...sampleMe,
+      partner: { ...sampleMe.partner, requireMfa: true },
+      user: { ...sampleMe.user, mfa: true },
+    });
+    await user.click(await screen.findByTestId('user-reset-mfa'));
+    const dialog = screen.getByRole('dialog', { name: 'Reset two-step verification?' });
+    expect(dialog).toHaveTextContent('Your company requires two-step verification, so they set it up again');
+    await user.click(within(dialog).getByTestId('user-reset-mfa-confirm'));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('Two-step verification could not be reset');
+    expect(alert).toHaveTextContent('Your user changed meanwhile: try again.');
+  });
+
+  it('is not offered for a user without it, to a role that may not, or on one’s own page', async () => {
+    mockFetch({
+      'GET /api/v1/users/usr_3': () => tagged(200, { ...halUser, status: 'active' }),
+      [GRACE]: () => tagged(200, graceUser),
+      [ROLES]: () => json(200, sampleRoles),
+      'GET /api/v1/users/usr_1': () => tagged(200, { ...adaUser, mfa: true }),
+    });
+    const first = renderUser('/admin/users/usr_3');
+    expect(await screen.findByTestId('user-mfa')).toHaveTextContent('Off');
+    expect(screen.queryByTestId('user-reset-mfa')).not.toBeInTheDocument();
+    first.unmount();
+
+    const second = renderUser('/admin/users/usr_2', { ...administratorMe, user: { ...administratorMe.user, id: 'usr_5' } });
+    expect(await screen.findByTestId('user-mfa')).toHaveTextContent('On');
+    expect(screen.queryByTestId('user-reset-mfa')).not.toBeInTheDocument();
+    second.unmount();
+
+    renderUser('/settings/me', { ...sampleMe, user: { ...sampleMe.user, mfa: true } });
+    await screen.findByTestId('two-step-section');
+    expect(screen.queryByTestId('user-reset-mfa')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('user-mfa')).not.toBeInTheDocument();
+  });
+});
+

@@ -3,13 +3,15 @@ import { Link, useParams } from 'react-router';
 import type { ContactPreference, RoleView, UserStatus, UserUpdateRequest, UserView } from '../api/client';
 import { mapFieldErrors, type Problem } from '../api/problem';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
+import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
 import { SelectInput } from '../customers/controls';
 import { ProblemAlert } from '../customers/problems';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import { validateRequired } from '../forms/validation';
-import { fetchRoles, fetchUser, resendInvitation, updateUser, type UserAnswer } from './api';
+import { TwoStepSection } from '../mfa/TwoStepSection';
+import { fetchRoles, fetchUser, resendInvitation, resetUserMfa, updateUser, type UserAnswer } from './api';
 import { ContactDialog, DeleteContactDialog } from './ContactDialogs';
 import { CONTACT_TYPE_LABELS, fullName, USER_STATUS_LABELS } from './labels';
 import { FailureAlert, failureOf, type Failure } from './problems';
@@ -24,6 +26,7 @@ type OpenDialog =
   | { kind: 'addContact' }
   | { kind: 'editContact'; contact: ContactPreference }
   | { kind: 'deleteContact'; contact: ContactPreference }
+  | { kind: 'resetMfa' }
   | null;
 
 type Notice = { tone: 'success'; title: string } | { tone: 'error'; failure: Failure };
@@ -182,6 +185,12 @@ function ProfileForm({ user, etag, own, editNames, administer, onSaved, onReload
             </div>
           </>
         ) : null}
+        {own ? null : (
+          <div className="details__row">
+            <dt>Two-step verification</dt>
+            <dd data-testid="user-mfa">{user.mfa ? 'On' : 'Off'}</dd>
+          </div>
+        )}
       </dl>
       {editNames ? (
         <div className="form__grid">
@@ -256,9 +265,66 @@ function ProfileForm({ user, etag, own, editNames, administer, onSaved, onReload
   );
 }
 
+interface ResetMfaDialogProps {
+  user: UserView;
+  /** The partner requires two-step verification: the user sets it up again at their next sign-in. */
+  required: boolean;
+  onClose: () => void;
+  onReset: () => void;
+}
+
+/** Recovery of another user's two-step verification (a lost phone), confirmed first. */
+function ResetMfaDialog({ user, required, onClose, onReset }: ResetMfaDialogProps) {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [failures, setFailures] = useState(0);
+  const failureRef = useFocusOnChange<HTMLDivElement>(failures);
+
+  async function confirm() {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    const result = await resetUserMfa(user.id);
+    setBusy(false);
+    if (result.ok) {
+      onReset();
+      return;
+    }
+    setFailure(failureOf('Two-step verification could not be reset', result.problem, result.retryAfterSeconds));
+    setFailures((count) => count + 1);
+  }
+
+  return (
+    <Dialog title="Reset two-step verification?" onClose={onClose} closeDisabled={busy}>
+      <p className="dialog__lead">
+        {fullName(user)} ({user.email}) will no longer be asked for a code from their authenticator app.{' '}
+        {required
+          ? 'Your company requires two-step verification, so they set it up again, with a new app, as soon as they sign in.'
+          : 'They sign in with their password only until they set it up again in My User Settings.'}
+      </p>
+      <p className="dialog__lead">Do this when they have lost the phone with their app, after checking it is really them.</p>
+      {failure ? <FailureAlert ref={failureRef} failure={failure} /> : null}
+      <div className="dialog__actions">
+        <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--danger"
+          onClick={() => void confirm()}
+          disabled={busy}
+          data-testid="user-reset-mfa-confirm"
+        >
+          {busy ? 'Resetting…' : 'Reset'}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
 /** A user's profile and contact preferences: My User Settings for oneself, or a user from Administration > Users. */
 function UserSettings({ userId }: { userId: string }) {
-  const { user: me, can } = useCurrentSession();
+  const { user: me, partner, can } = useCurrentSession();
   const { refreshAccount } = useAuth();
   const own = userId === me.id;
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
@@ -300,6 +366,12 @@ function UserSettings({ userId }: { userId: string }) {
     setLoad({ status: 'loaded', user: answer.user, etag: answer.etag });
   }
 
+  /** Loads the user again after a change that moved their version (a new invitation, two-step verification). */
+  async function refetch(userIdToLoad: string) {
+    const fresh = await fetchUser(userIdToLoad);
+    if (fresh.ok) applied(fresh.data);
+  }
+
   function contactDone(answer: UserAnswer, text: string) {
     applied(answer);
     setDialog(null);
@@ -317,8 +389,7 @@ function UserSettings({ userId }: { userId: string }) {
     }
     show({ tone: 'success', title: `A new invitation was sent to ${user.email}.` });
     // The new invitation moved the user's version.
-    const fresh = await fetchUser(user.id);
-    if (fresh.ok) applied(fresh.data);
+    await refetch(user.id);
   }
 
   const pageTitle = own ? 'My User Settings' : 'User';
@@ -365,6 +436,7 @@ function UserSettings({ userId }: { userId: string }) {
   const administer = can.manageUsers && !own;
   const editNames = own || can.manageUsers;
   const editContacts = own || can.manageUsers;
+  const resetMfa = !own && can.manageSecurity && user.mfa;
 
   return (
     <div className="page page--wide">
@@ -381,17 +453,29 @@ function UserSettings({ userId }: { userId: string }) {
             {own ? `${fullName(user)} · ${user.roleName}` : `${user.roleName} · ${USER_STATUS_LABELS[user.status]}`}
           </p>
         </div>
-        {administer && user.status === 'invited' ? (
+        {(administer && user.status === 'invited') || resetMfa ? (
           <div className="page__actions">
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => void resend(user)}
-              disabled={inviting}
-              data-testid="user-resend-invitation"
-            >
-              {inviting ? 'Sending…' : 'Resend invitation'}
-            </button>
+            {administer && user.status === 'invited' ? (
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => void resend(user)}
+                disabled={inviting}
+                data-testid="user-resend-invitation"
+              >
+                {inviting ? 'Sending…' : 'Resend invitation'}
+              </button>
+            ) : null}
+            {resetMfa ? (
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => setDialog({ kind: 'resetMfa' })}
+                data-testid="user-reset-mfa"
+              >
+                Reset two-step verification
+              </button>
+            ) : null}
           </div>
         ) : null}
       </div>
@@ -424,6 +508,8 @@ function UserSettings({ userId }: { userId: string }) {
           onReload={reload}
         />
       </section>
+
+      {own ? <TwoStepSection onChanged={() => void refetch(user.id)} /> : null}
 
       <section className="panel panel--stack" aria-labelledby="contacts-heading">
         <div className="panel__header">
@@ -507,6 +593,21 @@ function UserSettings({ userId }: { userId: string }) {
           onClose={() => setDialog(null)}
           onSaved={contactDone}
           onReload={reload}
+        />
+      ) : null}
+      {dialog?.kind === 'resetMfa' ? (
+        <ResetMfaDialog
+          user={user}
+          required={partner.requireMfa === true}
+          onClose={() => setDialog(null)}
+          onReset={() => {
+            setDialog(null);
+            show({
+              tone: 'success',
+              title: `Two-step verification was reset for ${fullName(user)}.`,
+            });
+            void refetch(user.id);
+          }}
         />
       ) : null}
       {dialog?.kind === 'deleteContact' ? (

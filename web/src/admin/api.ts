@@ -195,6 +195,13 @@ export async function removeContact(userId: string, contactId: string, etag: str
   );
 }
 
+/** Turns another user's two-step verification off (a lost phone); 409 for one's own. */
+export async function resetUserMfa(userId: string): Promise<ApiResult<null>> {
+  return nothing(
+    await answered((headers) => api.POST('/api/v1/users/{userId}/mfa/reset', { params: { path: { userId } }, headers })),
+  );
+}
+
 // Roles
 
 /** The built-in roles first, then the partner's custom roles. */

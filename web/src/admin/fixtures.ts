@@ -12,6 +12,7 @@ export const adaUser: UserView = {
   roleName: 'Partner Administrator',
   status: 'active',
   contacts: [],
+  mfa: false,
   createdAt: '2025-01-15T10:00:00Z',
   version: 1,
 };
@@ -28,6 +29,7 @@ export const graceUser: UserView = {
     { id: 'con_1', type: 'email', address: 'grace.alerts@example.com', primary: true },
     { id: 'con_2', type: 'sms', address: '+447700900123', primary: false },
   ],
+  mfa: true,
   createdAt: '2025-02-01T10:00:00Z',
   version: 4,
 };
@@ -41,6 +43,7 @@ export const halUser: UserView = {
   roleName: 'Help desk',
   status: 'invited',
   contacts: [],
+  mfa: false,
   createdAt: '2025-03-01T10:00:00Z',
   version: 1,
 };

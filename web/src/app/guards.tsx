@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import type { Permissions } from '../api/client';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
+import { TwoStepRequiredPage } from '../mfa/TwoStepRequiredPage';
 import { customerTarget, redirectTarget, type SignInLocationState } from './locationState';
 
 function RestoringSession() {
@@ -13,7 +14,11 @@ function RestoringSession() {
   );
 }
 
-/** Renders its children for signed-in users and sends everyone else to sign in. */
+/**
+ * Renders its children for signed-in users and sends everyone else to sign in. While the
+ * partner requires two-step verification that the user has not set up, the setup is shown
+ * instead (the server refuses everything else until then).
+ */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { state } = useAuth();
   const location = useLocation();
@@ -24,6 +29,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     const signInState: SignInLocationState = from === '/' ? {} : { from };
     return <Navigate to="/sign-in" replace state={signInState} />;
   }
+  if (state.me.mfaSetupRequired) return <TwoStepRequiredPage />;
   return children;
 }
 
