@@ -1,5 +1,6 @@
 import {
   api,
+  type ApiClientView,
   type AuditPage,
   type AuditQuery,
   type ContactRequest,
@@ -8,9 +9,12 @@ import {
   type CustomerRow,
   type InvitationAccepted,
   type InvitationInfo,
+  type NewApiClient,
+  type NewApiClientRequest,
   type NewUserRequest,
   type RoleUpdate,
   type RoleView,
+  type SecuritySettings,
   type UserListPage,
   type UserListQuery,
   type UserUpdateRequest,
@@ -244,6 +248,37 @@ export async function deleteRole(roleId: string, reassignTo?: string): Promise<A
   return nothing(
     await answered((headers) =>
       api.DELETE('/api/v1/roles/{roleId}', { params: { path: { roleId }, query }, headers }),
+    ),
+  );
+}
+
+// Security
+
+/** Requires two-step verification of every user, or stops requiring it (409 `own-mfa-first`). */
+export function updateSecurity(body: SecuritySettings): Promise<ApiResult<SecuritySettings>> {
+  return authorizedResult((headers) => api.PUT('/api/v1/security', { body, headers }));
+}
+
+/** Turning the requirement on needs two-step verification on one's own user first. */
+export const OWN_MFA_FIRST = '/problems/own-mfa-first';
+
+// API clients
+
+/** The partner's API clients (scripts and PSA tools with a client id and secret). */
+export function fetchApiClients(): Promise<ApiResult<ApiClientView[]>> {
+  return authorizedResult((headers) => api.GET('/api/v1/api-clients', { headers }));
+}
+
+/** A new client with a role; the answer carries its secret, shown only this once. */
+export function createApiClient(body: NewApiClientRequest): Promise<ApiResult<NewApiClient>> {
+  return authorizedResult((headers) => api.POST('/api/v1/api-clients', { body, headers }));
+}
+
+/** Revokes a client: its secret and tokens stop working at their next request. */
+export async function revokeApiClient(clientId: string): Promise<ApiResult<null>> {
+  return nothing(
+    await answered((headers) =>
+      api.DELETE('/api/v1/api-clients/{clientId}', { params: { path: { clientId } }, headers }),
     ),
   );
 }

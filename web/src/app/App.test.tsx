@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../auth/tokenStore';
 import { mockFetch, noActivity, sampleMe, sampleToken } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
-import { customRoleMe } from '../customers/fixtures';
+import { administratorMe, customRoleMe } from '../customers/fixtures';
 import { APP_PAGES } from './pages';
 
 beforeEach(() => {
@@ -62,8 +62,30 @@ describe('routing and shell', () => {
     expect(within(administration).getAllByRole('link').map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
       ['Users', '/admin/users'],
       ['User Roles', '/admin/roles'],
+      ['API Clients', '/admin/api-clients'],
+      ['Security', '/admin/security'],
       ['Security Audit', '/admin/audit'],
     ]);
+  });
+
+  it('leaves API Clients and Security out for an Administrator, and does not open them', async () => {
+    const { requests } = mockFetch(noActivity);
+    tokenStore.set(sampleToken);
+    const { unmount } = renderApp('/', administratorMe);
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    const administration = within(nav).getByRole('list', { name: 'Administration' });
+    expect(within(administration).getAllByRole('link').map((link) => link.textContent)).toEqual([
+      'Users',
+      'User Roles',
+      'Security Audit',
+    ]);
+    unmount();
+    for (const path of ['/admin/api-clients', '/admin/security']) {
+      const view = renderApp(path, administratorMe);
+      expect(await screen.findByRole('heading', { name: 'Not available for your role' })).toBeInTheDocument();
+      view.unmount();
+    }
+    expect(requests.map((request) => request.path)).toEqual(['/api/v1/me/activity']);
   });
 
   it('leaves Administration out for a custom role, and does not open its pages', async () => {

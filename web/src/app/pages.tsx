@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react';
+import { ApiClientsPage } from '../admin/ApiClientsPage';
 import { AuditPage } from '../admin/AuditPage';
 import { RolesPage } from '../admin/RolesPage';
+import { SecurityPage } from '../admin/SecurityPage';
 import { UsersPage } from '../admin/UsersPage';
 import type { Permissions } from '../api/client';
 import { CustomersPage } from '../customers/CustomersPage';
@@ -43,6 +45,20 @@ export const APP_PAGES: readonly AppPage[] = [
     component: RolesPage,
     section: 'Administration',
     allowed: (can) => can.viewUsers,
+  },
+  {
+    path: '/admin/api-clients',
+    label: 'API Clients',
+    component: ApiClientsPage,
+    section: 'Administration',
+    allowed: (can) => can.manageUsers,
+  },
+  {
+    path: '/admin/security',
+    label: 'Security',
+    component: SecurityPage,
+    section: 'Administration',
+    allowed: (can) => can.manageSecurity,
   },
   {
     path: '/admin/audit',
