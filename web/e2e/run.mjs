@@ -14,7 +14,10 @@
 //
 // With PC_OUTBOX_DIR (the local stack's mail outbox) as well, it goes on with the
 // customers scenario of e2e/customers.mjs (the guide's chapter 2). With PC_OUTBOX_DIR it
-// then runs the users and roles scenario of e2e/roles.mjs (the guide's chapter 5).
+// then runs the users and roles scenario of e2e/roles.mjs (the guide's chapter 5), and
+// the security scenario of e2e/security.mjs: the partner administrator sets up two-step
+// verification (the code computed from the key the page shows), signs in again with the
+// password and a code, and creates an API client whose secret is shown once.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -23,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { customersScenario } from './customers.mjs';
 import { rolesScenario } from './roles.mjs';
+import { securityScenario } from './security.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -235,6 +239,16 @@ async function run(page, browser) {
       outboxDir,
       step,
       expectApiResponse,
+      stamp,
+      resultsDir,
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    await securityScenario({
+      page,
+      account,
+      step,
+      expectApiResponse,
+      expectHome,
       stamp,
       resultsDir,
       timeoutMs: STEP_TIMEOUT_MS,
