@@ -109,7 +109,10 @@ export async function securityScenario(ctx) {
   await page.screenshot({ path: resolve(resultsDir, 'two-step-on.png'), fullPage: true });
 
   // 2. Signing in asks for the code after the password.
-  step('it signs out');
+  step('it goes to Home and signs out');
+  // Signing in again returns to the page the session ended on: Home.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home', exact: true }).click();
+  await expectHome(page);
   await expectApiResponse(page, 'POST', '/api/v1/auth/sign-out', 204, () =>
     page.getByRole('button', { name: 'Sign out', exact: true }).click(),
   );
