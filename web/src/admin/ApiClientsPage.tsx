@@ -156,7 +156,7 @@ function SecretDialog({ client, onClose }: { client: NewApiClient; onClose: () =
   const example = tokenRequestExample(client.clientId, client.clientSecret);
   const exampleId = useId();
   return (
-    <Dialog title="Copy the client secret now" onClose={onClose}>
+    <Dialog title="Copy the client secret now" onClose={onClose} wide>
       <FormAlert tone="info" title="You will not see this secret again">
         <p>
           Store it where your script or tool keeps its secrets before you close this. If it is lost, revoke the client
@@ -166,9 +166,11 @@ function SecretDialog({ client, onClose }: { client: NewApiClient; onClose: () =
       <dl className="details details--compact">
         <div className="details__row">
           <dt>Name</dt>
-          <dd>
-            {client.name} · {client.roleName}
-          </dd>
+          <dd>{client.name}</dd>
+        </div>
+        <div className="details__row">
+          <dt>Role</dt>
+          <dd>{client.roleName}</dd>
         </div>
         <div className="details__row">
           <dt>Client ID</dt>
@@ -190,16 +192,18 @@ function SecretDialog({ client, onClose }: { client: NewApiClient; onClose: () =
         </div>
       </dl>
       <div className="subsection">
-        <p className="field__label" id={exampleId}>
-          Get an access token (OAuth 2.0 client credentials)
-        </p>
+        <div className="panel__header">
+          <p className="field__label" id={exampleId}>
+            Get an access token (OAuth 2.0 client credentials)
+          </p>
+          <CopyButton text={example} what="token request" testId="api-client-example-copy" />
+        </div>
         <pre className="code-block" aria-labelledby={exampleId} data-testid="api-client-example">
           {example}
         </pre>
         <p className="panel__note">
           The answer&apos;s <code>access_token</code> goes in an <code>Authorization: Bearer</code> header on every
-          request; get a new one when it expires (<code>expires_in</code> seconds).{' '}
-          <CopyButton text={example} what="token request" testId="api-client-example-copy" />
+          request; get a new one when it expires, after <code>expires_in</code> seconds.
         </p>
       </div>
       <div className="dialog__actions">

@@ -22,6 +22,8 @@ interface DialogProps {
   onClose: () => void;
   /** While true (e.g. during a request that must not be abandoned), Escape does nothing. */
   closeDisabled?: boolean;
+  /** Wider, for long values such as credentials and commands. */
+  wide?: boolean;
   children: ReactNode;
 }
 
@@ -31,7 +33,7 @@ interface DialogProps {
  * Shift+Tab stay inside, Escape asks to close, and on close focus goes back to
  * the element that had it before, when that element is still on the page.
  */
-export function Dialog({ title, onClose, closeDisabled = false, children }: DialogProps) {
+export function Dialog({ title, onClose, closeDisabled = false, wide = false, children }: DialogProps) {
   const titleId = useId();
   const overlayRef = useRef<HTMLDivElement>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -96,7 +98,7 @@ export function Dialog({ title, onClose, closeDisabled = false, children }: Dial
     >
       <div
         ref={dialogRef}
-        className="dialog"
+        className={wide ? 'dialog dialog--wide' : 'dialog'}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

@@ -123,6 +123,7 @@ function EnrolmentSteps({ setup, email, onVerified, onCancel }: StepsProps) {
               inputMode="numeric"
               spellCheck={false}
               hint="Six digits; they change every 30 seconds."
+              className="field--code"
               testId="mfa-code"
             />
             <button type="submit" className="button button--primary" disabled={busy} data-testid="mfa-verify">
