@@ -595,7 +595,8 @@ pub async fn sign_in_mfa(
         }
         Err(IdentityError::NotAuthorized) => Err(Problem::unauthorized(
             "This sign-in has expired: sign in with your password again.",
-        )),
+        )
+        .kind("mfa-session-expired")),
         Err(e) => Err(e.into()),
     }
 }
@@ -817,7 +818,7 @@ pub async fn me(
     principal: Principal,
 ) -> Result<Json<Account>, Problem> {
     let (actor, partner) = acting::session(&state, &principal).await?;
-    let mfa_setup_required = partner.require_mfa && !actor.user.mfa;
+    let mfa_setup_required = partner.require_mfa && !actor.user.mfa && !actor.user.api_client;
     let role_name = match &actor.grant {
         Grant::Custom(role) => role.name.clone(),
         _ => actor
