@@ -182,26 +182,13 @@ async fn check_role(state: &AppState, principal: &Principal, role: &Role) -> Res
     Ok(())
 }
 
-async fn roles_for(
-    state: &AppState,
-    principal: &Principal,
-    users: &[&User],
-) -> Result<Vec<CustomRole>, Problem> {
-    let mut roles = Vec::new();
-    for id in users.iter().filter_map(|u| u.role.custom()) {
-        if roles.iter().any(|r: &CustomRole| &r.id == id) {
-            continue;
-        }
-        if let Some(r) = state.table.role(&principal.scope(), id).await? {
-            roles.push(r);
-        }
-    }
-    Ok(roles)
-}
-
+/// The user as pages show them: with their custom role's name (one read), if any.
 async fn view(state: &AppState, principal: &Principal, user: &User) -> Result<UserView, Problem> {
-    let roles = roles_for(state, principal, &[user]).await?;
-    Ok(UserView::new(user, &roles))
+    let role = match user.role.custom() {
+        Some(id) => state.table.role(&principal.scope(), id).await?,
+        None => None,
+    };
+    Ok(UserView::new(user, role.as_slice()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
