@@ -14,6 +14,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod role;
 pub mod serial;
+pub mod telemetry;
 pub mod token;
 pub mod user;
 pub mod validation;
