@@ -75,7 +75,15 @@ pub struct Config {
     pub consent_link_ttl: Duration,
     /// How long a "Manage customer" session lasts (`DELEGATION_MINUTES`).
     pub delegation_ttl: Duration,
+    /// How many days raw telemetry events stay readable (`TELEMETRY_RETENTION_DAYS`).
+    pub telemetry_retention_days: i64,
+    /// The endpoint agent's current release (`AGENT_VERSION`): older agents need an
+    /// update.
+    pub agent_version: String,
 }
+
+/// The agent release the console counts as current unless `AGENT_VERSION` says otherwise.
+pub const DEFAULT_AGENT_VERSION: &str = "22.4.1";
 
 fn number(name: &str, default: u64) -> Result<u64, ConfigError> {
     let n = var_or(name, &default.to_string())
@@ -206,6 +214,16 @@ impl Config {
             welcome_link_ttl: Duration::from_secs(number("WELCOME_LINK_HOURS", 168)? * 3600),
             consent_link_ttl: Duration::from_secs(number("CONSENT_LINK_HOURS", 72)? * 3600),
             delegation_ttl: Duration::from_secs(number("DELEGATION_MINUTES", 15)? * 60),
+            telemetry_retention_days: number(
+                "TELEMETRY_RETENTION_DAYS",
+                crate::domain::telemetry::DEFAULT_RETENTION_DAYS as u64,
+            )? as i64,
+            agent_version: {
+                let v = var_or("AGENT_VERSION", DEFAULT_AGENT_VERSION);
+                crate::domain::telemetry::AgentVersion::parse(&v)
+                    .map_err(|e| ConfigError(format!("AGENT_VERSION {e}")))?;
+                v
+            },
         })
     }
 }

@@ -34,8 +34,7 @@ use shared::{
 use utoipa::{IntoParams, ToSchema};
 
 use crate::handlers::{
-    audit, check_if_match, field_error, load, member_on_customer, on_customer, profile_response,
-    save_problem, send_all,
+    audit, check_if_match, field_error, load, on_customer, profile_response, save_problem, send_all,
 };
 
 /// A new consent link for `request`: the secret for the email, the record to store.
@@ -223,7 +222,7 @@ pub async fn change_management(
     ApiJson(request): ApiJson<ManagementRequest>,
 ) -> Result<Response, Problem> {
     let (id, actor, partner) =
-        member_on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
+        acting::on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
@@ -263,7 +262,7 @@ pub async fn change_management(
     );
     state
         .table
-        .save_customer(&customer, found.customer.version, Change::default(), &entry)
+        .save_customer(&customer, &found.customer, Change::default(), &entry)
         .await
         .map_err(save_problem)?;
     Ok(profile_response(

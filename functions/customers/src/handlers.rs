@@ -55,30 +55,15 @@ fn no_such_customer() -> Problem {
     Problem::not_found(acting::NO_SUCH_CUSTOMER)
 }
 
-/// The customer a path names, and the signed-in user if their role allows `action` on
-/// it. An id of another shape is simply not found, like a customer the role cannot see.
+/// The customer a path names, and the signed-in user if their role allows `action` on it.
 pub(crate) async fn on_customer(
     state: &AppState,
     principal: &Principal,
     raw_id: &str,
     action: Action,
 ) -> Result<(CustomerId, acting::Actor), Problem> {
-    let id = CustomerId::parse(raw_id).map_err(|_| no_such_customer())?;
-    let actor = acting::user(state, principal, action, Resource::Customer(&id)).await?;
+    let (id, actor, _) = acting::on_customer(state, principal, raw_id, action).await?;
     Ok((id, actor))
-}
-
-/// [`on_customer`], with the user's partner.
-pub(crate) async fn member_on_customer(
-    state: &AppState,
-    principal: &Principal,
-    raw_id: &str,
-    action: Action,
-) -> Result<(CustomerId, acting::Actor, shared::domain::partner::Partner), Problem> {
-    let id = CustomerId::parse(raw_id).map_err(|_| no_such_customer())?;
-    let (actor, partner) =
-        acting::member(state, principal, action, Resource::Customer(&id)).await?;
-    Ok((id, actor, partner))
 }
 
 fn changed_meanwhile() -> Problem {
@@ -382,9 +367,19 @@ pub async fn add_customer(
     };
     let record = audit(user, &ip, Audited::AddCustomer, customer.id.to_string());
     let (secret, welcome) = welcome_link(&state, &customer.id)?;
+    let ingestion_key = shared::store::telemetry::generate_key();
+    let key_hash = shared::store::telemetry::key_hash(&ingestion_key)
+        .ok_or_else(|| Problem::internal("ingestion key hash"))?;
     match state
         .table
-        .create_customer(&customer, &login, &entitlements, &welcome, &record)
+        .create_customer(
+            &customer,
+            &login,
+            &entitlements,
+            &welcome,
+            &key_hash,
+            &record,
+        )
         .await
     {
         Ok(()) => {}
@@ -415,7 +410,10 @@ pub async fn add_customer(
         entitlements,
         requests: Vec::new(),
     };
-    let mut response = profile_response(StatusCode::CREATED, &created, &actor.grant);
+    let mut profile = CustomerProfile::new(&created, &actor.grant, Utc::now());
+    profile.ingestion_key = Some(ingestion_key);
+    let mut response =
+        shared::http::versions::with_etag(StatusCode::CREATED, &profile, created.customer.version);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/customers/{}", created.customer.id)) {
         response.headers_mut().insert(header::LOCATION, v);
     }
@@ -484,7 +482,7 @@ pub async fn add_products(
     ApiJson(request): ApiJson<AddProductsRequest>,
 ) -> Result<Response, Problem> {
     let (id, actor, partner) =
-        member_on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
+        acting::on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
@@ -528,7 +526,7 @@ pub async fn add_products(
         .table
         .save_customer(
             &customer,
-            found.customer.version,
+            &found.customer,
             Change {
                 entitlements: &new,
                 serial: None,
@@ -592,7 +590,7 @@ impl EntitlementChange<'_> {
             .table
             .save_customer(
                 &customer,
-                self.found.customer.version,
+                &self.found.customer,
                 Change {
                     entitlements: std::slice::from_ref(&next),
                     serial,
@@ -678,7 +676,7 @@ pub async fn convert_trial(
     ApiJson(request): ApiJson<ConvertRequest>,
 ) -> Result<Response, Problem> {
     let (id, actor, partner) =
-        member_on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
+        acting::on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let change = entitlement_change(
         &state,
@@ -915,12 +913,7 @@ pub async fn update_settings(
     );
     state
         .table
-        .save_customer(
-            &customer,
-            found.customer.version,
-            Change::default(),
-            &record,
-        )
+        .save_customer(&customer, &found.customer, Change::default(), &record)
         .await
         .map_err(save_problem)?;
     Ok(profile_response(
@@ -957,7 +950,7 @@ pub async fn resend_welcome(
     Path(customer_id): Path<String>,
 ) -> Result<StatusCode, Problem> {
     let (id, actor, partner) =
-        member_on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
+        acting::on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
     let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     if found.customer.admin_active {

@@ -127,6 +127,11 @@ pub struct CustomerProfile {
     pub requests: Vec<ConsentRequest>,
     /// What the signed-in user's role lets them do with this customer.
     pub your_access: YourAccess,
+    /// Only in the answer that adds the customer: the key the endpoint-protection service
+    /// reports this customer's computers and events with. It is shown this once (only its
+    /// hash is stored); rotating it gives a new one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingestion_key: Option<String>,
 }
 
 /// The signed-in user's access to one customer, for showing only the actions they have.
@@ -180,6 +185,7 @@ impl CustomerProfile {
             requests,
             customer,
             your_access,
+            ingestion_key: None,
         }
     }
 }

@@ -572,7 +572,7 @@ async fn customers_in_restricted_countries_wait_for_review_with_paid_products_he
         .table
         .save_customer(
             &cleared,
-            state.customer.version,
+            &state.customer,
             shared::store::customers::Change {
                 entitlements: &changed,
                 serial: None,

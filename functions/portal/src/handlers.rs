@@ -644,14 +644,14 @@ pub async fn update_portal_settings(
 ) -> Result<Json<PortalAccount>, Problem> {
     let mut account = viewer.account(&state).await?;
     if account.customer.unmanaged_mac != request.unmanaged_mac {
-        let before = account.customer.version;
+        let before = account.customer.clone();
         let mut customer = account.customer.clone();
         customer.unmanaged_mac = request.unmanaged_mac;
         customer.version += 1;
         let audit = viewer.audit(&account, Audited::PortalUpdateSettings, &ip);
         state
             .table
-            .save_customer(&customer, before, Change::default(), &audit)
+            .save_customer(&customer, &before, Change::default(), &audit)
             .await
             .map_err(|e| match e {
                 SaveError::Store(e) => e.into(),

@@ -87,7 +87,7 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         match table
             .save_customer(
                 &customer,
-                account.customer.version,
+                &account.customer,
                 Change {
                     entitlements: &changed,
                     serial: None,

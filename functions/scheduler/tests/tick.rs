@@ -49,7 +49,7 @@ async fn set_state(stack: &TestStack, id: &str, state: EntitlementState) {
         .table
         .save_customer(
             &customer,
-            account.customer.version,
+            &account.customer,
             Change {
                 entitlements: std::slice::from_ref(&e),
                 serial: None,

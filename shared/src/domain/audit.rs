@@ -56,6 +56,9 @@ pub enum Action {
     ResendWelcome,
     #[serde(rename = "customer.manage")]
     ManageCustomerSession,
+    /// The customer's telemetry ingestion key was replaced (the old one stops working).
+    #[serde(rename = "customer.rotateIngestionKey")]
+    RotateIngestionKey,
     #[serde(rename = "portal.updateSettings")]
     PortalUpdateSettings,
     #[serde(rename = "user.add")]
@@ -74,6 +77,9 @@ pub enum Action {
     UpdateContact,
     #[serde(rename = "user.removeContact")]
     RemoveContact,
+    /// The user arranged their Home page widgets.
+    #[serde(rename = "user.updateLayout")]
+    UpdateLayout,
     /// A new authenticator secret was issued (it replaces any unconfirmed one).
     #[serde(rename = "user.setupMfa")]
     SetupMfa,

@@ -200,6 +200,24 @@ impl Customer {
     }
 }
 
+/// What a customer counts towards its partner's portfolio (the Home page's My Profile
+/// and My Products): one customer of its management type, and per live product a trial
+/// or a paid subscription with its seats. A change adds the new contribution and takes
+/// away the old one.
+pub fn portfolio(c: &Customer) -> super::telemetry::Tally {
+    use super::telemetry::counter::portfolio::*;
+    let mut t = super::telemetry::Tally::new();
+    t.add(CUSTOMERS, 1);
+    t.add(format!("{MANAGEMENT}{}", c.management.as_str()), 1);
+    for p in &c.products {
+        t.add(format!("{}#{}", p.status, p.product), 1);
+        if p.status != "trial" {
+            t.add(format!("{SEATS}{}", p.product), i64::from(p.capacity));
+        }
+    }
+    t
+}
+
 /// The product list summary of a set of entitlements: live ones only.
 pub fn summarize(entitlements: &[Entitlement]) -> Vec<ProductSummary> {
     entitlements
@@ -561,6 +579,34 @@ mod tests {
 
     fn fields(errors: Vec<FieldError>) -> Vec<String> {
         errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn the_portfolio_counts_management_and_live_products() {
+        let (mut c, _) = NewCustomer::parse(form(json!([
+            {"product": "endpoint-protection", "type": "trial"}
+        ])))
+        .unwrap()
+        .build(&PartnerId::generate(), &[], Utc::now());
+        c.products = vec![
+            ProductSummary {
+                product: "endpoint-protection".into(),
+                status: "paid".into(),
+                capacity: 25,
+            },
+            ProductSummary {
+                product: "email-security".into(),
+                status: "trial".into(),
+                capacity: 25,
+            },
+        ];
+        let t = portfolio(&c);
+        assert_eq!(t.get("customers"), 1);
+        assert_eq!(t.get("management#coManaged"), 1);
+        assert_eq!(t.get("paid#endpoint-protection"), 1);
+        assert_eq!(t.get("trial#email-security"), 1);
+        assert_eq!(t.get("seats#endpoint-protection"), 25);
+        assert_eq!(t.get("seats#email-security"), 0);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod consent;
 pub mod customer;
 pub mod email;
 pub mod entitlement;
+pub mod home;
 pub mod ids;
 pub mod partner;
 pub mod password;

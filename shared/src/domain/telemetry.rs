@@ -201,7 +201,7 @@ pub struct EventReport {
     #[serde(default)]
     pub computer_name: Option<String>,
     pub occurred_at: DateTime<Utc>,
-    #[serde(flatten)]
+    /// What happened: `{"type": "riskDetection" | "intrusion" | "firewall", …}`.
     pub detail: EventDetail,
 }
 
@@ -227,6 +227,15 @@ fn record_id(value: &str) -> Result<String, String> {
         return Err("may contain only letters, digits, '.', '_', ':' and '-'".into());
     }
     Ok(value.to_string())
+}
+
+/// A risk or signature name: it names counters and keys, so `#` is not allowed.
+fn name_label(value: &str) -> Result<String, String> {
+    let v = super::validation::required_text(value, 100)?;
+    if v.contains('#') {
+        return Err("must not contain '#'".into());
+    }
+    Ok(v)
 }
 
 fn not_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), String> {
@@ -324,7 +333,7 @@ pub fn validate_events(
                 file,
                 ..
             } => {
-                v.text(&at("risk"), risk, 100);
+                v.check(&at("risk"), name_label(risk));
                 if let Some(c) = category {
                     v.text(&at("category"), c, 100);
                 }
@@ -333,7 +342,7 @@ pub fn validate_events(
                 }
             }
             EventDetail::Intrusion { signature, source } => {
-                v.text(&at("signature"), signature, 100);
+                v.check(&at("signature"), name_label(signature));
                 if let Some(s) = source {
                     v.text(&at("source"), s, 255);
                 }
@@ -374,6 +383,17 @@ pub mod counter {
     pub const SEEN: &str = "seen#";
     pub const RISK: &str = "r#";
     pub const SIGNATURE: &str = "i#";
+
+    /// The partner's portfolio: customers by management type, and per product the
+    /// customers on a trial, with a paid subscription (`paid#`, `held#`) and its seats.
+    pub mod portfolio {
+        pub const CUSTOMERS: &str = "customers";
+        pub const MANAGEMENT: &str = "management#";
+        pub const TRIAL: &str = "trial#";
+        pub const PAID: &str = "paid#";
+        pub const HELD: &str = "held#";
+        pub const SEATS: &str = "seats#";
+    }
 }
 
 /// Named counters. Zero counters are not kept.
@@ -427,33 +447,6 @@ impl Tally {
             .range(prefix.to_string()..)
             .take_while(move |(k, _)| k.starts_with(prefix))
             .map(move |(k, v)| (&k[prefix.len()..], *v))
-    }
-
-    /// Whether `name` is a counter name this module writes (so an item's other
-    /// attributes are not mistaken for counters).
-    pub fn is_counter_name(name: &str) -> bool {
-        use counter::*;
-        [
-            COMPUTERS,
-            PROTECTED,
-            DISABLED,
-            ACTIVATED,
-            ACTIVATION_REQUIRED,
-            AGENT_UPDATE,
-            DEFINITIONS_UPDATE,
-            MAC,
-            MAC_UNMANAGED,
-            INSTALLED,
-            REMOVED,
-            DETECTIONS,
-            INTRUSIONS,
-            FIREWALL,
-        ]
-        .contains(&name)
-            || RiskAction::ALL.iter().any(|a| a.name() == name)
-            || [OS, SEEN, RISK, SIGNATURE]
-                .iter()
-                .any(|p| name.starts_with(p))
     }
 }
 
@@ -780,6 +773,29 @@ pub fn day_start(at: DateTime<Utc>) -> DateTime<Utc> {
 pub struct Buckets {
     pub hourly: BTreeMap<String, Tally>,
     pub daily: BTreeMap<String, Tally>,
+}
+
+impl Buckets {
+    /// Adds `other`'s counters bucket by bucket (the sum of several fleets).
+    pub fn merge(&mut self, other: &Buckets) {
+        for (k, t) in &other.hourly {
+            self.hourly.entry(k.clone()).or_default().merge(t);
+        }
+        for (k, t) in &other.daily {
+            self.daily.entry(k.clone()).or_default().merge(t);
+        }
+    }
+
+    /// Takes `other`'s counters away bucket by bucket (a partner's sums without some
+    /// customers).
+    pub fn subtract(&mut self, other: &Buckets) {
+        for (k, t) in &other.hourly {
+            self.hourly.entry(k.clone()).or_default().subtract(t);
+        }
+        for (k, t) in &other.daily {
+            self.daily.entry(k.clone()).or_default().subtract(t);
+        }
+    }
 }
 
 /// The bucket starts of the hourly and daily series ending at `now`.
@@ -1264,6 +1280,28 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["events[0].computerId", "events[0].occurredAt"]);
+    }
+
+    #[test]
+    fn event_json_is_strict_at_every_level() {
+        let ok = r#"{"id":"e1","computerId":"pc-1","occurredAt":"2026-11-28T10:00:00Z",
+            "detail":{"type":"riskDetection","risk":"W32.Downadup","action":"blocked"}}"#;
+        let e: EventReport = serde_json::from_str(ok).unwrap();
+        assert!(matches!(
+            e.detail,
+            EventDetail::RiskDetection {
+                action: RiskAction::Blocked,
+                ..
+            }
+        ));
+        for bad in [
+            ok.replace(r#""id":"e1""#, r#""id":"e1","extra":1"#),
+            ok.replace(r#""action":"blocked""#, r#""action":"blocked","extra":1"#),
+            ok.replace("riskDetection", "teleport"),
+            ok.replace("blocked", "ignored"),
+        ] {
+            assert!(serde_json::from_str::<EventReport>(&bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::{
         partner::Partner,
         role::Visibility,
         user::UserStatus,
-        User,
+        CustomerId, User,
     },
     services::AppState,
 };
@@ -124,6 +124,20 @@ pub async fn member(
 ) -> Result<(Actor, Partner), Problem> {
     let loaded = load(state, principal).await?;
     resolve(state, principal, loaded, action, resource, true).await
+}
+
+/// The customer a path names, and the signed-in user and their partner if their role
+/// allows `action` on it. An id of another shape is simply not found, like a customer the
+/// role cannot see.
+pub async fn on_customer(
+    state: &AppState,
+    principal: &Principal,
+    raw_id: &str,
+    action: Action,
+) -> Result<(CustomerId, Actor, Partner), Problem> {
+    let id = CustomerId::parse(raw_id).map_err(|_| Problem::not_found(NO_SUCH_CUSTOMER))?;
+    let (actor, partner) = member(state, principal, action, Resource::Customer(&id)).await?;
+    Ok((id, actor, partner))
 }
 
 /// The signed-in user and their partner even while they still owe two-step

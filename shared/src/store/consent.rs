@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::roles::RoleChange;
 use super::{
     customers::{put_account_if, SaveError},
-    put_new, to_item, Filter, Item, Keys, Page, PageQuery, PartnerScope, StoreError, Table,
+    put_new, s, to_item, Filter, Item, Keys, Page, PageQuery, PartnerScope, StoreError, Table,
 };
 use crate::domain::{
     audit::AuditRecord,
@@ -67,10 +67,6 @@ pub struct RequestRecord {
 
 pub fn request_item(r: &RequestRecord) -> Result<Item, StoreError> {
     to_item(request_keys(&r.request), "ConsentRequest", r)
-}
-
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
 }
 
 /// Replaces the request if it is still pending.
@@ -342,7 +338,19 @@ impl Table {
                 before.version,
                 &before.partner_id,
             )?);
+            items.extend(super::telemetry::portfolio_updates(
+                &self.name,
+                Some(before),
+                Some(customer),
+            )?);
             if customer.partner_id != before.partner_id {
+                let fleet = self.fleet(&customer.id).await?;
+                items.extend(super::telemetry::fleet_move_updates(
+                    &self.name,
+                    &fleet,
+                    &before.partner_id,
+                    &customer.partner_id,
+                )?);
                 old = Some(super::PartnerScope::new(before.partner_id.clone()));
                 new = Some(super::PartnerScope::new(customer.partner_id.clone()));
             }

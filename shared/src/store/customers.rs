@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Up
 use serde::Serialize;
 
 use super::{
-    accounts::Login, from_item, keys, put_new, to_item, Filter, Item, Keys, Page, PageQuery,
+    accounts::Login, from_item, keys, n, put_new, s, to_item, Filter, Item, Keys, Page, PageQuery,
     PartnerScope, StoreError, Table,
 };
 use crate::domain::{
@@ -220,14 +220,6 @@ fn entitlement_item(e: &Entitlement) -> Result<Item, StoreError> {
     to_item(entitlement_keys(e), "Entitlement", e)
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-fn n(v: u64) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
 /// Replaces the account if it still belongs to `expected_partner` at `expected_version`
 /// (the new account may name another partner: an approved import).
 pub(super) fn put_account_if(
@@ -287,14 +279,15 @@ pub struct Change<'a> {
 }
 
 impl Table {
-    /// Creates the customer, its entitlements, the customer admin's email guard and the
-    /// audit record in one transaction. Nothing is written if the email exists anywhere.
+    /// Creates the customer, its entitlements, the customer admin's email guard, its
+    /// ingestion key and the audit record in one transaction. Nothing is written if the email exists anywhere.
     pub async fn create_customer(
         &self,
         customer: &Customer,
         admin: &Login,
         entitlements: &[Entitlement],
         welcome: &LinkToken,
+        ingestion_key_hash: &str,
         audit: &AuditRecord,
     ) -> Result<(), CreateCustomerError> {
         let mut items = vec![
@@ -312,6 +305,17 @@ impl Table {
             items.push(put_new(&self.name, entitlement_item(e)?)?);
         }
         items.push(put_new(&self.name, super::consent::token_item(welcome)?)?);
+        items.extend(super::telemetry::ingestion_key_items(
+            &self.name,
+            &customer.id,
+            ingestion_key_hash,
+            customer.created_at,
+        )?);
+        items.extend(super::telemetry::portfolio_updates(
+            &self.name,
+            None,
+            Some(customer),
+        )?);
         let scope = PartnerScope::new(customer.partner_id.clone());
         let joins = [RoleChange::Join(&scope, &customer.id)];
         let audit = put_new(&self.name, super::audit::item(audit)?)?;
@@ -399,24 +403,38 @@ impl Table {
         Ok(page)
     }
 
+    /// The accounts of several customers, 100 per BatchGetItem, whichever partner they
+    /// belong to (callers check `partnerId`); missing ones are left out.
+    pub async fn accounts(&self, ids: &[CustomerId]) -> Result<Vec<Customer>, StoreError> {
+        let mut all = Vec::new();
+        for chunk in ids.chunks(100) {
+            let keys: Vec<Keys> = chunk.iter().map(account_key).collect();
+            for item in self.get_many(&keys).await? {
+                all.push(from_item(item)?);
+            }
+        }
+        Ok(all)
+    }
+
     /// The list index partition of the caller's customers (for cursor checks).
     pub fn customer_list_partition(scope: &PartnerScope) -> String {
         list_pk(scope.partner_id())
     }
 
-    /// Saves a changed customer (its `version` one above `expected_version`) with the
-    /// entitlements and serial the change touches and its audit record, all or nothing.
+    /// Saves a changed customer (`before` as it was read, its version one below) with the
+    /// entitlements and serial the change touches, the partner's portfolio counters and
+    /// the audit record, all or nothing.
     pub async fn save_customer(
         &self,
         customer: &Customer,
-        expected_version: u64,
+        before: &Customer,
         change: Change<'_>,
         audit: &AuditRecord,
     ) -> Result<(), SaveError> {
         let mut items = vec![put_account_if(
             &self.name,
             customer,
-            expected_version,
+            before.version,
             &customer.partner_id,
         )?];
         for e in change.entitlements {
@@ -427,6 +445,11 @@ impl Table {
             items.push(use_serial(&self.name, serial, activation)?);
         }
         items.push(put_new(&self.name, super::audit::item(audit)?)?);
+        items.extend(super::telemetry::portfolio_updates(
+            &self.name,
+            Some(before),
+            Some(customer),
+        )?);
         match self.transact(items).await {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed { index: Some(0) })
@@ -485,6 +508,11 @@ impl Table {
             let d = delete(keys).build().map_err(StoreError::sdk)?;
             items.push(TransactWriteItem::builder().delete(d).build());
         }
+        items.extend(super::telemetry::portfolio_updates(
+            &self.name,
+            Some(c),
+            None,
+        )?);
         let scope = PartnerScope::new(c.partner_id.clone());
         let leaves = [RoleChange::Leave(&scope, &c.id)];
         let audit = put_new(&self.name, super::audit::item(audit)?)?;

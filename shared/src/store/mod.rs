@@ -6,11 +6,13 @@ pub mod accounts;
 pub mod audit;
 pub mod consent;
 pub mod customers;
+pub mod home;
 pub mod idempotency;
 pub mod rate_limit;
 pub mod roles;
 pub mod schedule;
 pub mod serials;
+pub mod telemetry;
 
 use std::collections::HashMap;
 
@@ -215,6 +217,16 @@ pub fn delete_item(table: &str, keys: &Keys) -> Result<TransactWriteItem, StoreE
         .build()
         .map_err(StoreError::sdk)?;
     Ok(TransactWriteItem::builder().delete(delete).build())
+}
+
+/// A string attribute.
+pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+/// A number attribute.
+pub(crate) fn n(v: u64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
 }
 
 /// The table, and the client that reaches it.

@@ -120,6 +120,8 @@ pub async fn stack_with(options: Options) -> TestStack {
         welcome_link_ttl: Duration::from_secs(7 * 24 * 3600),
         consent_link_ttl: Duration::from_secs(72 * 3600),
         delegation_ttl: Duration::from_secs(15 * 60),
+        telemetry_retention_days: crate::domain::telemetry::DEFAULT_RETENTION_DAYS,
+        agent_version: crate::config::DEFAULT_AGENT_VERSION.into(),
     };
     let counter = CallCounter::new();
     let mut services = Services::new(config, sdk.clone(), Some(counter.clone()));
