@@ -15,6 +15,8 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("customers", customers::openapi()),
         ("portal", portal::openapi()),
         ("users", users::openapi()),
+        ("ingest", ingest::openapi()),
+        ("dashboard", dashboard::openapi()),
     ]
 }
 
@@ -27,6 +29,8 @@ pub fn app(name: &str, state: shared::services::AppState) -> Option<axum::Router
         "customers" => customers::app(state),
         "portal" => portal::app(state),
         "users" => users::app(state),
+        "ingest" => ingest::app(state),
+        "dashboard" => dashboard::app(state),
         _ => return None,
     })
 }

@@ -65,7 +65,7 @@ pub async fn clear_customer(id: &CustomerId) -> anyhow::Result<String> {
         .table
         .save_customer(
             &cleared,
-            found.customer.version,
+            &found.customer,
             Change {
                 entitlements: &changed,
                 serial: None,

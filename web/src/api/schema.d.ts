@@ -356,6 +356,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{customerId}/endpoint-protection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer profile's Endpoint Protection service summary (Table 2-6) and deployment
+         *     chart (Table 2-7: the last 24 hours, 7 days, 30 days or 3 months).
+         */
+        get: operations["customer_endpoint_protection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{customerId}/entitlements": {
         parameters: {
             query?: never;
@@ -407,6 +427,27 @@ export interface paths {
          *     partners give a valid, unused product serial for the same product (Table 1-2).
          */
         post: operations["convert_trial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customerId}/ingestion-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replaces the customer's ingestion key. The old key stops working at once; the new one
+         *     is answered this once (only its hash is stored). Needs Read/Write access to the
+         *     customer.
+         */
+        post: operations["rotate_key"];
         delete?: never;
         options?: never;
         head?: never;
@@ -486,6 +527,97 @@ export interface paths {
          *     communication setting says, like the first one.
          */
         post: operations["resend_welcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything the Home page's widgets show, in one answer. With `customer`, the
+         *     customer-specific widgets show that customer; Customer Issues, News Alerts and Threats
+         *     Summary stay partner-wide (as the guide says), and My Profile's counts stay the
+         *     partner's. Customers the user has No access to count nowhere.
+         */
+        get: operations["dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's Home page layout: the widgets shown, in order, and those
+         *     removed. The first time, every widget in the guide's order.
+         */
+        get: operations["get_layout"];
+        /**
+         * Saves the signed-in user's layout. Every widget must be listed exactly once, shown
+         *     or removed.
+         */
+        put: operations["save_layout"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ingest/computers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reports a customer's computers (inventory): each computer's current state. A computer
+         *     reported again unchanged changes nothing; a changed one moves the counters from its
+         *     old state to its new one. At most 500 computers per request; a batch with any invalid
+         *     record is refused whole (422 naming each bad field) and nothing of it is stored.
+         */
+        post: operations["ingest_computers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ingest/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reports a customer's events: risk detections with the action taken, intrusions
+         *     blocked, firewall blocks. Each event carries an id; an event already stored (same id
+         *     and time) is a replay and counts once. At most 500 events per request, none in the
+         *     future nor older than the retention period; a batch with any invalid record is
+         *     refused whole and nothing of it is stored.
+         */
+        post: operations["ingest_events"];
         delete?: never;
         options?: never;
         head?: never;
@@ -674,6 +806,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The News Alerts page: every news item, newest first. */
+        get: operations["news"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/portal": {
         parameters: {
             query?: never;
@@ -710,6 +859,26 @@ export interface paths {
         head?: never;
         /** Allow or deny unmanaged Mac computers (account administrators and partners). */
         patch: operations["update_portal_settings"];
+        trace?: never;
+    };
+    "/api/v1/products/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Products: every product with the trials and paid subscriptions in use across the
+         *     customers the user may see.
+         */
+        get: operations["product_usage_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/roles": {
@@ -777,6 +946,68 @@ export interface paths {
          *     first, so nobody is locked out.
          */
         put: operations["update_security"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics/deployment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Product Deployment page: computers deployed now and over the range (installs and
+         *     removals), by operating system, and how many have been offline for the range.
+         */
+        get: operations["deployment_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics/endpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Endpoint Statistics page: risk detections (totals by action, over time, the top
+         *     risks and how far each spread across customers) and intrusion detection (intrusions,
+         *     firewall blocks, the top signatures), for a range and optionally one customer.
+         */
+        get: operations["endpoint_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics/offline-computers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The offline computers: those not seen since the range began, longest offline first,
+         *     of all the customers the user may see or of one. A page may hold fewer rows than its
+         *     limit when some belong to customers the user may not see; the cursor goes on.
+         */
+        get: operations["offline_computers"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -966,7 +1197,17 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "schedule.entitlements";
+        ActionCounts: {
+            /** Format: int64 */
+            blocked: number;
+            /** Format: int64 */
+            cleaned: number;
+            /** Format: int64 */
+            quarantined: number;
+            /** Format: int64 */
+            unresolved: number;
+        };
         /** @description The add-customer form as sent (the guide's "Add Customer" page). */
         AddCustomerRequest: {
             communications: components["schemas"]["Communications"];
@@ -1080,6 +1321,40 @@ export interface components {
             /** @enum {string} */
             status: "pendingReview";
         };
+        ComputerBatch: {
+            /** @description At most 500. */
+            computers: components["schemas"]["ComputerReport"][];
+        };
+        /** @description One computer as the endpoint service reports it (inventory). */
+        ComputerReport: {
+            /** @description Whether the computer's service is activated (has a seat). */
+            activated: boolean;
+            /** @description Dotted numbers, e.g. "22.4.1". */
+            agentVersion: string;
+            /**
+             * Format: date
+             * @description The date of the virus definitions the agent has.
+             */
+            definitionsDate: string;
+            /** @description The computer was deleted from the customer's console. */
+            deleted?: boolean;
+            /** @description The group the computer is in on the customer's console. */
+            group?: string | null;
+            /** @description The agent's id: 1–64 letters, digits, `.`, `_`, `:` or `-`. */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the agent was installed; the first report's `lastSeen` when absent.
+             */
+            installedAt?: string | null;
+            /** Format: date-time */
+            lastSeen: string;
+            /** @description For Macs: whether the agent manages the computer. Ignored for other systems. */
+            managed?: boolean | null;
+            name: string;
+            os: components["schemas"]["OperatingSystem"];
+            status: components["schemas"]["ProtectionStatus"];
+        };
         ConsentRequest: {
             customerId: string;
             customerName: string;
@@ -1185,6 +1460,19 @@ export interface components {
             /** @description Customers chosen at each level. */
             readWrite?: string[];
         };
+        /** @description The chosen customer, for My Profile's extra lines. */
+        CustomerBrief: {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            management: components["schemas"]["ManagementType"];
+            name: string;
+            products: components["schemas"]["ProductSummary"][];
+            /** Format: int32 */
+            requireUpdate: number;
+            /** Format: int32 */
+            seatsUsed: number;
+        };
         /** @description The customer's contact: their email is the customer admin's login (Table 2-5). */
         CustomerContact: {
             /** @description Whether the customer observes daylight saving time. */
@@ -1199,6 +1487,37 @@ export interface components {
             /** @description Offset from UTC without daylight saving, "UTC", "UTC+05:30" or "UTC-08:00". */
             timeZone: string;
         };
+        CustomerCounts: {
+            /** Format: int64 */
+            coManaged: number;
+            /** Format: int64 */
+            customerManaged: number;
+            /** Format: int64 */
+            partnerManaged: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A customer profile's endpoint protection. */
+        CustomerEndpointProtection: {
+            /** @description Table 2-7: the deployment chart. */
+            deployment: components["schemas"]["Series_DeploymentPoint"];
+            ingestion: components["schemas"]["IngestionStatus"];
+            /** @description Table 2-6. */
+            summary: components["schemas"]["EndpointSummary"];
+        };
+        /** @description A customer in need of attention. */
+        CustomerIssue: {
+            customerId: string;
+            issues: components["schemas"]["Issue"][];
+            /**
+             * Format: date-time
+             * @description When the issue was last reported.
+             */
+            lastIssueAt: string;
+            management: components["schemas"]["ManagementType"];
+            name: string;
+            severity: components["schemas"]["Severity"];
+        };
         /** @description The Settings section of a custom role. */
         CustomerPermissions: {
             addCustomers: boolean;
@@ -1211,6 +1530,12 @@ export interface components {
             customer: components["schemas"]["Customer"];
             /** @description Live entitlements first, then ended ones, newest first within each. */
             entitlements: components["schemas"]["EntitlementView"][];
+            /**
+             * @description Only in the answer that adds the customer: the key the endpoint-protection service
+             *     reports this customer's computers and events with. It is shown this once (only its
+             *     hash is stored); rotating it gives a new one.
+             */
+            ingestionKey?: string | null;
             managementLabel: string;
             /** @description Whether "Manage Customer" applies (partner- and co-managed customers). */
             partnerMayManage: boolean;
@@ -1239,6 +1564,33 @@ export interface components {
             /** Format: int32 */
             used: number;
         };
+        /** @description Every Home page widget's data. */
+        Dashboard: {
+            customer?: null | components["schemas"]["CustomerBrief"];
+            /** @description Customer Issues: always partner-wide, the most recent first. */
+            customerIssues: components["schemas"]["CustomerIssue"][];
+            /** @description Product Deployment (for the chosen customer, if any). */
+            deployment: components["schemas"]["Series_DeploymentPoint"];
+            /** @description Endpoint Protection (for the chosen customer, if any). */
+            endpointProtection: components["schemas"]["EndpointSummary"];
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description Intrusion Prevention (for the chosen customer, if any). */
+            intrusionPrevention: components["schemas"]["Series_IntrusionPoint"];
+            /** @description My Products (for the chosen customer, if any). */
+            myProducts: components["schemas"]["ProductUsage"][];
+            /** @description News Alerts: the two newest, always partner-wide. */
+            news: components["schemas"]["NewsItem"][];
+            /**
+             * Format: int64
+             * @description Computers not seen for more than 24 hours (for the chosen customer, if any).
+             */
+            offlineComputers: number;
+            profile: components["schemas"]["ProfileSummary"];
+            /** @description Virus and Risk Activity (for the chosen customer, if any). */
+            riskActivity: components["schemas"]["Series_RiskPoint"];
+            threats?: null | components["schemas"]["Threats"];
+        };
         /** @description A "Manage customer" session: the secret the customer's console takes, and until when. */
         Delegation: {
             customerId: string;
@@ -1246,6 +1598,125 @@ export interface components {
             expiresAt: string;
             /** @description Send as `X-Delegation` with your access token to the portal endpoints. */
             token: string;
+        };
+        Deployed: {
+            byOs: components["schemas"]["OsCount"][];
+            /** Format: int64 */
+            installedInRange: number;
+            /** Format: int64 */
+            removedInRange: number;
+            /** @description Hourly for 24 hours, daily otherwise. */
+            series: components["schemas"]["DeploymentPoint"][];
+            /**
+             * Format: int64
+             * @description Computers with the agent deployed now.
+             */
+            total: number;
+        };
+        DeploymentPoint: {
+            /** Format: int64 */
+            installed: number;
+            /** Format: int64 */
+            removed: number;
+            /** Format: date-time */
+            start: string;
+            /**
+             * Format: int64
+             * @description Computers deployed at the end of the bucket.
+             */
+            total: number;
+        };
+        /** @description The Product Deployment page. */
+        DeploymentStatistics: {
+            deployed: components["schemas"]["Deployed"];
+            /** Format: date-time */
+            from: string;
+            offline: components["schemas"]["OfflineSummary"];
+            range: components["schemas"]["Range"];
+            /** Format: date-time */
+            to: string;
+        };
+        /** @enum {string} */
+        Direction: "inbound" | "outbound";
+        /** @description The Endpoint Statistics page. */
+        EndpointStatistics: {
+            /** Format: date-time */
+            from: string;
+            intrusions: components["schemas"]["IntrusionDetections"];
+            range: components["schemas"]["Range"];
+            risks: components["schemas"]["RiskDetections"];
+            /** Format: date-time */
+            to: string;
+        };
+        /** @description Table 2-6, and the Endpoint Protection widget. */
+        EndpointSummary: {
+            /** Format: int64 */
+            activated: number;
+            /**
+             * Format: int64
+             * @description Activation Required.
+             */
+            activationRequired: number;
+            /**
+             * Format: int64
+             * @description Agent Update Required.
+             */
+            agentUpdateRequired: number;
+            /** Format: int64 */
+            cleaned: number;
+            /**
+             * Format: int64
+             * @description Computers with the agent deployed (not deleted).
+             */
+            computers: number;
+            /**
+             * Format: int64
+             * @description Definition Update Required.
+             */
+            definitionUpdateRequired: number;
+            /**
+             * Format: int64
+             * @description Disabled Endpoints.
+             */
+            disabled: number;
+            /** Format: int64 */
+            firewall: number;
+            /** Format: int64 */
+            intrusions: number;
+            /** Format: int64 */
+            mac: number;
+            /** Format: int64 */
+            macUnmanaged: number;
+            /**
+             * Format: int64
+             * @description Not seen for more than 24 hours (counted by day: not since midnight of yesterday).
+             */
+            offline: number;
+            /**
+             * Format: int64
+             * @description Protected Endpoints.
+             */
+            protected: number;
+            /**
+             * Format: int64
+             * @description Quarantined Items (all time).
+             */
+            quarantined: number;
+            /**
+             * Format: int64
+             * @description Risks Blocked (all time).
+             */
+            risksBlocked: number;
+            /**
+             * Format: int64
+             * @description Total Detections (all time).
+             */
+            totalDetections: number;
+            /**
+             * Format: int64
+             * @description Risks the agent could not resolve ("infectious items").
+             */
+            unresolved: number;
         };
         Entitlement: components["schemas"]["EntitlementState"] & {
             /** @description Whether it started as a trial: a product has one trial per customer. */
@@ -1299,6 +1770,42 @@ export interface components {
             productName: string;
             timeRemaining: components["schemas"]["TimeRemaining"];
         };
+        EventBatch: {
+            /** @description At most 500. */
+            events: components["schemas"]["EventReport"][];
+        };
+        /** @description What happened, by kind. */
+        EventDetail: {
+            action: components["schemas"]["RiskAction"];
+            /** @description e.g. "Virus", "Trojan", "Adware". */
+            category?: string | null;
+            file?: string | null;
+            risk: string;
+            /** @enum {string} */
+            type: "riskDetection";
+        } | {
+            signature: string;
+            source?: string | null;
+            /** @enum {string} */
+            type: "intrusion";
+        } | {
+            direction: components["schemas"]["Direction"];
+            remote?: string | null;
+            rule: string;
+            /** @enum {string} */
+            type: "firewall";
+        };
+        /** @description One event as the endpoint service reports it. */
+        EventReport: {
+            computerId: string;
+            computerName?: string | null;
+            /** @description What happened: `{"type": "riskDetection" | "intrusion" | "firewall", …}`. */
+            detail: components["schemas"]["EventDetail"];
+            /** @description Unique per customer and time: a replayed event is recognised by it. */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+        };
         /** @description One invalid field: its JSON path (e.g. `company.name`) and what is wrong with it. */
         FieldError: {
             field: string;
@@ -1308,6 +1815,42 @@ export interface components {
             /** @description The email of the customer's account (their admin's login). */
             email: string;
         };
+        /** @description What an ingestion request did. */
+        IngestResult: {
+            /** @description Records stored (new, or changed since the last report). */
+            accepted: number;
+            /** @description Records already stored exactly so: replays, which change nothing. */
+            unchanged: number;
+        };
+        IngestionStatus: {
+            /**
+             * Format: date-time
+             * @description When the current ingestion key was created.
+             */
+            keyCreatedAt?: string | null;
+            /**
+             * Format: date-time
+             * @description When the endpoint service last reported.
+             */
+            lastReportAt?: string | null;
+        };
+        IntrusionDetections: {
+            /** Format: int64 */
+            firewall: number;
+            series: components["schemas"]["IntrusionPoint"][];
+            /** @description The most frequent attack signatures (at most 10). */
+            top: components["schemas"]["SignatureCount"][];
+            /** Format: int64 */
+            total: number;
+        };
+        IntrusionPoint: {
+            /** Format: int64 */
+            firewall: number;
+            /** Format: int64 */
+            intrusions: number;
+            /** Format: date-time */
+            start: string;
+        };
         InvitationInfo: {
             company: string;
             email: string;
@@ -1316,6 +1859,35 @@ export interface components {
         InvitationToken: {
             /** @description The secret from the link's `#token=` fragment. */
             token: string;
+        };
+        Issue: {
+            /** Format: int64 */
+            count: number;
+            kind: components["schemas"]["IssueKind"];
+        };
+        /**
+         * @description What needs the partner's attention on a customer, from its current counters.
+         * @enum {string}
+         */
+        IssueKind: "unresolvedRisks" | "offline" | "agentUpdate" | "definitionUpdate" | "activation";
+        /** @description Which widgets a user shows, in order, and which they removed. */
+        Layout: {
+            /** @description The widgets removed (they can be added back). */
+            hidden: components["schemas"]["WidgetId"][];
+            /** @description The widgets shown, top to bottom. */
+            widgets: components["schemas"]["WidgetId"][];
+        };
+        LicenseCounts: {
+            /**
+             * Format: int64
+             * @description Live paid subscriptions (held ones included).
+             */
+            paid: number;
+            /**
+             * Format: int64
+             * @description Live trials.
+             */
+            trial: number;
         };
         /** @description What a link is for, so its page can say so before anyone signs in. */
         LinkInfo: {
@@ -1377,6 +1949,39 @@ export interface components {
                 requireUpdate: number;
                 /** Format: int32 */
                 used: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
+        /** @description A page of results. */
+        ListResponse_NewsItem: {
+            items: {
+                body: string;
+                id: string;
+                /** Format: date-time */
+                publishedAt: string;
+                /** @description The snippet the widget shows. */
+                summary: string;
+                title: string;
+                url?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
+        /** @description A page of results. */
+        ListResponse_OfflineComputer: {
+            items: {
+                agentVersion: string;
+                computerId: string;
+                customerId: string;
+                customerName: string;
+                group?: string | null;
+                /** Format: date-time */
+                lastSeen: string;
+                manageable: boolean;
+                management: components["schemas"]["ManagementType"];
+                name: string;
+                os: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
@@ -1452,6 +2057,13 @@ export interface components {
             /** @description `administrator` or a custom role's id: a client never administers users or roles. */
             role: string;
         };
+        /** @description A new ingestion key, shown once. */
+        NewIngestionKey: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Give this to the endpoint-protection service; it is not shown again. */
+            key: string;
+        };
         NewRoleRequest: {
             /** @description 1–64 characters, unique among the partner's roles. */
             name: string;
@@ -1464,6 +2076,57 @@ export interface components {
             /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
             role: string;
         };
+        /** @description A news item of the News Alerts widget and page. */
+        NewsItem: {
+            body: string;
+            id: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description The snippet the widget shows. */
+            summary: string;
+            title: string;
+            url?: string | null;
+        };
+        /** @description A computer that has not checked in for the range. */
+        OfflineComputer: {
+            agentVersion: string;
+            computerId: string;
+            customerId: string;
+            customerName: string;
+            group?: string | null;
+            /** Format: date-time */
+            lastSeen: string;
+            manageable: boolean;
+            management: components["schemas"]["ManagementType"];
+            name: string;
+            os: string;
+        };
+        OfflineSummary: {
+            /**
+             * Format: int64
+             * @description Computers not seen since the range began (counted by day: since midnight UTC of
+             *     the range's first day).
+             */
+            count: number;
+            /**
+             * Format: date-time
+             * @description Since when they have not been seen.
+             */
+            since: string;
+        };
+        /** @description A computer's operating system. */
+        OperatingSystem: {
+            family: components["schemas"]["OsFamily"];
+            /** @description e.g. "Windows 11 Pro 23H2", "macOS 14.4". */
+            version: string;
+        };
+        OsCount: {
+            /** Format: int64 */
+            count: number;
+            os: components["schemas"]["OsFamily"];
+        };
+        /** @enum {string} */
+        OsFamily: "windows" | "windowsServer" | "mac" | "linux";
         /** @enum {string} */
         Outcome: "success" | "failure";
         /** @description A partner: the tenant everything else belongs to. */
@@ -1579,6 +2242,43 @@ export interface components {
             /** @description `trial`, `paid` or `held`. */
             status: string;
         };
+        /** @description A product's trials and subscriptions in use (My Products). */
+        ProductUsage: {
+            name: string;
+            /**
+             * Format: int64
+             * @description Customers with a live paid subscription of it.
+             */
+            paid: number;
+            product: string;
+            /**
+             * Format: int64
+             * @description Seats of the paid subscriptions.
+             */
+            seats: number;
+            /**
+             * Format: int64
+             * @description Customers with a live trial of it.
+             */
+            trials: number;
+        };
+        ProductUsageList: {
+            items: components["schemas"]["ProductUsage"][];
+        };
+        /** @description My Profile. */
+        ProfileSummary: {
+            customers: components["schemas"]["CustomerCounts"];
+            /** @description Product Usage Summary. */
+            licenses: components["schemas"]["LicenseCounts"];
+            /** Format: date-time */
+            memberSince: string;
+            partnerName: string;
+            /**
+             * Format: int64
+             * @description Computers with the agent deployed.
+             */
+            totalInstalled: number;
+        };
         /**
          * @description Whether the partner may provision paid subscriptions itself (the guide's Table 1-2).
          * @enum {string}
@@ -1591,11 +2291,56 @@ export interface components {
             serial: string;
         };
         /** @enum {string} */
+        ProtectionStatus: "protected" | "disabled";
+        /**
+         * @description A time range of the pages and widgets.
+         * @enum {string}
+         */
+        Range: "24h" | "7d" | "30d" | "3m";
+        /** @enum {string} */
         RequestKind: "import" | "managementChange";
         /** @description A row of the Request Status table (Table 2-2) and the consent view. */
         RequestRow: components["schemas"]["ConsentRequest"];
         /** @enum {string} */
         RequestStatus: "pending" | "approved" | "denied" | "expired" | "withdrawn";
+        /** @enum {string} */
+        RiskAction: "blocked" | "quarantined" | "cleaned" | "unresolved";
+        /** @description One customer's share of a risk. */
+        RiskCustomer: {
+            customerId: string;
+            /**
+             * Format: int64
+             * @description Detections of the risk at this customer (all time).
+             */
+            detections: number;
+            /** Format: date-time */
+            lastDetected: string;
+            /** @description Whether the Manage link shows: partner- or co-managed, and the user may manage it. */
+            manageable: boolean;
+            management: components["schemas"]["ManagementType"];
+            name: string;
+        };
+        RiskDetections: {
+            byAction: components["schemas"]["ActionCounts"];
+            /** @description Hourly for 24 hours, daily otherwise. */
+            series: components["schemas"]["RiskPoint"][];
+            /** @description The most detected risks (at most 10). */
+            top: components["schemas"]["TopRisk"][];
+            /** Format: int64 */
+            total: number;
+        };
+        RiskPoint: {
+            /** Format: int64 */
+            blocked: number;
+            /** Format: int64 */
+            cleaned: number;
+            /** Format: int64 */
+            quarantined: number;
+            /** Format: date-time */
+            start: string;
+            /** Format: int64 */
+            unresolved: number;
+        };
         /** @description A member of a role, as the role page lists them. */
         RoleMember: {
             email: string;
@@ -1654,6 +2399,90 @@ export interface components {
             status: string;
         };
         /**
+         * @description A series at two resolutions: the last 24 hours (24 points) and the last 92 days (92
+         *     points), oldest first.
+         */
+        Series_DeploymentPoint: {
+            daily: {
+                /** Format: int64 */
+                installed: number;
+                /** Format: int64 */
+                removed: number;
+                /** Format: date-time */
+                start: string;
+                /**
+                 * Format: int64
+                 * @description Computers deployed at the end of the bucket.
+                 */
+                total: number;
+            }[];
+            hourly: {
+                /** Format: int64 */
+                installed: number;
+                /** Format: int64 */
+                removed: number;
+                /** Format: date-time */
+                start: string;
+                /**
+                 * Format: int64
+                 * @description Computers deployed at the end of the bucket.
+                 */
+                total: number;
+            }[];
+        };
+        /**
+         * @description A series at two resolutions: the last 24 hours (24 points) and the last 92 days (92
+         *     points), oldest first.
+         */
+        Series_IntrusionPoint: {
+            daily: {
+                /** Format: int64 */
+                firewall: number;
+                /** Format: int64 */
+                intrusions: number;
+                /** Format: date-time */
+                start: string;
+            }[];
+            hourly: {
+                /** Format: int64 */
+                firewall: number;
+                /** Format: int64 */
+                intrusions: number;
+                /** Format: date-time */
+                start: string;
+            }[];
+        };
+        /**
+         * @description A series at two resolutions: the last 24 hours (24 points) and the last 92 days (92
+         *     points), oldest first.
+         */
+        Series_RiskPoint: {
+            daily: {
+                /** Format: int64 */
+                blocked: number;
+                /** Format: int64 */
+                cleaned: number;
+                /** Format: int64 */
+                quarantined: number;
+                /** Format: date-time */
+                start: string;
+                /** Format: int64 */
+                unresolved: number;
+            }[];
+            hourly: {
+                /** Format: int64 */
+                blocked: number;
+                /** Format: int64 */
+                cleaned: number;
+                /** Format: int64 */
+                quarantined: number;
+                /** Format: date-time */
+                start: string;
+                /** Format: int64 */
+                unresolved: number;
+            }[];
+        };
+        /**
          * @description An access token for the `Authorization: Bearer` header. The refresh token is set as an
          *     HttpOnly cookie alongside.
          */
@@ -1682,6 +2511,8 @@ export interface components {
             communications?: null | components["schemas"]["Communications"];
             unmanagedMac?: null | components["schemas"]["MacAccess"];
         };
+        /** @enum {string} */
+        Severity: "informational" | "warning" | "error";
         SignInRequest: {
             email: string;
             password: string;
@@ -1696,6 +2527,37 @@ export interface components {
             email: string;
             /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
             password: string;
+        };
+        SignatureCount: {
+            /** Format: int64 */
+            count: number;
+            signature: string;
+        };
+        /** @description One of the latest global threats. */
+        Threat: {
+            name: string;
+            /** @description Whether the endpoint protection's current definitions protect against it. */
+            protected: boolean;
+            severity: components["schemas"]["ThreatSeverity"];
+            /** @description e.g. "Worm", "Trojan", "Ransomware". */
+            type: string;
+            /** @description The security response write-up. */
+            url: string;
+        };
+        /** @enum {string} */
+        ThreatSeverity: "low" | "medium" | "high";
+        /** @description The Threats Summary: the current level, why, and the latest threats. */
+        Threats: {
+            description: string;
+            latest?: components["schemas"]["Threat"][];
+            /**
+             * Format: int32
+             * @description 1 normal, 2 elevated, 3 high, 4 extreme.
+             */
+            level: number;
+            title: string;
+            /** Format: date-time */
+            updatedAt?: string;
         };
         /** @description The guide's "Time Remaining" column. */
         TimeRemaining: {
@@ -1716,6 +2578,23 @@ export interface components {
             client_secret?: string | null;
             /** @description Always `client_credentials`. */
             grant_type: string;
+        };
+        TopRisk: {
+            /**
+             * Format: int64
+             * @description Customers it was detected at in the range.
+             */
+            customers: number;
+            /**
+             * Format: int64
+             * @description Detections in the range.
+             */
+            detections: number;
+            /** Format: date-time */
+            lastDetected?: string | null;
+            name: string;
+            /** @description Those customers, most detections first (at most 20). */
+            spread: components["schemas"]["RiskCustomer"][];
         };
         User: {
             /**
@@ -1775,6 +2654,11 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @description A Home page widget.
+         * @enum {string}
+         */
+        WidgetId: "customerIssues" | "myProfile" | "quickTasks" | "productDeployment" | "riskActivity" | "intrusionPrevention" | "threatsSummary" | "newsAlerts" | "endpointProtection" | "myProducts";
         /** @description The signed-in user's access to one customer, for showing only the actions they have. */
         YourAccess: {
             level: components["schemas"]["AccessLevel"];
@@ -2887,6 +3771,47 @@ export interface operations {
             };
         };
     };
+    customer_endpoint_protection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary and chart */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerEndpointProtection"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     add_products: {
         parameters: {
             query?: never;
@@ -3116,6 +4041,65 @@ export interface operations {
             };
             /** @description Seats or product serial invalid, or a serial is required */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotate_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewIngestionKey"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Read-only access to the customer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rotated by someone else at the same moment */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3373,6 +4357,256 @@ export interface operations {
             };
             /** @description The customer admin has chosen a password already */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dashboard: {
+        parameters: {
+            query?: {
+                /** @description The Display filter: one customer instead of all. */
+                customer?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The widgets' data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_layout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The layout */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Layout"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    save_layout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Layout"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Layout"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A widget missing, listed twice or unknown */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ingest_computers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComputerBatch"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            /** @description Not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or rotated ingestion key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Concurrent reports for the customer: send again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid, future-dated or unknown fields, duplicate ids, or more than 500 records */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ingest_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBatch"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            /** @description Not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or rotated ingestion key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Concurrent reports for the customer: send again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid, future-dated, expired or unknown fields, duplicate ids, or more than 500 records */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3825,6 +5059,42 @@ export interface operations {
             };
         };
     };
+    news: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` to download the list as CSV (same as `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of news */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_NewsItem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_portal: {
         parameters: {
             query?: never;
@@ -3911,6 +5181,35 @@ export interface operations {
             };
             /** @description Changed meanwhile */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    product_usage_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trials and subscriptions by product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductUsageList"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4278,6 +5577,168 @@ export interface operations {
             };
             /** @description Set up your own two-step verification first */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deployment_statistics: {
+        parameters: {
+            query?: {
+                /** @description `24h`, `7d` (default), `30d` or `3m`. */
+                range?: components["schemas"]["Range"];
+                /** @description One customer instead of all. */
+                customer?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deployment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentStatistics"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endpoint_statistics: {
+        parameters: {
+            query?: {
+                /** @description `24h`, `7d` (default), `30d` or `3m`. */
+                range?: components["schemas"]["Range"];
+                /** @description One customer instead of all. */
+                customer?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointStatistics"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    offline_computers: {
+        parameters: {
+            query?: {
+                /** @description Offline since the range began: `24h`, `7d` (default), `30d` or `3m`. */
+                range?: components["schemas"]["Range"];
+                /** @description One customer instead of all. */
+                customer?: string;
+                /** @description Items per page, 1–100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` to download the list as CSV (same as `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of offline computers (or CSV) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_OfflineComputer"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown range, bad limit or cursor */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
