@@ -12,6 +12,7 @@ pub mod identity;
 pub mod mail;
 pub mod resources;
 pub mod services;
+pub mod simulator;
 pub mod store;
 pub mod telemetry;
 #[cfg(any(test, feature = "testkit"))]

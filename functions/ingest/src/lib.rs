@@ -90,15 +90,25 @@ fn bad_key() -> Problem {
     )
 }
 
-/// The customer whose key the request carries. Unknown, rotated and malformed keys are
-/// all the same 401, and are logged with the caller's address (never the key).
-async fn source(state: &AppState, headers: &HeaderMap, ip: &str) -> Result<Source, Problem> {
+/// The customer whose key the request carries, which must be the one the path names.
+/// Unknown, rotated and malformed keys, and another customer's key, are all the same
+/// 401, and are logged with the caller's address (never the key).
+async fn source(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: &str,
+    customer: &str,
+) -> Result<Source, Problem> {
     let Some(hash) = presented_key(headers).and_then(key_hash) else {
         tracing::warn!(source_ip = ip, "ingestion refused: no usable key");
         return Err(bad_key());
     };
     match state.table.ingestion_source(&hash).await? {
-        Some(s) => Ok(s),
+        Some(s) if s.customer.id.as_str() == customer => Ok(s),
+        Some(s) => {
+            tracing::warn!(source_ip = ip, key_customer = %s.customer.id, path_customer = customer, "ingestion refused: another customer's key");
+            Err(bad_key())
+        }
         None => {
             tracing::warn!(source_ip = ip, "ingestion refused: unknown key");
             Err(bad_key())
@@ -149,14 +159,15 @@ fn now() -> DateTime<Utc> {
 /// record is refused whole (422 naming each bad field) and nothing of it is stored.
 #[utoipa::path(
     post,
-    path = "/api/v1/ingest/computers",
+    path = "/api/v1/ingest/{customerId}/computers",
     tag = "ingest",
     security(("ingestionKey" = [])),
+    params(("customerId" = String, Path, description = "The customer the key belongs to")),
     request_body = ComputerBatch,
     responses(
         (status = 200, description = "Stored", body = IngestResult),
         (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, unknown or rotated ingestion key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, unknown or rotated ingestion key, or another customer's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Concurrent reports for the customer: send again", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid, future-dated or unknown fields, duplicate ids, or more than 500 records", body = Problem, content_type = "application/problem+json"),
@@ -165,10 +176,11 @@ fn now() -> DateTime<Utc> {
 pub async fn ingest_computers(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
+    Path(customer_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<IngestResult>, Problem> {
-    let source = source(&state, &headers, &ip).await?;
+    let source = source(&state, &headers, &ip, &customer_id).await?;
     let at = now();
     let batch: ComputerBatch = accept(&source, &body, |b| validate_computers(b, at))?;
     let agent = AgentVersion::parse(&state.config.agent_version).map_err(Problem::internal)?;
@@ -188,14 +200,15 @@ pub async fn ingest_computers(
 /// refused whole and nothing of it is stored.
 #[utoipa::path(
     post,
-    path = "/api/v1/ingest/events",
+    path = "/api/v1/ingest/{customerId}/events",
     tag = "ingest",
     security(("ingestionKey" = [])),
+    params(("customerId" = String, Path, description = "The customer the key belongs to")),
     request_body = EventBatch,
     responses(
         (status = 200, description = "Stored", body = IngestResult),
         (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, unknown or rotated ingestion key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, unknown or rotated ingestion key, or another customer's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Concurrent reports for the customer: send again", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid, future-dated, expired or unknown fields, duplicate ids, or more than 500 records", body = Problem, content_type = "application/problem+json"),
@@ -204,10 +217,11 @@ pub async fn ingest_computers(
 pub async fn ingest_events(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
+    Path(customer_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<IngestResult>, Problem> {
-    let source = source(&state, &headers, &ip).await?;
+    let source = source(&state, &headers, &ip, &customer_id).await?;
     let at = now();
     let retention = state.config.telemetry_retention_days;
     let batch: EventBatch = accept(&source, &body, |b| validate_events(b, at, retention))?;

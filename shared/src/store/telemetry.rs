@@ -624,7 +624,7 @@ impl Table {
             newest_first: false,
             start,
             filter: None,
-            range: Some((String::new(), time_key(before))),
+            range: Some(("0".into(), time_key(before))),
         })
         .await
     }
@@ -722,6 +722,9 @@ impl Table {
                 }
             }
             remaining.clear();
+            // Computers installed about the same time share buckets: together they fill
+            // fewer transactions.
+            changes.sort_by_key(|(_, c, _)| c.installed_at);
             let touches: Vec<BTreeSet<Bucket>> = changes
                 .iter()
                 .map(|(_, _, d)| {
