@@ -579,7 +579,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ingest/computers": {
+    "/api/v1/ingest/{customerId}/computers": {
         parameters: {
             query?: never;
             header?: never;
@@ -601,7 +601,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ingest/events": {
+    "/api/v1/ingest/{customerId}/events": {
         parameters: {
             query?: never;
             header?: never;
@@ -4482,7 +4482,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The customer the key belongs to */
+                customerId: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -4509,7 +4512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, unknown or rotated ingestion key */
+            /** @description Missing, unknown or rotated ingestion key, or another customer's */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4551,7 +4554,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The customer the key belongs to */
+                customerId: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -4578,7 +4584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, unknown or rotated ingestion key */
+            /** @description Missing, unknown or rotated ingestion key, or another customer's */
             401: {
                 headers: {
                     [name: string]: unknown;
