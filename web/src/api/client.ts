@@ -90,6 +90,18 @@ export type SecuritySettings = ResponseJson<'/api/v1/security', 'put', 200>;
 export type ApiClientView = ResponseJson<'/api/v1/api-clients', 'get', 200>[number];
 export type NewApiClientRequest = RequestJson<'/api/v1/api-clients', 'post'>;
 export type NewApiClient = ResponseJson<'/api/v1/api-clients', 'post', 201>;
+export type StatisticsQuery = QueryParams<'/api/v1/statistics/offline-computers', 'get'>;
+export type EndpointStatistics = ResponseJson<'/api/v1/statistics/endpoint', 'get', 200>;
+export type TopRisk = EndpointStatistics['risks']['top'][number];
+export type DeploymentStatistics = ResponseJson<'/api/v1/statistics/deployment', 'get', 200>;
+export type OperatingSystem = DeploymentStatistics['deployed']['byOs'][number]['os'];
+export type OfflineComputerPage = ResponseJson<'/api/v1/statistics/offline-computers', 'get', 200>;
+export type OfflineComputer = OfflineComputerPage['items'][number];
+export type ProductUsageList = ResponseJson<'/api/v1/products/usage', 'get', 200>;
+export type ProductUsage = ProductUsageList['items'][number];
+export type CustomerEndpointProtection = ResponseJson<'/api/v1/customers/{customerId}/endpoint-protection', 'get', 200>;
+export type EndpointSummary = CustomerEndpointProtection['summary'];
+export type IngestionKey = ResponseJson<'/api/v1/customers/{customerId}/ingestion-key', 'post', 201>;
 
 function currentOrigin(): string {
   return typeof window === 'undefined' ? '' : window.location.origin;

@@ -93,7 +93,9 @@ describe('routing and shell', () => {
     tokenStore.set(sampleToken);
     const { user } = renderApp('/', customRoleMe);
     const nav = await screen.findByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Home', 'Customers', 'Requests']);
+    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(
+      APP_PAGES.filter((page) => page.section === undefined).map((page) => page.label),
+    );
     expect(within(nav).queryByRole('heading', { name: 'Administration' })).not.toBeInTheDocument();
 
     await user.click(screen.getByTestId('account-menu'));

@@ -8,6 +8,9 @@ import type { Permissions } from '../api/client';
 import { CustomersPage } from '../customers/CustomersPage';
 import { RequestsPage } from '../customers/RequestsPage';
 import { HomePage } from '../pages/HomePage';
+import { EndpointStatisticsPage } from '../statistics/EndpointStatisticsPage';
+import { MyProductsPage } from '../statistics/MyProductsPage';
+import { ProductDeploymentPage } from '../statistics/ProductDeploymentPage';
 
 export interface AppPage {
   /** Route path inside the signed-in area. */
@@ -32,6 +35,9 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: '/', label: 'Home', component: HomePage },
   { path: '/customers', label: 'Customers', component: CustomersPage },
   { path: '/customers/requests', label: 'Requests', component: RequestsPage },
+  { path: '/statistics/endpoint', label: 'Endpoint Statistics', component: EndpointStatisticsPage },
+  { path: '/statistics/deployment', label: 'Product Deployment', component: ProductDeploymentPage },
+  { path: '/products', label: 'My Products', component: MyProductsPage },
   {
     path: '/admin/users',
     label: 'Users',

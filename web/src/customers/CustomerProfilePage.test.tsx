@@ -4,6 +4,7 @@ import type { CustomerProfile, MeResponse } from '../api/client';
 import { tokenStore } from '../auth/tokenStore';
 import { json, mockFetch, problem, sampleToken, type RecordedRequest } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
+import { endpointProtectionRoute, sampleEndpointProtection } from '../statistics/fixtures';
 import { customRoleMe, exspMe, resellerMe, sampleCatalog, sampleEntitlements, sampleProfile, sampleRows } from './fixtures';
 
 const PROFILE = 'GET /api/v1/customers/cus_1';
@@ -32,7 +33,11 @@ beforeEach(() => {
 
 describe('Customer Profile page', () => {
   it('shows the entitlements, management status and read-only information', async () => {
-    mockFetch({ [PROFILE]: () => profileResponse(sampleProfile()), [CATALOG]: () => json(200, sampleCatalog) });
+    mockFetch({
+      ...endpointProtectionRoute,
+      [PROFILE]: () => profileResponse(sampleProfile()),
+      [CATALOG]: () => json(200, sampleCatalog),
+    });
     renderProfile();
 
     expect(await screen.findByRole('heading', { name: 'Acme Dental', level: 1 })).toBeInTheDocument();
@@ -86,6 +91,7 @@ describe('Customer Profile page', () => {
 
   it('hides Manage Customer for a customer-managed customer', async () => {
     mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () =>
         profileResponse(
           sampleProfile({
@@ -103,6 +109,7 @@ describe('Customer Profile page', () => {
 
   it('says "No such customer" for a 404', async () => {
     mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => problem(404, { title: 'Not found', detail: 'No such customer.' }),
       [CATALOG]: () => json(200, sampleCatalog),
     });
@@ -115,6 +122,7 @@ describe('Customer Profile page', () => {
     const reason =
       'Customers in CU need a trade-compliance review before paid products are activated. Customer service will contact you.';
     mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () =>
         profileResponse(
           sampleProfile({ customer: { ...sampleProfile().customer, compliance: { status: 'pendingReview', reason } } }),
@@ -139,6 +147,7 @@ describe('Customer Profile page', () => {
       8,
     );
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/entitlements/ent_paid/cancel': () => profileResponse(after),
@@ -173,6 +182,7 @@ describe('Customer Profile page', () => {
   it('asks to reload when the customer changed meanwhile', async () => {
     let loads = 0;
     mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => {
         loads += 1;
         return profileResponse(withVersion(sampleProfile(), loads === 1 ? 7 : 9));
@@ -206,6 +216,7 @@ describe('Customer Profile page', () => {
 
   it('converts a trial to paid with the chosen seats (ExSP)', async () => {
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/entitlements/ent_trial/convert': () => profileResponse(withVersion(sampleProfile(), 8)),
@@ -235,6 +246,7 @@ describe('Customer Profile page', () => {
   it('asks a reseller for a product serial number to convert, and shows its errors', async () => {
     let calls = 0;
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/entitlements/ent_trial/convert': () => {
@@ -278,6 +290,7 @@ describe('Customer Profile page', () => {
 
   it('activates products from the dialog, for the customer it names', async () => {
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/entitlements': () => profileResponse(withVersion(sampleProfile(), 8)),
@@ -311,6 +324,7 @@ describe('Customer Profile page', () => {
   it('keeps a reseller to trials when activating, and shows the server’s refusal', async () => {
     const profile = sampleProfile({ entitlements: [sampleEntitlements.cancelled] });
     mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(profile),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/entitlements': () =>
@@ -355,6 +369,7 @@ describe('Customer Profile page', () => {
       status: 'pending' as const,
     };
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/management': () =>
@@ -393,6 +408,7 @@ describe('Customer Profile page', () => {
       8,
     );
     mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/management': () => profileResponse(after),
@@ -408,6 +424,7 @@ describe('Customer Profile page', () => {
   it('updates communications and unmanaged Mac access with If-Match, and handles a conflict', async () => {
     let patches = 0;
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'PATCH /api/v1/customers/cus_1/settings': (request) => {
@@ -461,6 +478,7 @@ describe('Customer Profile page', () => {
   it('opens the customer’s console in a new tab from Manage Customer', async () => {
     const open = vi.spyOn(window, 'open').mockImplementation(() => null);
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/manage': () =>
@@ -478,6 +496,7 @@ describe('Customer Profile page', () => {
 
   it('removes the customer after the name is typed, and returns to the list', async () => {
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'DELETE /api/v1/customers/cus_1': () => new Response(null, { status: 204 }),
@@ -506,6 +525,7 @@ describe('Customer Profile page', () => {
 describe('Customer Profile: the welcome email', () => {
   it('sends it again while the administrator has no password', async () => {
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
       [CATALOG]: () => json(200, sampleCatalog),
       'POST /api/v1/customers/cus_1/welcome': () => new Response(null, { status: 202 }),
@@ -521,6 +541,7 @@ describe('Customer Profile: the welcome email', () => {
   it('offers nothing once the administrator signs in with a password', async () => {
     const active = sampleProfile();
     mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse({ ...active, customer: { ...active.customer, adminActive: true } }),
       [CATALOG]: () => json(200, sampleCatalog),
     });
@@ -533,6 +554,7 @@ describe('Customer Profile: the welcome email', () => {
 describe('Customer Profile: what the role allows', () => {
   it('shows a read-only customer without any management action', async () => {
     const { requests } = mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () =>
         profileResponse(sampleProfile({ yourAccess: { level: 'read', mayManage: false, mayRemove: false } })),
       [CATALOG]: () => json(200, sampleCatalog),
@@ -564,6 +586,7 @@ describe('Customer Profile: what the role allows', () => {
 
   it('manages but does not offer Remove when removing is not allowed', async () => {
     mockFetch({
+      ...endpointProtectionRoute,
       [PROFILE]: () =>
         profileResponse(sampleProfile({ yourAccess: { level: 'readWrite', mayManage: true, mayRemove: false } })),
       [CATALOG]: () => json(200, sampleCatalog),
@@ -573,5 +596,133 @@ describe('Customer Profile: what the role allows', () => {
     expect(screen.getByTestId('management-update')).toBeInTheDocument();
     expect(screen.queryByTestId('read-only-access')).not.toBeInTheDocument();
     expect(screen.queryByTestId('remove-customer-open')).not.toBeInTheDocument();
+  });
+});
+
+describe('Customer Profile: Endpoint Protection', () => {
+  const ENDPOINT = 'GET /api/v1/customers/cus_1/endpoint-protection';
+  const ROTATE = 'POST /api/v1/customers/cus_1/ingestion-key';
+
+  it('shows the service summary with the guide’s names and the deployment chart, last 24 hours first', async () => {
+    mockFetch({
+      [ENDPOINT]: () => json(200, sampleEndpointProtection()),
+      [PROFILE]: () => profileResponse(sampleProfile()),
+      [CATALOG]: () => json(200, sampleCatalog),
+    });
+    const { user } = renderProfile();
+    const section = await screen.findByTestId('endpoint-protection');
+    const summary = await within(section).findByTestId('ep-summary');
+    const terms = within(summary).getAllByRole('term').map((term) => term.textContent);
+    const values = within(summary).getAllByRole('definition').map((value) => value.textContent);
+    expect(terms.map((term, index) => `${term}: ${values[index]}`)).toEqual([
+      'Protected Endpoints: 38',
+      'Disabled Endpoints: 1',
+      'Risks Blocked: 120',
+      'Quarantined Items: 14',
+      'Total Detections: 144',
+      'Activation Required: 2',
+      'Agent Update Required: 3',
+      'Definition Update Required: 4',
+    ]);
+
+    const filter = within(section).getByRole('combobox', { name: 'Filter by' });
+    expect(filter).toHaveDisplayValue('Last 24 hours');
+    const chart = within(section).getByTestId('ep-deployment-chart');
+    expect(within(chart).getByRole('img')).toHaveAccessibleName(expect.stringMatching(/, 24 hours, /) as string);
+    await user.selectOptions(filter, 'Last 3 months');
+    expect(within(chart).getByRole('img')).toHaveAccessibleName(
+      expect.stringMatching(/, 92 days, .*Computers deployed from 0 to 91/) as string,
+    );
+    await user.selectOptions(filter, 'Last 7 days');
+    expect(within(chart).getByRole('img')).toHaveAccessibleName(expect.stringMatching(/, 7 days, .*from 85 to 91/) as string);
+
+    const key = within(section).getByTestId('ingestion-key');
+    expect(within(key).getByTestId('ingestion-key-created')).not.toHaveTextContent('No key yet');
+    expect(within(key).getByTestId('ingestion-last-report')).not.toHaveTextContent('No report yet');
+  });
+
+  it('rotates the ingestion key after confirming and shows the new key once', async () => {
+    vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue(undefined);
+    const { requests } = mockFetch({
+      [ENDPOINT]: () => json(200, sampleEndpointProtection()),
+      [PROFILE]: () => profileResponse(sampleProfile()),
+      [CATALOG]: () => json(200, sampleCatalog),
+      [ROTATE]: () => json(201, { key: 'pcik_new_secret_key', createdAt: '2026-03-10T12:00:00Z' }),
+    });
+    const { user } = renderProfile();
+    const key = await screen.findByTestId('ingestion-key');
+    const created = within(key).getByTestId('ingestion-key-created').textContent;
+
+    await user.click(within(key).getByRole('button', { name: 'Rotate key' }));
+    let dialog = screen.getByRole('dialog', { name: 'Rotate the ingestion key?' });
+    expect(dialog).toHaveTextContent('The current key of Acme Dental stops working at once');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(changes(requests)).toHaveLength(0);
+
+    await user.click(within(key).getByRole('button', { name: 'Rotate key' }));
+    dialog = screen.getByRole('dialog', { name: 'Rotate the ingestion key?' });
+    await user.click(within(dialog).getByTestId('rotate-key-confirm'));
+
+    dialog = await screen.findByRole('dialog', { name: 'Copy the ingestion key now' });
+    expect(within(dialog).getByTestId('ingestion-key-value')).toHaveTextContent('pcik_new_secret_key');
+    expect(dialog).toHaveTextContent('You will not see this key again');
+    await user.click(within(dialog).getByRole('button', { name: 'Copy ingestion key' }));
+    expect(await within(dialog).findByText('Copied')).toBeInTheDocument();
+    expect(changes(requests).map((request) => request.path)).toEqual(['/api/v1/customers/cus_1/ingestion-key']);
+
+    await user.click(within(dialog).getByTestId('ingestion-key-done'));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.queryByText('pcik_new_secret_key')).not.toBeInTheDocument();
+    expect(within(key).getByTestId('ingestion-key-created').textContent).not.toBe(created);
+  });
+
+  it('says when the key cannot be rotated', async () => {
+    mockFetch({
+      [ENDPOINT]: () => json(200, sampleEndpointProtection({ ingestion: { keyCreatedAt: null, lastReportAt: null } })),
+      [PROFILE]: () => profileResponse(sampleProfile()),
+      [CATALOG]: () => json(200, sampleCatalog),
+      [ROTATE]: () => problem(403, { title: 'Forbidden', detail: 'read-only' }),
+    });
+    const { user } = renderProfile();
+    const key = await screen.findByTestId('ingestion-key');
+    expect(within(key).getByTestId('ingestion-key-created')).toHaveTextContent('No key yet');
+    expect(within(key).getByTestId('ingestion-last-report')).toHaveTextContent('No report yet');
+    await user.click(within(key).getByRole('button', { name: 'Create key' }));
+    const dialog = screen.getByRole('dialog', { name: 'Create an ingestion key?' });
+    await user.click(within(dialog).getByTestId('rotate-key-confirm'));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Read-only access');
+    expect(screen.queryByTestId('ingestion-key-value')).not.toBeInTheDocument();
+  });
+
+  it('leaves the ingestion key out for read-only access and says when no computers report', async () => {
+    mockFetch({
+      [ENDPOINT]: () =>
+        json(
+          200,
+          sampleEndpointProtection({
+            summary: { ...sampleEndpointProtection().summary, computers: 0, protected: 0 },
+            ingestion: { keyCreatedAt: null, lastReportAt: null },
+          }),
+        ),
+      [PROFILE]: () => profileResponse(sampleProfile({ yourAccess: { level: 'read', mayManage: false, mayRemove: false } })),
+      [CATALOG]: () => json(200, sampleCatalog),
+    });
+    renderProfile(customRoleMe);
+    expect(await screen.findByTestId('ep-no-computers')).toHaveTextContent('No computers report yet.');
+    expect(screen.getByTestId('ep-protected')).toHaveTextContent('0');
+    expect(screen.queryByTestId('ingestion-key')).not.toBeInTheDocument();
+  });
+
+  it('keeps the rest of the profile when the summary cannot be loaded', async () => {
+    mockFetch({
+      [ENDPOINT]: () => problem(503, { title: 'Service unavailable' }),
+      [PROFILE]: () => profileResponse(sampleProfile()),
+      [CATALOG]: () => json(200, sampleCatalog),
+    });
+    renderProfile();
+    const section = await screen.findByTestId('endpoint-protection');
+    expect(await within(section).findByRole('alert')).toHaveTextContent('Service unavailable');
+    expect(screen.getByTestId('entitlement-table')).toBeInTheDocument();
+    expect(screen.getByTestId('manage-customer')).toBeInTheDocument();
   });
 });

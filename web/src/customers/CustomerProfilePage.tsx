@@ -14,6 +14,7 @@ import { useCurrentSession } from '../auth/AuthContext';
 import type { ApiResult } from '../auth/session';
 import { FormAlert } from '../components/FormAlert';
 import { countryName } from '../forms/countries';
+import { EndpointProtectionSection } from '../statistics/EndpointProtectionSection';
 import type { CreatedState } from './AddCustomerPage';
 import {
   changeManagement,
@@ -501,6 +502,8 @@ export function CustomerProfilePage() {
           until you cancel them.
         </p>
       </section>
+
+      <EndpointProtectionSection customerId={customer.id} customerName={customer.company.name} mayManage={mayManage} />
 
       <section className="panel panel--stack" aria-labelledby="management-heading">
         <h2 id="management-heading" className="panel__title">
