@@ -97,7 +97,7 @@ export function EndpointProtectionSection({
             <h3 id="ep-summary-heading" className="subsection-title">
               Service summary
             </h3>
-            <dl className="figures" data-testid="ep-summary">
+            <dl className="figures figures--quad" data-testid="ep-summary">
               {SUMMARY_ITEMS.map((item) => (
                 <div key={item.key} className="figures__item">
                   <dt className="figures__label">{item.label}</dt>
