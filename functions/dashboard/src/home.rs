@@ -261,20 +261,20 @@ pub async fn dashboard(
         None => None,
     };
     let focus = chosen.as_ref().unwrap_or(&everyone);
-    let (fleet, buckets, portfolio, partner_fleet, issues, threats, news) = futures::try_join!(
-        async { Ok::<_, Problem>(focus.current(&state).await?) },
-        async { Ok(focus.buckets(&state, now).await?) },
-        async { Ok(everyone.portfolio(&state).await?) },
+    let (chosen_fleet, buckets, (partner_fleet, portfolio), issues, threats, news) = futures::try_join!(
         async {
-            Ok(match &chosen {
-                Some(_) => Some(everyone.current(&state).await?),
+            Ok::<_, Problem>(match &chosen {
+                Some(c) => Some(c.current(&state).await?),
                 None => None,
             })
         },
+        async { Ok(focus.buckets(&state, now).await?) },
+        async { Ok(everyone.totals(&state).await?) },
         customer_issues(&state, &everyone, &partner.id, now),
         async { Ok(state.table.threats().await?) },
         async { Ok(state.table.news_page(NEWS_SHOWN, None).await?.items) },
     )?;
+    let fleet = chosen_fleet.unwrap_or_else(|| partner_fleet.clone());
     let my_products = match &chosen {
         Some(Reach::Customer(c)) => product_usage(&shared::domain::customer::portfolio(c)),
         _ => product_usage(&portfolio),
@@ -285,11 +285,7 @@ pub async fn dashboard(
             Some(Reach::Customer(c)) => Some(brief(c)),
             _ => None,
         },
-        profile: profile(
-            &partner,
-            partner_fleet.as_ref().unwrap_or(&fleet),
-            &portfolio,
-        ),
+        profile: profile(&partner, &partner_fleet, &portfolio),
         deployment: deployment_series(fleet.get(telemetry::counter::COMPUTERS), &buckets, now),
         risk_activity: risk_series(&buckets, now),
         intrusion_prevention: intrusion_series(&buckets, now),

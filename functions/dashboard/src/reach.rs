@@ -100,6 +100,18 @@ impl Reach {
         })
     }
 
+    /// The current fleet counters and the portfolio together: for the whole partner, one
+    /// read of both.
+    pub async fn totals(&self, state: &AppState) -> Result<(Tally, Tally), StoreError> {
+        match self {
+            Reach::Partner(p) => {
+                let t = state.table.partner_totals(p).await?;
+                Ok((t.fleet, t.portfolio))
+            }
+            _ => futures::try_join!(self.current(state), self.portfolio(state)),
+        }
+    }
+
     /// The portfolio counters (customers by management type, trials and subscriptions)
     /// of the customers in reach.
     pub async fn portfolio(&self, state: &AppState) -> Result<Tally, StoreError> {

@@ -530,3 +530,65 @@ async fn every_figure_matches_the_fleet_that_was_fed_and_a_replay_changes_none()
     let stats_again = w.get(&admin, "/api/v1/statistics/endpoint?range=30d").await;
     assert_eq!(settled(stats_again), settled(stats));
 }
+
+/// DynamoDB calls of one GET, by operation.
+async fn calls_of(
+    w: &World,
+    app: &Router,
+    token: &str,
+    path: &str,
+) -> BTreeMap<(String, String), u64> {
+    w.stack.counter.reset();
+    let a = get(app, path, token, IP).await;
+    assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text);
+    w.stack.counter.snapshot()
+}
+
+#[tokio::test]
+async fn the_home_page_and_a_profile_cost_the_same_for_ten_computers_and_ten_thousand() {
+    let w = world().await;
+    let mut costs = Vec::new();
+    for (n, computers) in [(1, 10), (2, 10_000)] {
+        let admin = w.partner(&format!("size{n}@telemetry.example.com")).await;
+        let c = w
+            .add_customer(
+                &admin,
+                "Sized Co",
+                &format!("it@sized{n}.example.com"),
+                "coManaged",
+            )
+            .await;
+        let mut f = fleet(&spec(10 + n, computers), Utc::now());
+        f.events.truncate(500);
+        w.feed(&c, &f).await;
+        let profile = format!("/api/v1/customers/{}", c.id);
+        costs.push((
+            computers,
+            calls_of(&w, &w.dashboard, &admin, "/api/v1/dashboard").await,
+            calls_of(
+                &w,
+                &w.dashboard,
+                &admin,
+                &format!("/api/v1/dashboard?customer={}", c.id),
+            )
+            .await,
+            calls_of(&w, &w.customers, &admin, &profile).await,
+            calls_of(
+                &w,
+                &w.dashboard,
+                &admin,
+                &format!("{profile}/endpoint-protection"),
+            )
+            .await,
+        ));
+    }
+    let (small, large) = (&costs[0], &costs[1]);
+    assert_eq!(small.1, large.1, "Home page: 10 vs 10,000 computers");
+    assert_eq!(small.2, large.2, "Home page for one customer");
+    assert_eq!(small.3, large.3, "customer profile");
+    assert_eq!(small.4, large.4, "the profile's endpoint protection");
+    let total = |m: &BTreeMap<(String, String), u64>| m.values().sum::<u64>();
+    // The documented budgets (docs/performance.md).
+    assert_eq!(total(&small.1), 7, "{:?}", small.1);
+    assert_eq!(total(&small.4), 4, "{:?}", small.4);
+}
