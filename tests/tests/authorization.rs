@@ -294,6 +294,66 @@ const EXPECTED: &[(&str, &str, [u16; 7])] = &[
         "/api/v1/invitations/accept",
         [404, 404, 404, 404, 404, 404, 404],
     ),
+    // Telemetry. Ingestion takes a customer's ingestion key, never a user's token.
+    (
+        "POST",
+        "/api/v1/ingest/{customerId}/computers",
+        [401, 401, 401, 401, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/ingest/{customerId}/events",
+        [401, 401, 401, 401, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/ingestion-key",
+        [201, 201, 201, 403, 404, 404, 201],
+    ),
+    (
+        "GET",
+        "/api/v1/customers/{customerId}/endpoint-protection",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    // The Home page and statistics pages, filtered to the target customer: hidden
+    // customers are not found, as everywhere.
+    (
+        "GET",
+        "/api/v1/dashboard",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/statistics/endpoint",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/statistics/deployment",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/statistics/offline-computers",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    // Everyone's own layout, the news, and the products of the customers they see.
+    (
+        "GET",
+        "/api/v1/dashboard/layout",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/dashboard/layout",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    ("GET", "/api/v1/news", [200, 200, 200, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/api/v1/products/usage",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
 ];
 
 const PASSWORD: &str = "Matrix-Passw0rd";
@@ -563,6 +623,52 @@ impl Fixture {
                 let id = self.request_id().await;
                 req(path.replace("{requestId}", &id), Some(json!({})))
             }
+            ("POST", "/api/v1/ingest/{customerId}/computers") => {
+                let id = self.customer_id().await;
+                let computers = shared::simulator::fleet(
+                    &shared::simulator::Spec {
+                        seed: n as u64,
+                        customer: 0,
+                        computers: 1,
+                        history_days: 7,
+                        agent_version: "22.4.1",
+                    },
+                    chrono::Utc::now(),
+                )
+                .computers;
+                req(
+                    path.replace("{customerId}", &id),
+                    Some(json!({"computers": computers})),
+                )
+            }
+            ("POST", "/api/v1/ingest/{customerId}/events") => {
+                let id = self.customer_id().await;
+                let event = json!({"id": "e1", "computerId": "pc-1", "occurredAt": chrono::Utc::now().to_rfc3339(),
+                    "detail": {"type": "intrusion", "signature": "Attack: SMB Double Pulsar Ping"}});
+                req(
+                    path.replace("{customerId}", &id),
+                    Some(json!({"events": [event]})),
+                )
+            }
+            ("POST", "/api/v1/customers/{customerId}/ingestion-key")
+            | ("GET", "/api/v1/customers/{customerId}/endpoint-protection") => req(
+                path.replace("{customerId}", &self.customer_id().await),
+                None,
+            ),
+            (
+                "GET",
+                "/api/v1/dashboard"
+                | "/api/v1/statistics/endpoint"
+                | "/api/v1/statistics/deployment"
+                | "/api/v1/statistics/offline-computers",
+            ) => req(
+                format!("{path}?customer={}", self.customer_id().await),
+                None,
+            ),
+            ("PUT", "/api/v1/dashboard/layout") => req(
+                path,
+                Some(serde_json::to_value(shared::domain::home::Layout::default()).unwrap()),
+            ),
             ("PATCH", "/api/v1/portal/settings") => {
                 req(path, Some(json!({"unmanagedMac": "allow"})))
             }
@@ -844,11 +950,27 @@ const NOT_AUDITED: &[(&str, &str, &str)] = &[
         "/api/v1/invitations/inspect",
         "reads what an invitation is for",
     ),
+    (
+        "POST",
+        "/api/v1/ingest/{customerId}/computers",
+        "telemetry: the endpoint service's reports are stored as data; refused batches are logged",
+    ),
+    (
+        "POST",
+        "/api/v1/ingest/{customerId}/events",
+        "telemetry: the endpoint service's reports are stored as data; refused batches are logged",
+    ),
 ];
 
 /// Every other mutating route, with the action its record names.
 const AUDITED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/auth/sign-up", "partner.signUp"),
+    (
+        "POST",
+        "/api/v1/customers/{customerId}/ingestion-key",
+        "customer.rotateIngestionKey",
+    ),
+    ("PUT", "/api/v1/dashboard/layout", "user.updateLayout"),
     ("POST", "/api/v1/auth/sign-in", "auth.signIn"),
     ("POST", "/api/v1/auth/sign-in/mfa", "auth.signIn"),
     ("POST", "/api/v1/auth/token", "apiClient.token"),
