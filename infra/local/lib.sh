@@ -77,3 +77,12 @@ start_ticker() {
       -d \"{\\\"detail-type\\\":\\\"Scheduled Event\\\",\\\"source\\\":\\\"aws.events\\\",\\\"time\\\":\\\"\$(date -u +%FT%TZ)\\\",\\\"detail\\\":{}}\" \
       http://127.0.0.1:$1/2015-03-31/functions/scheduler/invocations; echo; done"
 }
+
+# start_simulator API_PORT ENV_FILE: live telemetry for the demo partner's customers, one
+# event a second on average, through the running API's ingestion endpoints.
+start_simulator() {
+  start simulator "$STATE/simulator.log" bash -c "set -a; source '$2'; set +a;
+    exec cargo run -q -p infra -- simulate --email demo@partner-console.local \
+      --password Partner-Console-2026 --existing --no-history --seed 2026 --computers 40 \
+      --rate 1 --api http://127.0.0.1:$1"
+}

@@ -31,6 +31,7 @@ start_ticker "$API_PORT"
 echo "building the functions (first run takes a few minutes)..."
 wait_for "the API" 900 api_ready "$API_PORT"
 wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/"
+start_simulator "$API_PORT" "$STATE/env"
 
 cat <<MSG
 
@@ -40,7 +41,8 @@ cat <<MSG
   More: (set -a; . $STATE/env; cargo run -q -p infra -- issue-serial --kind exsp --count 3)
   API: http://127.0.0.1:$API_PORT/api/v1   moto: $MOTO_ENDPOINT
   Mail sent by the console: $STATE/outbox/*.eml   Logs: $STATE/*.log
-  The scheduler ticks every minute ($STATE/tick.log).
+  The scheduler ticks every minute ($STATE/tick.log); simulated computers report live
+  events through the ingestion API ($STATE/simulator.log).
   Ctrl-C stops everything.
 
 MSG

@@ -218,6 +218,58 @@ async fn seed_people(
     Ok(())
 }
 
+/// The seed of the demo fleets, so `make run` shows the same fleets every time.
+pub const FLEET_SEED: u64 = 2026;
+
+/// Three months of simulated telemetry for the demo customers, and the threat level and
+/// news an operator would publish.
+async fn seed_telemetry() -> anyhow::Result<()> {
+    crate::simulate::run(crate::simulate::Options {
+        email: EMAIL.into(),
+        password: PASSWORD.into(),
+        customers: 0,
+        existing: true,
+        computers: 40,
+        history_days: 90,
+        seed: FLEET_SEED,
+        rate: 0.0,
+        duration: None,
+        api: None,
+        history: true,
+    })
+    .await?;
+    crate::operator::publish_threats(
+        2,
+        "Elevated: a worm spreads through unpatched file shares",
+        "A new variant of a file-share worm is spreading on networks that expose SMB. \
+         Current definitions detect and block it; make sure agents are up to date.",
+        &[
+            "W32.Downadup.B|Worm|high|yes|https://security.example.com/threats/w32-downadup-b".into(),
+            "Ransom.WannaCry|Ransomware|high|yes|https://security.example.com/threats/ransom-wannacry".into(),
+            "Trojan.Emotet|Trojan|medium|yes|https://security.example.com/threats/trojan-emotet".into(),
+            "Heur.AdvML.B|Heuristic|low|no|https://security.example.com/threats/heur-advml-b".into(),
+        ],
+    )
+    .await?;
+    for (title, summary) in [
+        (
+            "Agent 22.4.1 is available",
+            "The new agent improves intrusion prevention on Windows 11 and macOS 14. Computers update on their next check-in.",
+        ),
+        (
+            "Scheduled maintenance on Sunday",
+            "The console is read-only for up to 30 minutes from 02:00 UTC on Sunday while the service is updated.",
+        ),
+        (
+            "Definitions now update every hour",
+            "Virus definitions are now published hourly, so computers are protected from new threats sooner.",
+        ),
+    ] {
+        crate::operator::publish_news(title, summary, summary, None).await?;
+    }
+    Ok(())
+}
+
 /// Signs the demo partner up, with its customers, unless it exists. Returns whether it
 /// was created.
 pub async fn seed() -> anyhow::Result<bool> {
@@ -225,6 +277,7 @@ pub async fn seed() -> anyhow::Result<bool> {
     let created = sign_up(&state).await?;
     if created {
         seed_customers(&state).await?;
+        seed_telemetry().await?;
     }
     Ok(created)
 }

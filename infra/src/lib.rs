@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod local_stack;
 pub mod operator;
+pub mod simulate;
 
 /// Every HTTP function, by binary name, with its part of the OpenAPI document. A function
 /// missing here fails the contract tests, which compare this list with `template.yaml`

@@ -8,6 +8,13 @@
 //!                   issue serial numbers (operator; reads the functions' environment)
 //! infra clear-compliance --customer ID
 //!                   clear a customer's trade-compliance review (operator)
+//! infra simulate --email E --password P [--customers N] [--existing] [--computers M]
+//!                [--history-days D] [--seed S] [--rate R] [--duration SECS] [--api URL]
+//!                [--no-history]
+//!                   simulated fleets and their telemetry through the ingestion API
+//! infra publish-threats --level 1-4 --title T --description D [--threat NAME|TYPE|SEVERITY|PROTECTED|URL ...]
+//! infra publish-news --title T --summary S --body B [--url URL]
+//!                   what the Home page's Threats Summary and News Alerts show (operator)
 //! infra openapi     print the OpenAPI document
 //! ```
 
@@ -102,8 +109,59 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|m| anyhow::anyhow!("--customer {m}"))?;
             println!("{}", infra::operator::clear_customer(&id).await?);
         }
+        Some("simulate") => {
+            let number = |name: &str, default: &str| -> anyhow::Result<String> {
+                Ok(flag(&args, name).unwrap_or_else(|_| default.to_string()))
+            };
+            let options = infra::simulate::Options {
+                email: flag(&args, "--email")?,
+                password: flag(&args, "--password")?,
+                customers: number("--customers", "0")?.parse().context("--customers")?,
+                existing: args.iter().any(|a| a == "--existing"),
+                computers: number("--computers", "25")?.parse().context("--computers")?,
+                history_days: number("--history-days", "30")?
+                    .parse()
+                    .context("--history-days")?,
+                seed: number("--seed", "1")?.parse().context("--seed")?,
+                rate: number("--rate", "0")?.parse().context("--rate")?,
+                duration: flag(&args, "--duration")
+                    .ok()
+                    .map(|d| d.parse())
+                    .transpose()
+                    .context("--duration")?,
+                api: flag(&args, "--api").ok(),
+                history: !args.iter().any(|a| a == "--no-history"),
+            };
+            infra::simulate::run(options).await?;
+        }
+        Some("publish-threats") => {
+            let threats = args
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| *a == "--threat")
+                .map(|(i, _)| args.get(i + 1).cloned().context("--threat needs a value"))
+                .collect::<anyhow::Result<Vec<String>>>()?;
+            infra::operator::publish_threats(
+                flag(&args, "--level")?.parse().context("--level must be 1 to 4")?,
+                &flag(&args, "--title")?,
+                &flag(&args, "--description")?,
+                &threats,
+            )
+            .await?;
+            println!("threat level published");
+        }
+        Some("publish-news") => {
+            let id = infra::operator::publish_news(
+                &flag(&args, "--title")?,
+                &flag(&args, "--summary")?,
+                &flag(&args, "--body")?,
+                flag(&args, "--url").ok().as_deref(),
+            )
+            .await?;
+            println!("{id}");
+        }
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|issue-serial|clear-compliance|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|simulate|issue-serial|clear-compliance|publish-threats|publish-news|openapi (see infra/src/main.rs)"),
     }
     Ok(())
 }

@@ -78,3 +78,73 @@ pub async fn clear_customer(id: &CustomerId) -> anyhow::Result<String> {
         changed.len()
     ))
 }
+
+/// Publishes the Threats Summary: the ThreatCon level, why, and the latest threats, each
+/// given as `name|type|severity|protected|url` (severity low, medium or high; protected
+/// yes or no).
+pub async fn publish_threats(
+    level: u8,
+    title: &str,
+    description: &str,
+    threats: &[String],
+) -> anyhow::Result<()> {
+    use shared::domain::home::{Threat, ThreatSeverity, Threats};
+    let mut latest = Vec::new();
+    for t in threats {
+        let parts: Vec<&str> = t.split('|').map(str::trim).collect();
+        let [name, kind, severity, protected, url] = parts[..] else {
+            anyhow::bail!("--threat {t:?}: name|type|severity|protected|url");
+        };
+        latest.push(Threat {
+            name: name.into(),
+            kind: kind.into(),
+            severity: match severity {
+                "low" => ThreatSeverity::Low,
+                "medium" => ThreatSeverity::Medium,
+                "high" => ThreatSeverity::High,
+                other => anyhow::bail!("--threat severity {other:?}: low, medium or high"),
+            },
+            protected: matches!(protected, "yes" | "true"),
+            url: url.into(),
+        });
+    }
+    let threats = Threats {
+        level,
+        title: title.into(),
+        description: description.into(),
+        latest,
+        updated_at: Utc::now(),
+    }
+    .parse()
+    .map_err(|errors| {
+        let list: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{} {}", e.field, e.message))
+            .collect();
+        anyhow::anyhow!("{}", list.join("; "))
+    })?;
+    let state = shared::services::Services::from_env().await?;
+    state.table.publish_threats(&threats).await?;
+    Ok(())
+}
+
+/// Publishes a news item for every partner's News Alerts; answers its id.
+pub async fn publish_news(
+    title: &str,
+    summary: &str,
+    body: &str,
+    url: Option<&str>,
+) -> anyhow::Result<String> {
+    let item = shared::domain::home::NewsItem::new(title, summary, body, url, Utc::now()).map_err(
+        |errors| {
+            let list: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{} {}", e.field, e.message))
+                .collect();
+            anyhow::anyhow!("{}", list.join("; "))
+        },
+    )?;
+    let state = shared::services::Services::from_env().await?;
+    state.table.publish_news(&item).await?;
+    Ok(item.id)
+}
