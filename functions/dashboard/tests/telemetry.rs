@@ -592,3 +592,184 @@ async fn the_home_page_and_a_profile_cost_the_same_for_ten_computers_and_ten_tho
     assert_eq!(total(&small.1), 7, "{:?}", small.1);
     assert_eq!(total(&small.4), 4, "{:?}", small.4);
 }
+
+/// A user with a custom role that reads `read` and nothing else: their access token.
+async fn reader(w: &World, admin: &str, email: &str, read: &[&str]) -> String {
+    let users = users::app(w.stack.state.clone());
+    let role = call(
+        &users,
+        "POST",
+        "/api/v1/roles",
+        admin,
+        Some(&json!({"name": "Help desk"})),
+        IP,
+    )
+    .await;
+    assert_eq!(role.status, StatusCode::CREATED, "{}", role.text);
+    let id = role.body["id"].as_str().unwrap();
+    let body = json!({"name": "Help desk",
+        "access": {"all": null, "readWrite": [], "read": read, "noAccess": [], "defaultLevel": "noAccess"},
+        "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}});
+    let saved = call(
+        &users,
+        "PUT",
+        &format!("/api/v1/roles/{id}"),
+        admin,
+        Some(&body),
+        IP,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let user = json!({"email": email, "firstName": "Hal", "lastName": "Reader", "role": id});
+    let added = call(&users, "POST", "/api/v1/users", admin, Some(&user), IP).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    let secret = w.stack.link_secret(email).expect("an invitation");
+    let accepted = send(
+        &users,
+        json_post(
+            "/api/v1/invitations/accept",
+            &json!({"token": secret, "password": "Another-Passw0rd"}),
+        ),
+        IP,
+    )
+    .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    let s = sign_in(&w.auth, email, "Another-Passw0rd", IP).await;
+    s.body["accessToken"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_customer_the_user_cannot_see_counts_nowhere() {
+    let w = world().await;
+    let admin = w.partner("owner@hidden.example.com").await;
+    let a = w
+        .add_customer(&admin, "Seen Co", "it@seen.example.com", "partnerManaged")
+        .await;
+    let b = w
+        .add_customer(
+            &admin,
+            "Hidden Co",
+            "it@hidden-co.example.com",
+            "partnerManaged",
+        )
+        .await;
+    let now = Utc::now();
+    let (fa, fb) = (fleet(&spec(21, 30), now), fleet(&spec(22, 30), now));
+    w.feed(&a, &fa).await;
+    w.feed(&b, &fb).await;
+    let hal = reader(&w, &admin, "hal@hidden.example.com", &[&a.id]).await;
+
+    // Every figure is Seen Co's alone, exactly as its own filtered view.
+    let home = w.get(&hal, "/api/v1/dashboard").await;
+    assert_summary(&home["endpointProtection"], &summary(&fa, now), "reader");
+    assert_daily_series(&home, &[&fa], "reader");
+    assert_eq!(home["profile"]["customers"]["total"], 1);
+    assert_eq!(
+        home["profile"]["totalInstalled"].as_i64(),
+        Some(summary(&fa, now)["computers"])
+    );
+    let names: Vec<&str> = home["customerIssues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Seen Co"]);
+    let usage = w.get(&hal, "/api/v1/products/usage").await;
+    let endpoint = usage["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["product"] == "endpoint-protection")
+        .unwrap()
+        .clone();
+    assert_eq!(endpoint["trials"], 1);
+
+    let stats = w.get(&hal, "/api/v1/statistics/endpoint?range=3m").await;
+    for risk in stats["risks"]["top"].as_array().unwrap() {
+        assert_eq!(risk["customers"], 1, "{risk}");
+        for s in risk["spread"].as_array().unwrap() {
+            assert_eq!(s["name"], "Seen Co");
+            assert_eq!(s["manageable"], false, "Read access: no Manage link");
+        }
+    }
+    let mut cursor = String::new();
+    loop {
+        let page = w
+            .get(
+                &hal,
+                &format!("/api/v1/statistics/offline-computers?range=24h&limit=100{cursor}"),
+            )
+            .await;
+        for row in page["items"].as_array().unwrap() {
+            assert_eq!(row["customerName"], "Seen Co");
+        }
+        match page["nextCursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    // The hidden customer is not found by any filter.
+    for path in [
+        format!("/api/v1/dashboard?customer={}", b.id),
+        format!("/api/v1/statistics/endpoint?customer={}", b.id),
+        format!("/api/v1/statistics/deployment?customer={}", b.id),
+        format!("/api/v1/statistics/offline-computers?customer={}", b.id),
+        format!("/api/v1/customers/{}/endpoint-protection", b.id),
+    ] {
+        assert_problem(&get(&w.dashboard, &path, &hal, IP).await, 404);
+    }
+}
+
+#[tokio::test]
+async fn each_user_keeps_their_own_layout() {
+    let w = world().await;
+    let admin = w.partner("layout@telemetry.example.com").await;
+    let first = w.get(&admin, "/api/v1/dashboard/layout").await;
+    assert_eq!(first["widgets"].as_array().unwrap().len(), 10);
+    assert_eq!(first["widgets"][0], "customerIssues");
+    assert_eq!(first["hidden"], json!([]));
+
+    let mut widgets: Vec<Value> = first["widgets"].as_array().unwrap().clone();
+    let moved = widgets.remove(9);
+    widgets.insert(0, moved);
+    let removed = widgets.remove(3);
+    let layout = json!({"widgets": widgets, "hidden": [removed]});
+    let saved = call(
+        &w.dashboard,
+        "PUT",
+        "/api/v1/dashboard/layout",
+        &admin,
+        Some(&layout),
+        IP,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(w.get(&admin, "/api/v1/dashboard/layout").await, layout);
+
+    // Another user of the same partner still has the first layout.
+    let hal = reader(&w, &admin, "hal@layout.example.com", &[]).await;
+    assert_eq!(w.get(&hal, "/api/v1/dashboard/layout").await, first);
+
+    // A layout that drops or repeats a widget is refused and changes nothing.
+    let before = w.stack.items().await.len();
+    for bad in [
+        json!({"widgets": ["myProfile"], "hidden": []}),
+        json!({"widgets": widgets, "hidden": [removed, "myProfile"]}),
+        json!({"widgets": widgets, "hidden": [removed], "extra": true}),
+        json!({"widgets": ["weather"], "hidden": []}),
+    ] {
+        let r = call(
+            &w.dashboard,
+            "PUT",
+            "/api/v1/dashboard/layout",
+            &admin,
+            Some(&bad),
+            IP,
+        )
+        .await;
+        assert_problem(&r, 422);
+    }
+    assert_eq!(w.stack.items().await.len(), before);
+    assert_eq!(w.get(&admin, "/api/v1/dashboard/layout").await, layout);
+}
