@@ -35,6 +35,8 @@ WEB_PORT=$(free_port)
 cargo run -q -p infra -- local-stack --endpoint "$MOTO_ENDPOINT" \
   --invoke-url "http://127.0.0.1:$API_PORT" --console-url "http://127.0.0.1:$WEB_PORT" \
   --outbox "$STATE/outbox" --env-out "$STATE/env"
+step "the demo partner with simulated telemetry (the Home page's browser test uses it)"
+(set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- demo)
 start_api "$API_PORT" "$STATE/env"
 start_web "$WEB_PORT" "$API_PORT"
 wait_for "the API" 900 api_ready "$API_PORT" || { tail -50 "$STATE/api.log"; exit 1; }
