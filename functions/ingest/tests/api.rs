@@ -119,7 +119,9 @@ async fn bad_batches_are_refused_whole_and_write_nothing() {
     let many: Vec<Value> = (0..501)
         .map(|i| with(&computers, 0, "id", json!(format!("pc-{i}")))[0].clone())
         .collect();
-    let cases: Vec<(&str, Option<&str>, String, u16, Option<&str>)> = vec![
+    // (records, key, body, status, a field the problem names)
+    type Case<'a> = (&'a str, Option<&'a str>, String, u16, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         (
             "computers",
             None,
