@@ -166,4 +166,18 @@ describe('Product Deployment page', () => {
       downloads.restore();
     }
   });
+
+  it('skips pages left empty by customers the user may not see', async () => {
+    const { requests } = routes({
+      [OFFLINE]: (request) =>
+        request.query.get('cursor') === 'next-1'
+          ? json(200, { items: moreOffline, nextCursor: null })
+          : json(200, { items: [], nextCursor: 'next-1' }),
+    });
+    renderAt('/statistics/deployment', exspMe);
+    const table = await screen.findByTestId('offline-table');
+    expect(within(table).getAllByTestId('offline-row')).toHaveLength(1);
+    expect(screen.queryByTestId('offline-load-more')).not.toBeInTheDocument();
+    expect(queries(requests, OFFLINE).map((query) => query.cursor ?? null)).toEqual([null, 'next-1']);
+  });
 });

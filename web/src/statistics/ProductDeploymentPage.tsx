@@ -49,6 +49,23 @@ export const INSTALL_SERIES = [
 
 const TOTAL_SERIES = [{ key: 'total', label: 'Computers deployed', color: 'var(--chart-1)' }] as const;
 
+/** Pages fetched in a row while they come back empty (rows of customers the user may not see are left out). */
+const MAX_EMPTY_PAGES = 10;
+
+/** Fetches pages from `cursor` until one has rows or the list ends. */
+async function loadOffline(filters: StatisticsFilters, cursor: string | undefined) {
+  const items: OfflineComputer[] = [];
+  let next = cursor;
+  for (let page = 0; page < MAX_EMPTY_PAGES; page += 1) {
+    const result = await fetchOfflineComputers(filters, next);
+    if (!result.ok) return result;
+    items.push(...result.data.items);
+    next = result.data.nextCursor ?? undefined;
+    if (items.length > 0 || next === undefined) break;
+  }
+  return { ok: true as const, data: { items, nextCursor: next ?? null } };
+}
+
 /** Whether nothing has ever reported: no computers now and none installed or removed in the range. */
 function nothingReports(data: DeploymentStatistics): boolean {
   const { deployed } = data;
@@ -91,11 +108,11 @@ export function ProductDeploymentPage() {
   useEffect(() => {
     offlineGeneration.current += 1;
     const current = offlineGeneration.current;
-    void fetchOfflineComputers(filters).then((result) => {
+    void loadOffline(filters, undefined).then((result) => {
       if (current !== offlineGeneration.current) return;
       setOffline(
         result.ok
-          ? { status: 'loaded', items: result.data.items, nextCursor: result.data.nextCursor ?? null }
+          ? { status: 'loaded', items: result.data.items, nextCursor: result.data.nextCursor }
           : { status: 'failed', problem: result.problem },
       );
     });
@@ -124,7 +141,7 @@ export function ProductDeploymentPage() {
     const current = offlineGeneration.current;
     setLoadingMore(true);
     setMoreProblem(null);
-    const result = await fetchOfflineComputers(filters, offline.nextCursor);
+    const result = await loadOffline(filters, offline.nextCursor);
     setLoadingMore(false);
     if (current !== offlineGeneration.current) return;
     if (!result.ok) {
@@ -135,7 +152,7 @@ export function ProductDeploymentPage() {
       if (previous.status !== 'loaded') return previous;
       const seen = new Set(previous.items.map((item) => `${item.customerId}/${item.computerId}`));
       const added = result.data.items.filter((item) => !seen.has(`${item.customerId}/${item.computerId}`));
-      return { status: 'loaded', items: [...previous.items, ...added], nextCursor: result.data.nextCursor ?? null };
+      return { status: 'loaded', items: [...previous.items, ...added], nextCursor: result.data.nextCursor };
     });
   }
 
@@ -359,7 +376,13 @@ function OfflineList({
     );
   }
   if (state.items.length === 0) {
-    return <p className="panel__note">No computers are offline in this period.</p>;
+    return (
+      <p className="panel__note">
+        {state.nextCursor === null
+          ? 'No computers are offline in this period.'
+          : 'No offline computers of your customers in the first part of the list yet.'}
+      </p>
+    );
   }
   return (
     <div className="table-scroll">
