@@ -72,6 +72,8 @@ export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'role.update': 'Changed a role',
   'role.delete': 'Deleted a role',
   'schedule.entitlements': 'Trials ended or subscriptions renewed',
+  'customer.rotateIngestionKey': 'Made a new ingestion key for a customer',
+  'user.updateLayout': 'Changed the Home page layout',
 };
 
 /** "auth.signIn" → "Signed in"; actions this version does not know are shown as sent. */

@@ -102,6 +102,11 @@ export type ProductUsage = ProductUsageList['items'][number];
 export type CustomerEndpointProtection = ResponseJson<'/api/v1/customers/{customerId}/endpoint-protection', 'get', 200>;
 export type EndpointSummary = CustomerEndpointProtection['summary'];
 export type IngestionKey = ResponseJson<'/api/v1/customers/{customerId}/ingestion-key', 'post', 201>;
+export type Dashboard = ResponseJson<'/api/v1/dashboard', 'get', 200>;
+export type DashboardLayout = ResponseJson<'/api/v1/dashboard/layout', 'get', 200>;
+export type WidgetId = DashboardLayout['widgets'][number];
+export type NewsPage = ResponseJson<'/api/v1/news', 'get', 200>;
+export type NewsItem = NewsPage['items'][number];
 
 function currentOrigin(): string {
   return typeof window === 'undefined' ? '' : window.location.origin;

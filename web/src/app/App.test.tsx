@@ -30,7 +30,7 @@ describe('routing and shell', () => {
     renderApp('/', sampleMe);
 
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
-    expect(screen.getByTestId('company-name')).toHaveTextContent('Analytical Engines Ltd');
+    expect(await screen.findByTestId('company-name')).toHaveTextContent('Analytical Engines Ltd');
     expect(screen.getByTestId('user-email')).toHaveTextContent('ada@example.com');
     expect(screen.getByTestId('role-name')).toHaveTextContent('Partner Administrator');
 
@@ -85,7 +85,11 @@ describe('routing and shell', () => {
       expect(await screen.findByRole('heading', { name: 'Not available for your role' })).toBeInTheDocument();
       view.unmount();
     }
-    expect(requests.map((request) => request.path)).toEqual(['/api/v1/me/activity']);
+    expect(requests.map((request) => request.path)).toEqual([
+      '/api/v1/me/activity',
+      '/api/v1/dashboard',
+      '/api/v1/dashboard/layout',
+    ]);
   });
 
   it('leaves Administration out for a custom role, and does not open its pages', async () => {
@@ -137,6 +141,8 @@ describe('routing and shell', () => {
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
     expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'GET /api/v1/me/activity',
+      'GET /api/v1/dashboard',
+      'GET /api/v1/dashboard/layout',
       'POST /api/v1/auth/sign-out',
     ]);
     expect(tokenStore.getAccessToken()).toBeNull();

@@ -7,6 +7,7 @@ import { UsersPage } from '../admin/UsersPage';
 import type { Permissions } from '../api/client';
 import { CustomersPage } from '../customers/CustomersPage';
 import { RequestsPage } from '../customers/RequestsPage';
+import { NewsPage } from '../home/NewsPage';
 import { HomePage } from '../pages/HomePage';
 import { EndpointStatisticsPage } from '../statistics/EndpointStatisticsPage';
 import { MyProductsPage } from '../statistics/MyProductsPage';
@@ -38,6 +39,7 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: '/statistics/endpoint', label: 'Endpoint Statistics', component: EndpointStatisticsPage },
   { path: '/statistics/deployment', label: 'Product Deployment', component: ProductDeploymentPage },
   { path: '/products', label: 'My Products', component: MyProductsPage },
+  { path: '/news', label: 'News Alerts', component: NewsPage },
   {
     path: '/admin/users',
     label: 'Users',

@@ -23,7 +23,7 @@ describe('Sign in page', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
-    expect(screen.getByTestId('user-email')).toHaveTextContent('ada@example.com');
+    expect(await screen.findByTestId('user-email')).toHaveTextContent('ada@example.com');
     expect(await screen.findByText('No activity yet.')).toBeInTheDocument();
     expect(tokenStore.getAccessToken()).toBe('access-token-1');
     expect(localStorage.length).toBe(0);

@@ -161,13 +161,15 @@ describe('Sign up page', () => {
     await user.click(screen.getByRole('button', { name: 'Create Account' }));
 
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
-    expect(screen.getByTestId('company-name')).toHaveTextContent('Analytical Engines Ltd');
+    expect(await screen.findByTestId('company-name')).toHaveTextContent('Analytical Engines Ltd');
     expect(await screen.findByText('No activity yet.')).toBeInTheDocument();
     expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'POST /api/v1/auth/sign-up',
       'POST /api/v1/auth/sign-in',
       'GET /api/v1/me',
       'GET /api/v1/me/activity',
+      'GET /api/v1/dashboard',
+      'GET /api/v1/dashboard/layout',
     ]);
     expect(requests[1]?.body).toEqual({ email: 'ada@example.com', password: 'CorrectHorse42' });
     expect(localStorage.length).toBe(0);

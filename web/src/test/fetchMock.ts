@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import { defaultLayoutAnswer, emptyDashboard } from '../home/fixtures';
 
 export interface RecordedRequest {
   method: string;
@@ -107,9 +108,11 @@ export const sampleMe = {
 
 export const sampleToken = { accessToken: 'access-token-1', tokenType: 'Bearer', expiresIn: 900 } as const;
 
-/** An empty activity list, for tests that render Home but are not about its activity. */
+/** An empty activity list and dashboard, for tests that render Home but are not about them. */
 export const noActivity = {
   'GET /api/v1/me/activity': () => json(200, { items: [] }),
+  'GET /api/v1/dashboard': () => json(200, emptyDashboard),
+  'GET /api/v1/dashboard/layout': () => json(200, defaultLayoutAnswer),
 } as const;
 
 export const sampleActivity = {
