@@ -167,7 +167,9 @@ export function QuickTasksWidget({
 }) {
   const { partner, can } = useCurrentSession();
   const offline = view.dashboard?.offlineComputers ?? null;
-  const offlineQuery = customerId === null ? '' : `?customer=${encodeURIComponent(customerId)}`;
+  // The count is of computers unseen for more than 24 hours: the page's 24-hour range lists the same ones.
+  const offlineQuery = new URLSearchParams({ range: '24h' });
+  if (customerId !== null) offlineQuery.set('customer', customerId);
   return (
     <Widget id="quickTasks" controls={controls}>
       <ul className="quick-tasks">
@@ -201,7 +203,7 @@ export function QuickTasksWidget({
           </Link>
         </li>
         <li>
-          <Link to={`/statistics/deployment${offlineQuery}#offline`} data-testid="quick-offline">
+          <Link to={`/statistics/deployment?${offlineQuery.toString()}#offline`} data-testid="quick-offline">
             Offline computers
           </Link>
           {offline !== null ? (

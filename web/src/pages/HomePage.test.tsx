@@ -267,7 +267,7 @@ describe('Home: Quick Tasks', () => {
     );
     expect(within(tasks).getByRole('link', { name: 'Offline computers' })).toHaveAttribute(
       'href',
-      '/statistics/deployment#offline',
+      '/statistics/deployment?range=24h#offline',
     );
     expect(await within(tasks).findByTestId('quick-offline-count')).toHaveTextContent('(3)');
     // The reports do not exist yet: no links to them.
@@ -553,6 +553,10 @@ describe('Home: the Display filter', () => {
       '/statistics/deployment?range=7d&customer=cus_1',
     );
     expect(screen.getByTestId('quick-offline-count')).toHaveTextContent('(1)');
+    expect(screen.getByTestId('quick-offline')).toHaveAttribute(
+      'href',
+      '/statistics/deployment?range=24h&customer=cus_1#offline',
+    );
 
     // The partner-wide ones say so, and show the same as before.
     for (const id of ['customerIssues', 'threatsSummary', 'newsAlerts']) {
