@@ -17,7 +17,10 @@
 // then runs the users and roles scenario of e2e/roles.mjs (the guide's chapter 5), and
 // the security scenario of e2e/security.mjs: the partner administrator sets up two-step
 // verification (the code computed from the key the page shows), signs in again with the
-// password and a code, and creates an API client whose secret is shown once.
+// password and a code, and creates an API client whose secret is shown once. Last, the
+// Home scenario of e2e/home.mjs signs in as the demo partner (`infra demo`, with its
+// simulated fleet): the ten widgets with figures, drag and drop, removal, the layout
+// surviving a reload, and the Display filter.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -27,6 +30,7 @@ import { chromium } from 'playwright-core';
 import { customersScenario } from './customers.mjs';
 import { rolesScenario } from './roles.mjs';
 import { securityScenario } from './security.mjs';
+import { homeScenario } from './home.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -250,6 +254,15 @@ async function run(page, browser) {
       expectApiResponse,
       expectHome,
       stamp,
+      resultsDir,
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    // The local stack's demo partner, with its simulated fleet (`infra demo`).
+    await homeScenario({
+      browser,
+      baseUrl,
+      step,
+      expectApiResponse,
       resultsDir,
       timeoutMs: STEP_TIMEOUT_MS,
     });

@@ -529,6 +529,42 @@ async fn every_figure_matches_the_fleet_that_was_fed_and_a_replay_changes_none()
     assert_eq!(settled(again), settled(home));
     let stats_again = w.get(&admin, "/api/v1/statistics/endpoint?range=30d").await;
     assert_eq!(settled(stats_again), settled(stats));
+
+    // A removed customer leaves the sums, and its key stops working.
+    let removed = call(
+        &w.customers,
+        "DELETE",
+        &format!("/api/v1/customers/{}?confirm=true", b.id),
+        &admin,
+        None,
+        IP,
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    let after = w.get(&admin, "/api/v1/dashboard").await;
+    assert_summary(
+        &after["endpointProtection"],
+        &summary(&fa, now),
+        "after removing Birch",
+    );
+    assert_eq!(after["profile"]["customers"]["total"], 1);
+    assert_eq!(after["profile"]["licenses"]["trial"], 1);
+    let names: Vec<&str> = after["customerIssues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Acme Dental"]);
+    let late = w
+        .post(
+            &b.id,
+            "computers",
+            &b.key,
+            &json!({"computers": &fb.computers[..1]}),
+        )
+        .await;
+    assert_problem(&late, 401);
 }
 
 /// DynamoDB calls of one GET, by operation.

@@ -349,7 +349,7 @@ impl Table {
                     &self.name,
                     &fleet,
                     &before.partner_id,
-                    &customer.partner_id,
+                    Some(&customer.partner_id),
                 )?);
                 old = Some(super::PartnerScope::new(before.partner_id.clone()));
                 new = Some(super::PartnerScope::new(customer.partner_id.clone()));

@@ -465,7 +465,8 @@ impl Table {
     }
 
     /// Deletes the customer, its entitlements and its admin's email guard (so the email
-    /// can be registered again), with the audit record, all or nothing.
+    /// can be registered again), its ingestion key and fleet counters (taken out of the
+    /// partner's sums), with the audit record, all or nothing.
     pub async fn remove_customer(
         &self,
         state: &CustomerState,
@@ -512,6 +513,13 @@ impl Table {
             &self.name,
             Some(c),
             None,
+        )?);
+        let fleet = self.fleet(&c.id).await?;
+        items.extend(super::telemetry::fleet_removal_items(
+            &self.name,
+            &c.id,
+            &c.partner_id,
+            &fleet,
         )?);
         let scope = PartnerScope::new(c.partner_id.clone());
         let leaves = [RoleChange::Leave(&scope, &c.id)];

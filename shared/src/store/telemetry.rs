@@ -1130,21 +1130,23 @@ pub fn portfolio_updates(
 }
 
 /// A customer moving to another partner (an approved import) takes its fleet's current
-/// counters along: they leave the old partner's sums and join the new one's. (Its past
-/// day buckets stay with the partner it had then.)
+/// counters along: they leave the old partner's sums and join the new one's (`to`); a
+/// removed customer's (`to` is `None`) only leave. (Past day buckets stay with the
+/// partner the customer had then.)
 pub fn fleet_move_updates(
     table: &str,
     fleet: &FleetState,
     from: &PartnerId,
-    to: &PartnerId,
+    to: Option<&PartnerId>,
 ) -> Result<Vec<TransactWriteItem>, StoreError> {
-    if fleet.tally.is_empty() || from == to {
+    if fleet.tally.is_empty() || Some(from) == to {
         return Ok(Vec::new());
     }
     let mut minus = Tally::new();
     minus.subtract(&fleet.tally);
-    [(from, &minus), (to, &fleet.tally)]
+    [(Some(from), &minus), (to, &fleet.tally)]
         .into_iter()
+        .filter_map(|(partner, t)| Some((partner?, t)))
         .map(|(partner, t)| {
             Adding {
                 keys: Keys::new(fleets_pk(partner), CURRENT),
@@ -1158,4 +1160,35 @@ pub fn fleet_move_updates(
             .build(table)
         })
         .collect()
+}
+
+/// What removing a customer does to its telemetry, in the removal's transaction: its
+/// counters leave the partner's sums, its ingestion key stops (the guard goes) and its
+/// fleet item goes (and with it its place among the Customer Issues). Its computers,
+/// events and buckets are no longer reachable; events and buckets expire by TTL.
+pub fn fleet_removal_items(
+    table: &str,
+    customer: &CustomerId,
+    partner: &PartnerId,
+    fleet: &FleetState,
+) -> Result<Vec<TransactWriteItem>, StoreError> {
+    let mut items = fleet_move_updates(table, fleet, partner, None)?;
+    let delete = |keys: Keys| -> Result<TransactWriteItem, StoreError> {
+        Ok(TransactWriteItem::builder()
+            .delete(
+                Delete::builder()
+                    .table_name(table)
+                    .set_key(Some(keys.key()))
+                    .build()
+                    .map_err(StoreError::sdk)?,
+            )
+            .build())
+    };
+    if fleet.exists {
+        items.push(delete(Keys::new(fleet_pk(customer), CURRENT))?);
+    }
+    if let Some(hash) = &fleet.key_hash {
+        items.push(delete(key_keys(hash))?);
+    }
+    Ok(items)
 }
