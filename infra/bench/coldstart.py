@@ -647,30 +647,37 @@ def render_markdown(table: str, problems: Sequence[str], command: str, runs: int
     return "\n".join(lines)
 
 
-def splice_markdown(existing: str, block: str) -> str:
-    """Put block between the coldstart markers, replacing what was there;
-    append the markers at the end of the document if they are absent."""
-    begin = existing.find(BEGIN_MARKER)
-    end = existing.find(END_MARKER, begin + len(BEGIN_MARKER)) if begin >= 0 else -1
+def markers(section: str) -> Tuple[str, str]:
+    """The begin and end markers of a named section of a Markdown document."""
+    return f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
+
+
+def splice_markdown(existing: str, block: str, begin_marker: str = BEGIN_MARKER,
+                    end_marker: str = END_MARKER) -> str:
+    """Put block between the markers (the coldstart ones by default), replacing what
+    was there; append the markers at the end of the document if they are absent."""
+    begin = existing.find(begin_marker)
+    end = existing.find(end_marker, begin + len(begin_marker)) if begin >= 0 else -1
     if begin >= 0 and end >= 0:
-        return existing[: begin + len(BEGIN_MARKER)] + "\n" + block.strip("\n") + "\n" + existing[end:]
-    if begin >= 0 or END_MARKER in existing:
-        raise ValueError(f"unbalanced markers: need {BEGIN_MARKER} followed by {END_MARKER}")
+        return existing[: begin + len(begin_marker)] + "\n" + block.strip("\n") + "\n" + existing[end:]
+    if begin >= 0 or end_marker in existing:
+        raise ValueError(f"unbalanced markers: need {begin_marker} followed by {end_marker}")
     prefix = existing
     if prefix and not prefix.endswith("\n"):
         prefix += "\n"
     if prefix:
         prefix += "\n"
-    return f"{prefix}{BEGIN_MARKER}\n{block.strip(chr(10))}\n{END_MARKER}\n"
+    return f"{prefix}{begin_marker}\n{block.strip(chr(10))}\n{end_marker}\n"
 
 
-def write_markdown(path: str, block: str) -> None:
+def write_markdown(path: str, block: str, begin_marker: str = BEGIN_MARKER,
+                   end_marker: str = END_MARKER) -> None:
     try:
         with open(path, encoding="utf-8") as fh:
             existing = fh.read()
     except FileNotFoundError:
         existing = ""
-    updated = splice_markdown(existing, block)
+    updated = splice_markdown(existing, block, begin_marker, end_marker)
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".coldstart-", suffix=".md")

@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# `make bench`: init and first-invoke time of each release function beside a hello-world
-# lambda_runtime binary built the same way, and stripped binary sizes. Writes the table
-# into docs/performance.md.
+# `make bench`, two benchmarks, each writing its section of docs/performance.md:
+# 1. cold start: init and first-invoke time of each release function beside a hello-world
+#    lambda_runtime binary built the same way, and stripped binary sizes;
+# 2. telemetry: ingestion throughput and the Home page's data latency, in process against
+#    a moto server of its own (`infra bench-telemetry`).
+# A failed cold-start check still lets the telemetry benchmark run; the exit status is
+# then the cold-start one. RUNS sets the cold starts per binary; TELEMETRY_ARGS passes
+# flags to bench-telemetry (e.g. "--live-events 2000 --requests 10" for a quick check).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VENV=${VENV:-.venv}
 RUNS=${RUNS:-15}
-cargo build --release -p auth -p licensing -p customers -p portal -p users -p hello
+STATE=$(mktemp -d)
+source infra/local/lib.sh
+trap 'stop_all; rm -rf "$STATE"' EXIT
+trap 'exit 130' INT TERM
+
+cargo build --release -p auth -p licensing -p customers -p portal -p users -p ingest -p dashboard -p hello
+coldstart=0
 "$VENV/bin/python" infra/bench/coldstart.py \
   --runs "$RUNS" \
   --baseline hello=target/release/hello \
@@ -15,7 +26,19 @@ cargo build --release -p auth -p licensing -p customers -p portal -p users -p he
   --function customers=target/release/customers:events/customers/list-unauthenticated.json \
   --function portal=target/release/portal:events/portal/portal-unauthenticated.json \
   --function users=target/release/users:events/users/list-users-unauthenticated.json \
+  --function ingest=target/release/ingest:events/ingest/ingest-events-unknown-key.json \
+  --function dashboard=target/release/dashboard:events/dashboard/dashboard-unauthenticated.json \
   --env TABLE_NAME=bench --env USER_POOL_ID=us-east-1_bench --env USER_POOL_CLIENT_ID=bench \
   --env REPORTS_BUCKET=bench --env MAIL_FROM=bench@example.com \
   --env EVENT_BUS_NAME=bench --env LOG_FORMAT=json \
-  --markdown-out docs/performance.md
+  --markdown-out docs/performance.md || coldstart=$?
+
+# Built before moto starts, so the build does not share the machine with the benchmark.
+cargo build --release -q -p infra
+start_moto 0
+# The functions' logs would go to stdout with the report: off (failures still say why).
+read -ra telemetry_args <<<"${TELEMETRY_ARGS:-}"
+LOG_LEVEL=off cargo run --release -q -p infra -- bench-telemetry "${telemetry_args[@]}" >"$STATE/telemetry.md"
+"$VENV/bin/python" infra/bench/splice.py telemetry docs/performance.md <"$STATE/telemetry.md"
+cat "$STATE/telemetry.md"
+exit "$coldstart"

@@ -27,6 +27,7 @@ if HERE not in sys.path:
 import coldstart  # noqa: E402
 
 SCRIPT = os.path.join(HERE, "coldstart.py")
+SPLICE = os.path.join(HERE, "splice.py")
 
 # The fake function.  The mode is its function name (AWS_LAMBDA_FUNCTION_NAME);
 # unknown names behave like a healthy function.
@@ -209,6 +210,49 @@ class PureLogicTests(unittest.TestCase):
             coldstart.splice_markdown(f"{B}\nno end\n", "x")
         with self.assertRaises(ValueError):
             coldstart.splice_markdown(f"{E}\n{B}\n", "x")
+
+    def test_named_sections_leave_each_other_alone(self) -> None:
+        B, E = coldstart.BEGIN_MARKER, coldstart.END_MARKER
+        self.assertEqual(coldstart.markers("coldstart"), (B, E))
+        tb, te = coldstart.markers("telemetry")
+        self.assertEqual((tb, te), ("<!-- telemetry:begin -->", "<!-- telemetry:end -->"))
+        doc = f"# Perf\n\n{tb}\nold telemetry\n{te}\n\nprose\n\n{B}\nold cold\n{E}\n"
+        out = coldstart.splice_markdown(doc, "new telemetry\n", tb, te)
+        self.assertEqual(out, f"# Perf\n\n{tb}\nnew telemetry\n{te}\n\nprose\n\n{B}\nold cold\n{E}\n")
+        out = coldstart.splice_markdown(out, "new cold")
+        self.assertEqual(out, f"# Perf\n\n{tb}\nnew telemetry\n{te}\n\nprose\n\n{B}\nnew cold\n{E}\n")
+        # A section whose markers are absent is appended, after the other one.
+        out = coldstart.splice_markdown(f"intro\n\n{B}\ncold\n{E}\n", "t", tb, te)
+        self.assertEqual(out, f"intro\n\n{B}\ncold\n{E}\n\n{tb}\nt\n{te}\n")
+        with self.assertRaises(ValueError):
+            coldstart.splice_markdown(f"{tb}\nno end\n{E}\n", "x", tb, te)
+
+    def test_splice_script_writes_a_named_section_from_stdin(self) -> None:
+        B, E = coldstart.BEGIN_MARKER, coldstart.END_MARKER
+        tb, te = coldstart.markers("telemetry")
+        md = os.path.join(self.tmp.name, "PERF.md")
+        with open(md, "w") as fh:
+            fh.write(f"intro\n\n{tb}\nstale\n{te}\n\n{B}\ncold\n{E}\n")
+
+        def splice(stdin: str, *args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([sys.executable, SPLICE, *args], input=stdin,
+                                  capture_output=True, text=True, timeout=30)
+
+        def text() -> str:
+            with open(md) as fh:
+                return fh.read()
+
+        p = splice("| a | b |\n|---|---|\n", "telemetry", md)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(text(), f"intro\n\n{tb}\n| a | b |\n|---|---|\n{te}\n\n{B}\ncold\n{E}\n")
+        # Nothing on stdin (the benchmark failed): the section is kept, and that is an error.
+        before = text()
+        p = splice(" \n", "telemetry", md)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("left as it was", p.stderr)
+        self.assertEqual(text(), before)
+        self.assertEqual(splice("x", "bad name!", md).returncode, 2)
+        self.assertEqual(splice("x", "telemetry").returncode, 2)
 
     def test_env_file_and_arguments(self) -> None:
         path = os.path.join(self.tmp.name, "bench.env")

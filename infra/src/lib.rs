@@ -1,6 +1,7 @@
 //! What runs the console outside AWS: the registry of functions and their OpenAPI
 //! document, the local stack's resources, and demo data.
 
+pub mod bench;
 pub mod demo;
 pub mod local_stack;
 pub mod operator;
