@@ -12,7 +12,7 @@ run: setup ## The whole console locally, with demo data (MOTO_PORT, API_PORT, WE
 test: setup setup-browser ## Everything CI runs
 	infra/local/test.sh
 
-bench: setup ## Cold start and binary sizes of the release functions (docs/performance.md)
+bench: setup ## Cold start and binary sizes of the release functions, and the telemetry bench (docs/performance.md)
 	infra/bench/run.sh
 
 openapi: ## Regenerate docs/openapi.json and the web client's types from the code
