@@ -265,23 +265,31 @@ impl Table {
     /// Every item of a partition whose sort key starts with `prefix` (any, when empty), in
     /// sort-key order (every page of one Query).
     pub async fn partition_items(&self, pk: &str, prefix: &str) -> Result<Vec<Item>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.name)
+            .expression_attribute_values(":pk", AttributeValue::S(pk.to_string()));
+        let query = if prefix.is_empty() {
+            query.key_condition_expression("pk = :pk")
+        } else {
+            query
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_string()))
+        };
+        self.every_item(query.consistent_read(true)).await
+    }
+
+    /// Every item `query` finds, reading one page after another.
+    pub(crate) async fn every_item(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
-            let mut query = self
-                .client
-                .query()
-                .table_name(&self.name)
-                .expression_attribute_values(":pk", AttributeValue::S(pk.to_string()));
-            query = if prefix.is_empty() {
-                query.key_condition_expression("pk = :pk")
-            } else {
-                query
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_string()))
-            };
             let out = query
-                .consistent_read(true)
+                .clone()
                 .set_exclusive_start_key(start)
                 .send()
                 .await
