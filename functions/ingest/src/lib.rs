@@ -79,9 +79,7 @@ fn presented_key(headers: &HeaderMap) -> Option<&str> {
     if let Some(k) = headers.get("x-ingestion-key").and_then(|v| v.to_str().ok()) {
         return Some(k.trim());
     }
-    let value = headers.get("authorization")?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    http::principal::bearer_in(headers)
 }
 
 fn bad_key() -> Problem {
