@@ -449,17 +449,14 @@ pub async fn offline_computers(
         Reach::Customer(c) => OfflineOwner::Customer(&c.id),
         _ => OfflineOwner::Partner(&partner.id),
     };
-    let index = match owner {
-        OfflineOwner::Customer(_) => "gsi1",
-        OfflineOwner::Partner(_) => "gsi2",
-    };
+    let (index, partition) = Table::offline_partition(owner);
     let pages = shared::http::PageParams {
         limit: params.limit,
         cursor: params.cursor.clone(),
         format: params.format.clone(),
     };
     let limit = pages.limit()?;
-    let start = pages.start(Some(index), &Table::offline_partition(owner))?;
+    let start = pages.start(Some(index), &partition)?;
     let before = range.offline_since(now);
     if csv::wants_csv(&headers, params.format.as_deref()) {
         let records = csv::every_page(|start| {

@@ -600,10 +600,7 @@ impl Table {
         limit: i32,
         start: Option<Item>,
     ) -> Result<Page<ComputerRecord>, StoreError> {
-        let (index, pk) = match owner {
-            OfflineOwner::Customer(c) => ("gsi1", seen_pk(c.as_str())),
-            OfflineOwner::Partner(p) => ("gsi2", seen_pk(p.as_str())),
-        };
+        let (index, pk) = Table::offline_partition(owner);
         self.query_page(PageQuery {
             index: Some(index),
             pk: &pk,
@@ -617,11 +614,12 @@ impl Table {
         .await
     }
 
-    /// The index partition an offline-computers cursor must belong to.
-    pub fn offline_partition(owner: OfflineOwner<'_>) -> String {
+    /// The index, and its partition, that lists `owner`'s computers by last check-in (what
+    /// an offline-computers cursor must belong to).
+    pub fn offline_partition(owner: OfflineOwner<'_>) -> (&'static str, String) {
         match owner {
-            OfflineOwner::Customer(c) => seen_pk(c.as_str()),
-            OfflineOwner::Partner(p) => seen_pk(p.as_str()),
+            OfflineOwner::Customer(c) => ("gsi1", seen_pk(c.as_str())),
+            OfflineOwner::Partner(p) => ("gsi2", seen_pk(p.as_str())),
         }
     }
 
