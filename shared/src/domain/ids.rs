@@ -67,6 +67,8 @@ id_type!(EntitlementId, "ent_");
 id_type!(RequestId, "req_");
 id_type!(RoleId, "rol_");
 id_type!(ContactId, "cnt_");
+id_type!(AlertId, "alr_");
+id_type!(RuleId, "rul_");
 
 #[cfg(test)]
 mod tests {

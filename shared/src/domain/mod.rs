@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O. Values here are built through `parse`, so an invalid
 //! one cannot exist past the HTTP boundary.
 
+pub mod alert;
 pub mod audit;
 pub mod authorization;
 pub mod catalog;
@@ -21,7 +22,9 @@ pub mod user;
 pub mod validation;
 
 pub use email::EmailAddress;
-pub use ids::{ContactId, CustomerId, EntitlementId, PartnerId, RequestId, RoleId, UserId};
+pub use ids::{
+    AlertId, ContactId, CustomerId, EntitlementId, PartnerId, RequestId, RoleId, RuleId, UserId,
+};
 pub use password::Password;
 pub use role::Role;
 pub use user::User;
