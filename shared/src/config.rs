@@ -80,6 +80,15 @@ pub struct Config {
     /// The endpoint agent's current release (`AGENT_VERSION`): older agents need an
     /// update.
     pub agent_version: String,
+    /// Days without a report after which a computer raises "computer offline"
+    /// (`ALERT_OFFLINE_DAYS`).
+    pub alert_offline_days: i64,
+    /// Intrusions in one hour at one customer that raise "intrusion burst"
+    /// (`ALERT_INTRUSION_BURST`).
+    pub alert_intrusion_burst: i64,
+    /// Lets webhooks call loopback addresses, over plain HTTP too
+    /// (`WEBHOOK_ALLOW_LOOPBACK=true`): for local tests only, never in AWS.
+    pub webhook_allow_loopback: bool,
 }
 
 /// The agent release the console counts as current unless `AGENT_VERSION` says otherwise.
@@ -224,6 +233,9 @@ impl Config {
                     .map_err(|e| ConfigError(format!("AGENT_VERSION {e}")))?;
                 v
             },
+            alert_offline_days: number("ALERT_OFFLINE_DAYS", 7)? as i64,
+            alert_intrusion_burst: number("ALERT_INTRUSION_BURST", 25)? as i64,
+            webhook_allow_loopback: var_or("WEBHOOK_ALLOW_LOOPBACK", "false") == "true",
         })
     }
 }

@@ -10,11 +10,14 @@ pub mod files;
 pub mod http;
 pub mod identity;
 pub mod mail;
+pub mod notify;
 pub mod resources;
 pub mod services;
 pub mod simulator;
+pub mod sms;
 pub mod store;
 pub mod telemetry;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod tls;
+pub mod webhook;

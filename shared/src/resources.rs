@@ -417,7 +417,7 @@ mod tests {
     }
 
     #[test]
-    fn the_table_has_generic_keys_two_overloaded_indexes_and_ttl() {
+    fn the_table_has_generic_keys_three_overloaded_indexes_and_ttl() {
         let t = Template::bundled().unwrap().table().unwrap();
         let names: Vec<_> = t
             .key_schema
@@ -430,7 +430,7 @@ mod tests {
             .iter()
             .map(|i| i.index_name.as_str())
             .collect();
-        assert_eq!(indexes, ["gsi1", "gsi2"]);
+        assert_eq!(indexes, ["gsi1", "gsi2", "gsi3"]);
         assert_eq!(t.time_to_live_specification.attribute_name, "ttl");
         assert!(t.time_to_live_specification.enabled);
     }

@@ -11,6 +11,7 @@ use crate::{
     files::Files,
     identity::{Identity, TokenVerifier},
     mail::Mailer,
+    sms::Sms,
     store::Table,
 };
 
@@ -25,6 +26,7 @@ pub struct Services {
     http: OnceLock<reqwest::Client>,
     identity: OnceLock<Identity>,
     mailer: OnceLock<Mailer>,
+    sms: OnceLock<Sms>,
     files: OnceLock<Files>,
     events: OnceLock<EventBus>,
 }
@@ -57,6 +59,7 @@ impl Services {
             http: OnceLock::new(),
             identity: OnceLock::new(),
             mailer: OnceLock::new(),
+            sms: OnceLock::new(),
             files: OnceLock::new(),
             events: OnceLock::new(),
         }
@@ -95,6 +98,15 @@ impl Services {
                 dir: dir.clone(),
                 from: self.config.mail_from.clone(),
             },
+        })
+    }
+
+    pub fn sms(&self) -> &Sms {
+        self.sms.get_or_init(|| {
+            use aws_sdk_sns as sns;
+            Sms::new(sns::Client::from_conf(
+                client!(sns, &self.sdk, &self.counter).build(),
+            ))
         })
     }
 

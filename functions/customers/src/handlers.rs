@@ -10,6 +10,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use shared::{
     domain::{
+        alert::Severity,
         audit::{Action as Audited, AuditRecord},
         authorization::{Action, Grant, Resource},
         catalog,
@@ -191,6 +192,9 @@ pub struct ListParams {
     pub product_type: Option<String>,
     /// `true`: only customers with computers that need the latest agent.
     pub require_update: Option<bool>,
+    /// `error`: only customers with an open Error alert; `warning`: with an open Error
+    /// or Warning alert ("Warning+").
+    pub alerts: Option<String>,
 }
 
 impl ListParams {
@@ -244,8 +248,18 @@ impl ListParams {
                 );
             }
         }
+        let alerts = match self.alerts.as_deref() {
+            None | Some("") | Some("all") => None,
+            Some("error") => Some(Severity::Error),
+            Some("warning") => Some(Severity::Warning),
+            Some(_) => {
+                v.error("alerts", "must be error or warning");
+                None
+            }
+        };
         v.finish().map_err(Problem::validation)?;
         let mut query = CustomerQuery {
+            alerts,
             sort,
             descending,
             search,

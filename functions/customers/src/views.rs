@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared::{
     domain::{
+        alert::AlertCounts,
         authorization::{authorize, Action, Grant, Resource},
         catalog::{self, Product},
         consent::ConsentRequest,
@@ -45,6 +46,22 @@ pub struct CustomerRow {
     pub used: u32,
     pub capacity: u32,
     pub compliance: Compliance,
+    /// Open alerts by severity (Table 2-1's Alerts column).
+    pub alerts: AlertCounts,
+}
+
+/// "2 errors, 1 warning": the Alerts column in a CSV.
+fn alerts_text(a: &AlertCounts) -> String {
+    let part = |n: u32, one: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {one}s")),
+    };
+    [part(a.error, "error"), part(a.warning, "warning")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn product_name(id: &str) -> String {
@@ -73,6 +90,11 @@ impl From<&Customer> for CustomerRow {
             used: c.seats_used,
             capacity: c.capacity(),
             compliance: c.compliance.clone(),
+            alerts: AlertCounts {
+                error: c.alerts_error,
+                warning: c.alerts_warning,
+                informational: c.alerts_informational,
+            },
         }
     }
 }
@@ -83,6 +105,7 @@ impl CsvRow for CustomerRow {
             "Customer",
             "Type",
             "Products",
+            "Alerts",
             "Require Update",
             "Used",
             "Capacity",
@@ -100,6 +123,7 @@ impl CsvRow for CustomerRow {
                 .map(|p| format!("{} ({})", p.name, p.status))
                 .collect::<Vec<_>>()
                 .join("; "),
+            alerts_text(&self.alerts),
             self.require_update.to_string(),
             self.used.to_string(),
             self.capacity.to_string(),

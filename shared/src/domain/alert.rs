@@ -216,6 +216,8 @@ pub struct Alert {
     pub id: AlertId,
     #[schema(value_type = String)]
     pub partner_id: PartnerId,
+    /// The alert type.
+    #[serde(rename = "type")]
     pub kind: AlertKind,
     pub service: Service,
     pub severity: Severity,

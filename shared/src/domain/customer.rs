@@ -173,6 +173,14 @@ pub struct Customer {
     pub require_update: u32,
     /// Seats in use across products (reported by the endpoint service).
     pub seats_used: u32,
+    /// Open alerts about the customer by severity (the customer list's Alerts column),
+    /// moved with each alert raised or dismissed.
+    #[serde(default)]
+    pub alerts_error: u32,
+    #[serde(default)]
+    pub alerts_warning: u32,
+    #[serde(default)]
+    pub alerts_informational: u32,
     /// Whether the customer admin has chosen a password (from a welcome link).
     #[serde(default)]
     pub admin_active: bool,
@@ -483,6 +491,9 @@ impl NewCustomer {
             products: summarize(&entitlements),
             require_update: 0,
             seats_used: 0,
+            alerts_error: 0,
+            alerts_warning: 0,
+            alerts_informational: 0,
             admin_active: false,
             created_at: at,
             version: 1,

@@ -71,6 +71,8 @@ pub struct CustomerQuery {
     pub product_types: Vec<String>,
     /// Only customers with computers needing the latest agent.
     pub require_update: bool,
+    /// Only customers with an open alert this severe or more (Error; Warning+).
+    pub alerts: Option<crate::domain::alert::Severity>,
     pub limit: i32,
     pub start: Option<Item>,
 }
@@ -107,9 +109,18 @@ impl CustomerQuery {
             }
             clauses.push(format!("({})", any.join(" OR ")));
         }
+        if self.require_update || self.alerts.is_some() {
+            values.insert(":zero".into(), AttributeValue::N("0".into()));
+        }
         if self.require_update {
             clauses.push("requireUpdate > :zero".into());
-            values.insert(":zero".into(), AttributeValue::N("0".into()));
+        }
+        match self.alerts {
+            Some(crate::domain::alert::Severity::Error) => {
+                clauses.push("alertsError > :zero".into());
+            }
+            Some(_) => clauses.push("(alertsError > :zero OR alertsWarning > :zero)".into()),
+            None => {}
         }
         (!clauses.is_empty()).then(|| Filter {
             expression: clauses.join(" AND "),

@@ -3,6 +3,7 @@
 //! code path can name another tenant's partition by accident. See `docs/data-model.md`.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod consent;
 pub mod customers;
@@ -102,6 +103,10 @@ pub struct Keys {
     pub gsi2pk: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gsi2sk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi3pk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi3sk: Option<String>,
     /// Epoch seconds after which DynamoDB deletes the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
@@ -125,6 +130,12 @@ impl Keys {
     pub fn gsi2(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
         self.gsi2pk = Some(pk.into());
         self.gsi2sk = Some(sk.into());
+        self
+    }
+
+    pub fn gsi3(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        self.gsi3pk = Some(pk.into());
+        self.gsi3sk = Some(sk.into());
         self
     }
 
@@ -375,6 +386,7 @@ impl Table {
     ) -> Result<Page<T>, StoreError> {
         let (pk_name, sk_name) = match query.index {
             Some("gsi2") => ("gsi2pk", "gsi2sk"),
+            Some("gsi3") => ("gsi3pk", "gsi3sk"),
             Some(_) => ("gsi1pk", "gsi1sk"),
             None => ("pk", "sk"),
         };

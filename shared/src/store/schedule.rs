@@ -71,11 +71,13 @@ fn usage_day_keys(day: NaiveDate) -> Keys {
     Keys::new("SCHEDULE#USAGE", format!("DAY#{day}"))
 }
 
-/// What is due: entitlements (by customer) and requests.
+/// What is due: entitlements (by customer), requests and delivery retries.
 #[derive(Debug, Default)]
 pub struct Due {
     pub customers: Vec<CustomerId>,
     pub requests: Vec<RequestRecord>,
+    /// Alert deliveries waiting for a retry.
+    pub deliveries: Vec<super::alerts::Delivery>,
 }
 
 impl Table {
@@ -133,6 +135,7 @@ impl Table {
                     }
                 }
                 Some("ConsentRequest") => due.requests.push(from_item(item)?),
+                Some("Delivery") => due.deliveries.push(from_item(item)?),
                 _ => {}
             }
         }

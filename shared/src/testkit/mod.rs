@@ -54,6 +54,8 @@ pub struct Options {
     pub limits: Limit,
     /// Replaces the pool's token verifier (tokens from [`tokens::Signer`]).
     pub verifier: Option<crate::identity::TokenVerifier>,
+    /// Where domain events go (by default nowhere: no routes).
+    pub events: Option<EventMode>,
 }
 
 impl Default for Options {
@@ -61,6 +63,7 @@ impl Default for Options {
         Options {
             limits: WIDE_LIMIT,
             verifier: None,
+            events: None,
         }
     }
 }
@@ -102,10 +105,10 @@ pub async fn stack_with(options: Options) -> TestStack {
         s3_force_path_style: true,
         mail: MailMode::Outbox(outbox.clone()),
         mail_from: "console@partner-console.test".into(),
-        events: EventMode::Local {
+        events: options.events.unwrap_or(EventMode::Local {
             invoke_url: "http://127.0.0.1:9".into(),
             routes: Vec::new(),
-        },
+        }),
         console_url: "http://console.test".into(),
         secure_cookies: true,
         origin_verify: None,
@@ -122,6 +125,10 @@ pub async fn stack_with(options: Options) -> TestStack {
         delegation_ttl: Duration::from_secs(15 * 60),
         telemetry_retention_days: crate::domain::telemetry::DEFAULT_RETENTION_DAYS,
         agent_version: crate::config::DEFAULT_AGENT_VERSION.into(),
+        alert_offline_days: 7,
+        alert_intrusion_burst: 25,
+        // The tests' webhook receivers listen on loopback.
+        webhook_allow_loopback: true,
     };
     let counter = CallCounter::new();
     let mut services = Services::new(config, sdk.clone(), Some(counter.clone()));
