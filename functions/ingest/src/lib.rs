@@ -10,13 +10,19 @@ use axum::{
     response::{IntoResponse, Response},
     Json, Router,
 };
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Serialize};
 use shared::{
     domain::{
+        alert,
         audit::{Action as Audited, AuditRecord},
         authorization::Action,
-        telemetry::{validate_computers, validate_events, AgentVersion, ComputerBatch, EventBatch},
+        telemetry::{
+            counter, hour_of, validate_computers, validate_events, AgentVersion, ComputerBatch,
+            EventBatch, EventDetail, EventReport, RiskAction,
+        },
         FieldError,
     },
     http::{
@@ -24,6 +30,7 @@ use shared::{
         openapi::{BearerAuth, IngestionKeyAuth},
         Principal, Problem, SourceIp,
     },
+    notify,
     services::AppState,
     store::telemetry::{generate_key, key_hash, IngestError, Ingested, Source},
 };
@@ -188,6 +195,16 @@ pub async fn ingest_computers(
         .await
         .map_err(ingest_problem)?;
     tracing::info!(customer = %source.customer.id, accepted = done.accepted, unchanged = done.unchanged, "computers ingested");
+    if done.accepted > 0 {
+        let raises = alert::fleet_conditions(
+            &source.customer,
+            &source.fleet.tally,
+            &done.fleet,
+            state.config.alert_offline_days,
+            at,
+        );
+        raise(&state, &source, &raises).await;
+    }
     Ok(Json(done.into()))
 }
 
@@ -229,7 +246,88 @@ pub async fn ingest_events(
         .await
         .map_err(ingest_problem)?;
     tracing::info!(customer = %source.customer.id, accepted = done.accepted, unchanged = done.unchanged, "events ingested");
+    if !done.stored.is_empty() {
+        match event_alerts(&state, &source, &done.stored, at).await {
+            Ok(raises) => raise(&state, &source, &raises).await,
+            Err(e) => {
+                tracing::error!(customer = %source.customer.id, error = %e, "alert conditions not read")
+            }
+        }
+    }
     Ok(Json(done.into()))
+}
+
+/// The alerts newly stored events raise: unresolved risks (one per computer) and
+/// intrusion bursts in the last day's hours (read from the customer's hour buckets, which
+/// already hold this batch).
+async fn event_alerts(
+    state: &AppState,
+    source: &Source,
+    stored: &[EventReport],
+    at: DateTime<Utc>,
+) -> Result<Vec<alert::Raise>, shared::store::StoreError> {
+    let customer = &source.customer;
+    let mut unresolved: Vec<&str> = stored
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.detail,
+                EventDetail::RiskDetection {
+                    action: RiskAction::Unresolved,
+                    ..
+                }
+            )
+        })
+        .map(|e| e.computer_id.as_str())
+        .collect();
+    unresolved.sort_unstable();
+    unresolved.dedup();
+    let names = if unresolved.is_empty() {
+        Default::default()
+    } else {
+        state
+            .table
+            .computer_names(&customer.id, &unresolved)
+            .await?
+    };
+    let mut raises = alert::unresolved_risks(customer, stored, &names, at);
+    let mut per_hour: BTreeMap<String, i64> = BTreeMap::new();
+    for e in stored {
+        if matches!(e.detail, EventDetail::Intrusion { .. })
+            && e.occurred_at > at - chrono::Duration::hours(24)
+        {
+            *per_hour.entry(hour_of(e.occurred_at)).or_default() += 1;
+        }
+    }
+    if !per_hour.is_empty() {
+        let hours: Vec<String> = per_hour.keys().cloned().collect();
+        let buckets = state.table.customer_hours(&customer.id, &hours).await?;
+        for (hour, added) in per_hour {
+            let after = buckets.get(&hour).map_or(0, |t| t.get(counter::INTRUSIONS));
+            if let Some(r) = alert::intrusion_burst(
+                customer,
+                &hour,
+                after - added,
+                after,
+                state.config.alert_intrusion_burst,
+                at,
+            ) {
+                raises.push(r);
+            }
+        }
+    }
+    Ok(raises)
+}
+
+/// Raises what a batch found. The batch is stored already: a failure here is logged,
+/// not answered, so the service does not send the batch again.
+async fn raise(state: &AppState, source: &Source, raises: &[alert::Raise]) {
+    if raises.is_empty() {
+        return;
+    }
+    if let Err(e) = notify::raise(state, &source.customer.partner_id, raises).await {
+        tracing::error!(customer = %source.customer.id, error = %e, "alerts not raised");
+    }
 }
 
 /// A new ingestion key, shown once.

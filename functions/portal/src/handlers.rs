@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::{
     domain::{
+        alert::{self, ConsentOutcome},
         audit::{Action as Audited, AuditRecord, Outcome},
         consent::{ConsentRequest, RequestError, RequestEvent, RequestStatus},
         customer::{MacAccess, ManagementType},
@@ -21,11 +22,12 @@ use shared::{
         CustomerId, EmailAddress, PartnerId, RequestId, UserId,
     },
     http::{principal::verified_username, ApiJson, CustomerAdmin, Problem, SourceIp},
+    notify,
     services::AppState,
     store::{
         consent::{AnswerError, RequestRecord},
         customers::{Change, CustomerState, SaveError},
-        keys, Keys,
+        keys, Keys, PartnerScope,
     },
 };
 use utoipa::ToSchema;
@@ -323,6 +325,26 @@ async fn answer(
             AnswerError::Store(e) => e.into(),
         })?;
     tracing::info!(request = %next.id, approved = approve, "consent answered");
+    // The partner hears of the answer; the answer stands whatever happens to the alert.
+    let sender = state
+        .table
+        .user(
+            &PartnerScope::new(next.partner_id.clone()),
+            &next.requested_by,
+        )
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.name());
+    let outcome = if approve {
+        ConsentOutcome::Approved
+    } else {
+        ConsentOutcome::Denied
+    };
+    let raise = alert::consent(&next, outcome, sender, now);
+    if let Err(e) = notify::raise(&state, &next.partner_id, &[raise]).await {
+        tracing::error!(request = %next.id, error = %e, "consent alert not raised");
+    }
     Ok(next)
 }
 

@@ -7,18 +7,20 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared::{
     domain::{
+        alert::{self, ConsentOutcome},
         audit::{Action, AuditRecord, Outcome},
         consent::RequestEvent,
         customer::{apply_to_entitlements, Customer},
-        entitlement::EntitlementEvent,
+        entitlement::{Entitlement, EntitlementEvent},
     },
+    notify,
     services::AppState,
     store::{
         consent::RequestRecord,
         customers::{account_key, Change, SaveError},
         from_item,
         schedule::DailyUsage,
-        Keys, StoreError,
+        Keys, PartnerScope, StoreError,
     },
 };
 
@@ -33,6 +35,11 @@ pub struct TickReport {
     pub usage_recorded: usize,
     /// Customers changed by someone else meanwhile: the next tick takes them.
     pub conflicts: usize,
+    /// Alerts raised or renewed: consent requests expired, and (once a day) trials
+    /// ending within seven days and customers using more seats than they have.
+    pub alerts: usize,
+    /// Alert deliveries given their next attempt.
+    pub deliveries_retried: usize,
 }
 
 /// The moment a tick is for: the event's `time` (EventBridge sets it), or now.
@@ -117,8 +124,20 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         };
         if table.expire_request(&record).await? {
             report.requests_expired += 1;
+            let sender = table
+                .user(
+                    &PartnerScope::new(record.request.partner_id.clone()),
+                    &record.request.requested_by,
+                )
+                .await?
+                .map(|u| u.name());
+            let raise = alert::consent(&record.request, ConsentOutcome::Expired, sender, now);
+            report.alerts += notify::raise(state, &record.request.partner_id, &[raise])
+                .await?
+                .len();
         }
     }
+    report.deliveries_retried = notify::retry(state, due.deliveries, now).await?;
     let day = now.date_naive();
     if !table.usage_recorded(day).await? {
         let live = table.live_entitlements().await?;
@@ -152,6 +171,19 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         usage.sort_by(|a, b| (&a.customer_id, &a.product).cmp(&(&b.customer_id, &b.product)));
         table.record_usage(day, &usage).await?;
         report.usage_recorded = usage.len();
+        for account in &accounts {
+            let mine: Vec<&Entitlement> = live
+                .iter()
+                .filter(|e| e.customer_id == account.id)
+                .collect();
+            let mut raises = alert::trials_expiring(account, &mine, now);
+            raises.extend(alert::seats_over_capacity(account, now));
+            if !raises.is_empty() {
+                report.alerts += notify::raise(state, &account.partner_id, &raises)
+                    .await?
+                    .len();
+            }
+        }
     }
     Ok(report)
 }

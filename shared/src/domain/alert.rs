@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 pub use super::telemetry::Severity;
 use super::{
+    consent::{ConsentRequest, RequestKind},
     customer::{Communications, Customer},
     entitlement::{Entitlement, EntitlementState},
     role::Visibility,
@@ -554,14 +555,21 @@ pub enum ConsentOutcome {
 }
 
 /// A consent request answered or expired (one alert per request and outcome).
+/// `requested_by` is the name of the user who sent it, when still known.
 pub fn consent(
-    customer: &Customer,
-    request_id: &str,
-    what: &str,
+    request: &ConsentRequest,
     outcome: ConsentOutcome,
-    requested_by: Option<(UserId, String)>,
+    requested_by: Option<String>,
     at: DateTime<Utc>,
 ) -> Raise {
+    let customer = &request.customer_name;
+    let what = match (request.kind, request.management) {
+        (RequestKind::Import, _) => "move the customer to us (import)".to_string(),
+        (RequestKind::ManagementChange, Some(m)) => {
+            format!("change management to {}", m.label())
+        }
+        (RequestKind::ManagementChange, None) => "change management".to_string(),
+    };
     let (kind, verb) = match outcome {
         ConsentOutcome::Approved => (AlertKind::ConsentApproved, "approved"),
         ConsentOutcome::Denied => (AlertKind::ConsentDenied, "denied"),
@@ -570,24 +578,28 @@ pub fn consent(
     Raise {
         kind,
         severity: kind.severity(),
-        customer: customer_of(customer),
+        customer: Some((request.customer_id.clone(), customer.clone())),
         computer: None,
         group: None,
         subject: match outcome {
-            ConsentOutcome::Expired => format!("No answer from {}: {what}", customer.company.name),
-            _ => format!("{} {verb}: {what}", customer.company.name),
+            ConsentOutcome::Expired => format!("No answer from {customer}: {what}"),
+            _ => format!("{customer} {verb}: {what}"),
         },
         body: format!(
-            "The consent request \"{what}\" sent to {} was {verb} on {}.{}",
-            customer.company.name,
+            "The request to {what}, sent to {customer} ({}), was {verb} on {}.{}",
+            request.email,
             at.format("%Y-%m-%d %H:%M UTC"),
             requested_by
                 .as_ref()
-                .map(|(_, n)| format!(" It was sent by {n}."))
+                .map(|n| format!(" It was sent by {n}."))
                 .unwrap_or_default()
         ),
-        user: requested_by,
-        condition: format!("{}#{request_id}", kind.as_str()),
+        user: Some((
+            request.requested_by.clone(),
+            requested_by.unwrap_or_default(),
+        ))
+        .filter(|(_, n)| !n.is_empty()),
+        condition: format!("{}#{}", kind.as_str(), request.id),
         at,
         occurrences: 1,
     }

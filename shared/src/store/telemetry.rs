@@ -188,6 +188,10 @@ pub struct Ingested {
     pub accepted: usize,
     /// Records already stored exactly so (replays).
     pub unchanged: usize,
+    /// The customer's counters after the batch (computer reports).
+    pub fleet: Tally,
+    /// The events this batch stored (not replays).
+    pub stored: Vec<EventReport>,
 }
 
 /// A computer as stored, with the owners the offline lists need.
@@ -757,6 +761,7 @@ impl Table {
                         done.accepted += chunk.len();
                         fleet.tally = after;
                         fleet.version += 1;
+                        done.fleet = fleet.tally.clone();
                     }
                     Err(
                         StoreError::ConditionFailed { .. } | StoreError::TransactionConflict { .. },
@@ -980,6 +985,7 @@ impl Table {
                 match self.transact(items).await {
                     Ok(()) => {
                         done.accepted += chunk.len();
+                        done.stored.extend(chunk.iter().map(|e| (*e).clone()));
                         fleet = after_fleet;
                     }
                     Err(
@@ -997,6 +1003,45 @@ impl Table {
             }
         }
         Ok(done)
+    }
+
+    /// A customer's hour buckets (`YYYY-MM-DDTHH`), those that exist.
+    pub async fn customer_hours(
+        &self,
+        customer: &CustomerId,
+        hours: &[String],
+    ) -> Result<BTreeMap<String, Tally>, StoreError> {
+        let keys: Vec<Keys> = hours
+            .iter()
+            .map(|h| Keys::new(fleet_pk(customer), bucket_sk(&Bucket::Hour(h.clone()))))
+            .collect();
+        let mut out = BTreeMap::new();
+        for item in self.get_many(&keys).await? {
+            if let Some(h) = str_attr(&item, "sk").and_then(|k| k.strip_prefix("BUCKET#H#")) {
+                out.insert(h.to_string(), tally_of(&item));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The names and groups of a customer's computers, by agent id (those stored).
+    pub async fn computer_names(
+        &self,
+        customer: &CustomerId,
+        ids: &[&str],
+    ) -> Result<crate::domain::alert::ComputerNames, StoreError> {
+        let mut out = crate::domain::alert::ComputerNames::new();
+        for chunk in ids.chunks(BATCH_READ) {
+            let keys: Vec<Keys> = chunk
+                .iter()
+                .map(|id| Keys::new(fleet_pk(customer), computer_sk(id)))
+                .collect();
+            for item in self.get_many(&keys).await? {
+                let r: ComputerRecord = from_item(item)?;
+                out.insert(r.computer.id, (r.computer.name, r.computer.group));
+            }
+        }
+        Ok(out)
     }
 
     /// Which of `events` are stored already, and the last detection time of each of

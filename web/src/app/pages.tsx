@@ -4,6 +4,7 @@ import { AuditPage } from '../admin/AuditPage';
 import { RolesPage } from '../admin/RolesPage';
 import { SecurityPage } from '../admin/SecurityPage';
 import { UsersPage } from '../admin/UsersPage';
+import { AlertsPage } from '../alerts/AlertsPage';
 import type { Permissions } from '../api/client';
 import { CustomersPage } from '../customers/CustomersPage';
 import { RequestsPage } from '../customers/RequestsPage';
@@ -36,6 +37,7 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: '/', label: 'Home', component: HomePage },
   { path: '/customers', label: 'Customers', component: CustomersPage },
   { path: '/customers/requests', label: 'Requests', component: RequestsPage },
+  { path: '/alerts', label: 'Alerts', component: AlertsPage },
   { path: '/statistics/endpoint', label: 'Endpoint Statistics', component: EndpointStatisticsPage },
   { path: '/statistics/deployment', label: 'Product Deployment', component: ProductDeploymentPage },
   { path: '/products', label: 'My Products', component: MyProductsPage },

@@ -1,7 +1,10 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
-import type { Catalog, CustomerRow, ManagementType } from '../api/client';
+import { alertCountLabel } from '../alerts/labels';
+import { AlertCountBadges } from '../alerts/SeverityBadge';
+import type { CustomerAlertsFilter } from '../alerts/types';
+import type { Catalog, ManagementType } from '../api/client';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
@@ -14,6 +17,7 @@ import {
   fetchCustomers,
   fetchCustomersCsv,
   type CustomerFilters,
+  type CustomerListRow,
   type CustomerSort,
 } from './api';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
@@ -25,6 +29,13 @@ const MAX_EMPTY_PAGES = 10;
 
 const SORTS: readonly CustomerSort[] = ['name', '-name', 'type', '-type'];
 
+/** The Alerts filter's choices: All, customers with an open Error alert, or with an open Error or Warning alert. */
+const ALERT_FILTERS: readonly { value: CustomerAlertsFilter | null; label: string; hint?: string }[] = [
+  { value: null, label: 'All' },
+  { value: 'error', label: 'Error', hint: 'Customers with an open Error alert.' },
+  { value: 'warning', label: 'Warning+', hint: 'Customers with an open Error or Warning alert.' },
+];
+
 /** The filters as the address bar holds them, so Back and a reload keep the view. */
 export function filtersFromParams(params: URLSearchParams): CustomerFilters {
   const list = (name: string) =>
@@ -33,12 +44,14 @@ export function filtersFromParams(params: URLSearchParams): CustomerFilters {
       .map((value) => value.trim())
       .filter((value) => value !== '');
   const sort = params.get('sort') as CustomerSort | null;
+  const alerts = params.get('alerts');
   return {
     q: params.get('q') ?? '',
     sort: sort !== null && SORTS.includes(sort) ? sort : 'name',
     management: MANAGEMENT_TYPES.filter((type) => list('management').includes(type)),
     productTypes: list('productType'),
     requireUpdate: params.get('requireUpdate') === 'true',
+    alerts: alerts === 'error' || alerts === 'warning' ? alerts : null,
   };
 }
 
@@ -51,7 +64,7 @@ function paramsFromFilters(filters: CustomerFilters): URLSearchParams {
 type ListState =
   | { status: 'loading' }
   | { status: 'failed'; problem: Problem }
-  | { status: 'loaded'; items: CustomerRow[]; nextCursor: string | null };
+  | { status: 'loaded'; items: CustomerListRow[]; nextCursor: string | null };
 
 interface LocationNotice {
   removed?: string;
@@ -63,7 +76,7 @@ interface LocationNotice {
  * page can be empty and still have a next one.
  */
 async function loadRows(filters: CustomerFilters, cursor: string | undefined) {
-  const items: CustomerRow[] = [];
+  const items: CustomerListRow[] = [];
   let next = cursor;
   for (let page = 0; page < MAX_EMPTY_PAGES; page += 1) {
     const result = await fetchCustomers(filters, next);
@@ -75,7 +88,7 @@ async function loadRows(filters: CustomerFilters, cursor: string | undefined) {
   return { ok: true as const, data: { items, nextCursor: next ?? null } };
 }
 
-function appendRows(previous: CustomerRow[], next: readonly CustomerRow[]): CustomerRow[] {
+function appendRows(previous: CustomerListRow[], next: readonly CustomerListRow[]): CustomerListRow[] {
   const seen = new Set(previous.map((row) => row.id));
   return [...previous, ...next.filter((row) => !seen.has(row.id))];
 }
@@ -102,6 +115,47 @@ function FilterCheckbox({
         className="checkbox__input"
         checked={checked}
         onChange={(event) => onChange(event.target.checked)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        data-testid={testId}
+      />
+      <label className="checkbox__label" htmlFor={id}>
+        {children}
+        {hint ? (
+          <span className="filters__hint" id={`${id}-hint`}>
+            {hint}
+          </span>
+        ) : null}
+      </label>
+    </div>
+  );
+}
+
+/** One choice of a filter that takes a single value. */
+function FilterRadio({
+  name,
+  checked,
+  onChange,
+  children,
+  testId,
+  hint,
+}: {
+  name: string;
+  checked: boolean;
+  onChange: () => void;
+  children: ReactNode;
+  testId: string;
+  hint?: string | undefined;
+}) {
+  const id = useId();
+  return (
+    <div className="checkbox filters__option">
+      <input
+        id={id}
+        type="radio"
+        name={name}
+        className="checkbox__input"
+        checked={checked}
+        onChange={onChange}
         aria-describedby={hint ? `${id}-hint` : undefined}
         data-testid={testId}
       />
@@ -154,7 +208,26 @@ function SortHeader({
   );
 }
 
-function ProductsCell({ row }: { row: CustomerRow }) {
+/** The customer's open Error and Warning alerts, linking to them; empty when there are none. */
+function AlertsCell({ row }: { row: CustomerListRow }) {
+  const error = row.alerts?.error ?? 0;
+  const warning = row.alerts?.warning ?? 0;
+  if (error <= 0 && warning <= 0) return null;
+  const counts = [error > 0 ? alertCountLabel('error', error) : '', warning > 0 ? alertCountLabel('warning', warning) : '']
+    .filter(Boolean)
+    .join(', ');
+  return (
+    <Link
+      to={`/alerts?${new URLSearchParams({ customer: row.id, status: 'open' }).toString()}`}
+      aria-label={`${row.name}: ${counts}. View open alerts`}
+      data-testid="customer-alerts-link"
+    >
+      <AlertCountBadges counts={row.alerts} />
+    </Link>
+  );
+}
+
+function ProductsCell({ row }: { row: CustomerListRow }) {
   if (row.products.length === 0) return <span className="muted">None</span>;
   return (
     <ul className="product-list">
@@ -273,7 +346,11 @@ export function CustomersPage() {
   }
 
   const filtered =
-    filters.q.trim() !== '' || filters.management.length > 0 || filters.productTypes.length > 0 || filters.requireUpdate;
+    filters.q.trim() !== '' ||
+    filters.management.length > 0 ||
+    filters.productTypes.length > 0 ||
+    filters.requireUpdate ||
+    filters.alerts !== null;
   const productTypes = catalog?.productTypes ?? [];
   // A product type in the address bar that the catalog no longer has is still shown, so it can be cleared.
   const shownTypes = [...productTypes, ...filters.productTypes.filter((type) => !productTypes.includes(type))];
@@ -410,6 +487,21 @@ export function CustomersPage() {
             {catalog === null ? <p className="filters__hint">Loading product types…</p> : null}
           </fieldset>
           <fieldset className="filters__group">
+            <legend className="filters__legend">Alerts</legend>
+            {ALERT_FILTERS.map((choice) => (
+              <FilterRadio
+                key={choice.value ?? 'all'}
+                name="customers-alerts"
+                checked={filters.alerts === choice.value}
+                onChange={() => applyFilters({ ...filters, alerts: choice.value })}
+                testId={`filter-alerts-${choice.value ?? 'all'}`}
+                hint={choice.hint}
+              >
+                {choice.label}
+              </FilterRadio>
+            ))}
+          </fieldset>
+          <fieldset className="filters__group">
             <legend className="filters__legend">Other</legend>
             <FilterCheckbox
               checked={filters.requireUpdate}
@@ -488,6 +580,7 @@ export function CustomersPage() {
                   <tr>
                     <SortHeader label="Customer" column="name" sort={filters.sort} onSort={(sort) => applyFilters({ ...filters, sort })} />
                     <SortHeader label="Type" column="type" sort={filters.sort} onSort={(sort) => applyFilters({ ...filters, sort })} />
+                    <th scope="col">Alerts</th>
                     <th scope="col">Products</th>
                     <th scope="col" className="table__number">
                       Require Update
@@ -510,6 +603,9 @@ export function CustomersPage() {
                         ) : null}
                       </td>
                       <td>{row.managementLabel}</td>
+                      <td data-testid="customer-alerts">
+                        <AlertsCell row={row} />
+                      </td>
                       <td>
                         <ProductsCell row={row} />
                       </td>

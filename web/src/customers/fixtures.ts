@@ -1,12 +1,6 @@
-import type {
-  Catalog,
-  ConsentRequest,
-  CustomerProfile,
-  CustomerRow,
-  EntitlementView,
-  MeResponse,
-} from '../api/client';
+import type { Catalog, ConsentRequest, CustomerProfile, EntitlementView, MeResponse } from '../api/client';
 import { sampleMe } from '../test/fetchMock';
+import type { CustomerListRow } from './api';
 
 /** Test data shaped like the API's answers. */
 
@@ -46,7 +40,7 @@ export const sampleCatalog: Catalog = {
   maxSeats: 100000,
 };
 
-export const sampleRows: CustomerRow[] = [
+export const sampleRows: CustomerListRow[] = [
   {
     id: 'cus_1',
     name: 'Acme Dental',
@@ -61,6 +55,7 @@ export const sampleRows: CustomerRow[] = [
     used: 97,
     capacity: 170,
     compliance: { status: 'cleared' },
+    alerts: { error: 2, warning: 1, informational: 4 },
   },
   {
     id: 'cus_2',
@@ -73,6 +68,7 @@ export const sampleRows: CustomerRow[] = [
     used: 0,
     capacity: 0,
     compliance: { status: 'pendingReview', reason: 'Customers in DE need a review.' },
+    alerts: { error: 0, warning: 0, informational: 1 },
   },
 ];
 

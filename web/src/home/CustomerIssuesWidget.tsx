@@ -1,9 +1,10 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatDateTime, MANAGEMENT_LABELS } from '../customers/labels';
+import { SeverityBadge } from '../alerts/SeverityBadge';
 import { DashboardContent, type DashboardView } from './DashboardContent';
-import { issueLabel, SEVERITY_LABELS, SEVERITY_RANK } from './labels';
-import type { CustomerIssue } from './types';
+import { issueLabel, SEVERITY_RANK } from './labels';
+import type { CustomerIssue, Dashboard } from './types';
 import { Widget, type WidgetControls } from './Widget';
 
 type SortKey = 'severity' | 'management' | 'date';
@@ -53,6 +54,16 @@ export function issuesBetween(issues: readonly CustomerIssue[], from: string, to
     const at = Date.parse(issue.lastIssueAt);
     return at >= start && at <= end;
   });
+}
+
+/** The dashboard's rows, typed by the alerts contract (their kinds are alert kinds). */
+function customerIssues(dashboard: Dashboard): CustomerIssue[] {
+  return dashboard.customerIssues as unknown as CustomerIssue[];
+}
+
+/** A row leads to the customer's open alerts. */
+export function customerAlertsPath(customerId: string): string {
+  return `/alerts?${new URLSearchParams({ customer: customerId, status: 'open' }).toString()}`;
 }
 
 function SortHeader({ column, sort, onSort }: { column: SortKey; sort: Sort; onSort: (sort: Sort) => void }) {
@@ -156,13 +167,18 @@ function IssuesTable({ issues }: { issues: readonly CustomerIssue[] }) {
               {shown.map((issue) => (
                 <tr key={issue.customerId} data-testid="issue-row">
                   <td>
-                    <Link to={`/customers/${encodeURIComponent(issue.customerId)}`} className="table__primary">
+                    <Link
+                      to={customerAlertsPath(issue.customerId)}
+                      className="table__primary"
+                      title={`Open alerts of ${issue.name}`}
+                      data-testid="issue-alerts-link"
+                    >
                       {issue.name}
                     </Link>
                   </td>
                   <td>{MANAGEMENT_LABELS[issue.management]}</td>
                   <td>
-                    <span className={`status status--severity-${issue.severity}`}>{SEVERITY_LABELS[issue.severity]}</span>
+                    <SeverityBadge severity={issue.severity} />
                   </td>
                   <td>
                     <ul className="product-list">
@@ -203,7 +219,7 @@ export function CustomerIssuesWidget({
 }) {
   return (
     <Widget id="customerIssues" controls={controls} more="/customers" scope={scope} wide busy={view.loading}>
-      <DashboardContent view={view}>{(dashboard) => <IssuesTable issues={dashboard.customerIssues} />}</DashboardContent>
+      <DashboardContent view={view}>{(dashboard) => <IssuesTable issues={customerIssues(dashboard)} />}</DashboardContent>
     </Widget>
   );
 }

@@ -1,3 +1,4 @@
+import { alertKindLabel } from '../alerts/labels';
 import type { CustomerIssue, Threat, WidgetId } from './types';
 
 /** The widgets' names, as in the guide's Table 1-1. */
@@ -19,29 +20,12 @@ export const PARTNER_WIDE: ReadonlySet<WidgetId> = new Set<WidgetId>(['customerI
 
 export type Severity = CustomerIssue['severity'];
 
-export const SEVERITY_LABELS: Record<Severity, string> = {
-  error: 'Error',
-  warning: 'Warning',
-  informational: 'Informational',
-};
-
 /** Most severe first. */
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, informational: 2 };
 
-type IssueKind = CustomerIssue['issues'][number]['kind'];
-
-const ISSUE_LABELS: Record<IssueKind, [string, string]> = {
-  unresolvedRisks: ['unresolved risk', 'unresolved risks'],
-  offline: ['computer offline', 'computers offline'],
-  agentUpdate: ['computer needs an agent update', 'computers need an agent update'],
-  definitionUpdate: ['computer needs a definitions update', 'computers need a definitions update'],
-  activation: ['computer needs activation', 'computers need activation'],
-};
-
-/** "3 unresolved risks", "1 computer offline". */
-export function issueLabel(kind: IssueKind, count: number): string {
-  const [one, many] = ISSUE_LABELS[kind] ?? [kind, kind];
-  return `${count} ${count === 1 ? one : many}`;
+/** "Unresolved risk (3)": an alert kind of a Customer Issues row and how many are open. */
+export function issueLabel(kind: CustomerIssue['issues'][number]['kind'], count: number): string {
+  return `${alertKindLabel(kind)} (${count})`;
 }
 
 /** ThreatCon levels: 1 normal, 2 elevated, 3 high, 4 extreme. */

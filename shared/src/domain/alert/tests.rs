@@ -478,13 +478,41 @@ fn retries_back_off_then_give_up() {
 #[test]
 fn consent_outcomes_say_what_happened() {
     let c = customer("shared");
-    let who = Some((UserId::generate(), "Ann Lee".to_string()));
-    let r = consent(&c, "req_1", "Import", ConsentOutcome::Denied, who, now());
+    let request: crate::domain::consent::ConsentRequest = serde_json::from_value(json!({
+        "id": crate::domain::RequestId::generate(),
+        "type": "managementChange",
+        "partnerId": c.partner_id,
+        "partnerName": "Northwind IT",
+        "requestedBy": UserId::generate(),
+        "customerId": c.id,
+        "customerName": "Contoso Dental",
+        "email": "dee@contoso.example",
+        "management": "partnerManaged",
+        "status": "pending",
+        "requestedAt": now(),
+        "updatedAt": now(),
+        "expiresAt": now(),
+        "sentCount": 1
+    }))
+    .unwrap();
+    let r = consent(
+        &request,
+        ConsentOutcome::Denied,
+        Some("Ann Lee".into()),
+        now(),
+    );
     assert_eq!(r.kind, AlertKind::ConsentDenied);
-    assert_eq!(r.subject, "Contoso Dental denied: Import");
+    assert!(
+        r.subject
+            .starts_with("Contoso Dental denied: change management to"),
+        "{}",
+        r.subject
+    );
     assert!(r.body.contains("It was sent by Ann Lee."));
-    let e = consent(&c, "req_1", "Import", ConsentOutcome::Expired, None, now());
-    assert_eq!(e.subject, "No answer from Contoso Dental: Import");
+    assert_eq!(r.user.as_ref().map(|u| u.1.as_str()), Some("Ann Lee"));
+    let e = consent(&request, ConsentOutcome::Expired, None, now());
+    assert!(e.subject.starts_with("No answer from Contoso Dental: "));
+    assert_eq!(e.user, None);
     assert_ne!(r.condition, e.condition);
 }
 
