@@ -9,15 +9,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::{
     domain::{
+        alert::AlertKind,
         audit::{Action as Audited, AuditRecord},
         authorization::{Action, Resource},
         catalog,
         customer::{Customer, ManagementType, ProductSummary},
         home::{Layout, NewsItem, Threats},
         telemetry::{
-            self, counter::portfolio as held, deployment_series, intrusion_series, issues,
-            risk_series, DeploymentPoint, EndpointSummary, IntrusionPoint, Issue, Range, RiskPoint,
-            Series, Severity, Tally,
+            self, counter::portfolio as held, deployment_series, intrusion_series, risk_series,
+            DeploymentPoint, EndpointSummary, IntrusionPoint, Range, RiskPoint, Series, Severity,
+            Tally,
         },
         CustomerId,
     },
@@ -25,14 +26,17 @@ use shared::{
         acting, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
     },
     services::AppState,
-    store::Table,
+    store::{alerts::OpenCondition, Table},
 };
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::reach::{named, Reach};
 
+/// How many open conditions the Customer Issues widget reads (one Query page).
+const OPEN_CONDITIONS_READ: i32 = 500;
 /// How many customers the Customer Issues widget lists.
-const ISSUES_LISTED: i32 = 50;
+const ISSUES_LISTED: usize = 50;
 /// How many news items the News Alerts widget shows.
 const NEWS_SHOWN: i32 = 2;
 
@@ -112,9 +116,18 @@ pub struct CustomerIssue {
     pub name: String,
     pub management: ManagementType,
     pub severity: Severity,
+    /// Its open alerts by type.
     pub issues: Vec<Issue>,
-    /// When the issue was last reported.
+    /// When the newest of its open alerts was raised.
     pub last_issue_at: DateTime<Utc>,
+}
+
+/// Open alerts of one type at a customer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Issue {
+    pub kind: AlertKind,
+    pub count: i64,
 }
 
 /// Every Home page widget's data.
@@ -185,38 +198,53 @@ fn profile(
     }
 }
 
-/// The Customer Issues: customers whose telemetry needs attention, newest first, among
-/// those the user may see.
+/// The Customer Issues: customers with open alerts, the most severe and then the most
+/// recent first, among those the user may see (one Query of the open conditions, then
+/// the named customers' accounts).
 async fn customer_issues(
     state: &AppState,
     reach: &Reach,
     partner: &shared::domain::PartnerId,
-    now: DateTime<Utc>,
 ) -> Result<Vec<CustomerIssue>, Problem> {
-    let fleets = state
+    let open = state
         .table
-        .fleets_with_issues(partner, ISSUES_LISTED)
+        .open_conditions(partner, OPEN_CONDITIONS_READ)
         .await?;
-    let ids = fleets
-        .iter()
-        .filter_map(|f| f.customer_id.clone())
-        .collect();
-    let accounts = named(state, reach, partner, ids).await?;
-    Ok(fleets
-        .iter()
-        .filter_map(|f| {
-            let c = accounts.get(f.customer_id.as_ref()?)?;
-            let (list, severity) = issues(&f.tally, f.unresolved_recent(now), now);
+    let mut by_customer: BTreeMap<CustomerId, Vec<OpenCondition>> = BTreeMap::new();
+    for o in open {
+        if let Some(c) = o.customer_id.clone() {
+            by_customer.entry(c).or_default().push(o);
+        }
+    }
+    let accounts = named(state, reach, partner, by_customer.keys().cloned().collect()).await?;
+    let mut rows: Vec<CustomerIssue> = by_customer
+        .into_iter()
+        .filter_map(|(id, conditions)| {
+            let c = accounts.get(&id)?;
+            let mut kinds: BTreeMap<AlertKind, i64> = BTreeMap::new();
+            for o in &conditions {
+                *kinds.entry(o.kind).or_default() += 1;
+            }
             Some(CustomerIssue {
                 customer_id: c.id.clone(),
                 name: c.company.name.clone(),
                 management: c.management,
-                severity: severity?,
-                issues: list,
-                last_issue_at: f.listed_at.unwrap_or(now),
+                severity: conditions.iter().map(|o| o.severity).max()?,
+                issues: kinds
+                    .into_iter()
+                    .map(|(kind, count)| Issue { kind, count })
+                    .collect(),
+                last_issue_at: conditions.iter().map(|o| o.raised_at).max()?,
             })
         })
-        .collect())
+        .collect();
+    rows.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.last_issue_at.cmp(&a.last_issue_at))
+    });
+    rows.truncate(ISSUES_LISTED);
+    Ok(rows)
 }
 
 fn brief(c: &Customer) -> CustomerBrief {
@@ -270,7 +298,7 @@ pub async fn dashboard(
         },
         async { Ok(focus.buckets(&state, now).await?) },
         async { Ok(everyone.totals(&state).await?) },
-        customer_issues(&state, &everyone, &partner.id, now),
+        customer_issues(&state, &everyone, &partner.id),
         async { Ok(state.table.threats().await?) },
         async { Ok(state.table.news_page(NEWS_SHOWN, None).await?.items) },
     )?;

@@ -105,6 +105,18 @@ pub enum Action {
     UpdateRole,
     #[serde(rename = "role.delete")]
     DeleteRole,
+    /// Alerts were dismissed (the target lists them).
+    #[serde(rename = "alert.dismiss")]
+    DismissAlerts,
+    #[serde(rename = "alertRule.create")]
+    CreateAlertRule,
+    #[serde(rename = "alertRule.update")]
+    UpdateAlertRule,
+    #[serde(rename = "alertRule.delete")]
+    DeleteAlertRule,
+    /// A test call was sent to a rule's webhook.
+    #[serde(rename = "alertRule.test")]
+    TestAlertRule,
     /// The scheduler ended trials or renewed subscriptions.
     #[serde(rename = "schedule.entitlements")]
     ScheduledEntitlements,

@@ -34,10 +34,14 @@ pub enum Action {
     /// The partner's security settings (two-step verification for everyone), and
     /// resetting another user's two-step verification.
     ManageSecurity,
+    /// See and dismiss alerts (the list shows what `Grant::visibility` allows).
+    ViewAlerts,
+    /// See, create, change and delete alert notification rules.
+    ManageAlertRules,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::ActivateProgramSerial,
         Action::ViewCustomers,
         Action::AddCustomer,
@@ -49,6 +53,8 @@ impl Action {
         Action::ManageUsers,
         Action::ManageRoles,
         Action::ManageSecurity,
+        Action::ViewAlerts,
+        Action::ManageAlertRules,
     ];
 }
 
@@ -177,7 +183,18 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
         Action::ViewUsers | Action::ManageUsers if resource == (Resource::User { own: true }) => {
             Ok(())
         }
-        Action::ActivateProgramSerial | Action::ViewAuditTrail | Action::ViewUsers => match grant {
+        // Alerts about a customer the role cannot see are left out of every list, and
+        // answer 404 when named.
+        Action::ViewAlerts => match resource {
+            Resource::Customer(_) => at_least(grant, resource, AccessLevel::Read),
+            _ => Ok(()),
+        },
+        // A rule may name any customer and any user: only the built-in roles, which see
+        // them all, manage rules.
+        Action::ActivateProgramSerial
+        | Action::ViewAuditTrail
+        | Action::ViewUsers
+        | Action::ManageAlertRules => match grant {
             Grant::Custom(_) => Err(Denied::Forbidden(BUILT_IN_ONLY)),
             _ => Ok(()),
         },

@@ -30,8 +30,6 @@ pub const DAILY_POINTS: i64 = 92;
 pub const HOURLY_POINTS: i64 = 24;
 /// A computer not seen for this long counts as offline on the summaries.
 pub const OFFLINE_AFTER: Duration = Duration::hours(24);
-/// Unresolved risks keep a customer among the Customer Issues this long.
-pub const UNRESOLVED_ISSUE_DAYS: i64 = 7;
 
 // ---------------------------------------------------------------------------------------
 // What the service reports
@@ -1034,17 +1032,7 @@ pub fn top(t: &Tally, prefix: &str, n: usize) -> Vec<(String, i64)> {
     all
 }
 
-/// What needs the partner's attention on a customer, from its current counters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum IssueKind {
-    UnresolvedRisks,
-    Offline,
-    AgentUpdate,
-    DefinitionUpdate,
-    Activation,
-}
-
+/// How severe an alert is (and a Customer Issues row).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
 )]
@@ -1053,61 +1041,6 @@ pub enum Severity {
     Informational,
     Warning,
     Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Issue {
-    pub kind: IssueKind,
-    pub count: i64,
-}
-
-/// A customer's issues: unresolved risks (within the last days, from `unresolved_recent`),
-/// offline computers, agents and definitions out of date, activation required; and how
-/// severe they are together.
-pub fn issues(
-    current: &Tally,
-    unresolved_recent: i64,
-    now: DateTime<Utc>,
-) -> (Vec<Issue>, Option<Severity>) {
-    use counter::*;
-    let found = [
-        (
-            IssueKind::UnresolvedRisks,
-            unresolved_recent,
-            Severity::Error,
-        ),
-        (
-            IssueKind::Offline,
-            offline_count(current, Range::Day.offline_since(now)),
-            Severity::Warning,
-        ),
-        (
-            IssueKind::AgentUpdate,
-            current.get(AGENT_UPDATE),
-            Severity::Warning,
-        ),
-        (
-            IssueKind::DefinitionUpdate,
-            current.get(DEFINITIONS_UPDATE),
-            Severity::Warning,
-        ),
-        (
-            IssueKind::Activation,
-            current.get(ACTIVATION_REQUIRED),
-            Severity::Informational,
-        ),
-    ];
-    let list: Vec<Issue> = found
-        .iter()
-        .filter(|(_, n, _)| *n > 0)
-        .map(|(kind, count, _)| Issue {
-            kind: *kind,
-            count: *count,
-        })
-        .collect();
-    let severity = found.iter().filter(|(_, n, _)| *n > 0).map(|f| f.2).max();
-    (list, severity)
 }
 
 #[cfg(test)]
@@ -1364,17 +1297,6 @@ mod tests {
         assert_eq!(offline_count(&t, Range::Day.offline_since(now())), 2);
         assert_eq!(offline_count(&t, Range::Week.offline_since(now())), 2);
         assert_eq!(offline_count(&t, Range::Month.offline_since(now())), 1);
-        let (list, severity) = issues(&t, 0, now());
-        assert_eq!(
-            list,
-            vec![Issue {
-                kind: IssueKind::Offline,
-                count: 2
-            }]
-        );
-        assert_eq!(severity, Some(Severity::Warning));
-        let (_, severity) = issues(&t, 1, now());
-        assert_eq!(severity, Some(Severity::Error));
     }
 
     #[test]

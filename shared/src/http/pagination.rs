@@ -62,12 +62,15 @@ pub struct ListResponse<T> {
 pub struct Cursor;
 
 /// The key attributes a cursor may carry.
-const KEY_NAMES: [&str; 6] = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"];
+const KEY_NAMES: [&str; 8] = [
+    "pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk",
+];
 
 /// The attributes a start key must have exactly: the table's keys, plus the index's.
 fn required_keys(index: Option<&str>) -> &'static [&'static str] {
     match index {
         Some("gsi2") => &["pk", "sk", "gsi2pk", "gsi2sk"],
+        Some("gsi3") => &["pk", "sk", "gsi3pk", "gsi3sk"],
         Some(_) => &KEY_NAMES[..4],
         None => &KEY_NAMES[..2],
     }
@@ -77,6 +80,7 @@ fn required_keys(index: Option<&str>) -> &'static [&'static str] {
 fn partition_key(index: Option<&str>) -> &'static str {
     match index {
         Some("gsi2") => "gsi2pk",
+        Some("gsi3") => "gsi3pk",
         Some(_) => "gsi1pk",
         None => "pk",
     }

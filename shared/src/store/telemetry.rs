@@ -24,8 +24,8 @@ use crate::domain::{
     audit::AuditRecord,
     customer::Customer,
     telemetry::{
-        self, counter, issues, plan_chunks, AgentVersion, Bucket, Buckets, Computer,
-        ComputerReport, Deltas, EventDetail, EventReport, RiskAction, Tally,
+        self, counter, plan_chunks, AgentVersion, Bucket, Buckets, Computer, ComputerReport,
+        Deltas, EventDetail, EventReport, RiskAction, Tally,
     },
     CustomerId, PartnerId,
 };
@@ -70,9 +70,6 @@ fn risk_sk(risk: &str, c: &CustomerId) -> String {
 fn key_keys(hash: &str) -> Keys {
     Keys::new(format!("INGESTKEY#{hash}"), "INGESTKEY")
 }
-fn issues_pk(p: &PartnerId) -> String {
-    format!("ISSUES#{p}")
-}
 fn seen_pk(owner: &str) -> String {
     format!("SEEN#{owner}")
 }
@@ -106,8 +103,6 @@ pub struct FleetState {
     pub key_created_at: Option<DateTime<Utc>>,
     pub last_report_at: Option<DateTime<Utc>>,
     pub last_unresolved_at: Option<DateTime<Utc>>,
-    /// When the customer last entered the issue index (an issue was reported).
-    pub listed_at: Option<DateTime<Utc>>,
     /// Whether the item exists at all (customers created before telemetry have none).
     pub exists: bool,
 }
@@ -147,21 +142,7 @@ impl FleetState {
             key_created_at: time_attr(item, "keyCreatedAt"),
             last_report_at: time_attr(item, "lastReportAt"),
             last_unresolved_at: time_attr(item, "lastUnresolvedAt"),
-            listed_at: str_attr(item, "gsi1sk")
-                .and_then(|k| k.split('#').next())
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&Utc)),
             exists: true,
-        }
-    }
-
-    /// Unresolved risks that still count as an issue (the latest is recent).
-    pub fn unresolved_recent(&self, now: DateTime<Utc>) -> i64 {
-        match self.last_unresolved_at {
-            Some(t) if t > now - Duration::days(telemetry::UNRESOLVED_ISSUE_DAYS) => {
-                self.tally.get(RiskAction::Unresolved.name())
-            }
-            _ => 0,
         }
     }
 }
@@ -327,28 +308,6 @@ fn bucket_updates(
         }
     }
     Ok(items)
-}
-
-/// The issue index attributes of a customer's fleet after a change: set while the
-/// customer has an issue (newest first in the index), removed when it has none.
-fn issue_index(
-    partner: &PartnerId,
-    customer: &CustomerId,
-    tally: &Tally,
-    unresolved_recent: i64,
-    now: DateTime<Utc>,
-) -> (Vec<(&'static str, AttributeValue)>, Vec<&'static str>) {
-    let (_, severity) = issues(tally, unresolved_recent, now);
-    match severity {
-        Some(_) => (
-            vec![
-                ("gsi1pk", s(issues_pk(partner))),
-                ("gsi1sk", s(format!("{}#{customer}", time_key(now)))),
-            ],
-            vec![],
-        ),
-        None => (vec![], vec!["gsi1pk", "gsi1sk"]),
-    }
 }
 
 fn computer_item(r: &ComputerRecord) -> Result<Item, StoreError> {
@@ -573,28 +532,6 @@ impl Table {
         Ok(spread)
     }
 
-    /// The customers with issues, the most recently found first (one Query of the
-    /// sparse issue index).
-    pub async fn fleets_with_issues(
-        &self,
-        partner: &PartnerId,
-        limit: i32,
-    ) -> Result<Vec<FleetState>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.name)
-            .index_name("gsi1")
-            .key_condition_expression("gsi1pk = :pk")
-            .expression_attribute_values(":pk", s(issues_pk(partner)))
-            .scan_index_forward(false)
-            .limit(limit)
-            .send()
-            .await
-            .map_err(StoreError::sdk)?;
-        Ok(out.items().iter().map(FleetState::of).collect())
-    }
-
     /// One page of computers last seen before `before`, longest offline first: of one
     /// customer, or of all of a partner's customers.
     pub async fn offline_computers(
@@ -744,16 +681,7 @@ impl Table {
                 let current = deltas.current();
                 let mut after = fleet.tally.clone();
                 after.merge(&current);
-                items.extend(self.current_updates(
-                    source,
-                    &fleet,
-                    &current,
-                    &after,
-                    fleet.unresolved_recent(now),
-                    vec![],
-                    true,
-                    now,
-                )?);
+                items.extend(self.current_updates(source, &fleet, &current, vec![], true, now)?);
                 items.push(account_update(&self.name, &source.customer, &after)?);
                 items.extend(bucket_updates(&self.name, customer, partner, &deltas, now)?);
                 match self.transact(items).await {
@@ -788,25 +716,19 @@ impl Table {
         Ok(done)
     }
 
-    /// The customer's fleet item update: adds `current`, moves the version on (the
-    /// condition that serialises computer reports), keeps the issue index right.
-    #[allow(clippy::too_many_arguments)]
+    /// The customer's fleet item update: adds `current` and, for computer reports, moves
+    /// the version on (the condition that serialises them).
     fn current_updates(
         &self,
         source: &Source,
         fleet: &FleetState,
         current: &Tally,
-        after: &Tally,
-        unresolved_recent: i64,
         mut set: Vec<(&'static str, AttributeValue)>,
         serialise: bool,
         now: DateTime<Utc>,
     ) -> Result<Vec<TransactWriteItem>, StoreError> {
         let customer = &source.customer.id;
         let partner = &source.customer.partner_id;
-        let (index_set, index_remove) =
-            issue_index(partner, customer, after, unresolved_recent, now);
-        set.extend(index_set);
         set.push(("lastReportAt", s(now.to_rfc3339())));
         set.push(("customerId", s(customer.as_str())));
         // The key must still be the customer's. Computer reports also move the version
@@ -823,7 +745,7 @@ impl Table {
             tally: current,
             set,
             set_if_missing: vec![],
-            remove: index_remove,
+            remove: vec![],
             condition: Some((
                 if serialise {
                     "keyHash = :key AND version = :v".into()
@@ -945,21 +867,11 @@ impl Table {
                 let mut after_fleet = fleet.clone();
                 after_fleet.tally.merge(&current);
                 after_fleet.last_unresolved_at = last_unresolved;
-                let unresolved_recent = after_fleet.unresolved_recent(now);
                 let mut set = vec![];
                 if let Some(t) = last_unresolved {
                     set.push(("lastUnresolvedAt", s(t.to_rfc3339())));
                 }
-                items.extend(self.current_updates(
-                    source,
-                    &fleet,
-                    &current,
-                    &after_fleet.tally,
-                    unresolved_recent,
-                    set,
-                    false,
-                    now,
-                )?);
+                items.extend(self.current_updates(source, &fleet, &current, set, false, now)?);
                 items.extend(bucket_updates(&self.name, customer, partner, &sum, now)?);
                 for (risk, (count, last)) in &by_risk {
                     let last = risks.get(*risk).map_or(*last, |known| (*known).max(*last));
