@@ -19,6 +19,7 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("users", users::openapi()),
         ("ingest", ingest::openapi()),
         ("dashboard", dashboard::openapi()),
+        ("alerts", alerts::openapi()),
     ]
 }
 
@@ -33,6 +34,7 @@ pub fn app(name: &str, state: shared::services::AppState) -> Option<axum::Router
         "users" => users::app(state),
         "ingest" => ingest::app(state),
         "dashboard" => dashboard::app(state),
+        "alerts" => alerts::app(state),
         _ => return None,
     })
 }

@@ -99,6 +99,8 @@ impl LocalStack<'_> {
             ("MAIL_FROM", MAIL_FROM.into()),
             ("EVENT_MODE", "local".into()),
             ("LOCAL_INVOKE_URL", self.invoke_url.into()),
+            // The rule the EventBridge bus has in AWS: AlertRaised goes to the notifier.
+            ("LOCAL_EVENT_ROUTES", "AlertRaised=notifier".into()),
             ("CONSOLE_URL", self.console_url.into()),
             ("LOG_FORMAT", "text".into()),
         ];

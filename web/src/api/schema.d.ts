@@ -4,6 +4,145 @@
  */
 
 export interface paths {
+    "/api/v1/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Alert Notifications page: every rule of the partner. */
+        get: operations["list_rules"];
+        put?: never;
+        /** Add Notification. The answer carries the webhook's signing secret, this once. */
+        post: operations["create_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule, for its configuration page. */
+        get: operations["get_rule"];
+        /**
+         * Save a rule: the whole form (the list's Enable/Disable toggle sends the rule back
+         *     with `enabled` changed). A changed webhook URL gets a new secret, answered once.
+         */
+        put: operations["update_rule"];
+        post?: never;
+        /** Delete a rule (its delivery log stays readable to operators until it expires). */
+        delete: operations["delete_rule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-rules/{ruleId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A rule's delivery log, newest first: each email, text and webhook call with its
+         *     status, the receiver's answer and the attempts made.
+         */
+        get: operations["rule_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-rules/{ruleId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send test: one signed call to the rule's webhook now, with a sample alert; the result
+         *     is answered and kept in the delivery log. Not retried.
+         */
+        post: operations["test_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Alerts page: one Query per page, in the order of the chosen column, filtered by
+         *     DynamoDB. Alerts about customers the user has No access to are left out, so a page
+         *     may hold fewer than `limit` alerts while `nextCursor` goes on.
+         */
+        get: operations["list_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss Alerts: the selected alerts, all or none. Each open one is marked dismissed
+         *     and its condition closed, so the next occurrence raises a new alert; the customers'
+         *     Alerts column moves with it.
+         */
+        post: operations["dismiss_alerts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{alertId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert, for the viewing pane. */
+        get: operations["get_alert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-clients": {
         parameters: {
             query?: never;
@@ -1197,7 +1336,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "schedule.entitlements";
         ActionCounts: {
             /** Format: int64 */
             blocked: number;
@@ -1221,6 +1360,56 @@ export interface components {
         AddProductsRequest: {
             products: components["schemas"]["ProductRequest"][];
         };
+        /** @description An alert as stored and as the API shows it. */
+        Alert: {
+            body: string;
+            computer?: string | null;
+            /** @description The open condition this alert stands for. */
+            condition: string;
+            customerId?: string | null;
+            /** @description "Delivered to": the customer the alert concerns. */
+            customerName?: string | null;
+            /** Format: date-time */
+            dismissedAt?: string | null;
+            dismissedBy?: string | null;
+            /** @description The computer's group, when known (rules may choose groups). */
+            group?: string | null;
+            id: string;
+            /**
+             * Format: int64
+             * @description How often the condition was reported while the alert was open.
+             */
+            occurrences: number;
+            partnerId: string;
+            /** Format: date-time */
+            raisedAt: string;
+            service: components["schemas"]["Service"];
+            severity: components["schemas"]["Severity"];
+            status: components["schemas"]["AlertStatus"];
+            subject: string;
+            /** @description The alert type. */
+            type: components["schemas"]["AlertKind"];
+            /** Format: date-time */
+            updatedAt: string;
+            userId?: string | null;
+            userName?: string | null;
+        };
+        /** @description Open alerts of one customer by severity (the customer list's Alerts column). */
+        AlertCounts: {
+            /** Format: int32 */
+            error?: number;
+            /** Format: int32 */
+            informational?: number;
+            /** Format: int32 */
+            warning?: number;
+        };
+        /**
+         * @description What an alert is about (the Alert type filter).
+         * @enum {string}
+         */
+        AlertKind: "unresolvedRisk" | "computerOffline" | "definitionsOutOfDate" | "agentUpdateRequired" | "intrusionBurst" | "trialExpiring" | "seatsOverCapacity" | "consentApproved" | "consentDenied" | "consentExpired" | "reportFailed";
+        /** @enum {string} */
+        AlertStatus: "open" | "dismissed";
         /** @description An answer to a request: with the email link's secret, or without it from the portal. */
         AnswerRequest: {
             /**
@@ -1280,6 +1469,13 @@ export interface components {
             /** Format: int32 */
             trialSeats: number;
         };
+        /** @description One check box of the rule's categories: a service at a severity. */
+        Category: {
+            service: components["schemas"]["Service"];
+            severity: components["schemas"]["Severity"];
+        };
+        /** @enum {string} */
+        Channel: "email" | "sms" | "webhook";
         /**
          * @description An access token for an API client (the OAuth 2.0 token response; snake_case as the
          *     standard has it).
@@ -1355,6 +1551,13 @@ export interface components {
             os: components["schemas"]["OperatingSystem"];
             status: components["schemas"]["ProtectionStatus"];
         };
+        /** @enum {string} */
+        ComputerScope: "all" | "computers" | "groups";
+        /** @description Which computers a rule concerns. */
+        Computers: {
+            names?: string[];
+            scope: components["schemas"]["ComputerScope"];
+        };
         ConsentRequest: {
             customerId: string;
             customerName: string;
@@ -1424,6 +1627,16 @@ export interface components {
         Customer: {
             /** @description Whether the customer admin has chosen a password (from a welcome link). */
             adminActive?: boolean;
+            /**
+             * Format: int32
+             * @description Open alerts about the customer by severity (the customer list's Alerts column),
+             *     moved with each alert raised or dismissed.
+             */
+            alertsError?: number;
+            /** Format: int32 */
+            alertsInformational?: number;
+            /** Format: int32 */
+            alertsWarning?: number;
             communications: components["schemas"]["Communications"];
             company: components["schemas"]["Company"];
             compliance: components["schemas"]["Compliance"];
@@ -1508,10 +1721,11 @@ export interface components {
         /** @description A customer in need of attention. */
         CustomerIssue: {
             customerId: string;
+            /** @description Its open alerts by type. */
             issues: components["schemas"]["Issue"][];
             /**
              * Format: date-time
-             * @description When the issue was last reported.
+             * @description When the newest of its open alerts was raised.
              */
             lastIssueAt: string;
             management: components["schemas"]["ManagementType"];
@@ -1546,6 +1760,8 @@ export interface components {
         };
         /** @description One row of the Customers page (Table 2-1). */
         CustomerRow: {
+            /** @description Open alerts by severity (Table 2-1's Alerts column). */
+            alerts: components["schemas"]["AlertCounts"];
             /** Format: int32 */
             capacity: number;
             compliance: components["schemas"]["Compliance"];
@@ -1599,6 +1815,38 @@ export interface components {
             /** @description Send as `X-Delegation` with your access token to the portal endpoints. */
             token: string;
         };
+        /** @description One message of one alert (or a rule's test) to one target, and how it went. */
+        Delivery: {
+            alertId: string;
+            /**
+             * Format: date-time
+             * @description When it was claimed.
+             */
+            at: string;
+            /** Format: int32 */
+            attempts: number;
+            channel: components["schemas"]["Channel"];
+            error?: string | null;
+            /** @description Stable across retries: receivers may use it to ignore a repeat. */
+            id: string;
+            /** Format: date-time */
+            nextAttemptAt?: string | null;
+            partnerId: string;
+            ruleId: string;
+            status: components["schemas"]["DeliveryStatus"];
+            /** Format: int32 */
+            statusCode?: number | null;
+            target: string;
+            /** @description A "Send test" call, not an alert. */
+            test?: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @description Delivery states.
+         * @enum {string}
+         */
+        DeliveryStatus: "retrying" | "sent" | "failed";
         Deployed: {
             byOs: components["schemas"]["OsCount"][];
             /** Format: int64 */
@@ -1638,6 +1886,14 @@ export interface components {
         };
         /** @enum {string} */
         Direction: "inbound" | "outbound";
+        DismissRequest: {
+            /** @description 1–25 alert ids. */
+            ids: string[];
+        };
+        Dismissed: {
+            /** @description Alerts now dismissed (including those dismissed before). */
+            dismissed: number;
+        };
         /** @description The Endpoint Statistics page. */
         EndpointStatistics: {
             /** Format: date-time */
@@ -1860,16 +2116,12 @@ export interface components {
             /** @description The secret from the link's `#token=` fragment. */
             token: string;
         };
+        /** @description Open alerts of one type at a customer. */
         Issue: {
             /** Format: int64 */
             count: number;
-            kind: components["schemas"]["IssueKind"];
+            kind: components["schemas"]["AlertKind"];
         };
-        /**
-         * @description What needs the partner's attention on a customer, from its current counters.
-         * @enum {string}
-         */
-        IssueKind: "unresolvedRisks" | "offline" | "agentUpdate" | "definitionUpdate" | "activation";
         /** @description Which widgets a user shows, in order, and which they removed. */
         Layout: {
             /** @description The widgets removed (they can be added back). */
@@ -1905,6 +2157,44 @@ export interface components {
             token: string;
         };
         /** @description A page of results. */
+        ListResponse_Alert: {
+            items: {
+                body: string;
+                computer?: string | null;
+                /** @description The open condition this alert stands for. */
+                condition: string;
+                customerId?: string | null;
+                /** @description "Delivered to": the customer the alert concerns. */
+                customerName?: string | null;
+                /** Format: date-time */
+                dismissedAt?: string | null;
+                dismissedBy?: string | null;
+                /** @description The computer's group, when known (rules may choose groups). */
+                group?: string | null;
+                id: string;
+                /**
+                 * Format: int64
+                 * @description How often the condition was reported while the alert was open.
+                 */
+                occurrences: number;
+                partnerId: string;
+                /** Format: date-time */
+                raisedAt: string;
+                service: components["schemas"]["Service"];
+                severity: components["schemas"]["Severity"];
+                status: components["schemas"]["AlertStatus"];
+                subject: string;
+                /** @description The alert type. */
+                type: components["schemas"]["AlertKind"];
+                /** Format: date-time */
+                updatedAt: string;
+                userId?: string | null;
+                userName?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
+        /** @description A page of results. */
         ListResponse_AuditRecord: {
             items: {
                 action: components["schemas"]["Action"];
@@ -1932,6 +2222,8 @@ export interface components {
         /** @description A page of results. */
         ListResponse_CustomerRow: {
             items: {
+                /** @description Open alerts by severity (Table 2-1's Alerts column). */
+                alerts: components["schemas"]["AlertCounts"];
                 /** Format: int32 */
                 capacity: number;
                 compliance: components["schemas"]["Compliance"];
@@ -1949,6 +2241,37 @@ export interface components {
                 requireUpdate: number;
                 /** Format: int32 */
                 used: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
+        /** @description A page of results. */
+        ListResponse_Delivery: {
+            items: {
+                alertId: string;
+                /**
+                 * Format: date-time
+                 * @description When it was claimed.
+                 */
+                at: string;
+                /** Format: int32 */
+                attempts: number;
+                channel: components["schemas"]["Channel"];
+                error?: string | null;
+                /** @description Stable across retries: receivers may use it to ignore a repeat. */
+                id: string;
+                /** Format: date-time */
+                nextAttemptAt?: string | null;
+                partnerId: string;
+                ruleId: string;
+                status: components["schemas"]["DeliveryStatus"];
+                /** Format: int32 */
+                statusCode?: number | null;
+                target: string;
+                /** @description A "Send test" call, not an alert. */
+                test?: boolean;
+                /** Format: date-time */
+                updatedAt: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
@@ -1989,6 +2312,34 @@ export interface components {
         /** @description A page of results. */
         ListResponse_RequestRow: {
             items: components["schemas"]["ConsentRequest"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
+        /** @description A page of results. */
+        ListResponse_RuleView: {
+            items: {
+                categories: components["schemas"]["Category"][];
+                computers: components["schemas"]["Computers"];
+                /** Format: date-time */
+                createdAt: string;
+                customerContacts: boolean;
+                /** @description `null`: all companies. */
+                customers?: components["schemas"]["NamedCustomer"][] | null;
+                enabled: boolean;
+                id: string;
+                name: string;
+                /** @description How many users the rule reaches (all active administrators when none are named). */
+                recipientCount: number;
+                /** @description The users named; empty means all administrators. */
+                recipients: components["schemas"]["Recipient"][];
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: int64 */
+                version: number;
+                webhook?: null | components["schemas"]["WebhookView"];
+                /** @description The signing secret, in the answer that created it only. */
+                webhookSecret?: string | null;
+            }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
         };
@@ -2045,6 +2396,10 @@ export interface components {
             email: string;
             /** @description `challenge` from the sign-in's `mfa-required` answer. */
             session: string;
+        };
+        NamedCustomer: {
+            id: string;
+            name: string;
         };
         /** @description A new client, with its secret: shown this once, never stored in clear. */
         NewApiClient: components["schemas"]["ApiClientView"] & {
@@ -2297,6 +2652,11 @@ export interface components {
          * @enum {string}
          */
         Range: "24h" | "7d" | "30d" | "3m";
+        Recipient: {
+            email: string;
+            id: string;
+            name: string;
+        };
         /** @enum {string} */
         RequestKind: "import" | "managementChange";
         /** @description A row of the Request Status table (Table 2-2) and the consent view. */
@@ -2379,6 +2739,43 @@ export interface components {
             product: string;
             /** @description `trial`, `paid` or `held` (awaiting compliance review). */
             status: string;
+        };
+        /** @description The rule form as the API takes it. */
+        RuleRequest: {
+            categories: components["schemas"]["Category"][];
+            computers: components["schemas"]["Computers"];
+            customerContacts?: boolean;
+            /** @description Customer ids; absent or `null` for all companies. */
+            customers?: string[] | null;
+            enabled?: boolean;
+            name: string;
+            /** @description User ids; empty for all administrators. */
+            recipients?: string[];
+            webhook?: null | components["schemas"]["WebhookRequest"];
+        };
+        /** @description A rule as the Alert Notifications page shows it. */
+        RuleView: {
+            categories: components["schemas"]["Category"][];
+            computers: components["schemas"]["Computers"];
+            /** Format: date-time */
+            createdAt: string;
+            customerContacts: boolean;
+            /** @description `null`: all companies. */
+            customers?: components["schemas"]["NamedCustomer"][] | null;
+            enabled: boolean;
+            id: string;
+            name: string;
+            /** @description How many users the rule reaches (all active administrators when none are named). */
+            recipientCount: number;
+            /** @description The users named; empty means all administrators. */
+            recipients: components["schemas"]["Recipient"][];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+            webhook?: null | components["schemas"]["WebhookView"];
+            /** @description The signing secret, in the answer that created it only. */
+            webhookSecret?: string | null;
         };
         SecuritySettings: {
             /** @description Every user must set up two-step verification (TOTP) before using the console. */
@@ -2483,6 +2880,11 @@ export interface components {
             }[];
         };
         /**
+         * @description The service an alert comes from: the rules' categories are service × severity.
+         * @enum {string}
+         */
+        Service: "endpointProtection" | "account" | "reports";
+        /**
          * @description An access token for the `Authorization: Bearer` header. The refresh token is set as an
          *     HttpOnly cookie alongside.
          */
@@ -2511,7 +2913,10 @@ export interface components {
             communications?: null | components["schemas"]["Communications"];
             unmanagedMac?: null | components["schemas"]["MacAccess"];
         };
-        /** @enum {string} */
+        /**
+         * @description How severe an alert is (and a Customer Issues row).
+         * @enum {string}
+         */
         Severity: "informational" | "warning" | "error";
         SignInRequest: {
             email: string;
@@ -2654,6 +3059,14 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        WebhookRequest: {
+            url: string;
+        };
+        WebhookView: {
+            /** @description The secret's last characters, to tell secrets apart. */
+            secretHint: string;
+            url: string;
+        };
         /**
          * @description A Home page widget.
          * @enum {string}
@@ -2675,6 +3088,599 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_RuleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; `webhookSecret` is shown only now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many rules */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No categories, unknown customers or users, a bad or private webhook URL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule */
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule, with its `ETag` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The rule's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The rule */
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The rule's ETag */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The rule */
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rule_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` to download the list as CSV (same as `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The rule */
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_Delivery"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    test_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule */
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the receiver answered (`status` sent or failed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A custom role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The rule has no webhook */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_alerts: {
+        parameters: {
+            query?: {
+                /** @description `date` (default), `severity`, `customer` (Delivered to) or `subject`. */
+                sort?: string;
+                /** @description `desc` (default: newest, most severe, or Z–A first) or `asc`. */
+                order?: string;
+                /** @description Alerts about this customer. */
+                customer?: string;
+                /** @description Alerts about this user (e.g. who sent a consent request). */
+                user?: string;
+                /** @description Text the computer's name contains. */
+                computer?: string;
+                /** @description The alert type, e.g. `unresolvedRisk`. */
+                type?: string;
+                /** @description `error`, `warning` or `informational`. */
+                severity?: string;
+                /** @description `open` or `dismissed`. */
+                status?: string;
+                /** @description Raised at or after (an RFC 3339 time, or a date: its start, UTC). */
+                from?: string;
+                /** @description Raised at or before (an RFC 3339 time, or a date: its end, UTC). */
+                to?: string;
+                /** @description Items per page, 1–100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` to download the whole filtered list as CSV (same as `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alerts (or the whole filtered list as CSV) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_Alert"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad filter, sort, limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismiss_alerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissRequest"];
+            };
+        };
+        responses: {
+            /** @description Dismissed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dismissed"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One of the alerts does not exist (nothing was dismissed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No ids, too many, repeated or malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_alert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The alert */
+                alertId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such alert */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_clients: {
         parameters: {
             query?: never;
@@ -3504,6 +4510,11 @@ export interface operations {
                 productType?: string;
                 /** @description `true`: only customers with computers that need the latest agent. */
                 requireUpdate?: boolean;
+                /**
+                 * @description `error`: only customers with an open Error alert; `warning`: with an open Error
+                 *     or Warning alert ("Warning+").
+                 */
+                alerts?: string;
             };
             header?: never;
             path?: never;
