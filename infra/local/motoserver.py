@@ -1,5 +1,5 @@
-"""The local AWS stack: one moto server on loopback for DynamoDB, S3, SES, EventBridge
-and Cognito.
+"""The local AWS stack: one moto server on loopback for DynamoDB, S3, SES, SNS,
+EventBridge and Cognito.
 
 Differences from `moto_server`:
 - requests are handled one at a time (a lock around the application), because moto's
@@ -7,7 +7,9 @@ Differences from `moto_server`:
   lock, concurrent conditional writes behave as they do in AWS;
 - a cancelled transaction puts back just the items it names, instead of moto's copy
   of the whole table per item (see `back_up_only_what_a_transaction_touches`);
-- `--port 0` picks a free port, and `--port-file` tells it to whoever started us.
+- `--port 0` picks a free port, and `--port-file` tells it to whoever started us;
+- `GET /_local/sms` lists the text messages SNS was asked to send (moto keeps them
+  without an API to read them back).
 """
 
 import argparse
@@ -76,12 +78,32 @@ def back_up_only_what_a_transaction_touches():
     models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def sent_text_messages():
+    """Every text message SNS has "sent" to a phone number, in every account and region,
+    as JSON: what a phone would have received (tests read it at `/_local/sms`)."""
+    import json
+
+    from moto.sns.models import sns_backends
+
+    out = []
+    for account, regions in sns_backends.items():
+        for region, backend in regions.items():
+            for message_id, (number, text) in backend.sms_messages.items():
+                out.append({"id": message_id, "phoneNumber": number, "message": text})
+    return json.dumps(out).encode()
+
+
 class Serialized:
     def __init__(self, app):
         self.app = app
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/_local/sms":
+            with self.lock:
+                body = sent_text_messages()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
         with self.lock:
             # Materialise the body inside the lock: moto builds responses eagerly anyway.
             return list(self.app(environ, start_response))

@@ -1,0 +1,710 @@
+//! Alerts end to end against the local stack: telemetry from the simulator raises them
+//! through the ingestion API, the `AlertRaised` event reaches the notifier through the
+//! local event dispatcher (a loopback server standing in for cargo-lambda's invoke API),
+//! and the notifier mails the outbox, texts through SNS (moto) and calls a loopback
+//! webhook receiver that checks the signature. Then: a receiver that is down, the
+//! Alerts page's filters, sorting, dismissal and budget, and bad rules.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    routing::post,
+    Json, Router,
+};
+use chrono::{Duration, Utc};
+use serde_json::{json, Value};
+use shared::{
+    config::EventMode,
+    domain::{
+        alert::{verify, DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER},
+        telemetry::{EventDetail, EventReport, RiskAction},
+        PartnerId,
+    },
+    services::AppState,
+    simulator::{self, Spec},
+    testkit::{self, http::*, TestStack},
+};
+
+/// What the stand-in for cargo-lambda's invoke API received: every event, in order.
+#[derive(Default)]
+struct Dispatcher {
+    state: Mutex<Option<AppState>>,
+    events: Mutex<Vec<Value>>,
+}
+
+async fn invoke(
+    State(d): State<Arc<Dispatcher>>,
+    Path(function): Path<String>,
+    Json(event): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    assert_eq!(
+        function, "notifier",
+        "AlertRaised is routed to the notifier"
+    );
+    d.events.lock().unwrap().push(event.clone());
+    let state = d.state.lock().unwrap().clone().expect("the stack is up");
+    match notifier::handle(&state, event).await {
+        Ok(v) => (StatusCode::OK, Json(v)),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": e.to_string()})),
+        ),
+    }
+}
+
+/// A webhook receiver: answers `status`, and keeps each call's headers and body.
+struct Receiver {
+    status: Mutex<StatusCode>,
+    calls: Mutex<Vec<(HeaderMap, Bytes)>>,
+}
+
+async fn receive(State(r): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    r.calls.lock().unwrap().push((headers, body));
+    *r.status.lock().unwrap()
+}
+
+async fn serve(app: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+struct World {
+    stack: TestStack,
+    auth: Router,
+    customers: Router,
+    users: Router,
+    ingest: Router,
+    alerts: Router,
+    dispatcher: Arc<Dispatcher>,
+    receiver: Arc<Receiver>,
+    hook_url: String,
+}
+
+const IP: &str = "192.0.2.61";
+
+async fn world() -> World {
+    let dispatcher = Arc::new(Dispatcher::default());
+    let invoke_addr = serve(
+        Router::new()
+            .route("/2015-03-31/functions/{function}/invocations", post(invoke))
+            .with_state(dispatcher.clone()),
+    )
+    .await;
+    let receiver = Arc::new(Receiver {
+        status: Mutex::new(StatusCode::OK),
+        calls: Mutex::new(Vec::new()),
+    });
+    let hook_addr = serve(
+        Router::new()
+            .route("/hook", post(receive))
+            .with_state(receiver.clone()),
+    )
+    .await;
+    let stack = testkit::stack_with(testkit::Options {
+        events: Some(EventMode::Local {
+            invoke_url: format!("http://{invoke_addr}"),
+            routes: vec![("AlertRaised".into(), "notifier".into())],
+        }),
+        ..testkit::Options::default()
+    })
+    .await;
+    *dispatcher.state.lock().unwrap() = Some(stack.state.clone());
+    World {
+        auth: auth::app(stack.state.clone()),
+        customers: customers::app(stack.state.clone()),
+        users: users::app(stack.state.clone()),
+        ingest: ingest::app(stack.state.clone()),
+        alerts: alerts::app(stack.state.clone()),
+        stack,
+        dispatcher,
+        receiver,
+        hook_url: format!("http://{hook_addr}/hook"),
+    }
+}
+
+struct Partner {
+    admin: String,
+    id: PartnerId,
+}
+
+impl World {
+    async fn call(
+        &self,
+        app: &Router,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Answer {
+        call(app, method, path, token, body, IP).await
+    }
+
+    async fn ok(
+        &self,
+        app: &Router,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Value {
+        let a = self.call(app, method, path, token, body).await;
+        assert!(
+            a.status.is_success(),
+            "{method} {path}: {} {}",
+            a.status,
+            a.text
+        );
+        a.body
+    }
+
+    async fn partner(&self, email: &str, company: &str) -> Partner {
+        let (me, admin) = partner_session(&self.auth, email, company).await;
+        Partner {
+            admin,
+            id: PartnerId::parse(me["partner"]["id"].as_str().unwrap()).unwrap(),
+        }
+    }
+
+    /// A user of the partner with `role` (and contact preferences), who never signs in.
+    async fn user(
+        &self,
+        p: &Partner,
+        email: &str,
+        role: &str,
+        contacts: &[(&str, &str)],
+    ) -> String {
+        let u = self
+            .ok(
+                &self.users,
+                "POST",
+                "/api/v1/users",
+                &p.admin,
+                Some(&json!({"email": email, "firstName": "Pat", "lastName": email.split('@').next().unwrap(), "role": role})),
+            )
+            .await;
+        let id = u["id"].as_str().unwrap().to_string();
+        for (i, (kind, address)) in contacts.iter().enumerate() {
+            self.ok(
+                &self.users,
+                "POST",
+                &format!("/api/v1/users/{id}/contacts"),
+                &p.admin,
+                Some(&json!({"type": kind, "address": address, "primary": i == 0})),
+            )
+            .await;
+        }
+        id
+    }
+
+    /// A custom role with No access to customers added from now on.
+    async fn blind_role(&self, p: &Partner) -> String {
+        let r = self
+            .ok(
+                &self.users,
+                "POST",
+                "/api/v1/roles",
+                &p.admin,
+                Some(&json!({"name": "Blind"})),
+            )
+            .await;
+        let id = r["id"].as_str().unwrap().to_string();
+        self.ok(
+            &self.users,
+            "PUT",
+            &format!("/api/v1/roles/{id}"),
+            &p.admin,
+            Some(&json!({"name": "Blind", "access": {"all": null, "defaultLevel": "noAccess"},
+                "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}})),
+        )
+        .await;
+        id
+    }
+
+    /// A co-managed customer sharing communications; its id and ingestion key.
+    async fn customer(&self, p: &Partner, name: &str, email: &str) -> (String, String) {
+        let form = customer_body(
+            name,
+            email,
+            "GB",
+            "coManaged",
+            "shared",
+            json!([{"product": "endpoint-protection", "type": "trial"}]),
+        );
+        let a = self
+            .ok(
+                &self.customers,
+                "POST",
+                "/api/v1/customers",
+                &p.admin,
+                Some(&form),
+            )
+            .await;
+        (
+            a["customer"]["id"].as_str().unwrap().to_string(),
+            a["ingestionKey"].as_str().unwrap().to_string(),
+        )
+    }
+
+    async fn ingest(&self, customer: &str, key: &str, kind: &str, body: &Value) -> Value {
+        let req = bearer(
+            request("POST", &format!("/api/v1/ingest/{customer}/{kind}")),
+            key,
+        )
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+        let a = send(&self.ingest, req, IP).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        a.body
+    }
+
+    async fn alerts(&self, token: &str, query: &str) -> Vec<Value> {
+        self.ok(
+            &self.alerts,
+            "GET",
+            &format!("/api/v1/alerts?{query}"),
+            token,
+            None,
+        )
+        .await["items"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// Text messages to `number` that mention `needle` (moto keeps every test's).
+    async fn sms_to(&self, number: &str, needle: &str) -> Vec<String> {
+        let all: Vec<Value> = shared::tls::http_client()
+            .get(format!("{}/_local/sms", self.stack.endpoint))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        all.iter()
+            .filter(|m| {
+                m["phoneNumber"] == number && m["message"].as_str().unwrap().contains(needle)
+            })
+            .map(|m| m["message"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Mail to `address` whose text mentions `needle` (users also get invitations).
+    fn mail_to(&self, address: &str, needle: &str) -> Vec<String> {
+        self.stack
+            .outbox_messages()
+            .into_iter()
+            .filter(|m| {
+                m.contains(&format!("To: {address}"))
+                    && shared::mail::decode_eml_text(m).is_some_and(|t| t.contains(needle))
+            })
+            .collect()
+    }
+
+    fn hook_calls(&self) -> Vec<(HeaderMap, Bytes)> {
+        self.receiver.calls.lock().unwrap().clone()
+    }
+}
+
+/// The simulator's fleet for a customer, and its unresolved risks on one computer: at
+/// least two (a second, later one is the simulator's first with a new id if it made one).
+fn fleet_with_unresolved() -> (simulator::Fleet, Vec<EventReport>) {
+    let now = Utc::now();
+    let fleet = simulator::fleet(
+        &Spec {
+            seed: 61,
+            customer: 0,
+            computers: 100,
+            history_days: 60,
+            agent_version: "22.4.1",
+        },
+        now,
+    );
+    let unresolved: Vec<&EventReport> = fleet
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.detail,
+                EventDetail::RiskDetection {
+                    action: RiskAction::Unresolved,
+                    ..
+                }
+            )
+        })
+        .collect();
+    let first = (*unresolved
+        .first()
+        .expect("the simulator produces unresolved risks"))
+    .clone();
+    let mut mine: Vec<EventReport> = unresolved
+        .iter()
+        .filter(|e| e.computer_id == first.computer_id)
+        .map(|e| (*e).clone())
+        .collect();
+    if mine.len() < 2 {
+        let mut again = first.clone();
+        again.id = format!("{}-again", first.id);
+        again.occurred_at = now - Duration::minutes(1);
+        mine.push(again);
+    }
+    (fleet, mine)
+}
+
+fn rule_body(name: &str, enabled: bool, recipients: &[&str], webhook: Option<&str>) -> Value {
+    json!({
+        "name": name,
+        "enabled": enabled,
+        "categories": [{"service": "endpointProtection", "severity": "error"}],
+        "computers": {"scope": "all"},
+        "recipients": recipients,
+        "webhook": webhook.map(|u| json!({"url": u})),
+    })
+}
+
+#[tokio::test]
+async fn an_unresolved_risk_raises_one_alert_and_the_enabled_rule_reaches_who_may_see_it() {
+    let w = world().await;
+    let p = w
+        .partner("pa@alerts-e2e.example.com", "Alerting Partners")
+        .await;
+    let blind_role = w.blind_role(&p).await;
+    let ops = w
+        .user(
+            &p,
+            "ops@alerts-e2e.example.com",
+            "administrator",
+            &[
+                ("email", "oncall@alerts-e2e.example.com"),
+                ("sms", "+447700900611"),
+            ],
+        )
+        .await;
+    let blind = w
+        .user(
+            &p,
+            "blind@alerts-e2e.example.com",
+            &blind_role,
+            &[("sms", "+447700900612")],
+        )
+        .await;
+    let quiet = w
+        .user(
+            &p,
+            "quiet@alerts-e2e.example.com",
+            "administrator",
+            &[("sms", "+447700900613")],
+        )
+        .await;
+    let created = w
+        .ok(
+            &w.alerts,
+            "POST",
+            "/api/v1/alert-rules",
+            &p.admin,
+            Some(&rule_body(
+                "Errors to ops",
+                true,
+                &[&ops, &blind],
+                Some(&w.hook_url),
+            )),
+        )
+        .await;
+    let secret = created["webhookSecret"]
+        .as_str()
+        .expect("the secret, once")
+        .to_string();
+    assert_eq!(created["recipientCount"], 2);
+    let disabled = w
+        .ok(
+            &w.alerts,
+            "POST",
+            "/api/v1/alert-rules",
+            &p.admin,
+            Some(&rule_body("Paused", false, &[&quiet], None)),
+        )
+        .await;
+    assert!(disabled.get("webhookSecret").is_none());
+    let listed = w
+        .ok(&w.alerts, "GET", "/api/v1/alert-rules", &p.admin, None)
+        .await;
+    assert!(listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r.get("webhookSecret").is_none()));
+
+    let (customer, key) = w
+        .customer(&p, "Contoso Dental", "it@contoso-e2e.example.com")
+        .await;
+    let (fleet, unresolved) = fleet_with_unresolved();
+    w.ingest(
+        &customer,
+        &key,
+        "computers",
+        &json!({"computers": fleet.computers}),
+    )
+    .await;
+    w.ingest(
+        &customer,
+        &key,
+        "events",
+        &json!({"events": unresolved[..1]}),
+    )
+    .await;
+    w.ingest(
+        &customer,
+        &key,
+        "events",
+        &json!({"events": unresolved[1..]}),
+    )
+    .await;
+
+    // One Error alert for the computer, however many events.
+    let errors: Vec<Value> = w.alerts(&p.admin, "type=unresolvedRisk").await;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let alert = &errors[0];
+    assert_eq!(alert["severity"], "error");
+    assert_eq!(alert["status"], "open");
+    assert_eq!(alert["customerName"], "Contoso Dental");
+    assert_eq!(alert["occurrences"], unresolved.len() as u64);
+    let alert_id = alert["id"].as_str().unwrap().to_string();
+    let raised = w
+        .dispatcher
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e["detail"]["alertId"] == alert_id.as_str())
+        .count();
+    assert_eq!(raised, 1, "AlertRaised once, for the new alert only");
+
+    // The recipient: email to their email contact, a text to their number.
+    let mail = w.mail_to("oncall@alerts-e2e.example.com", &alert_id);
+    assert_eq!(mail.len(), 1);
+    let text = shared::mail::decode_eml_text(&mail[0]).unwrap();
+    assert!(text.contains("Customer: Contoso Dental"), "{text}");
+    assert!(text.contains(&alert_id));
+    let sms = w.sms_to("+447700900611", &alert_id).await;
+    assert_eq!(sms.len(), 1);
+    assert!(
+        sms[0].starts_with("[Error] Unresolved risk on "),
+        "{}",
+        sms[0]
+    );
+    // No access to the customer: told nothing. The disabled rule: sends nothing.
+    assert!(w.sms_to("+447700900612", &alert_id).await.is_empty());
+    assert!(w
+        .mail_to("blind@alerts-e2e.example.com", &alert_id)
+        .is_empty());
+    assert!(w.sms_to("+447700900613", &alert_id).await.is_empty());
+
+    // The webhook: one signed call that verifies with the rule's secret.
+    let calls = w.hook_calls();
+    assert_eq!(calls.len(), 1);
+    let (headers, body) = &calls[0];
+    let header = |n: &str| headers.get(n).unwrap().to_str().unwrap().to_string();
+    assert!(verify(
+        &secret,
+        &header(TIMESTAMP_HEADER),
+        body,
+        &header(SIGNATURE_HEADER),
+        Utc::now().timestamp()
+    ));
+    assert!(!verify(
+        "whsec_wrong",
+        &header(TIMESTAMP_HEADER),
+        body,
+        &header(SIGNATURE_HEADER),
+        Utc::now().timestamp()
+    ));
+    let payload: Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(payload["type"], "alert.raised");
+    assert_eq!(payload["alert"]["id"], alert_id.as_str());
+    assert_eq!(payload["ruleName"], "Errors to ops");
+    assert_eq!(payload["deliveryId"], header(DELIVERY_HEADER));
+
+    // The same event again: every delivery is claimed already, nothing is sent twice.
+    let event = w
+        .dispatcher
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|e| e["detail"]["alertId"] == alert_id.as_str())
+        .cloned()
+        .unwrap();
+    let again = notifier::handle(&w.stack.state, event).await.unwrap();
+    assert_eq!(again["attempted"], 0);
+    assert_eq!(again["already"], 3);
+    assert_eq!(w.hook_calls().len(), 1);
+    assert_eq!(
+        w.mail_to("oncall@alerts-e2e.example.com", &alert_id).len(),
+        1
+    );
+    assert_eq!(w.sms_to("+447700900611", &alert_id).await.len(), 1);
+    let rule = created["id"].as_str().unwrap();
+    let log = w
+        .ok(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alert-rules/{rule}/deliveries"),
+            &p.admin,
+            None,
+        )
+        .await;
+    let log = log["items"].as_array().unwrap();
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert!(log
+        .iter()
+        .all(|d| d["status"] == "sent" && d["attempts"] == 1));
+    assert!(log
+        .iter()
+        .any(|d| d["channel"] == "webhook" && d["statusCode"] == 200));
+
+    // The customer list's Alerts column and filter, and Customer Issues, from open alerts.
+    let rows = w
+        .ok(
+            &w.customers,
+            "GET",
+            "/api/v1/customers?alerts=error",
+            &p.admin,
+            None,
+        )
+        .await;
+    let rows = rows["items"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["alerts"]["error"], 1);
+}
+
+#[tokio::test]
+async fn a_receiver_that_is_down_is_retried_with_backoff_then_dead_lettered() {
+    let w = world().await;
+    let p = w
+        .partner("pa@alerts-down.example.com", "Down Partners")
+        .await;
+    *w.receiver.status.lock().unwrap() = StatusCode::SERVICE_UNAVAILABLE;
+    let created = w
+        .ok(
+            &w.alerts,
+            "POST",
+            "/api/v1/alert-rules",
+            &p.admin,
+            Some(&rule_body("Hook only", true, &[], Some(&w.hook_url))),
+        )
+        .await;
+    let rule = created["id"].as_str().unwrap().to_string();
+    let (customer, key) = w
+        .customer(&p, "Fabrikam", "it@fabrikam-down.example.com")
+        .await;
+    let (fleet, unresolved) = fleet_with_unresolved();
+    w.ingest(
+        &customer,
+        &key,
+        "computers",
+        &json!({"computers": fleet.computers}),
+    )
+    .await;
+    w.ingest(&customer, &key, "events", &json!({"events": unresolved}))
+        .await;
+
+    let deliveries = || async {
+        w.ok(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alert-rules/{rule}/deliveries"),
+            &p.admin,
+            None,
+        )
+        .await["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["channel"] == "webhook")
+            .cloned()
+            .expect("the webhook's delivery")
+    };
+    let first = deliveries().await;
+    assert_eq!(first["status"], "retrying");
+    assert_eq!(first["statusCode"], 503);
+    let claimed = chrono::DateTime::parse_from_rfc3339(first["at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+
+    // Each tick at the time the delivery is due makes the next attempt; the waits grow.
+    let mut now = claimed;
+    let mut waits = Vec::new();
+    for attempt in 1..=4 {
+        let d = deliveries().await;
+        assert_eq!(d["attempts"], attempt);
+        let next = chrono::DateTime::parse_from_rfc3339(d["nextAttemptAt"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&Utc);
+        waits.push((next - now).num_minutes());
+        // A tick before it is due leaves it be.
+        let early = scheduler::tick(&w.stack.state, next - Duration::seconds(5))
+            .await
+            .unwrap();
+        assert_eq!(early.deliveries_retried, 0);
+        now = next;
+        let report = scheduler::tick(&w.stack.state, now).await.unwrap();
+        assert_eq!(report.deliveries_retried, 1);
+    }
+    assert_eq!(waits, [1, 5, 30, 120]);
+    let last = deliveries().await;
+    assert_eq!(last["status"], "failed");
+    assert_eq!(last["attempts"], 5);
+    assert_eq!(last["statusCode"], 503);
+    assert!(last.get("nextAttemptAt").is_none());
+    assert_eq!(
+        scheduler::tick(&w.stack.state, now + Duration::days(1))
+            .await
+            .unwrap()
+            .deliveries_retried,
+        0,
+        "a failed delivery is not due again"
+    );
+
+    // Every attempt carried the same delivery id; nothing is lost: the dead letter keeps
+    // the body; the alert itself is unaffected.
+    let calls = w.hook_calls();
+    assert_eq!(calls.len(), 5);
+    let ids: std::collections::BTreeSet<&str> = calls
+        .iter()
+        .map(|(h, _)| h.get(DELIVERY_HEADER).unwrap().to_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1);
+    let letters = w.stack.state.table.dead_letters(&p.id).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    let body: Value = serde_json::from_str(letters[0].body.as_deref().unwrap()).unwrap();
+    let open = w.alerts(&p.admin, "status=open&type=unresolvedRisk").await;
+    assert_eq!(open.len(), 1);
+    assert_eq!(body["alert"]["id"], open[0]["id"]);
+    assert_eq!(open[0]["status"], "open");
+
+    // The receiver is back: "Send test" reaches it and is logged as a test.
+    *w.receiver.status.lock().unwrap() = StatusCode::NO_CONTENT;
+    let test = w
+        .ok(
+            &w.alerts,
+            "POST",
+            &format!("/api/v1/alert-rules/{rule}/test"),
+            &p.admin,
+            None,
+        )
+        .await;
+    assert_eq!(test["status"], "sent");
+    assert_eq!(test["statusCode"], 204);
+    assert_eq!(test["test"], true);
+    let last_call: Value = serde_json::from_slice(&w.hook_calls().last().unwrap().1).unwrap();
+    assert_eq!(last_call["type"], "alert.test");
+}
