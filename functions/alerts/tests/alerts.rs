@@ -204,8 +204,9 @@ impl World {
         id
     }
 
-    /// A custom role with No access to customers added from now on.
-    async fn blind_role(&self, p: &Partner) -> String {
+    /// A custom role with Read access to `read` and No access to customers added from
+    /// now on.
+    async fn blind_role(&self, p: &Partner, read: &[&str]) -> String {
         let r = self
             .ok(
                 &self.users,
@@ -221,7 +222,7 @@ impl World {
             "PUT",
             &format!("/api/v1/roles/{id}"),
             &p.admin,
-            Some(&json!({"name": "Blind", "access": {"all": null, "defaultLevel": "noAccess"},
+            Some(&json!({"name": "Blind", "access": {"all": null, "read": read, "defaultLevel": "noAccess"},
                 "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}})),
         )
         .await;
@@ -377,7 +378,7 @@ async fn an_unresolved_risk_raises_one_alert_and_the_enabled_rule_reaches_who_ma
     let p = w
         .partner("pa@alerts-e2e.example.com", "Alerting Partners")
         .await;
-    let blind_role = w.blind_role(&p).await;
+    let blind_role = w.blind_role(&p, &[]).await;
     let ops = w
         .user(
             &p,
@@ -707,4 +708,624 @@ async fn a_receiver_that_is_down_is_retried_with_backoff_then_dead_lettered() {
     assert_eq!(test["test"], true);
     let last_call: Value = serde_json::from_slice(&w.hook_calls().last().unwrap().1).unwrap();
     assert_eq!(last_call["type"], "alert.test");
+}
+
+/// Raises `n` alerts about a customer directly (as the raisers do), each its own
+/// condition: subjects "Alert 0", "Alert 1", …
+async fn raise_some(
+    w: &World,
+    p: &Partner,
+    customer: &str,
+    name: &str,
+    kinds: &[shared::domain::alert::AlertKind],
+) {
+    use shared::domain::{alert::Raise, CustomerId};
+    let id = CustomerId::parse(customer).unwrap();
+    let raises: Vec<Raise> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| Raise {
+            kind: *kind,
+            severity: kind.severity(),
+            customer: Some((id.clone(), name.to_string())),
+            computer: Some(format!("PC-{i}")),
+            group: None,
+            user: None,
+            subject: format!("{name} alert {i}"),
+            body: format!("Body {i}"),
+            condition: format!("test#{customer}#{i}"),
+            at: Utc::now() - Duration::minutes(10 - i as i64),
+            occurrences: 1,
+        })
+        .collect();
+    shared::notify::raise(&w.stack.state, &p.id, &raises)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_alerts_page_sorts_filters_dismisses_and_costs_one_query_a_page() {
+    use shared::domain::alert::AlertKind::*;
+    let w = world().await;
+    let p = w
+        .partner("pa@alerts-page.example.com", "Page Partners")
+        .await;
+    let (acme, _) = w.customer(&p, "Acme", "it@acme-page.example.com").await;
+    let (bolt, _) = w.customer(&p, "Bolt", "it@bolt-page.example.com").await;
+    let blind_role = w.blind_role(&p, &[&acme, &bolt]).await;
+    raise_some(
+        &w,
+        &p,
+        &acme,
+        "Acme",
+        &[UnresolvedRisk, ComputerOffline, TrialExpiring],
+    )
+    .await;
+    raise_some(&w, &p, &bolt, "Bolt", &[ConsentApproved, SeatsOverCapacity]).await;
+
+    let subjects = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|a| a["subject"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Newest first by default; the severity column puts Errors first.
+    let all = w.alerts(&p.admin, "").await;
+    assert_eq!(all.len(), 5);
+    assert_eq!(subjects(&all)[0], "Bolt alert 1");
+    let by_severity = w.alerts(&p.admin, "sort=severity").await;
+    let severities: Vec<&str> = by_severity
+        .iter()
+        .map(|a| a["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        severities,
+        ["error", "warning", "warning", "warning", "informational"]
+    );
+    let by_customer = w.alerts(&p.admin, "sort=customer&order=asc").await;
+    let names: Vec<&str> = by_customer
+        .iter()
+        .map(|a| a["customerName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Acme", "Acme", "Acme", "Bolt", "Bolt"]);
+    let by_subject = w.alerts(&p.admin, "sort=subject&order=desc").await;
+    assert_eq!(
+        subjects(&by_subject),
+        [
+            "Bolt alert 1",
+            "Bolt alert 0",
+            "Acme alert 2",
+            "Acme alert 1",
+            "Acme alert 0"
+        ]
+    );
+
+    // Filters, each alone and together.
+    assert_eq!(
+        subjects(&w.alerts(&p.admin, &format!("customer={bolt}")).await),
+        ["Bolt alert 1", "Bolt alert 0"]
+    );
+    assert_eq!(
+        subjects(
+            &w.alerts(&p.admin, "severity=warning&type=computerOffline")
+                .await
+        ),
+        ["Acme alert 1"]
+    );
+    assert_eq!(
+        subjects(&w.alerts(&p.admin, "computer=PC-2").await),
+        ["Acme alert 2"]
+    );
+    let later = (Utc::now() + Duration::hours(1)).to_rfc3339();
+    assert!(w
+        .alerts(&p.admin, &format!("from={}", later.replace('+', "%2B")))
+        .await
+        .is_empty());
+
+    // One Query per page of alerts (after the caller's authorization reads).
+    w.stack.counter.reset();
+    let page = w
+        .ok(
+            &w.alerts,
+            "GET",
+            "/api/v1/alerts?sort=severity&limit=2&status=open",
+            &p.admin,
+            None,
+        )
+        .await;
+    assert_eq!(w.stack.counter.operation("DynamoDB", "Query"), 1);
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let cursor = page["nextCursor"].as_str().unwrap();
+    w.stack.counter.reset();
+    let next = w
+        .ok(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alerts?sort=severity&limit=2&status=open&cursor={cursor}"),
+            &p.admin,
+            None,
+        )
+        .await;
+    assert_eq!(w.stack.counter.operation("DynamoDB", "Query"), 1);
+    assert_eq!(next["items"][0]["severity"], "warning");
+    // A cursor of another sort is refused.
+    let wrong = w
+        .call(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alerts?sort=subject&cursor={cursor}"),
+            &p.admin,
+            None,
+        )
+        .await;
+    assert_problem(&wrong, 422);
+
+    // The customer list counts open alerts; dismissing two at once moves the counts,
+    // closes their conditions and is audited.
+    let acme_row = |rows: &Value| {
+        rows["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Acme")
+            .cloned()
+            .unwrap()
+    };
+    let rows = w
+        .ok(&w.customers, "GET", "/api/v1/customers", &p.admin, None)
+        .await;
+    assert_eq!(
+        acme_row(&rows)["alerts"],
+        json!({"error": 1, "warning": 2, "informational": 0})
+    );
+    let acme_alerts = w.alerts(&p.admin, &format!("customer={acme}")).await;
+    let two: Vec<&str> = acme_alerts
+        .iter()
+        .filter(|a| a["severity"] != "warning" || a["subject"] == "Acme alert 1")
+        .map(|a| a["id"].as_str().unwrap())
+        .take(2)
+        .collect();
+    assert_eq!(two.len(), 2);
+    let done = w
+        .ok(
+            &w.alerts,
+            "POST",
+            "/api/v1/alerts/dismiss",
+            &p.admin,
+            Some(&json!({"ids": two})),
+        )
+        .await;
+    assert_eq!(done["dismissed"], 2);
+    let rows = w
+        .ok(&w.customers, "GET", "/api/v1/customers", &p.admin, None)
+        .await;
+    assert_eq!(
+        acme_row(&rows)["alerts"],
+        json!({"error": 0, "warning": 1, "informational": 0})
+    );
+    let errors_only = w
+        .ok(
+            &w.customers,
+            "GET",
+            "/api/v1/customers?alerts=error",
+            &p.admin,
+            None,
+        )
+        .await;
+    assert!(errors_only["items"].as_array().unwrap().is_empty());
+    let warned = w
+        .ok(
+            &w.customers,
+            "GET",
+            "/api/v1/customers?alerts=warning",
+            &p.admin,
+            None,
+        )
+        .await;
+    assert_eq!(warned["items"].as_array().unwrap().len(), 2);
+    let dismissed = w.alerts(&p.admin, "status=dismissed").await;
+    assert_eq!(dismissed.len(), 2);
+    assert!(dismissed
+        .iter()
+        .all(|a| a["dismissedBy"].is_string() && a["dismissedAt"].is_string()));
+    let audit = w.stack.items_of("AuditRecord").await;
+    assert!(audit.iter().any(|r| r
+        .get("action")
+        .and_then(|a| a.as_s().ok())
+        .map(String::as_str)
+        == Some("alert.dismiss")));
+    // Dismissing again counts them done and changes nothing.
+    let again = w
+        .ok(
+            &w.alerts,
+            "POST",
+            "/api/v1/alerts/dismiss",
+            &p.admin,
+            Some(&json!({"ids": two})),
+        )
+        .await;
+    assert_eq!(again["dismissed"], 2);
+    let rows = w
+        .ok(&w.customers, "GET", "/api/v1/customers", &p.admin, None)
+        .await;
+    assert_eq!(acme_row(&rows)["alerts"]["error"], 0);
+    // The same condition raised again after dismissal is a new alert.
+    raise_some(&w, &p, &acme, "Acme", &[UnresolvedRisk]).await;
+    assert_eq!(
+        w.alerts(
+            &p.admin,
+            &format!("customer={acme}&status=open&type=unresolvedRisk")
+        )
+        .await
+        .len(),
+        1
+    );
+
+    // Dismissal is all or nothing: one unknown id and nothing changes.
+    let open_before = w.alerts(&p.admin, "status=open").await.len();
+    let one = w.alerts(&p.admin, "status=open").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unknown = shared::domain::AlertId::generate().to_string();
+    let refused = w
+        .call(
+            &w.alerts,
+            "POST",
+            "/api/v1/alerts/dismiss",
+            &p.admin,
+            Some(&json!({"ids": [one, unknown]})),
+        )
+        .await;
+    assert_problem(&refused, 404);
+    assert_eq!(w.alerts(&p.admin, "status=open").await.len(), open_before);
+    for bad in [
+        json!({"ids": []}),
+        json!({"ids": ["nope"]}),
+        json!({"ids": [one, one]}),
+        json!({"ids": [one], "all": true}),
+    ] {
+        let a = w
+            .call(
+                &w.alerts,
+                "POST",
+                "/api/v1/alerts/dismiss",
+                &p.admin,
+                Some(&bad),
+            )
+            .await;
+        assert_eq!(a.status.as_u16(), 422, "{bad}: {}", a.text);
+    }
+    for bad in [
+        "sort=colour",
+        "order=up",
+        "type=fire",
+        "severity=critical",
+        "status=closed",
+        "from=yesterday",
+        "limit=500",
+    ] {
+        let a = w
+            .call(
+                &w.alerts,
+                "GET",
+                &format!("/api/v1/alerts?{bad}"),
+                &p.admin,
+                None,
+            )
+            .await;
+        assert_problem(&a, 422);
+    }
+
+    // CSV: the whole filtered list.
+    let csv = w
+        .call(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alerts?format=csv&customer={bolt}"),
+            &p.admin,
+            None,
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert!(lines[0].starts_with("Severity,Delivered to,Subject,Date and Time,Type"));
+    assert_eq!(lines.len(), 3);
+
+    // Another partner sees none of it; a user with No access to a customer neither
+    // sees its alerts nor can name it, open one or dismiss it.
+    let q = w
+        .partner("pa@alerts-page-q.example.com", "Q Partners")
+        .await;
+    assert!(w.alerts(&q.admin, "").await.is_empty());
+    let other = w
+        .call(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alerts/{one}"),
+            &q.admin,
+            None,
+        )
+        .await;
+    assert_problem(&other, 404);
+    let (hidden, _) = w.customer(&p, "Hidden", "it@hidden-page.example.com").await;
+    raise_some(&w, &p, &hidden, "Hidden", &[UnresolvedRisk]).await;
+    w.user(&p, "blind@alerts-page.example.com", &blind_role, &[])
+        .await;
+    let secret = w
+        .stack
+        .link_secret("blind@alerts-page.example.com")
+        .unwrap();
+    let accepted = send(
+        &w.users,
+        json_post(
+            "/api/v1/invitations/accept",
+            &json!({"token": secret, "password": PASSWORD}),
+        ),
+        IP,
+    )
+    .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    let blind = sign_in(&w.auth, "blind@alerts-page.example.com", PASSWORD, IP)
+        .await
+        .body["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let seen = w.alerts(&blind, "").await;
+    assert!(
+        seen.iter().all(|a| a["customerName"] != "Hidden"),
+        "{seen:?}"
+    );
+    assert_eq!(seen.len(), 6, "the alerts of the customers the role reads");
+    assert_problem(
+        &w.call(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alerts?customer={hidden}"),
+            &blind,
+            None,
+        )
+        .await,
+        404,
+    );
+    let hidden_alert = w.alerts(&p.admin, &format!("customer={hidden}")).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_problem(
+        &w.call(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alerts/{hidden_alert}"),
+            &blind,
+            None,
+        )
+        .await,
+        404,
+    );
+    assert_problem(
+        &w.call(
+            &w.alerts,
+            "POST",
+            "/api/v1/alerts/dismiss",
+            &blind,
+            Some(&json!({"ids": [hidden_alert]})),
+        )
+        .await,
+        404,
+    );
+    // Rules are the built-in roles' to manage.
+    assert_problem(
+        &w.call(&w.alerts, "GET", "/api/v1/alert-rules", &blind, None)
+            .await,
+        403,
+    );
+
+    // Customer Issues lists the customers with open alerts, the most severe first.
+    let home = dashboard::app(w.stack.state.clone());
+    let d = w
+        .ok(&home, "GET", "/api/v1/dashboard", &p.admin, None)
+        .await;
+    let issues = d["customerIssues"].as_array().unwrap();
+    let names: Vec<&str> = issues.iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["Acme", "Hidden", "Bolt"],
+        "errors first, then the newest: {issues:?}"
+    );
+    let acme_issue = issues.iter().find(|i| i["name"] == "Acme").unwrap();
+    assert_eq!(acme_issue["severity"], "error");
+    let kinds: Vec<&str> = acme_issue["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["unresolvedRisk", "trialExpiring"]);
+}
+
+#[tokio::test]
+async fn bad_rules_are_refused_with_field_errors_and_write_nothing() {
+    let w = world().await;
+    let p = w
+        .partner("pa@alerts-rules.example.com", "Rule Partners")
+        .await;
+    let q = w
+        .partner("pa@alerts-rules-q.example.com", "Other Partners")
+        .await;
+    let (theirs, _) = w
+        .customer(&q, "Theirs", "it@theirs-rules.example.com")
+        .await;
+    let their_user = w
+        .user(
+            &q,
+            "someone@alerts-rules-q.example.com",
+            "administrator",
+            &[],
+        )
+        .await;
+    let before = w.stack.items().await.len();
+    let base = rule_body("Rule", true, &[], None);
+    let with = |field: &str, value: Value| {
+        let mut b = base.clone();
+        b[field] = value;
+        b
+    };
+    let cases = [
+        (with("categories", json!([])), "categories"),
+        (with("name", json!("  ")), "name"),
+        (with("customers", json!([theirs])), "customers[0]"),
+        (with("customers", json!(["cus_bad"])), "customers[0]"),
+        (with("recipients", json!([their_user])), "recipients[0]"),
+        (
+            with("computers", json!({"scope": "groups", "names": []})),
+            "computers.names",
+        ),
+        (with("webhook", json!({"url": "not a url"})), "webhook.url"),
+        (
+            with("webhook", json!({"url": "http://hooks.example.com/x"})),
+            "webhook.url",
+        ),
+        (
+            with("webhook", json!({"url": "https://10.0.0.5/hook"})),
+            "webhook.url",
+        ),
+        (
+            with("webhook", json!({"url": "https://169.254.169.254/latest"})),
+            "webhook.url",
+        ),
+        (
+            with("webhook", json!({"url": "https://localhost/hook"})),
+            "webhook.url",
+        ),
+    ];
+    for (body, field) in &cases {
+        let a = w
+            .call(
+                &w.alerts,
+                "POST",
+                "/api/v1/alert-rules",
+                &p.admin,
+                Some(body),
+            )
+            .await;
+        assert_problem(&a, 422);
+        let fields: Vec<&str> = a.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, [*field], "{body}");
+    }
+    let unknown = w
+        .call(
+            &w.alerts,
+            "POST",
+            "/api/v1/alert-rules",
+            &p.admin,
+            Some(&with("colour", json!("red"))),
+        )
+        .await;
+    assert_eq!(unknown.status.as_u16(), 422, "{}", unknown.text);
+    assert_eq!(w.stack.items().await.len(), before, "nothing was written");
+
+    // A good rule; changing it badly changes nothing; If-Match guards it; another
+    // partner cannot see it.
+    let r = w
+        .ok(
+            &w.alerts,
+            "POST",
+            "/api/v1/alert-rules",
+            &p.admin,
+            Some(&base),
+        )
+        .await;
+    let id = r["id"].as_str().unwrap();
+    let bad = w
+        .call(
+            &w.alerts,
+            "PUT",
+            &format!("/api/v1/alert-rules/{id}"),
+            &p.admin,
+            Some(&with("categories", json!([]))),
+        )
+        .await;
+    assert_problem(&bad, 422);
+    let mut off = base.clone();
+    off["enabled"] = json!(false);
+    let stale = bearer(
+        request("PUT", &format!("/api/v1/alert-rules/{id}")),
+        &p.admin,
+    )
+    .header("content-type", "application/json")
+    .header("if-match", "\"7\"")
+    .body(axum::body::Body::from(off.to_string()))
+    .unwrap();
+    assert_problem(&send(&w.alerts, stale, IP).await, 412);
+    let toggled = w
+        .ok(
+            &w.alerts,
+            "PUT",
+            &format!("/api/v1/alert-rules/{id}"),
+            &p.admin,
+            Some(&off),
+        )
+        .await;
+    assert_eq!(toggled["enabled"], false);
+    assert_eq!(toggled["version"], 2);
+    assert_problem(
+        &w.call(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alert-rules/{id}"),
+            &q.admin,
+            None,
+        )
+        .await,
+        404,
+    );
+    assert_problem(
+        &w.call(
+            &w.alerts,
+            "DELETE",
+            &format!("/api/v1/alert-rules/{id}"),
+            &q.admin,
+            None,
+        )
+        .await,
+        404,
+    );
+    let no_hook = w
+        .call(
+            &w.alerts,
+            "POST",
+            &format!("/api/v1/alert-rules/{id}/test"),
+            &p.admin,
+            None,
+        )
+        .await;
+    assert_problem(&no_hook, 422);
+    let gone = w
+        .call(
+            &w.alerts,
+            "DELETE",
+            &format!("/api/v1/alert-rules/{id}"),
+            &p.admin,
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_problem(
+        &w.call(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alert-rules/{id}"),
+            &p.admin,
+            None,
+        )
+        .await,
+        404,
+    );
 }
