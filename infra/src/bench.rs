@@ -45,7 +45,6 @@ use shared::{
     store::{
         customers::account_key,
         from_item,
-        schedule::time_key,
         telemetry::{fleet_pk, tally_of},
         Item, Keys,
     },
@@ -710,9 +709,9 @@ struct Seeded {
 ///
 /// - Its account item (name and id changed), so the customer list and the names of the
 ///   Customer Issues rows resolve as for a real customer.
-/// - Its fleet's current counters (`FLEET#<id>` `CURRENT`) with the template's tally, in
-///   the issue index (`ISSUES#<partnerId>`) when the template has an issue, listed at a
-///   time spread over the last seven days.
+/// - Its fleet's current counters (`FLEET#<id>` `CURRENT`) with the template's tally.
+/// - The template's open alert conditions (`ALERTS#<partnerId>` `OPEN#…`, what Customer
+///   Issues reads), raised at a time spread over the last seven days.
 /// - The partner's sums: the copies' fleet counters added to `FLEETS#<partnerId>`
 ///   `CURRENT`, their portfolio counters to `PORTFOLIO`.
 /// - The partner's buckets: 92 day buckets and 72 hour buckets, each the real customers'
@@ -766,14 +765,20 @@ async fn seed(
         let account = account.context("the template's account")?;
         let fleet = fleet.context("the template's fleet")?;
         let customer: Customer = from_item(account.clone())?;
-        templates.push((customer, account, fleet));
+        let open: Vec<Item> = t
+            .partition_items(&format!("ALERTS#{partner}"), "OPEN#")
+            .await?
+            .into_iter()
+            .filter(|o| o.get("customerId").and_then(|v| v.as_s().ok()) == Some(&r.id))
+            .collect();
+        templates.push((customer, account, fleet, open));
     }
 
     let mut fleet_sum = Tally::new();
     let mut portfolio_sum = Tally::new();
     let mut items = Vec::with_capacity(copies * 2);
     for j in 0..copies {
-        let (customer, account, fleet) = &templates[j % templates.len()];
+        let (customer, account, fleet, open) = &templates[j % templates.len()];
         let id = CustomerId::generate();
         let old_id = customer.id.as_str();
         let name = format!("Seeded Customer {j:05}");
@@ -787,16 +792,17 @@ async fn seed(
         );
         let mut f = fleet.clone();
         replace_in_item(&mut f, old_id, id.as_str());
-        if f.contains_key("gsi1pk") {
-            let listed = now - Duration::seconds(rng.random_range(60..7 * 24 * 3600));
-            f.insert(
-                "gsi1sk".into(),
-                AttributeValue::S(format!("{}#{id}", time_key(listed))),
-            );
-            f.insert(
-                "lastReportAt".into(),
-                AttributeValue::S(listed.to_rfc3339()),
-            );
+        if !open.is_empty() {
+            let raised = now - Duration::seconds(rng.random_range(60..7 * 24 * 3600));
+            for o in open {
+                let mut copy = o.clone();
+                replace_in_item(&mut copy, old_id, id.as_str());
+                copy.insert(
+                    "raisedAt".into(),
+                    AttributeValue::S(raised.to_rfc3339()),
+                );
+                items.push(copy);
+            }
             seeded.indexed += 1;
         }
         f.insert(
@@ -1187,8 +1193,8 @@ fn report(
          router as the partner's administrator, {} timed requests after an untimed one, in a \
          table of its own. First with {} customers added through the API ({} computers and \
          {} days of history each); then with the aggregates of {} customers: {} more \
-         customers copied from those (account and fleet items, {} of them in the issue \
-         index), their counters added to the partner's `CURRENT` and `PORTFOLIO`, and the \
+         customers copied from those (account and fleet items, {} of them with the open alert \
+         conditions of their template), their counters added to the partner's `CURRENT` and `PORTFOLIO`, and the \
          partner's {} day and {} hour buckets scaled to the portfolio ({} risk names; \
          largest bucket {} bytes, the partner's `CURRENT` {} bytes), seeded in {:.0} s. \
          *Outside*: the request's time with no DynamoDB call in flight, the function's own \

@@ -349,12 +349,74 @@ const EXPECTED: &[(&str, &str, [u16; 7])] = &[
         [200, 200, 200, 200, 200, 200, 200],
     ),
     ("GET", "/api/v1/news", [200, 200, 200, 200, 200, 200, 200]),
+    // Alerts: every role sees those of the customers it reaches (hidden customers are not
+    // found, as everywhere); the built-in roles manage notification rules.
+    (
+        "GET",
+        "/api/v1/alerts",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/alerts/{alertId}",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/alerts/dismiss",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/alert-rules",
+        [200, 200, 403, 403, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/alert-rules",
+        [201, 201, 403, 403, 403, 201, 201],
+    ),
+    (
+        "GET",
+        "/api/v1/alert-rules/{ruleId}",
+        [200, 200, 403, 403, 403, 404, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/alert-rules/{ruleId}",
+        [200, 200, 403, 403, 403, 404, 200],
+    ),
+    (
+        "DELETE",
+        "/api/v1/alert-rules/{ruleId}",
+        [204, 204, 403, 403, 403, 404, 204],
+    ),
+    (
+        "GET",
+        "/api/v1/alert-rules/{ruleId}/deliveries",
+        [200, 200, 403, 403, 403, 404, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/alert-rules/{ruleId}/test",
+        [200, 200, 403, 403, 403, 404, 200],
+    ),
     (
         "GET",
         "/api/v1/products/usage",
         [200, 200, 200, 200, 200, 200, 200],
     ),
 ];
+
+/// An alert notification rule's form.
+fn rule_body(n: usize) -> Value {
+    json!({
+        "name": format!("Rule {n}"),
+        "categories": [{"service": "endpointProtection", "severity": "error"}],
+        "computers": {"scope": "all"},
+        "webhook": {"url": "http://127.0.0.1:9/hook"},
+    })
+}
 
 const PASSWORD: &str = "Matrix-Passw0rd";
 /// A well-formed link secret that was never issued.
@@ -484,6 +546,31 @@ impl Fixture {
                 "/api/v1/roles",
                 Some(&json!({"name": format!("Role {n}")})),
             )
+            .await;
+        r["id"].as_str().unwrap().to_string()
+    }
+
+    /// An open alert of partner P about a new customer.
+    async fn alert_id(&self) -> String {
+        let c = self.customer().await;
+        let customer = shared::domain::CustomerId::parse(c["customer"]["id"].as_str().unwrap()).unwrap();
+        let partner = shared::domain::PartnerId::parse(c["customer"]["partnerId"].as_str().unwrap()).unwrap();
+        let mut account: shared::domain::customer::Customer =
+            serde_json::from_value(c["customer"].clone()).unwrap();
+        account.seats_used = 1000;
+        let raise = shared::domain::alert::seats_over_capacity(&account, chrono::Utc::now())
+            .expect("more seats used than the trial has");
+        assert_eq!(raise.customer.as_ref().map(|c| &c.0), Some(&customer));
+        match shared::notify::raise(&self.stack.state, &partner, &[raise]).await.unwrap()[0].clone() {
+            shared::store::alerts::Raised::New(id) => id.to_string(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A rule of partner P with a webhook (on a loopback port nothing listens on).
+    async fn rule_id(&self) -> String {
+        let r = self
+            .ok("alerts", "POST", "/api/v1/alert-rules", Some(&rule_body(self.next())))
             .await;
         r["id"].as_str().unwrap().to_string()
     }
@@ -736,6 +823,27 @@ impl Fixture {
                     None,
                 )
             }
+            ("GET", "/api/v1/alerts") => {
+                req(format!("{path}?customer={}", self.customer_id().await), None)
+            }
+            ("GET", "/api/v1/alerts/{alertId}") => {
+                req(path.replace("{alertId}", &self.alert_id().await), None)
+            }
+            ("POST", "/api/v1/alerts/dismiss") => {
+                req(path, Some(json!({"ids": [self.alert_id().await]})))
+            }
+            ("POST", "/api/v1/alert-rules") => req(path, Some(rule_body(n))),
+            ("PUT", "/api/v1/alert-rules/{ruleId}") => req(
+                path.replace("{ruleId}", &self.rule_id().await),
+                Some(rule_body(n)),
+            ),
+            (
+                "GET" | "DELETE",
+                "/api/v1/alert-rules/{ruleId}" | "/api/v1/alert-rules/{ruleId}/deliveries",
+            )
+            | ("POST", "/api/v1/alert-rules/{ruleId}/test") => {
+                req(path.replace("{ruleId}", &self.rule_id().await), None)
+            }
             ("GET", _) | ("DELETE", "/api/v1/me/mfa") => req(path, None),
             other => panic!("no request for {other:?}: add one to `prepare`"),
         }
@@ -971,6 +1079,11 @@ const AUDITED: &[(&str, &str, &str)] = &[
         "customer.rotateIngestionKey",
     ),
     ("PUT", "/api/v1/dashboard/layout", "user.updateLayout"),
+    ("POST", "/api/v1/alerts/dismiss", "alert.dismiss"),
+    ("POST", "/api/v1/alert-rules", "alertRule.create"),
+    ("PUT", "/api/v1/alert-rules/{ruleId}", "alertRule.update"),
+    ("DELETE", "/api/v1/alert-rules/{ruleId}", "alertRule.delete"),
+    ("POST", "/api/v1/alert-rules/{ruleId}/test", "alertRule.test"),
     ("POST", "/api/v1/auth/sign-in", "auth.signIn"),
     ("POST", "/api/v1/auth/sign-in/mfa", "auth.signIn"),
     ("POST", "/api/v1/auth/token", "apiClient.token"),

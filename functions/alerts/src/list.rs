@@ -277,6 +277,19 @@ pub async fn list_alerts(
     let scope = principal.scope();
     let visible = actor.visibility();
     let mut query = params.query(&actor, &Table::alert_partition(&scope))?;
+    if let Some(c) = &query.customer {
+        // Another partner's customer is not found, as everywhere (a read by key; the
+        // page itself is still one Query).
+        let mine = state
+            .table
+            .accounts(std::slice::from_ref(c))
+            .await?
+            .iter()
+            .any(|a| &a.partner_id == scope.partner_id());
+        if !mine {
+            return Err(Problem::not_found(acting::NO_SUCH_CUSTOMER));
+        }
+    }
     if csv::wants_csv(&headers, params.format.as_deref()) {
         query.limit = shared::http::pagination::MAX_LIMIT;
         let alerts = csv::every_page(|start| {

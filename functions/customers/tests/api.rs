@@ -864,7 +864,7 @@ async fn search_sort_filters_paging_and_csv() {
     let lines: Vec<&str> = csv.text.lines().collect();
     assert_eq!(
         lines[0],
-        "Customer,Type,Products,Require Update,Used,Capacity,Country,Compliance"
+        "Customer,Type,Products,Alerts,Require Update,Used,Capacity,Country,Compliance"
     );
     assert_eq!(lines.len(), 1 + 5, "{}", csv.text);
     assert!(
@@ -874,7 +874,7 @@ async fn search_sort_filters_paging_and_csv() {
     );
     assert!(csv
         .text
-        .contains("Cedar Dental,Co-Managed,Web Security.cloud (paid),0,0,7,GB,Cleared"));
+        .contains("Cedar Dental,Co-Managed,Web Security.cloud (paid),,0,0,7,GB,Cleared"));
 }
 
 #[tokio::test]
