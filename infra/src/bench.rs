@@ -797,10 +797,7 @@ async fn seed(
             for o in open {
                 let mut copy = o.clone();
                 replace_in_item(&mut copy, old_id, id.as_str());
-                copy.insert(
-                    "raisedAt".into(),
-                    AttributeValue::S(raised.to_rfc3339()),
-                );
+                copy.insert("raisedAt".into(), AttributeValue::S(raised.to_rfc3339()));
                 items.push(copy);
             }
             seeded.indexed += 1;

@@ -166,7 +166,8 @@ async fn seed_customers(state: &shared::services::AppState) -> anyhow::Result<()
 }
 
 /// A "Help desk" role that reads the first three customers and sees no others, with a
-/// user invited to it (the invitation is in the outbox), and a second administrator.
+/// user invited to it (the invitation is in the outbox), a second administrator, and an
+/// alert notification rule.
 async fn seed_people(
     state: &shared::services::AppState,
     token: &str,
@@ -215,6 +216,24 @@ async fn seed_people(
             "adding demo user {email} answered {status}: {user}"
         );
     }
+    // An alert notification rule: errors and account warnings to every administrator
+    // (their mail lands in the local outbox).
+    let alerts = alerts::app(state.clone());
+    let rule = json!({
+        "name": "Errors and account warnings to the administrators",
+        "categories": [
+            {"service": "endpointProtection", "severity": "error"},
+            {"service": "account", "severity": "warning"},
+            {"service": "reports", "severity": "error"}
+        ],
+        "computers": {"scope": "all"},
+        "recipients": []
+    });
+    let (status, saved) = call(&alerts, "POST", "/api/v1/alert-rules", Some(token), &rule).await?;
+    anyhow::ensure!(
+        status == 201,
+        "adding the demo alert rule answered {status}: {saved}"
+    );
     Ok(())
 }
 

@@ -351,11 +351,7 @@ const EXPECTED: &[(&str, &str, [u16; 7])] = &[
     ("GET", "/api/v1/news", [200, 200, 200, 200, 200, 200, 200]),
     // Alerts: every role sees those of the customers it reaches (hidden customers are not
     // found, as everywhere); the built-in roles manage notification rules.
-    (
-        "GET",
-        "/api/v1/alerts",
-        [200, 200, 200, 200, 404, 404, 200],
-    ),
+    ("GET", "/api/v1/alerts", [200, 200, 200, 200, 404, 404, 200]),
     (
         "GET",
         "/api/v1/alerts/{alertId}",
@@ -553,15 +549,21 @@ impl Fixture {
     /// An open alert of partner P about a new customer.
     async fn alert_id(&self) -> String {
         let c = self.customer().await;
-        let customer = shared::domain::CustomerId::parse(c["customer"]["id"].as_str().unwrap()).unwrap();
-        let partner = shared::domain::PartnerId::parse(c["customer"]["partnerId"].as_str().unwrap()).unwrap();
+        let customer =
+            shared::domain::CustomerId::parse(c["customer"]["id"].as_str().unwrap()).unwrap();
+        let partner =
+            shared::domain::PartnerId::parse(c["customer"]["partnerId"].as_str().unwrap()).unwrap();
         let mut account: shared::domain::customer::Customer =
             serde_json::from_value(c["customer"].clone()).unwrap();
         account.seats_used = 1000;
         let raise = shared::domain::alert::seats_over_capacity(&account, chrono::Utc::now())
             .expect("more seats used than the trial has");
         assert_eq!(raise.customer.as_ref().map(|c| &c.0), Some(&customer));
-        match shared::notify::raise(&self.stack.state, &partner, &[raise]).await.unwrap()[0].clone() {
+        match shared::notify::raise(&self.stack.state, &partner, &[raise])
+            .await
+            .unwrap()[0]
+            .clone()
+        {
             shared::store::alerts::Raised::New(id) => id.to_string(),
             other => panic!("{other:?}"),
         }
@@ -570,7 +572,12 @@ impl Fixture {
     /// A rule of partner P with a webhook (on a loopback port nothing listens on).
     async fn rule_id(&self) -> String {
         let r = self
-            .ok("alerts", "POST", "/api/v1/alert-rules", Some(&rule_body(self.next())))
+            .ok(
+                "alerts",
+                "POST",
+                "/api/v1/alert-rules",
+                Some(&rule_body(self.next())),
+            )
             .await;
         r["id"].as_str().unwrap().to_string()
     }
@@ -823,9 +830,10 @@ impl Fixture {
                     None,
                 )
             }
-            ("GET", "/api/v1/alerts") => {
-                req(format!("{path}?customer={}", self.customer_id().await), None)
-            }
+            ("GET", "/api/v1/alerts") => req(
+                format!("{path}?customer={}", self.customer_id().await),
+                None,
+            ),
             ("GET", "/api/v1/alerts/{alertId}") => {
                 req(path.replace("{alertId}", &self.alert_id().await), None)
             }
@@ -1083,7 +1091,11 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/alert-rules", "alertRule.create"),
     ("PUT", "/api/v1/alert-rules/{ruleId}", "alertRule.update"),
     ("DELETE", "/api/v1/alert-rules/{ruleId}", "alertRule.delete"),
-    ("POST", "/api/v1/alert-rules/{ruleId}/test", "alertRule.test"),
+    (
+        "POST",
+        "/api/v1/alert-rules/{ruleId}/test",
+        "alertRule.test",
+    ),
     ("POST", "/api/v1/auth/sign-in", "auth.signIn"),
     ("POST", "/api/v1/auth/sign-in/mfa", "auth.signIn"),
     ("POST", "/api/v1/auth/token", "apiClient.token"),

@@ -65,3 +65,23 @@ pub async fn notify_one(
     tracing::info!(alert = %detail.alert_id, ?done, "alert notified");
     Ok(done)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_event_is_an_alert_raised_and_other_events_are_refused() {
+        let sample: serde_json::Value =
+            serde_json::from_str(include_str!("../../../events/notifier/alert-raised.json"))
+                .unwrap();
+        let d = detail(&sample).unwrap();
+        assert_eq!(d.alert_id.as_str(), "alr_0193a1b2c3d47e8f9a0b1c2d3e4f5a6c");
+        let mut tick = sample.clone();
+        tick["detail-type"] = "Scheduled Event".into();
+        assert!(detail(&tick).is_err());
+        let mut broken = sample;
+        broken["detail"]["alertId"] = "not-an-id".into();
+        assert!(detail(&broken).is_err());
+    }
+}

@@ -342,7 +342,7 @@ async fn answer(
         ConsentOutcome::Denied
     };
     let raise = alert::consent(&next, outcome, sender, now);
-    if let Err(e) = notify::raise(&state, &next.partner_id, &[raise]).await {
+    if let Err(e) = notify::raise(state, &next.partner_id, &[raise]).await {
         tracing::error!(request = %next.id, error = %e, "consent alert not raised");
     }
     Ok(next)
