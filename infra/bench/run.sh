@@ -16,7 +16,7 @@ source infra/local/lib.sh
 trap 'stop_all; rm -rf "$STATE"' EXIT
 trap 'exit 130' INT TERM
 
-cargo build --release -p auth -p licensing -p customers -p portal -p users -p ingest -p dashboard -p hello
+cargo build --release -p auth -p licensing -p customers -p portal -p users -p ingest -p dashboard -p alerts -p hello
 coldstart=0
 "$VENV/bin/python" infra/bench/coldstart.py \
   --runs "$RUNS" \
@@ -28,6 +28,7 @@ coldstart=0
   --function users=target/release/users:events/users/list-users-unauthenticated.json \
   --function ingest=target/release/ingest:events/ingest/ingest-events-unknown-key.json \
   --function dashboard=target/release/dashboard:events/dashboard/dashboard-unauthenticated.json \
+  --function alerts=target/release/alerts:events/alerts/alerts-unauthenticated.json \
   --env TABLE_NAME=bench --env USER_POOL_ID=us-east-1_bench --env USER_POOL_CLIENT_ID=bench \
   --env REPORTS_BUCKET=bench --env MAIL_FROM=bench@example.com \
   --env EVENT_BUS_NAME=bench --env LOG_FORMAT=json \
