@@ -62,6 +62,7 @@ describe('routing and shell', () => {
     expect(within(administration).getAllByRole('link').map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
       ['Users', '/admin/users'],
       ['User Roles', '/admin/roles'],
+      ['Alert Notifications', '/admin/alert-notifications'],
       ['API Clients', '/admin/api-clients'],
       ['Security', '/admin/security'],
       ['Security Audit', '/admin/audit'],
@@ -77,6 +78,7 @@ describe('routing and shell', () => {
     expect(within(administration).getAllByRole('link').map((link) => link.textContent)).toEqual([
       'Users',
       'User Roles',
+      'Alert Notifications',
       'Security Audit',
     ]);
     unmount();

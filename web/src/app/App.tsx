@@ -2,6 +2,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import type { Restored } from '../auth/session';
 import { RolePage } from '../admin/RolePage';
 import { MyUserSettingsPage, UserPage } from '../admin/UserPage';
+import { AlertRulePage } from '../alerts/rules/AlertRulePage';
 import { AuthProvider } from '../auth/AuthProvider';
 import { AddCustomerPage } from '../customers/AddCustomerPage';
 import { CustomerProfilePage } from '../customers/CustomerProfilePage';
@@ -70,6 +71,14 @@ export function AppRoutes() {
           element={
             <RequirePermission allowed={(can) => can.viewUsers}>
               <RolePage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="/admin/alert-notifications/:ruleId"
+          element={
+            <RequirePermission allowed={(can) => can.viewUsers}>
+              <AlertRulePage />
             </RequirePermission>
           }
         />

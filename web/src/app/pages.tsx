@@ -5,6 +5,7 @@ import { RolesPage } from '../admin/RolesPage';
 import { SecurityPage } from '../admin/SecurityPage';
 import { UsersPage } from '../admin/UsersPage';
 import { AlertsPage } from '../alerts/AlertsPage';
+import { AlertNotificationsPage } from '../alerts/rules/AlertNotificationsPage';
 import type { Permissions } from '../api/client';
 import { CustomersPage } from '../customers/CustomersPage';
 import { RequestsPage } from '../customers/RequestsPage';
@@ -53,6 +54,13 @@ export const APP_PAGES: readonly AppPage[] = [
     path: '/admin/roles',
     label: 'User Roles',
     component: RolesPage,
+    section: 'Administration',
+    allowed: (can) => can.viewUsers,
+  },
+  {
+    path: '/admin/alert-notifications',
+    label: 'Alert Notifications',
+    component: AlertNotificationsPage,
     section: 'Administration',
     allowed: (can) => can.viewUsers,
   },
