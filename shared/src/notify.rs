@@ -197,6 +197,14 @@ pub fn payload(
     .expect("the payload serialises")
 }
 
+/// How an email or a text message went: no status code, an error or none.
+fn sent<T, E: std::fmt::Display>(result: Result<T, E>) -> crate::webhook::Outcome {
+    crate::webhook::Outcome {
+        status: None,
+        error: result.err().map(|e| e.to_string()),
+    }
+}
+
 /// One attempt at a delivery, and its record: sent; due again after the backoff; or, at
 /// the last attempt or on an answer that will not change, failed and kept as a dead
 /// letter (with the body that would have been sent).
@@ -211,39 +219,19 @@ pub async fn attempt(
     let (subject, text, sms) = message_text(alert, &link);
     let mut body = None;
     let outcome = match d.channel {
-        Channel::Email => match state
-            .mailer()
-            .send(&Message {
-                to: vec![d.target.clone()],
-                subject,
-                text,
-            })
-            .await
-        {
-            Ok(_) => crate::webhook::Outcome {
-                status: None,
-                error: None,
-            },
-            Err(e) => crate::webhook::Outcome {
-                status: None,
-                error: Some(e.to_string()),
-            },
-        },
-        Channel::Sms => match state.sms().send(&d.target, &sms).await {
-            Ok(_) => crate::webhook::Outcome {
-                status: None,
-                error: None,
-            },
-            Err(e) => crate::webhook::Outcome {
-                status: None,
-                error: Some(e.to_string()),
-            },
-        },
+        Channel::Email => sent(
+            state
+                .mailer()
+                .send(&Message {
+                    to: vec![d.target.clone()],
+                    subject,
+                    text,
+                })
+                .await,
+        ),
+        Channel::Sms => sent(state.sms().send(&d.target, &sms).await),
         Channel::Webhook => match &rule.webhook {
-            None => crate::webhook::Outcome {
-                status: None,
-                error: Some("the rule no longer has a webhook".into()),
-            },
+            None => sent(Err::<(), _>("the rule no longer has a webhook")),
             Some(hook) => {
                 let b = payload(state, d, rule, alert, now);
                 let ts = now.timestamp();

@@ -20,7 +20,9 @@
 // password and a code, and creates an API client whose secret is shown once. Last, the
 // Home scenario of e2e/home.mjs signs in as the demo partner (`infra demo`, with its
 // simulated fleet): the ten widgets with figures, drag and drop, removal, the layout
-// surviving a reload, and the Display filter.
+// surviving a reload, and the Display filter. Then the alerts scenario of e2e/alerts.mjs,
+// as the demo partner: filters, the viewing pane, dismissing two alerts at once, and an
+// alert notification rule added and toggled off and on.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -31,6 +33,7 @@ import { customersScenario } from './customers.mjs';
 import { rolesScenario } from './roles.mjs';
 import { securityScenario } from './security.mjs';
 import { homeScenario } from './home.mjs';
+import { alertsScenario } from './alerts.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -259,6 +262,16 @@ async function run(page, browser) {
     });
     // The local stack's demo partner, with its simulated fleet (`infra demo`).
     await homeScenario({
+      browser,
+      baseUrl,
+      step,
+      expectApiResponse,
+      resultsDir,
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    // The demo partner's alerts (raised while its fleets were ingested) and its alert
+    // notification rules.
+    await alertsScenario({
       browser,
       baseUrl,
       step,

@@ -363,64 +363,55 @@ impl Table {
                 }
             }
             let alert = Alert::new(partner, raise);
-            let guard = OpenCondition {
-                alert_id: alert.id.clone(),
-                kind: alert.kind,
-                severity: alert.severity,
-                customer_id: alert.customer_id.clone(),
-                raised_at: alert.raised_at,
-            };
-            let mut items = vec![
-                put_new(
-                    &self.name,
-                    to_item(
-                        Keys::new(pk.clone(), open_sk(&raise.condition)),
-                        "OpenCondition",
-                        &guard,
-                    )?,
-                )?,
-                put_new(&self.name, to_item(alert_keys(&alert), "Alert", &alert)?)?,
-            ];
-            if let Some(c) = &alert.customer_id {
-                items.push(account_counts(
-                    &self.name,
-                    c,
-                    partner,
-                    &[(alert.severity, 1)],
-                )?);
-            }
-            match self.transact(items).await {
+            match self.transact(self.new_alert(&alert, true)?).await {
                 Ok(()) => return Ok(Raised::New(alert.id)),
                 // Raised by someone else at the same moment: renew theirs.
                 Err(StoreError::ConditionFailed { index: Some(0) })
                 | Err(StoreError::TransactionConflict { .. }) => continue,
-                // The customer is gone (or moved): raise without it.
+                // The customer is gone (or moved): raise it all the same, without
+                // counting it on the account.
                 Err(StoreError::ConditionFailed { index: Some(2) }) => {
-                    let mut bare = raise.clone();
-                    bare.customer = None;
-                    let alert = Alert::new(partner, &bare);
-                    let items = vec![
-                        put_new(
-                            &self.name,
-                            to_item(
-                                Keys::new(pk.clone(), open_sk(&raise.condition)),
-                                "OpenCondition",
-                                &OpenCondition {
-                                    customer_id: None,
-                                    alert_id: alert.id.clone(),
-                                    ..guard
-                                },
-                            )?,
-                        )?,
-                        put_new(&self.name, to_item(alert_keys(&alert), "Alert", &alert)?)?,
-                    ];
-                    self.transact(items).await?;
+                    let alert = Alert::new(partner, raise);
+                    self.transact(self.new_alert(&alert, false)?).await?;
                     return Ok(Raised::New(alert.id));
                 }
                 Err(e) => return Err(e),
             }
         }
         Err(StoreError::TransactionConflict { index: None })
+    }
+
+    /// A new alert's writes: its condition's guard, the alert, and (when `count` and it
+    /// concerns a customer) the customer's open-alert count.
+    fn new_alert(&self, alert: &Alert, count: bool) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let pk = alerts_pk(&alert.partner_id);
+        let guard = OpenCondition {
+            alert_id: alert.id.clone(),
+            kind: alert.kind,
+            severity: alert.severity,
+            customer_id: alert.customer_id.clone(),
+            raised_at: alert.raised_at,
+        };
+        let mut items = vec![
+            put_new(
+                &self.name,
+                to_item(
+                    Keys::new(pk, open_sk(&alert.condition)),
+                    "OpenCondition",
+                    &guard,
+                )?,
+            )?,
+            put_new(&self.name, to_item(alert_keys(alert), "Alert", alert)?)?,
+        ];
+        if let (true, Some(c)) = (count, &alert.customer_id) {
+            items.push(account_counts(
+                &self.name,
+                c,
+                &alert.partner_id,
+                &[(alert.severity, 1)],
+            )?);
+        }
+        Ok(items)
     }
 
     pub async fn alert(
