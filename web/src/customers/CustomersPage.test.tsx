@@ -47,23 +47,35 @@ describe('Customers page', () => {
     expect(within(table).getAllByRole('columnheader').map((header) => header.textContent)).toEqual([
       'Customer▲',
       'Type↕',
+      'Alerts',
       'Products',
       'Require Update',
       'Used/Capacity',
     ]);
-    expect(within(table).queryByText(/alerts/i)).not.toBeInTheDocument();
     expect(bodyRows(table)).toEqual([
       [
         'Acme DentalUnited Kingdom',
         'Partner Managed',
+        '2 errors 1 warning',
         'Endpoint Protection Cloud PaidEmail Security.cloud Trial',
         '3',
         '97 / 170',
       ],
-      ['Bright BakeryGermanyCompliance review', 'Customer Managed', 'None', '0', '0 / 0'],
+      // Informational alerts alone get no badge.
+      ['Bright BakeryGermanyCompliance review', 'Customer Managed', '', 'None', '0', '0 / 0'],
     ]);
     expect(within(table).getByRole('link', { name: 'Acme Dental' })).toHaveAttribute('href', '/customers/cus_1');
     expect(screen.getByTestId('customers-summary')).toHaveTextContent('Showing 2 customers.');
+
+    // The Alerts column: a red badge for errors and a yellow one for warnings, in words, linking to the open alerts.
+    const [acme, bright] = within(table).getAllByTestId('customer-alerts');
+    expect(within(acme!).getByText('2 errors')).toHaveClass('status', 'severity--error');
+    expect(within(acme!).getByText('1 warning')).toHaveClass('status', 'severity--warning');
+    expect(within(acme!).getByRole('link', { name: 'Acme Dental: 2 errors, 1 warning. View open alerts' })).toHaveAttribute(
+      'href',
+      '/alerts?customer=cus_1&status=open',
+    );
+    expect(bright).toBeEmptyDOMElement();
 
     expect(listRequests(requests)).toEqual([{ limit: '25' }]);
     expect(requests.find((request) => request.path === '/api/v1/customers')?.headers.get('Authorization')).toBe(
@@ -156,7 +168,8 @@ describe('Customers page', () => {
     expect(within(management).getByRole('checkbox', { name: 'All' })).toBeChecked();
     expect(await within(productTypes).findByRole('checkbox', { name: /Email security/ })).not.toBeChecked();
     expect(within(productTypes).getByRole('checkbox', { name: 'All' })).toBeChecked();
-    expect(within(filters).queryByText(/alerts/i)).not.toBeInTheDocument();
+    const alerts = within(filters).getByRole('group', { name: 'Alerts' });
+    expect(within(alerts).getByRole('radio', { name: 'All' })).toBeChecked();
 
     await user.click(within(management).getByRole('checkbox', { name: 'Partner Managed' }));
     await user.click(screen.getByTestId('filter-management-coManaged'));
@@ -167,16 +180,28 @@ describe('Customers page', () => {
 
     await user.click(screen.getByTestId('filter-product-type-email'));
     await user.click(within(filters).getByRole('checkbox', { name: /Require Update/ }));
+    await user.click(within(alerts).getByRole('radio', { name: /Warning\+/ }));
     await waitFor(() =>
       expect(lastListQuery(requests)).toEqual({
         limit: '25',
         management: 'partnerManaged,coManaged',
         productType: 'email',
         requireUpdate: 'true',
+        alerts: 'warning',
       }),
     );
+    expect(within(alerts).getByRole('radio', { name: 'All' })).not.toBeChecked();
+
+    await user.click(within(alerts).getByRole('radio', { name: /^Error/ }));
+    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ alerts: 'error' }));
 
     await user.click(screen.getByTestId('filter-management-all'));
+    await waitFor(() =>
+      expect(lastListQuery(requests)).toEqual({ limit: '25', productType: 'email', requireUpdate: 'true', alerts: 'error' }),
+    );
+    expect(screen.getByTestId('filter-management-all')).toBeChecked();
+
+    await user.click(screen.getByTestId('filter-alerts-all'));
     await waitFor(() =>
       expect(lastListQuery(requests)).toEqual({ limit: '25', productType: 'email', requireUpdate: 'true' }),
     );
@@ -192,7 +217,7 @@ describe('Customers page', () => {
       [CATALOG]: () => json(200, sampleCatalog),
       [LIST]: () => json(200, { items: [] }),
     });
-    renderCustomers('/customers?q=den&sort=-type&management=coManaged,bogus&requireUpdate=true');
+    renderCustomers('/customers?q=den&sort=-type&management=coManaged,bogus&requireUpdate=true&alerts=error');
     expect(await screen.findByText('No customers match the search and filters.')).toBeInTheDocument();
     expect(lastListQuery(requests)).toEqual({
       limit: '25',
@@ -200,8 +225,10 @@ describe('Customers page', () => {
       sort: '-type',
       management: 'coManaged',
       requireUpdate: 'true',
+      alerts: 'error',
     });
     expect(screen.getByTestId('customer-search')).toHaveValue('den');
+    expect(screen.getByTestId('filter-alerts-error')).toBeChecked();
     expect(screen.getByTestId('filter-management-coManaged')).toBeChecked();
   });
 
@@ -278,7 +305,7 @@ describe('Customers page', () => {
             ? new Response(csv, { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8' } })
             : json(200, { items: sampleRows, nextCursor: 'more' }),
       });
-      const { user } = renderCustomers('/customers?q=acme&productType=endpoint,email&sort=type');
+      const { user } = renderCustomers('/customers?q=acme&productType=endpoint,email&sort=type&alerts=warning');
       await screen.findByTestId('customers-table');
 
       await user.click(screen.getByTestId('customers-export-csv'));
@@ -289,6 +316,7 @@ describe('Customers page', () => {
         q: 'acme',
         sort: 'type',
         productType: 'endpoint,email',
+        alerts: 'warning',
         format: 'csv',
       });
       expect(download?.headers.get('Accept')).toBe('text/csv');

@@ -1,10 +1,11 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
+import { customerAlertsPath } from '../alerts/api';
 import { alertCountLabel } from '../alerts/labels';
 import { AlertCountBadges } from '../alerts/SeverityBadge';
 import type { CustomerAlertsFilter } from '../alerts/types';
-import type { Catalog, ManagementType } from '../api/client';
+import type { Catalog, CustomerRow, ManagementType } from '../api/client';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
@@ -17,7 +18,6 @@ import {
   fetchCustomers,
   fetchCustomersCsv,
   type CustomerFilters,
-  type CustomerListRow,
   type CustomerSort,
 } from './api';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
@@ -64,7 +64,7 @@ function paramsFromFilters(filters: CustomerFilters): URLSearchParams {
 type ListState =
   | { status: 'loading' }
   | { status: 'failed'; problem: Problem }
-  | { status: 'loaded'; items: CustomerListRow[]; nextCursor: string | null };
+  | { status: 'loaded'; items: CustomerRow[]; nextCursor: string | null };
 
 interface LocationNotice {
   removed?: string;
@@ -76,7 +76,7 @@ interface LocationNotice {
  * page can be empty and still have a next one.
  */
 async function loadRows(filters: CustomerFilters, cursor: string | undefined) {
-  const items: CustomerListRow[] = [];
+  const items: CustomerRow[] = [];
   let next = cursor;
   for (let page = 0; page < MAX_EMPTY_PAGES; page += 1) {
     const result = await fetchCustomers(filters, next);
@@ -88,7 +88,7 @@ async function loadRows(filters: CustomerFilters, cursor: string | undefined) {
   return { ok: true as const, data: { items, nextCursor: next ?? null } };
 }
 
-function appendRows(previous: CustomerListRow[], next: readonly CustomerListRow[]): CustomerListRow[] {
+function appendRows(previous: CustomerRow[], next: readonly CustomerRow[]): CustomerRow[] {
   const seen = new Set(previous.map((row) => row.id));
   return [...previous, ...next.filter((row) => !seen.has(row.id))];
 }
@@ -209,16 +209,16 @@ function SortHeader({
 }
 
 /** The customer's open Error and Warning alerts, linking to them; empty when there are none. */
-function AlertsCell({ row }: { row: CustomerListRow }) {
-  const error = row.alerts?.error ?? 0;
-  const warning = row.alerts?.warning ?? 0;
+function AlertsCell({ row }: { row: CustomerRow }) {
+  const error = row.alerts.error ?? 0;
+  const warning = row.alerts.warning ?? 0;
   if (error <= 0 && warning <= 0) return null;
   const counts = [error > 0 ? alertCountLabel('error', error) : '', warning > 0 ? alertCountLabel('warning', warning) : '']
     .filter(Boolean)
     .join(', ');
   return (
     <Link
-      to={`/alerts?${new URLSearchParams({ customer: row.id, status: 'open' }).toString()}`}
+      to={customerAlertsPath(row.id)}
       aria-label={`${row.name}: ${counts}. View open alerts`}
       data-testid="customer-alerts-link"
     >
@@ -227,7 +227,7 @@ function AlertsCell({ row }: { row: CustomerListRow }) {
   );
 }
 
-function ProductsCell({ row }: { row: CustomerListRow }) {
+function ProductsCell({ row }: { row: CustomerRow }) {
   if (row.products.length === 0) return <span className="muted">None</span>;
   return (
     <ul className="product-list">

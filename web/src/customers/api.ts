@@ -10,7 +10,6 @@ import {
   type CustomerListPage,
   type CustomerListQuery,
   type CustomerProfile,
-  type CustomerRow,
   type Delegation,
   type MacAccess,
   type ManagementType,
@@ -19,7 +18,7 @@ import {
 import { parseRetryAfter, toProblem } from '../api/problem';
 import { authorized, authorizedResult, type ApiResult } from '../auth/session';
 import { tokenStore } from '../auth/tokenStore';
-import type { AlertCounts, CustomerAlertsFilter } from '../alerts/types';
+import type { CustomerAlertsFilter } from '../alerts/types';
 
 /** Rows per page of the Customers list and of each request table. */
 export const CUSTOMERS_PAGE_SIZE = 25;
@@ -107,15 +106,6 @@ export interface CustomerFilters {
   alerts: CustomerAlertsFilter | null;
 }
 
-/**
- * A row of the Customers list with its open alerts by severity. The alerts API adds
- * `alerts` to the rows and the `alerts` filter to the list; the OpenAPI document does
- * not name them yet.
- */
-export type CustomerListRow = CustomerRow & { alerts?: AlertCounts };
-export type CustomerQuery = CustomerListQuery & { alerts?: CustomerAlertsFilter };
-export type CustomerListAnswer = Omit<CustomerListPage, 'items'> & { items: CustomerListRow[] };
-
 export type CustomerSort = 'name' | '-name' | 'type' | '-type';
 
 export const DEFAULT_FILTERS: CustomerFilters = {
@@ -128,8 +118,8 @@ export const DEFAULT_FILTERS: CustomerFilters = {
 };
 
 /** The query string for the filters: empty categories mean All and are left out. */
-export function customerQuery(filters: CustomerFilters): CustomerQuery {
-  const query: CustomerQuery = {};
+export function customerQuery(filters: CustomerFilters): CustomerListQuery {
+  const query: CustomerListQuery = {};
   const q = filters.q.trim();
   if (q !== '') query.q = q;
   if (filters.sort !== 'name') query.sort = filters.sort;
@@ -153,15 +143,15 @@ export function jsonOnly<T>(result: ApiResult<T | string>): ApiResult<T> {
 }
 
 /** One page of the filtered customer list; `cursor` is the previous page's `nextCursor`. */
-export async function fetchCustomers(filters: CustomerFilters, cursor?: string): Promise<ApiResult<CustomerListAnswer>> {
-  const query: CustomerQuery = { ...customerQuery(filters), limit: CUSTOMERS_PAGE_SIZE };
+export async function fetchCustomers(filters: CustomerFilters, cursor?: string): Promise<ApiResult<CustomerListPage>> {
+  const query: CustomerListQuery = { ...customerQuery(filters), limit: CUSTOMERS_PAGE_SIZE };
   if (cursor !== undefined) query.cursor = cursor;
   return jsonOnly(await authorizedResult((headers) => api.GET('/api/v1/customers', { params: { query }, headers })));
 }
 
 /** The whole filtered list as CSV. */
 export function fetchCustomersCsv(filters: CustomerFilters): Promise<ApiResult<Blob>> {
-  const query: CustomerQuery = { ...customerQuery(filters), format: 'csv' };
+  const query: CustomerListQuery = { ...customerQuery(filters), format: 'csv' };
   return authorizedResult((headers) =>
     api.GET('/api/v1/customers', {
       params: { query },

@@ -1,6 +1,5 @@
-import type { Catalog, ConsentRequest, CustomerProfile, EntitlementView, MeResponse } from '../api/client';
+import type { Catalog, ConsentRequest, CustomerProfile, CustomerRow, EntitlementView, MeResponse } from '../api/client';
 import { sampleMe } from '../test/fetchMock';
-import type { CustomerListRow } from './api';
 
 /** Test data shaped like the API's answers. */
 
@@ -40,7 +39,7 @@ export const sampleCatalog: Catalog = {
   maxSeats: 100000,
 };
 
-export const sampleRows: CustomerListRow[] = [
+export const sampleRows: CustomerRow[] = [
   {
     id: 'cus_1',
     name: 'Acme Dental',

@@ -1,10 +1,11 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatDateTime, MANAGEMENT_LABELS } from '../customers/labels';
+import { customerAlertsPath } from '../alerts/api';
 import { SeverityBadge } from '../alerts/SeverityBadge';
 import { DashboardContent, type DashboardView } from './DashboardContent';
 import { issueLabel, SEVERITY_RANK } from './labels';
-import type { CustomerIssue, Dashboard } from './types';
+import type { CustomerIssue } from './types';
 import { Widget, type WidgetControls } from './Widget';
 
 type SortKey = 'severity' | 'management' | 'date';
@@ -54,16 +55,6 @@ export function issuesBetween(issues: readonly CustomerIssue[], from: string, to
     const at = Date.parse(issue.lastIssueAt);
     return at >= start && at <= end;
   });
-}
-
-/** The dashboard's rows, typed by the alerts contract (their kinds are alert kinds). */
-function customerIssues(dashboard: Dashboard): CustomerIssue[] {
-  return dashboard.customerIssues as unknown as CustomerIssue[];
-}
-
-/** A row leads to the customer's open alerts. */
-export function customerAlertsPath(customerId: string): string {
-  return `/alerts?${new URLSearchParams({ customer: customerId, status: 'open' }).toString()}`;
 }
 
 function SortHeader({ column, sort, onSort }: { column: SortKey; sort: Sort; onSort: (sort: Sort) => void }) {
@@ -219,7 +210,7 @@ export function CustomerIssuesWidget({
 }) {
   return (
     <Widget id="customerIssues" controls={controls} more="/customers" scope={scope} wide busy={view.loading}>
-      <DashboardContent view={view}>{(dashboard) => <IssuesTable issues={customerIssues(dashboard)} />}</DashboardContent>
+      <DashboardContent view={view}>{(dashboard) => <IssuesTable issues={dashboard.customerIssues} />}</DashboardContent>
     </Widget>
   );
 }

@@ -114,13 +114,14 @@ export const sampleDashboard: Dashboard = {
     { product: 'endpoint-protection', name: 'Endpoint Protection Cloud', trials: 3, paid: 4, seats: 220 },
     { product: 'email-security', name: 'Email Security.cloud', trials: 1, paid: 1, seats: 25 },
   ],
+  // Customers with open alerts, counted by alert kind.
   customerIssues: [
     {
       customerId: 'cus_2',
       name: 'Babbage Bakery',
       management: 'coManaged',
       severity: 'warning',
-      issues: [{ kind: 'agentUpdate', count: 2 }],
+      issues: [{ kind: 'agentUpdateRequired', count: 2 }],
       lastIssueAt: '2025-03-02T08:00:00Z',
     },
     {
@@ -129,8 +130,8 @@ export const sampleDashboard: Dashboard = {
       management: 'partnerManaged',
       severity: 'error',
       issues: [
-        { kind: 'unresolvedRisks', count: 3 },
-        { kind: 'offline', count: 1 },
+        { kind: 'unresolvedRisk', count: 3 },
+        { kind: 'computerOffline', count: 1 },
       ],
       lastIssueAt: '2025-02-25T14:00:00Z',
     },
@@ -139,7 +140,7 @@ export const sampleDashboard: Dashboard = {
       name: 'Curie Clinic',
       management: 'customerManaged',
       severity: 'informational',
-      issues: [{ kind: 'activation', count: 1 }],
+      issues: [{ kind: 'consentApproved', count: 1 }],
       lastIssueAt: '2025-01-30T09:00:00Z',
     },
   ],

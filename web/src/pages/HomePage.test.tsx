@@ -440,10 +440,17 @@ describe('Home: widgets', () => {
     const table = screen.getByTestId('issues-table');
     const names = () => within(table).getAllByTestId('issue-row').map((row) => within(row).getByRole('link').textContent);
     expect(names()).toEqual(['Babbage Bakery', 'Acme Dental', 'Curie Clinic']);
-    expect(within(table).getByRole('link', { name: 'Acme Dental' })).toHaveAttribute('href', '/customers/cus_1');
-    expect(within(table).getAllByTestId('issue-row')[1]).toHaveTextContent(
-      'Acme DentalPartner ManagedError3 unresolved risks1 computer offline',
+    // Each row leads to the customer's open alerts; its issues are the open alerts by kind.
+    expect(within(table).getByRole('link', { name: 'Acme Dental' })).toHaveAttribute(
+      'href',
+      '/alerts?customer=cus_1&status=open',
     );
+    expect(within(table).getAllByTestId('issue-row')[1]).toHaveTextContent(
+      'Acme DentalPartner ManagedErrorUnresolved risk (3)Computer offline (1)',
+    );
+    expect(within(table).getAllByTestId('issue-row')[0]).toHaveTextContent('Agent update required (2)');
+    expect(within(table).getAllByTestId('issue-row')[2]).toHaveTextContent('Consent approved (1)');
+    expect(within(within(table).getAllByTestId('issue-row')[1]!).getByText('Error')).toHaveClass('severity--error');
 
     await user.click(screen.getByTestId('issues-sort-severity'));
     expect(names()).toEqual(['Acme Dental', 'Babbage Bakery', 'Curie Clinic']);
