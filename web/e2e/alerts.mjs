@@ -11,6 +11,8 @@
 //
 // PC_DEMO_EMAIL and PC_DEMO_PASSWORD override the demo login.
 
+/* global document -- the functions given to page.waitForFunction run in the page */
+
 const DEMO_EMAIL = process.env.PC_DEMO_EMAIL?.trim() || 'demo@partner-console.local';
 const DEMO_PASSWORD = process.env.PC_DEMO_PASSWORD || 'Partner-Console-2026';
 const ALERTS_PATH = '/api/v1/alerts';
