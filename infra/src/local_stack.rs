@@ -105,7 +105,13 @@ impl LocalStack<'_> {
             ("LOG_FORMAT", "text".into()),
         ];
         for (k, v) in vars {
-            writeln!(env, "{k}={v}")?;
+            // Quoted when it holds `=` or a space: both bash and cargo-lambda's env-file
+            // parser read `K="a=b"` as `a=b`.
+            if v.contains(['=', ' ']) {
+                writeln!(env, "{k}=\"{v}\"")?;
+            } else {
+                writeln!(env, "{k}={v}")?;
+            }
         }
         Ok(env)
     }
