@@ -85,6 +85,21 @@ pub async fn on_alert_raised(
     detail: &AlertRaisedDetail,
     now: DateTime<Utc>,
 ) -> Result<Notified, StoreError> {
+    let report = deliver(state, detail, now).await?;
+    // Done: the tick need not step in.
+    state
+        .table
+        .notified(&detail.partner_id, &detail.alert_id)
+        .await?;
+    Ok(report)
+}
+
+/// Claims and sends every message the alert's rules say.
+async fn deliver(
+    state: &Services,
+    detail: &AlertRaisedDetail,
+    now: DateTime<Utc>,
+) -> Result<Notified, StoreError> {
     let mut report = Notified::default();
     let Some(alert) = state
         .table
@@ -93,6 +108,10 @@ pub async fn on_alert_raised(
     else {
         return Ok(report);
     };
+    if alert.status == AlertStatus::Dismissed {
+        // Dismissed before anyone was told (the tick catching up): nothing to say.
+        return Ok(report);
+    }
     let rules = state.table.rules(&detail.partner_id).await?;
     let matching: Vec<Rule> = rules.into_iter().filter(|r| r.matches(&alert)).collect();
     if matching.is_empty() {
@@ -283,6 +302,28 @@ pub async fn attempt(
         code = ?d.status_code, attempts = d.attempts, error = ?d.error, "alert delivery"
     );
     state.table.record_delivery(d).await
+}
+
+/// The scheduler tick's part for alerts whose `AlertRaised` never reached the notifier:
+/// what the notifier would have done (deliveries it did claim are not sent again).
+pub async fn catch_up(
+    state: &Services,
+    pending: Vec<crate::store::alerts::PendingNotification>,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    for p in &pending {
+        tracing::warn!(partner = %p.partner_id, alert = %p.alert_id, "notifying an alert the bus did not deliver");
+        on_alert_raised(
+            state,
+            &AlertRaisedDetail {
+                partner_id: p.partner_id.clone(),
+                alert_id: p.alert_id.clone(),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(pending.len())
 }
 
 /// The scheduler tick's part: every delivery due for a retry gets its next attempt.

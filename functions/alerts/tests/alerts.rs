@@ -36,6 +36,8 @@ use shared::{
 struct Dispatcher {
     state: Mutex<Option<AppState>>,
     events: Mutex<Vec<Value>>,
+    /// Answer 503 without invoking anything, as a broken bus would.
+    down: std::sync::atomic::AtomicBool,
 }
 
 async fn invoke(
@@ -47,6 +49,12 @@ async fn invoke(
         function, "notifier",
         "AlertRaised is routed to the notifier"
     );
+    if d.down.load(std::sync::atomic::Ordering::SeqCst) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"error": "down"})),
+        );
+    }
     d.events.lock().unwrap().push(event.clone());
     let state = d.state.lock().unwrap().clone().expect("the stack is up");
     match notifier::handle(&state, event).await {
@@ -1328,4 +1336,72 @@ async fn bad_rules_are_refused_with_field_errors_and_write_nothing() {
         .await,
         404,
     );
+}
+
+#[tokio::test]
+async fn an_alert_whose_event_never_reached_the_notifier_is_notified_by_the_tick() {
+    use shared::domain::alert::AlertKind::UnresolvedRisk;
+    let w = world().await;
+    let p = w.partner("pa@alerts-bus.example.com", "Bus Partners").await;
+    w.ok(
+        &w.alerts,
+        "POST",
+        "/api/v1/alert-rules",
+        &p.admin,
+        Some(&rule_body("Errors", true, &[], None)),
+    )
+    .await;
+    let (customer, _) = w
+        .customer(&p, "Northwind", "it@northwind-bus.example.com")
+        .await;
+    w.dispatcher
+        .down
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    raise_some(&w, &p, &customer, "Northwind", &[UnresolvedRisk]).await;
+    let alert = w.alerts(&p.admin, "status=open").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let admin_mail = || w.mail_to("pa@alerts-bus.example.com", &alert).len();
+    assert_eq!(
+        admin_mail(),
+        0,
+        "the bus refused the event: nobody was told yet"
+    );
+
+    // Within the grace period the tick leaves it to the bus; after it, the tick notifies.
+    // (`raise_some` raised it ten minutes ago.)
+    let raised = Utc::now() - Duration::minutes(10);
+    let early = scheduler::tick(&w.stack.state, raised + Duration::minutes(4))
+        .await
+        .unwrap();
+    assert_eq!(early.alerts_caught_up, 0);
+    let late = scheduler::tick(&w.stack.state, Utc::now()).await.unwrap();
+    assert_eq!(late.alerts_caught_up, 1);
+    assert_eq!(
+        admin_mail(),
+        1,
+        "all administrators: the partner administrator is told"
+    );
+    let again = scheduler::tick(&w.stack.state, Utc::now()).await.unwrap();
+    assert_eq!(again.alerts_caught_up, 0, "done once");
+    assert_eq!(admin_mail(), 1);
+
+    // An event that does arrive leaves nothing for the tick (the first condition is
+    // renewed, the second is a new alert).
+    w.dispatcher
+        .down
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    raise_some(
+        &w,
+        &p,
+        &customer,
+        "Northwind",
+        &[UnresolvedRisk, UnresolvedRisk],
+    )
+    .await;
+    let after = scheduler::tick(&w.stack.state, Utc::now() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(after.alerts_caught_up, 0);
 }

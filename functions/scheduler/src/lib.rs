@@ -40,6 +40,8 @@ pub struct TickReport {
     pub alerts: usize,
     /// Alert deliveries given their next attempt.
     pub deliveries_retried: usize,
+    /// New alerts notified by the tick because their event never reached the notifier.
+    pub alerts_caught_up: usize,
 }
 
 /// The moment a tick is for: the event's `time` (EventBridge sets it), or now.
@@ -138,6 +140,7 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         }
     }
     report.deliveries_retried = notify::retry(state, due.deliveries, now).await?;
+    report.alerts_caught_up = notify::catch_up(state, due.notifications, now).await?;
     let day = now.date_naive();
     if !table.usage_recorded(day).await? {
         let live = table.live_entitlements().await?;

@@ -85,6 +85,31 @@ pub struct OpenCondition {
     pub raised_at: DateTime<Utc>,
 }
 
+/// A new alert the notifier has not finished with yet: written with the alert, deleted
+/// by the notifier when it is done. Until then it is in the scheduler's due index from
+/// `NOTIFY_GRACE` after the raise, so an `AlertRaised` event that never arrived (the bus
+/// refused it, or every retry failed) is still notified, by the tick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingNotification {
+    pub partner_id: PartnerId,
+    pub alert_id: AlertId,
+}
+
+/// How long the event bus has to deliver `AlertRaised` before the tick steps in.
+pub const NOTIFY_GRACE_MINUTES: i64 = 5;
+
+fn pending_keys(partner: &PartnerId, alert: &AlertId, raised_at: DateTime<Utc>) -> Keys {
+    Keys::new(alerts_pk(partner), format!("NOTIFY#{}", alert.as_str())).gsi2(
+        DUE_PK,
+        format!(
+            "{}#NTF#{}",
+            time_key(raised_at + chrono::Duration::minutes(NOTIFY_GRACE_MINUTES)),
+            alert.as_str()
+        ),
+    )
+}
+
 /// What a raise did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Raised {
@@ -370,7 +395,7 @@ impl Table {
                 | Err(StoreError::TransactionConflict { .. }) => continue,
                 // The customer is gone (or moved): raise it all the same, without
                 // counting it on the account.
-                Err(StoreError::ConditionFailed { index: Some(2) }) => {
+                Err(StoreError::ConditionFailed { index: Some(3) }) => {
                     let alert = Alert::new(partner, raise);
                     self.transact(self.new_alert(&alert, false)?).await?;
                     return Ok(Raised::New(alert.id));
@@ -402,6 +427,17 @@ impl Table {
                 )?,
             )?,
             put_new(&self.name, to_item(alert_keys(alert), "Alert", alert)?)?,
+            put_new(
+                &self.name,
+                to_item(
+                    pending_keys(&alert.partner_id, &alert.id, alert.raised_at),
+                    "PendingNotification",
+                    &PendingNotification {
+                        partner_id: alert.partner_id.clone(),
+                        alert_id: alert.id.clone(),
+                    },
+                )?,
+            )?,
         ];
         if let (true, Some(c)) = (count, &alert.customer_id) {
             items.push(account_counts(
@@ -705,6 +741,19 @@ impl Table {
             range: None,
         })
         .await
+    }
+
+    /// The notifier is done with an alert: its pending marker goes.
+    pub async fn notified(&self, partner: &PartnerId, alert: &AlertId) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.name)
+            .key("pk", s(alerts_pk(partner)))
+            .key("sk", s(format!("NOTIFY#{}", alert.as_str())))
+            .send()
+            .await
+            .map_err(StoreError::sdk)?;
+        Ok(())
     }
 
     /// Keeps a delivery given up on, with the webhook body it would have sent, in the

@@ -71,13 +71,16 @@ fn usage_day_keys(day: NaiveDate) -> Keys {
     Keys::new("SCHEDULE#USAGE", format!("DAY#{day}"))
 }
 
-/// What is due: entitlements (by customer), requests and delivery retries.
+/// What is due: entitlements (by customer), requests, delivery retries and alerts whose
+/// notification never finished.
 #[derive(Debug, Default)]
 pub struct Due {
     pub customers: Vec<CustomerId>,
     pub requests: Vec<RequestRecord>,
     /// Alert deliveries waiting for a retry.
     pub deliveries: Vec<super::alerts::Delivery>,
+    /// New alerts the notifier has not finished with.
+    pub notifications: Vec<super::alerts::PendingNotification>,
 }
 
 impl Table {
@@ -136,6 +139,7 @@ impl Table {
                 }
                 Some("ConsentRequest") => due.requests.push(from_item(item)?),
                 Some("Delivery") => due.deliveries.push(from_item(item)?),
+                Some("PendingNotification") => due.notifications.push(from_item(item)?),
                 _ => {}
             }
         }
