@@ -17,7 +17,7 @@ use crate::{
         },
         authorization::Grant,
         role::Visibility,
-        AlertId, PartnerId,
+        AlertId, PartnerId, User,
     },
     events::DomainEvent,
     mail::Message,
@@ -118,20 +118,29 @@ async fn deliver(
         return Ok(report);
     }
     let scope = PartnerScope::new(detail.partner_id.clone());
-    let mut users = Vec::new();
-    for user in state.table.users(&scope).await? {
-        let visibility = match Grant::builtin(&user.role) {
-            Some(g) => g.visibility(),
-            None => match user.role.custom() {
-                Some(id) => match state.table.role(&scope, id).await? {
-                    Some(role) => Grant::Custom(role).visibility(),
-                    None => Visibility::Only(Default::default()),
-                },
-                None => Visibility::Only(Default::default()),
-            },
-        };
-        users.push((user, visibility));
-    }
+    let users = state.table.users(&scope).await?;
+    // The custom roles in one Query, not one read per user; a user whose role is gone
+    // sees nothing.
+    let roles = if users.iter().any(|u| u.role.custom().is_some()) {
+        state.table.roles(&scope).await?
+    } else {
+        Vec::new()
+    };
+    let users: Vec<(User, Visibility)> = users
+        .into_iter()
+        .map(|user| {
+            let grant = Grant::builtin(&user.role).or_else(|| {
+                let id = user.role.custom()?;
+                roles
+                    .iter()
+                    .find(|r| &r.id == id)
+                    .map(|r| Grant::Custom(r.clone()))
+            });
+            let visibility =
+                grant.map_or_else(|| Visibility::Only(Default::default()), |g| g.visibility());
+            (user, visibility)
+        })
+        .collect();
     let customer = match &alert.customer_id {
         Some(c) if matching.iter().any(|r| r.customer_contacts) => state
             .table

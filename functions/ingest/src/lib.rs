@@ -21,7 +21,7 @@ use shared::{
         authorization::Action,
         telemetry::{
             counter, hour_of, validate_computers, validate_events, AgentVersion, ComputerBatch,
-            EventBatch, EventDetail, EventReport, RiskAction,
+            EventBatch, EventDetail, EventReport,
         },
         FieldError,
     },
@@ -267,21 +267,7 @@ async fn event_alerts(
     at: DateTime<Utc>,
 ) -> Result<Vec<alert::Raise>, shared::store::StoreError> {
     let customer = &source.customer;
-    let mut unresolved: Vec<&str> = stored
-        .iter()
-        .filter(|e| {
-            matches!(
-                e.detail,
-                EventDetail::RiskDetection {
-                    action: RiskAction::Unresolved,
-                    ..
-                }
-            )
-        })
-        .map(|e| e.computer_id.as_str())
-        .collect();
-    unresolved.sort_unstable();
-    unresolved.dedup();
+    let unresolved: Vec<&str> = alert::unresolved_by_computer(stored).into_keys().collect();
     let names = if unresolved.is_empty() {
         Default::default()
     } else {

@@ -322,14 +322,8 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 /// Where a computer belongs: its name and group, by agent id.
 pub type ComputerNames = BTreeMap<String, (String, Option<String>)>;
 
-/// Unresolved risks among newly stored events: one alert per computer, however many
-/// events (Error).
-pub fn unresolved_risks(
-    customer: &Customer,
-    events: &[EventReport],
-    names: &ComputerNames,
-    at: DateTime<Utc>,
-) -> Vec<Raise> {
+/// The unresolved risk detections among `events`, by the agent id of their computer.
+pub fn unresolved_by_computer(events: &[EventReport]) -> BTreeMap<&str, Vec<&EventReport>> {
     let mut by_computer: BTreeMap<&str, Vec<&EventReport>> = BTreeMap::new();
     for e in events {
         if let EventDetail::RiskDetection {
@@ -341,6 +335,17 @@ pub fn unresolved_risks(
         }
     }
     by_computer
+}
+
+/// Unresolved risks among newly stored events: one alert per computer, however many
+/// events (Error).
+pub fn unresolved_risks(
+    customer: &Customer,
+    events: &[EventReport],
+    names: &ComputerNames,
+    at: DateTime<Utc>,
+) -> Vec<Raise> {
+    unresolved_by_computer(events)
         .into_iter()
         .map(|(computer_id, list)| {
             let (name, group) = names.get(computer_id).cloned().unwrap_or_else(|| {
@@ -726,17 +731,18 @@ impl Rule {
     /// The users the rule tells: its recipients, or every active administrator when it
     /// names none (the Recipient Count).
     pub fn audience<'a>(&self, users: &'a [User]) -> Vec<&'a User> {
-        users
-            .iter()
-            .filter(|u| u.status != UserStatus::Disabled && !u.api_client)
-            .filter(|u| {
-                if self.recipients.is_empty() {
-                    u.role.is_partner_administrator() || u.role == super::Role::Administrator
-                } else {
-                    self.recipients.contains(&u.id)
-                }
-            })
-            .collect()
+        users.iter().filter(|u| self.reaches(u)).collect()
+    }
+
+    /// Whether the rule tells `user` (see [`Rule::audience`]).
+    pub fn reaches(&self, u: &User) -> bool {
+        u.status != UserStatus::Disabled
+            && !u.api_client
+            && if self.recipients.is_empty() {
+                u.role.is_partner_administrator() || u.role == super::Role::Administrator
+            } else {
+                self.recipients.contains(&u.id)
+            }
     }
 }
 
@@ -1082,7 +1088,6 @@ pub struct Audience<'a> {
 pub fn plan(rules: &[Rule], alert: &Alert, audience: &Audience<'_>) -> Vec<Planned> {
     let mut seen: BTreeSet<(Channel, String)> = BTreeSet::new();
     let mut out = Vec::new();
-    let users: Vec<User> = audience.users.iter().map(|(u, _)| u.clone()).collect();
     let mut push = |rule: &RuleId, channel: Channel, target: String| {
         if seen.insert((channel, target.to_ascii_lowercase())) {
             out.push(Planned {
@@ -1093,16 +1098,12 @@ pub fn plan(rules: &[Rule], alert: &Alert, audience: &Audience<'_>) -> Vec<Plann
         }
     };
     for rule in rules.iter().filter(|r| r.matches(alert)) {
-        for user in rule.audience(&users) {
-            let may_see = match &alert.customer_id {
-                None => true,
-                Some(c) => audience
-                    .users
-                    .iter()
-                    .find(|(u, _)| u.id == user.id)
-                    .is_some_and(|(_, v)| v.sees(c)),
-            };
-            if !may_see {
+        for (user, visibility) in audience.users.iter().filter(|(u, _)| rule.reaches(u)) {
+            if alert
+                .customer_id
+                .as_ref()
+                .is_some_and(|c| !visibility.sees(c))
+            {
                 continue;
             }
             if user.contacts.is_empty() {
