@@ -6,7 +6,9 @@ async fn main() -> Result<(), Error> {
     let state = shared::services::Services::from_env().await?;
     lambda_runtime::run(service_fn(|event: LambdaEvent<serde_json::Value>| {
         let state = state.clone();
-        async move { notifier::handle(&state, event.payload).await }
+        // Boxed: the handler's future is deep enough that laying it out inline
+        // in `main`'s future overflows the compiler's query depth on a clean build.
+        Box::pin(async move { notifier::handle(&state, event.payload).await })
     }))
     .await
 }
