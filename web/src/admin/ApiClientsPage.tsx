@@ -1,3 +1,4 @@
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ApiClientView, NewApiClient, RoleView } from '../api/client';
 import { mapFieldErrors, type Problem } from '../api/problem';
@@ -222,48 +223,24 @@ interface RevokeDialogProps {
 }
 
 function RevokeDialog({ client, onClose, onRevoked }: RevokeDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [failures, setFailures] = useState(0);
-  const failureRef = useFocusOnChange<HTMLDivElement>(failures);
-
-  async function confirm() {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    const result = await revokeApiClient(client.clientId);
-    setBusy(false);
-    // Already gone (revoked elsewhere): the outcome that was asked for.
-    if (result.ok || result.problem.status === 404) {
-      onRevoked();
-      return;
-    }
-    setFailure(failureOf('The API client could not be revoked', result.problem, result.retryAfterSeconds));
-    setFailures((count) => count + 1);
-  }
-
   return (
-    <Dialog title={`Revoke ${client.name}?`} onClose={onClose} closeDisabled={busy}>
+    <ConfirmDialog
+      title={`Revoke ${client.name}?`}
+      keepLabel="Keep client"
+      confirmLabel="Revoke"
+      busyLabel="Revoking…"
+      confirmTestId="api-client-revoke-confirm"
+      run={() => revokeApiClient(client.clientId)}
+      failureTitle="The API client could not be revoked"
+      goneIsDone
+      onDone={onRevoked}
+      onClose={onClose}
+    >
       <p className="dialog__lead">
         Scripts and tools using client <code>{client.clientId}</code> stop working at their next request: its secret
         and access tokens are refused. This cannot be undone.
       </p>
-      {failure ? <FailureAlert ref={failureRef} failure={failure} /> : null}
-      <div className="dialog__actions">
-        <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-          Keep client
-        </button>
-        <button
-          type="button"
-          className="button button--danger"
-          onClick={() => void confirm()}
-          disabled={busy}
-          data-testid="api-client-revoke-confirm"
-        >
-          {busy ? 'Revoking…' : 'Revoke'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

@@ -1,3 +1,4 @@
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useState, type FormEvent } from 'react';
 import type { ContactPreference, ContactType } from '../api/client';
 import { mapFieldErrors } from '../api/problem';
@@ -152,46 +153,26 @@ interface DeleteContactDialogProps {
 
 /** Deleting a contact preference, confirmed first. */
 export function DeleteContactDialog({ userId, etag, contact, onClose, onDeleted, onReload }: DeleteContactDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [failures, setFailures] = useState(0);
-  const failureRef = useFocusOnChange<HTMLDivElement>(failures);
-
-  async function confirm() {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    const result = await removeContact(userId, contact.id, etag);
-    setBusy(false);
-    if (result.ok) {
-      onDeleted(result.data, `${contact.address} was deleted from the contact preferences.`);
-      return;
-    }
-    setFailure(failureOf('The contact could not be deleted', result.problem, result.retryAfterSeconds));
-    setFailures((count) => count + 1);
-  }
-
   return (
-    <Dialog title="Delete contact?" onClose={onClose} closeDisabled={busy}>
+    <ConfirmDialog
+      title="Delete contact?"
+      keepLabel="Keep contact"
+      confirmLabel="Delete"
+      busyLabel="Deleting…"
+      confirmTestId="contact-delete-confirm"
+      run={() => removeContact(userId, contact.id, etag)}
+      failureTitle="The contact could not be deleted"
+      onDone={(answer) => {
+        if (answer) onDeleted(answer, `${contact.address} was deleted from the contact preferences.`);
+      }}
+      onClose={onClose}
+      onReload={onReload}
+      reloadLabel="Reload user"
+    >
       <p className="dialog__lead">
         {CONTACT_TYPE_LABELS[contact.type]} {contact.address}
         {contact.primary ? ', the primary contact,' : ''} will no longer be used to reach this user.
       </p>
-      {failure ? <FailureAlert ref={failureRef} failure={failure} onReload={onReload} reloadLabel="Reload user" /> : null}
-      <div className="dialog__actions">
-        <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-          Keep contact
-        </button>
-        <button
-          type="button"
-          className="button button--danger"
-          onClick={() => void confirm()}
-          disabled={busy}
-          data-testid="contact-delete-confirm"
-        >
-          {busy ? 'Deleting…' : 'Delete'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -1,9 +1,9 @@
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import type { ContactPreference, RoleView, UserStatus, UserUpdateRequest, UserView } from '../api/client';
 import { mapFieldErrors, type Problem } from '../api/problem';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
-import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
 import { SelectInput } from '../customers/controls';
@@ -275,27 +275,18 @@ interface ResetMfaDialogProps {
 
 /** Recovery of another user's two-step verification (a lost phone), confirmed first. */
 function ResetMfaDialog({ user, required, onClose, onReset }: ResetMfaDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [failures, setFailures] = useState(0);
-  const failureRef = useFocusOnChange<HTMLDivElement>(failures);
-
-  async function confirm() {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    const result = await resetUserMfa(user.id);
-    setBusy(false);
-    if (result.ok) {
-      onReset();
-      return;
-    }
-    setFailure(failureOf('Two-step verification could not be reset', result.problem, result.retryAfterSeconds));
-    setFailures((count) => count + 1);
-  }
-
   return (
-    <Dialog title="Reset two-step verification?" onClose={onClose} closeDisabled={busy}>
+    <ConfirmDialog
+      title="Reset two-step verification?"
+      keepLabel="Cancel"
+      confirmLabel="Reset"
+      busyLabel="Resetting…"
+      confirmTestId="user-reset-mfa-confirm"
+      run={() => resetUserMfa(user.id)}
+      failureTitle="Two-step verification could not be reset"
+      onDone={onReset}
+      onClose={onClose}
+    >
       <p className="dialog__lead">
         {fullName(user)} ({user.email}) will no longer be asked for a code from their authenticator app.{' '}
         {required
@@ -303,22 +294,7 @@ function ResetMfaDialog({ user, required, onClose, onReset }: ResetMfaDialogProp
           : 'They sign in with their password only until they set it up again in My User Settings.'}
       </p>
       <p className="dialog__lead">Do this when they have lost the phone with their app, after checking it is really them.</p>
-      {failure ? <FailureAlert ref={failureRef} failure={failure} /> : null}
-      <div className="dialog__actions">
-        <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button button--danger"
-          onClick={() => void confirm()}
-          disabled={busy}
-          data-testid="user-reset-mfa-confirm"
-        >
-          {busy ? 'Resetting…' : 'Reset'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

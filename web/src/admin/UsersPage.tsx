@@ -1,10 +1,10 @@
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
 import type { UserView } from '../api/client';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
-import { Dialog } from '../components/Dialog';
 import { FormAlert } from '../components/FormAlert';
 import { ProblemAlert } from '../customers/problems';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
@@ -44,47 +44,23 @@ function RemoveUserDialog({
   onClose: () => void;
   onRemoved: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [failures, setFailures] = useState(0);
-  const failureRef = useFocusOnChange<HTMLDivElement>(failures);
-
-  async function confirm() {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    const result = await removeUser(user.id, versionTag(user.version));
-    setBusy(false);
-    if (result.ok) {
-      onRemoved();
-      return;
-    }
-    setFailure(failureOf(`${fullName(user)} could not be removed`, result.problem, result.retryAfterSeconds));
-    setFailures((count) => count + 1);
-  }
-
   return (
-    <Dialog title={`Remove ${fullName(user)}?`} onClose={onClose} closeDisabled={busy}>
+    <ConfirmDialog
+      title={`Remove ${fullName(user)}?`}
+      keepLabel="Keep user"
+      confirmLabel="Remove user"
+      busyLabel="Removing…"
+      confirmTestId="remove-user-confirm"
+      run={() => removeUser(user.id, versionTag(user.version))}
+      failureTitle={`${fullName(user)} could not be removed`}
+      onDone={onRemoved}
+      onClose={onClose}
+    >
       <p className="dialog__lead">
         {user.email} can no longer sign in to the Partner Console, and the address can be given to a new user. What they
         did stays in the Security Audit. This cannot be undone.
       </p>
-      {failure ? <FailureAlert ref={failureRef} failure={failure} /> : null}
-      <div className="dialog__actions">
-        <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-          Keep user
-        </button>
-        <button
-          type="button"
-          className="button button--danger"
-          onClick={() => void confirm()}
-          disabled={busy}
-          data-testid="remove-user-confirm"
-        >
-          {busy ? 'Removing…' : 'Remove user'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
