@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { AuditRecord } from '../api/client';
+import { appendNew } from '../api/paging';
 import type { Problem } from '../api/problem';
-import { FormAlert } from '../components/FormAlert';
+import { LoadFailed, ProblemAlert } from '../customers/problems';
 import {
   ACTIVITY_CSV_FILENAME,
   actionLabel,
@@ -19,26 +20,10 @@ type ListState =
   | { status: 'failed'; problem: Problem }
   | ({ status: 'loaded' } & Loaded);
 
+/** What failed (the title) and the API's answer. */
 interface Failure {
   title: string;
   problem: Problem;
-}
-
-function ProblemAlert({ failure }: { failure: Failure }) {
-  const { title, problem } = failure;
-  return (
-    <FormAlert title={title}>
-      <p>
-        {problem.title}
-        {problem.detail ? `: ${problem.detail}` : ''}
-      </p>
-    </FormAlert>
-  );
-}
-
-function appendPage(previous: AuditRecord[], next: readonly AuditRecord[]): AuditRecord[] {
-  const seen = new Set(previous.map((record) => record.id));
-  return [...previous, ...next.filter((record) => !seen.has(record.id))];
 }
 
 /** The signed-in user's newest audit records, with "Show more" and a CSV download. */
@@ -84,7 +69,7 @@ export function RecentActivity() {
       previous.status === 'loaded'
         ? {
             status: 'loaded',
-            items: appendPage(previous.items, result.data.items),
+            items: appendNew(previous.items, result.data.items),
             nextCursor: result.data.nextCursor ?? null,
           }
         : previous,
@@ -117,7 +102,7 @@ export function RecentActivity() {
         </button>
       </div>
 
-      {downloadFailure ? <ProblemAlert failure={downloadFailure} /> : null}
+      {downloadFailure ? <ProblemAlert {...downloadFailure} /> : null}
 
       {list.status === 'loading' ? (
         <p className="panel__note" role="status">
@@ -126,14 +111,7 @@ export function RecentActivity() {
       ) : null}
 
       {list.status === 'failed' ? (
-        <>
-          <ProblemAlert failure={{ title: 'Activity could not be loaded', problem: list.problem }} />
-          <div className="panel__actions">
-            <button type="button" className="button button--secondary" onClick={retry}>
-              Try again
-            </button>
-          </div>
-        </>
+        <LoadFailed title="Activity could not be loaded" problem={list.problem} onRetry={retry} />
       ) : null}
 
       {list.status === 'loaded' && list.items.length === 0 ? <p className="panel__note">No activity yet.</p> : null}
@@ -169,7 +147,7 @@ export function RecentActivity() {
         </div>
       ) : null}
 
-      {moreFailure ? <ProblemAlert failure={moreFailure} /> : null}
+      {moreFailure ? <ProblemAlert {...moreFailure} /> : null}
 
       {list.status === 'loaded' && list.nextCursor !== null ? (
         <div className="panel__actions">

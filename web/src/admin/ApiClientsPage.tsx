@@ -1,14 +1,14 @@
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ApiClientView, NewApiClient, RoleView } from '../api/client';
 import { mapFieldErrors, type Problem } from '../api/problem';
 import { formatTime } from '../activity/activity';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
 import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
 import { SelectInput } from '../customers/controls';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed } from '../customers/problems';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import { validateRequired } from '../forms/validation';
 import { createApiClient, fetchApiClients, fetchRoles, revokeApiClient } from './api';
@@ -352,14 +352,7 @@ export function ApiClientsPage() {
           </p>
         ) : null}
         {list.status === 'failed' ? (
-          <>
-            <ProblemAlert title="The API clients could not be loaded" problem={list.problem} />
-            <div className="panel__actions">
-              <button type="button" className="button button--secondary" onClick={retry}>
-                Try again
-              </button>
-            </div>
-          </>
+          <LoadFailed title="The API clients could not be loaded" problem={list.problem} onRetry={retry} />
         ) : null}
         {list.status === 'loaded' && list.clients.length === 0 ? (
           <div className="empty-state" data-testid="api-clients-empty">

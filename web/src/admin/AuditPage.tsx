@@ -5,7 +5,7 @@ import type { AuditRecord, CustomerRow, RoleView, UserView } from '../api/client
 import { mapFieldErrors, type Problem } from '../api/problem';
 import type { ApiResult } from '../auth/session';
 import { SelectInput } from '../customers/controls';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed, ProblemAlert } from '../customers/problems';
 import {
   AUDIT_CSV_FILENAME,
   fetchAllCustomers,
@@ -249,21 +249,14 @@ export function AuditPage() {
           </p>
         ) : null}
         {page.status === 'failed' ? (
-          <>
-            <ProblemAlert title="The records could not be loaded" problem={page.problem} />
-            <div className="panel__actions">
-              <button
-                type="button"
-                className="button button--secondary"
-                onClick={() => {
-                  setPage({ status: 'loading' });
-                  setAttempt((count) => count + 1);
-                }}
-              >
-                Try again
-              </button>
-            </div>
-          </>
+          <LoadFailed
+            title="The records could not be loaded"
+            problem={page.problem}
+            onRetry={() => {
+              setPage({ status: 'loading' });
+              setAttempt((count) => count + 1);
+            }}
+          />
         ) : null}
         {page.status === 'loaded' && page.items.length === 0 ? (
           <p className="panel__note">No records match these filters{pageNumber > 1 ? ' on this page' : ''}.</p>

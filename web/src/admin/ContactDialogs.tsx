@@ -1,7 +1,7 @@
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useState, type FormEvent } from 'react';
 import type { ContactPreference, ContactType } from '../api/client';
 import { mapFieldErrors } from '../api/problem';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
 import { CheckboxInput, SelectInput } from '../customers/controls';

@@ -14,7 +14,7 @@ import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
 import { CheckboxInput, RadioGroup, SelectInput } from '../customers/controls';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed, ProblemAlert } from '../customers/problems';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import {
   deleteRole,
@@ -587,12 +587,7 @@ export function RolePage() {
       <div className="page">
         <title>User Role · Partner Console</title>
         <h1 className="page__title">User Role</h1>
-        <ProblemAlert title="The role could not be loaded" problem={load.problem} />
-        <div className="panel__actions">
-          <button type="button" className="button button--secondary" onClick={reload}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed title="The role could not be loaded" problem={load.problem} onRetry={reload} />
       </div>
     );
   }

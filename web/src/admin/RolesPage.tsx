@@ -6,7 +6,7 @@ import { useCurrentSession } from '../auth/AuthContext';
 import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
 import { newIdempotencyKey } from '../customers/api';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed } from '../customers/problems';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import { createRole, fetchRoles } from './api';
 import { ACCESS_LEVEL_LABELS } from './labels';
@@ -206,14 +206,7 @@ export function RolesPage() {
           </p>
         ) : null}
         {list.status === 'failed' ? (
-          <>
-            <ProblemAlert title="The roles could not be loaded" problem={list.problem} />
-            <div className="panel__actions">
-              <button type="button" className="button button--secondary" onClick={retry}>
-                Try again
-              </button>
-            </div>
-          </>
+          <LoadFailed title="The roles could not be loaded" problem={list.problem} onRetry={retry} />
         ) : null}
         {list.status === 'loaded' ? (
           <div className="table-scroll">

@@ -1,13 +1,13 @@
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import type { ContactPreference, RoleView, UserStatus, UserUpdateRequest, UserView } from '../api/client';
 import { mapFieldErrors, type Problem } from '../api/problem';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
 import { SelectInput } from '../customers/controls';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed, ProblemAlert } from '../customers/problems';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import { validateRequired } from '../forms/validation';
 import { TwoStepSection } from '../mfa/TwoStepSection';
@@ -398,12 +398,7 @@ function UserSettings({ userId }: { userId: string }) {
       <div className="page">
         <title>{`${pageTitle} · Partner Console`}</title>
         <h1 className="page__title">{pageTitle}</h1>
-        <ProblemAlert title="The user could not be loaded" problem={load.problem} />
-        <div className="panel__actions">
-          <button type="button" className="button button--secondary" onClick={reload}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed title="The user could not be loaded" problem={load.problem} onRetry={reload} />
       </div>
     );
   }

@@ -1,12 +1,13 @@
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
 import type { UserView } from '../api/client';
+import { appendNew } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FormAlert } from '../components/FormAlert';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed, ProblemAlert } from '../customers/problems';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import { AddUserDialog } from './AddUserDialog';
 import {
@@ -28,11 +29,6 @@ type ListState =
   | { status: 'loaded'; items: UserView[]; nextCursor: string | null };
 
 type Notice = { tone: 'success'; title: string; detail?: string } | { tone: 'error'; failure: Failure };
-
-function appendUsers(previous: UserView[], next: readonly UserView[]): UserView[] {
-  const seen = new Set(previous.map((user) => user.id));
-  return [...previous, ...next.filter((user) => !seen.has(user.id))];
-}
 
 /** "Remove user": confirmed, then the login stops working; the audit records stay. */
 function RemoveUserDialog({
@@ -129,7 +125,7 @@ export function UsersPage() {
       previous.status === 'loaded'
         ? {
             status: 'loaded',
-            items: appendUsers(previous.items, result.data.items),
+            items: appendNew(previous.items, result.data.items),
             nextCursor: result.data.nextCursor ?? null,
           }
         : previous,
@@ -243,14 +239,7 @@ export function UsersPage() {
           </p>
         ) : null}
         {list.status === 'failed' ? (
-          <>
-            <ProblemAlert title="The users could not be loaded" problem={list.problem} />
-            <div className="panel__actions">
-              <button type="button" className="button button--secondary" onClick={reload}>
-                Try again
-              </button>
-            </div>
-          </>
+          <LoadFailed title="The users could not be loaded" problem={list.problem} onRetry={reload} />
         ) : null}
         {list.status === 'loaded' ? (
           <div className="table-scroll">
@@ -365,7 +354,7 @@ export function UsersPage() {
             setAdding(false);
             setList((previous) =>
               previous.status === 'loaded' && previous.nextCursor === null
-                ? { ...previous, items: appendUsers(previous.items, [user]) }
+                ? { ...previous, items: appendNew(previous.items, [user]) }
                 : previous,
             );
             show({

@@ -3,11 +3,12 @@ import { Link, useSearchParams } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
 import { fetchAllUsers } from '../admin/api';
 import type { UserView } from '../api/client';
+import { appendNew } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
 import { formatDateTime, formatNumber } from '../customers/labels';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed, ProblemAlert } from '../customers/problems';
 import { useCustomerChoices } from '../statistics/shared';
 import './alerts.css';
 import { AlertFiltersForm, type Choices } from './AlertFiltersForm';
@@ -107,11 +108,6 @@ async function loadAlerts(filters: AlertFilters, cursor: string | undefined) {
     if (items.length > 0 || next === undefined) break;
   }
   return { ok: true as const, data: { items, nextCursor: next ?? null } };
-}
-
-function appendAlerts(previous: Alert[], next: readonly Alert[]): Alert[] {
-  const seen = new Set(previous.map((alert) => alert.id));
-  return [...previous, ...next.filter((alert) => !seen.has(alert.id))];
 }
 
 function SortHeader({
@@ -276,7 +272,7 @@ export function AlertsPage() {
     }
     setList((previous) =>
       previous.status === 'loaded'
-        ? { status: 'loaded', items: appendAlerts(previous.items, result.data.items), nextCursor: result.data.nextCursor }
+        ? { status: 'loaded', items: appendNew(previous.items, result.data.items), nextCursor: result.data.nextCursor }
         : previous,
     );
   }
@@ -438,14 +434,7 @@ export function AlertsPage() {
           ) : null}
 
           {list.status === 'failed' && rangeError === undefined ? (
-            <>
-              <ProblemAlert title="The alerts could not be loaded" problem={list.problem} />
-              <div className="panel__actions">
-                <button type="button" className="button button--secondary" onClick={reload}>
-                  Try again
-                </button>
-              </div>
-            </>
+            <LoadFailed title="The alerts could not be loaded" problem={list.problem} onRetry={reload} />
           ) : null}
 
           {shown && items.length === 0 && list.nextCursor === null ? (

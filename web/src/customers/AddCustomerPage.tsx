@@ -25,7 +25,7 @@ import {
   NEW_CUSTOMER_COMMUNICATIONS,
   TIME_ZONES,
 } from './labels';
-import { EMAIL_TAKEN, MessageAlert, ProblemAlert, problemMessage, type Message } from './problems';
+import { EMAIL_TAKEN, LoadFailed, MessageAlert, problemMessage, type Message } from './problems';
 import { ProductPicker, productErrors, toProductRequests, type ProductLine } from './ProductPicker';
 
 /** The form's fields, named by their path in the request body as the server reports them. */
@@ -414,21 +414,14 @@ export function AddCustomerPage() {
             </p>
           ) : null}
           {catalog.status === 'failed' ? (
-            <>
-              <ProblemAlert title="The products could not be loaded" problem={catalog.problem} />
-              <div className="panel__actions">
-                <button
-                  type="button"
-                  className="button button--secondary"
-                  onClick={() => {
-                    setCatalog({ status: 'loading' });
-                    setCatalogAttempt((count) => count + 1);
-                  }}
-                >
-                  Try again
-                </button>
-              </div>
-            </>
+            <LoadFailed
+              title="The products could not be loaded"
+              problem={catalog.problem}
+              onRetry={() => {
+                setCatalog({ status: 'loading' });
+                setCatalogAttempt((count) => count + 1);
+              }}
+            />
           ) : null}
           {catalog.status === 'loaded' ? (
             <ProductPicker

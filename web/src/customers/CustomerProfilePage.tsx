@@ -45,7 +45,7 @@ import {
   statusLabel,
   timeZoneLabel,
 } from './labels';
-import { MessageAlert, ProblemAlert, problemMessage, type Message } from './problems';
+import { LoadFailed, MessageAlert, ProblemAlert, problemMessage, type Message } from './problems';
 import { ActivateProductsDialog, CancelProductDialog, ConvertTrialDialog, RemoveCustomerDialog } from './ProfileDialogs';
 import { useFocusOnChange } from './useFocusOnChange';
 
@@ -329,12 +329,7 @@ export function CustomerProfilePage() {
       <div className="page">
         <title>Customer Profile · Partner Console</title>
         <h1 className="page__title">Customer Profile</h1>
-        <ProblemAlert title="The customer could not be loaded" problem={load.problem} />
-        <div className="panel__actions">
-          <button type="button" className="button button--secondary" onClick={reload}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed title="The customer could not be loaded" problem={load.problem} onRetry={reload} />
       </div>
     );
   }

@@ -6,6 +6,7 @@ import { alertCountLabel } from '../alerts/labels';
 import { AlertCountBadges } from '../alerts/SeverityBadge';
 import type { CustomerAlertsFilter } from '../alerts/types';
 import type { Catalog, CustomerRow, ManagementType } from '../api/client';
+import { appendNew } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
@@ -22,7 +23,7 @@ import {
 } from './api';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
-import { ProblemAlert } from './problems';
+import { LoadFailed, ProblemAlert } from './problems';
 
 /** Empty filtered pages fetched in a row before the page stops and offers "Load more". */
 const MAX_EMPTY_PAGES = 10;
@@ -86,11 +87,6 @@ async function loadRows(filters: CustomerFilters, cursor: string | undefined) {
     if (items.length > 0 || next === undefined) break;
   }
   return { ok: true as const, data: { items, nextCursor: next ?? null } };
-}
-
-function appendRows(previous: CustomerRow[], next: readonly CustomerRow[]): CustomerRow[] {
-  const seen = new Set(previous.map((row) => row.id));
-  return [...previous, ...next.filter((row) => !seen.has(row.id))];
 }
 
 function FilterCheckbox({
@@ -330,7 +326,7 @@ export function CustomersPage() {
     }
     setList((previous) =>
       previous.status === 'loaded'
-        ? { status: 'loaded', items: appendRows(previous.items, result.data.items), nextCursor: result.data.nextCursor }
+        ? { status: 'loaded', items: appendNew(previous.items, result.data.items), nextCursor: result.data.nextCursor }
         : previous,
     );
   }
@@ -537,21 +533,14 @@ export function CustomersPage() {
           </p>
 
           {list.status === 'failed' ? (
-            <>
-              <ProblemAlert title="Customers could not be loaded" problem={list.problem} />
-              <div className="panel__actions">
-                <button
-                  type="button"
-                  className="button button--secondary"
-                  onClick={() => {
-                    setList({ status: 'loading' });
-                    setAttempt((count) => count + 1);
-                  }}
-                >
-                  Try again
-                </button>
-              </div>
-            </>
+            <LoadFailed
+              title="Customers could not be loaded"
+              problem={list.problem}
+              onRetry={() => {
+                setList({ status: 'loading' });
+                setAttempt((count) => count + 1);
+              }}
+            />
           ) : null}
 
           {list.status === 'loaded' && list.items.length === 0 && list.nextCursor === null ? (

@@ -7,7 +7,7 @@ import { FormAlert } from '../components/FormAlert';
 import { fetchConsentRequests, resendConsentRequest, withdrawConsentRequest } from './api';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatDateTime, requestKindLabel, requestStatusLabel } from './labels';
-import { ProblemAlert } from './problems';
+import { LoadFailed, ProblemAlert } from './problems';
 
 type Filter = Pick<ConsentRequestQuery, 'status' | 'type'>;
 
@@ -91,14 +91,7 @@ function ListFooter({ requests, label, testId }: { requests: RequestList; label:
   return (
     <>
       {list.status === 'failed' ? (
-        <>
-          <ProblemAlert title={`${label} could not be loaded`} problem={list.problem} />
-          <div className="panel__actions">
-            <button type="button" className="button button--secondary" onClick={reload}>
-              Try again
-            </button>
-          </div>
-        </>
+        <LoadFailed title={`${label} could not be loaded`} problem={list.problem} onRetry={reload} />
       ) : null}
       {moreProblem ? <ProblemAlert title={`More ${label.toLowerCase()} could not be loaded`} problem={moreProblem} /> : null}
       {list.status === 'loaded' && list.nextCursor !== null ? (

@@ -112,3 +112,17 @@ export function ProblemAlert({ title, problem }: { title: string; problem: Probl
     </FormAlert>
   );
 }
+
+/** A page or a part of one that could not be loaded: what, why, and Try again. */
+export function LoadFailed({ title, problem, onRetry }: { title: string; problem: Problem; onRetry: () => void }) {
+  return (
+    <>
+      <ProblemAlert title={title} problem={problem} />
+      <div className="panel__actions">
+        <button type="button" className="button button--secondary" onClick={onRetry}>
+          Try again
+        </button>
+      </div>
+    </>
+  );
+}

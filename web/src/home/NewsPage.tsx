@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import { appendNew } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { FormAlert } from '../components/FormAlert';
 import { formatDate } from '../customers/labels';
@@ -12,11 +13,6 @@ type ListState =
   | { status: 'loading' }
   | { status: 'failed'; problem: Problem }
   | { status: 'loaded'; items: NewsItem[]; nextCursor: string | null };
-
-function appendNews(previous: NewsItem[], next: readonly NewsItem[]): NewsItem[] {
-  const seen = new Set(previous.map((item) => item.id));
-  return [...previous, ...next.filter((item) => !seen.has(item.id))];
-}
 
 /** A news item's body: paragraphs separated by blank lines. */
 function Paragraphs({ text }: { text: string }) {
@@ -69,7 +65,7 @@ export function NewsPage() {
       previous.status === 'loaded'
         ? {
             status: 'loaded',
-            items: appendNews(previous.items, result.data.items),
+            items: appendNew(previous.items, result.data.items),
             nextCursor: result.data.nextCursor ?? null,
           }
         : previous,

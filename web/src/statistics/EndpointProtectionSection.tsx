@@ -7,7 +7,7 @@ import { CopyButton } from '../components/CopyButton';
 import { Dialog } from '../components/Dialog';
 import { FormAlert } from '../components/FormAlert';
 import { formatDateTime, formatNumber } from '../customers/labels';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed, ProblemAlert } from '../customers/problems';
 import { fetchCustomerEndpointProtection, rotateIngestionKey } from './api';
 import type { CustomerEndpointProtection, EndpointSummary, IngestionKey } from '../api/client';
 
@@ -70,21 +70,14 @@ export function EndpointProtectionSection({
         </p>
       ) : null}
       {load.status === 'failed' ? (
-        <>
-          <ProblemAlert title="The endpoint protection summary could not be loaded" problem={load.problem} />
-          <div className="panel__actions">
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => {
-                setLoad({ status: 'loading' });
-                setAttempt((count) => count + 1);
-              }}
-            >
-              Try again
-            </button>
-          </div>
-        </>
+        <LoadFailed
+          title="The endpoint protection summary could not be loaded"
+          problem={load.problem}
+          onRetry={() => {
+            setLoad({ status: 'loading' });
+            setAttempt((count) => count + 1);
+          }}
+        />
       ) : null}
       {load.status === 'loaded' ? (
         <>

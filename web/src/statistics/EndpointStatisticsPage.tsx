@@ -4,7 +4,7 @@ import { BarList } from '../charts/BarList';
 import { rangeResolution, RANGE_LABELS } from '../charts/range';
 import { StackedBarChart } from '../charts/TimeChart';
 import { formatDateTime, formatNumber, MANAGEMENT_LABELS } from '../customers/labels';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed } from '../customers/problems';
 import { fetchEndpointStatistics, type StatisticsFilters } from './api';
 import { csvFilename, downloadCsv } from './csv';
 import {
@@ -135,14 +135,7 @@ export function LoadFailure({
     );
   }
   return (
-    <>
-      <ProblemAlert title="The statistics could not be loaded" problem={problem} />
-      <div className="panel__actions">
-        <button type="button" className="button button--secondary" onClick={onRetry}>
-          Try again
-        </button>
-      </div>
-    </>
+    <LoadFailed title="The statistics could not be loaded" problem={problem} onRetry={onRetry} />
   );
 }
 

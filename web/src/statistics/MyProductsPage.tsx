@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Problem } from '../api/problem';
 import { formatNumber } from '../customers/labels';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed } from '../customers/problems';
 import { fetchProductUsage } from './api';
 import { downloadCsv } from './csv';
 import { CsvButton } from './shared';
@@ -61,21 +61,14 @@ export function MyProductsPage() {
           </p>
         ) : null}
         {load.status === 'failed' ? (
-          <>
-            <ProblemAlert title="Your products could not be loaded" problem={load.problem} />
-            <div className="panel__actions">
-              <button
-                type="button"
-                className="button button--secondary"
-                onClick={() => {
-                  setLoad({ status: 'loading' });
-                  setAttempt((count) => count + 1);
-                }}
-              >
-                Try again
-              </button>
-            </div>
-          </>
+          <LoadFailed
+            title="Your products could not be loaded"
+            problem={load.problem}
+            onRetry={() => {
+              setLoad({ status: 'loading' });
+              setAttempt((count) => count + 1);
+            }}
+          />
         ) : null}
         {load.status === 'loaded' && load.items.length === 0 ? (
           <p className="empty-state" data-testid="products-empty">

@@ -6,7 +6,7 @@ import { BarList } from '../charts/BarList';
 import { rangeResolution, RANGE_LABELS } from '../charts/range';
 import { LineChart, StackedBarChart } from '../charts/TimeChart';
 import { formatDateTime, formatNumber } from '../customers/labels';
-import { ProblemAlert } from '../customers/problems';
+import { LoadFailed, ProblemAlert } from '../customers/problems';
 import {
   fetchDeploymentStatistics,
   fetchOfflineComputers,
@@ -365,14 +365,7 @@ function OfflineList({
   }
   if (state.status === 'failed') {
     return (
-      <>
-        <ProblemAlert title="The offline computers could not be loaded" problem={state.problem} />
-        <div className="panel__actions">
-          <button type="button" className="button button--secondary" onClick={onRetry}>
-            Try again
-          </button>
-        </div>
-      </>
+      <LoadFailed title="The offline computers could not be loaded" problem={state.problem} onRetry={onRetry} />
     );
   }
   if (state.items.length === 0) {

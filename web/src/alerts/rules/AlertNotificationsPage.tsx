@@ -3,7 +3,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { FailureAlert, failureOf, type Failure } from '../../admin/problems';
 import type { Problem } from '../../api/problem';
 import { FormAlert } from '../../components/FormAlert';
-import { ProblemAlert } from '../../customers/problems';
+import { LoadFailed } from '../../customers/problems';
 import { useFocusOnChange } from '../../customers/useFocusOnChange';
 import { fetchRules, saveRule, versionTag } from './api';
 import { DeleteRuleDialog } from './DeleteRuleDialog';
@@ -221,14 +221,7 @@ export function AlertNotificationsPage() {
           </p>
         ) : null}
         {list.status === 'failed' ? (
-          <>
-            <ProblemAlert title="The notification rules could not be loaded" problem={list.problem} />
-            <div className="panel__actions">
-              <button type="button" className="button button--secondary" onClick={reload}>
-                Try again
-              </button>
-            </div>
-          </>
+          <LoadFailed title="The notification rules could not be loaded" problem={list.problem} onRetry={reload} />
         ) : null}
         {list.status === 'loaded' && list.rules.length === 0 ? (
           <div className="empty-state" data-testid="rules-empty">

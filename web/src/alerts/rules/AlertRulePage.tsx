@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { formatTime } from '../../activity/activity';
 import type { Problem } from '../../api/problem';
 import { FormAlert } from '../../components/FormAlert';
-import { ProblemAlert } from '../../customers/problems';
+import { LoadFailed } from '../../customers/problems';
 import { useFocusOnChange } from '../../customers/useFocusOnChange';
 import {
   ALERT_NOTIFICATIONS_PATH,
@@ -167,12 +167,7 @@ export function AlertRulePage() {
       <div className="page">
         <title>Alert Notification · Partner Console</title>
         <h1 className="page__title">Alert Notification</h1>
-        <ProblemAlert title="The notification rule could not be loaded" problem={load.problem} />
-        <div className="panel__actions">
-          <button type="button" className="button button--secondary" onClick={reload}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed title="The notification rule could not be loaded" problem={load.problem} onRetry={reload} />
       </div>
     );
   }

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { formatTime } from '../../activity/activity';
 import type { Problem } from '../../api/problem';
 import { FormAlert } from '../../components/FormAlert';
-import { ProblemAlert } from '../../customers/problems';
+import { LoadFailed, ProblemAlert } from '../../customers/problems';
 import { fetchDeliveries, sendTest } from './api';
 import { CHANNEL_LABELS, DELIVERY_STATUS_LABELS } from './labels';
 import type { Delivery } from './types';
@@ -175,14 +175,7 @@ export function DeliveryLog({ ruleId, hasWebhook }: DeliveryLogProps) {
         </p>
       ) : null}
       {log.status === 'failed' ? (
-        <>
-          <ProblemAlert title="The deliveries could not be loaded" problem={log.problem} />
-          <div className="panel__actions">
-            <button type="button" className="button button--secondary" onClick={reload}>
-              Try again
-            </button>
-          </div>
-        </>
+        <LoadFailed title="The deliveries could not be loaded" problem={log.problem} onRetry={reload} />
       ) : null}
       {log.status === 'loaded' && log.items.length === 0 ? (
         <div className="empty-state" data-testid="deliveries-empty">
