@@ -2,8 +2,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ACTION_LABELS, actionLabel, formatTime, outcomeLabel } from '../activity/activity';
 import { saveBlob } from '../activity/saveBlob';
 import type { AuditRecord, CustomerRow, RoleView, UserView } from '../api/client';
+import { fetchUntilItems } from '../api/paging';
 import { mapFieldErrors, type Problem } from '../api/problem';
-import type { ApiResult } from '../auth/session';
 import { SelectInput } from '../customers/controls';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
 import {
@@ -18,9 +18,6 @@ import {
 } from './api';
 import { fullName } from './labels';
 
-/** Empty filtered pages fetched in a row before the page stops and offers the next one. */
-const MAX_EMPTY_PAGES = 10;
-
 const FILTER_FIELDS = ['user', 'action', 'customer', 'from', 'to'] as const;
 type FilterField = (typeof FILTER_FIELDS)[number];
 
@@ -33,21 +30,9 @@ type PageState =
   | { status: 'failed'; problem: Problem }
   | { status: 'loaded'; items: AuditRecord[]; nextCursor: string | null };
 
-/** Fetches from `cursor` until a page has records or the trail ends: with filters a page can be empty. */
-async function loadPage(
-  filters: AuditFilters,
-  cursor: string | undefined,
-): Promise<ApiResult<{ items: AuditRecord[]; nextCursor: string | null }>> {
-  let next = cursor;
-  for (let page = 0; page < MAX_EMPTY_PAGES; page += 1) {
-    const result = await fetchAudit(filters, next);
-    if (!result.ok) return result;
-    next = result.data.nextCursor ?? undefined;
-    if (result.data.items.length > 0 || next === undefined) {
-      return { ok: true, data: { items: [...result.data.items], nextCursor: next ?? null } };
-    }
-  }
-  return { ok: true, data: { items: [], nextCursor: next ?? null } };
+/** The first page from `cursor` that has items, or the end of the list. */
+function loadPage(filters: AuditFilters, cursor: string | undefined) {
+  return fetchUntilItems((next) => fetchAudit(filters, next), cursor);
 }
 
 /** Administration > Security Audit: the account's logons and changes, newest first. */

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
 import { fetchAllUsers } from '../admin/api';
 import type { UserView } from '../api/client';
-import { appendNew } from '../api/paging';
+import { appendNew, fetchUntilItems } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
@@ -26,9 +26,6 @@ import { ListIcon, SettingsIcon } from './icons';
 import { ALERT_KINDS, SEVERITIES, SORT_LABELS } from './labels';
 import { SeverityBadge } from './SeverityBadge';
 import type { Alert, AlertKind, AlertSort, AlertStatus, Severity, SortOrder } from './types';
-
-/** Empty filtered pages fetched in a row before the page stops and offers "More". */
-const MAX_EMPTY_PAGES = 10;
 
 const SORTS: readonly AlertSort[] = ['date', 'severity', 'customer', 'subject'];
 const STATUSES: readonly (AlertStatus | 'all')[] = ['open', 'dismissed', 'all'];
@@ -93,21 +90,9 @@ interface DismissNotice {
   problem: Problem | null;
 }
 
-/**
- * Fetches pages from `cursor` until one has alerts or the list ends: with filters, a
- * page can be short, or empty, and still have a next one.
- */
-async function loadAlerts(filters: AlertFilters, cursor: string | undefined) {
-  const items: Alert[] = [];
-  let next = cursor;
-  for (let page = 0; page < MAX_EMPTY_PAGES; page += 1) {
-    const result = await fetchAlerts(filters, next);
-    if (!result.ok) return result;
-    items.push(...result.data.items);
-    next = result.data.nextCursor ?? undefined;
-    if (items.length > 0 || next === undefined) break;
-  }
-  return { ok: true as const, data: { items, nextCursor: next ?? null } };
+/** The first page from `cursor` that has items, or the end of the list. */
+function loadAlerts(filters: AlertFilters, cursor: string | undefined) {
+  return fetchUntilItems((next) => fetchAlerts(filters, next), cursor);
 }
 
 function SortHeader({

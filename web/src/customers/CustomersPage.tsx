@@ -6,7 +6,7 @@ import { alertCountLabel } from '../alerts/labels';
 import { AlertCountBadges } from '../alerts/SeverityBadge';
 import type { CustomerAlertsFilter } from '../alerts/types';
 import type { Catalog, CustomerRow, ManagementType } from '../api/client';
-import { appendNew } from '../api/paging';
+import { appendNew, fetchUntilItems } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
@@ -24,9 +24,6 @@ import {
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
 import { LoadFailed, ProblemAlert } from './problems';
-
-/** Empty filtered pages fetched in a row before the page stops and offers "Load more". */
-const MAX_EMPTY_PAGES = 10;
 
 const SORTS: readonly CustomerSort[] = ['name', '-name', 'type', '-type'];
 
@@ -72,21 +69,9 @@ interface LocationNotice {
   openImport?: boolean;
 }
 
-/**
- * Fetches pages from `cursor` until one has rows or the list ends: with filters, a
- * page can be empty and still have a next one.
- */
-async function loadRows(filters: CustomerFilters, cursor: string | undefined) {
-  const items: CustomerRow[] = [];
-  let next = cursor;
-  for (let page = 0; page < MAX_EMPTY_PAGES; page += 1) {
-    const result = await fetchCustomers(filters, next);
-    if (!result.ok) return result;
-    items.push(...result.data.items);
-    next = result.data.nextCursor ?? undefined;
-    if (items.length > 0 || next === undefined) break;
-  }
-  return { ok: true as const, data: { items, nextCursor: next ?? null } };
+/** The first page from `cursor` that has items, or the end of the list. */
+function loadRows(filters: CustomerFilters, cursor: string | undefined) {
+  return fetchUntilItems((next) => fetchCustomers(filters, next), cursor);
 }
 
 function FilterCheckbox({

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLocation } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
+import { fetchUntilItems } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { BarList } from '../charts/BarList';
 import { rangeResolution, RANGE_LABELS } from '../charts/range';
@@ -49,21 +50,9 @@ export const INSTALL_SERIES = [
 
 const TOTAL_SERIES = [{ key: 'total', label: 'Computers deployed', color: 'var(--chart-1)' }] as const;
 
-/** Pages fetched in a row while they come back empty (rows of customers the user may not see are left out). */
-const MAX_EMPTY_PAGES = 10;
-
-/** Fetches pages from `cursor` until one has rows or the list ends. */
-async function loadOffline(filters: StatisticsFilters, cursor: string | undefined) {
-  const items: OfflineComputer[] = [];
-  let next = cursor;
-  for (let page = 0; page < MAX_EMPTY_PAGES; page += 1) {
-    const result = await fetchOfflineComputers(filters, next);
-    if (!result.ok) return result;
-    items.push(...result.data.items);
-    next = result.data.nextCursor ?? undefined;
-    if (items.length > 0 || next === undefined) break;
-  }
-  return { ok: true as const, data: { items, nextCursor: next ?? null } };
+/** The first page from `cursor` that has items, or the end of the list. */
+function loadOffline(filters: StatisticsFilters, cursor: string | undefined) {
+  return fetchUntilItems((next) => fetchOfflineComputers(filters, next), cursor);
 }
 
 /** Whether nothing has ever reported: no computers now and none installed or removed in the range. */
