@@ -31,6 +31,7 @@ start_ticker "$API_PORT"
 echo "building the functions (first run takes a few minutes)..."
 wait_for "the API" 900 api_ready "$API_PORT"
 wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/"
+"$VENV/bin/python" infra/local/warm.py "$API_PORT"
 start_simulator "$API_PORT" "$STATE/env"
 
 cat <<MSG

@@ -41,6 +41,8 @@ start_api "$API_PORT" "$STATE/env"
 start_web "$WEB_PORT" "$API_PORT"
 wait_for "the API" 900 api_ready "$API_PORT" || { tail -50 "$STATE/api.log"; exit 1; }
 wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/" || { tail -50 "$STATE/web.log"; exit 1; }
+step "start each function once (cargo-lambda starts a function at its first request)"
+"$VENV/bin/python" infra/local/warm.py "$API_PORT" || { tail -50 "$STATE/api.log"; exit 1; }
 step "a sample event through cargo-lambda's invoke API (the local event dispatcher's path)"
 PATH="$VENV/bin:$PATH" cargo lambda invoke auth --invoke-address 127.0.0.1 --invoke-port "$API_PORT" \
   --data-file events/auth/me-unauthenticated.json | tee "$STATE/invoke.json"
