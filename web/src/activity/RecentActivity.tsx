@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AuditRecord } from '../api/client';
 import { appendNew } from '../api/paging';
 import type { Problem } from '../api/problem';
+import { LoadMore } from '../components/LoadMore';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
 import {
   ACTIVITY_CSV_FILENAME,
@@ -150,16 +151,7 @@ export function RecentActivity() {
       {moreFailure ? <ProblemAlert {...moreFailure} /> : null}
 
       {list.status === 'loaded' && list.nextCursor !== null ? (
-        <div className="panel__actions">
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => void showMore()}
-            disabled={loadingMore}
-          >
-            {loadingMore ? 'Loading…' : 'Show more'}
-          </button>
-        </div>
+        <LoadMore loading={loadingMore} onLoad={showMore} label="Show more" />
       ) : null}
     </section>
   );

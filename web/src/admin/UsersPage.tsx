@@ -7,6 +7,7 @@ import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FormAlert } from '../components/FormAlert';
+import { LoadMore } from '../components/LoadMore';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import { AddUserDialog } from './AddUserDialog';
@@ -333,17 +334,7 @@ export function UsersPage() {
         {moreProblem ? <ProblemAlert title="More users could not be loaded" problem={moreProblem} /> : null}
 
         {list.status === 'loaded' && list.nextCursor !== null ? (
-          <div className="panel__actions">
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => void loadMore()}
-              disabled={loadingMore}
-              data-testid="users-load-more"
-            >
-              {loadingMore ? 'Loading…' : 'Load more'}
-            </button>
-          </div>
+          <LoadMore loading={loadingMore} onLoad={loadMore} testId="users-load-more" />
         ) : null}
       </section>
 

@@ -7,6 +7,7 @@ import { appendNew, fetchUntilItems } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
+import { LoadMore } from '../components/LoadMore';
 import { formatDateTime, formatNumber } from '../customers/labels';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
 import { useCustomerChoices } from '../statistics/shared';
@@ -520,17 +521,7 @@ export function AlertsPage() {
           {moreProblem ? <ProblemAlert title="More alerts could not be loaded" problem={moreProblem} /> : null}
 
           {shown && list.nextCursor !== null ? (
-            <div className="panel__actions">
-              <button
-                type="button"
-                className="button button--secondary"
-                onClick={() => void loadMore()}
-                disabled={loadingMore}
-                data-testid="alerts-more"
-              >
-                {loadingMore ? 'Loading…' : 'More'}
-              </button>
-            </div>
+            <LoadMore loading={loadingMore} onLoad={loadMore} label="More" testId="alerts-more" />
           ) : null}
         </section>
 

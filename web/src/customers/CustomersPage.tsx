@@ -10,6 +10,7 @@ import { appendNew, fetchUntilItems } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
+import { LoadMore } from '../components/LoadMore';
 import { countryName } from '../forms/countries';
 import {
   CUSTOMERS_CSV_FILENAME,
@@ -601,17 +602,7 @@ export function CustomersPage() {
           {moreProblem ? <ProblemAlert title="More customers could not be loaded" problem={moreProblem} /> : null}
 
           {list.status === 'loaded' && list.nextCursor !== null ? (
-            <div className="panel__actions">
-              <button
-                type="button"
-                className="button button--secondary"
-                onClick={() => void loadMore()}
-                disabled={loadingMore}
-                data-testid="customers-load-more"
-              >
-                {loadingMore ? 'Loading…' : 'Load more'}
-              </button>
-            </div>
+            <LoadMore loading={loadingMore} onLoad={loadMore} testId="customers-load-more" />
           ) : null}
         </section>
       </div>

@@ -4,6 +4,7 @@ import type { ConsentRequest, ConsentRequestQuery } from '../api/client';
 import type { Problem } from '../api/problem';
 import { Dialog } from '../components/Dialog';
 import { FormAlert } from '../components/FormAlert';
+import { LoadMore } from '../components/LoadMore';
 import { fetchConsentRequests, resendConsentRequest, withdrawConsentRequest } from './api';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatDateTime, requestKindLabel, requestStatusLabel } from './labels';
@@ -95,17 +96,7 @@ function ListFooter({ requests, label, testId }: { requests: RequestList; label:
       ) : null}
       {moreProblem ? <ProblemAlert title={`More ${label.toLowerCase()} could not be loaded`} problem={moreProblem} /> : null}
       {list.status === 'loaded' && list.nextCursor !== null ? (
-        <div className="panel__actions">
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => void loadMore()}
-            disabled={loadingMore}
-            data-testid={testId}
-          >
-            {loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
+        <LoadMore loading={loadingMore} onLoad={loadMore} testId={testId} />
       ) : null}
     </>
   );

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { appendNew } from '../api/paging';
 import type { Problem } from '../api/problem';
 import { FormAlert } from '../components/FormAlert';
+import { LoadMore } from '../components/LoadMore';
 import { formatDate } from '../customers/labels';
 import { ProblemAlert } from '../customers/problems';
 import { fetchNews } from './api';
@@ -148,17 +149,7 @@ export function NewsPage() {
 
       {moreProblem ? <ProblemAlert title="More news could not be loaded" problem={moreProblem} /> : null}
       {list.status === 'loaded' && list.nextCursor !== null ? (
-        <div className="pager">
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => void loadMore()}
-            disabled={loadingMore}
-            data-testid="news-load-more"
-          >
-            {loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
+        <LoadMore loading={loadingMore} onLoad={loadMore} testId="news-load-more" className="pager" />
       ) : null}
     </div>
   );

@@ -6,6 +6,7 @@ import type { Problem } from '../api/problem';
 import { BarList } from '../charts/BarList';
 import { rangeResolution, RANGE_LABELS } from '../charts/range';
 import { LineChart, StackedBarChart } from '../charts/TimeChart';
+import { LoadMore } from '../components/LoadMore';
 import { formatDateTime, formatNumber } from '../customers/labels';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
 import {
@@ -246,17 +247,7 @@ export function ProductDeploymentPage() {
             />
             {moreProblem ? <ProblemAlert title="More computers could not be loaded" problem={moreProblem} /> : null}
             {offline.status === 'loaded' && offline.nextCursor !== null ? (
-              <div className="panel__actions">
-                <button
-                  type="button"
-                  className="button button--secondary"
-                  onClick={() => void loadMore()}
-                  disabled={loadingMore}
-                  data-testid="offline-load-more"
-                >
-                  {loadingMore ? 'Loading…' : 'Load more'}
-                </button>
-              </div>
+              <LoadMore loading={loadingMore} onLoad={loadMore} testId="offline-load-more" />
             ) : null}
           </section>
         </>

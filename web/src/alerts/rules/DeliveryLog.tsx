@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { formatTime } from '../../activity/activity';
 import type { Problem } from '../../api/problem';
 import { FormAlert } from '../../components/FormAlert';
+import { LoadMore } from '../../components/LoadMore';
 import { LoadFailed, ProblemAlert } from '../../customers/problems';
 import { fetchDeliveries, sendTest } from './api';
 import { CHANNEL_LABELS, DELIVERY_STATUS_LABELS } from './labels';
@@ -229,17 +230,7 @@ export function DeliveryLog({ ruleId, hasWebhook }: DeliveryLogProps) {
       {moreProblem ? <ProblemAlert title="More deliveries could not be loaded" problem={moreProblem} /> : null}
 
       {log.status === 'loaded' && log.nextCursor !== null ? (
-        <div className="panel__actions">
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => void loadMore()}
-            disabled={loadingMore}
-            data-testid="deliveries-more"
-          >
-            {loadingMore ? 'Loading…' : 'More'}
-          </button>
-        </div>
+        <LoadMore loading={loadingMore} onLoad={loadMore} label="More" testId="deliveries-more" />
       ) : null}
     </section>
   );
