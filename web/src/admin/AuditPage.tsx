@@ -4,7 +4,7 @@ import { saveBlob } from '../activity/saveBlob';
 import type { AuditRecord, CustomerRow, RoleView, UserView } from '../api/client';
 import { fetchUntilItems } from '../api/paging';
 import { mapFieldErrors, type Problem } from '../api/problem';
-import { SelectInput } from '../customers/controls';
+import { DateInput, SelectInput } from '../customers/controls';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
 import {
   AUDIT_CSV_FILENAME,
@@ -303,44 +303,6 @@ export function AuditPage() {
           </button>
         </div>
       </section>
-    </div>
-  );
-}
-
-function DateInput({
-  name,
-  label,
-  value,
-  onChange,
-  error,
-}: {
-  name: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  error?: string | undefined;
-}) {
-  const id = `field-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-  return (
-    <div className={['field', error ? 'field--invalid' : ''].filter(Boolean).join(' ')}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        type="date"
-        className="field__input"
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {error ? (
-        <p className="field__error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { CustomerRow, UserView } from '../api/client';
 import { fullName } from '../admin/labels';
-import { SelectInput } from '../customers/controls';
+import { DateInput, SelectInput } from '../customers/controls';
 import type { AlertFilters } from './api';
 import { ALERT_KIND_LABELS, ALERT_KINDS, ALERT_STATUS_LABELS, SEVERITIES, SEVERITY_LABELS } from './labels';
 import type { AlertKind, AlertStatus, Severity } from './types';
@@ -30,53 +30,6 @@ function withChosen(
 ): { value: string; label: string }[] {
   if (chosen === '' || options.some((option) => option.value === chosen)) return options;
   return [{ value: chosen, label: knownName ?? (loading ? 'Loading…' : fallback) }, ...options];
-}
-
-function DateInput({
-  name,
-  label,
-  value,
-  onChange,
-  error,
-  min,
-  max,
-  testId,
-}: {
-  name: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  error?: string | undefined;
-  min?: string | undefined;
-  max?: string | undefined;
-  testId: string;
-}) {
-  const id = `field-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-  return (
-    <div className={['field', error ? 'field--invalid' : ''].filter(Boolean).join(' ')}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        type="date"
-        className="field__input"
-        value={value}
-        min={min}
-        max={max}
-        onChange={(event) => onChange(event.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        data-testid={testId}
-      />
-      {error ? (
-        <p className="field__error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 /**

@@ -1,8 +1,8 @@
 import { useId, useMemo, type ChangeEvent, type ReactNode } from 'react';
 
 /**
- * Form controls of the customer pages that the shared fields do not cover: a select
- * and a checkbox with a test id, and a group of radio buttons. They use the same
+ * Form controls that the shared fields do not cover: a select and a checkbox with a
+ * test id, a group of radio buttons, a number and a date input. They use the same
  * classes as the shared fields, and errors and hints are tied to the control with
  * aria-describedby.
  */
@@ -286,4 +286,47 @@ export function parseWholeNumber(value: string): number | null {
   const text = value.replace(/\s/g, '');
   if (!/^\d{1,9}$/.test(text) && !/^\d{1,3}(,\d{3}){1,2}$/.test(text)) return null;
   return Number.parseInt(text.replace(/,/g, ''), 10);
+}
+
+interface DateInputProps {
+  name: string;
+  label: string;
+  /** yyyy-mm-dd, or '' for none. */
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  min?: string | undefined;
+  max?: string | undefined;
+  testId?: string;
+}
+
+/** A date field of a filter form ("From", "To"), with its error tied to it. */
+export function DateInput({ name, label, value, onChange, error, min, max, testId }: DateInputProps) {
+  const id = controlId(name);
+  const errorId = `${id}-error`;
+  return (
+    <div className={['field', error ? 'field--invalid' : ''].filter(Boolean).join(' ')}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        name={name}
+        type="date"
+        className="field__input"
+        value={value}
+        min={min}
+        max={max}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        data-testid={testId}
+      />
+      {error ? (
+        <p className="field__error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
 }
