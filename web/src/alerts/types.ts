@@ -1,7 +1,7 @@
 /**
- * The alerts API's types (issue 6), written from its HTTP contract until the OpenAPI
- * document lists these endpoints; then they can be derived from `api/schema.d.ts` the
- * way `api/client.ts` derives the others. JSON is camelCase and times are RFC 3339 UTC.
+ * The Alerts page's types. `api.ts` turns the OpenAPI document's wire types into these;
+ * the notification rules' types are in `rules/types.ts`. JSON is camelCase and times
+ * are RFC 3339 UTC.
  */
 
 export type Severity = 'error' | 'warning' | 'informational';
@@ -81,11 +81,6 @@ export interface AlertPage {
   nextCursor: string | null;
 }
 
-/** `POST /api/v1/alerts/dismiss`: 1–25 ids, all or nothing. */
-export interface DismissRequest {
-  ids: string[];
-}
-
 /** Already dismissed ids are counted as done. */
 export interface DismissResult {
   dismissed: number;
@@ -100,78 +95,3 @@ export interface AlertCounts {
 
 /** The Customers list's `alerts` filter: `error` = an open Error alert; `warning` = an open Error or Warning alert ("Warning+"). */
 export type CustomerAlertsFilter = 'error' | 'warning';
-
-/** A row of Home's Customer Issues: its issues are the customer's open alerts, counted by kind. */
-export interface CustomerIssueCount {
-  kind: AlertKind;
-  count: number;
-}
-
-// Alert notification rules
-
-/** One box of the rule's "by service and by severity" grid. */
-export interface AlertCategory {
-  service: Service;
-  severity: Severity;
-}
-
-export type ComputerScope = 'all' | 'computers' | 'groups';
-
-export interface RuleComputers {
-  scope: ComputerScope;
-  /** Empty only for `all`. */
-  names: string[];
-}
-
-/** The body of `POST /api/v1/alert-rules` and `PUT /api/v1/alert-rules/{id}`. */
-export interface RuleRequest {
-  /** 1–100 characters. */
-  name: string;
-  enabled: boolean;
-  /** At least one. */
-  categories: AlertCategory[];
-  /** Null: all companies. */
-  customers: string[] | null;
-  computers: RuleComputers;
-  /** User ids; empty: all administrators. */
-  recipients: string[];
-  /** Also email the customer's contact where the partner shares communications. */
-  customerContacts: boolean;
-  webhook: { url: string } | null;
-}
-
-export interface AlertRule {
-  id: string;
-  name: string;
-  enabled: boolean;
-  categories: AlertCategory[];
-  customers: { id: string; name: string }[] | null;
-  computers: RuleComputers;
-  recipients: { id: string; name: string; email: string }[];
-  recipientCount: number;
-  customerContacts: boolean;
-  webhook: { url: string; secretHint: string } | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  /** Only in the answer that set a webhook: shown once. */
-  webhookSecret?: string;
-}
-
-export type DeliveryChannel = 'email' | 'sms' | 'webhook';
-export type DeliveryStatus = 'sent' | 'retrying' | 'failed';
-
-export interface Delivery {
-  id: string;
-  alertId: string;
-  ruleId: string;
-  channel: DeliveryChannel;
-  target: string;
-  status: DeliveryStatus;
-  statusCode?: number;
-  attempts: number;
-  nextAttemptAt?: string;
-  error?: string;
-  test: boolean;
-  at: string;
-}

@@ -3,9 +3,9 @@
  * RuleRequest, AlertRule and Delivery). JSON is camelCase and times are RFC 3339 UTC.
  */
 
-export type Service = 'endpointProtection' | 'account' | 'reports';
+import type { Service, Severity } from '../types';
 
-export type Severity = 'error' | 'warning' | 'informational';
+export type { Service, Severity };
 
 /** One cell of the "by service and by severity" grid. */
 export interface Category {
