@@ -27,36 +27,35 @@ use std::{
     time::{Duration as StdDuration, Instant},
 };
 
+use adapters::aws::Usage;
 use anyhow::{ensure, Context};
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use axum::{body::Body, http::StatusCode, Router};
 use chrono::{DateTime, Duration, Utc};
+use domain::{
+    customer::{portfolio, Customer},
+    home::{NewsItem, Threat, ThreatSeverity, Threats},
+    telemetry::{self, ComputerReport, EventReport, Tally, MAX_BATCH},
+    CustomerId,
+};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde_json::json;
-use shared::{
-    aws::Usage,
-    domain::{
-        customer::{portfolio, Customer},
-        home::{NewsItem, Threat, ThreatSeverity, Threats},
-        telemetry::{self, ComputerReport, EventReport, Tally, MAX_BATCH},
-        CustomerId,
-    },
-    simulator::{self, Spec},
-    store::{
-        customers::account_key,
-        from_item,
-        telemetry::{fleet_pk, tally_of},
-        Item, Keys,
-    },
-    testkit::{self, http::*, TestStack},
+use store::{
+    customers::account_key,
+    from_item,
+    telemetry::{fleet_pk, tally_of},
+    Item, Keys,
 };
+use testkit::simulator;
+use testkit::simulator::Spec;
+use testkit::{http::*, TestStack};
 
 const IP: &str = "192.0.2.90";
-const AGENT: &str = shared::config::DEFAULT_AGENT_VERSION;
+const AGENT: &str = adapters::config::DEFAULT_AGENT_VERSION;
 /// Day buckets a partner's Home page reads (three months), and hour buckets it keeps.
 const DAYS: i64 = 92;
 const HOURS: i64 = 72;
-/// Ingestion's expiry of day and hour buckets (`shared::store::telemetry`).
+/// Ingestion's expiry of day and hour buckets (`store::telemetry`).
 const DAY_BUCKET_TTL_DAYS: i64 = 400;
 const HOUR_BUCKET_TTL_DAYS: i64 = 3;
 /// Variants of each simulated risk name in the seeded buckets: a large portfolio sees
@@ -207,7 +206,7 @@ impl Bench {
             .table_name(&self.stack.state.config.table_name)
             .send()
             .await
-            .map_err(|e| anyhow::anyhow!(shared::aws::describe(e)))?;
+            .map_err(|e| anyhow::anyhow!(adapters::aws::describe(e)))?;
         Ok(out.table().and_then(|t| t.item_count()).unwrap_or(0))
     }
 
@@ -225,7 +224,7 @@ impl Bench {
                 .expression_attribute_values(":pk", AttributeValue::S("EMPTY#bench".into()))
                 .send()
                 .await
-                .map_err(|e| anyhow::anyhow!(shared::aws::describe(e)))?;
+                .map_err(|e| anyhow::anyhow!(adapters::aws::describe(e)))?;
             times.push(started.elapsed());
         }
         Ok(median(&times))
@@ -584,7 +583,7 @@ async fn batch_put(
                 .request_items(table, requests)
                 .send()
                 .await
-                .map_err(|e| anyhow::anyhow!(shared::aws::describe(e)))?;
+                .map_err(|e| anyhow::anyhow!(adapters::aws::describe(e)))?;
             match out.unprocessed_items.and_then(|mut u| u.remove(table)) {
                 Some(rest) if !rest.is_empty() => requests = rest,
                 _ => break,
@@ -632,7 +631,7 @@ async fn add_to(
         .update_expression(expression)
         .send()
         .await
-        .map_err(|e| anyhow::anyhow!(shared::aws::describe(e)))?;
+        .map_err(|e| anyhow::anyhow!(adapters::aws::describe(e)))?;
     Ok(())
 }
 

@@ -113,7 +113,7 @@ async fn call(
 }
 
 /// Adds the demo partner's customers (trials: the demo partner starts as a reseller).
-async fn seed_customers(state: &shared::services::AppState) -> anyhow::Result<()> {
+async fn seed_customers(state: &adapters::services::AppState) -> anyhow::Result<()> {
     let auth = auth::app(state.clone());
     let customers = customers::app(state.clone());
     let (status, session) = call(
@@ -169,7 +169,7 @@ async fn seed_customers(state: &shared::services::AppState) -> anyhow::Result<()
 /// user invited to it (the invitation is in the outbox), a second administrator, and an
 /// alert notification rule.
 async fn seed_people(
-    state: &shared::services::AppState,
+    state: &adapters::services::AppState,
     token: &str,
     customers: &[String],
 ) -> anyhow::Result<()> {
@@ -292,7 +292,7 @@ async fn seed_telemetry() -> anyhow::Result<()> {
 /// Signs the demo partner up, with its customers, unless it exists. Returns whether it
 /// was created.
 pub async fn seed() -> anyhow::Result<bool> {
-    let state = shared::services::Services::from_env().await?;
+    let state = adapters::services::Services::from_env().await?;
     let created = sign_up(&state).await?;
     if created {
         seed_customers(&state).await?;
@@ -301,7 +301,7 @@ pub async fn seed() -> anyhow::Result<bool> {
     Ok(created)
 }
 
-async fn sign_up(state: &shared::services::AppState) -> anyhow::Result<bool> {
+async fn sign_up(state: &adapters::services::AppState) -> anyhow::Result<bool> {
     let app = auth::app(state.clone());
     let body = json!({
         "email": EMAIL,

@@ -25,7 +25,7 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
 
 /// The router of the HTTP function named `name` (as in [`functions`]), for running the
 /// whole API in one process (tests, demo data).
-pub fn app(name: &str, state: shared::services::AppState) -> Option<axum::Router> {
+pub fn app(name: &str, state: adapters::services::AppState) -> Option<axum::Router> {
     Some(match name {
         "auth" => auth::app(state),
         "licensing" => licensing::app(state),

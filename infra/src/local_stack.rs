@@ -4,7 +4,7 @@
 use std::{fmt::Write as _, path::Path};
 
 use anyhow::Context;
-use shared::resources::{local, Template};
+use testkit::resources::{local, Template};
 
 pub struct LocalStack<'a> {
     pub endpoint: &'a str,
@@ -24,7 +24,7 @@ pub const MAIL_FROM: &str = "console@partner-console.local";
 impl LocalStack<'_> {
     /// Creates everything and returns the functions' environment, one `KEY=value` a line.
     pub async fn bootstrap(&self) -> anyhow::Result<String> {
-        let sdk = shared::testkit::sdk_config(self.endpoint).await;
+        let sdk = testkit::sdk_config(self.endpoint).await;
         let template = Template::bundled()?;
 
         let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);

@@ -23,7 +23,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use shared::domain::serial::SerialKind;
+use domain::serial::SerialKind;
 
 fn flag(args: &[String], name: &str) -> anyhow::Result<String> {
     args.iter()
@@ -84,18 +84,18 @@ async fn main() -> anyhow::Result<()> {
                 SerialKind::ExspProgram => None,
                 SerialKind::Product => {
                     let id = flag(&args, "--product")?;
-                    let product = shared::domain::catalog::product(&id)
+                    let product = domain::catalog::product(&id)
                         .with_context(|| format!("--product {id:?} is not in the catalog"))?;
                     let seats: i64 = flag(&args, "--seats")?
                         .parse()
                         .context("--seats must be a number")?;
-                    let seats = shared::domain::customer::seats(seats)
+                    let seats = domain::customer::seats(seats)
                         .map_err(|m| anyhow::anyhow!("--seats {m}"))?;
                     let term_months = match flag(&args, "--term-months") {
                         Ok(t) => t.parse().context("--term-months must be a number")?,
                         Err(_) => product.term_months,
                     };
-                    Some(shared::store::serials::ProductGrant {
+                    Some(store::serials::ProductGrant {
                         product: product.id.to_string(),
                         seats,
                         term_months,
@@ -107,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Some("clear-compliance") => {
-            let id = shared::domain::CustomerId::parse(&flag(&args, "--customer")?)
+            let id = domain::CustomerId::parse(&flag(&args, "--customer")?)
                 .map_err(|m| anyhow::anyhow!("--customer {m}"))?;
             println!("{}", infra::operator::clear_customer(&id).await?);
         }

@@ -1,17 +1,15 @@
 //! Operator commands: what the vendor running the service does outside the console.
 
 use chrono::Utc;
-use shared::{
-    domain::{
-        audit::{Action, AuditRecord, Outcome},
-        customer::clear_compliance,
-        serial::{Serial, SerialKind},
-        CustomerId,
-    },
-    store::{
-        customers::Change,
-        serials::{IssuedSerial, ProductGrant},
-    },
+use domain::{
+    audit::{Action, AuditRecord, Outcome},
+    customer::clear_compliance,
+    serial::{Serial, SerialKind},
+    CustomerId,
+};
+use store::{
+    customers::Change,
+    serials::{IssuedSerial, ProductGrant},
 };
 
 /// Issues `count` new serials of `kind` into the table the environment names. Product
@@ -25,7 +23,7 @@ pub async fn issue_serials(
         (kind == SerialKind::Product) == grant.is_some(),
         "product serials need --product and --seats; ExSP serials take neither"
     );
-    let state = shared::services::Services::from_env().await?;
+    let state = adapters::services::Services::from_env().await?;
     let mut issued = Vec::with_capacity(count);
     for _ in 0..count {
         let serial = IssuedSerial {
@@ -42,7 +40,7 @@ pub async fn issue_serials(
 
 /// Clears a customer's trade-compliance review: its held paid subscriptions start.
 pub async fn clear_customer(id: &CustomerId) -> anyhow::Result<String> {
-    let state = shared::services::Services::from_env().await?;
+    let state = adapters::services::Services::from_env().await?;
     let found = state
         .table
         .customer_account(id)
@@ -88,7 +86,7 @@ pub async fn publish_threats(
     description: &str,
     threats: &[String],
 ) -> anyhow::Result<()> {
-    use shared::domain::home::{Threat, ThreatSeverity, Threats};
+    use domain::home::{Threat, ThreatSeverity, Threats};
     let mut latest = Vec::new();
     for t in threats {
         let parts: Vec<&str> = t.split('|').map(str::trim).collect();
@@ -123,7 +121,7 @@ pub async fn publish_threats(
             .collect();
         anyhow::anyhow!("{}", list.join("; "))
     })?;
-    let state = shared::services::Services::from_env().await?;
+    let state = adapters::services::Services::from_env().await?;
     state.table.publish_threats(&threats).await?;
     Ok(())
 }
@@ -135,16 +133,15 @@ pub async fn publish_news(
     body: &str,
     url: Option<&str>,
 ) -> anyhow::Result<String> {
-    let item = shared::domain::home::NewsItem::new(title, summary, body, url, Utc::now()).map_err(
-        |errors| {
+    let item =
+        domain::home::NewsItem::new(title, summary, body, url, Utc::now()).map_err(|errors| {
             let list: Vec<String> = errors
                 .iter()
                 .map(|e| format!("{} {}", e.field, e.message))
                 .collect();
             anyhow::anyhow!("{}", list.join("; "))
-        },
-    )?;
-    let state = shared::services::Services::from_env().await?;
+        })?;
+    let state = adapters::services::Services::from_env().await?;
     state.table.publish_news(&item).await?;
     Ok(item.id)
 }

@@ -18,12 +18,11 @@ use std::time::{Duration as StdDuration, Instant};
 use anyhow::{bail, ensure, Context};
 use axum::{body::Body, http::Request};
 use chrono::Utc;
+use domain::telemetry::{ComputerReport, EventReport, MAX_BATCH};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use shared::{
-    domain::telemetry::{ComputerReport, EventReport, MAX_BATCH},
-    simulator::{self, Spec},
-};
+use testkit::simulator;
+use testkit::simulator::Spec;
 use tower::ServiceExt;
 
 /// What to simulate.
@@ -171,10 +170,10 @@ pub async fn run(o: Options) -> anyhow::Result<Sent> {
     let api = match &o.api {
         Some(base) => Api::Http {
             base: base.trim_end_matches('/').to_string(),
-            client: shared::tls::http_client(),
+            client: adapters::tls::http_client(),
         },
         None => {
-            let state = shared::services::Services::from_env().await?;
+            let state = adapters::services::Services::from_env().await?;
             Api::InProcess {
                 auth: auth::app(state.clone()),
                 customers: customers::app(state.clone()),
@@ -240,7 +239,7 @@ pub async fn run(o: Options) -> anyhow::Result<Sent> {
     }
 
     let now = Utc::now();
-    let agent = shared::config::DEFAULT_AGENT_VERSION;
+    let agent = adapters::config::DEFAULT_AGENT_VERSION;
     let mut sent = Sent::default();
     let mut targets = Vec::new();
     for (i, (id, key)) in ids_and_keys.into_iter().enumerate() {

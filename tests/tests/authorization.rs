@@ -15,7 +15,7 @@ use axum::{
     Router,
 };
 use serde_json::{json, Value};
-use shared::testkit::{self, http::*, TestStack};
+use testkit::{http::*, TestStack};
 
 /// The principals, in column order.
 const WHO: [&str; 7] = [
@@ -549,22 +549,21 @@ impl Fixture {
     /// An open alert of partner P about a new customer.
     async fn alert_id(&self) -> String {
         let c = self.customer().await;
-        let customer =
-            shared::domain::CustomerId::parse(c["customer"]["id"].as_str().unwrap()).unwrap();
+        let customer = domain::CustomerId::parse(c["customer"]["id"].as_str().unwrap()).unwrap();
         let partner =
-            shared::domain::PartnerId::parse(c["customer"]["partnerId"].as_str().unwrap()).unwrap();
-        let mut account: shared::domain::customer::Customer =
+            domain::PartnerId::parse(c["customer"]["partnerId"].as_str().unwrap()).unwrap();
+        let mut account: domain::customer::Customer =
             serde_json::from_value(c["customer"].clone()).unwrap();
         account.seats_used = 1000;
-        let raise = shared::domain::alert::seats_over_capacity(&account, chrono::Utc::now())
+        let raise = domain::alert::seats_over_capacity(&account, chrono::Utc::now())
             .expect("more seats used than the trial has");
         assert_eq!(raise.customer.as_ref().map(|c| &c.0), Some(&customer));
-        match shared::notify::raise(&self.stack.state, &partner, &[raise])
+        match adapters::notify::raise(&self.stack.state, &partner, &[raise])
             .await
             .unwrap()[0]
             .clone()
         {
-            shared::store::alerts::Raised::New(id) => id.to_string(),
+            store::alerts::Raised::New(id) => id.to_string(),
             other => panic!("{other:?}"),
         }
     }
@@ -719,8 +718,8 @@ impl Fixture {
             }
             ("POST", "/api/v1/ingest/{customerId}/computers") => {
                 let id = self.customer_id().await;
-                let computers = shared::simulator::fleet(
-                    &shared::simulator::Spec {
+                let computers = testkit::simulator::fleet(
+                    &testkit::simulator::Spec {
                         seed: n as u64,
                         customer: 0,
                         computers: 1,
@@ -761,7 +760,7 @@ impl Fixture {
             ),
             ("PUT", "/api/v1/dashboard/layout") => req(
                 path,
-                Some(serde_json::to_value(shared::domain::home::Layout::default()).unwrap()),
+                Some(serde_json::to_value(domain::home::Layout::default()).unwrap()),
             ),
             ("PATCH", "/api/v1/portal/settings") => {
                 req(path, Some(json!({"unmanagedMac": "allow"})))
@@ -1290,14 +1289,14 @@ impl Fixture {
 
     async fn issue(
         &self,
-        kind: shared::domain::serial::SerialKind,
-        grant: Option<shared::store::serials::ProductGrant>,
+        kind: domain::serial::SerialKind,
+        grant: Option<store::serials::ProductGrant>,
     ) -> String {
-        let serial = shared::domain::serial::Serial::generate(kind);
+        let serial = domain::serial::Serial::generate(kind);
         self.stack
             .state
             .table
-            .issue_serial(&shared::store::serials::IssuedSerial {
+            .issue_serial(&store::serials::IssuedSerial {
                 serial: serial.clone(),
                 issued_at: chrono::Utc::now(),
                 grant,
@@ -1310,7 +1309,7 @@ impl Fixture {
 
     /// How a route succeeds, by the partner administrator unless it needs someone else.
     async fn success(&self, method: &str, path: &str) -> Success {
-        use shared::domain::serial::SerialKind;
+        use domain::serial::SerialKind;
         let admin = |req: Req| Success {
             req,
             token: Some(self.admin.clone()),
@@ -1417,7 +1416,7 @@ impl Fixture {
                 let serial = self
                     .issue(
                         SerialKind::Product,
-                        Some(shared::store::serials::ProductGrant {
+                        Some(store::serials::ProductGrant {
                             product: "endpoint-protection".into(),
                             seats: 10,
                             term_months: 12,
@@ -1566,7 +1565,7 @@ async fn every_mutation_writes_exactly_one_audit_record() {
             .into_iter()
             .filter(|r| !before.contains(r["id"].as_s().unwrap()))
             .collect();
-        let text = |r: &shared::store::Item, k: &str| {
+        let text = |r: &store::Item, k: &str| {
             r.get(k)
                 .and_then(|v| v.as_s().ok())
                 .cloned()

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use shared::resources::Template;
+use testkit::resources::Template;
 
 fn root(path: &str) -> String {
     format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))

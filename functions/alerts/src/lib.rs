@@ -3,13 +3,15 @@
 //! Administration > Alert Notifications (Table 5-3): the rules that say who hears of
 //! which alerts, by email, SMS or a signed webhook, with each rule's delivery log and a
 //! webhook test. Alerts are raised elsewhere (ingest, the portal, the scheduler) and
-//! delivered by the notifier (`shared::notify`).
+//! delivered by the notifier (`adapters::notify`).
 
 mod list;
 mod rules;
 
+use adapters::services::AppState;
+use api as http;
+use api::openapi::BearerAuth;
 use axum::Router;
-use shared::{http, http::openapi::BearerAuth, services::AppState};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

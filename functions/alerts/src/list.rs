@@ -3,6 +3,11 @@
 //! date range, severity, status); one alert for the viewing pane; dismissal of the
 //! selected alerts; and the list as CSV.
 
+use adapters::services::AppState;
+use api::{
+    acting, csv, csv::CsvRow, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal,
+    Problem, SourceIp,
+};
 use axum::{
     extract::{Path, State},
     http::HeaderMap,
@@ -10,23 +15,16 @@ use axum::{
     Json,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::{
+    alert::{parse_severity, severity_name, Alert, AlertKind, AlertStatus, MAX_DISMISS},
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Resource},
+    AlertId, CustomerId, FieldError, UserId, Validation,
+};
 use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        alert::{parse_severity, severity_name, Alert, AlertKind, AlertStatus, MAX_DISMISS},
-        audit::{Action as Audited, AuditRecord},
-        authorization::{Action, Resource},
-        AlertId, CustomerId, FieldError, UserId, Validation,
-    },
-    http::{
-        acting, csv, csv::CsvRow, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal,
-        Problem, SourceIp,
-    },
-    services::AppState,
-    store::{
-        alerts::{AlertQuery, AlertSort, DismissError},
-        Table,
-    },
+use store::{
+    alerts::{AlertQuery, AlertSort, DismissError},
+    Table,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -291,7 +289,7 @@ pub async fn list_alerts(
         }
     }
     if csv::wants_csv(&headers, params.format.as_deref()) {
-        query.limit = shared::http::pagination::MAX_LIMIT;
+        query.limit = api::pagination::MAX_LIMIT;
         let alerts = csv::every_page(|start| {
             let query = AlertQuery {
                 start,

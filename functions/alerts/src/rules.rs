@@ -7,6 +7,13 @@
 
 use std::collections::BTreeSet;
 
+use adapters::notify;
+use adapters::services::AppState;
+use api::{
+    acting,
+    versions::{check_if_match, with_etag},
+    ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
+};
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
@@ -14,27 +21,18 @@ use axum::{
     Json,
 };
 use chrono::{DateTime, Utc};
+use domain::{
+    alert::{
+        generate_secret, Category, Computers, Rule, RuleForm, RuleRequest, Webhook, MAX_RULES,
+    },
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Resource},
+    CustomerId, FieldError, RuleId, User,
+};
 use serde::Serialize;
-use shared::{
-    domain::{
-        alert::{
-            generate_secret, Category, Computers, Rule, RuleForm, RuleRequest, Webhook, MAX_RULES,
-        },
-        audit::{Action as Audited, AuditRecord},
-        authorization::{Action, Resource},
-        CustomerId, FieldError, RuleId, User,
-    },
-    http::{
-        acting,
-        versions::{check_if_match, with_etag},
-        ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
-    },
-    notify,
-    services::AppState,
-    store::{
-        alerts::{Delivery, RuleError},
-        Table,
-    },
+use store::{
+    alerts::{Delivery, RuleError},
+    Table,
 };
 use utoipa::ToSchema;
 
@@ -604,6 +602,6 @@ pub async fn test_rule(
         &ip,
         rule.id.to_string(),
     );
-    state.table.put(shared::store::audit::item(&audit)?).await?;
+    state.table.put(store::audit::item(&audit)?).await?;
     Ok(Json(delivery))
 }

@@ -1,5 +1,12 @@
 //! Handlers: parse, check limits, call the identity provider and the table, map results.
 
+use adapters::identity::{IdentityError, Tokens};
+use adapters::mail::Message;
+use adapters::services::AppState;
+use api::{
+    acting, csv, principal::bearer_token, ApiJson, ApiQuery, Cursor, CustomerAdmin, ListResponse,
+    PageParams, Principal, Problem, SourceIp,
+};
 use axum::{
     extract::State,
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -7,25 +14,16 @@ use axum::{
     Json,
 };
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use shared::domain::authorization::{authorize, Action as Authz, Grant, Resource};
-use shared::{
-    domain::{
-        audit::{Action, AuditRecord, Outcome},
-        customer::ManagementType,
-        partner::{Partner, Program, SignUp, SignUpRequest},
-        user::{username, UserStatus},
-        EmailAddress, FieldError, PartnerId, Role, User, UserId,
-    },
-    http::{
-        acting, csv, principal::bearer_token, ApiJson, ApiQuery, Cursor, CustomerAdmin,
-        ListResponse, PageParams, Principal, Problem, SourceIp,
-    },
-    identity::{IdentityError, Tokens},
-    mail::Message,
-    services::AppState,
-    store::{accounts::CreateError, audit::AuditQuery, PageQuery},
+use domain::authorization::{authorize, Action as Authz, Grant, Resource};
+use domain::{
+    audit::{Action, AuditRecord, Outcome},
+    customer::ManagementType,
+    partner::{Partner, Program, SignUp, SignUpRequest},
+    user::{username, UserStatus},
+    EmailAddress, FieldError, PartnerId, Role, User, UserId,
 };
+use serde::{Deserialize, Serialize};
+use store::{accounts::CreateError, audit::AuditQuery, PageQuery};
 use utoipa::ToSchema;
 
 /// The refresh token's cookie: sent only to the auth endpoints, never readable by script.
@@ -136,7 +134,7 @@ async fn rate_limit(
     operation: &str,
     ip: &str,
     email: &EmailAddress,
-    limits: (shared::config::Limit, shared::config::Limit),
+    limits: (adapters::config::Limit, adapters::config::Limit),
 ) -> Result<(), Problem> {
     let now = now_secs();
     let t = &state.table;
@@ -418,7 +416,7 @@ pub async fn token(
         (None, Some(id), Some(secret)) => (id, secret),
         _ => return Err(invalid_client()),
     };
-    let Some((partner, user)) = shared::domain::user::parse_username(&client_id) else {
+    let Some((partner, user)) = domain::user::parse_username(&client_id) else {
         return Err(invalid_client());
     };
     let record = |outcome| {
@@ -436,7 +434,7 @@ pub async fn token(
             return Err(Problem::too_many_requests(l.retry_after_secs));
         }
     }
-    let scope = shared::store::PartnerScope::new(partner.clone());
+    let scope = store::PartnerScope::new(partner.clone());
     let is_client = state
         .table
         .user(&scope, &user)
@@ -486,12 +484,12 @@ fn mfa_required(session: String) -> Problem {
 /// here even if disabling them at the identity provider failed; otherwise the session.
 async fn signed_in(
     state: &AppState,
-    login: &shared::store::accounts::Login,
+    login: &store::accounts::Login,
     record: AuditRecord,
-    tokens: shared::identity::Tokens,
+    tokens: adapters::identity::Tokens,
 ) -> Result<Response, Problem> {
     if login.customer_id.is_none() {
-        let scope = shared::store::PartnerScope::new(login.partner_id.clone());
+        let scope = store::PartnerScope::new(login.partner_id.clone());
         let user = state.table.user(&scope, &login.user_id).await?;
         if user.is_some_and(|u| u.status == UserStatus::Disabled) {
             let r = AuditRecord {
@@ -526,7 +524,7 @@ pub(crate) fn code_field(code: &str) -> Result<String, Problem> {
     if c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) {
         Ok(c)
     } else {
-        Err(Problem::validation(vec![shared::domain::FieldError {
+        Err(Problem::validation(vec![domain::FieldError {
             field: "code".into(),
             message: "must be the 6 digits your authenticator app shows".into(),
         }]))
@@ -552,7 +550,7 @@ pub async fn sign_in_mfa(
     ApiJson(request): ApiJson<MfaSignInRequest>,
 ) -> Result<Response, Problem> {
     let email = EmailAddress::parse(&request.email).map_err(|m| {
-        Problem::validation(vec![shared::domain::FieldError {
+        Problem::validation(vec![domain::FieldError {
             field: "email".into(),
             message: m,
         }])
@@ -625,7 +623,7 @@ pub async fn sign_in(
     SourceIp(ip): SourceIp,
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> Result<Response, Problem> {
-    let mut v = shared::domain::Validation::new();
+    let mut v = domain::Validation::new();
     let email = v.check("email", EmailAddress::parse(&request.email));
     if request.password.is_empty() {
         v.error("password", "is required");
@@ -650,8 +648,7 @@ pub async fn sign_in(
             // One record per email and limit window, however many attempts are refused:
             // a flood of refused attempts must not flood the account's audit trail.
             let login = state.table.find_login(&email).await?;
-            let window =
-                shared::domain::rate_limit::window(now_secs(), c.sign_in_per_email.window).0;
+            let window = domain::rate_limit::window(now_secs(), c.sign_in_per_email.window).0;
             let mut r = record(Outcome::Failure)
                 .reason("too many attempts")
                 .once_per(email.as_str(), window);
@@ -908,8 +905,8 @@ pub struct AuditParams {
 }
 
 impl AuditParams {
-    fn query(&self, scope: &shared::store::PartnerScope) -> Result<AuditQuery, Problem> {
-        let mut v = shared::domain::Validation::new();
+    fn query(&self, scope: &store::PartnerScope) -> Result<AuditQuery, Problem> {
+        let mut v = domain::Validation::new();
         let user = self
             .user
             .as_deref()
@@ -927,8 +924,8 @@ impl AuditParams {
         let customer = self
             .customer
             .as_deref()
-            .and_then(|c| v.check("customer", shared::domain::CustomerId::parse(c.trim())));
-        let time = |field: &str, raw: &Option<String>, v: &mut shared::domain::Validation| {
+            .and_then(|c| v.check("customer", domain::CustomerId::parse(c.trim())));
+        let time = |field: &str, raw: &Option<String>, v: &mut domain::Validation| {
             raw.as_deref().and_then(|t| {
                 v.check(
                     field,
@@ -996,14 +993,14 @@ pub async fn audit_trail(
     acting::user(
         &state,
         &principal,
-        shared::domain::authorization::Action::ViewAuditTrail,
-        shared::domain::authorization::Resource::Partner,
+        domain::authorization::Action::ViewAuditTrail,
+        domain::authorization::Resource::Partner,
     )
     .await?;
     let scope = principal.scope();
     let mut query = params.query(&scope)?;
     if csv::wants_csv(&headers, params.format.as_deref()) {
-        query.limit = shared::http::pagination::MAX_LIMIT;
+        query.limit = api::pagination::MAX_LIMIT;
         let rows = csv::every_page(|start| {
             let query = AuditQuery {
                 start,

@@ -2,18 +2,16 @@
 //! confirm with its first code, or turn off (unless the partner requires it). The secret
 //! lives only at the identity provider, which checks every code.
 
+use adapters::identity::IdentityError;
+use adapters::services::AppState;
+use api::{acting, ApiJson, Principal, Problem, SourceIp};
 use axum::{extract::State, http::HeaderMap, http::StatusCode, Json};
-use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        audit::{Action, AuditRecord},
-        user::username,
-        User,
-    },
-    http::{acting, ApiJson, Principal, Problem, SourceIp},
-    identity::IdentityError,
-    services::AppState,
+use domain::{
+    audit::{Action, AuditRecord},
+    user::username,
+    User,
 };
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::handlers::code_field;
@@ -22,7 +20,7 @@ use crate::handlers::code_field;
 async fn person(
     state: &AppState,
     principal: &Principal,
-) -> Result<(acting::Actor, shared::domain::partner::Partner), Problem> {
+) -> Result<(acting::Actor, domain::partner::Partner), Problem> {
     let (actor, partner) = acting::session(state, principal).await?;
     if actor.user.api_client {
         return Err(Problem::forbidden(
@@ -135,7 +133,7 @@ async fn save(
         .save_user(&principal.scope(), before, &after, None, &record)
         .await
         .map_err(|e| match e {
-            shared::store::accounts::UserError::Store(e) => Problem::from(e),
+            store::accounts::UserError::Store(e) => Problem::from(e),
             _ => Problem::conflict("changed", "Your user changed meanwhile: try again."),
         })
 }
@@ -175,7 +173,7 @@ pub async fn verify(
             return Err(Problem::unauthorized("The access token is not valid."))
         }
         Err(IdentityError::CodeMismatch) => {
-            return Err(Problem::validation(vec![shared::domain::FieldError {
+            return Err(Problem::validation(vec![domain::FieldError {
                 field: "code".into(),
                 message: "is not the code your app shows now".into(),
             }]))

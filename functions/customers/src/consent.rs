@@ -1,6 +1,11 @@
 //! The partner's side of consent (C3, C5, C7): importing an existing customer, asking to
 //! manage a customer, the Request Status table, and re-sending or withdrawing a request.
 
+use adapters::emails;
+use adapters::services::AppState;
+use api::{
+    acting, csv, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
+};
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -8,28 +13,20 @@ use axum::{
     Json,
 };
 use chrono::{DateTime, Utc};
+use domain::{
+    audit::Action as Audited,
+    authorization::{authorize, Action, Resource},
+    consent::{needs_consent, ConsentRequest, RequestEvent, RequestKind, RequestStatus},
+    customer::ManagementType,
+    partner::Partner,
+    token::{self, LinkToken, TokenPurpose},
+    EmailAddress, RequestId, User,
+};
 use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        audit::Action as Audited,
-        authorization::{authorize, Action, Resource},
-        consent::{needs_consent, ConsentRequest, RequestEvent, RequestKind, RequestStatus},
-        customer::ManagementType,
-        partner::Partner,
-        token::{self, LinkToken, TokenPurpose},
-        EmailAddress, RequestId, User,
-    },
-    emails,
-    http::{
-        acting, csv, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem,
-        SourceIp,
-    },
-    services::AppState,
-    store::{
-        consent::{AnswerError, RequestQuery, RequestRecord},
-        customers::{Change, CustomerState},
-        Table,
-    },
+use store::{
+    consent::{AnswerError, RequestQuery, RequestRecord},
+    customers::{Change, CustomerState},
+    Table,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -425,7 +422,7 @@ fn answer_problem(e: AnswerError) -> Problem {
     }
 }
 
-fn not_pending(e: shared::domain::consent::RequestError) -> Problem {
+fn not_pending(e: domain::consent::RequestError) -> Problem {
     Problem::conflict("not-pending", format!("{e}: it cannot change now."))
 }
 

@@ -1,5 +1,10 @@
 //! The Customers page and the Customer Profile page (the guide's chapter 2).
 
+use adapters::emails;
+use adapters::services::AppState;
+use api::{
+    acting, csv, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
+};
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -7,39 +12,31 @@ use axum::{
     Json,
 };
 use chrono::Utc;
+use domain::{
+    alert::Severity,
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Grant, Resource},
+    catalog,
+    customer::{
+        self, has_live, summarize, AddCustomerRequest, Communications, MacAccess, ManagementType,
+        NewCustomer, ProductChoice, ProductRequest,
+    },
+    entitlement::{
+        had_trial, may_provision, Entitlement, EntitlementEvent, Provisioning, TransitionError,
+    },
+    serial::{Serial, SerialKind},
+    token::{self, LinkToken, TokenPurpose},
+    user::customer_admin_username,
+    CustomerId, EntitlementId, FieldError, User, UserId, Validation,
+};
 use serde::Deserialize;
-use shared::{
-    domain::{
-        alert::Severity,
-        audit::{Action as Audited, AuditRecord},
-        authorization::{Action, Grant, Resource},
-        catalog,
-        customer::{
-            self, has_live, summarize, AddCustomerRequest, Communications, MacAccess,
-            ManagementType, NewCustomer, ProductChoice, ProductRequest,
-        },
-        entitlement::{
-            had_trial, may_provision, Entitlement, EntitlementEvent, Provisioning, TransitionError,
-        },
-        serial::{Serial, SerialKind},
-        token::{self, LinkToken, TokenPurpose},
-        user::customer_admin_username,
-        CustomerId, EntitlementId, FieldError, User, UserId, Validation,
+use store::{
+    accounts::Login,
+    customers::{
+        Change, CreateCustomerError, CustomerQuery, CustomerSort, CustomerState, SaveError,
     },
-    emails,
-    http::{
-        acting, csv, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem,
-        SourceIp,
-    },
-    services::AppState,
-    store::{
-        accounts::Login,
-        customers::{
-            Change, CreateCustomerError, CustomerQuery, CustomerSort, CustomerState, SaveError,
-        },
-        serials::Activation,
-        Table,
-    },
+    serials::Activation,
+    Table,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -88,7 +85,7 @@ pub(crate) async fn load(
         .ok_or_else(no_such_customer)
 }
 
-pub(crate) use shared::http::versions::check_if_match;
+pub(crate) use api::versions::check_if_match;
 
 /// A profile answer with its `ETag`.
 pub(crate) fn profile_response(
@@ -97,7 +94,7 @@ pub(crate) fn profile_response(
     grant: &Grant,
 ) -> Response {
     let profile = CustomerProfile::new(state, grant, Utc::now());
-    shared::http::versions::with_etag(status, &profile, state.customer.version)
+    api::versions::with_etag(status, &profile, state.customer.version)
 }
 
 /// A new welcome link for the customer's admin: the secret for the email, the record
@@ -119,7 +116,7 @@ fn welcome_link(state: &AppState, customer: &CustomerId) -> Result<(String, Link
 /// Sends account emails after the change they announce is saved. A failed send is
 /// logged: the change stands, and the partner can send again (`resend_welcome`, or a
 /// request's resend).
-pub(crate) async fn send_all(state: &AppState, messages: Vec<shared::mail::Message>) {
+pub(crate) async fn send_all(state: &AppState, messages: Vec<adapters::mail::Message>) {
     for m in messages {
         if let Err(e) = state.mailer().send(&m).await {
             tracing::error!(error = %e, subject = %m.subject, "account email not sent");
@@ -136,7 +133,7 @@ pub(crate) fn audit(
     AuditRecord::of_user(user, action, ip, target)
 }
 
-fn program_problem(denied: shared::domain::entitlement::ProgramDenied) -> Problem {
+fn program_problem(denied: domain::entitlement::ProgramDenied) -> Problem {
     Problem::forbidden(denied.to_string()).kind("exsp-required")
 }
 
@@ -312,7 +309,7 @@ pub async fn list_customers(
     let partition = Table::customer_list_partition(&scope);
     let mut query = params.query(&partition)?;
     if csv::wants_csv(&headers, params.format.as_deref()) {
-        query.limit = shared::http::pagination::MAX_LIMIT;
+        query.limit = api::pagination::MAX_LIMIT;
         let customers = csv::every_page(|start| {
             let query = CustomerQuery {
                 start,
@@ -381,8 +378,8 @@ pub async fn add_customer(
     };
     let record = audit(user, &ip, Audited::AddCustomer, customer.id.to_string());
     let (secret, welcome) = welcome_link(&state, &customer.id)?;
-    let ingestion_key = shared::store::telemetry::generate_key();
-    let key_hash = shared::store::telemetry::key_hash(&ingestion_key)
+    let ingestion_key = store::telemetry::generate_key();
+    let key_hash = store::telemetry::key_hash(&ingestion_key)
         .ok_or_else(|| Problem::internal("ingestion key hash"))?;
     match state
         .table
@@ -427,7 +424,7 @@ pub async fn add_customer(
     let mut profile = CustomerProfile::new(&created, &actor.grant, Utc::now());
     profile.ingestion_key = Some(ingestion_key);
     let mut response =
-        shared::http::versions::with_etag(StatusCode::CREATED, &profile, created.customer.version);
+        api::versions::with_etag(StatusCode::CREATED, &profile, created.customer.version);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/customers/{}", created.customer.id)) {
         response.headers_mut().insert(header::LOCATION, v);
     }
@@ -1039,8 +1036,8 @@ pub async fn remove_customer(
     }
     let found = load(&state, &principal, &id).await?;
     check_if_match(&headers, found.customer.version)?;
-    let email = shared::domain::EmailAddress::parse(&found.customer.contact.email)
-        .map_err(Problem::internal)?;
+    let email =
+        domain::EmailAddress::parse(&found.customer.contact.email).map_err(Problem::internal)?;
     let record = audit(
         user,
         &ip,
@@ -1062,7 +1059,7 @@ pub async fn remove_customer(
     // gone already, so a failure here leaves an identity nobody can sign in to.
     if let Some(login) = login {
         match state.identity().delete_user(&login.username).await {
-            Ok(()) | Err(shared::identity::IdentityError::UserNotFound) => {}
+            Ok(()) | Err(adapters::identity::IdentityError::UserNotFound) => {}
             Err(e) => tracing::error!(error = %e, "customer admin identity not deleted"),
         }
     }

@@ -7,8 +7,10 @@ mod consent;
 mod handlers;
 mod views;
 
+use adapters::services::AppState;
+use api as http;
+use api::openapi::BearerAuth;
 use axum::{middleware::from_fn, Router};
-use shared::{http, http::openapi::BearerAuth, services::AppState};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -2,7 +2,7 @@ use lambda_http::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init();
-    let state = shared::services::Services::from_env().await?;
+    api::telemetry::init();
+    let state = adapters::services::Services::from_env().await?;
     lambda_http::run(customers::app(state)).await
 }

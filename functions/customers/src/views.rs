@@ -1,22 +1,20 @@
 //! What the customer endpoints answer: list rows (the guide's Table 2-1), the profile
 //! (Tables 2-3..2-5) and the catalog.
 
+use api::csv::CsvRow;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use shared::{
-    domain::{
-        alert::AlertCounts,
-        authorization::{authorize, Action, Grant, Resource},
-        catalog::{self, Product},
-        consent::ConsentRequest,
-        customer::{Communications, Compliance, Customer, ManagementType},
-        entitlement::{Entitlement, EntitlementView},
-        role::AccessLevel,
-        CustomerId,
-    },
-    http::csv::CsvRow,
-    store::customers::CustomerState,
+use domain::{
+    alert::AlertCounts,
+    authorization::{authorize, Action, Grant, Resource},
+    catalog::{self, Product},
+    consent::ConsentRequest,
+    customer::{Communications, Compliance, Customer, ManagementType},
+    entitlement::{Entitlement, EntitlementView},
+    role::AccessLevel,
+    CustomerId,
 };
+use serde::Serialize;
+use store::customers::CustomerState;
 use utoipa::ToSchema;
 
 /// A product on a list row.

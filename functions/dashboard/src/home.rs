@@ -1,34 +1,32 @@
 //! The Home page: every widget's data in one answer, each user's layout, and the news.
 
+use adapters::services::AppState;
+use api::{
+    acting, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
+};
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
     Json,
 };
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        alert::AlertKind,
-        audit::{Action as Audited, AuditRecord},
-        authorization::{Action, Resource},
-        catalog,
-        customer::{Customer, ManagementType, ProductSummary},
-        home::{Layout, NewsItem, Threats},
-        telemetry::{
-            self, counter::portfolio as held, deployment_series, intrusion_series, risk_series,
-            DeploymentPoint, EndpointSummary, IntrusionPoint, Range, RiskPoint, Series, Severity,
-            Tally,
-        },
-        CustomerId,
+use domain::{
+    alert::AlertKind,
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Resource},
+    catalog,
+    customer::{Customer, ManagementType, ProductSummary},
+    home::{Layout, NewsItem, Threats},
+    telemetry::{
+        self, counter::portfolio as held, deployment_series, intrusion_series, risk_series,
+        DeploymentPoint, EndpointSummary, IntrusionPoint, Range, RiskPoint, Series, Severity,
+        Tally,
     },
-    http::{
-        acting, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
-    },
-    services::AppState,
-    store::{alerts::OpenCondition, Table},
+    CustomerId,
 };
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use store::{alerts::OpenCondition, Table};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::reach::{named, Reach};
@@ -173,11 +171,7 @@ pub fn product_usage(portfolio: &Tally) -> Vec<ProductUsage> {
         .collect()
 }
 
-fn profile(
-    partner: &shared::domain::partner::Partner,
-    fleet: &Tally,
-    portfolio: &Tally,
-) -> ProfileSummary {
+fn profile(partner: &domain::partner::Partner, fleet: &Tally, portfolio: &Tally) -> ProfileSummary {
     let management =
         |m: ManagementType| portfolio.get(&format!("{}{}", held::MANAGEMENT, m.as_str()));
     let usage = product_usage(portfolio);
@@ -204,7 +198,7 @@ fn profile(
 async fn customer_issues(
     state: &AppState,
     reach: &Reach,
-    partner: &shared::domain::PartnerId,
+    partner: &domain::PartnerId,
 ) -> Result<Vec<CustomerIssue>, Problem> {
     let open = state
         .table
@@ -304,7 +298,7 @@ pub async fn dashboard(
     )?;
     let fleet = chosen_fleet.unwrap_or_else(|| partner_fleet.clone());
     let my_products = match &chosen {
-        Some(Reach::Customer(c)) => product_usage(&shared::domain::customer::portfolio(c)),
+        Some(Reach::Customer(c)) => product_usage(&domain::customer::portfolio(c)),
         _ => product_usage(&portfolio),
     };
     Ok(Json(Dashboard {

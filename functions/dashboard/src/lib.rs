@@ -3,15 +3,17 @@
 //! and Product Deployment pages with the offline computers, My Products, and a customer
 //! profile's endpoint protection summary and deployment chart (Tables 2-6 and 2-7).
 //!
-//! Every figure comes from the aggregates ingestion keeps (`shared::store::telemetry`),
+//! Every figure comes from the aggregates ingestion keeps (`store::telemetry`),
 //! never from raw events, so a page costs the same for ten computers as for ten thousand.
 
 mod home;
 mod reach;
 mod statistics;
 
+use adapters::services::AppState;
+use api as http;
+use api::openapi::BearerAuth;
 use axum::Router;
-use shared::{http, http::openapi::BearerAuth, services::AppState};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

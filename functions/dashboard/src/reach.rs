@@ -5,20 +5,18 @@
 
 use std::collections::BTreeMap;
 
+use adapters::services::AppState;
+use api::{acting, acting::Actor, Problem};
 use chrono::{DateTime, Utc};
-use futures::future::try_join_all;
-use shared::{
-    domain::{
-        authorization::{Action, Resource},
-        customer::{portfolio, Customer},
-        role::Visibility,
-        telemetry::{Buckets, Tally},
-        CustomerId, PartnerId,
-    },
-    http::{acting, acting::Actor, Problem},
-    services::AppState,
-    store::StoreError,
+use domain::{
+    authorization::{Action, Resource},
+    customer::{portfolio, Customer},
+    role::Visibility,
+    telemetry::{Buckets, Tally},
+    CustomerId, PartnerId,
 };
+use futures::future::try_join_all;
+use store::StoreError;
 
 /// What a request may sum.
 #[derive(Debug, Clone)]

@@ -1,6 +1,8 @@
 //! Endpoint Statistics, Product Deployment (with the offline computers), My Products,
 //! and a customer profile's endpoint protection.
 
+use adapters::services::AppState;
+use api::{acting, csv, csv::CsvRow, ApiQuery, Cursor, ListResponse, Principal, Problem};
 use axum::{
     extract::{Path, State},
     http::HeaderMap,
@@ -8,24 +10,20 @@ use axum::{
     Json,
 };
 use chrono::{DateTime, Utc};
+use domain::{
+    authorization::{Action, Resource},
+    customer::ManagementType,
+    telemetry::{
+        self, counter, deployment_series, intrusion_series, range_total, risk_series, top,
+        DeploymentPoint, EndpointSummary, IntrusionPoint, OsFamily, Range, RiskAction, RiskPoint,
+        Series,
+    },
+    CustomerId,
+};
 use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        authorization::{Action, Resource},
-        customer::ManagementType,
-        telemetry::{
-            self, counter, deployment_series, intrusion_series, range_total, risk_series, top,
-            DeploymentPoint, EndpointSummary, IntrusionPoint, OsFamily, Range, RiskAction,
-            RiskPoint, Series,
-        },
-        CustomerId,
-    },
-    http::{acting, csv, csv::CsvRow, ApiQuery, Cursor, ListResponse, Principal, Problem},
-    services::AppState,
-    store::{
-        telemetry::{ComputerRecord, OfflineOwner},
-        Page, Table,
-    },
+use store::{
+    telemetry::{ComputerRecord, OfflineOwner},
+    Page, Table,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -388,7 +386,7 @@ async fn offline_rows(
     state: &AppState,
     actor: &acting::Actor,
     reach: &Reach,
-    partner: &shared::domain::PartnerId,
+    partner: &domain::PartnerId,
     page: Page<ComputerRecord>,
 ) -> Result<Page<OfflineComputer>, Problem> {
     let ids = page.items.iter().map(|r| r.customer_id.clone()).collect();
@@ -450,7 +448,7 @@ pub async fn offline_computers(
         _ => OfflineOwner::Partner(&partner.id),
     };
     let (index, partition) = Table::offline_partition(owner);
-    let pages = shared::http::PageParams {
+    let pages = api::PageParams {
         limit: params.limit,
         cursor: params.cursor.clone(),
         format: params.format.clone(),
@@ -462,7 +460,7 @@ pub async fn offline_computers(
         let records = csv::every_page(|start| {
             state
                 .table
-                .offline_computers(owner, before, shared::http::pagination::MAX_LIMIT, start)
+                .offline_computers(owner, before, api::pagination::MAX_LIMIT, start)
         })
         .await?;
         let rows = offline_rows(

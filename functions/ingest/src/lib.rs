@@ -1,7 +1,7 @@
 //! The ingest function: the endpoint-protection service reports each customer's
 //! computers and events here, authenticated by the customer's ingestion key; and partner
 //! users rotate that key. What is ingested updates the aggregates every page reads, in
-//! the same transactions (`shared::store::telemetry`).
+//! the same transactions (`store::telemetry`).
 
 use axum::{
     body::Bytes,
@@ -12,28 +12,26 @@ use axum::{
 };
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
-use serde::{de::DeserializeOwned, Serialize};
-use shared::{
-    domain::{
-        alert,
-        audit::{Action as Audited, AuditRecord},
-        authorization::Action,
-        telemetry::{
-            counter, hour_of, validate_computers, validate_events, AgentVersion, ComputerBatch,
-            EventBatch, EventDetail, EventReport,
-        },
-        FieldError,
-    },
-    http::{
-        self, acting,
-        openapi::{BearerAuth, IngestionKeyAuth},
-        Principal, Problem, SourceIp,
-    },
-    notify,
-    services::AppState,
-    store::telemetry::{generate_key, key_hash, IngestError, Ingested, Source},
+use adapters::notify;
+use adapters::services::AppState;
+use api::{
+    acting,
+    openapi::{BearerAuth, IngestionKeyAuth},
+    Principal, Problem, SourceIp,
 };
+use chrono::{DateTime, Utc};
+use domain::{
+    alert,
+    audit::{Action as Audited, AuditRecord},
+    authorization::Action,
+    telemetry::{
+        counter, hour_of, validate_computers, validate_events, AgentVersion, ComputerBatch,
+        EventBatch, EventDetail, EventReport,
+    },
+    FieldError,
+};
+use serde::{de::DeserializeOwned, Serialize};
+use store::telemetry::{generate_key, key_hash, IngestError, Ingested, Source};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -59,7 +57,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The complete service: routes with the shared layers and state.
 pub fn app(state: AppState) -> Router {
-    http::finish(routes().split_for_parts().0, state)
+    api::finish(routes().split_for_parts().0, state)
 }
 
 /// What an ingestion request did.
@@ -86,7 +84,7 @@ fn presented_key(headers: &HeaderMap) -> Option<&str> {
     if let Some(k) = headers.get("x-ingestion-key").and_then(|v| v.to_str().ok()) {
         return Some(k.trim());
     }
-    http::principal::bearer_in(headers)
+    api::principal::bearer_in(headers)
 }
 
 fn bad_key() -> Problem {
@@ -132,7 +130,7 @@ fn accept<T: DeserializeOwned>(
         tracing::warn!(customer = %source.customer.id, reason = why, "ingestion batch refused");
         p
     };
-    let batch: T = http::json::parse(body).map_err(|p| refused(p, "malformed"))?;
+    let batch: T = api::json::parse(body).map_err(|p| refused(p, "malformed"))?;
     check(&batch).map_err(|errors| {
         let first = errors
             .first()
@@ -265,7 +263,7 @@ async fn event_alerts(
     source: &Source,
     stored: &[EventReport],
     at: DateTime<Utc>,
-) -> Result<Vec<alert::Raise>, shared::store::StoreError> {
+) -> Result<Vec<alert::Raise>, store::StoreError> {
     let customer = &source.customer;
     let unresolved: Vec<&str> = alert::unresolved_by_computer(stored).into_keys().collect();
     let names = if unresolved.is_empty() {
@@ -367,8 +365,8 @@ pub async fn rotate_key(
         .await
     {
         Ok(()) => {}
-        Err(shared::store::StoreError::ConditionFailed { .. })
-        | Err(shared::store::StoreError::TransactionConflict { .. }) => {
+        Err(store::StoreError::ConditionFailed { .. })
+        | Err(store::StoreError::TransactionConflict { .. }) => {
             return Err(Problem::conflict(
                 "key-rotated",
                 "The key was rotated by someone else at the same moment: rotate again to get a key you can see.",

@@ -1,20 +1,18 @@
 //! Validate, then activate, the partner's ExSP program serial.
 
+use adapters::services::AppState;
+use api::{acting, ApiJson, Principal, Problem, SourceIp};
 use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        audit::{Action, AuditRecord, Outcome},
-        authorization,
-        partner::Program,
-        serial::{Serial, SerialKind},
-        FieldError,
-    },
-    http::{acting, ApiJson, Principal, Problem, SourceIp},
-    services::AppState,
-    store::serials::{ActivateError, Activation, IssuedSerial},
+use domain::{
+    audit::{Action, AuditRecord, Outcome},
+    authorization,
+    partner::Program,
+    serial::{Serial, SerialKind},
+    FieldError,
 };
+use serde::{Deserialize, Serialize};
+use store::serials::{ActivateError, Activation, IssuedSerial};
 use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,21 +1,20 @@
 //! The notifier worker: EventBridge (locally, the event dispatcher) hands it each
 //! `AlertRaised` event. It finds the enabled rules the alert matches and sends what they
-//! say (`shared::notify`): every delivery is claimed once, so an event that arrives twice
+//! say (`adapters::notify`): every delivery is claimed once, so an event that arrives twice
 //! sends nothing the second time. A delivery that fails is retried by the scheduler tick
 //! with backoff, then kept as a dead letter.
 
+use adapters::notify;
+use adapters::notify::{AlertRaisedDetail, Notified, ALERT_RAISED};
+use adapters::services::AppState;
 use chrono::{DateTime, Utc};
-use shared::{
-    notify::{self, AlertRaisedDetail, Notified, ALERT_RAISED},
-    services::AppState,
-};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotifierError {
     #[error("not an {ALERT_RAISED} event: {0}")]
     Event(String),
     #[error(transparent)]
-    Store(#[from] shared::store::StoreError),
+    Store(#[from] store::StoreError),
 }
 
 /// The event's detail, if it is an `AlertRaised` event.

@@ -2,33 +2,31 @@
 //! or denying a partner's request, and the customer portal (the customer admin's own
 //! account, or a partner's "Manage customer" session).
 
+use adapters::notify;
+use adapters::services::AppState;
+use api::{principal::verified_username, ApiJson, CustomerAdmin, Problem, SourceIp};
 use axum::{
     extract::{FromRequestParts, Path, State},
     http::request::Parts,
     Json,
 };
 use chrono::{DateTime, Utc};
+use domain::{
+    alert::{self, ConsentOutcome},
+    audit::{Action as Audited, AuditRecord, Outcome},
+    consent::{ConsentRequest, RequestError, RequestEvent, RequestStatus},
+    customer::{MacAccess, ManagementType},
+    entitlement::EntitlementView,
+    partner::Partner,
+    token::{self, LinkGone, LinkToken, TokenPurpose},
+    user::parse_username,
+    CustomerId, EmailAddress, PartnerId, RequestId, UserId,
+};
 use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        alert::{self, ConsentOutcome},
-        audit::{Action as Audited, AuditRecord, Outcome},
-        consent::{ConsentRequest, RequestError, RequestEvent, RequestStatus},
-        customer::{MacAccess, ManagementType},
-        entitlement::EntitlementView,
-        partner::Partner,
-        token::{self, LinkGone, LinkToken, TokenPurpose},
-        user::parse_username,
-        CustomerId, EmailAddress, PartnerId, RequestId, UserId,
-    },
-    http::{principal::verified_username, ApiJson, CustomerAdmin, Problem, SourceIp},
-    notify,
-    services::AppState,
-    store::{
-        consent::{AnswerError, RequestRecord},
-        customers::{Change, CustomerState, SaveError},
-        keys, Keys, PartnerScope,
-    },
+use store::{
+    consent::{AnswerError, RequestRecord},
+    customers::{Change, CustomerState, SaveError},
+    keys, Keys, PartnerScope,
 };
 use utoipa::ToSchema;
 
@@ -193,7 +191,7 @@ pub async fn set_password(
         .await?
         .filter(|l| l.customer_id.as_ref() == Some(&account.customer.id))
         .ok_or_else(no_link)?;
-    shared::http::passwords::set_chosen(&state, &login.username, &email, &request.password).await?;
+    api::passwords::set_chosen(&state, &login.username, &email, &request.password).await?;
     let now = Utc::now();
     let audit = AuditRecord::new(
         Audited::CustomerSetPassword,
@@ -565,7 +563,7 @@ impl From<&Partner> for PartnerContact {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PortalAccount {
-    pub customer: shared::domain::customer::Customer,
+    pub customer: domain::customer::Customer,
     pub entitlements: Vec<EntitlementView>,
     pub partner: Option<PartnerContact>,
     /// Requests waiting for the customer admin's answer (from the email's link).

@@ -5,8 +5,10 @@
 
 mod handlers;
 
+use adapters::services::AppState;
+use api as http;
+use api::openapi::BearerAuth;
 use axum::Router;
-use shared::{http, http::openapi::BearerAuth, services::AppState};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

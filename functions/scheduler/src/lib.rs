@@ -3,25 +3,23 @@
 //! expire, and each UTC day's seat usage per customer and product is recorded once.
 //! Ticking twice for the same moment changes nothing the second time.
 
+use adapters::notify;
+use adapters::services::AppState;
 use chrono::{DateTime, Utc};
+use domain::{
+    alert::{self, ConsentOutcome},
+    audit::{Action, AuditRecord, Outcome},
+    consent::RequestEvent,
+    customer::{apply_to_entitlements, Customer},
+    entitlement::{Entitlement, EntitlementEvent},
+};
 use serde::Serialize;
-use shared::{
-    domain::{
-        alert::{self, ConsentOutcome},
-        audit::{Action, AuditRecord, Outcome},
-        consent::RequestEvent,
-        customer::{apply_to_entitlements, Customer},
-        entitlement::{Entitlement, EntitlementEvent},
-    },
-    notify,
-    services::AppState,
-    store::{
-        consent::RequestRecord,
-        customers::{account_key, Change, SaveError},
-        from_item,
-        schedule::DailyUsage,
-        Keys, PartnerScope, StoreError,
-    },
+use store::{
+    consent::RequestRecord,
+    customers::{account_key, Change, SaveError},
+    from_item,
+    schedule::DailyUsage,
+    Keys, PartnerScope, StoreError,
 };
 
 /// What one tick did.

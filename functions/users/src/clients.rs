@@ -5,25 +5,23 @@
 //! shown once; revoking deletes the client, and its tokens stop working at the next
 //! request.
 
+use adapters::services::AppState;
+use api::{acting, ApiJson, Principal, Problem, SourceIp};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
     Json,
 };
 use chrono::{DateTime, Utc};
+use domain::{
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Resource},
+    role::CustomRole,
+    user::{username, NewApiClientRequest},
+    Role, User,
+};
 use rand::RngCore;
 use serde::Serialize;
-use shared::{
-    domain::{
-        audit::{Action as Audited, AuditRecord},
-        authorization::{Action, Resource},
-        role::CustomRole,
-        user::{username, NewApiClientRequest},
-        Role, User,
-    },
-    http::{acting, ApiJson, Principal, Problem, SourceIp},
-    services::AppState,
-};
 use utoipa::ToSchema;
 
 use crate::users::{no_such_user, role_name, user_problem};
@@ -204,7 +202,7 @@ pub async fn revoke_client(
     )
     .await?;
     let scope = principal.scope();
-    let id = shared::domain::user::parse_username(&client_id)
+    let id = domain::user::parse_username(&client_id)
         .filter(|(p, _)| p == scope.partner_id())
         .map(|(_, u)| u)
         .ok_or_else(no_such_user)?;
@@ -226,7 +224,7 @@ pub async fn revoke_client(
         .await
         .map_err(user_problem)?;
     match state.identity().delete_user(&client_id).await {
-        Ok(()) | Err(shared::identity::IdentityError::UserNotFound) => {}
+        Ok(()) | Err(adapters::identity::IdentityError::UserNotFound) => {}
         Err(e) => return Err(e.into()),
     }
     Ok(StatusCode::NO_CONTENT)

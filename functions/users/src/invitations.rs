@@ -2,20 +2,18 @@
 //! chooses a password. The link carries 256 random bits in its fragment; only the hash is
 //! stored; it works once, until it expires, and only the newest one sent works.
 
+use adapters::services::AppState;
+use api::{ApiJson, Problem, SourceIp};
 use axum::{extract::State, http::StatusCode, Json};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        audit::{Action as Audited, AuditRecord, Outcome},
-        token,
-        user::{username, UserStatus},
-        User,
-    },
-    http::{ApiJson, Problem, SourceIp},
-    services::AppState,
-    store::{accounts::Invitation, PartnerScope},
+use domain::{
+    audit::{Action as Audited, AuditRecord, Outcome},
+    token,
+    user::{username, UserStatus},
+    User,
 };
+use serde::{Deserialize, Serialize};
+use store::{accounts::Invitation, PartnerScope};
 use utoipa::ToSchema;
 
 fn not_valid() -> Problem {
@@ -138,7 +136,7 @@ pub async fn accept(
     let (_, user) = usable(&state, &request.token).await?;
     // The identity first (setting a password again is harmless if the save below fails
     // and the user retries with the same link), then the user becomes active.
-    shared::http::passwords::set_chosen(
+    api::passwords::set_chosen(
         &state,
         &username(&user.partner_id, &user.id),
         &user.email,

@@ -1,7 +1,7 @@
 //! The users function: the guide's chapter 5 administration of people and access.
 //! Administration > Users (add, edit, disable, remove, invitations), My User Settings and
 //! contact preferences, and Administration > User Roles (custom roles, customer access
-//! levels, permissions), and Administration > API Clients. Every endpoint authorizes through `shared::http::acting`.
+//! levels, permissions), and Administration > API Clients. Every endpoint authorizes through `api::acting`.
 
 mod clients;
 mod invitations;
@@ -9,8 +9,10 @@ mod roles;
 mod security;
 mod users;
 
+use adapters::services::AppState;
+use api as http;
+use api::openapi::BearerAuth;
 use axum::{middleware::from_fn, Router};
-use shared::{http, http::openapi::BearerAuth, services::AppState};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -3,6 +3,12 @@
 //! changed, and the partner's custom roles with their customer access levels and
 //! permissions. Only partner administrators create, change and delete roles.
 
+use adapters::services::AppState;
+use api::{
+    acting,
+    versions::{check_if_match, with_etag},
+    ApiJson, ApiQuery, Principal, Problem, SourceIp,
+};
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
@@ -10,25 +16,16 @@ use axum::{
     Json,
 };
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        audit::{Action as Audited, AuditRecord},
-        authorization::{Action, Resource},
-        role::{
-            role_name, CustomRole, CustomerAccess, CustomerPermissions, RoleUpdate,
-            MAX_CUSTOM_ROLES,
-        },
-        FieldError, Role, User,
+use domain::{
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Resource},
+    role::{
+        role_name, CustomRole, CustomerAccess, CustomerPermissions, RoleUpdate, MAX_CUSTOM_ROLES,
     },
-    http::{
-        acting,
-        versions::{check_if_match, with_etag},
-        ApiJson, ApiQuery, Principal, Problem, SourceIp,
-    },
-    services::AppState,
-    store::roles::RoleError,
+    FieldError, Role, User,
 };
+use serde::{Deserialize, Serialize};
+use store::roles::RoleError;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::users::{changed_meanwhile, field_error};

@@ -1,23 +1,21 @@
 //! Administration > Security: the partner's requirement of two-step verification for
 //! every user, and a partner administrator's recovery of another user's (a lost phone).
 
+use adapters::identity::IdentityError;
+use adapters::services::AppState;
+use api::{acting, ApiJson, Principal, Problem, SourceIp};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
     Json,
 };
-use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        audit::{Action as Audited, AuditRecord},
-        authorization::{Action, Resource},
-        user::username,
-        UserId,
-    },
-    http::{acting, ApiJson, Principal, Problem, SourceIp},
-    identity::IdentityError,
-    services::AppState,
+use domain::{
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Resource},
+    user::username,
+    UserId,
 };
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::users::{no_such_user, user_problem};

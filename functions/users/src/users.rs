@@ -1,6 +1,14 @@
 //! Administration > Users (the guide's "Creating a user"), My User Settings and contact
 //! preferences ("Changing user profile settings and adding contact preferences").
 
+use adapters::emails;
+use adapters::services::AppState;
+use api::{
+    acting::{self, Actor},
+    csv::{self, CsvRow},
+    versions::{check_if_match, with_etag},
+    ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
+};
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
@@ -8,32 +16,22 @@ use axum::{
     Json,
 };
 use chrono::{DateTime, Utc};
+use domain::{
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Resource},
+    partner::Partner,
+    role::CustomRole,
+    token,
+    user::{
+        put_contact, ContactPreference, ContactRequest, NewUserRequest, UserStatus,
+        UserUpdateRequest,
+    },
+    ContactId, FieldError, Role, User, UserId,
+};
 use serde::{Deserialize, Serialize};
-use shared::{
-    domain::{
-        audit::{Action as Audited, AuditRecord},
-        authorization::{Action, Resource},
-        partner::Partner,
-        role::CustomRole,
-        token,
-        user::{
-            put_contact, ContactPreference, ContactRequest, NewUserRequest, UserStatus,
-            UserUpdateRequest,
-        },
-        ContactId, FieldError, Role, User, UserId,
-    },
-    emails,
-    http::{
-        acting::{self, Actor},
-        csv::{self, CsvRow},
-        versions::{check_if_match, with_etag},
-        ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
-    },
-    services::AppState,
-    store::{
-        accounts::{Invitation, UserError},
-        PageQuery,
-    },
+use store::{
+    accounts::{Invitation, UserError},
+    PageQuery,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -249,13 +247,13 @@ pub async fn list_users(
         prefix: "USER#",
         // API clients are listed on their own page.
         limit: if csv {
-            shared::http::pagination::MAX_LIMIT
+            api::pagination::MAX_LIMIT
         } else {
             page.limit()?
         },
         newest_first: false,
         start: if csv { None } else { page.start(None, &pk)? },
-        filter: Some(shared::store::Filter {
+        filter: Some(store::Filter {
             expression: "attribute_not_exists(apiClient)".into(),
             ..Default::default()
         }),
@@ -443,7 +441,7 @@ pub async fn update_user(
         .await
         .map_err(user_problem)?;
     if before.status != after.status {
-        let username = shared::domain::user::username(&after.partner_id, &after.id);
+        let username = domain::user::username(&after.partner_id, &after.id);
         state
             .identity()
             .set_enabled(&username, after.status != UserStatus::Disabled)
@@ -497,9 +495,9 @@ pub async fn remove_user(
         .remove_user(&principal.scope(), &user, &record)
         .await
         .map_err(user_problem)?;
-    let username = shared::domain::user::username(&user.partner_id, &user.id);
+    let username = domain::user::username(&user.partner_id, &user.id);
     match state.identity().delete_user(&username).await {
-        Ok(()) | Err(shared::identity::IdentityError::UserNotFound) => {}
+        Ok(()) | Err(adapters::identity::IdentityError::UserNotFound) => {}
         Err(e) => return Err(e.into()),
     }
     tracing::info!(user = %user.id, "user removed");

@@ -1,0 +1,146 @@
+//! The clients a function needs, built once in `main` and shared by every request.
+//! DynamoDB and the token verifier are built eagerly; the clients only some requests use
+//! are built on first use, to keep cold starts short.
+
+use std::sync::{Arc, OnceLock};
+
+use crate::aws::CallCounter;
+
+use crate::config::{Config, EventMode, MailMode};
+
+use crate::events::EventBus;
+
+use crate::files::Files;
+
+use crate::identity::{Identity, TokenVerifier};
+
+use crate::mail::Mailer;
+
+use crate::sms::Sms;
+
+use store::Table;
+
+pub type AppState = Arc<Services>;
+
+pub struct Services {
+    pub config: Config,
+    pub table: Table,
+    pub verifier: TokenVerifier,
+    sdk: aws_types::SdkConfig,
+    counter: Option<CallCounter>,
+    http: OnceLock<reqwest::Client>,
+    identity: OnceLock<Identity>,
+    mailer: OnceLock<Mailer>,
+    sms: OnceLock<Sms>,
+    files: OnceLock<Files>,
+    events: OnceLock<EventBus>,
+}
+
+macro_rules! client {
+    ($svc:ident, $sdk:expr, $counter:expr) => {{
+        let mut b = $svc::config::Builder::from($sdk);
+        if let Some(c) = $counter {
+            b = b.interceptor(c.clone());
+        }
+        b
+    }};
+}
+
+impl Services {
+    /// `counter`, when given, counts every SDK call these services make (tests).
+    pub fn new(config: Config, sdk: aws_types::SdkConfig, counter: Option<CallCounter>) -> Self {
+        use aws_sdk_dynamodb as dynamodb;
+        let dynamodb = dynamodb::Client::from_conf(client!(dynamodb, &sdk, &counter).build());
+        Services {
+            table: Table::new(dynamodb, config.table_name.clone()),
+            verifier: TokenVerifier::new(
+                config.jwks_url.clone(),
+                config.token_issuer.clone(),
+                config.user_pool_client_id.clone(),
+            ),
+            config,
+            sdk,
+            counter,
+            http: OnceLock::new(),
+            identity: OnceLock::new(),
+            mailer: OnceLock::new(),
+            sms: OnceLock::new(),
+            files: OnceLock::new(),
+            events: OnceLock::new(),
+        }
+    }
+
+    /// Reads configuration and the SDK settings from the environment.
+    pub async fn from_env() -> Result<AppState, crate::config::ConfigError> {
+        let config = Config::from_env()?;
+        let sdk = crate::aws::load_sdk_config().await;
+        Ok(Arc::new(Services::new(config, sdk, None)))
+    }
+
+    pub fn identity(&self) -> &Identity {
+        self.identity.get_or_init(|| {
+            use aws_sdk_cognitoidentityprovider as cognito;
+            let client =
+                cognito::Client::from_conf(client!(cognito, &self.sdk, &self.counter).build());
+            Identity::new(
+                client,
+                self.config.user_pool_id.clone(),
+                self.config.user_pool_client_id.clone(),
+            )
+        })
+    }
+
+    pub fn mailer(&self) -> &Mailer {
+        self.mailer.get_or_init(|| match &self.config.mail {
+            MailMode::Ses => {
+                use aws_sdk_ses as ses;
+                Mailer::Ses {
+                    client: ses::Client::from_conf(client!(ses, &self.sdk, &self.counter).build()),
+                    from: self.config.mail_from.clone(),
+                }
+            }
+            MailMode::Outbox(dir) => Mailer::Outbox {
+                dir: dir.clone(),
+                from: self.config.mail_from.clone(),
+            },
+        })
+    }
+
+    pub fn sms(&self) -> &Sms {
+        self.sms.get_or_init(|| {
+            use aws_sdk_sns as sns;
+            Sms::new(sns::Client::from_conf(
+                client!(sns, &self.sdk, &self.counter).build(),
+            ))
+        })
+    }
+
+    pub fn files(&self) -> &Files {
+        self.files.get_or_init(|| {
+            use aws_sdk_s3 as s3;
+            let conf = client!(s3, &self.sdk, &self.counter)
+                .force_path_style(self.config.s3_force_path_style)
+                .build();
+            Files::new(s3::Client::from_conf(conf))
+        })
+    }
+
+    pub fn events(&self) -> &EventBus {
+        self.events.get_or_init(|| match &self.config.events {
+            EventMode::EventBridge { bus_name } => {
+                use aws_sdk_eventbridge as eventbridge;
+                EventBus::EventBridge {
+                    client: eventbridge::Client::from_conf(
+                        client!(eventbridge, &self.sdk, &self.counter).build(),
+                    ),
+                    bus_name: bus_name.clone(),
+                }
+            }
+            EventMode::Local { invoke_url, routes } => EventBus::Local {
+                http: self.http.get_or_init(crate::tls::http_client).clone(),
+                invoke_url: invoke_url.clone(),
+                routes: routes.clone(),
+            },
+        })
+    }
+}

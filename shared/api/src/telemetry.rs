@@ -1,0 +1,44 @@
+//! The tracing subscriber: JSON lines in Lambda (CloudWatch), readable text locally.
+//!
+//! Request ids reach every line through the request span opened by
+//! [`crate::request_span`]; both formats print the current span's fields.
+
+use tracing_subscriber::{fmt, EnvFilter};
+
+/// Installs the global subscriber once. `LOG_FORMAT=json|text` overrides the choice;
+/// by default Lambda (where `AWS_EXECUTION_ENV` is set) gets JSON.
+pub fn init() {
+    let filter = EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = match std::env::var("LOG_FORMAT").as_deref() {
+        Ok("json") => true,
+        Ok("text") => false,
+        _ => std::env::var_os("AWS_EXECUTION_ENV").is_some(),
+    };
+    let builder = fmt().with_env_filter(filter).with_target(false);
+    let result = if json {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .flatten_event(true)
+            .try_init()
+    } else {
+        builder.compact().try_init()
+    };
+    // A second init (tests) keeps the first subscriber.
+    drop(result);
+}
+
+/// For tests: readable lines through the test harness's capture, so a test's logs show
+/// only when it fails.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
+    drop(
+        fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .compact()
+            .with_test_writer()
+            .try_init(),
+    );
+}

@@ -1,0 +1,59 @@
+//! Fixed-window counters for abuse protection, one item per subject and window, expiring
+//! by TTL when the window is over.
+
+use aws_sdk_dynamodb::{error::SdkError, types::AttributeValue};
+use sha2::{Digest, Sha256};
+
+use super::{Keys, StoreError, Table};
+use domain::rate_limit;
+use domain::rate_limit::Limit;
+
+/// A request over its limit, and how long until it may try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limited {
+    pub retry_after_secs: u64,
+}
+
+impl Table {
+    /// Counts one attempt by `subject` (an IP address or an email) under `name`; refuses it
+    /// when the window's count has reached the limit. One conditional update.
+    pub async fn hit(
+        &self,
+        name: &str,
+        subject: &str,
+        limit: Limit,
+        now_secs: i64,
+    ) -> Result<Result<(), Limited>, StoreError> {
+        let (start, end) = rate_limit::window(now_secs, limit.window);
+        // Subjects are hashed so the table holds no addresses in clear.
+        let digest = Sha256::digest(subject.as_bytes());
+        let subject_hash: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let k = Keys::new(
+            format!("RATE#{name}#{subject_hash}"),
+            format!("WINDOW#{start}"),
+        );
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .set_key(Some(k.key()))
+            .update_expression("ADD hits :one SET #ttl = :ttl, kind = :kind")
+            .condition_expression("attribute_not_exists(hits) OR hits < :limit")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":limit", AttributeValue::N(limit.limit.to_string()))
+            .expression_attribute_values(":ttl", AttributeValue::N((end + 60).to_string()))
+            .expression_attribute_values(":kind", AttributeValue::S("RateWindow".into()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Ok(())),
+            Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
+                Ok(Err(Limited {
+                    retry_after_secs: rate_limit::retry_after(now_secs, end),
+                }))
+            }
+            Err(e) => Err(StoreError::sdk(e)),
+        }
+    }
+}

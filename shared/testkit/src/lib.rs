@@ -1,0 +1,300 @@
+//! Dev-only: what tests and the local stack share, and functions never link: the
+//! template reader that creates the local resources ([`resources`]), the fleet simulator
+//! ([`simulator`]), signed test tokens ([`tokens`]), the router driver ([`http`]), and the
+//! test world.
+//!
+//! Test support against the local AWS stack: each call to [`stack`] gets its own table,
+//! user pool and outbox on the moto server named by `MOTO_ENDPOINT` (`make test` starts
+//! one), so tests run in parallel without seeing each other's data.
+
+pub mod http;
+pub mod resources;
+pub mod simulator;
+pub mod tokens;
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use adapters::aws::CallCounter;
+
+use adapters::config::{Config, EventMode, Limit, MailMode};
+
+use crate::resources::{local, Template};
+
+use adapters::services::{AppState, Services};
+
+use store::Item;
+
+pub struct TestStack {
+    pub state: AppState,
+    pub counter: CallCounter,
+    pub sdk: aws_types::SdkConfig,
+    pub endpoint: String,
+    pub outbox: PathBuf,
+}
+
+/// The moto endpoint, or a panic that says how to get one.
+pub fn endpoint() -> String {
+    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
+        panic!("MOTO_ENDPOINT is not set: run `make test`, or start moto and set it")
+    })
+}
+
+pub async fn sdk_config(endpoint: &str) -> aws_types::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(adapters::tls::sdk_http_client())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "testing", "testing", None, None, "moto",
+        ))
+        .load()
+        .await
+}
+
+/// Generous limits, so only the rate-limit tests meet them.
+pub const WIDE_LIMIT: Limit = Limit {
+    limit: 1000,
+    window: Duration::from_secs(3600),
+};
+
+pub struct Options {
+    pub limits: Limit,
+    /// Replaces the pool's token verifier (tokens from [`tokens::Signer`]).
+    pub verifier: Option<adapters::identity::TokenVerifier>,
+    /// Where domain events go (by default nowhere: no routes).
+    pub events: Option<EventMode>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: WIDE_LIMIT,
+            verifier: None,
+            events: None,
+        }
+    }
+}
+
+pub async fn stack() -> TestStack {
+    stack_with(Options::default()).await
+}
+
+pub async fn stack_with(options: Options) -> TestStack {
+    // Logs of a failing test show with its output.
+    api::telemetry::init_for_tests();
+    let endpoint = endpoint();
+    let sdk = sdk_config(&endpoint).await;
+    let template = Template::bundled().expect("template.yaml parses");
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let table = format!("test-{id}");
+    let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
+    local::create_table(&dynamodb, &table, &template.table().expect("table"))
+        .await
+        .expect("create table");
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+    let (pool_id, client_id) = local::create_user_pool(
+        &cognito,
+        &format!("test-{id}"),
+        &template.user_pool().expect("pool"),
+        &template.user_pool_client().expect("client"),
+    )
+    .await
+    .expect("create user pool");
+    let outbox = std::env::temp_dir().join(format!("outbox-{id}"));
+    let config = Config {
+        region: "us-east-1".into(),
+        table_name: table,
+        token_issuer: format!("https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"),
+        jwks_url: format!("{endpoint}/{pool_id}/.well-known/jwks.json"),
+        user_pool_id: pool_id,
+        user_pool_client_id: client_id,
+        reports_bucket: format!("reports-{id}"),
+        s3_force_path_style: true,
+        mail: MailMode::Outbox(outbox.clone()),
+        mail_from: "console@partner-console.test".into(),
+        events: options.events.unwrap_or(EventMode::Local {
+            invoke_url: "http://127.0.0.1:9".into(),
+            routes: Vec::new(),
+        }),
+        console_url: "http://console.test".into(),
+        secure_cookies: true,
+        origin_verify: None,
+        idempotency_ttl: Duration::from_secs(3600),
+        sign_up_per_ip: options.limits,
+        sign_up_per_email: options.limits,
+        sign_in_per_ip: options.limits,
+        sign_in_per_email: options.limits,
+        restricted_countries: adapters::config::country_list(
+            adapters::config::DEFAULT_RESTRICTED_COUNTRIES,
+        ),
+        welcome_link_ttl: Duration::from_secs(7 * 24 * 3600),
+        consent_link_ttl: Duration::from_secs(72 * 3600),
+        delegation_ttl: Duration::from_secs(15 * 60),
+        telemetry_retention_days: domain::telemetry::DEFAULT_RETENTION_DAYS,
+        agent_version: adapters::config::DEFAULT_AGENT_VERSION.into(),
+        alert_offline_days: 7,
+        alert_intrusion_burst: 25,
+        // The tests' webhook receivers listen on loopback.
+        webhook_allow_loopback: true,
+    };
+    let counter = CallCounter::new();
+    let mut services = Services::new(config, sdk.clone(), Some(counter.clone()));
+    if let Some(verifier) = options.verifier {
+        services.verifier = verifier;
+    }
+    let state = Arc::new(services);
+    TestStack {
+        state,
+        counter,
+        sdk,
+        endpoint,
+        outbox,
+    }
+}
+
+impl TestStack {
+    /// Every item in the test's table (a scan: tests only).
+    pub async fn items(&self) -> Vec<Item> {
+        let client = aws_sdk_dynamodb::Client::new(&self.sdk);
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = client
+                .scan()
+                .table_name(&self.state.config.table_name)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .expect("scan");
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return items;
+            }
+        }
+    }
+
+    /// Every item as JSON (maps sorted by key, so items compare as values).
+    pub async fn items_json(&self) -> Vec<serde_json::Value> {
+        self.items()
+            .await
+            .into_iter()
+            .map(|i| serde_dynamo::from_item(i).expect("an item maps to JSON"))
+            .collect()
+    }
+
+    /// The items of one kind (`Partner`, `User`, `Login`, `AuditRecord`, ...).
+    pub async fn items_of(&self, kind: &str) -> Vec<Item> {
+        self.items()
+            .await
+            .into_iter()
+            .filter(|i| i.get("kind") == Some(&AttributeValue::S(kind.into())))
+            .collect()
+    }
+
+    /// Users in the test's pool whose email is `email`.
+    pub async fn pool_users_with_email(&self, email: &str) -> usize {
+        let client = aws_sdk_cognitoidentityprovider::Client::new(&self.sdk);
+        let out = client
+            .list_users()
+            .user_pool_id(&self.state.config.user_pool_id)
+            .send()
+            .await
+            .expect("list users");
+        out.users()
+            .iter()
+            .filter(|u| {
+                u.attributes()
+                    .iter()
+                    .any(|a| a.name() == "email" && a.value() == Some(email))
+            })
+            .count()
+    }
+
+    /// The secret of the last `#token=` link in the newest outbox message to `to`.
+    pub fn link_secret(&self, to: &str) -> Option<String> {
+        let text = self
+            .outbox_messages()
+            .into_iter()
+            .rev()
+            .find(|m| m.contains(&format!("To: {to}\r\n")))
+            .and_then(|m| adapters::mail::decode_eml_text(&m))?;
+        let at = text.rfind("#token=")? + "#token=".len();
+        Some(text.get(at..at + 43)?.to_string())
+    }
+
+    /// The `.eml` files the outbox holds, oldest first.
+    pub fn outbox_messages(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.outbox)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+        files.sort();
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("read eml"))
+            .collect()
+    }
+}
+
+/// The TOTP code (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits) an authenticator app
+/// shows at `unix_secs` for a base32 secret: what a user types at sign-in.
+pub fn totp(secret_base32: &str, unix_secs: u64) -> String {
+    use aws_lc_rs::hmac;
+    let mut bits: u64 = 0;
+    let mut n = 0;
+    let mut key = Vec::new();
+    for c in secret_base32.trim_end_matches('=').chars() {
+        let v = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+            .find(c.to_ascii_uppercase())
+            .expect("a base32 secret") as u64;
+        bits = (bits << 5) | v;
+        n += 5;
+        if n >= 8 {
+            n -= 8;
+            key.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    let k = hmac::Key::new(hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, &key);
+    let tag = hmac::sign(&k, &(unix_secs / 30).to_be_bytes());
+    let h = tag.as_ref();
+    let offset = (h[19] & 0x0f) as usize;
+    let value = u32::from_be_bytes([
+        h[offset] & 0x7f,
+        h[offset + 1],
+        h[offset + 2],
+        h[offset + 3],
+    ]);
+    format!("{:06}", value % 1_000_000)
+}
+
+/// The code for now, as a user reads it off their app: not in the last seconds of its
+/// 30-second step (a user would wait for the next one, and so does this), so the identity
+/// provider checks it within the same step.
+pub async fn totp_now(secret_base32: &str) -> String {
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+    };
+    let left = 30 - now().as_secs() % 30;
+    if left <= 3 {
+        tokio::time::sleep(std::time::Duration::from_secs(left)).await;
+    }
+    totp(secret_base32, now().as_secs())
+}
+
+#[cfg(test)]
+mod totp_tests {
+    #[test]
+    fn codes_match_rfc_6238() {
+        // RFC 6238 appendix B, SHA-1, the key "12345678901234567890" (base32 below),
+        // times 59 and 1111111109, last six digits.
+        let key = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        assert_eq!(super::totp(key, 59), "287082");
+        assert_eq!(super::totp(key, 1_111_111_109), "081804");
+    }
+}

@@ -1,0 +1,350 @@
+//! The ingestion API against the local stack: what it refuses (and that a refused batch
+//! writes nothing), key rotation, and the write budget of an event batch.
+
+use axum::{body::Body, http::StatusCode, Router};
+use chrono::{Duration, Utc};
+use serde_json::{json, Value};
+use testkit::simulator;
+use testkit::simulator::Spec;
+use testkit::{http::*, TestStack};
+
+const IP: &str = "192.0.2.55";
+
+struct World {
+    stack: TestStack,
+    auth: Router,
+    customers: Router,
+    ingest: Router,
+}
+
+async fn world() -> World {
+    let stack = testkit::stack().await;
+    World {
+        auth: auth::app(stack.state.clone()),
+        customers: customers::app(stack.state.clone()),
+        ingest: ingest::app(stack.state.clone()),
+        stack,
+    }
+}
+
+struct Added {
+    id: String,
+    key: String,
+}
+
+impl World {
+    async fn customer(&self, token: &str, name: &str, email: &str) -> Added {
+        let form = customer_body(
+            name,
+            email,
+            "GB",
+            "coManaged",
+            "shared",
+            json!([{"product": "endpoint-protection", "type": "trial"}]),
+        );
+        let a = call(
+            &self.customers,
+            "POST",
+            "/api/v1/customers",
+            token,
+            Some(&form),
+            IP,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        Added {
+            id: a.body["customer"]["id"].as_str().unwrap().to_string(),
+            key: a.body["ingestionKey"].as_str().unwrap().to_string(),
+        }
+    }
+
+    async fn post_raw(
+        &self,
+        customer: &str,
+        kind: &str,
+        key: Option<&str>,
+        body: String,
+    ) -> Answer {
+        let mut req = request("POST", &format!("/api/v1/ingest/{customer}/{kind}"))
+            .header("content-type", "application/json");
+        if let Some(k) = key {
+            req = req.header("authorization", format!("Bearer {k}"));
+        }
+        send(&self.ingest, req.body(Body::from(body)).unwrap(), IP).await
+    }
+
+    async fn post(&self, customer: &str, kind: &str, key: &str, body: &Value) -> Answer {
+        self.post_raw(customer, kind, Some(key), body.to_string())
+            .await
+    }
+
+    async fn item_count(&self) -> usize {
+        self.stack.items().await.len()
+    }
+}
+
+fn spec(computers: usize) -> Spec {
+    Spec {
+        seed: 9,
+        customer: 0,
+        computers,
+        history_days: 30,
+        agent_version: "22.4.1",
+    }
+}
+
+#[tokio::test]
+async fn bad_batches_are_refused_whole_and_write_nothing() {
+    let w = world().await;
+    let (_, admin) = partner_session(&w.auth, "ops@ingest.example.com", "Ingest Ltd").await;
+    let a = w
+        .customer(&admin, "Acme", "it@acme-ingest.example.com")
+        .await;
+    let b = w
+        .customer(&admin, "Bolt", "it@bolt-ingest.example.com")
+        .await;
+    let fleet = simulator::fleet(&spec(3), Utc::now());
+    let computers = serde_json::to_value(&fleet.computers).unwrap();
+    let events = serde_json::to_value(&fleet.events[..3]).unwrap();
+    let before = w.item_count().await;
+
+    let with = |list: &Value, i: usize, field: &str, value: Value| {
+        let mut l = list.clone();
+        l[i][field] = value;
+        l
+    };
+    let future = json!((Utc::now() + Duration::hours(2)).to_rfc3339());
+    let too_old = json!((Utc::now() - Duration::days(101)).to_rfc3339());
+    let many: Vec<Value> = (0..501)
+        .map(|i| with(&computers, 0, "id", json!(format!("pc-{i}")))[0].clone())
+        .collect();
+    // (records, key, body, status, a field the problem names)
+    type Case<'a> = (&'a str, Option<&'a str>, String, u16, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            "computers",
+            None,
+            json!({"computers": computers}).to_string(),
+            401,
+            None,
+        ),
+        (
+            "computers",
+            Some("pcik_forged"),
+            json!({"computers": computers}).to_string(),
+            401,
+            None,
+        ),
+        // Another customer's key on this customer's path.
+        (
+            "computers",
+            Some(b.key.as_str()),
+            json!({"computers": computers}).to_string(),
+            401,
+            None,
+        ),
+        (
+            "computers",
+            Some(a.key.as_str()),
+            "{\"computers\": [".into(),
+            400,
+            None,
+        ),
+        (
+            "computers",
+            Some(a.key.as_str()),
+            json!({"computers": computers, "extra": 1}).to_string(),
+            422,
+            Some("extra"),
+        ),
+        (
+            "computers",
+            Some(a.key.as_str()),
+            json!({"computers": with(&computers, 1, "colour", json!("red"))}).to_string(),
+            422,
+            Some("computers[1].colour"),
+        ),
+        (
+            "computers",
+            Some(a.key.as_str()),
+            json!({"computers": with(&computers, 1, "lastSeen", future.clone())}).to_string(),
+            422,
+            Some("computers[1].lastSeen"),
+        ),
+        (
+            "computers",
+            Some(a.key.as_str()),
+            json!({"computers": with(&computers, 2, "id", computers[0]["id"].clone())}).to_string(),
+            422,
+            Some("computers[2].id"),
+        ),
+        (
+            "computers",
+            Some(a.key.as_str()),
+            json!({"computers": many}).to_string(),
+            422,
+            Some("computers"),
+        ),
+        (
+            "events",
+            Some(a.key.as_str()),
+            json!({"events": with(&events, 0, "occurredAt", future)}).to_string(),
+            422,
+            Some("events[0].occurredAt"),
+        ),
+        (
+            "events",
+            Some(a.key.as_str()),
+            json!({"events": with(&events, 2, "occurredAt", too_old)}).to_string(),
+            422,
+            Some("events[2].occurredAt"),
+        ),
+        (
+            "events",
+            Some(a.key.as_str()),
+            json!({"events": with(&events, 1, "detail", json!({"type": "teleport"}))}).to_string(),
+            422,
+            None,
+        ),
+        (
+            "events",
+            Some(a.key.as_str()),
+            json!({"events": []}).to_string(),
+            422,
+            Some("events"),
+        ),
+    ];
+    for (kind, key, body, status, field) in cases {
+        let r = w.post_raw(&a.id, kind, key, body).await;
+        assert_problem(&r, status);
+        if let Some(field) = field {
+            let fields: Vec<&str> = r.body["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["field"].as_str().unwrap())
+                .collect();
+            assert!(fields.contains(&field), "{field} in {}", r.text);
+        }
+    }
+    assert_eq!(
+        w.item_count().await,
+        before,
+        "refused batches write nothing"
+    );
+
+    // A good batch goes in; after a rotation only the new key works.
+    let ok = w
+        .post(&a.id, "computers", &a.key, &json!({"computers": computers}))
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.body["accepted"], 3);
+    let rotated = call(
+        &w.customers,
+        "POST",
+        &format!("/api/v1/customers/{}/ingestion-key", a.id),
+        &admin,
+        None,
+        IP,
+    )
+    .await;
+    // The rotation is the ingest function's: the customers router does not have it.
+    assert_eq!(rotated.status, StatusCode::NOT_FOUND);
+    let rotated = call(
+        &w.ingest,
+        "POST",
+        &format!("/api/v1/customers/{}/ingestion-key", a.id),
+        &admin,
+        None,
+        IP,
+    )
+    .await;
+    assert_eq!(rotated.status, StatusCode::CREATED, "{}", rotated.text);
+    let new_key = rotated.body["key"].as_str().unwrap();
+    assert_ne!(new_key, a.key);
+    let old = w
+        .post(&a.id, "events", &a.key, &json!({"events": events}))
+        .await;
+    assert_problem(&old, 401);
+    let new = w
+        .post(&a.id, "events", new_key, &json!({"events": events}))
+        .await;
+    assert_eq!(new.status, StatusCode::OK, "{}", new.text);
+    assert_eq!(new.body["accepted"], 3);
+    // Another partner cannot rotate (or learn of) this customer's key.
+    let (_, other) = partner_session(&w.auth, "ops@other-ingest.example.com", "Other Ltd").await;
+    let foreign = call(
+        &w.ingest,
+        "POST",
+        &format!("/api/v1/customers/{}/ingestion-key", a.id),
+        &other,
+        None,
+        IP,
+    )
+    .await;
+    assert_problem(&foreign, 404);
+}
+
+/// Write calls of one ingestion request.
+fn writes(stack: &TestStack) -> u64 {
+    [
+        "TransactWriteItems",
+        "PutItem",
+        "UpdateItem",
+        "BatchWriteItem",
+        "DeleteItem",
+    ]
+    .iter()
+    .map(|op| stack.counter.operation("DynamoDB", op))
+    .sum()
+}
+
+#[tokio::test]
+async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_constant() {
+    let w = world().await;
+    let (_, admin) = partner_session(&w.auth, "ops@budget.example.com", "Budget Ltd").await;
+    let a = w
+        .customer(&admin, "Acme", "it@acme-budget.example.com")
+        .await;
+    let now = Utc::now();
+    let fleet = simulator::fleet(&spec(200), now);
+    let computers = serde_json::to_value(&fleet.computers).unwrap();
+    let r = w
+        .post(&a.id, "computers", &a.key, &json!({"computers": computers}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // A month of history in one batch (many day buckets), then a live batch (the last
+    // hour: hour buckets too).
+    let history: Vec<_> = fleet.events.iter().take(500).cloned().collect();
+    let mut rng = simulator::live(&spec(200));
+    let live: Vec<_> = (0..500)
+        .map(|n| {
+            let c = &fleet.computers[n % fleet.computers.len()];
+            let at = now - Duration::seconds((n as i64) * 7);
+            simulator::event(&mut rng, &spec(200), c, at, 1_000_000 + n as u64)
+        })
+        .collect();
+    for batch in [history, live] {
+        let b = batch.len() as u64;
+        w.stack.counter.reset();
+        let r = w
+            .post(&a.id, "events", &a.key, &json!({"events": batch}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.body["accepted"].as_u64(), Some(b));
+        let calls = writes(&w.stack);
+        assert!(
+            calls <= b.div_ceil(25) + 2,
+            "{calls} write calls for {b} events: {:?}",
+            w.stack.counter.snapshot()
+        );
+        // A replay reads, and writes nothing.
+        w.stack.counter.reset();
+        let r = w
+            .post(&a.id, "events", &a.key, &json!({"events": batch}))
+            .await;
+        assert_eq!(r.body["unchanged"].as_u64(), Some(b));
+        assert_eq!(writes(&w.stack), 0);
+    }
+}

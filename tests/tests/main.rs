@@ -1,0 +1,18 @@
+//! Every integration test in one binary, so the workspace links one test harness for
+//! them: each module is one function's pages (against the local stack, through its
+//! router), the adapters, the authorization matrix, or the contracts between code,
+//! template and docs.
+
+mod alerts;
+mod auth;
+mod authorization;
+mod aws_adapters;
+mod contracts;
+mod customers;
+mod dashboard;
+mod identity;
+mod ingest;
+mod licensing;
+mod portal;
+mod scheduler;
+mod users;
