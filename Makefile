@@ -4,13 +4,17 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 export VENV
 
-.PHONY: run test bench openapi setup setup-browser fmt clean
+.PHONY: run test moto bench openapi setup setup-browser fmt clean
 
 run: setup ## The whole console locally, with demo data (MOTO_PORT, API_PORT, WEB_PORT)
 	infra/local/run.sh
 
-test: setup setup-browser ## Everything CI runs
+test: ## Everything CI runs (it installs what it needs first; each step prints its duration)
 	infra/local/test.sh
+
+moto: setup ## The local AWS on its own (MOTO_PORT, default 5000), for running tests one at a time
+	@echo "export MOTO_ENDPOINT=http://127.0.0.1:$${MOTO_PORT:-5000}   # then, e.g.: cargo test -p console-tests --test console customers::"
+	$(VENV)/bin/python infra/local/motoserver.py --port $${MOTO_PORT:-5000}
 
 bench: setup ## Cold start and binary sizes of the release functions, and the telemetry bench (docs/performance.md)
 	infra/bench/run.sh
