@@ -9,7 +9,6 @@ mod list;
 mod rules;
 
 use adapters::services::AppState;
-use api as http;
 use api::openapi::BearerAuth;
 use axum::Router;
 use utoipa::OpenApi;
@@ -45,5 +44,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The complete service: routes with the shared layers and state.
 pub fn app(state: AppState) -> Router {
-    http::finish(routes().split_for_parts().0, state)
+    api::finish(routes().split_for_parts().0, state)
 }

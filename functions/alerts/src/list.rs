@@ -260,7 +260,7 @@ impl CsvRow for AlertRow {
                 (ListResponse<Alert> = "application/json"),
                 (String = "text/csv"),
             )),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad filter, sort, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
@@ -322,7 +322,7 @@ fn no_such_alert() -> Problem {
     params(("alertId" = String, Path, description = "The alert")),
     responses(
         (status = 200, description = "The alert", body = Alert),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such alert", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -371,7 +371,7 @@ pub struct Dismissed {
     request_body = DismissRequest,
     responses(
         (status = 200, description = "Dismissed", body = Dismissed),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "One of the alerts does not exist (nothing was dismissed)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No ids, too many, repeated or malformed", body = Problem, content_type = "application/problem+json"),
     )

@@ -256,7 +256,7 @@ fn apply(rule: &mut Rule, form: RuleForm) -> Option<String> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The rules, by name", body = ListResponse<RuleView>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -291,7 +291,7 @@ pub async fn list_rules(
     request_body = RuleRequest,
     responses(
         (status = 201, description = "Created; `webhookSecret` is shown only now", body = RuleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Too many rules", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No categories, unknown customers or users, a bad or private webhook URL", body = Problem, content_type = "application/problem+json"),
@@ -363,7 +363,7 @@ pub async fn create_rule(
     params(("ruleId" = String, Path, description = "The rule")),
     responses(
         (status = 200, description = "The rule, with its `ETag`", body = RuleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
     )
@@ -404,12 +404,12 @@ pub async fn get_rule(
     request_body = RuleRequest,
     responses(
         (status = 200, description = "Saved", body = RuleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        api::responses::ChangedMeanwhile,
+        api::responses::StaleVersion,
+        api::responses::InvalidFields,
     )
 )]
 pub async fn update_rule(
@@ -479,11 +479,11 @@ pub async fn update_rule(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        api::responses::ChangedMeanwhile,
+        api::responses::StaleVersion,
     )
 )]
 pub async fn delete_rule(
@@ -526,7 +526,7 @@ pub async fn delete_rule(
     params(("ruleId" = String, Path, description = "The rule"), PageParams),
     responses(
         (status = 200, description = "A page of deliveries", body = ListResponse<Delivery>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad limit or cursor", body = Problem, content_type = "application/problem+json"),
@@ -569,7 +569,7 @@ pub async fn rule_deliveries(
     params(("ruleId" = String, Path, description = "The rule")),
     responses(
         (status = 200, description = "What the receiver answered (`status` sent or failed)", body = Delivery),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The rule has no webhook", body = Problem, content_type = "application/problem+json"),

@@ -26,6 +26,11 @@ use serde::{Deserialize, Serialize};
 use store::{accounts::CreateError, audit::AuditQuery, PageQuery};
 use utoipa::ToSchema;
 
+mod activity;
+mod client_token;
+pub use activity::*;
+pub use client_token::*;
+
 /// The refresh token's cookie: sent only to the auth endpoints, never readable by script.
 const REFRESH_COOKIE: &str = "pc_refresh";
 const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
@@ -163,10 +168,10 @@ async fn rate_limit(
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key replay the first response")),
     responses(
         (status = 201, description = "The account was created", body = Account),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        api::responses::MalformedJson,
         (status = 409, description = "The email is already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        api::responses::TooLarge,
+        api::responses::InvalidFields,
         (status = 429, description = "Too many sign-ups", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -332,146 +337,6 @@ fn session_response(state: &AppState, tokens: Tokens) -> Response {
     response
 }
 
-/// The client-credentials grant (RFC 6749 §4.4), form-encoded or JSON. The client may
-/// authenticate with HTTP Basic instead of `client_id` and `client_secret`.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct TokenRequest {
-    /// Always `client_credentials`.
-    pub grant_type: String,
-    pub client_id: Option<String>,
-    pub client_secret: Option<String>,
-}
-
-/// An access token for an API client (the OAuth 2.0 token response; snake_case as the
-/// standard has it).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClientToken {
-    pub access_token: String,
-    /// Always `Bearer`.
-    pub token_type: String,
-    /// Seconds until the access token expires; ask for a new one then.
-    pub expires_in: i32,
-}
-
-fn invalid_client() -> Problem {
-    Problem::unauthorized("The client id or secret is not valid.").kind("invalid-client")
-}
-
-/// `client_id` and `client_secret` from HTTP Basic authentication, if sent.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    use base64::{engine::general_purpose::STANDARD, Engine};
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
-    let (id, secret) = decoded.split_once(':')?;
-    Some((id.to_string(), secret.to_string()))
-}
-
-/// The OAuth 2.0 token endpoint for API clients: exchanges a client id and secret (made
-/// under Administration > API Clients) for an access token, used as `Authorization:
-/// Bearer` on every endpoint with the client's role. Attempts are rate limited and
-/// audited.
-#[utoipa::path(
-    post,
-    path = "/api/v1/auth/token",
-    tag = "auth",
-    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
-    responses(
-        (status = 200, description = "An access token", body = ClientToken),
-        (status = 400, description = "Not the client-credentials grant, or a malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "The client id or secret is not valid, or the client was revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn token(
-    State(state): State<AppState>,
-    SourceIp(ip): SourceIp,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Result<Response, Problem> {
-    let form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let request: TokenRequest = if form {
-        serde_urlencoded::from_bytes(&body).map_err(|e| Problem::bad_request(e.to_string()))?
-    } else {
-        serde_json::from_slice(&body).map_err(|e| Problem::malformed_json(e.to_string()))?
-    };
-    if request.grant_type != "client_credentials" {
-        return Err(
-            Problem::bad_request("Only grant_type=client_credentials is supported.")
-                .kind("unsupported-grant-type"),
-        );
-    }
-    let (client_id, secret) = match (
-        basic_credentials(&headers),
-        request.client_id,
-        request.client_secret,
-    ) {
-        (Some(pair), _, _) => pair,
-        (None, Some(id), Some(secret)) => (id, secret),
-        _ => return Err(invalid_client()),
-    };
-    let Some((partner, user)) = domain::user::parse_username(&client_id) else {
-        return Err(invalid_client());
-    };
-    let record = |outcome| {
-        AuditRecord::new(Action::ApiClientToken, &client_id, &ip, outcome)
-            .by(&partner, Some(&user))
-            .target(client_id.clone())
-    };
-    let c = &state.config;
-    let now = now_secs();
-    for (operation, key, limit) in [
-        ("token-ip", ip.as_str(), c.sign_in_per_ip),
-        ("token-client", client_id.as_str(), c.sign_in_per_email),
-    ] {
-        if let Err(l) = state.table.hit(operation, key, limit, now).await? {
-            return Err(Problem::too_many_requests(l.retry_after_secs));
-        }
-    }
-    let scope = store::PartnerScope::new(partner.clone());
-    let is_client = state
-        .table
-        .user(&scope, &user)
-        .await?
-        .is_some_and(|u| u.api_client);
-    if !is_client {
-        state
-            .table
-            .record(&record(Outcome::Failure).reason("not an API client"))
-            .await?;
-        return Err(invalid_client());
-    }
-    match state.identity().sign_in(&client_id, &secret).await {
-        Ok(tokens) => {
-            state.table.record(&record(Outcome::Success)).await?;
-            let mut response = Json(ClientToken {
-                access_token: tokens.access_token,
-                token_type: "Bearer".into(),
-                expires_in: tokens.expires_in,
-            })
-            .into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            Ok(response)
-        }
-        Err(IdentityError::NotAuthorized) => {
-            state
-                .table
-                .record(&record(Outcome::Failure).reason("incorrect secret"))
-                .await?;
-            Err(invalid_client())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 fn mfa_required(session: String) -> Problem {
     let mut p =
         Problem::unauthorized("Enter the code from your authenticator app to finish signing in.")
@@ -541,7 +406,7 @@ pub(crate) fn code_field(code: &str) -> Result<String, Problem> {
         (status = 200, description = "Signed in; the refresh token is set as an HttpOnly cookie", body = Session),
         (status = 401, description = "The code is wrong (try again), or the sign-in expired (start again)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a 6-digit code", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        api::responses::TooManyAttempts,
     )
 )]
 pub async fn sign_in_mfa(
@@ -614,8 +479,8 @@ fn sign_in_failed() -> Problem {
     responses(
         (status = 200, description = "Signed in; the refresh token is set as an HttpOnly cookie", body = Session),
         (status = 401, description = "Incorrect email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        api::responses::InvalidFields,
+        api::responses::TooManyAttempts,
     )
 )]
 pub async fn sign_in(
@@ -761,7 +626,7 @@ pub async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
     )
 )]
 pub async fn sign_out(
@@ -806,7 +671,7 @@ pub async fn sign_out(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in user and their partner", body = Account),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -832,189 +697,4 @@ pub async fn me(
         partner,
         user: actor.user,
     }))
-}
-
-/// The signed-in user's own security audit records (sign-ins, sign-outs, changes), newest
-/// first. Answers CSV with `Accept: text/csv` or `?format=csv`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/me/activity",
-    tag = "auth",
-    security(("bearer" = [])),
-    params(PageParams),
-    responses(
-        (status = 200, description = "A page of audit records", body = ListResponse<AuditRecord>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn my_activity(
-    State(state): State<AppState>,
-    principal: Principal,
-    ApiQuery(page): ApiQuery<PageParams>,
-    headers: HeaderMap,
-) -> Result<Response, Problem> {
-    let (partner, user) = principal.partner_user();
-    let partition = format!("AUDITUSER#{partner}#{user}");
-    let limit = page.limit()?;
-    let start = page.start(Some("gsi1"), &partition)?;
-    let result = state
-        .table
-        .query_page::<AuditRecord>(PageQuery {
-            index: Some("gsi1"),
-            pk: &partition,
-            prefix: "AUDIT#",
-            limit,
-            newest_first: true,
-            start,
-            filter: None,
-            range: None,
-        })
-        .await?;
-    if csv::wants_csv(&headers, page.format.as_deref()) {
-        return Ok(csv::response(&result.items, "activity.csv"));
-    }
-    Ok(Json(ListResponse {
-        items: result.items,
-        next_cursor: result.next.as_ref().map(Cursor::encode),
-    })
-    .into_response())
-}
-
-/// `GET /audit` query: paging and the Security Audit filters.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AuditParams {
-    /// Items per page, 1–100 (default 25). With filters, a page may hold fewer records
-    /// than the limit and still have a `nextCursor`.
-    pub limit: Option<i32>,
-    pub cursor: Option<String>,
-    /// `csv` to download every matching record (up to 10,000) as CSV.
-    pub format: Option<String>,
-    /// A user id (`usr_…`) of the partner: only what they did.
-    pub user: Option<String>,
-    /// An action, e.g. `auth.signIn` or `customer.add`.
-    pub action: Option<String>,
-    /// A customer id (`cus_…`): only what was done to that customer.
-    pub customer: Option<String>,
-    /// Records at or after this time (RFC 3339).
-    pub from: Option<String>,
-    /// Records at or before this time (RFC 3339).
-    pub to: Option<String>,
-}
-
-impl AuditParams {
-    fn query(&self, scope: &store::PartnerScope) -> Result<AuditQuery, Problem> {
-        let mut v = domain::Validation::new();
-        let user = self
-            .user
-            .as_deref()
-            .and_then(|u| v.check("user", UserId::parse(u.trim())));
-        let action = self.action.as_deref().map(str::trim).and_then(|a| {
-            let known =
-                serde_json::from_value::<Action>(serde_json::Value::String(a.into())).is_ok();
-            if known {
-                Some(a.to_string())
-            } else {
-                v.error("action", "is not an action the audit trail records");
-                None
-            }
-        });
-        let customer = self
-            .customer
-            .as_deref()
-            .and_then(|c| v.check("customer", domain::CustomerId::parse(c.trim())));
-        let time = |field: &str, raw: &Option<String>, v: &mut domain::Validation| {
-            raw.as_deref().and_then(|t| {
-                v.check(
-                    field,
-                    chrono::DateTime::parse_from_rfc3339(t.trim())
-                        .map(|t| t.with_timezone(&Utc))
-                        .map_err(|_| {
-                            "must be an RFC 3339 time, e.g. 2026-11-28T00:00:00Z".to_string()
-                        }),
-                )
-            })
-        };
-        let from = time("from", &self.from, &mut v);
-        let to = time("to", &self.to, &mut v);
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                v.error("to", "must not be before from");
-            }
-        }
-        v.finish().map_err(Problem::validation)?;
-        let page = PageParams {
-            limit: self.limit,
-            cursor: self.cursor.clone(),
-            format: None,
-        };
-        let mut query = AuditQuery {
-            user,
-            action,
-            customer,
-            from,
-            to,
-            limit: page.limit()?,
-            start: None,
-        };
-        let (index, partition) = query.partition(scope);
-        query.start = page.start(index, &partition)?;
-        Ok(query)
-    }
-}
-
-/// The Security Audit: the partner's logons and every change, newest first, by user,
-/// action, customer and time range. Records cannot be changed through any endpoint.
-#[utoipa::path(
-    get,
-    path = "/api/v1/audit",
-    tag = "auth",
-    security(("bearer" = [])),
-    params(AuditParams),
-    responses(
-        (status = 200, description = "A page of audit records (or all matching, as CSV)", body = ListResponse<AuditRecord>,
-            content(
-                (ListResponse<AuditRecord> = "application/json"),
-                (String = "text/csv"),
-            )),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Custom roles do not see the Security Audit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn audit_trail(
-    State(state): State<AppState>,
-    principal: Principal,
-    headers: HeaderMap,
-    ApiQuery(params): ApiQuery<AuditParams>,
-) -> Result<Response, Problem> {
-    acting::user(
-        &state,
-        &principal,
-        domain::authorization::Action::ViewAuditTrail,
-        domain::authorization::Resource::Partner,
-    )
-    .await?;
-    let scope = principal.scope();
-    let mut query = params.query(&scope)?;
-    if csv::wants_csv(&headers, params.format.as_deref()) {
-        query.limit = api::pagination::MAX_LIMIT;
-        let rows = csv::every_page(|start| {
-            let query = AuditQuery {
-                start,
-                ..query.clone()
-            };
-            state.table.audit_page(&scope, query)
-        })
-        .await?;
-        return Ok(csv::response(&rows, "security-audit.csv"));
-    }
-    let page = state.table.audit_page(&scope, query).await?;
-    Ok(Json(ListResponse {
-        items: page.items,
-        next_cursor: page.next.as_ref().map(Cursor::encode),
-    })
-    .into_response())
 }

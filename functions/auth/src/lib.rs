@@ -7,7 +7,6 @@ mod handlers;
 mod mfa;
 
 use adapters::services::AppState;
-use api as http;
 use api::openapi::BearerAuth;
 use axum::{middleware::from_fn, Router};
 use utoipa::OpenApi;
@@ -29,7 +28,7 @@ pub struct ApiDoc;
 pub fn routes() -> OpenApiRouter<AppState> {
     let creates = OpenApiRouter::new()
         .routes(routes!(handlers::sign_up))
-        .route_layer(from_fn(http::idempotency::idempotent));
+        .route_layer(from_fn(api::idempotency::idempotent));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
         .routes(routes!(handlers::sign_in))
@@ -52,5 +51,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The complete service: routes with the shared layers and state.
 pub fn app(state: AppState) -> Router {
-    http::finish(routes().split_for_parts().0, state)
+    api::finish(routes().split_for_parts().0, state)
 }

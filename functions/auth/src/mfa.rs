@@ -70,7 +70,7 @@ fn uri_escape(s: &str) -> String {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The secret for the authenticator app", body = MfaSetup),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
     )
 )]
 pub async fn setup(
@@ -148,7 +148,7 @@ async fn save(
     request_body = MfaCode,
     responses(
         (status = 204, description = "Two-step verification is on"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 422, description = "Not the current code", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -192,7 +192,7 @@ pub async fn verify(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Two-step verification is off"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 409, description = "Your company requires it", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -129,7 +129,7 @@ pub struct ImportRequest {
     request_body = ImportRequest,
     responses(
         (status = 202, description = "Requested; the customer must approve", body = ConsentRequest),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 409, description = "Already your customer, or a request is pending", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an email of a customer account", body = Problem, content_type = "application/problem+json"),
     )
@@ -203,10 +203,10 @@ pub struct ManagementRequest {
     responses(
         (status = 200, description = "Changed", body = crate::views::CustomerProfile),
         (status = 202, description = "Requested; the profile lists the pending request", body = crate::views::CustomerProfile),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A request is pending, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        api::responses::StaleVersion,
         (status = 422, description = "Already that management type", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -339,7 +339,7 @@ impl csv::CsvRow for RequestRow {
                 (ListResponse<RequestRow> = "application/json"),
                 (String = "text/csv"),
             )),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 422, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -436,7 +436,7 @@ fn not_pending(e: domain::consent::RequestError) -> Problem {
     params(("requestId" = String, Path, description = "The request")),
     responses(
         (status = 200, description = "Sent again", body = ConsentRequest),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not pending", body = Problem, content_type = "application/problem+json"),
     )
@@ -494,7 +494,7 @@ pub async fn resend_request(
     params(("requestId" = String, Path, description = "The request")),
     responses(
         (status = 200, description = "Withdrawn", body = ConsentRequest),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not pending", body = Problem, content_type = "application/problem+json"),
     )
@@ -565,7 +565,7 @@ pub struct Delegation {
     params(("customerId" = String, Path, description = "The customer")),
     responses(
         (status = 201, description = "A session for the customer's console", body = Delegation),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The customer manages its own products", body = Problem, content_type = "application/problem+json"),
     )

@@ -8,7 +8,6 @@ mod handlers;
 mod views;
 
 use adapters::services::AppState;
-use api as http;
 use api::openapi::BearerAuth;
 use axum::{middleware::from_fn, Router};
 use utoipa::OpenApi;
@@ -29,7 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let creates = OpenApiRouter::new()
         .routes(routes!(handlers::add_customer))
         .routes(routes!(consent::import_customer))
-        .route_layer(from_fn(http::idempotency::idempotent));
+        .route_layer(from_fn(api::idempotency::idempotent));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
         .routes(routes!(handlers::get_catalog))
@@ -54,5 +53,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The complete service: routes with the shared layers and state.
 pub fn app(state: AppState) -> Router {
-    http::finish(routes().split_for_parts().0, state)
+    api::finish(routes().split_for_parts().0, state)
 }

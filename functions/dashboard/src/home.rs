@@ -265,7 +265,7 @@ fn brief(c: &Customer) -> CustomerBrief {
     params(DashboardParams),
     responses(
         (status = 200, description = "The widgets' data", body = Dashboard),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -329,7 +329,7 @@ pub async fn dashboard(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The layout", body = Layout),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
     )
 )]
 pub async fn get_layout(
@@ -356,7 +356,7 @@ pub async fn get_layout(
     request_body = Layout,
     responses(
         (status = 200, description = "Saved", body = Layout),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 422, description = "A widget missing, listed twice or unknown", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -391,7 +391,7 @@ pub async fn save_layout(
     params(PageParams),
     responses(
         (status = 200, description = "A page of news", body = ListResponse<NewsItem>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
     )
 )]
 pub async fn news(

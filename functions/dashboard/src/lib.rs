@@ -11,7 +11,6 @@ mod reach;
 mod statistics;
 
 use adapters::services::AppState;
-use api as http;
 use api::openapi::BearerAuth;
 use axum::Router;
 use utoipa::OpenApi;
@@ -44,5 +43,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The complete service: routes with the shared layers and state.
 pub fn app(state: AppState) -> Router {
-    http::finish(routes().split_for_parts().0, state)
+    api::finish(routes().split_for_parts().0, state)
 }

@@ -139,7 +139,7 @@ fn range_and_focus(params: &StatisticsParams, now: DateTime<Utc>) -> (Range, Dat
     params(StatisticsParams),
     responses(
         (status = 200, description = "The statistics", body = EndpointStatistics),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown range", body = Problem, content_type = "application/problem+json"),
     )
@@ -281,7 +281,7 @@ pub struct DeploymentStatistics {
     params(StatisticsParams),
     responses(
         (status = 200, description = "The deployment", body = DeploymentStatistics),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown range", body = Problem, content_type = "application/problem+json"),
     )
@@ -427,7 +427,7 @@ async fn offline_rows(
     params(OfflineParams),
     responses(
         (status = 200, description = "A page of offline computers (or CSV)", body = ListResponse<OfflineComputer>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown range, bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
@@ -503,7 +503,7 @@ pub struct ProductUsageList {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Trials and subscriptions by product", body = ProductUsageList),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
     )
 )]
 pub async fn product_usage_list(
@@ -548,7 +548,7 @@ pub struct CustomerEndpointProtection {
     params(("customerId" = String, Path, description = "The customer")),
     responses(
         (status = 200, description = "The summary and chart", body = CustomerEndpointProtection),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -172,7 +172,7 @@ fn now() -> DateTime<Utc> {
         (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing, unknown or rotated ingestion key, or another customer's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Concurrent reports for the customer: send again", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MB", body = Problem, content_type = "application/problem+json"),
+        api::responses::TooLarge,
         (status = 422, description = "Invalid, future-dated or unknown fields, duplicate ids, or more than 500 records", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -223,7 +223,7 @@ pub async fn ingest_computers(
         (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing, unknown or rotated ingestion key, or another customer's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Concurrent reports for the customer: send again", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MB", body = Problem, content_type = "application/problem+json"),
+        api::responses::TooLarge,
         (status = 422, description = "Invalid, future-dated, expired or unknown fields, duplicate ids, or more than 500 records", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -334,7 +334,7 @@ pub struct NewIngestionKey {
     params(("customerId" = String, Path, description = "The customer")),
     responses(
         (status = 201, description = "The new key", body = NewIngestionKey),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Read-only access to the customer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Rotated by someone else at the same moment", body = Problem, content_type = "application/problem+json"),

@@ -77,7 +77,7 @@ async fn available_serial(state: &AppState, raw: &str) -> Result<IssuedSerial, P
     request_body = SerialRequest,
     responses(
         (status = 200, description = "The serial can be activated", body = SerialStatus),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such serial", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already activated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid serial (a typo), or a product serial", body = Problem, content_type = "application/problem+json"),
@@ -113,7 +113,7 @@ pub async fn validate_program_serial(
     request_body = SerialRequest,
     responses(
         (status = 200, description = "The partner is now an ExSP partner", body = ProgramActivated),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 404, description = "No such serial", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already activated, or the partner is already ExSP", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid serial (a typo), or a product serial", body = Problem, content_type = "application/problem+json"),

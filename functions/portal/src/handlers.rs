@@ -653,7 +653,7 @@ pub struct PortalSettingsRequest {
         (status = 200, description = "Saved", body = PortalAccount),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Partner-managed account, or no session", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        api::responses::ChangedMeanwhile,
     )
 )]
 pub async fn update_portal_settings(

@@ -84,7 +84,7 @@ fn secret() -> String {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every API client", body = Vec<ApiClientView>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators manage API clients", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -121,9 +121,9 @@ pub async fn list_clients(
     request_body = NewApiClientRequest,
     responses(
         (status = 201, description = "Created; keep the secret now", body = NewApiClient),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators manage API clients", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        api::responses::InvalidFields,
     )
 )]
 pub async fn create_client(
@@ -183,7 +183,7 @@ pub async fn create_client(
     params(("clientId" = String, Path, description = "The client id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators manage API clients", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
     )

@@ -10,7 +10,6 @@ mod security;
 mod users;
 
 use adapters::services::AppState;
-use api as http;
 use api::openapi::BearerAuth;
 use axum::{middleware::from_fn, Router};
 use utoipa::OpenApi;
@@ -28,7 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let creates = OpenApiRouter::new()
         .routes(routes!(users::add_user))
         .routes(routes!(roles::create_role))
-        .route_layer(from_fn(http::idempotency::idempotent));
+        .route_layer(from_fn(api::idempotency::idempotent));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
         .routes(routes!(users::list_users))
@@ -61,5 +60,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The complete service: routes with the shared layers and state.
 pub fn app(state: AppState) -> Router {
-    http::finish(routes().split_for_parts().0, state)
+    api::finish(routes().split_for_parts().0, state)
 }

@@ -152,7 +152,7 @@ async fn custom_role(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every role", body = Vec<RoleView>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role does not see roles", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -188,7 +188,7 @@ pub async fn list_roles(
     params(("roleId" = String, Path, description = "`partnerAdministrator`, `administrator` or a role id")),
     responses(
         (status = 200, description = "The role; `ETag` carries its version", body = RoleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role does not see roles", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such role", body = Problem, content_type = "application/problem+json"),
     )
@@ -240,7 +240,7 @@ pub struct NewRoleRequest {
     request_body = NewRoleRequest,
     responses(
         (status = 201, description = "Created", body = RoleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators add roles", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Too many roles", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or taken name", body = Problem, content_type = "application/problem+json"),
@@ -291,11 +291,11 @@ pub async fn create_role(
     request_body = RoleUpdate,
     responses(
         (status = 200, description = "Saved", body = RoleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A built-in role, or not a partner administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such role", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        api::responses::ChangedMeanwhile,
+        api::responses::StaleVersion,
         (status = 422, description = "Invalid fields, or customers that are not yours", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -376,11 +376,11 @@ const MAX_REASSIGNED: usize = 90;
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A built-in role, or not a partner administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such role", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The role has users and no reassignTo, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        api::responses::StaleVersion,
         (status = 422, description = "A bad reassignTo", body = Problem, content_type = "application/problem+json"),
     )
 )]

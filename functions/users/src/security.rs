@@ -38,7 +38,7 @@ pub struct SecuritySettings {
     request_body = SecuritySettings,
     responses(
         (status = 200, description = "Saved", body = SecuritySettings),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators change security settings", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Set up your own two-step verification first", body = Problem, content_type = "application/problem+json"),
     )
@@ -86,7 +86,7 @@ pub async fn update_security(
     params(("userId" = String, Path, description = "The user")),
     responses(
         (status = 204, description = "Reset"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators reset two-step verification", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Your own (turn it off in My User Settings)", body = Problem, content_type = "application/problem+json"),

@@ -215,7 +215,7 @@ pub struct UserListParams {
                 (ListResponse<UserView> = "application/json"),
                 (String = "text/csv"),
             )),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role does not see other users", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
@@ -319,10 +319,10 @@ async fn send_invitation(
     request_body = NewUserRequest,
     responses(
         (status = 201, description = "Added and invited", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators add users", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email has an account", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        api::responses::InvalidFields,
     )
 )]
 pub async fn add_user(
@@ -364,7 +364,7 @@ pub async fn add_user(
     params(("userId" = String, Path, description = "The user")),
     responses(
         (status = 200, description = "The user; `ETag` carries its version", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "A custom role sees only its own profile", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     )
@@ -394,12 +394,12 @@ pub async fn get_user(
     request_body = UserUpdateRequest,
     responses(
         (status = 200, description = "Changed", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Not yours to change (own role, or not a partner administrator)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last partner administrator, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        api::responses::StaleVersion,
+        api::responses::InvalidFields,
     )
 )]
 pub async fn update_user(
@@ -464,11 +464,11 @@ pub async fn update_user(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators remove users", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Oneself, the last partner administrator, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        api::responses::StaleVersion,
     )
 )]
 pub async fn remove_user(
@@ -513,7 +513,7 @@ pub async fn remove_user(
     params(("userId" = String, Path, description = "The user")),
     responses(
         (status = 200, description = "Sent; the user with its new version (`ETag`)", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Only partner administrators invite users", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The user has accepted already", body = Problem, content_type = "application/problem+json"),
@@ -602,12 +602,12 @@ async fn save_contacts(
     request_body = ContactRequest,
     responses(
         (status = 200, description = "The user with the new contact", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Not your user", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        api::responses::ChangedMeanwhile,
+        api::responses::StaleVersion,
+        api::responses::InvalidFields,
     )
 )]
 pub async fn add_contact(
@@ -666,12 +666,12 @@ fn contact_index(user: &User, raw: &str) -> Result<usize, Problem> {
     request_body = ContactRequest,
     responses(
         (status = 200, description = "The user with the changed contact", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Not your user", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user or contact", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        api::responses::ChangedMeanwhile,
+        api::responses::StaleVersion,
+        api::responses::InvalidFields,
     )
 )]
 pub async fn update_contact(
@@ -723,11 +723,11 @@ pub async fn update_contact(
     ),
     responses(
         (status = 200, description = "The user without the contact", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        api::responses::Unauthorized,
         (status = 403, description = "Not your user", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user or contact", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` is not the current version", body = Problem, content_type = "application/problem+json"),
+        api::responses::ChangedMeanwhile,
+        api::responses::StaleVersion,
     )
 )]
 pub async fn remove_contact(

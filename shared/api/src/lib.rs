@@ -12,6 +12,7 @@ pub mod passwords;
 pub mod principal;
 pub mod problem;
 pub mod request;
+pub mod responses;
 pub mod telemetry;
 pub mod versions;
 

@@ -1,0 +1,71 @@
+//! The error answers that read the same on every endpoint, named once for the
+//! `responses(...)` of `#[utoipa::path]`. Each is a problem+json [`Problem`]. Answers whose
+//! meaning belongs to one endpoint (which resource is missing, which conflict) stay on
+//! that endpoint.
+
+use utoipa::IntoResponses;
+
+use crate::Problem;
+
+/// 400: the body is not JSON.
+#[derive(IntoResponses)]
+#[response(
+    status = 400,
+    description = "Malformed JSON",
+    content_type = "application/problem+json"
+)]
+pub struct MalformedJson(pub Problem);
+
+/// 401: no bearer token, or one that is expired, revoked or not the console's.
+#[derive(IntoResponses)]
+#[response(
+    status = 401,
+    description = "No valid access token",
+    content_type = "application/problem+json"
+)]
+pub struct Unauthorized(pub Problem);
+
+/// 409: another change came first; reload and send again.
+#[derive(IntoResponses)]
+#[response(
+    status = 409,
+    description = "Changed meanwhile",
+    content_type = "application/problem+json"
+)]
+pub struct ChangedMeanwhile(pub Problem);
+
+/// 412: the `If-Match` version is not the current one.
+#[derive(IntoResponses)]
+#[response(
+    status = 412,
+    description = "`If-Match` is not the current version",
+    content_type = "application/problem+json"
+)]
+pub struct StaleVersion(pub Problem);
+
+/// 413: over [`crate::MAX_BODY_BYTES`].
+#[derive(IntoResponses)]
+#[response(
+    status = 413,
+    description = "Body over 1 MB",
+    content_type = "application/problem+json"
+)]
+pub struct TooLarge(pub Problem);
+
+/// 422: the fields named in `errors` are invalid.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "Invalid fields",
+    content_type = "application/problem+json"
+)]
+pub struct InvalidFields(pub Problem);
+
+/// 429: too many attempts; `Retry-After` says when to try again.
+#[derive(IntoResponses)]
+#[response(
+    status = 429,
+    description = "Too many attempts",
+    content_type = "application/problem+json"
+)]
+pub struct TooManyAttempts(pub Problem);
