@@ -26,9 +26,9 @@ use domain::{
     PartnerId,
 };
 use serde_json::{json, Value};
+use testkit::http::*;
 use testkit::simulator;
 use testkit::simulator::Spec;
-use testkit::{http::*, TestStack};
 
 /// What the stand-in for cargo-lambda's invoke API received: every event, in order.
 #[derive(Default)]
@@ -83,16 +83,20 @@ async fn serve(app: Router) -> SocketAddr {
     addr
 }
 
+/// The shared world, with the notifier reached through a local dispatcher and a webhook
+/// receiver of the test's own.
 struct World {
-    stack: TestStack,
-    auth: Router,
-    customers: Router,
-    users: Router,
-    ingest: Router,
-    alerts: Router,
+    base: crate::world::World,
     dispatcher: Arc<Dispatcher>,
     receiver: Arc<Receiver>,
     hook_url: String,
+}
+
+impl std::ops::Deref for World {
+    type Target = crate::world::World;
+    fn deref(&self) -> &crate::world::World {
+        &self.base
+    }
 }
 
 const IP: &str = "192.0.2.61";
@@ -125,12 +129,7 @@ async fn world() -> World {
     .await;
     *dispatcher.state.lock().unwrap() = Some(stack.state.clone());
     World {
-        auth: auth::app(stack.state.clone()),
-        customers: customers::app(stack.state.clone()),
-        users: users::app(stack.state.clone()),
-        ingest: ingest::app(stack.state.clone()),
-        alerts: alerts::app(stack.state.clone()),
-        stack,
+        base: crate::world::World::on(stack),
         dispatcher,
         receiver,
         hook_url: format!("http://{hook_addr}/hook"),
@@ -188,16 +187,7 @@ impl World {
         role: &str,
         contacts: &[(&str, &str)],
     ) -> String {
-        let u = self
-            .ok(
-                &self.users,
-                "POST",
-                "/api/v1/users",
-                &p.admin,
-                Some(&json!({"email": email, "firstName": "Pat", "lastName": email.split('@').next().unwrap(), "role": role})),
-            )
-            .await;
-        let id = u["id"].as_str().unwrap().to_string();
+        let id = self.add_user(&p.admin, email, role).await;
         for (i, (kind, address)) in contacts.iter().enumerate() {
             self.ok(
                 &self.users,
@@ -236,29 +226,11 @@ impl World {
         id
     }
 
-    /// A co-managed customer sharing communications; its id and ingestion key.
     async fn customer(&self, p: &Partner, name: &str, email: &str) -> (String, String) {
-        let form = customer_body(
-            name,
-            email,
-            "GB",
-            "coManaged",
-            "shared",
-            json!([{"product": "endpoint-protection", "type": "trial"}]),
-        );
-        let a = self
-            .ok(
-                &self.customers,
-                "POST",
-                "/api/v1/customers",
-                &p.admin,
-                Some(&form),
-            )
+        let c = self
+            .trial_customer(&p.admin, name, email, "coManaged")
             .await;
-        (
-            a["customer"]["id"].as_str().unwrap().to_string(),
-            a["ingestionKey"].as_str().unwrap().to_string(),
-        )
+        (c.id, c.key)
     }
 
     async fn ingest(&self, customer: &str, key: &str, kind: &str, body: &Value) -> Value {
@@ -1130,7 +1102,7 @@ async fn the_alerts_page_sorts_filters_dismisses_and_costs_one_query_a_page() {
     );
 
     // Customer Issues lists the customers with open alerts, the most severe first.
-    let home = dashboard::app(w.stack.state.clone());
+    let home = w.dashboard.clone();
     let d = w
         .ok(&home, "GET", "/api/v1/dashboard", &p.admin, None)
         .await;

@@ -1,32 +1,15 @@
 //! The Customers and Customer Profile pages (the guide's chapter 2), through the
 //! customers function's router against the local stack.
 
-use axum::{http::StatusCode, Router};
+use axum::http::StatusCode;
 use chrono::Utc;
 use domain::serial::{Serial, SerialKind};
 use serde_json::{json, Value};
-use store::serials::{IssuedSerial, ProductGrant};
-use testkit::{http::*, TestStack};
+use store::serials::ProductGrant;
+use testkit::http::*;
 
 const IP: &str = "192.0.2.80";
 const CUSTOMERS: &str = "/api/v1/customers";
-
-struct World {
-    stack: TestStack,
-    auth: Router,
-    licensing: Router,
-    customers: Router,
-}
-
-async fn world() -> World {
-    let stack = testkit::stack().await;
-    World {
-        auth: auth::app(stack.state.clone()),
-        licensing: licensing::app(stack.state.clone()),
-        customers: customers::app(stack.state.clone()),
-        stack,
-    }
-}
 
 fn customer_form(name: &str, email: &str, country: &str, products: Value) -> Value {
     customer_body(name, email, country, "coManaged", "shared", products)
@@ -40,44 +23,9 @@ fn paid(product: &str, seats: i64) -> Value {
     json!({"product": product, "type": "paid", "seats": seats})
 }
 
+crate::world::module_world!();
+
 impl World {
-    async fn partner(&self, email: &str, company: &str) -> String {
-        partner_session(&self.auth, email, company).await.1
-    }
-
-    async fn issue(&self, kind: SerialKind, grant: Option<ProductGrant>) -> Serial {
-        let serial = Serial::generate(kind);
-        self.stack
-            .state
-            .table
-            .issue_serial(&IssuedSerial {
-                serial: serial.clone(),
-                issued_at: Utc::now(),
-                grant,
-                activation: None,
-            })
-            .await
-            .unwrap();
-        serial
-    }
-
-    /// A partner in the ExSP program.
-    async fn exsp_partner(&self, email: &str, company: &str) -> String {
-        let token = self.partner(email, company).await;
-        let serial = self.issue(SerialKind::ExspProgram, None).await;
-        let a = call(
-            &self.licensing,
-            "POST",
-            "/api/v1/licensing/exsp-serial/activate",
-            &token,
-            Some(&json!({"serial": serial.as_str()})),
-            IP,
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
-        token
-    }
-
     async fn call(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> Answer {
         call(&self.customers, method, path, token, body, IP).await
     }

@@ -1,7 +1,7 @@
 //! The ingestion API against the local stack: what it refuses (and that a refused batch
 //! writes nothing), key rotation, and the write budget of an event batch.
 
-use axum::{body::Body, http::StatusCode, Router};
+use axum::{body::Body, http::StatusCode};
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 use testkit::simulator;
@@ -10,54 +10,9 @@ use testkit::{http::*, TestStack};
 
 const IP: &str = "192.0.2.55";
 
-struct World {
-    stack: TestStack,
-    auth: Router,
-    customers: Router,
-    ingest: Router,
-}
-
-async fn world() -> World {
-    let stack = testkit::stack().await;
-    World {
-        auth: auth::app(stack.state.clone()),
-        customers: customers::app(stack.state.clone()),
-        ingest: ingest::app(stack.state.clone()),
-        stack,
-    }
-}
-
-struct Added {
-    id: String,
-    key: String,
-}
+crate::world::module_world!();
 
 impl World {
-    async fn customer(&self, token: &str, name: &str, email: &str) -> Added {
-        let form = customer_body(
-            name,
-            email,
-            "GB",
-            "coManaged",
-            "shared",
-            json!([{"product": "endpoint-protection", "type": "trial"}]),
-        );
-        let a = call(
-            &self.customers,
-            "POST",
-            "/api/v1/customers",
-            token,
-            Some(&form),
-            IP,
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-        Added {
-            id: a.body["customer"]["id"].as_str().unwrap().to_string(),
-            key: a.body["ingestionKey"].as_str().unwrap().to_string(),
-        }
-    }
-
     async fn post_raw(
         &self,
         customer: &str,
@@ -77,10 +32,6 @@ impl World {
         self.post_raw(customer, kind, Some(key), body.to_string())
             .await
     }
-
-    async fn item_count(&self) -> usize {
-        self.stack.items().await.len()
-    }
 }
 
 fn spec(computers: usize) -> Spec {
@@ -98,10 +49,10 @@ async fn bad_batches_are_refused_whole_and_write_nothing() {
     let w = world().await;
     let (_, admin) = partner_session(&w.auth, "ops@ingest.example.com", "Ingest Ltd").await;
     let a = w
-        .customer(&admin, "Acme", "it@acme-ingest.example.com")
+        .trial_customer(&admin, "Acme", "it@acme-ingest.example.com", "coManaged")
         .await;
     let b = w
-        .customer(&admin, "Bolt", "it@bolt-ingest.example.com")
+        .trial_customer(&admin, "Bolt", "it@bolt-ingest.example.com", "coManaged")
         .await;
     let fleet = simulator::fleet(&spec(3), Utc::now());
     let computers = serde_json::to_value(&fleet.computers).unwrap();
@@ -304,7 +255,7 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
     let w = world().await;
     let (_, admin) = partner_session(&w.auth, "ops@budget.example.com", "Budget Ltd").await;
     let a = w
-        .customer(&admin, "Acme", "it@acme-budget.example.com")
+        .trial_customer(&admin, "Acme", "it@acme-budget.example.com", "coManaged")
         .await;
     let now = Utc::now();
     let fleet = simulator::fleet(&spec(200), now);

@@ -1,48 +1,17 @@
 //! Activating a serial number (the guide's chapter 1), through the licensing function's
 //! router against the local stack.
 
-use axum::{http::StatusCode, Router};
-use chrono::Utc;
+use axum::http::StatusCode;
 use domain::serial::{Serial, SerialKind};
 use serde_json::{json, Value};
-use store::serials::IssuedSerial;
-use testkit::{http::*, TestStack};
+use testkit::http::*;
 
 const VALIDATE: &str = "/api/v1/licensing/exsp-serial/validate";
 const ACTIVATE: &str = "/api/v1/licensing/exsp-serial/activate";
 
-struct World {
-    stack: TestStack,
-    auth: Router,
-    licensing: Router,
-}
-
-async fn world() -> World {
-    let stack = testkit::stack().await;
-    World {
-        auth: auth::app(stack.state.clone()),
-        licensing: licensing::app(stack.state.clone()),
-        stack,
-    }
-}
+crate::world::module_world!();
 
 impl World {
-    async fn issue(&self, kind: SerialKind) -> Serial {
-        let serial = Serial::generate(kind);
-        self.stack
-            .state
-            .table
-            .issue_serial(&IssuedSerial {
-                serial: serial.clone(),
-                issued_at: Utc::now(),
-                grant: None,
-                activation: None,
-            })
-            .await
-            .unwrap();
-        serial
-    }
-
     async fn call(&self, path: &str, token: &str, serial: &str) -> Answer {
         let mut req = json_post(path, &json!({ "serial": serial }));
         req.headers_mut()
@@ -60,7 +29,7 @@ impl World {
 async fn a_reseller_validates_then_activates_its_exsp_serial_and_becomes_exsp() {
     let w = world().await;
     let (_, token) = partner_session(&w.auth, "owner@reseller.example", "Reseller Ltd").await;
-    let serial = w.issue(SerialKind::ExspProgram).await;
+    let serial = w.issue(SerialKind::ExspProgram, None).await;
     assert_eq!(w.program(&token).await, "reseller");
 
     // Typed as people type it: lower case, spaces for dashes.
@@ -100,7 +69,7 @@ async fn a_reseller_validates_then_activates_its_exsp_serial_and_becomes_exsp() 
 
     // A serial activates once; an ExSP partner has nothing left to activate.
     assert_problem(&w.call(VALIDATE, &token, serial.as_str()).await, 409);
-    let another = w.issue(SerialKind::ExspProgram).await;
+    let another = w.issue(SerialKind::ExspProgram, None).await;
     let again = w.call(ACTIVATE, &token, another.as_str()).await;
     assert_problem(&again, 409);
     assert_eq!(again.body["type"], "/problems/already-exsp");
@@ -110,8 +79,8 @@ async fn a_reseller_validates_then_activates_its_exsp_serial_and_becomes_exsp() 
 async fn typos_unknown_and_product_serials_are_refused_and_change_nothing() {
     let w = world().await;
     let (_, token) = partner_session(&w.auth, "typo@reseller.example", "Typo Ltd").await;
-    let serial = w.issue(SerialKind::ExspProgram).await;
-    let product = w.issue(SerialKind::Product).await;
+    let serial = w.issue(SerialKind::ExspProgram, None).await;
+    let product = w.issue(SerialKind::Product, None).await;
     let mut typo = serial.as_str().as_bytes().to_vec();
     typo[5] = if typo[5] == b'A' { b'B' } else { b'A' };
     let typo = String::from_utf8(typo).unwrap();
@@ -149,7 +118,7 @@ async fn typos_unknown_and_product_serials_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn one_serial_activated_by_ten_partners_at_once_goes_to_exactly_one() {
     let w = world().await;
-    let serial = w.issue(SerialKind::ExspProgram).await;
+    let serial = w.issue(SerialKind::ExspProgram, None).await;
     let mut tokens = Vec::new();
     for i in 0..10 {
         let (_, token) =

@@ -16,3 +16,4 @@ mod licensing;
 mod portal;
 mod scheduler;
 mod users;
+mod world;

@@ -2,33 +2,16 @@
 //! requests approved by email, the token rules, "Manage customer" sessions and the portal.
 
 use adapters::mail::decode_eml_text;
-use axum::{http::StatusCode, Router};
+use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use domain::token::{self, LinkToken, TokenPurpose};
 use serde_json::{json, Value};
 use store::consent::token_item;
-use testkit::{http::*, TestStack};
+use testkit::http::*;
 
 const IP: &str = "192.0.2.90";
 const CUSTOMERS: &str = "/api/v1/customers";
 const ADMIN_PASSWORD: &str = "Customer-Passw0rd";
-
-struct World {
-    stack: TestStack,
-    auth: Router,
-    customers: Router,
-    portal: Router,
-}
-
-async fn world() -> World {
-    let stack = testkit::stack().await;
-    World {
-        auth: auth::app(stack.state.clone()),
-        customers: customers::app(stack.state.clone()),
-        portal: portal::app(stack.state.clone()),
-        stack,
-    }
-}
 
 fn form(name: &str, email: &str, management: &str, communications: &str) -> Value {
     customer_body(
@@ -46,11 +29,9 @@ fn link_secret(w: &World, to: &str) -> Option<String> {
     w.stack.link_secret(to)
 }
 
-impl World {
-    async fn partner(&self, email: &str, company: &str) -> String {
-        partner_session(&self.auth, email, company).await.1
-    }
+crate::world::module_world!();
 
+impl World {
     async fn customer(&self, token: &str, form: &Value) -> String {
         let a = call(&self.customers, "POST", CUSTOMERS, token, Some(form), IP).await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);

@@ -1,34 +1,19 @@
 //! Administration > Users and User Roles (the guide's chapter 5), through the users
 //! function's router against the local stack.
 
-use axum::{http::StatusCode, Router};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
-use testkit::{http::*, TestStack};
+use testkit::http::*;
 
 const IP: &str = "192.0.2.90";
 const USERS: &str = "/api/v1/users";
 const ROLES: &str = "/api/v1/roles";
 const CUSTOMERS: &str = "/api/v1/customers";
 
-struct World {
-    stack: TestStack,
-    auth: Router,
-    customers: Router,
-    users: Router,
-}
-
-async fn world() -> World {
-    let stack = testkit::stack().await;
-    World {
-        auth: auth::app(stack.state.clone()),
-        customers: customers::app(stack.state.clone()),
-        users: users::app(stack.state.clone()),
-        stack,
-    }
-}
-
 /// A password the new users choose.
 const NEW_PASSWORD: &str = "Another-Passw0rd";
+
+crate::world::module_world!();
 
 impl World {
     async fn partner(&self, email: &str, company: &str) -> (String, String) {
@@ -43,20 +28,6 @@ impl World {
 
     async fn public(&self, path: &str, body: &Value) -> Answer {
         send(&self.users, json_post(path, body), IP).await
-    }
-
-    /// Adds a user with `role`; answers their id.
-    async fn add_user(&self, token: &str, email: &str, role: &str) -> String {
-        let a = self
-            .call(
-                "POST",
-                USERS,
-                token,
-                Some(&json!({"email": email, "firstName": "Grace", "lastName": "Hopper", "role": role})),
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-        a.body["id"].as_str().unwrap().to_string()
     }
 
     /// Accepts the invitation sent to `email` and signs in; answers the access token.
@@ -87,20 +58,6 @@ impl World {
             .await
     }
 
-    async fn customer(&self, token: &str, name: &str, email: &str) -> String {
-        let form = customer_body(
-            name,
-            email,
-            "GB",
-            "coManaged",
-            "shared",
-            json!([{"product": "endpoint-protection", "type": "trial"}]),
-        );
-        let a = call(&self.customers, "POST", CUSTOMERS, token, Some(&form), IP).await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-        a.body["customer"]["id"].as_str().unwrap().to_string()
-    }
-
     async fn customer_names(&self, token: &str) -> Vec<String> {
         let a = get(
             &self.customers,
@@ -116,10 +73,6 @@ impl World {
             .iter()
             .map(|c| c["name"].as_str().unwrap().to_string())
             .collect()
-    }
-
-    async fn item_count(&self) -> usize {
-        self.stack.items().await.len()
     }
 }
 
@@ -449,15 +402,23 @@ async fn a_custom_role_decides_what_each_customer_shows_from_the_next_request() 
     let w = world().await;
     let (_, admin) = w.partner("ada@roles.example.com", "Roles Ltd").await;
     let a = w
-        .customer(&admin, "Acme Read", "it@acme-read.example.com")
-        .await;
+        .trial_customer(&admin, "Acme Read", "it@acme-read.example.com", "coManaged")
+        .await
+        .id;
     let b = w
-        .customer(&admin, "Bolt Hidden", "it@bolt-hidden.example.com")
-        .await;
+        .trial_customer(
+            &admin,
+            "Bolt Hidden",
+            "it@bolt-hidden.example.com",
+            "coManaged",
+        )
+        .await
+        .id;
     let other = w.partner("zed@other.example.com", "Other Ltd").await.1;
     let foreign = w
-        .customer(&other, "Foreign Co", "it@foreign.example.com")
-        .await;
+        .trial_customer(&other, "Foreign Co", "it@foreign.example.com", "coManaged")
+        .await
+        .id;
 
     // Names: required, unique, and not a built-in role's.
     for (name, status) in [("  ", 422), ("Administrator", 422)] {
@@ -573,15 +534,17 @@ async fn a_custom_role_decides_what_each_customer_shows_from_the_next_request() 
     .await;
     assert_eq!(change.status, StatusCode::OK, "{}", change.text);
     let c = w
-        .customer(&admin, "Cleo New", "it@cleo-new.example.com")
-        .await;
+        .trial_customer(&admin, "Cleo New", "it@cleo-new.example.com", "coManaged")
+        .await
+        .id;
     let role_now = w.call("GET", &role_path, &admin, None).await;
     assert_eq!(role_now.body["access"]["read"], json!([c]));
     assert_eq!(w.customer_names(&hal).await, ["Acme Read", "Cleo New"]);
     // Hal may add customers now, and sees the one he adds (default level Read).
     let own = w
-        .customer(&hal, "Dora Own", "it@dora-own.example.com")
-        .await;
+        .trial_customer(&hal, "Dora Own", "it@dora-own.example.com", "coManaged")
+        .await
+        .id;
     let seen = get(&w.customers, &format!("{CUSTOMERS}/{own}"), &hal, IP).await;
     assert_eq!(seen.body["yourAccess"]["level"], "read");
 
@@ -654,10 +617,16 @@ async fn an_api_client_acts_with_its_role_until_revoked() {
     let w = world().await;
     let (_, admin) = w.partner("ada@clients.example.com", "Clients Ltd").await;
     let a = w
-        .customer(&admin, "Acme Seen", "it@acme-seen.example.com")
-        .await;
-    w.customer(&admin, "Bolt Unseen", "it@bolt-unseen.example.com")
-        .await;
+        .trial_customer(&admin, "Acme Seen", "it@acme-seen.example.com", "coManaged")
+        .await
+        .id;
+    w.trial_customer(
+        &admin,
+        "Bolt Unseen",
+        "it@bolt-unseen.example.com",
+        "coManaged",
+    )
+    .await;
     let role = w
         .call("POST", ROLES, &admin, Some(&json!({"name": "PSA sync"})))
         .await
@@ -972,9 +941,13 @@ async fn customers_joining_and_leaving_at_once_keep_every_role_right() {
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
     let a = w
-        .customer(&admin, "Alpha", "it@alpha-race.example.com")
-        .await;
-    let b = w.customer(&admin, "Beta", "it@beta-race.example.com").await;
+        .trial_customer(&admin, "Alpha", "it@alpha-race.example.com", "coManaged")
+        .await
+        .id;
+    let b = w
+        .trial_customer(&admin, "Beta", "it@beta-race.example.com", "coManaged")
+        .await
+        .id;
     // Both removals change the role (each takes its customer out): neither is refused.
     let (pa, pb) = (
         format!("{CUSTOMERS}/{a}?confirm=true"),
@@ -983,7 +956,11 @@ async fn customers_joining_and_leaving_at_once_keep_every_role_right() {
     let (ra, rb, c) = futures::join!(
         call(&w.customers, "DELETE", &pa, &admin, None, IP),
         call(&w.customers, "DELETE", &pb, &admin, None, IP),
-        w.customer(&admin, "Gamma", "it@gamma-race.example.com"),
+        async {
+            w.trial_customer(&admin, "Gamma", "it@gamma-race.example.com", "coManaged")
+                .await
+                .id
+        },
     );
     assert_eq!(ra.status, StatusCode::NO_CONTENT, "{}", ra.text);
     assert_eq!(rb.status, StatusCode::NO_CONTENT, "{}", rb.text);

@@ -34,11 +34,22 @@ pub struct TestStack {
     pub outbox: PathBuf,
 }
 
-/// The moto endpoint, or a panic that says how to get one.
+/// The moto endpoint for the next stack, or a panic that says how to get one.
+/// `MOTO_ENDPOINT` may name several servers, separated by commas (`make test` starts two:
+/// moto answers one request at a time, so a second server uses the second core); each
+/// stack lives wholly on one of them, taken in turn.
 pub fn endpoint() -> String {
-    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let all = std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
         panic!("MOTO_ENDPOINT is not set: run `make test`, or start moto and set it")
-    })
+    });
+    let servers: Vec<&str> = all
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    servers[n % servers.len()].to_string()
 }
 
 pub async fn sdk_config(endpoint: &str) -> aws_types::SdkConfig {
@@ -183,6 +194,40 @@ impl TestStack {
             .into_iter()
             .map(|i| serde_dynamo::from_item(i).expect("an item maps to JSON"))
             .collect()
+    }
+
+    /// Writes `items` as they are (BatchWriteItem, 25 at a time): for arranging more
+    /// records than a test should feed through the API.
+    pub async fn put_items(&self, items: Vec<Item>) {
+        use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+        let client = aws_sdk_dynamodb::Client::new(&self.sdk);
+        for chunk in items.chunks(25) {
+            let mut requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|i| {
+                    WriteRequest::builder()
+                        .put_request(
+                            PutRequest::builder()
+                                .set_item(Some(i.clone()))
+                                .build()
+                                .expect("an item"),
+                        )
+                        .build()
+                })
+                .collect();
+            while !requests.is_empty() {
+                let out = client
+                    .batch_write_item()
+                    .request_items(&self.state.config.table_name, requests)
+                    .send()
+                    .await
+                    .expect("batch write");
+                requests = out
+                    .unprocessed_items
+                    .and_then(|mut u| u.remove(&self.state.config.table_name))
+                    .unwrap_or_default();
+            }
+        }
     }
 
     /// The items of one kind (`Partner`, `User`, `Login`, `AuditRecord`, ...).

@@ -1,0 +1,184 @@
+//! The test world every module shares: a stack of its own on the local moto (table, user
+//! pool, outbox; see `testkit::stack`), every function's router on it, and the arrange
+//! steps most tests begin with. A module that needs more (its own event receiver, say)
+//! wraps it; [`module_world!`] gives a module the plain one under its own name, so the
+//! module's own helpers can be inherent methods.
+
+use axum::{http::StatusCode, Router};
+use chrono::Utc;
+use domain::serial::{Serial, SerialKind};
+use serde_json::{json, Value};
+use store::serials::{IssuedSerial, ProductGrant};
+use testkit::{http::*, TestStack};
+
+/// Where the arrange steps' requests come from.
+const IP: &str = "192.0.2.10";
+
+pub struct World {
+    pub stack: TestStack,
+    pub auth: Router,
+    pub licensing: Router,
+    pub customers: Router,
+    pub portal: Router,
+    pub users: Router,
+    pub ingest: Router,
+    pub dashboard: Router,
+    pub alerts: Router,
+}
+
+/// A customer added through the Customers page, with its ingestion key (shown once).
+pub struct Added {
+    pub id: String,
+    pub key: String,
+}
+
+impl World {
+    pub async fn new() -> World {
+        World::on(testkit::stack().await)
+    }
+
+    /// The routers of every function on `stack`.
+    pub fn on(stack: TestStack) -> World {
+        let state = &stack.state;
+        World {
+            auth: auth::app(state.clone()),
+            licensing: licensing::app(state.clone()),
+            customers: customers::app(state.clone()),
+            portal: portal::app(state.clone()),
+            users: users::app(state.clone()),
+            ingest: ingest::app(state.clone()),
+            dashboard: dashboard::app(state.clone()),
+            alerts: alerts::app(state.clone()),
+            stack,
+        }
+    }
+
+    /// A new partner, signed up and signed in: its account (`/me`) and the administrator's
+    /// access token.
+    pub async fn partner_account(&self, email: &str, company: &str) -> (Value, String) {
+        partner_session(&self.auth, email, company).await
+    }
+
+    /// A new partner's administrator's access token.
+    pub async fn partner(&self, email: &str, company: &str) -> String {
+        self.partner_account(email, company).await.1
+    }
+
+    /// A serial number of `kind`, issued to nobody yet.
+    pub async fn issue(&self, kind: SerialKind, grant: Option<ProductGrant>) -> Serial {
+        let serial = Serial::generate(kind);
+        self.stack
+            .state
+            .table
+            .issue_serial(&IssuedSerial {
+                serial: serial.clone(),
+                issued_at: Utc::now(),
+                grant,
+                activation: None,
+            })
+            .await
+            .unwrap();
+        serial
+    }
+
+    /// A partner in the ExSP program: its administrator's access token.
+    pub async fn exsp_partner(&self, email: &str, company: &str) -> String {
+        let token = self.partner(email, company).await;
+        let serial = self.issue(SerialKind::ExspProgram, None).await;
+        let a = call(
+            &self.licensing,
+            "POST",
+            "/api/v1/licensing/exsp-serial/activate",
+            &token,
+            Some(&json!({"serial": serial.as_str()})),
+            IP,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        token
+    }
+
+    /// Adds the customer `form` describes: its profile.
+    pub async fn add_customer(&self, token: &str, form: &Value) -> Value {
+        let a = call(
+            &self.customers,
+            "POST",
+            "/api/v1/customers",
+            token,
+            Some(form),
+            IP,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        a.body
+    }
+
+    /// A customer in Great Britain, managed as `management`, with a trial of endpoint
+    /// protection.
+    pub async fn trial_customer(
+        &self,
+        token: &str,
+        name: &str,
+        email: &str,
+        management: &str,
+    ) -> Added {
+        let form = customer_body(
+            name,
+            email,
+            "GB",
+            management,
+            "shared",
+            json!([{"product": "endpoint-protection", "type": "trial"}]),
+        );
+        let profile = self.add_customer(token, &form).await;
+        Added {
+            id: profile["customer"]["id"].as_str().unwrap().to_string(),
+            key: profile["ingestionKey"]
+                .as_str()
+                .expect("the key, shown once")
+                .to_string(),
+        }
+    }
+
+    /// How many items the table holds (for "writes nothing").
+    pub async fn item_count(&self) -> usize {
+        self.stack.items().await.len()
+    }
+
+    /// A partner user of `role` (a built-in role's name or a custom role's id): their id.
+    pub async fn add_user(&self, token: &str, email: &str, role: &str) -> String {
+        let a = call(
+            &self.users,
+            "POST",
+            "/api/v1/users",
+            token,
+            Some(
+                &json!({"email": email, "firstName": "Grace", "lastName": "Hopper", "role": role}),
+            ),
+            IP,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        a.body["id"].as_str().unwrap().to_string()
+    }
+}
+
+/// This module's world: the shared [`World`] under a local name, so the module's own
+/// helpers can be inherent methods (they reach the shared ones through `Deref`).
+macro_rules! module_world {
+    () => {
+        struct World(crate::world::World);
+
+        impl std::ops::Deref for World {
+            type Target = crate::world::World;
+            fn deref(&self) -> &crate::world::World {
+                &self.0
+            }
+        }
+
+        async fn world() -> World {
+            World(crate::world::World::new().await)
+        }
+    };
+}
+pub(crate) use module_world;
