@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -37,5 +38,10 @@ export default defineConfig({
     restoreMocks: true,
     testTimeout: 15_000,
     unstubGlobals: true,
+    // One jsdom per worker, reused across test files (each test restores its mocks and
+    // globals, and renders into a fresh container): 35 s instead of two minutes.
+    pool: 'threads',
+    isolate: false,
+    maxWorkers: availableParallelism(),
   },
 });

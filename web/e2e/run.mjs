@@ -2,27 +2,25 @@
 // Browser end-to-end test of the Partner Console against a running web front
 // end and API. Usage: PC_WEB_URL=http://127.0.0.1:5173 npm run e2e
 //
-// Scenario: sign up a new partner, land on Home and see its company, sign out,
-// sign in again, see the same company and the sign-up and sign-in in the Home
-// page's recent activity, reload (session restored from the refresh cookie), and
-// save a full-page screenshot to test-results/signed-in.png.
+// Each scenario runs in a browser context of its own, with a partner of its own, so one
+// failing scenario does not hide the others; each failure saves a screenshot,
+// test-results/failure-<scenario>.png, and the run ends with "N passed, M failed".
 //
-// With PC_EXSP_SERIAL set to an available ExSP serial number, it then activates it
-// from Home's Quick tasks (Validate, Activate), waits for the partner program to
-// read "ExSP" and saves test-results/exsp-active.png (a serial number activates
-// once, so each run needs a fresh one). Without it, that part is left out.
-//
-// With PC_OUTBOX_DIR (the local stack's mail outbox) as well, it goes on with the
-// customers scenario of e2e/customers.mjs (the guide's chapter 2). With PC_OUTBOX_DIR it
-// then runs the users and roles scenario of e2e/roles.mjs (the guide's chapter 5), and
-// the security scenario of e2e/security.mjs: the partner administrator sets up two-step
-// verification (the code computed from the key the page shows), signs in again with the
-// password and a code, and creates an API client whose secret is shown once. Last, the
-// Home scenario of e2e/home.mjs signs in as the demo partner (`infra demo`, with its
-// simulated fleet): the ten widgets with figures, drag and drop, removal, the layout
-// surviving a reload, and the Display filter. Then the alerts scenario of e2e/alerts.mjs,
-// as the demo partner: filters, the viewing pane, dismissing two alerts at once, and an
-// alert notification rule added and toggled off and on.
+// - session: sign up a new partner, land on Home and see its company, sign out, sign in
+//   again, see the sign-up and sign-in in Home's recent activity, reload (session
+//   restored from the refresh cookie), no token in web storage; test-results/signed-in.png.
+//   With PC_EXSP_SERIAL (an available ExSP serial number; each activates once) it then
+//   activates it from Home's Quick tasks and sees the program read "ExSP"
+//   (test-results/exsp-active.png), and with PC_OUTBOX_DIR (the local stack's mail
+//   outbox) as well, goes on with the customers scenario of e2e/customers.mjs (the
+//   guide's chapter 2), which needs that ExSP partner.
+// - roles (PC_OUTBOX_DIR): users and custom roles, e2e/roles.mjs (chapter 5).
+// - security (PC_OUTBOX_DIR): two-step verification set up and used to sign in, and an API
+//   client whose secret is shown once, e2e/security.mjs.
+// - home: the demo partner of `infra demo`, with its simulated fleet: the ten widgets,
+//   drag and drop, removal, the layout surviving a reload, the Display filter.
+// - alerts: the demo partner's alerts (filters, the viewing pane, dismissing two at once)
+//   and an alert notification rule added and toggled off and on.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -49,13 +47,17 @@ const exspSerial = process.env.PC_EXSP_SERIAL?.trim() || null;
 const outboxDir = process.env.PC_OUTBOX_DIR?.trim() || null;
 
 const stamp = `${Date.now()}-${randomBytes(4).toString('hex')}`;
-const account = {
-  email: `e2e-${stamp}@example.com`,
-  password: `E2e-Passw0rd-${randomBytes(6).toString('hex')}`,
-  company: `E2E Partner ${stamp}`,
-  firstName: 'Erin',
-  lastName: 'Tester',
-};
+
+/** A new partner's sign-up details; `name` keeps each scenario's partner apart. */
+function newAccount(name) {
+  return {
+    email: `e2e-${name}-${stamp}@example.com`,
+    password: `E2e-Passw0rd-${randomBytes(6).toString('hex')}`,
+    company: `E2E ${name} ${stamp}`,
+    firstName: 'Erin',
+    lastName: 'Tester',
+  };
+}
 
 let currentStep = 'starting';
 function step(name) {
@@ -92,7 +94,7 @@ async function expectText(locator, expected, what) {
   if (actual !== expected) throw new Error(`${what}: expected "${expected}", found "${actual}"`);
 }
 
-async function expectHome(page) {
+async function expectHome(page, account) {
   await page.getByRole('heading', { name: `Welcome, ${account.firstName}`, exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
   await expectText(page.getByTestId('company-name'), account.company, 'company name on Home');
   await expectText(page.getByTestId('user-email'), account.email, 'signed-in email on Home');
@@ -187,11 +189,12 @@ async function signUp(page, acct) {
   await page.getByRole('heading', { name: `Welcome, ${acct.firstName}`, exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
-async function run(page, browser) {
+async function sessionScenario({ page, browser }) {
+  const account = newAccount('session');
   await signUp(page, account);
 
   step('land on Home and see the new company');
-  await expectHome(page);
+  await expectHome(page, account);
 
   step('sign out');
   await expectApiResponse(page, 'POST', '/api/v1/auth/sign-out', 204, () =>
@@ -205,14 +208,14 @@ async function run(page, browser) {
   await expectApiResponse(page, 'POST', '/api/v1/auth/sign-in', 200, () =>
     page.getByRole('button', { name: 'Sign in', exact: true }).click(),
   );
-  await expectHome(page);
+  await expectHome(page, account);
 
   step('see the sign-up and the sign-in in the recent activity on Home');
   await expectActivity(page, ['Signed up', 'Signed in']);
 
   step('reload: the session is restored from the refresh cookie');
   await expectApiResponse(page, 'POST', '/api/v1/auth/refresh', 200, () => page.reload({ waitUntil: 'domcontentloaded' }));
-  await expectHome(page);
+  await expectHome(page, account);
 
   step('check that no token was written to web storage');
   const stored = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }));
@@ -223,62 +226,87 @@ async function run(page, browser) {
   step('save test-results/signed-in.png');
   await page.screenshot({ path: resolve(resultsDir, 'signed-in.png'), fullPage: true });
 
-  if (exspSerial) await activateExspSerial(page, exspSerial);
-  if (exspSerial && outboxDir) {
-    await customersScenario({
-      browser,
-      page,
-      baseUrl,
-      outboxDir,
-      step,
-      expectApiResponse,
-      stamp,
-      resultsDir,
-      signUp,
-      timeoutMs: STEP_TIMEOUT_MS,
-    });
-  }
-  if (outboxDir) {
-    await rolesScenario({
-      browser,
-      page,
-      baseUrl,
-      outboxDir,
-      step,
-      expectApiResponse,
-      stamp,
-      resultsDir,
-      timeoutMs: STEP_TIMEOUT_MS,
-    });
-    await securityScenario({
-      page,
-      account,
-      step,
-      expectApiResponse,
-      expectHome,
-      stamp,
-      resultsDir,
-      timeoutMs: STEP_TIMEOUT_MS,
-    });
-    // The local stack's demo partner, with its simulated fleet (`infra demo`).
-    await homeScenario({
-      browser,
-      baseUrl,
-      step,
-      expectApiResponse,
-      resultsDir,
-      timeoutMs: STEP_TIMEOUT_MS,
-    });
-    // The demo partner's alerts (raised while its fleets were ingested) and its alert
-    // notification rules.
-    await alertsScenario({
-      browser,
-      baseUrl,
-      step,
-      expectApiResponse,
-      resultsDir,
-      timeoutMs: STEP_TIMEOUT_MS,
-    });
+  if (!exspSerial) return;
+  await activateExspSerial(page, exspSerial);
+  if (!outboxDir) return;
+  await customersScenario({
+    browser,
+    page,
+    baseUrl,
+    outboxDir,
+    step,
+    expectApiResponse,
+    stamp,
+    resultsDir,
+    signUp,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+}
+
+async function rolesRun({ page, browser }) {
+  await signUp(page, newAccount('roles'));
+  await rolesScenario({
+    browser,
+    page,
+    baseUrl,
+    outboxDir,
+    step,
+    expectApiResponse,
+    stamp,
+    resultsDir,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+}
+
+async function securityRun({ page }) {
+  const account = newAccount('security');
+  await signUp(page, account);
+  await securityScenario({
+    page,
+    account,
+    step,
+    expectApiResponse,
+    expectHome: (p) => expectHome(p, account),
+    stamp,
+    resultsDir,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+}
+
+// The local stack's demo partner, with its simulated fleet (`infra demo`), and its alerts
+// (raised while its fleets were ingested) and alert notification rules. These scenarios
+// open their own pages.
+const demoContext = { baseUrl, step, expectApiResponse, resultsDir, timeoutMs: STEP_TIMEOUT_MS };
+
+const SCENARIOS = [
+  { name: 'session', run: sessionScenario },
+  { name: 'roles', run: rolesRun, needs: outboxDir },
+  { name: 'security', run: securityRun, needs: outboxDir },
+  { name: 'home', run: ({ browser }) => homeScenario({ browser, ...demoContext }) },
+  { name: 'alerts', run: ({ browser }) => alertsScenario({ browser, ...demoContext }) },
+];
+
+/** Runs one scenario in a context of its own: its error, or null when it passed. */
+async function runScenario(browser, scenario) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  step(`scenario ${scenario.name}`);
+  try {
+    await scenario.run({ page, browser });
+    if (pageErrors.length > 0) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
+    return null;
+  } catch (error) {
+    const failurePath = resolve(resultsDir, `failure-${scenario.name}.png`);
+    await page.screenshot({ path: failurePath, fullPage: true }).catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`e2e: scenario ${scenario.name} FAILED at step "${currentStep}": ${message}`);
+    console.error(`e2e: screenshot of the failure saved to ${failurePath}`);
+    return message;
+  } finally {
+    await context.close();
   }
 }
 
@@ -298,24 +326,19 @@ async function main() {
       '--disable-quic',
     ],
   });
-  const pageErrors = [];
+  const failed = [];
+  let passed = 0;
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
-      await run(page, browser);
-    } catch (error) {
-      const failurePath = resolve(resultsDir, 'failure.png');
-      await page.screenshot({ path: failurePath, fullPage: true }).catch(() => undefined);
-      console.error(`e2e: screenshot of the failure saved to ${failurePath}`);
-      throw error;
+    for (const scenario of SCENARIOS) {
+      if ('needs' in scenario && !scenario.needs) continue;
+      const error = await runScenario(browser, scenario);
+      if (error === null) passed += 1;
+      else failed.push(scenario.name);
     }
-    if (pageErrors.length > 0) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
   } finally {
     await browser.close();
   }
+  return { passed, failed };
 }
 
 const watchdog = setTimeout(() => {
@@ -324,11 +347,6 @@ const watchdog = setTimeout(() => {
 }, RUN_TIMEOUT_MS);
 watchdog.unref();
 
-try {
-  await main();
-  console.log('e2e: 1 passed, 0 failed');
-} catch (error) {
-  console.error(`e2e: FAILED at step "${currentStep}": ${error instanceof Error ? error.message : String(error)}`);
-  console.log('e2e: 0 passed, 1 failed');
-  process.exit(1);
-}
+const { passed, failed } = await main();
+console.log(`e2e: ${passed} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}`);
+process.exit(failed.length ? 1 : 0);

@@ -1,4 +1,4 @@
-import { screen, waitForElementToBeRemoved, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../auth/tokenStore';
 import { json, mockFetch, problem, sampleMe, sampleToken } from '../test/fetchMock';
@@ -174,7 +174,8 @@ describe('Customer portal', () => {
     const { user } = renderApp('/portal', 'customer');
     const pending = await screen.findByTestId('portal-request');
     await user.click(within(pending).getByRole('button', { name: 'Deny' }));
-    await waitForElementToBeRemoved(() => screen.queryByTestId('portal-request'));
+    // The answer may already have removed it by the time the click resolves.
+    await waitFor(() => expect(screen.queryByTestId('portal-request')).toBeNull());
     expect(requests.find((r) => r.path === '/api/v1/consent/req_1/deny')?.body).toEqual({});
 
     await user.click(screen.getByTestId('portal-mac-allow'));
