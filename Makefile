@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 export VENV
 
-.PHONY: run test moto bench openapi setup setup-browser fmt clean
+.PHONY: run test moto bench openapi setup setup-browser fetch fmt clean
 
 run: setup ## The whole console locally, with demo data (MOTO_PORT, API_PORT, WEB_PORT)
 	infra/local/run.sh
@@ -35,6 +35,10 @@ $(STAMP): infra/local/requirements.txt
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	npm --prefix web ci --no-audit --no-fund
+
+# The crates, downloaded while the rest installs (make test runs it beside setup).
+fetch:
+	cargo fetch --locked
 
 # Debian's Chromium for the browser tests (never a downloaded browser).
 setup-browser:

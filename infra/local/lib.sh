@@ -42,12 +42,14 @@ port_busy() {
   "$VENV/bin/python" -c 'import socket,sys; s=socket.socket(); sys.exit(0 if s.connect_ex(("127.0.0.1",int(sys.argv[1])))==0 else 1)' "$1"
 }
 
-# start_moto PORT: starts the serialized moto server; sets MOTO_ENDPOINT.
+# start_moto PORT [NAME]: starts a serialized moto server (NAME, default moto, names its
+# log and port file); sets MOTO_ENDPOINT.
 start_moto() {
-  local port_file="$STATE/moto.port"
+  local name=${2:-moto}
+  local port_file="$STATE/$name.port"
   rm -f "$port_file"
-  start moto "$STATE/moto.log" "$VENV/bin/python" infra/local/motoserver.py --port "$1" --port-file "$port_file"
-  wait_for "moto" 60 test -s "$port_file"
+  start "$name" "$STATE/$name.log" "$VENV/bin/python" infra/local/motoserver.py --port "$1" --port-file "$port_file"
+  wait_for "$name" 60 test -s "$port_file"
   MOTO_ENDPOINT="http://127.0.0.1:$(cat "$port_file")"
   export MOTO_ENDPOINT
 }
@@ -63,6 +65,12 @@ api_ready() {
   local code
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/api/v1/me")
   [[ "$code" == 401 ]]
+}
+
+# start_web_built PORT API_PORT: the production bundle in web/dist (vite build), as users
+# get it, served by vite preview with the same /api proxy.
+start_web_built() {
+  start web "$STATE/web.log" env PC_WEB_PORT="$1" PC_API_URL="http://127.0.0.1:$2" npm --prefix web run preview -- --strictPort
 }
 
 start_web() { # start_web PORT API_PORT
