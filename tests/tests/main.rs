@@ -15,5 +15,6 @@ mod ingest;
 mod licensing;
 mod portal;
 mod scheduler;
+mod stored_shapes;
 mod users;
 mod world;

@@ -3,18 +3,27 @@
 //! Request ids reach every line through the request span opened by
 //! [`crate::request_span`]; both formats print the current span's fields.
 
-use tracing_subscriber::{fmt, EnvFilter};
+use tracing_subscriber::{filter::LevelFilter, fmt};
+
+/// `LOG_LEVEL` (`off`, `error`, `warn`, `info`, `debug`, `trace`), `info` when unset or
+/// unknown. A level rather than `EnvFilter` directives: the template offers levels, and
+/// the directive parser (regular expressions) is the largest part of the subscriber.
+fn level() -> LevelFilter {
+    std::env::var("LOG_LEVEL")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(LevelFilter::INFO)
+}
 
 /// Installs the global subscriber once. `LOG_FORMAT=json|text` overrides the choice;
 /// by default Lambda (where `AWS_EXECUTION_ENV` is set) gets JSON.
 pub fn init() {
-    let filter = EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
     let json = match std::env::var("LOG_FORMAT").as_deref() {
         Ok("json") => true,
         Ok("text") => false,
         _ => std::env::var_os("AWS_EXECUTION_ENV").is_some(),
     };
-    let builder = fmt().with_env_filter(filter).with_target(false);
+    let builder = fmt().with_max_level(level()).with_target(false);
     let result = if json {
         builder
             .json()
@@ -32,10 +41,9 @@ pub fn init() {
 /// For tests: readable lines through the test harness's capture, so a test's logs show
 /// only when it fails.
 pub fn init_for_tests() {
-    let filter = EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
     drop(
         fmt()
-            .with_env_filter(filter)
+            .with_max_level(level())
             .with_target(false)
             .compact()
             .with_test_writer()

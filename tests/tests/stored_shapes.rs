@@ -1,0 +1,142 @@
+//! The stored shape of every item kind, pinned: a flow through the console's main paths
+//! (sign-up, ExSP activation, a customer with a trial, a user, a custom role, telemetry,
+//! an alert rule) writes the items, and each kind's attribute names and types must equal
+//! `tests/golden/stored-items.json`. API types and stored items share some structs, so
+//! renaming an API field would otherwise change what is stored without anyone noticing;
+//! here it fails until the golden file is deliberately regenerated
+//! (`UPDATE_GOLDEN=1 cargo test -p console-tests --test console stored_shapes`) and the
+//! change to stored data is reviewed (and migrated, for items already in a table).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use axum::{body::Body, http::StatusCode};
+use chrono::Utc;
+use serde_json::{json, Value};
+use testkit::http::*;
+
+crate::world::module_world!();
+
+const IP: &str = "192.0.2.30";
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/golden/stored-items.json");
+
+/// The type letter DynamoDB gives a value (`S`, `N`, `M`, ...).
+fn type_of(v: &AttributeValue) -> &'static str {
+    match v {
+        AttributeValue::S(_) => "S",
+        AttributeValue::N(_) => "N",
+        AttributeValue::B(_) => "B",
+        AttributeValue::Bool(_) => "BOOL",
+        AttributeValue::Null(_) => "NULL",
+        AttributeValue::M(_) => "M",
+        AttributeValue::L(_) => "L",
+        AttributeValue::Ss(_) => "SS",
+        AttributeValue::Ns(_) => "NS",
+        AttributeValue::Bs(_) => "BS",
+        _ => "?",
+    }
+}
+
+/// Counter attributes are named by their data (`os#windows`, `seen#2026-12-04`): their
+/// shape is the prefix.
+fn shape_name(name: &str) -> String {
+    match name.split_once('#') {
+        Some((prefix, _)) => format!("{prefix}#*"),
+        None => name.to_string(),
+    }
+}
+
+impl World {
+    async fn post(&self, app: &axum::Router, path: &str, token: &str, body: Value) -> Answer {
+        let a = call(app, "POST", path, token, Some(&body), IP).await;
+        assert!(a.status.is_success(), "{path}: {} {}", a.status, a.text);
+        a
+    }
+
+    async fn report(&self, customer: &str, key: &str, kind: &str, body: &Value) {
+        let req = request("POST", &format!("/api/v1/ingest/{customer}/{kind}"))
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {key}"))
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let a = send(&self.ingest, req, IP).await;
+        assert_eq!(a.status, StatusCode::OK, "{kind}: {}", a.text);
+    }
+}
+
+#[tokio::test]
+async fn every_stored_item_kind_keeps_its_attributes() {
+    let w = world().await;
+    let admin = w.exsp_partner("pa@shapes.example.com", "Shapes Ltd").await;
+    let customer = w
+        .trial_customer(&admin, "Shape Co", "it@shape-co.example.com", "coManaged")
+        .await;
+    w.add_user(&admin, "grace@shapes.example.com", "administrator")
+        .await;
+    w.post(&w.users, "/api/v1/roles", &admin, json!({"name": "Help desk"}))
+        .await;
+    w.post(
+        &w.alerts,
+        "/api/v1/alert-rules",
+        &admin,
+        json!({
+            "name": "Errors",
+            "enabled": true,
+            "categories": [{"service": "endpointProtection", "severity": "error"}],
+            "computers": {"scope": "all"},
+            "recipients": [],
+        }),
+    )
+    .await;
+    let fleet = testkit::simulator::fleet(
+        &testkit::simulator::Spec {
+            seed: 7,
+            customer: 0,
+            computers: 5,
+            history_days: 3,
+            agent_version: "22.4.1",
+        },
+        Utc::now(),
+    );
+    w.report(
+        &customer.id,
+        &customer.key,
+        "computers",
+        &json!({"computers": fleet.computers}),
+    )
+    .await;
+    let events: Vec<_> = fleet.events.iter().take(50).collect();
+    w.report(
+        &customer.id,
+        &customer.key,
+        "events",
+        &json!({"events": events}),
+    )
+    .await;
+
+    let mut shapes: BTreeMap<String, BTreeMap<String, BTreeSet<&'static str>>> = BTreeMap::new();
+    for item in w.stack.items().await {
+        let kind = item
+            .get("kind")
+            .and_then(|k| k.as_s().ok())
+            .cloned()
+            .unwrap_or_else(|| "(no kind)".into());
+        let shape = shapes.entry(kind).or_default();
+        for (name, value) in &item {
+            shape
+                .entry(shape_name(name))
+                .or_default()
+                .insert(type_of(value));
+        }
+    }
+    let actual = serde_json::to_string_pretty(&shapes).unwrap() + "\n";
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(GOLDEN, &actual).unwrap();
+    }
+    let golden = std::fs::read_to_string(GOLDEN).unwrap_or_default();
+    assert!(
+        actual == golden,
+        "the stored items' shapes changed: review the difference, then regenerate {GOLDEN} \
+         with UPDATE_GOLDEN=1.\nNow:\n{actual}"
+    );
+}
