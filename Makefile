@@ -28,9 +28,11 @@ fmt:
 
 setup: $(STAMP) web/node_modules/.package-lock.json
 
+# --no-compile: byte-compiling every module of moto's dependencies takes longer than
+# compiling the few a run imports, when they are imported.
 $(STAMP): infra/local/requirements.txt
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/local/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-compile -r infra/local/requirements.txt
 	touch $@
 
 web/node_modules/.package-lock.json: web/package-lock.json

@@ -37,12 +37,36 @@ summary() {
 step "setup: the Python venv (moto, cfn-lint, cargo-lambda), npm packages, Debian's Chromium and the crates, side by side"
 make -s -j4 setup setup-browser fetch
 
-step "rustfmt, cfn-lint, and the web client types against docs/openapi.json"
+step "rustfmt, and the web client types against docs/openapi.json"
 cargo fmt --all --check
-"$VENV/bin/cfn-lint" template.yaml
 (cd web && npx openapi-typescript ../docs/openapi.json -o "$STATE/schema.d.ts" >/dev/null)
 diff -q "$STATE/schema.d.ts" web/src/api/schema.d.ts || { echo "web/src/api/schema.d.ts is stale: run make openapi" >&2; exit 1; }
 "$VENV/bin/python" -m unittest infra/bench/test_coldstart.py
+
+# background NAME COMMAND...: runs COMMAND beside the steps that follow, its output and
+# duration in $STATE/NAME.log; `finish NAME` waits for it, prints the log and fails if it
+# failed.
+declare -A BACKGROUND
+background() {
+  local name=$1
+  shift
+  # its own process group, so that stop_all on exit stops it and its children
+  setsid bash -c 'start=$SECONDS; "$@"; rc=$?; echo "<== $0: $((SECONDS - start))s (exit $rc)"; exit $rc' \
+    "$name" "$@" >"$STATE/$name.log" 2>&1 &
+  PIDS+=("$!")
+  BACKGROUND[$name]=$!
+}
+finish() {
+  local rc=0
+  wait "${BACKGROUND[$1]}" || rc=$?
+  cat "$STATE/$1.log"
+  ((rc == 0)) || { echo "$1 failed" >&2; exit 1; }
+}
+
+# The linters of the template and the web (cfn-lint, ESLint with types, tsc) have no
+# timeouts: they take the cores the build leaves idle (its single-threaded stretches and
+# links), at a lower priority.
+background "cfn-lint and web lint" nice -n 10 bash -c '"$VENV/bin/cfn-lint" template.yaml && npm --prefix web run lint'
 
 # Clippy runs as the compiler of the workspace's own crates (what `cargo clippy` does),
 # so one build both lints them and produces the test binaries and the functions: the
@@ -50,7 +74,7 @@ diff -q "$STATE/schema.d.ts" web/src/api/schema.d.ts || { echo "web/src/api/sche
 export RUSTC_WORKSPACE_WRAPPER
 RUSTC_WORKSPACE_WRAPPER="$(rustc --print sysroot)/bin/clippy-driver"
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
-step "build and clippy: the tests and every function (warnings are errors)"
+step "build and clippy: the tests and every function (warnings are errors), beside the web lint"
 cargo test --workspace --no-run
 cargo build --workspace --bins
 
@@ -60,27 +84,15 @@ start_moto 0
 LOCAL_MOTO=$MOTO_ENDPOINT
 start_moto 0 moto2
 export MOTO_ENDPOINT="$LOCAL_MOTO,$MOTO_ENDPOINT"
-# The web checks need no moto and the Rust tests wait on moto (one request at a time):
-# run them side by side, and report the web's output after the Rust tests.
-(
-  set +e
-  start=$SECONDS
-  # and the production bundle the browser test runs against
-  { npm --prefix web run lint && npm --prefix web test && (cd web && npx vite build --logLevel warn); } \
-    >"$STATE/web-checks.log" 2>&1
-  rc=$?
-  echo "<== web lint, unit tests and bundle: $((SECONDS - start))s (exit $rc)" >>"$STATE/web-checks.log"
-  exit $rc
-) &
-WEB_CHECKS=$!
-step "Rust tests (unit, and integration against $MOTO_ENDPOINT), beside the web lint, unit tests and bundle"
+# The web unit tests need no moto and the Rust tests wait on moto: side by side. Then
+# the production bundle the browser test runs against.
+background "web unit tests and bundle" bash -c 'npm --prefix web test && cd web && npx vite build --logLevel warn'
+step "Rust tests (unit, and integration against $MOTO_ENDPOINT), beside the web unit tests"
 # The integration tests mostly wait on moto: more of them at once than cores.
 cargo test --workspace -- --test-threads 6
 export MOTO_ENDPOINT=$LOCAL_MOTO
-web_rc=0
-wait "$WEB_CHECKS" || web_rc=$?
-cat "$STATE/web-checks.log"
-((web_rc == 0)) || { echo "web lint, unit tests or bundle failed" >&2; exit 1; }
+finish "cfn-lint and web lint"
+finish "web unit tests and bundle"
 
 step "the local stack and the demo partner with simulated telemetry (the Home page's browser test uses it)"
 API_PORT=$(free_port)
