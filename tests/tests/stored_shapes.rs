@@ -73,8 +73,13 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         .await;
     w.add_user(&admin, "grace@shapes.example.com", "administrator")
         .await;
-    w.post(&w.users, "/api/v1/roles", &admin, json!({"name": "Help desk"}))
-        .await;
+    w.post(
+        &w.users,
+        "/api/v1/roles",
+        &admin,
+        json!({"name": "Help desk"}),
+    )
+    .await;
     w.post(
         &w.alerts,
         "/api/v1/alert-rules",
