@@ -46,6 +46,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     for (_, part) in functions {
         doc.merge(part);
     }
+    // Every problem kind, for clients that branch on a problem's `type`.
+    use utoipa::PartialSchema;
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .insert("ProblemType".into(), api::ProblemType::schema());
     doc
 }
 

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use adapters::notify;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{
     acting,
     versions::{check_if_match, with_etag},
@@ -165,7 +166,7 @@ async fn find_rule(state: &AppState, principal: &Principal, raw: &str) -> Result
 
 fn changed_meanwhile() -> Problem {
     Problem::conflict(
-        "rule-changed",
+        ProblemType::RuleChanged,
         "This rule was changed meanwhile: reload it and try again.",
     )
 }
@@ -316,7 +317,7 @@ pub async fn create_rule(
     let partner = scope.partner_id().clone();
     if state.table.rules(&partner).await?.len() >= MAX_RULES {
         return Err(Problem::conflict(
-            "too-many-rules",
+            ProblemType::TooManyRules,
             format!("A partner has at most {MAX_RULES} alert notification rules."),
         ));
     }

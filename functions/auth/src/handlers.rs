@@ -3,6 +3,7 @@
 use adapters::identity::{IdentityError, Tokens};
 use adapters::mail::Message;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{
     acting, csv, principal::bearer_token, ApiJson, ApiQuery, Cursor, CustomerAdmin, ListResponse,
     PageParams, Principal, Problem, SourceIp,
@@ -258,11 +259,11 @@ pub async fn sign_up(
             }
             return Err(match e {
                 CreateError::EmailTaken => Problem::conflict(
-                    "email-registered",
+                    ProblemType::EmailRegistered,
                     "An account with this email already exists.",
                 ),
                 CreateError::EmailContended => Problem::conflict(
-                    "request-in-progress",
+                    ProblemType::RequestInProgress,
                     "Another sign-up with this email is in progress; try again shortly.",
                 ),
                 CreateError::Store(e) => e.into(),
@@ -340,7 +341,7 @@ fn session_response(state: &AppState, tokens: Tokens) -> Response {
 fn mfa_required(session: String) -> Problem {
     let mut p =
         Problem::unauthorized("Enter the code from your authenticator app to finish signing in.")
-            .kind("mfa-required");
+            .kind(ProblemType::MfaRequired);
     p.challenge = Some(session.into());
     p
 }
@@ -366,7 +367,7 @@ async fn signed_in(
             return Err(Problem::forbidden(
                 "This user has been disabled. Ask a partner administrator.",
             )
-            .kind("user-disabled"));
+            .kind(ProblemType::UserDisabled));
         }
     }
     state.table.record(&record).await?;
@@ -453,13 +454,13 @@ pub async fn sign_in_mfa(
             state.table.record(&r).await?;
             Err(
                 Problem::unauthorized("That code is not correct: try the current one.")
-                    .kind("mfa-code-mismatch"),
+                    .kind(ProblemType::MfaCodeMismatch),
             )
         }
         Err(IdentityError::NotAuthorized) => Err(Problem::unauthorized(
             "This sign-in has expired: sign in with your password again.",
         )
-        .kind("mfa-session-expired")),
+        .kind(ProblemType::MfaSessionExpired)),
         Err(e) => Err(e.into()),
     }
 }
@@ -549,7 +550,7 @@ pub async fn sign_in(
                 "Your partner manages this account for you, so it cannot be signed in to. \
                  Contact your partner.",
             )
-            .kind("partner-managed"));
+            .kind(ProblemType::PartnerManaged));
         }
     }
     let attempt = state

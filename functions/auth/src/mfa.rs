@@ -4,6 +4,7 @@
 
 use adapters::identity::IdentityError;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{acting, ApiJson, Principal, Problem, SourceIp};
 use axum::{extract::State, http::HeaderMap, http::StatusCode, Json};
 use domain::{
@@ -134,7 +135,10 @@ async fn save(
         .await
         .map_err(|e| match e {
             store::accounts::UserError::Store(e) => Problem::from(e),
-            _ => Problem::conflict("changed", "Your user changed meanwhile: try again."),
+            _ => Problem::conflict(
+                ProblemType::Changed,
+                "Your user changed meanwhile: try again.",
+            ),
         })
 }
 
@@ -204,7 +208,7 @@ pub async fn disable(
     let (actor, partner) = person(&state, &principal).await?;
     if partner.require_mfa {
         return Err(Problem::conflict(
-            "mfa-required-by-partner",
+            ProblemType::MfaRequiredByPartner,
             "Your company requires two-step verification for every user.",
         ));
     }

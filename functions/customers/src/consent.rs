@@ -3,6 +3,7 @@
 
 use adapters::emails;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{
     acting, csv, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
 };
@@ -69,7 +70,7 @@ async fn ask(
 ) -> Result<ConsentRequest, Problem> {
     if found.pending(&partner.id, kind).is_some() {
         return Err(Problem::conflict(
-            "request-pending",
+            ProblemType::RequestPending,
             "A request is already waiting for this customer's answer: re-send or withdraw it.",
         ));
     }
@@ -159,7 +160,7 @@ pub async fn import_customer(
         .ok_or_else(unknown)?;
     if found.customer.partner_id == partner.id {
         return Err(Problem::conflict(
-            "already-your-customer",
+            ProblemType::AlreadyYourCustomer,
             "This customer is already in your customer list.",
         ));
     }
@@ -411,11 +412,11 @@ async fn partner_request(
 fn answer_problem(e: AnswerError) -> Problem {
     match e {
         AnswerError::NotPending | AnswerError::LinkUsed => Problem::conflict(
-            "not-pending",
+            ProblemType::NotPending,
             "The request has been answered, withdrawn or has expired.",
         ),
         AnswerError::Conflict => Problem::conflict(
-            "customer-changed",
+            ProblemType::CustomerChanged,
             "The customer was changed meanwhile: reload and try again.",
         ),
         AnswerError::Store(e) => e.into(),
@@ -423,7 +424,10 @@ fn answer_problem(e: AnswerError) -> Problem {
 }
 
 fn not_pending(e: domain::consent::RequestError) -> Problem {
-    Problem::conflict("not-pending", format!("{e}: it cannot change now."))
+    Problem::conflict(
+        ProblemType::NotPending,
+        format!("{e}: it cannot change now."),
+    )
 }
 
 /// Send the request's email again, with a new link (the old one stops working) and a
@@ -581,7 +585,7 @@ pub async fn manage_customer(
     let found = load(&state, &principal, &id).await?;
     if !found.customer.management.partner_may_manage() {
         return Err(Problem::conflict(
-            "customer-managed",
+            ProblemType::CustomerManaged,
             "This customer manages its own products: ask them to approve partner or co-management first.",
         ));
     }

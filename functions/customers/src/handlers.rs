@@ -2,6 +2,7 @@
 
 use adapters::emails;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{
     acting, csv, ApiJson, ApiQuery, Cursor, ListResponse, PageParams, Principal, Problem, SourceIp,
 };
@@ -69,7 +70,7 @@ pub(crate) async fn on_customer(
 
 fn changed_meanwhile() -> Problem {
     Problem::conflict(
-        "customer-changed",
+        ProblemType::CustomerChanged,
         "The customer was changed by someone else meanwhile: reload and try again.",
     )
 }
@@ -137,14 +138,14 @@ pub(crate) fn audit(
 }
 
 fn program_problem(denied: domain::entitlement::ProgramDenied) -> Problem {
-    Problem::forbidden(denied.to_string()).kind("exsp-required")
+    Problem::forbidden(denied.to_string()).kind(ProblemType::ExspRequired)
 }
 
 pub(crate) fn save_problem(e: SaveError) -> Problem {
     match e {
         SaveError::Conflict => changed_meanwhile(),
         SaveError::SerialUnavailable => Problem::conflict(
-            "serial-used",
+            ProblemType::SerialUsed,
             "This product serial number has already been activated.",
         ),
         SaveError::Store(e) => e.into(),
@@ -399,14 +400,14 @@ pub async fn add_customer(
         Ok(()) => {}
         Err(CreateCustomerError::EmailTaken) => {
             return Err(Problem::conflict(
-                "email-taken",
+                ProblemType::EmailTaken,
                 "This email address already has an account. To add a trial to an existing \
                  account, import the customer instead.",
             ))
         }
         Err(CreateCustomerError::EmailContended) => {
             return Err(Problem::conflict(
-                "request-in-progress",
+                ProblemType::RequestInProgress,
                 "Another request is adding a customer with this email right now.",
             ))
         }
@@ -568,7 +569,7 @@ pub async fn resend_welcome(
     if found.customer.admin_active {
         // A new link would let whoever receives it choose the admin's password again.
         return Err(Problem::conflict(
-            "admin-active",
+            ProblemType::AdminActive,
             "The customer's administrator has chosen a password already and signs in with it.",
         ));
     }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use adapters::notify;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{
     acting,
     openapi::{BearerAuth, IngestionKeyAuth},
@@ -144,7 +145,7 @@ fn accept<T: DeserializeOwned>(
 fn ingest_problem(e: IngestError) -> Problem {
     match e {
         IngestError::Busy => Problem::conflict(
-            "fleet-busy",
+            ProblemType::FleetBusy,
             "Other reports for this customer were being written at the same time: send the batch again (what was stored is not counted twice).",
         ),
         IngestError::Gone => bad_key(),
@@ -368,7 +369,7 @@ pub async fn rotate_key(
         Err(store::StoreError::ConditionFailed { .. })
         | Err(store::StoreError::TransactionConflict { .. }) => {
             return Err(Problem::conflict(
-                "key-rotated",
+                ProblemType::KeyRotated,
                 "The key was rotated by someone else at the same moment: rotate again to get a key you can see.",
             ))
         }

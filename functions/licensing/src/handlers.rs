@@ -1,6 +1,7 @@
 //! Validate, then activate, the partner's ExSP program serial.
 
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{acting, ApiJson, Principal, Problem, SourceIp};
 use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
@@ -61,7 +62,7 @@ async fn available_serial(state: &AppState, raw: &str) -> Result<IssuedSerial, P
     })?;
     if issued.activation.is_some() {
         return Err(Problem::conflict(
-            "serial-used",
+            ProblemType::SerialUsed,
             "This serial number has already been activated.",
         ));
     }
@@ -161,11 +162,11 @@ pub async fn activate_program_serial(
             }))
         }
         Err(ActivateError::SerialUnavailable) => Err(Problem::conflict(
-            "serial-used",
+            ProblemType::SerialUsed,
             "This serial number has already been activated.",
         )),
         Err(ActivateError::AlreadyExsp) => Err(Problem::conflict(
-            "already-exsp",
+            ProblemType::AlreadyExsp,
             "Your account is already in the ExSP program.",
         )),
         Err(ActivateError::Store(e)) => Err(e.into()),

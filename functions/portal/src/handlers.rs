@@ -4,6 +4,7 @@
 
 use adapters::notify;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{principal::verified_username, ApiJson, CustomerAdmin, Problem, SourceIp};
 use axum::{
     extract::{FromRequestParts, Path, State},
@@ -33,8 +34,8 @@ use utoipa::ToSchema;
 fn gone(e: LinkGone) -> Problem {
     Problem::new(axum::http::StatusCode::GONE, "Gone")
         .kind(match e {
-            LinkGone::Used => "link-used",
-            LinkGone::Expired => "link-expired",
+            LinkGone::Used => ProblemType::LinkUsed,
+            LinkGone::Expired => ProblemType::LinkExpired,
         })
         .detail(match e {
             LinkGone::Used => "This link has been used already.",
@@ -264,7 +265,7 @@ async fn answer(
         return Err(Problem::forbidden(
             "Your partner manages this account for you. Contact your partner.",
         )
-        .kind("partner-managed"));
+        .kind(ProblemType::PartnerManaged));
     }
     let stored = find_request(&account, &id)?;
     // The request's current link: used up by this answer, whichever way it came.
@@ -280,7 +281,7 @@ async fn answer(
     let next = stored.request.apply(event).map_err(|e| match e {
         RequestError::Expired => gone(LinkGone::Expired),
         RequestError::NotPending => Problem::conflict(
-            "not-pending",
+            ProblemType::NotPending,
             "This request has been withdrawn or answered already.",
         ),
     })?;
@@ -313,11 +314,11 @@ async fn answer(
         .map_err(|e| match e {
             AnswerError::LinkUsed => gone(LinkGone::Used),
             AnswerError::NotPending => Problem::conflict(
-                "not-pending",
+                ProblemType::NotPending,
                 "This request has been withdrawn or answered already.",
             ),
             AnswerError::Conflict => Problem::conflict(
-                "customer-changed",
+                ProblemType::CustomerChanged,
                 "Your account changed meanwhile: try again.",
             ),
             AnswerError::Store(e) => e.into(),
@@ -458,7 +459,7 @@ impl FromRequestParts<AppState> for Viewer {
             Problem::forbidden(
                 "This Manage customer session has ended: open it again from the profile.",
             )
-            .kind("session-ended")
+            .kind(ProblemType::SessionEnded)
         };
         let hash = token::hash(secret).ok_or_else(ended)?;
         let link = state
@@ -499,7 +500,7 @@ impl Viewer {
                 Err(Problem::forbidden(
                     "Your partner manages this account for you. Contact your partner.",
                 )
-                .kind("partner-managed"))
+                .kind(ProblemType::PartnerManaged))
             }
             Viewer::Delegate { partner, .. }
                 if &account.customer.partner_id != partner
@@ -507,7 +508,7 @@ impl Viewer {
             {
                 Err(
                     Problem::forbidden("You no longer manage this customer's products.")
-                        .kind("session-ended"),
+                        .kind(ProblemType::SessionEnded),
                 )
             }
             _ => Ok(account),
@@ -676,7 +677,7 @@ pub async fn update_portal_settings(
             .map_err(|e| match e {
                 SaveError::Store(e) => e.into(),
                 _ => Problem::conflict(
-                    "customer-changed",
+                    ProblemType::CustomerChanged,
                     "The account changed meanwhile: try again.",
                 ),
             })?;

@@ -3,6 +3,7 @@
 //! stored; it works once, until it expires, and only the newest one sent works.
 
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{ApiJson, Problem, SourceIp};
 use axum::{extract::State, http::StatusCode, Json};
 use chrono::Utc;
@@ -22,7 +23,7 @@ fn not_valid() -> Problem {
 
 fn gone(detail: &str) -> Problem {
     Problem::new(StatusCode::GONE, "Gone")
-        .kind("link-gone")
+        .kind(ProblemType::LinkGone)
         .detail(detail.to_string())
 }
 

@@ -4,6 +4,7 @@
 //! permissions. Only partner administrators create, change and delete roles.
 
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{
     acting,
     versions::{check_if_match, with_etag},
@@ -123,7 +124,7 @@ fn no_such_role() -> Problem {
 
 fn built_in() -> Problem {
     Problem::forbidden("The Partner Administrator and Administrator roles cannot be changed.")
-        .kind("built-in-role")
+        .kind(ProblemType::BuiltInRole)
 }
 
 /// A custom role of the partner by its path id; built-in ids and ids of other shapes
@@ -257,7 +258,7 @@ pub async fn create_role(
     let scope = principal.scope();
     if state.table.roles(&scope).await?.len() >= MAX_CUSTOM_ROLES {
         return Err(Problem::conflict(
-            "too-many-roles",
+            ProblemType::TooManyRoles,
             format!("A partner has at most {MAX_CUSTOM_ROLES} custom roles."),
         ));
     }
@@ -407,7 +408,7 @@ pub async fn delete_role(
     let target = match (&params.reassign_to, users.is_empty()) {
         (None, false) => {
             return Err(Problem::conflict(
-                "role-in-use",
+                ProblemType::RoleInUse,
                 format!(
                     "{} users have this role: choose the role they move to (reassignTo).",
                     users.len()
@@ -430,7 +431,7 @@ pub async fn delete_role(
     };
     if users.len() > MAX_REASSIGNED {
         return Err(Problem::conflict(
-            "role-in-use",
+            ProblemType::RoleInUse,
             format!("Move some of its {} users to other roles first: one deletion moves at most {MAX_REASSIGNED}.", users.len()),
         ));
     }

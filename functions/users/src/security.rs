@@ -3,6 +3,7 @@
 
 use adapters::identity::IdentityError;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{acting, ApiJson, Principal, Problem, SourceIp};
 use axum::{
     extract::{Path, State},
@@ -58,7 +59,7 @@ pub async fn update_security(
     .await?;
     if request.require_mfa && !actor.user.mfa {
         return Err(Problem::conflict(
-            "own-mfa-first",
+            ProblemType::OwnMfaFirst,
             "Set up two-step verification for yourself first (My User Settings).",
         ));
     }
@@ -108,7 +109,7 @@ pub async fn reset_mfa(
     let id = UserId::parse(&user_id).map_err(|_| no_such_user())?;
     if id == actor.user.id {
         return Err(Problem::conflict(
-            "own-account",
+            ProblemType::OwnAccount,
             "Another partner administrator resets yours; you can turn yours off in My User Settings.",
         ));
     }

@@ -3,6 +3,7 @@
 
 use adapters::emails;
 use adapters::services::AppState;
+use api::ProblemType;
 use api::{
     acting::{self, Actor},
     csv::{self, CsvRow},
@@ -120,14 +121,14 @@ pub(crate) fn no_such_user() -> Problem {
 
 pub(crate) fn changed_meanwhile() -> Problem {
     Problem::conflict(
-        "changed",
+        ProblemType::Changed,
         "It was changed by someone else meanwhile: reload and try again.",
     )
 }
 
 fn last_admin() -> Problem {
     Problem::conflict(
-        "last-partner-administrator",
+        ProblemType::LastPartnerAdministrator,
         "This is the last partner administrator: make another user a partner administrator \
          first, so the account keeps one.",
     )
@@ -136,7 +137,7 @@ fn last_admin() -> Problem {
 pub(crate) fn user_problem(e: UserError) -> Problem {
     match e {
         UserError::EmailTaken => Problem::conflict(
-            "email-taken",
+            ProblemType::EmailTaken,
             "This email address already has an account: every login is unique in the system.",
         ),
         UserError::Conflict => changed_meanwhile(),
@@ -424,7 +425,7 @@ pub async fn update_user(
         .is_ok();
     change
         .check(&actor.user, &before, manages_users)
-        .map_err(|rule| Problem::forbidden(rule.to_string()).kind("user-rule"))?;
+        .map_err(|rule| Problem::forbidden(rule.to_string()).kind(ProblemType::UserRule))?;
     if let Some(role) = &change.role {
         check_role(&state, &principal, role).await?;
     }
@@ -483,7 +484,7 @@ pub async fn remove_user(
     if &id == me {
         // Checked before the role: removing oneself is refused for every role alike.
         return Err(Problem::conflict(
-            "own-account",
+            ProblemType::OwnAccount,
             "You cannot remove your own user; another partner administrator can.",
         ));
     }
@@ -541,7 +542,7 @@ pub async fn resend_invitation(
         .ok_or_else(no_such_user)?;
     if before.status != UserStatus::Invited {
         return Err(Problem::conflict(
-            "invitation-accepted",
+            ProblemType::InvitationAccepted,
             "This user has chosen a password already and signs in with it.",
         ));
     }

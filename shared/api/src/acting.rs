@@ -67,13 +67,14 @@ async fn resolve(
     enforce_mfa: bool,
 ) -> Result<(Actor, Partner), Problem> {
     if user.status == UserStatus::Disabled {
-        return Err(Problem::forbidden("This user has been disabled.").kind("user-disabled"));
+        return Err(Problem::forbidden("This user has been disabled.")
+            .kind(crate::ProblemType::UserDisabled));
     }
     if enforce_mfa && mfa_missing(&user, &partner) {
         return Err(Problem::forbidden(
             "Your company requires two-step verification: set it up in My User Settings first.",
         )
-        .kind("mfa-required"));
+        .kind(crate::ProblemType::MfaRequired));
     }
     let grant = match Grant::builtin(&user.role) {
         Some(g) => g,

@@ -86,7 +86,7 @@ pub async fn idempotent(
             return match record.response {
                 Some(stored) => replay(stored),
                 None => Problem::conflict(
-                    "request-in-progress",
+                    crate::ProblemType::RequestInProgress,
                     "A request with this Idempotency-Key is still being handled.",
                 )
                 .into_response(),

@@ -29,7 +29,7 @@ use tracing::Instrument;
 pub use json::{ApiJson, ApiQuery};
 pub use pagination::{Cursor, ListResponse, PageParams};
 pub use principal::{CustomerAdmin, Principal};
-pub use problem::Problem;
+pub use problem::{Problem, ProblemType};
 pub use request::SourceIp;
 
 use adapters::services::AppState;

@@ -13,7 +13,8 @@ use domain::FieldError;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
-    /// A URI naming the kind of problem; `about:blank` when the status says it all.
+    /// A URI naming the kind of problem: `/problems/` and a `ProblemType`; `about:blank`
+    /// when the status says it all.
     #[serde(rename = "type")]
     pub kind: String,
     pub title: &'static str,
@@ -31,6 +32,69 @@ pub struct Problem {
 }
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
+
+/// Every kind of problem the API names: a problem's `type` is `/problems/<kind>`, the
+/// kind in kebab case (`ProblemType::StaleVersion` is `/problems/stale-version`). One
+/// enum, so a kind is chosen from those that exist and the same problem has one name
+/// everywhere; the OpenAPI document lists them (`ProblemType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemType {
+    AdminActive,
+    AlreadyEnded,
+    AlreadyExsp,
+    AlreadyYourCustomer,
+    BuiltInRole,
+    Changed,
+    ComplianceReview,
+    CustomerChanged,
+    CustomerManaged,
+    EmailRegistered,
+    EmailTaken,
+    ExspRequired,
+    FleetBusy,
+    InvalidClient,
+    InvitationAccepted,
+    KeyRotated,
+    LastPartnerAdministrator,
+    LinkExpired,
+    LinkGone,
+    LinkUsed,
+    MalformedJson,
+    MfaCodeMismatch,
+    MfaRequired,
+    MfaRequiredByPartner,
+    MfaSessionExpired,
+    NotATrial,
+    NotPending,
+    OwnAccount,
+    OwnMfaFirst,
+    PartnerManaged,
+    RateLimited,
+    RequestInProgress,
+    RequestPending,
+    RoleInUse,
+    RuleChanged,
+    SerialUsed,
+    SessionEnded,
+    StaleVersion,
+    TooManyRoles,
+    TooManyRules,
+    UnsupportedGrantType,
+    UserDisabled,
+    UserRule,
+    Validation,
+}
+
+impl ProblemType {
+    /// The kind's name, as it stands after `/problems/`.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
 
 impl Problem {
     pub fn new(status: StatusCode, title: &'static str) -> Self {
@@ -51,8 +115,8 @@ impl Problem {
     }
 
     /// Names the kind of problem, `/problems/<kind>`.
-    pub fn kind(mut self, kind: &str) -> Self {
-        self.kind = format!("/problems/{kind}");
+    pub fn kind(mut self, kind: ProblemType) -> Self {
+        self.kind = format!("/problems/{}", kind.name());
         self
     }
 
@@ -62,7 +126,7 @@ impl Problem {
 
     pub fn malformed_json(detail: impl Into<String>) -> Self {
         Problem::new(StatusCode::BAD_REQUEST, "Malformed JSON")
-            .kind("malformed-json")
+            .kind(ProblemType::MalformedJson)
             .detail(detail)
     }
 
@@ -70,7 +134,7 @@ impl Problem {
         Problem {
             errors,
             ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation failed")
-                .kind("validation")
+                .kind(ProblemType::Validation)
                 .detail("One or more fields are invalid.")
         }
     }
@@ -91,7 +155,7 @@ impl Problem {
         Problem::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
     }
 
-    pub fn conflict(kind: &str, detail: impl Into<String>) -> Self {
+    pub fn conflict(kind: ProblemType, detail: impl Into<String>) -> Self {
         Problem::new(StatusCode::CONFLICT, "Conflict")
             .kind(kind)
             .detail(detail)
@@ -100,7 +164,7 @@ impl Problem {
     /// The `If-Match` version is not the current one.
     pub fn precondition_failed() -> Self {
         Problem::new(StatusCode::PRECONDITION_FAILED, "Precondition failed")
-            .kind("stale-version")
+            .kind(ProblemType::StaleVersion)
             .detail("It was changed since you loaded it: reload and try again.")
     }
 
@@ -120,7 +184,7 @@ impl Problem {
         Problem {
             retry_after: Some(u32::try_from(retry_after_secs).unwrap_or(u32::MAX)),
             ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
-                .kind("rate-limited")
+                .kind(ProblemType::RateLimited)
                 .detail(format!("Try again in {retry_after_secs} seconds."))
         }
     }
@@ -163,5 +227,27 @@ impl From<store::StoreError> for Problem {
 impl From<adapters::identity::IdentityError> for Problem {
     fn from(e: adapters::identity::IdentityError) -> Self {
         Problem::internal(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_type_is_its_kebab_case_name_under_problems() {
+        assert_eq!(ProblemType::StaleVersion.name(), "stale-version");
+        assert_eq!(
+            ProblemType::MfaRequiredByPartner.name(),
+            "mfa-required-by-partner"
+        );
+        assert_eq!(
+            Problem::precondition_failed().kind,
+            "/problems/stale-version"
+        );
+        assert_eq!(
+            Problem::conflict(ProblemType::NotATrial, "x").kind,
+            "/problems/not-a-trial"
+        );
     }
 }

@@ -2555,9 +2555,20 @@ export interface components {
             /** Format: int32 */
             status: number;
             title: string;
-            /** @description A URI naming the kind of problem; `about:blank` when the status says it all. */
+            /**
+             * @description A URI naming the kind of problem: `/problems/` and a `ProblemType`; `about:blank`
+             *     when the status says it all.
+             */
             type: string;
         };
+        /**
+         * @description Every kind of problem the API names: a problem's `type` is `/problems/<kind>`, the
+         *     kind in kebab case (`ProblemType::StaleVersion` is `/problems/stale-version`). One
+         *     enum, so a kind is chosen from those that exist and the same problem has one name
+         *     everywhere; the OpenAPI document lists them (`ProblemType`).
+         * @enum {string}
+         */
+        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "session-ended" | "stale-version" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];

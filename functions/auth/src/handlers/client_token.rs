@@ -1,6 +1,7 @@
 //! The OAuth 2.0 token endpoint for API clients (the client-credentials grant).
 
 use super::*;
+use api::ProblemType;
 
 /// The client-credentials grant (RFC 6749 §4.4), form-encoded or JSON. The client may
 /// authenticate with HTTP Basic instead of `client_id` and `client_secret`.
@@ -24,7 +25,7 @@ pub struct ClientToken {
 }
 
 fn invalid_client() -> Problem {
-    Problem::unauthorized("The client id or secret is not valid.").kind("invalid-client")
+    Problem::unauthorized("The client id or secret is not valid.").kind(ProblemType::InvalidClient)
 }
 
 /// `client_id` and `client_secret` from HTTP Basic authentication, if sent.
@@ -74,7 +75,7 @@ pub async fn token(
     if request.grant_type != "client_credentials" {
         return Err(
             Problem::bad_request("Only grant_type=client_credentials is supported.")
-                .kind("unsupported-grant-type"),
+                .kind(ProblemType::UnsupportedGrantType),
         );
     }
     let (client_id, secret) = match (

@@ -2,6 +2,7 @@
 //! cancelling.
 
 use super::*;
+use api::ProblemType;
 
 /// "Activate a Product or Trial": products or trials to add to the customer.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -199,8 +200,10 @@ async fn entitlement_change<'a>(
 
 fn transition_problem(e: TransitionError) -> Problem {
     match e {
-        TransitionError::NotATrial => Problem::conflict("not-a-trial", e.to_string()),
-        TransitionError::AlreadyEnded => Problem::conflict("already-ended", e.to_string()),
+        TransitionError::NotATrial => Problem::conflict(ProblemType::NotATrial, e.to_string()),
+        TransitionError::AlreadyEnded => {
+            Problem::conflict(ProblemType::AlreadyEnded, e.to_string())
+        }
     }
 }
 
@@ -270,7 +273,7 @@ pub async fn convert_trial(
         .transpose()?;
     if change.found.customer.compliance.is_pending() {
         return Err(Problem::conflict(
-            "compliance-review",
+            ProblemType::ComplianceReview,
             "Paid products start once the customer passes trade-compliance review.",
         ));
     }
@@ -328,7 +331,7 @@ async fn product_serial(
         .ok_or_else(|| bad("no product serial number matches: check it and try again"))?;
     if issued.activation.is_some() {
         return Err(Problem::conflict(
-            "serial-used",
+            ProblemType::SerialUsed,
             "This product serial number has already been activated.",
         ));
     }
