@@ -13,16 +13,7 @@ const IP: &str = "192.0.2.90";
 const CUSTOMERS: &str = "/api/v1/customers";
 const ADMIN_PASSWORD: &str = "Customer-Passw0rd";
 
-fn form(name: &str, email: &str, management: &str, communications: &str) -> Value {
-    customer_body(
-        name,
-        email,
-        "GB",
-        management,
-        communications,
-        json!([{"product": "endpoint-protection", "type": "trial"}]),
-    )
-}
+use crate::world::trial_form as form;
 
 /// The secret of the last link in the newest outbox message to `to`.
 fn link_secret(w: &World, to: &str) -> Option<String> {

@@ -16,14 +16,7 @@ use testkit::{http::*, TestStack};
 const IP: &str = "192.0.2.95";
 
 fn form(name: &str, email: &str) -> Value {
-    customer_body(
-        name,
-        email,
-        "GB",
-        "customerManaged",
-        "shared",
-        json!([{"product": "endpoint-protection", "type": "trial"}]),
-    )
+    crate::world::trial_form(name, email, "customerManaged", "shared")
 }
 
 /// Moves a customer's only entitlement into `state` (a fixture, as time would have).

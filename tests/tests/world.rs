@@ -122,15 +122,9 @@ impl World {
         email: &str,
         management: &str,
     ) -> Added {
-        let form = customer_body(
-            name,
-            email,
-            "GB",
-            management,
-            "shared",
-            json!([{"product": "endpoint-protection", "type": "trial"}]),
-        );
-        let profile = self.add_customer(token, &form).await;
+        let profile = self
+            .add_customer(token, &trial_form(name, email, management, "shared"))
+            .await;
         Added {
             id: profile["customer"]["id"].as_str().unwrap().to_string(),
             key: profile["ingestionKey"]
@@ -161,6 +155,19 @@ impl World {
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
         a.body["id"].as_str().unwrap().to_string()
     }
+}
+
+/// The Add Customer form for a customer in Great Britain with a trial of endpoint
+/// protection.
+pub fn trial_form(name: &str, email: &str, management: &str, communications: &str) -> Value {
+    customer_body(
+        name,
+        email,
+        "GB",
+        management,
+        communications,
+        json!([{"product": "endpoint-protection", "type": "trial"}]),
+    )
 }
 
 /// This module's world: the shared [`World`] under a local name, so the module's own
