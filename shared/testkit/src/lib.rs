@@ -196,40 +196,6 @@ impl TestStack {
             .collect()
     }
 
-    /// Writes `items` as they are (BatchWriteItem, 25 at a time): for arranging more
-    /// records than a test should feed through the API.
-    pub async fn put_items(&self, items: Vec<Item>) {
-        use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
-        let client = aws_sdk_dynamodb::Client::new(&self.sdk);
-        for chunk in items.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|i| {
-                    WriteRequest::builder()
-                        .put_request(
-                            PutRequest::builder()
-                                .set_item(Some(i.clone()))
-                                .build()
-                                .expect("an item"),
-                        )
-                        .build()
-                })
-                .collect();
-            while !requests.is_empty() {
-                let out = client
-                    .batch_write_item()
-                    .request_items(&self.state.config.table_name, requests)
-                    .send()
-                    .await
-                    .expect("batch write");
-                requests = out
-                    .unprocessed_items
-                    .and_then(|mut u| u.remove(&self.state.config.table_name))
-                    .unwrap_or_default();
-            }
-        }
-    }
-
     /// The items of one kind (`Partner`, `User`, `Login`, `AuditRecord`, ...).
     pub async fn items_of(&self, kind: &str) -> Vec<Item> {
         self.items()
