@@ -261,7 +261,7 @@ impl CsvRow for AlertRow {
                 (String = "text/csv"),
             )),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 422, description = "A bad filter, sort, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -323,7 +323,7 @@ fn no_such_alert() -> Problem {
     responses(
         (status = 200, description = "The alert", body = Alert),
         api::responses::Unauthorized,
-        (status = 404, description = "No such alert", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
     )
 )]
 pub async fn get_alert(

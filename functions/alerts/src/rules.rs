@@ -258,7 +258,7 @@ fn apply(rule: &mut Rule, form: RuleForm) -> Option<String> {
     responses(
         (status = 200, description = "The rules, by name", body = ListResponse<RuleView>),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
     )
 )]
 pub async fn list_rules(
@@ -293,7 +293,7 @@ pub async fn list_rules(
     responses(
         (status = 201, description = "Created; `webhookSecret` is shown only now", body = RuleView),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
         (status = 409, description = "Too many rules", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No categories, unknown customers or users, a bad or private webhook URL", body = Problem, content_type = "application/problem+json"),
     )
@@ -365,8 +365,8 @@ pub async fn create_rule(
     responses(
         (status = 200, description = "The rule, with its `ETag`", body = RuleView),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
     )
 )]
 pub async fn get_rule(
@@ -406,8 +406,8 @@ pub async fn get_rule(
     responses(
         (status = 200, description = "Saved", body = RuleView),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
         api::responses::InvalidFields,
@@ -481,8 +481,8 @@ pub async fn update_rule(
     responses(
         (status = 204, description = "Deleted"),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
     )
@@ -528,8 +528,8 @@ pub async fn delete_rule(
     responses(
         (status = 200, description = "A page of deliveries", body = ListResponse<Delivery>),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         (status = 422, description = "A bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -571,8 +571,8 @@ pub async fn rule_deliveries(
     responses(
         (status = 200, description = "What the receiver answered (`status` sent or failed)", body = Delivery),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such rule", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         (status = 422, description = "The rule has no webhook", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -205,7 +205,7 @@ pub struct ManagementRequest {
         (status = 200, description = "Changed", body = crate::views::CustomerProfile),
         (status = 202, description = "Requested; the profile lists the pending request", body = crate::views::CustomerProfile),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "A request is pending, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
         api::responses::StaleVersion,
         (status = 422, description = "Already that management type", body = Problem, content_type = "application/problem+json"),
@@ -441,7 +441,7 @@ fn not_pending(e: domain::consent::RequestError) -> Problem {
     responses(
         (status = 200, description = "Sent again", body = ConsentRequest),
         api::responses::Unauthorized,
-        (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "Not pending", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -499,7 +499,7 @@ pub async fn resend_request(
     responses(
         (status = 200, description = "Withdrawn", body = ConsentRequest),
         api::responses::Unauthorized,
-        (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "Not pending", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -570,7 +570,7 @@ pub struct Delegation {
     responses(
         (status = 201, description = "A session for the customer's console", body = Delegation),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "The customer manages its own products", body = Problem, content_type = "application/problem+json"),
     )
 )]

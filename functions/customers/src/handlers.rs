@@ -446,7 +446,7 @@ pub async fn add_customer(
     responses(
         (status = 200, description = "The profile; `ETag` carries its version", body = CustomerProfile),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
     )
 )]
 pub async fn get_customer(
@@ -483,7 +483,7 @@ pub struct SettingsRequest {
     responses(
         (status = 200, description = "The updated profile", body = CustomerProfile),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
         (status = 422, description = "Nothing to change, or an unknown value", body = Problem, content_type = "application/problem+json"),
@@ -552,7 +552,7 @@ pub async fn update_settings(
     responses(
         (status = 202, description = "Sent again"),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "The customer admin has chosen a password already", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -614,7 +614,7 @@ pub struct RemoveParams {
     responses(
         (status = 204, description = "Removed"),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
         (status = 422, description = "Not confirmed", body = Problem, content_type = "application/problem+json"),

@@ -266,7 +266,7 @@ fn brief(c: &Customer) -> CustomerBrief {
     responses(
         (status = 200, description = "The widgets' data", body = Dashboard),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
     )
 )]
 pub async fn dashboard(

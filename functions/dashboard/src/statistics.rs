@@ -140,7 +140,7 @@ fn range_and_focus(params: &StatisticsParams, now: DateTime<Utc>) -> (Range, Dat
     responses(
         (status = 200, description = "The statistics", body = EndpointStatistics),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 422, description = "Unknown range", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -282,7 +282,7 @@ pub struct DeploymentStatistics {
     responses(
         (status = 200, description = "The deployment", body = DeploymentStatistics),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 422, description = "Unknown range", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -428,7 +428,7 @@ async fn offline_rows(
     responses(
         (status = 200, description = "A page of offline computers (or CSV)", body = ListResponse<OfflineComputer>),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 422, description = "Unknown range, bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -549,7 +549,7 @@ pub struct CustomerEndpointProtection {
     responses(
         (status = 200, description = "The summary and chart", body = CustomerEndpointProtection),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
     )
 )]
 pub async fn customer_endpoint_protection(

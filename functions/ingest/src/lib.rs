@@ -336,8 +336,8 @@ pub struct NewIngestionKey {
     responses(
         (status = 201, description = "The new key", body = NewIngestionKey),
         api::responses::Unauthorized,
-        (status = 403, description = "Read-only access to the customer", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         (status = 409, description = "Rotated by someone else at the same moment", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -79,7 +79,7 @@ async fn available_serial(state: &AppState, raw: &str) -> Result<IssuedSerial, P
     responses(
         (status = 200, description = "The serial can be activated", body = SerialStatus),
         api::responses::Unauthorized,
-        (status = 404, description = "No such serial", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "Already activated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid serial (a typo), or a product serial", body = Problem, content_type = "application/problem+json"),
     )
@@ -115,7 +115,7 @@ pub async fn validate_program_serial(
     responses(
         (status = 200, description = "The partner is now an ExSP partner", body = ProgramActivated),
         api::responses::Unauthorized,
-        (status = 404, description = "No such serial", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "Already activated, or the partner is already ExSP", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid serial (a typo), or a product serial", body = Problem, content_type = "application/problem+json"),
     )

@@ -85,7 +85,7 @@ fn secret() -> String {
     responses(
         (status = 200, description = "Every API client", body = Vec<ApiClientView>),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators manage API clients", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
     )
 )]
 pub async fn list_clients(
@@ -122,7 +122,7 @@ pub async fn list_clients(
     responses(
         (status = 201, description = "Created; keep the secret now", body = NewApiClient),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators manage API clients", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
         api::responses::InvalidFields,
     )
 )]
@@ -184,8 +184,8 @@ pub async fn create_client(
     responses(
         (status = 204, description = "Revoked"),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators manage API clients", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
     )
 )]
 pub async fn revoke_client(

@@ -154,7 +154,7 @@ async fn custom_role(
     responses(
         (status = 200, description = "Every role", body = Vec<RoleView>),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role does not see roles", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
     )
 )]
 pub async fn list_roles(
@@ -190,8 +190,8 @@ pub async fn list_roles(
     responses(
         (status = 200, description = "The role; `ETag` carries its version", body = RoleView),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role does not see roles", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such role", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
     )
 )]
 pub async fn get_role(
@@ -242,7 +242,7 @@ pub struct NewRoleRequest {
     responses(
         (status = 201, description = "Created", body = RoleView),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators add roles", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
         (status = 409, description = "Too many roles", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or taken name", body = Problem, content_type = "application/problem+json"),
     )
@@ -293,8 +293,8 @@ pub async fn create_role(
     responses(
         (status = 200, description = "Saved", body = RoleView),
         api::responses::Unauthorized,
-        (status = 403, description = "A built-in role, or not a partner administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such role", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
         (status = 422, description = "Invalid fields, or customers that are not yours", body = Problem, content_type = "application/problem+json"),
@@ -378,8 +378,8 @@ const MAX_REASSIGNED: usize = 90;
     responses(
         (status = 204, description = "Deleted"),
         api::responses::Unauthorized,
-        (status = 403, description = "A built-in role, or not a partner administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such role", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         (status = 409, description = "The role has users and no reassignTo, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
         api::responses::StaleVersion,
         (status = 422, description = "A bad reassignTo", body = Problem, content_type = "application/problem+json"),

@@ -40,7 +40,7 @@ pub struct SecuritySettings {
     responses(
         (status = 200, description = "Saved", body = SecuritySettings),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators change security settings", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
         (status = 409, description = "Set up your own two-step verification first", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -88,8 +88,8 @@ pub async fn update_security(
     responses(
         (status = 204, description = "Reset"),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators reset two-step verification", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         (status = 409, description = "Your own (turn it off in My User Settings)", body = Problem, content_type = "application/problem+json"),
     )
 )]

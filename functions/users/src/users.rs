@@ -217,7 +217,7 @@ pub struct UserListParams {
                 (String = "text/csv"),
             )),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role does not see other users", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
         (status = 422, description = "A bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -321,7 +321,7 @@ async fn send_invitation(
     responses(
         (status = 201, description = "Added and invited", body = UserView),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators add users", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
         (status = 409, description = "The email has an account", body = Problem, content_type = "application/problem+json"),
         api::responses::InvalidFields,
     )
@@ -366,8 +366,8 @@ pub async fn add_user(
     responses(
         (status = 200, description = "The user; `ETag` carries its version", body = UserView),
         api::responses::Unauthorized,
-        (status = 403, description = "A custom role sees only its own profile", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
     )
 )]
 pub async fn get_user(
@@ -396,8 +396,8 @@ pub async fn get_user(
     responses(
         (status = 200, description = "Changed", body = UserView),
         api::responses::Unauthorized,
-        (status = 403, description = "Not yours to change (own role, or not a partner administrator)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         (status = 409, description = "The last partner administrator, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
         api::responses::StaleVersion,
         api::responses::InvalidFields,
@@ -466,8 +466,8 @@ pub async fn update_user(
     responses(
         (status = 204, description = "Removed"),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators remove users", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         (status = 409, description = "Oneself, the last partner administrator, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
         api::responses::StaleVersion,
     )
@@ -515,8 +515,8 @@ pub async fn remove_user(
     responses(
         (status = 200, description = "Sent; the user with its new version (`ETag`)", body = UserView),
         api::responses::Unauthorized,
-        (status = 403, description = "Only partner administrators invite users", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         (status = 409, description = "The user has accepted already", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -604,8 +604,8 @@ async fn save_contacts(
     responses(
         (status = 200, description = "The user with the new contact", body = UserView),
         api::responses::Unauthorized,
-        (status = 403, description = "Not your user", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
         api::responses::InvalidFields,
@@ -668,8 +668,8 @@ fn contact_index(user: &User, raw: &str) -> Result<usize, Problem> {
     responses(
         (status = 200, description = "The user with the changed contact", body = UserView),
         api::responses::Unauthorized,
-        (status = 403, description = "Not your user", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user or contact", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
         api::responses::InvalidFields,
@@ -725,8 +725,8 @@ pub async fn update_contact(
     responses(
         (status = 200, description = "The user without the contact", body = UserView),
         api::responses::Unauthorized,
-        (status = 403, description = "Not your user", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user or contact", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
     )

@@ -69,3 +69,21 @@ pub struct InvalidFields(pub Problem);
     content_type = "application/problem+json"
 )]
 pub struct TooManyAttempts(pub Problem);
+
+/// 403: the role, or its access level on the customer, does not allow this.
+#[derive(IntoResponses)]
+#[response(
+    status = 403,
+    description = "The role, or its access level on the customer, does not allow this",
+    content_type = "application/problem+json"
+)]
+pub struct Forbidden(pub Problem);
+
+/// 404: no such resource, or not the caller's: another partner's answers the same.
+#[derive(IntoResponses)]
+#[response(
+    status = 404,
+    description = "No such resource (another partner's is not found either)",
+    content_type = "application/problem+json"
+)]
+pub struct NotFound(pub Problem);

@@ -148,7 +148,7 @@ impl AuditParams {
                 (String = "text/csv"),
             )),
         api::responses::Unauthorized,
-        (status = 403, description = "Custom roles do not see the Security Audit", body = Problem, content_type = "application/problem+json"),
+        api::responses::Forbidden,
         (status = 422, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -27,7 +27,7 @@ pub struct AddProductsRequest {
         (status = 200, description = "The updated profile", body = CustomerProfile),
         api::responses::Unauthorized,
         (status = 403, description = "Paid products need the ExSP program (Table 1-2)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         api::responses::ChangedMeanwhile,
         api::responses::StaleVersion,
         (status = 422, description = "Invalid products", body = Problem, content_type = "application/problem+json"),
@@ -223,7 +223,7 @@ fn transition_problem(e: TransitionError) -> Problem {
     responses(
         (status = 200, description = "The updated profile", body = CustomerProfile),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer or entitlement", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "Not a trial, pending compliance review, serial used, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
         api::responses::StaleVersion,
         (status = 422, description = "Seats or product serial invalid, or a serial is required", body = Problem, content_type = "application/problem+json"),
@@ -374,7 +374,7 @@ pub struct CancelRequest {
     responses(
         (status = 200, description = "The updated profile", body = CustomerProfile),
         api::responses::Unauthorized,
-        (status = 404, description = "No such customer or entitlement", body = Problem, content_type = "application/problem+json"),
+        api::responses::NotFound,
         (status = 409, description = "Already ended, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
         api::responses::StaleVersion,
         (status = 422, description = "Not confirmed", body = Problem, content_type = "application/problem+json"),
