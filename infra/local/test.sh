@@ -30,7 +30,8 @@ step() {
 }
 summary() {
   end_step
-  printf '\n%s\n' "Durations:" "${TIMES[@]}"
+  printf '\nDurations:\n'
+  printf '%s\n' "${TIMES[@]}"
   printf '%5ds  %s\n' $((SECONDS - RUN_START)) "in all"
 }
 
