@@ -405,12 +405,7 @@ pub async fn get_rule(
     request_body = RuleRequest,
     responses(
         (status = 200, description = "Saved", body = RuleView),
-        api::responses::Unauthorized,
-        api::responses::Forbidden,
-        api::responses::NotFound,
-        api::responses::ChangedMeanwhile,
-        api::responses::StaleVersion,
-        api::responses::InvalidFields,
+        api::responses::Update,
     )
 )]
 pub async fn update_rule(
@@ -480,11 +475,7 @@ pub async fn update_rule(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        api::responses::Unauthorized,
-        api::responses::Forbidden,
-        api::responses::NotFound,
-        api::responses::ChangedMeanwhile,
-        api::responses::StaleVersion,
+        api::responses::Delete,
     )
 )]
 pub async fn delete_rule(

@@ -292,11 +292,7 @@ pub async fn create_role(
     request_body = RoleUpdate,
     responses(
         (status = 200, description = "Saved", body = RoleView),
-        api::responses::Unauthorized,
-        api::responses::Forbidden,
-        api::responses::NotFound,
-        api::responses::ChangedMeanwhile,
-        api::responses::StaleVersion,
+        api::responses::Delete,
         (status = 422, description = "Invalid fields, or customers that are not yours", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -603,12 +603,7 @@ async fn save_contacts(
     request_body = ContactRequest,
     responses(
         (status = 200, description = "The user with the new contact", body = UserView),
-        api::responses::Unauthorized,
-        api::responses::Forbidden,
-        api::responses::NotFound,
-        api::responses::ChangedMeanwhile,
-        api::responses::StaleVersion,
-        api::responses::InvalidFields,
+        api::responses::Update,
     )
 )]
 pub async fn add_contact(
@@ -667,12 +662,7 @@ fn contact_index(user: &User, raw: &str) -> Result<usize, Problem> {
     request_body = ContactRequest,
     responses(
         (status = 200, description = "The user with the changed contact", body = UserView),
-        api::responses::Unauthorized,
-        api::responses::Forbidden,
-        api::responses::NotFound,
-        api::responses::ChangedMeanwhile,
-        api::responses::StaleVersion,
-        api::responses::InvalidFields,
+        api::responses::Update,
     )
 )]
 pub async fn update_contact(
@@ -724,11 +714,7 @@ pub async fn update_contact(
     ),
     responses(
         (status = 200, description = "The user without the contact", body = UserView),
-        api::responses::Unauthorized,
-        api::responses::Forbidden,
-        api::responses::NotFound,
-        api::responses::ChangedMeanwhile,
-        api::responses::StaleVersion,
+        api::responses::Delete,
     )
 )]
 pub async fn remove_contact(
