@@ -67,14 +67,11 @@ api_ready() {
   [[ "$code" == 401 ]]
 }
 
-# start_web_built PORT API_PORT: the production bundle in web/dist (vite build), as users
-# get it, served by vite preview with the same /api proxy.
-start_web_built() {
-  start web "$STATE/web.log" env PC_WEB_PORT="$1" PC_API_URL="http://127.0.0.1:$2" npm --prefix web run preview -- --strictPort
-}
-
-start_web() { # start_web PORT API_PORT
-  start web "$STATE/web.log" env PC_WEB_PORT="$1" PC_API_URL="http://127.0.0.1:$2" npm --prefix web run dev -- --strictPort
+# start_web PORT API_PORT [dev|preview]: the front end with /api proxied to the API; dev
+# (the default) serves the sources with hot reload, preview the production bundle in
+# web/dist (vite build), as users get it.
+start_web() {
+  start web "$STATE/web.log" env PC_WEB_PORT="$1" PC_API_URL="http://127.0.0.1:$2" npm --prefix web run "${3:-dev}" -- --strictPort
 }
 
 # start_ticker API_PORT: the scheduler tick every minute through cargo-lambda's invoke API,

@@ -103,7 +103,7 @@ cargo run -q -p infra -- local-stack --endpoint "$MOTO_ENDPOINT" \
   --outbox "$STATE/outbox" --env-out "$STATE/env"
 (set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- demo)
 start_api "$API_PORT" "$STATE/env"
-start_web_built "$WEB_PORT" "$API_PORT"
+start_web "$WEB_PORT" "$API_PORT" preview
 wait_for "the API" 900 api_ready "$API_PORT" || { tail -50 "$STATE/api.log"; exit 1; }
 wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/" || { tail -50 "$STATE/web.log"; exit 1; }
 # cargo-lambda starts a function at its first request

@@ -24,21 +24,12 @@ impl World {
         self.0.partner(email, "Fleet Partners").await
     }
 
-    async fn post(&self, customer: &str, kind: &str, key: &str, body: &Value) -> Answer {
-        let req = request("POST", &format!("/api/v1/ingest/{customer}/{kind}"))
-            .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {key}"))
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        send(&self.ingest, req, IP).await
-    }
-
     /// Sends a fleet in batches of 500; answers (accepted, unchanged) summed.
     async fn feed(&self, c: &Added, f: &Fleet) -> (u64, u64) {
         let mut totals = (0, 0);
         for batch in f.computers.chunks(500) {
             let a = self
-                .post(&c.id, "computers", &c.key, &json!({"computers": batch}))
+                .report(&c.id, "computers", &c.key, &json!({"computers": batch}))
                 .await;
             assert_eq!(a.status, StatusCode::OK, "{}", a.text);
             totals.0 += a.body["accepted"].as_u64().unwrap();
@@ -46,7 +37,7 @@ impl World {
         }
         for batch in f.events.chunks(500) {
             let a = self
-                .post(&c.id, "events", &c.key, &json!({"events": batch}))
+                .report(&c.id, "events", &c.key, &json!({"events": batch}))
                 .await;
             assert_eq!(a.status, StatusCode::OK, "{}", a.text);
             totals.0 += a.body["accepted"].as_u64().unwrap();
@@ -506,7 +497,7 @@ async fn every_figure_matches_the_fleet_that_was_fed_and_a_replay_changes_none()
         .collect();
     assert_eq!(names, ["Acme Dental"]);
     let late = w
-        .post(
+        .report(
             &b.id,
             "computers",
             &b.key,

@@ -1,7 +1,7 @@
 //! The ingestion API against the local stack: what it refuses (and that a refused batch
 //! writes nothing), key rotation, and the write budget of an event batch.
 
-use axum::{body::Body, http::StatusCode};
+use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 use testkit::simulator;
@@ -12,27 +12,7 @@ const IP: &str = "192.0.2.55";
 
 crate::world::module_world!();
 
-impl World {
-    async fn post_raw(
-        &self,
-        customer: &str,
-        kind: &str,
-        key: Option<&str>,
-        body: String,
-    ) -> Answer {
-        let mut req = request("POST", &format!("/api/v1/ingest/{customer}/{kind}"))
-            .header("content-type", "application/json");
-        if let Some(k) = key {
-            req = req.header("authorization", format!("Bearer {k}"));
-        }
-        send(&self.ingest, req.body(Body::from(body)).unwrap(), IP).await
-    }
-
-    async fn post(&self, customer: &str, kind: &str, key: &str, body: &Value) -> Answer {
-        self.post_raw(customer, kind, Some(key), body.to_string())
-            .await
-    }
-}
+impl World {}
 
 fn spec(computers: usize) -> Spec {
     Spec {
@@ -166,7 +146,7 @@ async fn bad_batches_are_refused_whole_and_write_nothing() {
         ),
     ];
     for (kind, key, body, status, field) in cases {
-        let r = w.post_raw(&a.id, kind, key, body).await;
+        let r = w.report_raw(&a.id, kind, key, body).await;
         assert_problem(&r, status);
         if let Some(field) = field {
             let fields: Vec<&str> = r.body["errors"]
@@ -186,7 +166,7 @@ async fn bad_batches_are_refused_whole_and_write_nothing() {
 
     // A good batch goes in; after a rotation only the new key works.
     let ok = w
-        .post(&a.id, "computers", &a.key, &json!({"computers": computers}))
+        .report(&a.id, "computers", &a.key, &json!({"computers": computers}))
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(ok.body["accepted"], 3);
@@ -214,11 +194,11 @@ async fn bad_batches_are_refused_whole_and_write_nothing() {
     let new_key = rotated.body["key"].as_str().unwrap();
     assert_ne!(new_key, a.key);
     let old = w
-        .post(&a.id, "events", &a.key, &json!({"events": events}))
+        .report(&a.id, "events", &a.key, &json!({"events": events}))
         .await;
     assert_problem(&old, 401);
     let new = w
-        .post(&a.id, "events", new_key, &json!({"events": events}))
+        .report(&a.id, "events", new_key, &json!({"events": events}))
         .await;
     assert_eq!(new.status, StatusCode::OK, "{}", new.text);
     assert_eq!(new.body["accepted"], 3);
@@ -261,7 +241,7 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
     let fleet = simulator::fleet(&spec(200), now);
     let computers = serde_json::to_value(&fleet.computers).unwrap();
     let r = w
-        .post(&a.id, "computers", &a.key, &json!({"computers": computers}))
+        .report(&a.id, "computers", &a.key, &json!({"computers": computers}))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 
@@ -280,7 +260,7 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
         let b = batch.len() as u64;
         w.stack.counter.reset();
         let r = w
-            .post(&a.id, "events", &a.key, &json!({"events": batch}))
+            .report(&a.id, "events", &a.key, &json!({"events": batch}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["accepted"].as_u64(), Some(b));
@@ -293,7 +273,7 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
         // A replay reads, and writes nothing.
         w.stack.counter.reset();
         let r = w
-            .post(&a.id, "events", &a.key, &json!({"events": batch}))
+            .report(&a.id, "events", &a.key, &json!({"events": batch}))
             .await;
         assert_eq!(r.body["unchanged"].as_u64(), Some(b));
         assert_eq!(writes(&w.stack), 0);

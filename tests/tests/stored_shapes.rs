@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use axum::{body::Body, http::StatusCode};
+use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::{json, Value};
 use testkit::http::*;
@@ -51,16 +51,6 @@ impl World {
         let a = call(app, "POST", path, token, Some(&body), IP).await;
         assert!(a.status.is_success(), "{path}: {} {}", a.status, a.text);
         a
-    }
-
-    async fn report(&self, customer: &str, key: &str, kind: &str, body: &Value) {
-        let req = request("POST", &format!("/api/v1/ingest/{customer}/{kind}"))
-            .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {key}"))
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        let a = send(&self.ingest, req, IP).await;
-        assert_eq!(a.status, StatusCode::OK, "{kind}: {}", a.text);
     }
 }
 
@@ -103,21 +93,25 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         },
         Utc::now(),
     );
-    w.report(
-        &customer.id,
-        &customer.key,
-        "computers",
-        &json!({"computers": fleet.computers}),
-    )
-    .await;
+    let a = w
+        .report(
+            &customer.id,
+            "computers",
+            &customer.key,
+            &json!({"computers": fleet.computers}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     let events: Vec<_> = fleet.events.iter().take(50).collect();
-    w.report(
-        &customer.id,
-        &customer.key,
-        "events",
-        &json!({"events": events}),
-    )
-    .await;
+    let a = w
+        .report(
+            &customer.id,
+            "events",
+            &customer.key,
+            &json!({"events": events}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
 
     let mut shapes: BTreeMap<String, BTreeMap<String, BTreeSet<&'static str>>> = BTreeMap::new();
     for item in w.stack.items().await {

@@ -4,7 +4,7 @@
 //! wraps it; [`module_world!`] gives a module the plain one under its own name, so the
 //! module's own helpers can be inherent methods.
 
-use axum::{http::StatusCode, Router};
+use axum::{body::Body, http::StatusCode, Router};
 use chrono::Utc;
 use domain::serial::{Serial, SerialKind};
 use serde_json::{json, Value};
@@ -132,6 +132,29 @@ impl World {
                 .expect("the key, shown once")
                 .to_string(),
         }
+    }
+
+    /// What the endpoint-protection service sends: `body` to the ingestion endpoint `kind`
+    /// (`computers` or `events`) of `customer`, with its ingestion key if any.
+    pub async fn report_raw(
+        &self,
+        customer: &str,
+        kind: &str,
+        key: Option<&str>,
+        body: String,
+    ) -> Answer {
+        let mut req = request("POST", &format!("/api/v1/ingest/{customer}/{kind}"))
+            .header("content-type", "application/json");
+        if let Some(k) = key {
+            req = req.header("authorization", format!("Bearer {k}"));
+        }
+        send(&self.ingest, req.body(Body::from(body)).unwrap(), IP).await
+    }
+
+    /// [`World::report_raw`] with a key and a JSON body.
+    pub async fn report(&self, customer: &str, kind: &str, key: &str, body: &Value) -> Answer {
+        self.report_raw(customer, kind, Some(key), body.to_string())
+            .await
     }
 
     /// How many items the table holds (for "writes nothing").

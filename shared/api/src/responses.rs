@@ -3,7 +3,12 @@
 //! meaning belongs to one endpoint (which resource is missing, which conflict) stay on
 //! that endpoint.
 
-use utoipa::IntoResponses;
+use std::collections::BTreeMap;
+
+use utoipa::{
+    openapi::{response::Response, RefOr},
+    IntoResponses,
+};
 
 use crate::Problem;
 
@@ -88,80 +93,42 @@ pub struct Forbidden(pub Problem);
 )]
 pub struct NotFound(pub Problem);
 
+type Responses = BTreeMap<String, RefOr<Response>>;
+
+/// The responses of `parts`, together.
+fn all(parts: &[fn() -> Responses]) -> Responses {
+    parts.iter().flat_map(|part| part()).collect()
+}
+
 /// The answers of a change to a versioned resource (`If-Match`): 401, 403, 404, 409 (changed
 /// meanwhile), 412 and 422, as the single responses above describe them.
-#[derive(IntoResponses)]
-pub enum Update {
-    #[response(
-        status = 401,
-        description = "No valid access token",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "The role, or its access level on the customer, does not allow this",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    #[response(
-        status = 404,
-        description = "No such resource (another partner's is not found either)",
-        content_type = "application/problem+json"
-    )]
-    NotFound(Problem),
-    #[response(
-        status = 409,
-        description = "Changed meanwhile",
-        content_type = "application/problem+json"
-    )]
-    ChangedMeanwhile(Problem),
-    #[response(
-        status = 412,
-        description = "`If-Match` is not the current version",
-        content_type = "application/problem+json"
-    )]
-    StaleVersion(Problem),
-    #[response(
-        status = 422,
-        description = "Invalid fields",
-        content_type = "application/problem+json"
-    )]
-    InvalidFields(Problem),
+pub struct Update;
+
+impl IntoResponses for Update {
+    fn responses() -> Responses {
+        all(&[
+            Unauthorized::responses,
+            Forbidden::responses,
+            NotFound::responses,
+            ChangedMeanwhile::responses,
+            StaleVersion::responses,
+            InvalidFields::responses,
+        ])
+    }
 }
 
 /// The answers of removing a versioned resource (`If-Match`): 401, 403, 404, 409 (changed
-/// meanwhile) and 412, as the single responses above describe them.
-#[derive(IntoResponses)]
-pub enum Delete {
-    #[response(
-        status = 401,
-        description = "No valid access token",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "The role, or its access level on the customer, does not allow this",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    #[response(
-        status = 404,
-        description = "No such resource (another partner's is not found either)",
-        content_type = "application/problem+json"
-    )]
-    NotFound(Problem),
-    #[response(
-        status = 409,
-        description = "Changed meanwhile",
-        content_type = "application/problem+json"
-    )]
-    ChangedMeanwhile(Problem),
-    #[response(
-        status = 412,
-        description = "`If-Match` is not the current version",
-        content_type = "application/problem+json"
-    )]
-    StaleVersion(Problem),
+/// meanwhile) and 412.
+pub struct Delete;
+
+impl IntoResponses for Delete {
+    fn responses() -> Responses {
+        all(&[
+            Unauthorized::responses,
+            Forbidden::responses,
+            NotFound::responses,
+            ChangedMeanwhile::responses,
+            StaleVersion::responses,
+        ])
+    }
 }
