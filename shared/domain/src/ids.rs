@@ -69,6 +69,7 @@ id_type!(RoleId, "rol_");
 id_type!(ContactId, "cnt_");
 id_type!(AlertId, "alr_");
 id_type!(RuleId, "rul_");
+id_type!(ReportId, "rpt_");
 
 #[cfg(test)]
 mod tests {

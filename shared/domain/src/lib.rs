@@ -14,6 +14,7 @@ pub mod ids;
 pub mod partner;
 pub mod password;
 pub mod rate_limit;
+pub mod report;
 pub mod role;
 pub mod serial;
 pub mod telemetry;
@@ -23,7 +24,8 @@ pub mod validation;
 
 pub use email::EmailAddress;
 pub use ids::{
-    AlertId, ContactId, CustomerId, EntitlementId, PartnerId, RequestId, RoleId, RuleId, UserId,
+    AlertId, ContactId, CustomerId, EntitlementId, PartnerId, ReportId, RequestId, RoleId, RuleId,
+    UserId,
 };
 pub use password::Password;
 pub use role::Role;

@@ -35,18 +35,7 @@ pub fn live_shard(customer: &CustomerId) -> u32 {
         % LIVE_SHARDS
 }
 
-/// One customer's seats of one product on one day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DailyUsage {
-    pub day: NaiveDate,
-    pub partner_id: PartnerId,
-    pub customer_id: CustomerId,
-    pub product: String,
-    /// `trial`, `paid` or `held`: billing counts paid seats.
-    pub status: String,
-    pub seats: u32,
-}
+pub use domain::report::data::DailyUsage;
 
 fn usage_keys(u: &DailyUsage) -> Keys {
     Keys::new(

@@ -1,0 +1,1 @@
+//! Report logos: checked by content before anything is stored.
