@@ -15,7 +15,7 @@ use super::{
     consent::RequestRecord, customers::customer_pk, from_item, put_new, to_item, Item, Keys,
     StoreError, Table,
 };
-use domain::{entitlement::Entitlement, CustomerId, PartnerId};
+use domain::{entitlement::Entitlement, CustomerId};
 
 /// Spreads live entitlements over this many index partitions.
 pub const LIVE_SHARDS: u32 = 8;
