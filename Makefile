@@ -42,11 +42,14 @@ web/node_modules/.package-lock.json: web/package-lock.json
 fetch:
 	cargo fetch --locked
 
-# Debian's Chromium for the browser tests (never a downloaded browser).
+# Debian's Chromium for the browser tests (never a downloaded browser), and the tools
+# that check report files as a person would: poppler-utils (pdftotext, pdfinfo,
+# pdftoppm) and libxml2-utils (xmllint).
+DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/pdftotext /usr/bin/xmllint
 setup-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if ! ls $(DEBIAN_TOOLS) >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils libxml2-utils; \
 	fi
 
 clean:
