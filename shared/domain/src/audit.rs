@@ -117,6 +117,13 @@ pub enum Action {
     /// A test call was sent to a rule's webhook.
     #[serde(rename = "alertRule.test")]
     TestAlertRule,
+    #[serde(rename = "report.create")]
+    CreateReport,
+    #[serde(rename = "report.delete")]
+    DeleteReport,
+    /// Report Customization: colours or logo.
+    #[serde(rename = "branding.update")]
+    UpdateBranding,
     /// The scheduler ended trials or renewed subscriptions.
     #[serde(rename = "schedule.entitlements")]
     ScheduledEntitlements,

@@ -443,9 +443,6 @@ pub struct Report {
     /// `rpt_…`.
     #[schema(value_type = String)]
     pub id: crate::ReportId,
-    #[serde(skip)]
-    #[schema(ignore)]
-    pub partner_id: Option<PartnerId>,
     pub name: String,
     #[serde(rename = "type")]
     pub report_type: ReportType,
@@ -469,7 +466,28 @@ pub struct Report {
     pub expires_at: DateTime<Utc>,
 }
 
+/// How long a report may stay Processing before it is shown as failed: the worker's
+/// time limit and every retry are over by then.
+pub const PROCESSING_LIMIT_MINUTES: i64 = 30;
+
 impl Report {
+    /// The report as it stands at `now`: one still Processing long after every attempt
+    /// must have ended is shown as Failed, so no report spins forever.
+    pub fn as_seen(mut self, now: DateTime<Utc>) -> Report {
+        if self.status == ReportStatus::Processing
+            && now - self.requested_at > Duration::minutes(PROCESSING_LIMIT_MINUTES)
+        {
+            self.status = ReportStatus::Failed;
+            self.failure = Some("The report took too long to make. Try again.".into());
+        }
+        self
+    }
+
+    /// The customers the report covers.
+    pub fn customers(&self) -> &[CustomerId] {
+        &self.options.customers
+    }
+
     /// The object key of one of the report's files: under the partner, so a key never
     /// names another partner's report.
     pub fn file_key(partner: &PartnerId, id: &crate::ReportId, format: Format) -> String {
@@ -480,6 +498,86 @@ impl Report {
     /// counts from the object's creation, which is a little later).
     pub fn expiry(requested_at: DateTime<Utc>) -> DateTime<Utc> {
         requested_at + Duration::days(KEPT_DAYS)
+    }
+}
+
+/// An RGB colour, written `#rrggbb`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "String", into = "String")]
+#[schema(value_type = String, example = "#1f4e79")]
+pub struct Colour(pub [u8; 3]);
+
+impl Colour {
+    pub fn parse(s: &str) -> Result<Colour, String> {
+        let hex = s
+            .trim()
+            .strip_prefix('#')
+            .filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| "must be a colour written #rrggbb".to_string())?;
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).expect("checked hex digits");
+        Ok(Colour([byte(0), byte(2), byte(4)]))
+    }
+}
+
+impl TryFrom<String> for Colour {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Colour::parse(&s)
+    }
+}
+
+impl From<Colour> for String {
+    fn from(c: Colour) -> String {
+        format!("#{:02x}{:02x}{:02x}", c.0[0], c.0[1], c.0[2])
+    }
+}
+
+/// The stored logo: its object key and what the content check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredLogo {
+    pub key: String,
+    /// `image/png`, `image/jpeg` or `image/gif`, as the content check found.
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub size: u64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// Report Customization (the guide's "Customizing your reports"): the header font
+/// colour, the theme colour and the logo of every report the partner makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Branding {
+    pub header_colour: Colour,
+    pub theme_colour: Colour,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<StoredLogo>,
+    /// 0 until first saved.
+    #[serde(default)]
+    pub version: u64,
+}
+
+impl Default for Branding {
+    /// White text on a dark blue band, no logo.
+    fn default() -> Self {
+        Branding {
+            header_colour: Colour([0xff, 0xff, 0xff]),
+            theme_colour: Colour([0x1f, 0x4e, 0x79]),
+            logo: None,
+            version: 0,
+        }
+    }
+}
+
+impl Branding {
+    /// A logo's object key: a new one per upload, under the partner.
+    pub fn logo_key(partner: &PartnerId, extension: &str) -> String {
+        format!(
+            "logos/{partner}/{}.{extension}",
+            uuid::Uuid::now_v7().simple()
+        )
     }
 }
 

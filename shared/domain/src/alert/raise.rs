@@ -304,3 +304,29 @@ pub fn consent(
         occurrences: 1,
     }
 }
+
+/// A report that could not be made (one alert per report).
+pub fn report_failed(report: &crate::report::Report, reason: &str, at: DateTime<Utc>) -> Raise {
+    let kind = AlertKind::ReportFailed;
+    Raise {
+        kind,
+        severity: kind.severity(),
+        customer: None,
+        computer: None,
+        group: None,
+        user: Some((
+            report.requested_by.clone(),
+            report.requested_by_name.clone(),
+        )),
+        subject: format!("Report failed: {}", report.name),
+        body: format!(
+            "The {} report \"{}\", requested on {}, could not be made: {reason}",
+            report.report_type.title(),
+            report.name,
+            report.requested_at.format("%Y-%m-%d %H:%M UTC"),
+        ),
+        condition: format!("{}#{}", kind.as_str(), report.id),
+        at,
+        occurrences: 1,
+    }
+}

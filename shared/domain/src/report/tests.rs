@@ -173,3 +173,41 @@ fn file_keys_live_under_the_partner() {
         format!("reports/{p}/{r}.pdf")
     );
 }
+
+#[test]
+fn colours_read_and_write_as_hex() {
+    let c = Colour::parse("#1F4e79").unwrap();
+    assert_eq!(c.0, [0x1f, 0x4e, 0x79]);
+    assert_eq!(String::from(c), "#1f4e79");
+    for bad in ["1f4e79", "#1f4e7", "#1f4e7g", "#1f4e790", ""] {
+        assert!(Colour::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn a_report_processing_past_the_limit_is_shown_as_failed() {
+    let requested_at = now();
+    let report = Report {
+        id: crate::ReportId::generate(),
+        name: "r".into(),
+        report_type: ReportType::AlertHistory,
+        formats: vec![Format::Pdf],
+        options: options(1),
+        status: ReportStatus::Processing,
+        failure: None,
+        files: vec![],
+        requested_by: UserId::generate(),
+        requested_by_name: "A".into(),
+        requested_at,
+        finished_at: None,
+        expires_at: Report::expiry(requested_at),
+    };
+    let soon = requested_at + Duration::minutes(PROCESSING_LIMIT_MINUTES);
+    assert_eq!(
+        report.clone().as_seen(soon).status,
+        ReportStatus::Processing
+    );
+    let late = report.as_seen(soon + Duration::seconds(1));
+    assert_eq!(late.status, ReportStatus::Failed);
+    assert!(late.failure.unwrap().contains("too long"));
+}
