@@ -38,10 +38,15 @@ pub enum Action {
     ViewAlerts,
     /// See, create, change and delete alert notification rules.
     ManageAlertRules,
+    /// Make, list, open and delete reports: on the partner (the Reports page), or on
+    /// each customer a report covers (the role must read it).
+    RunReports,
+    /// Report Customization: colours and logo.
+    ManageBranding,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::ActivateProgramSerial,
         Action::ViewCustomers,
         Action::AddCustomer,
@@ -55,6 +60,8 @@ impl Action {
         Action::ManageSecurity,
         Action::ViewAlerts,
         Action::ManageAlertRules,
+        Action::RunReports,
+        Action::ManageBranding,
     ];
 }
 
@@ -189,12 +196,18 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
             Resource::Customer(_) => at_least(grant, resource, AccessLevel::Read),
             _ => Ok(()),
         },
+        // Every role makes reports of the customers it may read.
+        Action::RunReports => match resource {
+            Resource::Customer(_) => at_least(grant, resource, AccessLevel::Read),
+            _ => Ok(()),
+        },
         // A rule may name any customer and any user: only the built-in roles, which see
-        // them all, manage rules.
+        // them all, manage rules. Report Customization is part of Administration.
         Action::ActivateProgramSerial
         | Action::ViewAuditTrail
         | Action::ViewUsers
-        | Action::ManageAlertRules => match grant {
+        | Action::ManageAlertRules
+        | Action::ManageBranding => match grant {
             Grant::Custom(_) => Err(Denied::Forbidden(BUILT_IN_ONLY)),
             _ => Ok(()),
         },
@@ -280,8 +293,12 @@ mod tests {
         ] {
             assert_eq!(on(action, &none), Err(Denied::Hidden), "{action:?}");
         }
+        assert_eq!(on(Action::RunReports, &rw), Ok(()));
+        assert_eq!(on(Action::RunReports, &r), Ok(()));
+        assert_eq!(on(Action::RunReports, &none), Err(Denied::Hidden));
         let partner = |a| authorize(&g, a, Resource::Partner);
         assert_eq!(partner(Action::ViewCustomers), Ok(()));
+        assert_eq!(partner(Action::RunReports), Ok(()));
         assert_eq!(partner(Action::AddCustomer), Ok(()));
         assert!(matches!(
             partner(Action::ImportCustomer),
@@ -293,6 +310,7 @@ mod tests {
             Action::ViewUsers,
             Action::ManageUsers,
             Action::ManageRoles,
+            Action::ManageBranding,
         ] {
             assert!(
                 matches!(partner(action), Err(Denied::Forbidden(_))),

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod home;
 pub mod idempotency;
 pub mod rate_limit;
+pub mod reports;
 pub mod roles;
 pub mod schedule;
 pub mod serials;
