@@ -30,7 +30,7 @@ coldstart=0
   --function dashboard=target/release/dashboard:events/dashboard/dashboard-unauthenticated.json \
   --function alerts=target/release/alerts:events/alerts/alerts-unauthenticated.json \
   --env TABLE_NAME=bench --env USER_POOL_ID=us-east-1_bench --env USER_POOL_CLIENT_ID=bench \
-  --env REPORTS_BUCKET=bench --env MAIL_FROM=bench@example.com \
+  --env REPORTS_BUCKET=bench --env LOGOS_BUCKET=bench --env MAIL_FROM=bench@example.com \
   --env EVENT_BUS_NAME=bench --env LOG_FORMAT=json \
   --markdown-out docs/performance.md || coldstart=$?
 

@@ -18,6 +18,7 @@ pub struct LocalStack<'a> {
 pub const TABLE: &str = "partner-console";
 pub const USER_POOL: &str = "partner-console";
 pub const REPORTS_BUCKET: &str = "partner-console-reports";
+pub const LOGOS_BUCKET: &str = "partner-console-logos";
 pub const EVENT_BUS: &str = "partner-console-events";
 pub const MAIL_FROM: &str = "console@partner-console.local";
 
@@ -41,9 +42,13 @@ impl LocalStack<'_> {
             template.buckets().iter().any(|b| b == "ReportsBucket"),
             "template.yaml has no ReportsBucket"
         );
-        local::create_bucket(&s3, REPORTS_BUCKET)
-            .await
-            .context("bucket")?;
+        anyhow::ensure!(
+            template.buckets().iter().any(|b| b == "LogosBucket"),
+            "template.yaml has no LogosBucket"
+        );
+        for bucket in [REPORTS_BUCKET, LOGOS_BUCKET] {
+            local::create_bucket(&s3, bucket).await.context("bucket")?;
+        }
 
         let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
         let (pool_id, client_id) = local::create_user_pool(
@@ -93,6 +98,7 @@ impl LocalStack<'_> {
                 format!("{}/{pool_id}/.well-known/jwks.json", self.endpoint),
             ),
             ("REPORTS_BUCKET", REPORTS_BUCKET.into()),
+            ("LOGOS_BUCKET", LOGOS_BUCKET.into()),
             ("S3_FORCE_PATH_STYLE", "true".into()),
             ("MAIL_MODE", "outbox".into()),
             ("OUTBOX_DIR", self.outbox.display().to_string()),
@@ -100,7 +106,7 @@ impl LocalStack<'_> {
             ("EVENT_MODE", "local".into()),
             ("LOCAL_INVOKE_URL", self.invoke_url.into()),
             // The rule the EventBridge bus has in AWS: AlertRaised goes to the notifier.
-            ("LOCAL_EVENT_ROUTES", "AlertRaised=notifier".into()),
+            ("LOCAL_EVENT_ROUTES", "AlertRaised=notifier,ReportRequested=report-worker".into()),
             ("CONSOLE_URL", self.console_url.into()),
             ("LOG_FORMAT", "text".into()),
         ];

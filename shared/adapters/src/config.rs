@@ -44,6 +44,8 @@ pub struct Config {
     /// Where the pool's signing keys are published; differs from the issuer under moto.
     pub jwks_url: String,
     pub reports_bucket: String,
+    /// Report Customization logos (`LOGOS_BUCKET`).
+    pub logos_bucket: String,
     /// Path-style S3 addressing, which moto needs.
     pub s3_force_path_style: bool,
     pub mail: MailMode,
@@ -199,6 +201,7 @@ impl Config {
             token_issuer,
             jwks_url,
             reports_bucket: var("REPORTS_BUCKET")?,
+            logos_bucket: var("LOGOS_BUCKET")?,
             s3_force_path_style: var_or("S3_FORCE_PATH_STYLE", "false") == "true",
             mail,
             mail_from: var("MAIL_FROM")?,

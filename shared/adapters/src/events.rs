@@ -9,6 +9,10 @@ use serde_json::Value;
 /// The `source` of every event the console emits.
 pub const SOURCE: &str = "partner-console";
 
+/// The event that asks the report worker to make a report (detail: `partnerId`,
+/// `reportId`).
+pub const REPORT_REQUESTED: &str = "ReportRequested";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DomainEvent {
     pub detail_type: String,

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use aws_sdk_s3::{presigning::PresigningConfig, primitives::ByteStream, Client};
+use aws_sdk_s3::{
+    presigning::PresigningConfig, primitives::ByteStream, types::ServerSideEncryption, Client,
+};
 
 #[derive(Debug, thiserror::Error)]
 #[error("s3: {0}")]
@@ -35,10 +37,65 @@ impl Files {
             .bucket(bucket)
             .key(key)
             .content_type(content_type)
+            .server_side_encryption(ServerSideEncryption::Aes256)
             .body(ByteStream::from(body))
             .send()
             .await
             .map_err(err)?;
+        Ok(())
+    }
+
+    /// An object's bytes; `None` when there is no such object.
+    pub async fn get(&self, bucket: &str, key: &str) -> Result<Option<Vec<u8>>, FilesError> {
+        let out = match self
+            .client
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
+            Err(e) => return Err(err(e)),
+        };
+        let bytes = out
+            .body
+            .collect()
+            .await
+            .map_err(|e| FilesError(e.to_string()))?;
+        Ok(Some(bytes.into_bytes().to_vec()))
+    }
+
+    /// Removes objects (one call per 1,000 keys); keys that do not exist are fine.
+    pub async fn delete(&self, bucket: &str, keys: &[String]) -> Result<(), FilesError> {
+        use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+        for chunk in keys.chunks(1000) {
+            let objects = chunk
+                .iter()
+                .map(|k| ObjectIdentifier::builder().key(k).build().map_err(err))
+                .collect::<Result<Vec<_>, _>>()?;
+            let out = self
+                .client
+                .delete_objects()
+                .bucket(bucket)
+                .delete(
+                    Delete::builder()
+                        .set_objects(Some(objects))
+                        .build()
+                        .map_err(err)?,
+                )
+                .send()
+                .await
+                .map_err(err)?;
+            if let Some(e) = out.errors().first() {
+                return Err(FilesError(format!(
+                    "{} not deleted: {}",
+                    e.key().unwrap_or_default(),
+                    e.message().unwrap_or_default()
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -49,12 +106,25 @@ impl Files {
         key: &str,
         expires_in: Duration,
     ) -> Result<String, FilesError> {
+        self.presigned_download(bucket, key, expires_in, None).await
+    }
+
+    /// A presigned link whose answer carries `disposition` as `Content-Disposition`
+    /// (`attachment; filename=…` to download, none to open in the browser).
+    pub async fn presigned_download(
+        &self,
+        bucket: &str,
+        key: &str,
+        expires_in: Duration,
+        disposition: Option<&str>,
+    ) -> Result<String, FilesError> {
         let config = PresigningConfig::expires_in(expires_in).map_err(err)?;
         let request = self
             .client
             .get_object()
             .bucket(bucket)
             .key(key)
+            .set_response_content_disposition(disposition.map(str::to_string))
             .presigned(config)
             .await
             .map_err(err)?;

@@ -71,6 +71,7 @@ pub enum ProblemType {
     OwnMfaFirst,
     PartnerManaged,
     RateLimited,
+    ReportNotReady,
     RequestInProgress,
     RequestPending,
     RoleInUse,

@@ -262,7 +262,7 @@ impl Table {
         self.partition_items(&super::telemetry::fleet_pk(customer), "COMPUTER#")
             .await?
             .into_iter()
-            .map(|item| from_item::<Computer>(item))
+            .map(from_item::<Computer>)
             .collect()
     }
 
@@ -392,5 +392,28 @@ impl Table {
             .into_iter()
             .map(from_item)
             .collect()
+    }
+}
+
+impl Table {
+    /// The ids of every customer of the partner, by name (one Query of the list index,
+    /// all pages, reading only the ids).
+    pub async fn customer_ids(&self, partner: &PartnerId) -> Result<Vec<CustomerId>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.name)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
+            .expression_attribute_values(":pk", s(format!("CUSTOMERS#{partner}")))
+            .expression_attribute_values(":prefix", s("NAME#"))
+            .projection_expression("id");
+        Ok(self
+            .every_item(query)
+            .await?
+            .iter()
+            .filter_map(|i| i.get("id").and_then(|v| v.as_s().ok()))
+            .filter_map(|id| CustomerId::parse(id).ok())
+            .collect())
     }
 }

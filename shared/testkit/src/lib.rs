@@ -113,6 +113,16 @@ pub async fn stack_with(options: Options) -> TestStack {
     )
     .await
     .expect("create user pool");
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    for bucket in [format!("reports-{id}"), format!("logos-{id}")] {
+        local::create_bucket(&s3, &bucket)
+            .await
+            .expect("create bucket");
+    }
     let outbox = std::env::temp_dir().join(format!("outbox-{id}"));
     let config = Config {
         region: "us-east-1".into(),
@@ -122,6 +132,7 @@ pub async fn stack_with(options: Options) -> TestStack {
         user_pool_id: pool_id,
         user_pool_client_id: client_id,
         reports_bucket: format!("reports-{id}"),
+        logos_bucket: format!("logos-{id}"),
         s3_force_path_style: true,
         mail: MailMode::Outbox(outbox.clone()),
         mail_from: "console@partner-console.test".into(),
