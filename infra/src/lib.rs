@@ -20,6 +20,7 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("ingest", ingest::openapi()),
         ("dashboard", dashboard::openapi()),
         ("alerts", alerts::openapi()),
+        ("reports", reports_http::openapi()),
     ]
 }
 
@@ -35,6 +36,7 @@ pub fn app(name: &str, state: adapters::services::AppState) -> Option<axum::Rout
         "ingest" => ingest::app(state),
         "dashboard" => dashboard::app(state),
         "alerts" => alerts::app(state),
+        "reports" => reports_http::app(state),
         _ => return None,
     })
 }

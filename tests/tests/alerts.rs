@@ -5,11 +5,9 @@
 //! webhook receiver that checks the signature. Then: a receiver that is down, the
 //! Alerts page's filters, sorting, dismissal and budget, and bad rules.
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
+use crate::world::serve;
 use adapters::config::EventMode;
 use adapters::services::AppState;
 use axum::{
@@ -74,13 +72,6 @@ struct Receiver {
 async fn receive(State(r): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
     r.calls.lock().unwrap().push((headers, body));
     *r.status.lock().unwrap()
-}
-
-async fn serve(app: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
 }
 
 /// The shared world, with the notifier reached through a local dispatcher and a webhook

@@ -402,7 +402,77 @@ const EXPECTED: &[(&str, &str, [u16; 7])] = &[
         "/api/v1/products/usage",
         [200, 200, 200, 200, 200, 200, 200],
     ),
+    // Reports: every role reports on the customers it reads; a customer it cannot read
+    // (or another partner's) is refused like one that does not exist.
+    (
+        "GET",
+        "/api/v1/report-types",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/reports",
+        [202, 202, 202, 202, 422, 422, 202],
+    ),
+    (
+        "GET",
+        "/api/v1/reports",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/reports/{reportId}",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    // A custom role deletes only its own reports.
+    (
+        "DELETE",
+        "/api/v1/reports/{reportId}",
+        [204, 204, 403, 403, 404, 404, 204],
+    ),
+    // Still Processing: the access check passes, and the file is not there yet.
+    (
+        "GET",
+        "/api/v1/reports/{reportId}/files/{format}",
+        [409, 409, 409, 409, 404, 404, 409],
+    ),
+    // Report Customization: the built-in roles change it; everyone reads their own.
+    (
+        "GET",
+        "/api/v1/branding",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/branding",
+        [200, 200, 403, 403, 403, 200, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/branding/logo",
+        [200, 200, 403, 403, 403, 200, 200],
+    ),
+    (
+        "DELETE",
+        "/api/v1/branding/logo",
+        [200, 200, 403, 403, 403, 200, 200],
+    ),
 ];
+
+/// A report request of partner P's administrator about one new customer.
+fn report_body(customer: &str) -> Value {
+    json!({"name": "Matrix report", "type": "alertHistory", "formats": ["pdf"],
+        "options": {"period": {"kind": "last", "range": "7d"}, "customers": [customer]}})
+}
+
+/// A valid logo (a 300×150 PNG).
+fn logo() -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../tests/fixtures/logos/ok-300x150.png",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
 
 /// An alert notification rule's form.
 fn rule_body(n: usize) -> Value {
@@ -436,6 +506,8 @@ struct Req {
     body: Option<Value>,
     /// Sign in again first (for sign-out, which ends the session it is called with).
     fresh: bool,
+    /// A body that is not JSON (an uploaded file) and its type, instead of `body`.
+    raw: Option<(Vec<u8>, &'static str)>,
 }
 
 fn req(path: impl Into<String>, body: Option<Value>) -> Req {
@@ -443,6 +515,16 @@ fn req(path: impl Into<String>, body: Option<Value>) -> Req {
         path: path.into(),
         body,
         fresh: false,
+        raw: None,
+    }
+}
+
+/// The body of a request, and its content type.
+fn body_of(r: &Req) -> Option<(Body, &'static str)> {
+    match (&r.raw, &r.body) {
+        (Some((bytes, kind)), _) => Some((Body::from(bytes.clone()), *kind)),
+        (None, Some(b)) => Some((Body::from(b.to_string()), "application/json")),
+        (None, None) => None,
     }
 }
 
@@ -851,7 +933,37 @@ impl Fixture {
             | ("POST", "/api/v1/alert-rules/{ruleId}/test") => {
                 req(path.replace("{ruleId}", &self.rule_id().await), None)
             }
-            ("GET", _) | ("DELETE", "/api/v1/me/mfa") => req(path, None),
+            ("POST", "/api/v1/reports") => req(path, Some(report_body(&self.customer_id().await))),
+            (
+                "GET" | "DELETE",
+                "/api/v1/reports/{reportId}" | "/api/v1/reports/{reportId}/files/{format}",
+            ) => {
+                let customer = self.customer_id().await;
+                let r = self
+                    .ok(
+                        "reports",
+                        "POST",
+                        "/api/v1/reports",
+                        Some(&report_body(&customer)),
+                    )
+                    .await;
+                let id = r["id"].as_str().unwrap();
+                req(
+                    path.replace("{reportId}", id).replace("{format}", "pdf"),
+                    None,
+                )
+            }
+            ("PUT", "/api/v1/branding") => req(
+                path,
+                Some(
+                    json!({"headerColour": "#ffffff", "themeColour": format!("#0000{:02x}", n % 256)}),
+                ),
+            ),
+            ("PUT", "/api/v1/branding/logo") => Req {
+                raw: Some((logo(), "image/png")),
+                ..req(path, None)
+            },
+            ("GET", _) | ("DELETE", "/api/v1/me/mfa" | "/api/v1/branding/logo") => req(path, None),
             other => panic!("no request for {other:?}: add one to `prepare`"),
         }
     }
@@ -1027,10 +1139,10 @@ async fn answers_each_principal_exactly(part: usize) {
                     fx.tokens[i].clone()
                 };
                 let mut builder = bearer(request(method, &r.path), &token);
-                let body = match &r.body {
-                    Some(b) => {
-                        builder = builder.header(header::CONTENT_TYPE, "application/json");
-                        Body::from(b.to_string())
+                let body = match body_of(&r) {
+                    Some((b, kind)) => {
+                        builder = builder.header(header::CONTENT_TYPE, kind);
+                        b
                     }
                     None => Body::empty(),
                 };
@@ -1117,6 +1229,11 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ),
     ("PUT", "/api/v1/dashboard/layout", "user.updateLayout"),
     ("POST", "/api/v1/alerts/dismiss", "alert.dismiss"),
+    ("POST", "/api/v1/reports", "report.create"),
+    ("DELETE", "/api/v1/reports/{reportId}", "report.delete"),
+    ("PUT", "/api/v1/branding", "branding.update"),
+    ("PUT", "/api/v1/branding/logo", "branding.update"),
+    ("DELETE", "/api/v1/branding/logo", "branding.update"),
     ("POST", "/api/v1/alert-rules", "alertRule.create"),
     ("PUT", "/api/v1/alert-rules/{ruleId}", "alertRule.update"),
     ("DELETE", "/api/v1/alert-rules/{ruleId}", "alertRule.delete"),
@@ -1527,6 +1644,16 @@ impl Fixture {
                     email,
                 )
             }
+            // Removing a logo records only when there is one.
+            ("DELETE", "/api/v1/branding/logo") => {
+                let upload = bearer(request("PUT", path), &self.admin)
+                    .header(header::CONTENT_TYPE, "image/png")
+                    .body(Body::from(logo()))
+                    .unwrap();
+                let a = send(self.app("reports"), upload, "203.0.113.23").await;
+                assert_eq!(a.status.as_u16(), 200, "{}", a.text);
+                admin(req(path, None))
+            }
             _ => {
                 let mut r = self.prepare(method, path).await;
                 let mut s = admin(req(String::new(), None));
@@ -1582,10 +1709,10 @@ async fn writes_exactly_one_audit_record(part: usize) {
         if let Some(t) = &s.token {
             builder = bearer(builder, t);
         }
-        let body = match &s.req.body {
-            Some(b) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/json");
-                Body::from(b.to_string())
+        let body = match body_of(&s.req) {
+            Some((b, kind)) => {
+                builder = builder.header(header::CONTENT_TYPE, kind);
+                b
             }
             None => Body::empty(),
         };

@@ -569,51 +569,6 @@ async fn the_home_page_and_a_profile_cost_the_same_for_ten_computers_and_ten_tho
     assert_eq!(total(&small.4), 4, "{:?}", small.4);
 }
 
-/// A user with a custom role that reads `read` and nothing else: their access token.
-async fn reader(w: &World, admin: &str, email: &str, read: &[&str]) -> String {
-    let users = w.users.clone();
-    let role = call(
-        &users,
-        "POST",
-        "/api/v1/roles",
-        admin,
-        Some(&json!({"name": "Help desk"})),
-        IP,
-    )
-    .await;
-    assert_eq!(role.status, StatusCode::CREATED, "{}", role.text);
-    let id = role.body["id"].as_str().unwrap();
-    let body = json!({"name": "Help desk",
-        "access": {"all": null, "readWrite": [], "read": read, "noAccess": [], "defaultLevel": "noAccess"},
-        "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}});
-    let saved = call(
-        &users,
-        "PUT",
-        &format!("/api/v1/roles/{id}"),
-        admin,
-        Some(&body),
-        IP,
-    )
-    .await;
-    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
-    let user = json!({"email": email, "firstName": "Hal", "lastName": "Reader", "role": id});
-    let added = call(&users, "POST", "/api/v1/users", admin, Some(&user), IP).await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
-    let secret = w.stack.link_secret(email).expect("an invitation");
-    let accepted = send(
-        &users,
-        json_post(
-            "/api/v1/invitations/accept",
-            &json!({"token": secret, "password": "Another-Passw0rd"}),
-        ),
-        IP,
-    )
-    .await;
-    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
-    let s = sign_in(&w.auth, email, "Another-Passw0rd", IP).await;
-    s.body["accessToken"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn a_customer_the_user_cannot_see_counts_nowhere() {
     let w = world().await;
@@ -633,7 +588,7 @@ async fn a_customer_the_user_cannot_see_counts_nowhere() {
     let (fa, fb) = (fleet(&spec(21, 30), now), fleet(&spec(22, 30), now));
     w.feed(&a, &fa).await;
     w.feed(&b, &fb).await;
-    let hal = reader(&w, &admin, "hal@hidden.example.com", &[&a.id]).await;
+    let hal = w.reader(&admin, "hal@hidden.example.com", &[&a.id]).await;
 
     // Every figure is Seen Co's alone, exactly as its own filtered view.
     let home = w.get(&hal, "/api/v1/dashboard").await;
@@ -724,7 +679,7 @@ async fn each_user_keeps_their_own_layout() {
     assert_eq!(w.get(&admin, "/api/v1/dashboard/layout").await, layout);
 
     // Another user of the same partner still has the first layout.
-    let hal = reader(&w, &admin, "hal@layout.example.com", &[]).await;
+    let hal = w.reader(&admin, "hal@layout.example.com", &[]).await;
     assert_eq!(w.get(&hal, "/api/v1/dashboard/layout").await, first);
 
     // A layout that drops or repeats a widget is refused and changes nothing.

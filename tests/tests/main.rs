@@ -14,6 +14,7 @@ mod identity;
 mod ingest;
 mod licensing;
 mod portal;
+mod reports;
 mod scheduler;
 mod stored_shapes;
 mod users;

@@ -162,6 +162,52 @@ impl World {
         self.stack.items().await.len()
     }
 
+    /// A user with a custom role that reads `read` and nothing else: their access token.
+    pub async fn reader(&self, admin: &str, email: &str, read: &[&str]) -> String {
+        let w = self;
+        let users = w.users.clone();
+        let role = call(
+            &users,
+            "POST",
+            "/api/v1/roles",
+            admin,
+            Some(&json!({"name": "Help desk"})),
+            IP,
+        )
+        .await;
+        assert_eq!(role.status, StatusCode::CREATED, "{}", role.text);
+        let id = role.body["id"].as_str().unwrap();
+        let body = json!({"name": "Help desk",
+        "access": {"all": null, "readWrite": [], "read": read, "noAccess": [], "defaultLevel": "noAccess"},
+        "permissions": {"addCustomers": false, "importCustomers": false, "removeCustomers": false}});
+        let saved = call(
+            &users,
+            "PUT",
+            &format!("/api/v1/roles/{id}"),
+            admin,
+            Some(&body),
+            IP,
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+        let user = json!({"email": email, "firstName": "Hal", "lastName": "Reader", "role": id});
+        let added = call(&users, "POST", "/api/v1/users", admin, Some(&user), IP).await;
+        assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+        let secret = w.stack.link_secret(email).expect("an invitation");
+        let accepted = send(
+            &users,
+            json_post(
+                "/api/v1/invitations/accept",
+                &json!({"token": secret, "password": "Another-Passw0rd"}),
+            ),
+            IP,
+        )
+        .await;
+        assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+        let s = sign_in(&w.auth, email, "Another-Passw0rd", IP).await;
+        s.body["accessToken"].as_str().unwrap().to_string()
+    }
+
     /// A partner user of `role` (a built-in role's name or a custom role's id): their id.
     pub async fn add_user(&self, token: &str, email: &str, role: &str) -> String {
         let a = call(
@@ -178,6 +224,14 @@ impl World {
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
         a.body["id"].as_str().unwrap().to_string()
     }
+}
+
+/// Serves `app` on a loopback port of its own (an event dispatcher, a webhook receiver).
+pub async fn serve(app: Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
 }
 
 /// The Add Customer form for a customer in Great Britain with a trial of endpoint

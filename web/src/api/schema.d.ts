@@ -316,6 +316,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's report colours and logo (defaults until first saved). */
+        get: operations["get_branding"];
+        /** Saves the colours (`If-Match` with the `ETag`, or the current version). */
+        put: operations["update_branding"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/branding/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Uploads the logo: the image file itself as the body (PNG, JPEG or GIF, under 200 KB,
+         *     at most 4096 pixels a side). It is checked by content, whatever its name or declared
+         *     type; a refused file stores nothing.
+         */
+        put: operations["upload_logo"];
+        post?: never;
+        /** Removes the logo: reports carry none until another is uploaded. */
+        delete: operations["remove_logo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalog": {
         parameters: {
             query?: never;
@@ -1020,6 +1060,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/report-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The wizard's report types, their options and formats. */
+        get: operations["report_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Reports listing, newest first: the reports the user may see. */
+        get: operations["list_reports"];
+        put?: never;
+        /**
+         * The wizard's Generate Report: stores the report (Processing) and hands it to the
+         *     report worker. The answer is the report; the listing shows when it is Ready.
+         */
+        post: operations["create_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report: its status, options and files. */
+        get: operations["get_report"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a report and its files. The built-in roles delete any report they see; a
+         *     custom role its own.
+         */
+        delete: operations["delete_report"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{reportId}/files/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file download: a presigned link that works for five minutes, given after the access
+         *     check. HTML opens in the browser; the other formats download.
+         */
+        get: operations["report_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1336,7 +1455,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "schedule.entitlements";
         ActionCounts: {
             /** Format: int64 */
             blocked: number;
@@ -1448,6 +1567,14 @@ export interface components {
             /** @description What was acted on, e.g. a partner or user id. */
             target?: string | null;
         };
+        /** @description Report Customization as the page shows it. */
+        BrandingView: {
+            headerColour: components["schemas"]["Colour"];
+            logo?: null | components["schemas"]["LogoView"];
+            themeColour: components["schemas"]["Colour"];
+            /** Format: int64 */
+            version: number;
+        };
         /** @description Cancelling a trial or subscription needs an explicit confirmation. */
         CancelRequest: {
             /** @description Must be `true`: the guide's "click Ok to confirm the product cancellation". */
@@ -1489,6 +1616,17 @@ export interface components {
             expires_in: number;
             /** @description Always `Bearer`. */
             token_type: string;
+        };
+        /**
+         * @description An RGB colour, written `#rrggbb`.
+         * @example #1f4e79
+         */
+        Colour: string;
+        ColoursForm: {
+            /** @description `#rrggbb`. */
+            headerColour: string;
+            /** @description `#rrggbb`. */
+            themeColour: string;
         };
         /**
          * @description Who handles the customer's account emails (Table 2-8).
@@ -2067,6 +2205,17 @@ export interface components {
             field: string;
             message: string;
         };
+        /** @description A short-lived link to one of a report's files. */
+        FileLink: {
+            /** Format: date-time */
+            expiresAt: string;
+            url: string;
+        };
+        /**
+         * @description A file format.
+         * @enum {string}
+         */
+        Format: "pdf" | "html" | "csv" | "xml";
         ImportRequest: {
             /** @description The email of the customer's account (their admin's login). */
             email: string;
@@ -2310,6 +2459,36 @@ export interface components {
             nextCursor?: string | null;
         };
         /** @description A page of results. */
+        ListResponse_Report: {
+            items: {
+                /**
+                 * Format: date-time
+                 * @description When the files are removed by the bucket's lifecycle.
+                 */
+                expiresAt: string;
+                /** @description Why it failed, in words a person understands. */
+                failure?: string | null;
+                /** @description The files, once ready. */
+                files?: components["schemas"]["ReportFile"][];
+                /** Format: date-time */
+                finishedAt?: string | null;
+                formats: components["schemas"]["Format"][];
+                /** @description `rpt_…`. */
+                id: string;
+                name: string;
+                options: components["schemas"]["ReportOptions"];
+                /** Format: date-time */
+                requestedAt: string;
+                requestedBy: string;
+                /** @description The requester's name or email, as the listing shows it. */
+                requestedByName: string;
+                status: components["schemas"]["ReportStatus"];
+                type: components["schemas"]["ReportType"];
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
+        /** @description A page of results. */
         ListResponse_RequestRow: {
             items: components["schemas"]["ConsentRequest"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -2364,6 +2543,20 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
+        };
+        LogoView: {
+            contentType: string;
+            /** Format: int32 */
+            height: number;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            /** @description A short-lived link to the image. */
+            url: string;
+            /** Format: int32 */
+            width: number;
         };
         /**
          * @description Whether Mac computers without management may connect (Table 2-5, "Unmanaged Mac").
@@ -2475,6 +2668,32 @@ export interface components {
             /** @description e.g. "Windows 11 Pro 23H2", "macOS 14.4". */
             version: string;
         };
+        /**
+         * @description Which of the wizard's data options a type offers (beside the period and the
+         *     customers, which every type has).
+         */
+        OptionSet: {
+            /** @description Active users only. */
+            activeUsers: boolean;
+            /** @description All computers / Active computers only. */
+            computers: boolean;
+            /** @description Include unmanaged Mac computers. */
+            mac: boolean;
+            /** @description Report by computers or by groups. */
+            reportBy: boolean;
+        };
+        /** @description The wizard's Data Selection. */
+        OptionsForm: {
+            activeUsersOnly?: boolean;
+            /** @description Every customer the requester may read, as they are now. */
+            allCustomers?: boolean;
+            computers?: components["schemas"]["ComputerScope"];
+            /** @description The customers chosen (at least one), unless `allCustomers`. */
+            customers?: string[];
+            includeMac?: boolean;
+            period: components["schemas"]["Period"];
+            reportBy?: components["schemas"]["ReportBy"];
+        };
         OsCount: {
             /** Format: int64 */
             count: number;
@@ -2516,6 +2735,23 @@ export interface components {
         PasswordSet: {
             /** @description The login to sign in with. */
             email: string;
+        };
+        /**
+         * @description The time a report covers: a range like the console's pages (ending when the report
+         *     is made), or whole days.
+         */
+        Period: {
+            /** @enum {string} */
+            kind: "last";
+            /** @example 7d */
+            range: string;
+        } | {
+            /** Format: date */
+            from: string;
+            /** @enum {string} */
+            kind: "days";
+            /** Format: date */
+            to: string;
         };
         /** @description The account-wide actions the signed-in user's role allows. */
         Permissions: {
@@ -2568,7 +2804,7 @@ export interface components {
          *     everywhere; the OpenAPI document lists them (`ProblemType`).
          * @enum {string}
          */
-        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "session-ended" | "stale-version" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
+        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "session-ended" | "stale-version" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];
@@ -2667,6 +2903,85 @@ export interface components {
             email: string;
             id: string;
             name: string;
+        };
+        /** @description A report as stored and listed. */
+        Report: {
+            /**
+             * Format: date-time
+             * @description When the files are removed by the bucket's lifecycle.
+             */
+            expiresAt: string;
+            /** @description Why it failed, in words a person understands. */
+            failure?: string | null;
+            /** @description The files, once ready. */
+            files?: components["schemas"]["ReportFile"][];
+            /** Format: date-time */
+            finishedAt?: string | null;
+            formats: components["schemas"]["Format"][];
+            /** @description `rpt_…`. */
+            id: string;
+            name: string;
+            options: components["schemas"]["ReportOptions"];
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: string;
+            /** @description The requester's name or email, as the listing shows it. */
+            requestedByName: string;
+            status: components["schemas"]["ReportStatus"];
+            type: components["schemas"]["ReportType"];
+        };
+        /** @enum {string} */
+        ReportBy: "computers" | "groups";
+        /** @description One rendered file. */
+        ReportFile: {
+            format: components["schemas"]["Format"];
+            /**
+             * Format: int32
+             * @description For PDFs, the number of pages.
+             */
+            pages?: number | null;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+        };
+        /** @description A report request: the wizard's choices. */
+        ReportForm: {
+            formats: components["schemas"]["Format"][];
+            name: string;
+            options: components["schemas"]["OptionsForm"];
+            type: components["schemas"]["ReportType"];
+        };
+        /** @description What the wizard's Data Selection step chose. */
+        ReportOptions: {
+            /** @description Leave out the activity of suspended (disabled) users. */
+            activeUsersOnly?: boolean;
+            computers?: components["schemas"]["ComputerScope"];
+            /** @description At least one. */
+            customers: string[];
+            /** @description Include unmanaged Mac computers. */
+            includeMac?: boolean;
+            period: components["schemas"]["Period"];
+            reportBy?: components["schemas"]["ReportBy"];
+        };
+        /** @enum {string} */
+        ReportStatus: "processing" | "ready" | "failed";
+        /**
+         * @description The report types of the guide's "Report types" table.
+         * @enum {string}
+         */
+        ReportType: "customerExecutiveSummary" | "mspExecutiveSummary" | "serviceUtilizationBilling" | "endpointSummary" | "productDeploymentSummary" | "virusRiskActivitySummary" | "intrusionPreventionSummary" | "macComputerSummary" | "computerStatusSummary" | "alertHistory" | "securityAudit" | "firewallHistory" | "riskDetection" | "securityOverview";
+        /** @description One report type as the wizard offers it. */
+        ReportTypeInfo: {
+            formats: components["schemas"]["Format"][];
+            /** @description The data options the type offers beside the period and the customers. */
+            options: components["schemas"]["OptionSet"];
+            title: string;
+            type: components["schemas"]["ReportType"];
+        };
+        ReportTypes: {
+            items: components["schemas"]["ReportTypeInfo"][];
         };
         /** @enum {string} */
         RequestKind: "import" | "managementChange";
@@ -4168,6 +4483,221 @@ export interface operations {
             };
             /** @description Too many attempts */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_branding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The branding, with its version as `ETag` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_branding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ColoursForm"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_logo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The image file (image/png, image/jpeg or image/gif) */
+        requestBody: {
+            content: {
+                "image/png": number[];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 200 KB or more */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a PNG, JPEG or GIF image */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Damaged, incomplete, or absurdly large dimensions */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_logo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6238,6 +6768,281 @@ export interface operations {
             };
             /** @description No valid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The 14 report types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTypes"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_reports: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` to download the list as CSV (same as `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_Report"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_report: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried request create one report */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportForm"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the report is Processing */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report could not be started; it is marked Failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reportId: string;
+                /** @description `pdf`, `html`, `csv` or `xml` */
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileLink"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report is not ready */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

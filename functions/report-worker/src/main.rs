@@ -1,0 +1,12 @@
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    api::telemetry::init();
+    let state = adapters::services::Services::from_env().await?;
+    lambda_runtime::run(service_fn(|event: LambdaEvent<serde_json::Value>| {
+        let state = state.clone();
+        Box::pin(async move { report_worker::handle(&state, event.payload).await })
+    }))
+    .await
+}
