@@ -289,6 +289,116 @@ async fn seed_telemetry() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo partner's report logo.
+const DEMO_LOGO: &[u8] = include_bytes!("../../tests/fixtures/logos/ok-300x150.png");
+
+/// Report Customization (a logo and colours) and a few ready reports of different
+/// types. The reports are made here, in-process, by the report worker's own code: the
+/// functions are not running yet while the demo data is seeded.
+async fn seed_reports(state: &adapters::services::AppState) -> anyhow::Result<()> {
+    let mut config = state.config.clone();
+    config.events = adapters::config::EventMode::Local {
+        invoke_url: "http://127.0.0.1:9".into(),
+        routes: Vec::new(),
+    };
+    let quiet = std::sync::Arc::new(adapters::services::Services::new(
+        config,
+        adapters::aws::load_sdk_config().await,
+        None,
+    ));
+    let auth = auth::app(quiet.clone());
+    let reports = reports_http::app(quiet.clone());
+    let (status, session) = call(
+        &auth,
+        "POST",
+        "/api/v1/auth/sign-in",
+        None,
+        &json!({"email": EMAIL, "password": PASSWORD}),
+    )
+    .await?;
+    anyhow::ensure!(status == 200, "demo sign-in answered {status}: {session}");
+    let token = session["accessToken"].as_str().unwrap_or_default();
+    let logo = Request::put("/api/v1/branding/logo")
+        .header("content-type", "image/png")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from(DEMO_LOGO))?;
+    let status = reports.clone().oneshot(logo).await?.status();
+    anyhow::ensure!(status == 200, "the demo logo answered {status}");
+    let colours = json!({"headerColour": "#ffffff", "themeColour": "#0b5394"});
+    let (status, body) = call(&reports, "PUT", "/api/v1/branding", Some(token), &colours).await?;
+    anyhow::ensure!(status == 200, "the demo colours answered {status}: {body}");
+    let (_, customers) = call(
+        &customers::app(quiet.clone()),
+        "GET",
+        "/api/v1/customers?limit=100",
+        Some(token),
+        &json!(null),
+    )
+    .await?;
+    let first = customers["items"][0]["id"].clone();
+    let partner = partner_of(&quiet).await?;
+    for (name, kind, formats, customers) in [
+        (
+            "Acme Dental – executive summary",
+            "customerExecutiveSummary",
+            json!(["pdf", "html"]),
+            json!({"customers": [first]}),
+        ),
+        (
+            "All customers – endpoints",
+            "endpointSummary",
+            json!(["pdf", "html", "csv", "xml"]),
+            json!({"allCustomers": true}),
+        ),
+        (
+            "Billing – last 30 days",
+            "serviceUtilizationBilling",
+            json!(["pdf", "csv"]),
+            json!({"allCustomers": true}),
+        ),
+        (
+            "Risk detections",
+            "riskDetection",
+            json!(["pdf", "html"]),
+            json!({"allCustomers": true}),
+        ),
+    ] {
+        let mut options = json!({"period": {"kind": "last", "range": "30d"}});
+        for (k, v) in customers.as_object().into_iter().flatten() {
+            options[k] = v.clone();
+        }
+        let body = json!({"name": name, "type": kind, "formats": formats, "options": options});
+        let (status, report) =
+            call(&reports, "POST", "/api/v1/reports", Some(token), &body).await?;
+        anyhow::ensure!(
+            status == 202,
+            "the demo report {name} answered {status}: {report}"
+        );
+        let requested = report_worker::ReportRequested {
+            partner_id: partner.clone(),
+            report_id: serde_json::from_value(report["id"].clone())?,
+        };
+        let made = report_worker::make(&quiet, &requested)
+            .await
+            .map_err(|e| anyhow::anyhow!("the demo report {name}: {e}"))?;
+        anyhow::ensure!(
+            matches!(made, report_worker::Outcome::Ready { .. }),
+            "the demo report {name}: {made:?}"
+        );
+    }
+    Ok(())
+}
+
+/// The demo partner's id.
+async fn partner_of(state: &adapters::services::AppState) -> anyhow::Result<domain::PartnerId> {
+    let login = state
+        .table
+        .find_login(&domain::EmailAddress::parse(EMAIL).map_err(anyhow::Error::msg)?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo partner has no login"))?;
+    Ok(login.partner_id)
+}
+
 /// Signs the demo partner up, with its customers, unless it exists. Returns whether it
 /// was created.
 pub async fn seed() -> anyhow::Result<bool> {
@@ -297,6 +407,7 @@ pub async fn seed() -> anyhow::Result<bool> {
     if created {
         seed_customers(&state).await?;
         seed_telemetry().await?;
+        seed_reports(&state).await?;
     }
     Ok(created)
 }

@@ -106,7 +106,10 @@ impl LocalStack<'_> {
             ("EVENT_MODE", "local".into()),
             ("LOCAL_INVOKE_URL", self.invoke_url.into()),
             // The rule the EventBridge bus has in AWS: AlertRaised goes to the notifier.
-            ("LOCAL_EVENT_ROUTES", "AlertRaised=notifier,ReportRequested=report-worker".into()),
+            (
+                "LOCAL_EVENT_ROUTES",
+                "AlertRaised=notifier,ReportRequested=report-worker".into(),
+            ),
             ("CONSOLE_URL", self.console_url.into()),
             ("LOG_FORMAT", "text".into()),
         ];

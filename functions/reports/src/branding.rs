@@ -118,11 +118,48 @@ pub struct ColoursForm {
     pub theme_colour: String,
 }
 
-fn saved(e: StoreError) -> Problem {
-    match e {
-        StoreError::ConditionFailed { index: Some(0) } => Problem::precondition_failed(),
-        e => e.into(),
+/// How often a change without `If-Match` is tried again when another saved meanwhile.
+const TRIES: usize = 4;
+
+/// Applies `change` to the stored branding and saves it with the audit record: with
+/// `If-Match`, only onto that version (412 otherwise); without, onto whatever is stored,
+/// read again when another change lands first. Returns the saved branding and the one it
+/// replaced.
+async fn save(
+    state: &AppState,
+    partner: &PartnerId,
+    headers: &HeaderMap,
+    mut branding: Branding,
+    audit: &AuditRecord,
+    change: impl Fn(&mut Branding),
+) -> Result<(Branding, Branding), Problem> {
+    let pinned = headers.contains_key(axum::http::header::IF_MATCH);
+    for _ in 0..TRIES {
+        let before = branding.clone();
+        change(&mut branding);
+        let expected = before.version;
+        match state
+            .table
+            .save_branding(partner, &branding, expected, audit)
+            .await
+        {
+            Ok(()) => {
+                branding.version = expected + 1;
+                return Ok((branding, before));
+            }
+            Err(StoreError::ConditionFailed { index: Some(0) }) if !pinned => {
+                branding = state.table.branding(partner).await?;
+            }
+            Err(StoreError::ConditionFailed { index: Some(0) }) => {
+                return Err(Problem::precondition_failed())
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
+    Err(Problem::conflict(
+        api::ProblemType::Changed,
+        "Report Customization keeps changing: reload it and try again.",
+    ))
 }
 
 /// The actor and the branding as stored, if the actor may change it and `If-Match`
@@ -161,7 +198,7 @@ pub async fn update_branding(
     headers: HeaderMap,
     ApiJson(form): ApiJson<ColoursForm>,
 ) -> Result<Response, Problem> {
-    let (actor, partner, mut branding) = changing(&state, &principal, &headers).await?;
+    let (actor, partner, branding) = changing(&state, &principal, &headers).await?;
     let mut errors = Vec::new();
     let mut colour = |field: &str, raw: &str| match Colour::parse(raw) {
         Ok(c) => Some(c),
@@ -180,17 +217,13 @@ pub async fn update_branding(
     let (Some(header), Some(theme)) = (header, theme) else {
         return Err(Problem::validation(errors));
     };
-    let expected = branding.version;
-    branding.header_colour = header;
-    branding.theme_colour = theme;
     let audit = AuditRecord::of_user(&actor.user, Audited::UpdateBranding, &ip, "colours");
-    state
-        .table
-        .save_branding(&partner, &branding, expected, &audit)
-        .await
-        .map_err(saved)?;
-    branding.version = expected + 1;
-    answer(&state, &branding).await
+    let (saved, _) = save(&state, &partner, &headers, branding, &audit, |b| {
+        b.header_colour = header;
+        b.theme_colour = theme;
+    })
+    .await?;
+    answer(&state, &saved).await
 }
 
 fn refused(e: LogoError) -> Problem {
@@ -237,7 +270,7 @@ pub async fn upload_logo(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let (actor, partner, mut branding) = changing(&state, &principal, &headers).await?;
+    let (actor, partner, branding) = changing(&state, &principal, &headers).await?;
     let checked = logo::check(&body).map_err(refused)?;
     let key = Branding::logo_key(&partner, checked.kind.extension());
     let content_type = checked.kind.content_type();
@@ -251,34 +284,37 @@ pub async fn upload_logo(
         )
         .await
         .map_err(Problem::internal)?;
-    let expected = branding.version;
-    let old = branding.logo.replace(StoredLogo {
+    let logo = StoredLogo {
         key: key.clone(),
         content_type: content_type.into(),
         width: checked.width,
         height: checked.height,
         size: body.len() as u64,
         uploaded_at: Utc::now(),
-    });
+    };
     let audit = AuditRecord::of_user(&actor.user, Audited::UpdateBranding, &ip, "logo");
-    if let Err(e) = state
-        .table
-        .save_branding(&partner, &branding, expected, &audit)
-        .await
+    match save(&state, &partner, &headers, branding, &audit, |b| {
+        b.logo = Some(logo.clone());
+    })
+    .await
     {
-        // Nothing points at the new object: remove it, so a failed save stores nothing.
-        if let Err(d) = state
-            .files()
-            .delete(&state.config.logos_bucket, &[key])
-            .await
-        {
-            tracing::error!(error = %d, "an unsaved logo was not removed");
+        Ok((saved, before)) => {
+            remove_object(&state, before.logo).await;
+            answer(&state, &saved).await
         }
-        return Err(saved(e));
+        Err(problem) => {
+            // Nothing points at the new object: remove it, so a failed save stores
+            // nothing.
+            if let Err(d) = state
+                .files()
+                .delete(&state.config.logos_bucket, &[key])
+                .await
+            {
+                tracing::error!(error = %d, "an unsaved logo was not removed");
+            }
+            Err(problem)
+        }
     }
-    remove_object(&state, old).await;
-    branding.version = expected + 1;
-    answer(&state, &branding).await
 }
 
 async fn remove_object(state: &AppState, logo: Option<StoredLogo>) {
@@ -312,18 +348,15 @@ pub async fn remove_logo(
     principal: Principal,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let (actor, partner, mut branding) = changing(&state, &principal, &headers).await?;
-    let expected = branding.version;
-    let old = branding.logo.take();
-    if old.is_some() {
-        let audit = AuditRecord::of_user(&actor.user, Audited::UpdateBranding, &ip, "logo.remove");
-        state
-            .table
-            .save_branding(&partner, &branding, expected, &audit)
-            .await
-            .map_err(saved)?;
-        branding.version = expected + 1;
-        remove_object(&state, old).await;
+    let (actor, partner, branding) = changing(&state, &principal, &headers).await?;
+    if branding.logo.is_none() {
+        return answer(&state, &branding).await;
     }
-    answer(&state, &branding).await
+    let audit = AuditRecord::of_user(&actor.user, Audited::UpdateBranding, &ip, "logo.remove");
+    let (saved, before) = save(&state, &partner, &headers, branding, &audit, |b| {
+        b.logo = None;
+    })
+    .await?;
+    remove_object(&state, before.logo).await;
+    answer(&state, &saved).await
 }
