@@ -79,6 +79,9 @@ export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'schedule.entitlements': 'Trials ended or subscriptions renewed',
   'customer.rotateIngestionKey': 'Made a new ingestion key for a customer',
   'user.updateLayout': 'Changed the Home page layout',
+  'report.create': 'Asked for a report',
+  'report.delete': 'Deleted a report',
+  'branding.update': 'Changed the report customization',
 };
 
 /** "auth.signIn" → "Signed in"; actions this version does not know are shown as sent. */
