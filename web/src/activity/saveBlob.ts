@@ -4,6 +4,19 @@
  */
 export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
+  try {
+    followDownloadLink(url, filename);
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+}
+
+/**
+ * Follows a link to a file as a download, staying on the page: a temporary link with
+ * `download`, clicked. A link to another origin downloads when its answer says it is an
+ * attachment (`filename` is then the server's).
+ */
+export function followDownloadLink(url: string, filename = ''): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
@@ -14,6 +27,5 @@ export function saveBlob(blob: Blob, filename: string): void {
     link.click();
   } finally {
     link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
   }
 }

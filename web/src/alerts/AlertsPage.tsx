@@ -8,6 +8,7 @@ import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
 import { LoadMore } from '../components/LoadMore';
+import { SelectAll } from '../components/SelectAll';
 import { formatDateTime, formatNumber } from '../customers/labels';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
 import { useCustomerChoices } from '../statistics/shared';
@@ -124,26 +125,6 @@ function SortHeader({
         </span>
       </button>
     </th>
-  );
-}
-
-/** The header check box: every alert on the page, some (mixed) or none. */
-function SelectAll({ total, selected, onChange }: { total: number; selected: number; onChange: (all: boolean) => void }) {
-  const ref = useRef<HTMLInputElement>(null);
-  const mixed = selected > 0 && selected < total;
-  useEffect(() => {
-    if (ref.current) ref.current.indeterminate = mixed;
-  }, [mixed]);
-  return (
-    <input
-      ref={ref}
-      type="checkbox"
-      className="checkbox__input"
-      checked={total > 0 && selected === total}
-      onChange={(event) => onChange(event.target.checked)}
-      aria-label="Select all alerts on this page"
-      data-testid="alerts-select-all"
-    />
   );
 }
 
@@ -455,7 +436,13 @@ export function AlertsPage() {
                   <thead>
                     <tr>
                       <th scope="col" className="alerts-table__check">
-                        <SelectAll total={items.length} selected={selectedIds.length} onChange={selectAll} />
+                        <SelectAll
+                          total={items.length}
+                          selected={selectedIds.length}
+                          onChange={selectAll}
+                          label="Select all alerts on this page"
+                          testId="alerts-select-all"
+                        />
                       </th>
                       <SortHeader column="severity" filters={filters} onSort={(sort, order) => applyFilters({ ...filters, sort, order })} />
                       <SortHeader column="customer" filters={filters} onSort={(sort, order) => applyFilters({ ...filters, sort, order })} />

@@ -7,6 +7,7 @@ export interface RecordedRequest {
   /** The query string's parameters. */
   query: URLSearchParams;
   headers: Headers;
+  /** A JSON body parsed; any other as a Blob. */
   body: unknown;
   credentials: RequestCredentials;
 }
@@ -40,13 +41,16 @@ export function mockFetch(routes: Record<string, Responder>) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const url = new URL(request.url);
-    const text = await request.text();
+    const contentType = request.headers.get('Content-Type') ?? '';
+    // A JSON body is parsed; any other (an uploaded image) is kept as it came, as a Blob.
+    const isJson = contentType === '' || contentType.includes('json');
+    const raw = isJson ? await request.text() : await request.blob();
     const recorded: RecordedRequest = {
       method: request.method,
       path: url.pathname,
       query: url.searchParams,
       headers: request.headers,
-      body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      body: typeof raw === 'string' ? (raw === '' ? undefined : (JSON.parse(raw) as unknown)) : raw.size === 0 ? undefined : raw,
       credentials: request.credentials,
     };
     requests.push(recorded);

@@ -6,6 +6,7 @@ import { FailureAlert, failureOf, type Failure } from '../../admin/problems';
 import type { UserView } from '../../api/client';
 import type { Problem } from '../../api/problem';
 import type { ApiResult } from '../../auth/session';
+import { CustomerPicker } from '../../components/CustomerPicker';
 import { Dialog } from '../../components/Dialog';
 import { TextField } from '../../components/fields';
 import { CheckboxInput, RadioGroup } from '../../customers/controls';
@@ -37,11 +38,8 @@ import {
   SIGNATURE_TOLERANCE_MINUTES,
   TIMESTAMP_HEADER,
 } from './labels';
-import type { AlertRule, ComputerScope, CreatedRule, RuleCustomer, RuleRequest } from './types';
+import type { AlertRule, ComputerScope, CreatedRule, RuleRequest } from './types';
 import './rules.css';
-
-/** Search results shown at once in the company chooser; typing more narrows them. */
-const SHOWN_MATCHES = 50;
 
 function describedBy(...ids: (string | false | undefined)[]): string | undefined {
   const present = ids.filter((id): id is string => typeof id === 'string');
@@ -199,101 +197,6 @@ export function CategoryGrid({
   );
 }
 
-/** Chosen companies, and a search of the partner's customers to check more. */
-function CustomerPicker({
-  chosen,
-  choices,
-  onChange,
-  error,
-}: {
-  chosen: RuleCustomer[];
-  choices: CustomerChoices;
-  onChange: (customers: RuleCustomer[]) => void;
-  error: string | undefined;
-}) {
-  const searchId = useId();
-  const errorId = useId();
-  const resultsId = useId();
-  const [query, setQuery] = useState('');
-  const chosenIds = new Set(chosen.map((customer) => customer.id));
-  const text = query.trim().toLowerCase();
-  const matches = choices.rows.filter((row) => text === '' || row.name.toLowerCase().includes(text));
-  const shown = matches.slice(0, SHOWN_MATCHES);
-
-  function toggle(customer: RuleCustomer, on: boolean) {
-    onChange(on ? [...chosen, customer] : chosen.filter((other) => other.id !== customer.id));
-  }
-
-  return (
-    <div className={['field', error ? 'field--invalid' : ''].filter(Boolean).join(' ')}>
-      {chosen.length > 0 ? (
-        <ul className="chosen-list" aria-label="Chosen companies" data-testid="rule-chosen-customers">
-          {chosen.map((customer) => (
-            <li key={customer.id} className="chosen-list__item">
-              <span>{customer.name}</span>
-              <button
-                type="button"
-                className="button button--small button--secondary"
-                onClick={() => toggle(customer, false)}
-                aria-label={`Remove ${customer.name}`}
-              >
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="panel__note">No companies chosen yet.</p>
-      )}
-      <label className="field__label" htmlFor={searchId}>
-        Search customers
-      </label>
-      <input
-        id={searchId}
-        type="search"
-        className="field__input"
-        value={query}
-        autoComplete="off"
-        aria-controls={resultsId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(error && errorId)}
-        onChange={(event) => setQuery(event.target.value)}
-        data-testid="rule-customer-search"
-      />
-      {choices.problem ? <ProblemAlert title="The customers could not be loaded" problem={choices.problem} /> : null}
-      {!choices.done && choices.problem === null ? (
-        <p className="panel__note" role="status">
-          Loading customers… {choices.rows.length > 0 ? `${choices.rows.length} so far.` : ''}
-        </p>
-      ) : null}
-      <ul id={resultsId} className="rule-options" aria-label="Customers" data-testid="rule-customer-options">
-        {shown.map((row) => (
-          <li key={row.id}>
-            <CheckboxInput
-              name={`rule.customer.${row.id}`}
-              checked={chosenIds.has(row.id)}
-              onChange={(on) => toggle({ id: row.id, name: row.name }, on)}
-            >
-              {row.name}
-            </CheckboxInput>
-          </li>
-        ))}
-        {choices.done && matches.length === 0 ? <li className="panel__note">No customer matches.</li> : null}
-      </ul>
-      {matches.length > shown.length ? (
-        <p className="field__hint" role="status">
-          Showing {shown.length} of {matches.length} customers. Type more of the name to narrow the list.
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field__error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 /** A list of names typed one a line (or separated by commas). */
 function NamesField({
   label,
@@ -395,7 +298,7 @@ function RecipientList({
         </p>
       ) : null}
       {options.length > 0 ? (
-        <ul className="rule-options">
+        <ul className="option-list">
           {options.map((option, index) => (
             <li key={option.id}>
               <div className="checkbox">
@@ -687,6 +590,8 @@ export function RuleDialog({ rule, etag, onClose, onSaved, onReload }: RuleDialo
                 choices={choices}
                 onChange={(customers) => change({ customers }, 'customers')}
                 error={errors.customers}
+                noun="companies"
+                idPrefix="rule"
               />
             ) : null}
           </div>
