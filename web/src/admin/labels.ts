@@ -28,6 +28,11 @@ export const CONTACT_TYPE_LABELS: Record<ContactType, string> = {
 
 export const BUILT_IN_ROLE_IDS = ['partnerAdministrator', 'administrator'] as const;
 
+/** Whether a role is the Partner Administrator or the Administrator, which alone change some settings (report branding). */
+export function isBuiltInRole(role: string): boolean {
+  return (BUILT_IN_ROLE_IDS as readonly string[]).includes(role);
+}
+
 export function fullName(user: Pick<UserView, 'firstName' | 'lastName'>): string {
   return `${user.firstName} ${user.lastName}`.trim();
 }

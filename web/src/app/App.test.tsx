@@ -63,6 +63,7 @@ describe('routing and shell', () => {
       ['Users', '/admin/users'],
       ['User Roles', '/admin/roles'],
       ['Alert Notifications', '/admin/alert-notifications'],
+      ['Report Customization', '/admin/report-customization'],
       ['API Clients', '/admin/api-clients'],
       ['Security', '/admin/security'],
       ['Security Audit', '/admin/audit'],
@@ -79,6 +80,7 @@ describe('routing and shell', () => {
       'Users',
       'User Roles',
       'Alert Notifications',
+      'Report Customization',
       'Security Audit',
     ]);
     unmount();

@@ -13,6 +13,7 @@ import { ConsentPage } from '../portal/ConsentPage';
 import { ManagePage } from '../portal/ManagePage';
 import { PortalPage } from '../portal/PortalPage';
 import { WelcomePage } from '../portal/WelcomePage';
+import { ReportWizardPage } from '../reports/wizard/ReportWizardPage';
 import { AppShell } from './AppShell';
 import { PublicOnly, RequireAuth, RequireCustomer, RequirePermission } from './guards';
 import { APP_PAGES } from './pages';
@@ -58,6 +59,7 @@ export function AppRoutes() {
           }
         />
         <Route path="/customers/:customerId" element={<CustomerProfilePage />} />
+        <Route path="/reports/new" element={<ReportWizardPage />} />
         <Route
           path="/admin/users/:userId"
           element={

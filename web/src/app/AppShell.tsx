@@ -88,10 +88,10 @@ function AccountMenu() {
 
 export function AppShell() {
   const { signOut } = useAuth();
-  const { can } = useCurrentSession();
+  const { can, user } = useCurrentSession();
   const [signingOut, setSigningOut] = useState(false);
   const administrationId = useId();
-  const pages = allowedPages(can);
+  const pages = allowedPages(can, user.role);
   const main = pages.filter((page) => page.section === undefined);
   const administration = pages.filter((page) => page.section === 'Administration');
 

@@ -82,10 +82,10 @@ export function RequirePermission({
   allowed,
   children,
 }: {
-  allowed: ((can: Permissions) => boolean) | undefined;
+  allowed: ((can: Permissions, role: string) => boolean) | undefined;
   children: ReactNode;
 }) {
-  const { can } = useCurrentSession();
-  if (allowed !== undefined && !allowed(can)) return <NotAllowed />;
+  const { can, user } = useCurrentSession();
+  if (allowed !== undefined && !allowed(can, user.role)) return <NotAllowed />;
   return children;
 }

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ApiClientsPage } from '../admin/ApiClientsPage';
 import { AuditPage } from '../admin/AuditPage';
+import { isBuiltInRole } from '../admin/labels';
 import { RolesPage } from '../admin/RolesPage';
 import { SecurityPage } from '../admin/SecurityPage';
 import { UsersPage } from '../admin/UsersPage';
@@ -11,6 +12,8 @@ import { CustomersPage } from '../customers/CustomersPage';
 import { RequestsPage } from '../customers/RequestsPage';
 import { NewsPage } from '../home/NewsPage';
 import { HomePage } from '../pages/HomePage';
+import { ReportCustomizationPage } from '../reports/customization/ReportCustomizationPage';
+import { ReportsPage } from '../reports/ReportsPage';
 import { EndpointStatisticsPage } from '../statistics/EndpointStatisticsPage';
 import { MyProductsPage } from '../statistics/MyProductsPage';
 import { ProductDeploymentPage } from '../statistics/ProductDeploymentPage';
@@ -24,10 +27,11 @@ export interface AppPage {
   /** The navigation section the page is listed under; the main pages have none. */
   section?: 'Administration';
   /**
-   * Whether the signed-in user's role opens the page (from `can` in `/me`); every
-   * role does when absent. The navigation leaves out the pages a role does not open.
+   * Whether the signed-in user's role opens the page (from `can` in `/me`, and the role's
+   * id); every role does when absent. The navigation leaves out the pages a role does not
+   * open.
    */
-  allowed?: (can: Permissions) => boolean;
+  allowed?: (can: Permissions, role: string) => boolean;
 }
 
 /**
@@ -42,6 +46,7 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: '/statistics/endpoint', label: 'Endpoint Statistics', component: EndpointStatisticsPage },
   { path: '/statistics/deployment', label: 'Product Deployment', component: ProductDeploymentPage },
   { path: '/products', label: 'My Products', component: MyProductsPage },
+  { path: '/reports', label: 'Reports', component: ReportsPage },
   { path: '/news', label: 'News Alerts', component: NewsPage },
   {
     path: '/admin/users',
@@ -63,6 +68,13 @@ export const APP_PAGES: readonly AppPage[] = [
     component: AlertNotificationsPage,
     section: 'Administration',
     allowed: (can) => can.viewUsers,
+  },
+  {
+    path: '/admin/report-customization',
+    label: 'Report Customization',
+    component: ReportCustomizationPage,
+    section: 'Administration',
+    allowed: (_can, role) => isBuiltInRole(role),
   },
   {
     path: '/admin/api-clients',
@@ -88,6 +100,6 @@ export const APP_PAGES: readonly AppPage[] = [
 ];
 
 /** The pages a role opens, in navigation order. */
-export function allowedPages(can: Permissions): AppPage[] {
-  return APP_PAGES.filter((page) => page.allowed === undefined || page.allowed(can));
+export function allowedPages(can: Permissions, role: string): AppPage[] {
+  return APP_PAGES.filter((page) => page.allowed === undefined || page.allowed(can, role));
 }

@@ -4,6 +4,8 @@ import { tokenStore } from '../auth/tokenStore';
 import { exspMe, sampleRows } from '../customers/fixtures';
 import { captureDownloads } from '../test/downloads';
 import { json, mockFetch, problem, type RecordedRequest } from '../test/fetchMock';
+import { processingReport } from '../reports/fixtures';
+import type { ReportRequest } from '../reports/types';
 import { sampleEndpointStatistics } from './fixtures';
 import { blobText, renderAt } from './testing';
 
@@ -192,5 +194,51 @@ describe('Endpoint Statistics page', () => {
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByTestId('risks-total')).toHaveTextContent('57');
     expect(statsQueries(requests)).toEqual([{ range: '7d', customer: 'cus_gone' }, { range: '7d' }, { range: '7d' }]);
+  });
+
+  it('asks for a Security Overview PDF of the range and customer shown, and links to the Reports page', async () => {
+    const { requests } = routes({
+      'POST /api/v1/reports': (request) =>
+        json(202, { ...processingReport, id: 'rpt_pdf', ...(request.body as ReportRequest) }),
+      'GET /api/v1/reports': () => json(200, { items: [] }),
+    });
+    const { user } = renderAt('/statistics/endpoint?range=30d&customer=cus_1', exspMe);
+    await screen.findByTestId('risks-total');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Customer' })).toHaveDisplayValue('Acme Dental'));
+
+    await user.click(screen.getByRole('button', { name: 'Generate PDF report' }));
+    const requested = await screen.findByTestId('pdf-report-requested');
+    expect(requested).toHaveTextContent('“Endpoint Statistics – Acme Dental – Last 30 days” is being made.');
+    const posted = requests.filter((request) => request.method === 'POST' && request.path === '/api/v1/reports');
+    expect(posted.map((request) => request.body)).toEqual([
+      {
+        name: 'Endpoint Statistics – Acme Dental – Last 30 days',
+        type: 'securityOverview',
+        formats: ['pdf'],
+        options: { period: { kind: 'last', range: '30d' }, customers: ['cus_1'] },
+      },
+    ]);
+    expect(posted[0]?.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{32,36}$/);
+
+    await user.click(within(requested).getByRole('link', { name: 'Reports page' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Reports' })).toBeInTheDocument();
+  });
+
+  it('asks for all customers when the page shows all, and says when the report is refused', async () => {
+    const { requests } = routes({
+      'POST /api/v1/reports': () => problem(403, { title: 'Forbidden', detail: 'Your role cannot run this report.' }),
+    });
+    const { user } = renderAt('/statistics/endpoint?range=24h', exspMe);
+    await screen.findByTestId('risks-total');
+    await user.click(screen.getByRole('button', { name: 'Generate PDF report' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The PDF report could not be asked for');
+    expect(alert).toHaveTextContent('Your role cannot run this report.');
+    expect(requests.find((request) => request.method === 'POST')?.body).toEqual({
+      name: 'Endpoint Statistics – Last 24 hours',
+      type: 'securityOverview',
+      formats: ['pdf'],
+      options: { period: { kind: 'last', range: '24h' }, customers: [], allCustomers: true },
+    });
   });
 });

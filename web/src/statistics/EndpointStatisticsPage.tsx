@@ -5,6 +5,7 @@ import { rangeResolution, RANGE_LABELS } from '../charts/range';
 import { StackedBarChart } from '../charts/TimeChart';
 import { formatDateTime, formatNumber, MANAGEMENT_LABELS } from '../customers/labels';
 import { LoadFailed } from '../customers/problems';
+import { GeneratePdfButton, PdfReportOutcome, usePdfReport } from '../reports/GeneratePdfReport';
 import { fetchEndpointStatistics, type StatisticsFilters } from './api';
 import { csvFilename, downloadCsv } from './csv';
 import {
@@ -64,6 +65,11 @@ export function EndpointStatisticsPage() {
 
   const customerName =
     filters.customer === null ? null : (customers.rows.find((row) => row.id === filters.customer)?.name ?? null);
+  const pdfReport = usePdfReport('securityOverview', 'Endpoint Statistics', {
+    range: filters.range,
+    customer: filters.customer,
+    customerName,
+  });
 
   return (
     <div className="page page--wide">
@@ -73,12 +79,16 @@ export function EndpointStatisticsPage() {
           <h1 className="page__title">Endpoint Statistics</h1>
           <p className="page__subtitle">Risks and intrusions detected on your customers’ computers.</p>
         </div>
+        <div className="page__actions">
+          <GeneratePdfButton report={pdfReport} />
+        </div>
       </div>
       <StatisticsFilterBar filters={filters} onChange={change} customers={customers} />
       <p className="panel__note" data-testid="sync-delay-note">
         {SYNC_DELAY_NOTE}
       </p>
       <ManageNotice notice={notice} />
+      <PdfReportOutcome report={pdfReport} />
 
       {load.status === 'loading' ? (
         <p className="panel__note" role="status">

@@ -4,6 +4,8 @@ import { tokenStore } from '../auth/tokenStore';
 import { exspMe, sampleRows } from '../customers/fixtures';
 import { captureDownloads } from '../test/downloads';
 import { json, mockFetch, problem, type RecordedRequest } from '../test/fetchMock';
+import { processingReport } from '../reports/fixtures';
+import type { ReportRequest } from '../reports/types';
 import { emptyDeploymentStatistics, moreOffline, sampleDeploymentStatistics, sampleOffline } from './fixtures';
 import { blobText, renderAt } from './testing';
 
@@ -180,4 +182,42 @@ describe('Product Deployment page', () => {
     expect(screen.queryByTestId('offline-load-more')).not.toBeInTheDocument();
     expect(queries(requests, OFFLINE).map((query) => query.cursor ?? null)).toEqual([null, 'next-1']);
   });
+
+  it('asks for a Product Deployment Summary PDF of the range shown, for all customers', async () => {
+    const { requests } = routes({
+      'POST /api/v1/reports': (request) =>
+        json(202, { ...processingReport, id: 'rpt_pdf', ...(request.body as ReportRequest) }),
+    });
+    const { user } = renderAt('/statistics/deployment?range=3m', exspMe);
+    await screen.findByTestId('deployed-total');
+    await user.click(screen.getByRole('button', { name: 'Generate PDF report' }));
+    expect(await screen.findByTestId('pdf-report-requested')).toHaveTextContent(
+      '“Product Deployment – Last 3 months” is being made.',
+    );
+    expect(requests.filter((request) => request.method === 'POST').map((request) => request.body)).toEqual([
+      {
+        name: 'Product Deployment – Last 3 months',
+        type: 'productDeploymentSummary',
+        formats: ['pdf'],
+        options: { period: { kind: 'last', range: '3m' }, customers: [], allCustomers: true },
+      },
+    ]);
+  });
+
+  it('asks for the one customer the page is filtered to', async () => {
+    const { requests } = routes({
+      'POST /api/v1/reports': (request) =>
+        json(202, { ...processingReport, id: 'rpt_pdf', ...(request.body as ReportRequest) }),
+    });
+    const { user } = renderAt('/statistics/deployment?range=7d&customer=cus_2', exspMe);
+    await screen.findByTestId('deployed-total');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Customer' })).toHaveDisplayValue('Bright Bakery'));
+    await user.click(screen.getByRole('button', { name: 'Generate PDF report' }));
+    await screen.findByTestId('pdf-report-requested');
+    const body = requests.find((request) => request.method === 'POST')?.body as ReportRequest;
+    expect(body.type).toBe('productDeploymentSummary');
+    expect(body.name).toBe('Product Deployment – Bright Bakery – Last 7 days');
+    expect(body.options).toEqual({ period: { kind: 'last', range: '7d' }, customers: ['cus_2'] });
+  });
 });
+

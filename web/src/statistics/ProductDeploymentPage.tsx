@@ -9,6 +9,7 @@ import { LineChart, StackedBarChart } from '../charts/TimeChart';
 import { LoadMore } from '../components/LoadMore';
 import { formatDateTime, formatNumber } from '../customers/labels';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
+import { GeneratePdfButton, PdfReportOutcome, usePdfReport } from '../reports/GeneratePdfReport';
 import {
   fetchDeploymentStatistics,
   fetchOfflineComputers,
@@ -158,6 +159,11 @@ export function ProductDeploymentPage() {
 
   const customerName =
     filters.customer === null ? null : (customers.rows.find((row) => row.id === filters.customer)?.name ?? null);
+  const pdfReport = usePdfReport('productDeploymentSummary', 'Product Deployment', {
+    range: filters.range,
+    customer: filters.customer,
+    customerName,
+  });
   const scope = filters.customer === null ? 'All customers' : (customerName ?? 'The selected customer');
 
   return (
@@ -168,12 +174,16 @@ export function ProductDeploymentPage() {
           <h1 className="page__title">Product Deployment</h1>
           <p className="page__subtitle">Products deployed on your customers’ computers, and the computers offline.</p>
         </div>
+        <div className="page__actions">
+          <GeneratePdfButton report={pdfReport} />
+        </div>
       </div>
       <StatisticsFilterBar filters={filters} onChange={change} customers={customers} />
       <p className="panel__note" data-testid="sync-delay-note">
         {SYNC_DELAY_NOTE}
       </p>
       <ManageNotice notice={notice} />
+      <PdfReportOutcome report={pdfReport} />
 
       {load.status === 'loading' ? (
         <p className="panel__note" role="status">
