@@ -21,6 +21,9 @@
 //   drag and drop, removal, the layout surviving a reload, the Display filter.
 // - alerts: the demo partner's alerts (filters, the viewing pane, dismissing two at once)
 //   and an alert notification rule added and toggled off and on.
+// - reports: a new partner's customer with a Greek and Cyrillic name, Report Customization
+//   (colour, logo, preview), a report made with the wizard, followed until Ready, its HTML
+//   opened and its PDF downloaded and read with pdftotext, e2e/reports.mjs (chapter 3).
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -32,6 +35,7 @@ import { rolesScenario } from './roles.mjs';
 import { securityScenario } from './security.mjs';
 import { homeScenario } from './home.mjs';
 import { alertsScenario } from './alerts.mjs';
+import { reportsScenario } from './reports.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -273,6 +277,11 @@ async function securityRun({ page }) {
   });
 }
 
+async function reportsRun({ page }) {
+  await signUp(page, newAccount('reports'));
+  await reportsScenario({ page, step, expectApiResponse, stamp, resultsDir, timeoutMs: STEP_TIMEOUT_MS });
+}
+
 // The local stack's demo partner, with its simulated fleet (`infra demo`), and its alerts
 // (raised while its fleets were ingested) and alert notification rules. These scenarios
 // open their own pages.
@@ -284,6 +293,7 @@ const SCENARIOS = [
   { name: 'security', run: securityRun, needs: outboxDir },
   { name: 'home', run: ({ browser }) => homeScenario({ browser, ...demoContext }) },
   { name: 'alerts', run: ({ browser }) => alertsScenario({ browser, ...demoContext }) },
+  { name: 'reports', run: reportsRun },
 ];
 
 /** Runs one scenario in a context of its own: its error, or null when it passed. */
