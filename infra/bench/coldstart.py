@@ -571,17 +571,40 @@ def summarize(results: Sequence[BinaryResult]) -> List[Row]:
     return rows
 
 
-def evaluate(rows: Sequence[Row], max_init_ratio: float, max_size_mb: float) -> List[str]:
-    """Return the list of failed checks (empty when everything passes)."""
+def _size_limits(raw: Sequence[str]) -> Dict[str, float]:
+    """``NAME=MB`` pairs, as ``--size-limit`` takes them."""
+    limits = {}
+    for item in raw:
+        name, sep, mb = item.partition("=")
+        try:
+            value = float(mb)
+        except ValueError:
+            value = -1.0
+        if not sep or not name or value <= 0:
+            raise SystemExit(f"--size-limit {item!r}: expected NAME=MB with MB > 0")
+        limits[name] = value
+    return limits
+
+
+def evaluate(
+    rows: Sequence[Row],
+    max_init_ratio: float,
+    max_size_mb: float,
+    size_limits: Optional[Dict[str, float]] = None,
+) -> List[str]:
+    """Return the list of failed checks (empty when everything passes). ``size_limits``
+    gives some binaries a size limit of their own instead of ``max_size_mb``."""
     problems = []
     for row in rows:
         label = f"{row.name} (baseline)" if row.is_baseline else row.name
         if row.failure is not None:
             problems.append(f"{label}: {row.failure}")
-        if row.size_bytes > max_size_mb * BYTES_PER_MB:
+        limit = (size_limits or {}).get(row.name, max_size_mb)
+        if row.size_bytes > limit * BYTES_PER_MB:
+            flag = "--size-limit" if row.name in (size_limits or {}) else "--max-size-mb"
             problems.append(
                 f"{label}: binary is {row.size_mb:.2f} MB ({row.size_bytes} bytes), "
-                f"over --max-size-mb {max_size_mb:g}"
+                f"over {flag} {limit:g}"
             )
         if not row.is_baseline and row.init_ratio is not None and row.init_ratio > max_init_ratio:
             problems.append(
@@ -756,6 +779,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fail if a function's median init exceeds this x the baseline median (default 3.0)")
     p.add_argument("--max-size-mb", type=_positive_float, default=10.0,
                    help="fail if a binary is larger than this many MB, 1 MB = 10^6 bytes (default 10)")
+    p.add_argument("--size-limit", action="append", default=[], metavar="NAME=MB",
+                   help="a size limit of its own for one binary (e.g. a worker that embeds fonts)")
     p.add_argument("--markdown-out", metavar="FILE",
                    help=f"also write the results into FILE between {BEGIN_MARKER} and {END_MARKER}")
     p.add_argument("--quiet", action="store_true", help="no per-round progress on stderr")
@@ -833,7 +858,7 @@ def main(argv: Optional[Sequence[str]] = None, command: Optional[str] = None) ->
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     results = run_benchmark(binaries, args.runs, extra_env, args.timeout, log)
     rows = summarize(results)
-    problems = evaluate(rows, args.max_init_ratio, args.max_size_mb)
+    problems = evaluate(rows, args.max_init_ratio, args.max_size_mb, _size_limits(args.size_limit))
     table = render_table(rows)
     print(table, flush=True)
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `make bench`, two benchmarks, each writing its section of docs/performance.md:
+# `make bench`, three benchmarks, each writing its section of docs/performance.md:
 # 1. cold start: init and first-invoke time of each release function beside a hello-world
 #    lambda_runtime binary built the same way, and stripped binary sizes;
 # 2. telemetry: ingestion throughput and the Home page's data latency, in process against
-#    a moto server of its own (`infra bench-telemetry`).
+#    a moto server of its own (`infra bench-telemetry`);
+# 3. reports: PDF size and render time of a demo customer's reports, a 100-page Security
+#    Audit, and the DynamoDB calls to gather each type (`infra bench-reports`).
 # A failed cold-start check still lets the telemetry benchmark run; the exit status is
 # then the cold-start one. RUNS sets the cold starts per binary; TELEMETRY_ARGS passes
 # flags to bench-telemetry (e.g. "--live-events 2000 --requests 10" for a quick check).
@@ -16,7 +18,7 @@ source infra/local/lib.sh
 trap 'stop_all; rm -rf "$STATE"' EXIT
 trap 'exit 130' INT TERM
 
-cargo build --release -p auth -p licensing -p customers -p portal -p users -p ingest -p dashboard -p alerts -p hello
+cargo build --release -p auth -p licensing -p customers -p portal -p users -p ingest -p dashboard -p alerts -p reports-http -p report-worker -p hello
 coldstart=0
 "$VENV/bin/python" infra/bench/coldstart.py \
   --runs "$RUNS" \
@@ -29,9 +31,12 @@ coldstart=0
   --function ingest=target/release/ingest:events/ingest/ingest-events-unknown-key.json \
   --function dashboard=target/release/dashboard:events/dashboard/dashboard-unauthenticated.json \
   --function alerts=target/release/alerts:events/alerts/alerts-unauthenticated.json \
+  --function reports=target/release/reports:events/reports/reports-unauthenticated.json \
+  --function report-worker=target/release/report-worker:events/report-worker/not-a-report.json \
   --env TABLE_NAME=bench --env USER_POOL_ID=us-east-1_bench --env USER_POOL_CLIENT_ID=bench \
   --env REPORTS_BUCKET=bench --env LOGOS_BUCKET=bench --env MAIL_FROM=bench@example.com \
   --env EVENT_BUS_NAME=bench --env LOG_FORMAT=json \
+  --size-limit report-worker=16 \
   --markdown-out docs/performance.md || coldstart=$?
 
 # Built before moto starts, so the build does not share the machine with the benchmark.
@@ -42,4 +47,7 @@ read -ra telemetry_args <<<"${TELEMETRY_ARGS:-}"
 LOG_LEVEL=off cargo run --release -q -p infra -- bench-telemetry "${telemetry_args[@]}" >"$STATE/telemetry.md"
 "$VENV/bin/python" infra/bench/splice.py telemetry docs/performance.md <"$STATE/telemetry.md"
 cat "$STATE/telemetry.md"
+LOG_LEVEL=off cargo run --release -q -p infra -- bench-reports >"$STATE/reports.md"
+"$VENV/bin/python" infra/bench/splice.py reports docs/performance.md <"$STATE/reports.md"
+cat "$STATE/reports.md"
 exit "$coldstart"

@@ -168,6 +168,13 @@ class PureLogicTests(unittest.TestCase):
         self.assertIn("slow: median init 42.00 ms is 3.50x the baseline median", problems[0])
         self.assertIn("big: binary is 10.00 MB (10000001 bytes), over --max-size-mb 10", problems[1])
         self.assertEqual(coldstart.evaluate(list(rows.values()), 3.5, 10.000001), [])
+        # A binary with a limit of its own is held to that one alone.
+        self.assertEqual(coldstart.evaluate(list(rows.values()), 3.5, 10, {"big": 11}), [])
+        own = coldstart.evaluate(list(rows.values()), 3.5, 1, {"big": 5})
+        self.assertIn("big: binary is 10.00 MB (10000001 bytes), over --size-limit 5", own)
+        self.assertEqual(coldstart._size_limits(["big=12.5"]), {"big": 12.5})
+        with self.assertRaises(SystemExit):
+            coldstart._size_limits(["big"])
         self.assertEqual(len(coldstart.evaluate(list(rows.values()), 1.9, 20)), 2)  # fast + slow
 
         table = parse_table(coldstart.render_table(list(rows.values())))

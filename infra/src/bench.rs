@@ -475,6 +475,8 @@ mod seed;
 use seed::*;
 mod run;
 pub use run::*;
+mod reports;
+pub use reports::{report_options, run_reports, ReportOptions};
 
 #[cfg(test)]
 mod tests;

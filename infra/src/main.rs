@@ -15,6 +15,7 @@
 //! infra publish-threats --level 1-4 --title T --description D [--threat NAME|TYPE|SEVERITY|PROTECTED|URL ...]
 //! infra publish-news --title T --summary S --body B [--url URL]
 //!                   what the Home page's Threats Summary and News Alerts show (operator)
+//! infra bench-reports [--runs R] [--computers M] [--customers N]
 //! infra bench-telemetry [--customers N] [--computers M] [--live-events E] [--home-customers C] ...
 //!                   ingestion throughput and Home page latency against MOTO_ENDPOINT (Markdown)
 //! infra openapi     print the OpenAPI document
@@ -162,11 +163,17 @@ async fn main() -> anyhow::Result<()> {
             .await?;
             println!("{id}");
         }
+        Some("bench-reports") => {
+            print!(
+                "{}",
+                infra::bench::run_reports(infra::bench::report_options(&args)?).await?
+            );
+        }
         Some("bench-telemetry") => {
             print!("{}", infra::bench::run(infra::bench::options(&args)?).await?);
         }
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|simulate|issue-serial|clear-compliance|publish-threats|publish-news|bench-telemetry|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|simulate|issue-serial|clear-compliance|publish-threats|publish-news|bench-telemetry|bench-reports|openapi (see infra/src/main.rs)"),
     }
     Ok(())
 }

@@ -182,6 +182,7 @@ async fn changing(
     path = "/api/v1/branding",
     tag = "branding",
     security(("bearer" = [])),
+    params(("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     request_body = ColoursForm,
     responses(
         (status = 200, description = "Saved", body = BrandingView),
@@ -252,6 +253,7 @@ fn refused(e: LogoError) -> Problem {
     path = "/api/v1/branding/logo",
     tag = "branding",
     security(("bearer" = [])),
+    params(("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     request_body(content = Vec<u8>, content_type = "image/png", description = "The image file (image/png, image/jpeg or image/gif)"),
     responses(
         (status = 200, description = "Saved", body = BrandingView),

@@ -209,6 +209,7 @@ impl Format {
 /// Which computers a report counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ReportComputers)]
 pub enum ComputerScope {
     /// Every computer, deleted ones included.
     #[default]
@@ -231,10 +232,7 @@ pub enum ReportBy {
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Period {
     /// The last 24 hours, 7 days, 30 days or 3 months, as the console pages count them.
-    Last {
-        #[schema(value_type = String, example = "7d")]
-        range: Range,
-    },
+    Last { range: Range },
     /// Whole UTC days, both included.
     Days {
         #[schema(value_type = String, format = Date)]

@@ -2687,7 +2687,7 @@ export interface components {
             activeUsersOnly?: boolean;
             /** @description Every customer the requester may read, as they are now. */
             allCustomers?: boolean;
-            computers?: components["schemas"]["ComputerScope"];
+            computers?: components["schemas"]["ReportComputers"];
             /** @description The customers chosen (at least one), unless `allCustomers`. */
             customers?: string[];
             includeMac?: boolean;
@@ -2743,8 +2743,7 @@ export interface components {
         Period: {
             /** @enum {string} */
             kind: "last";
-            /** @example 7d */
-            range: string;
+            range: components["schemas"]["Range"];
         } | {
             /** Format: date */
             from: string;
@@ -2932,6 +2931,11 @@ export interface components {
         };
         /** @enum {string} */
         ReportBy: "computers" | "groups";
+        /**
+         * @description Which computers a report counts.
+         * @enum {string}
+         */
+        ReportComputers: "all" | "active";
         /** @description One rendered file. */
         ReportFile: {
             format: components["schemas"]["Format"];
@@ -2957,7 +2961,7 @@ export interface components {
         ReportOptions: {
             /** @description Leave out the activity of suspended (disabled) users. */
             activeUsersOnly?: boolean;
-            computers?: components["schemas"]["ComputerScope"];
+            computers?: components["schemas"]["ReportComputers"];
             /** @description At least one. */
             customers: string[];
             /** @description Include unmanaged Mac computers. */
@@ -4524,7 +4528,10 @@ export interface operations {
     update_branding: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` the change is based on */
+                "If-Match"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4584,7 +4591,10 @@ export interface operations {
     upload_logo: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` the change is based on */
+                "If-Match"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
