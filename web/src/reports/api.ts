@@ -5,7 +5,6 @@ import { authorizedResult, type ApiResult } from '../auth/session';
 import { answered, type Answer } from '../customers/api';
 import type { Branding, BrandingColours, FileLink, Format, Report, ReportPage, ReportRequest, ReportTypeInfo } from './types';
 
-type WireRequest = NonNullable<paths['/api/v1/reports']['post']['requestBody']>['content']['application/json'];
 
 /** Reports per page of the Reports list. */
 export const REPORTS_PAGE_SIZE = 25;
@@ -38,17 +37,16 @@ export async function fetchReport(reportId: string): Promise<ApiResult<Report>> 
 
 type WireReport = NonNullable<paths['/api/v1/reports/{reportId}']['get']['responses'][200]['content']['application/json']>;
 
-/** A report as the pages use it: its files listed even before there are any (see also `ComputerScope` in types.ts). */
+/** A report as the pages use it: its files listed even before there are any. */
 function asReport(wire: WireReport): Report {
-  return { ...wire, files: wire.files ?? [] } as Report;
+  return { ...wire, files: wire.files ?? [] };
 }
 
 /** Asks for a report (202): it is listed as Processing until its files are made. */
 export async function createReport(body: ReportRequest, idempotencyKey: string): Promise<ApiResult<Report>> {
   const result = await authorizedResult((headers) =>
     api.POST('/api/v1/reports', {
-      // See `ComputerScope` in types.ts: the document gives the option the alert rules' values.
-      body: body as WireRequest,
+      body,
       params: { header: { 'Idempotency-Key': idempotencyKey } },
       headers,
     }),

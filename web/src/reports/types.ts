@@ -20,18 +20,13 @@ export type ReportType = ReportTypeInfo['type'];
 export type ReportTypeOptions = ReportTypeInfo['options'];
 export type Format = ReportTypeInfo['formats'][number];
 
-/**
- * Which computers a report counts. The OpenAPI document names this enum and the alert
- * rules' scope both `ComputerScope`, and gives the rules' values ('all', 'computers',
- * 'groups') to both; the API takes 'all' or 'active' here.
- */
-export type ComputerScope = 'all' | 'active';
-
 type WireRequest = Body<'/api/v1/reports', 'post'>;
 type WireReport = Answer<'/api/v1/reports/{reportId}', 'get'>;
 
 /** What the wizard's Data Selection step chose; only the options the type offers are sent. */
-export type ReportOptions = Omit<WireRequest['options'], 'computers'> & { computers?: ComputerScope };
+export type ReportOptions = WireRequest['options'];
+/** Which computers a report counts: all, or active ones only. */
+export type ComputerScope = NonNullable<ReportOptions['computers']>;
 export type ReportPeriod = ReportOptions['period'];
 export type ReportBy = NonNullable<ReportOptions['reportBy']>;
 
