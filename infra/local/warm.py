@@ -1,4 +1,5 @@
-"""Starts every HTTP function of the local API once, one after the other.
+"""Starts every HTTP function of the local API once, one after the other, then the
+workers that events reach.
 
 `cargo lambda watch` starts a function's process at its first request. Requests that
 arrive together at a function that is still starting can be refused with a 500 by the
@@ -35,10 +36,15 @@ def first_routes(cargo_toml: Path) -> dict[str, tuple[str, str]]:
     return routes
 
 
-def answer(port: int, method: str, path: str) -> int:
+# The workers events reach, each with a sample event it drops without calling AWS: the
+# first event a worker gets would otherwise wait for (or be refused while) its start.
+WORKERS = {"report-worker": "events/report-worker/not-a-report.json"}
+
+
+def answer(port: int, method: str, path: str, body: bytes = b"{}") -> int:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)
     if method in ("POST", "PUT", "PATCH"):
-        request.data = b"{}"
+        request.data = body
         request.add_header("content-type", "application/json")
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
@@ -59,6 +65,15 @@ def main() -> int:
                 return 1
             time.sleep(0.5)
         print(f"warm: {function} answers {method} {path} with {status}")
+    for worker, event in sorted(WORKERS.items()):
+        path = f"/2015-03-31/functions/{worker}/invocations"
+        body = (ROOT / event).read_bytes()
+        while (status := answer(port, "POST", path, body)) == 0 or status >= 500:
+            if time.monotonic() > deadline:
+                print(f"warm: {worker} still answers {status}", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        print(f"warm: {worker} answers an event with {status}")
     return 0
 
 
