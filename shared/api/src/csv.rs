@@ -20,20 +20,8 @@ pub fn wants_csv(headers: &HeaderMap, format: Option<&str>) -> bool {
             .is_some_and(|v| v.split(',').any(|t| t.trim().starts_with("text/csv")))
 }
 
-/// One field, quoted per RFC 4180. Cells that a spreadsheet would run as a formula are
-/// prefixed with `'` (CSV injection).
-pub fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
+/// One field, quoted per RFC 4180, formulas neutralised (shared with the report files).
+pub use domain::csv::field;
 
 pub fn render<T: CsvRow>(rows: &[T]) -> String {
     let mut out = T::headers()

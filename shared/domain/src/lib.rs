@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authorization;
 pub mod catalog;
 pub mod consent;
+pub mod csv;
 pub mod customer;
 pub mod email;
 pub mod entitlement;
