@@ -218,18 +218,6 @@ pub fn two_pages() -> Document {
     }
 }
 
-/// About a hundred pages of table: 4,450 rows of 5 columns.
-pub fn hundred_pages() -> Document {
-    Document {
-        figures: vec![],
-        sections: vec![Section {
-            heading: "Computers".into(),
-            blocks: vec![Block::Table(computers(4_450))],
-        }],
-        ..sample()
-    }
-}
-
 /// A logo of `width` × `height` with a transparent border, encoded as `format`.
 pub fn logo(width: u32, height: u32, format: ImageOutputFormat) -> Vec<u8> {
     let img = RgbaImage::from_fn(width, height, |x, y| {
