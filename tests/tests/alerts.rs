@@ -7,8 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::world::serve;
-use adapters::config::EventMode;
+use crate::world::{serve, INVOKE_PATH};
 use adapters::services::AppState;
 use axum::{
     body::Bytes,
@@ -94,12 +93,6 @@ const IP: &str = "192.0.2.61";
 
 async fn world() -> World {
     let dispatcher = Arc::new(Dispatcher::default());
-    let invoke_addr = serve(
-        Router::new()
-            .route("/2015-03-31/functions/{function}/invocations", post(invoke))
-            .with_state(dispatcher.clone()),
-    )
-    .await;
     let receiver = Arc::new(Receiver {
         status: Mutex::new(StatusCode::OK),
         calls: Mutex::new(Vec::new()),
@@ -110,17 +103,16 @@ async fn world() -> World {
             .with_state(receiver.clone()),
     )
     .await;
-    let stack = testkit::stack_with(testkit::Options {
-        events: Some(EventMode::Local {
-            invoke_url: format!("http://{invoke_addr}"),
-            routes: vec![("AlertRaised".into(), "notifier".into())],
-        }),
-        ..testkit::Options::default()
-    })
+    let base = crate::world::World::with_events(
+        Router::new()
+            .route(INVOKE_PATH, post(invoke))
+            .with_state(dispatcher.clone()),
+        &[("AlertRaised", "notifier")],
+    )
     .await;
-    *dispatcher.state.lock().unwrap() = Some(stack.state.clone());
+    *dispatcher.state.lock().unwrap() = Some(base.stack.state.clone());
     World {
-        base: crate::world::World::on(stack),
+        base,
         dispatcher,
         receiver,
         hook_url: format!("http://{hook_addr}/hook"),

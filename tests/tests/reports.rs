@@ -10,7 +10,6 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use adapters::config::EventMode;
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -24,7 +23,7 @@ use serde_json::{json, Value};
 use testkit::http::*;
 use testkit::simulator::{fleet, Spec};
 
-use crate::world::{serve, Added};
+use crate::world::{Added, INVOKE_PATH};
 
 const IP: &str = "192.0.2.88";
 
@@ -63,25 +62,17 @@ impl std::ops::Deref for World {
 
 async fn world() -> World {
     let dispatcher = Arc::new(Dispatcher::default());
-    let addr = serve(
+    let base = crate::world::World::with_events(
         Router::new()
-            .route("/2015-03-31/functions/{function}/invocations", post(invoke))
+            .route(INVOKE_PATH, post(invoke))
             .with_state(dispatcher.clone()),
+        &[("ReportRequested", "report-worker")],
     )
     .await;
-    let stack = testkit::stack_with(testkit::Options {
-        events: Some(EventMode::Local {
-            invoke_url: format!("http://{addr}"),
-            routes: vec![("ReportRequested".into(), "report-worker".into())],
-        }),
-        ..testkit::Options::default()
-    })
-    .await;
-    let reports = reports_http::app(stack.state.clone());
     World {
-        base: crate::world::World::on(stack),
+        reports: reports_http::app(base.stack.state.clone()),
+        base,
         dispatcher,
-        reports,
     }
 }
 

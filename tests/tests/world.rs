@@ -37,6 +37,24 @@ impl World {
         World::on(testkit::stack().await)
     }
 
+    /// A world whose domain events go, by `routes` (detail type, function), to `invoke`:
+    /// a router standing in for cargo-lambda's invoke API (at [`INVOKE_PATH`]).
+    pub async fn with_events(invoke: Router, routes: &[(&str, &str)]) -> World {
+        let addr = serve(invoke).await;
+        let stack = testkit::stack_with(testkit::Options {
+            events: Some(adapters::config::EventMode::Local {
+                invoke_url: format!("http://{addr}"),
+                routes: routes
+                    .iter()
+                    .map(|(t, f)| (t.to_string(), f.to_string()))
+                    .collect(),
+            }),
+            ..testkit::Options::default()
+        })
+        .await;
+        World::on(stack)
+    }
+
     /// The routers of every function on `stack`.
     pub fn on(stack: TestStack) -> World {
         let state = &stack.state;
@@ -225,6 +243,9 @@ impl World {
         a.body["id"].as_str().unwrap().to_string()
     }
 }
+
+/// Where cargo-lambda's invoke API takes an event for a function.
+pub const INVOKE_PATH: &str = "/2015-03-31/functions/{function}/invocations";
 
 /// Serves `app` on a loopback port of its own (an event dispatcher, a webhook receiver).
 pub async fn serve(app: Router) -> std::net::SocketAddr {

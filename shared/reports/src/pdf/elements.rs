@@ -14,7 +14,8 @@ use genpdf::{
 use image::{DynamicImage, GenericImageView, RgbImage};
 
 use super::{
-    clean, fill, fit, image_at, mm, next_page, outline, print, room_for, wrap, INK, MUTED, RULE,
+    at_most, clean, fill, fit, image_at, mm, next_page, outline, print, room_for, wrap, INK, MUTED,
+    RULE,
 };
 
 /// The banner at the top of page 1: the theme colour's band with the logo on a white
@@ -197,7 +198,10 @@ pub(super) struct Tiles {
 }
 
 const MOST_A_ROW: usize = 5;
-const TILE_H: f64 = 17.0;
+const TILE_H: f64 = 21.0;
+/// Lines a tile's label may take (it wraps rather than being cut).
+const LABEL_LINES: usize = 2;
+const LABEL_LINE_H: f64 = 3.6;
 const TILE_GAP: f64 = 4.0;
 
 impl Tiles {
@@ -266,15 +270,20 @@ impl Element for Tiles {
                     value,
                     &text,
                 )?;
-                let text = fit(context, label, &clean(&f.label), inner);
-                print(
-                    &area,
-                    context,
-                    Mm::from(x + 3.0),
-                    Mm::from(y + 11.5),
-                    label,
-                    &text,
-                )?;
+                let lines = wrap(context, label, &clean(&f.label), inner);
+                for (n, line) in at_most(context, label, lines, LABEL_LINES, inner)
+                    .iter()
+                    .enumerate()
+                {
+                    print(
+                        &area,
+                        context,
+                        Mm::from(x + 3.0),
+                        Mm::from(y + 11.5 + n as f64 * LABEL_LINE_H),
+                        label,
+                        line,
+                    )?;
+                }
             }
             y += TILE_H + TILE_GAP;
             self.next += 1;

@@ -36,6 +36,8 @@ pub(crate) struct TableElement {
     next: usize,
     /// The wrapped lines of row `next`, when it was laid out but did not fit.
     pending: Option<Vec<Vec<String>>>,
+    /// The columns, laid out on the first page (every page has the same width).
+    grid: Option<Grid>,
 }
 
 impl TableElement {
@@ -59,7 +61,32 @@ impl TableElement {
             header: rgb(brand.header_colour),
             next: 0,
             pending: None,
+            grid: None,
         }
+    }
+
+    /// How narrow each column may be: its header's longest word, and for numbers its
+    /// widest value, on one line (so that neither is broken inside a word).
+    fn minimum_widths(&self, context: &Context, head: Style, body: Style) -> Vec<f64> {
+        let fc = &context.font_cache;
+        (0..self.labels.len())
+            .map(|i| {
+                let word = self.labels[i]
+                    .split_whitespace()
+                    .map(|w| mm(head.str_width(fc, w)))
+                    .fold(0.0, f64::max);
+                let number = if self.numeric[i] {
+                    self.rows
+                        .iter()
+                        .filter_map(|r| r.get(i))
+                        .map(|v| mm(body.str_width(fc, v)))
+                        .fold(0.0, f64::max)
+                } else {
+                    0.0
+                };
+                word.max(number) + 2.0 * PAD_X + 0.5
+            })
+            .collect()
     }
 }
 
@@ -80,9 +107,52 @@ struct Grid {
 }
 
 impl Grid {
+    /// Widths by weight, but none under its `minimum` while the minimums fit: a column
+    /// too narrow is widened to its minimum and the others share the rest by weight.
+    fn fitted(weights: &[f64], minimum: &[f64], width: f64) -> Grid {
+        if minimum.iter().sum::<f64>() >= width {
+            return Grid::new(weights, width);
+        }
+        let mut fixed = vec![false; weights.len()];
+        loop {
+            let taken: f64 = (0..weights.len())
+                .filter(|&i| fixed[i])
+                .map(|i| minimum[i])
+                .sum();
+            let free: f64 = (0..weights.len())
+                .filter(|&i| !fixed[i])
+                .map(|i| weights[i])
+                .sum::<f64>()
+                .max(f64::MIN_POSITIVE);
+            let mut widened = false;
+            for i in 0..weights.len() {
+                if !fixed[i] && (width - taken) * weights[i] / free < minimum[i] {
+                    fixed[i] = true;
+                    widened = true;
+                }
+            }
+            if !widened {
+                let w = (0..weights.len())
+                    .map(|i| {
+                        if fixed[i] {
+                            minimum[i]
+                        } else {
+                            (width - taken) * weights[i] / free
+                        }
+                    })
+                    .collect();
+                return Grid::of(w, width);
+            }
+        }
+    }
+
     fn new(weights: &[f64], width: f64) -> Grid {
         let total: f64 = weights.iter().sum::<f64>().max(1.0);
         let w: Vec<f64> = weights.iter().map(|wt| width * wt / total).collect();
+        Grid::of(w, width)
+    }
+
+    fn of(w: Vec<f64>, width: f64) -> Grid {
         let x = w
             .iter()
             .scan(0.0, |acc, wi| {
@@ -179,13 +249,35 @@ impl Element for TableElement {
     ) -> Result<RenderResult, Error> {
         let width = mm(area.size().width);
         let room = mm(area.size().height);
-        let grid = Grid::new(&self.weights, width);
         let body = Style::new().with_font_size(self.font_size).with_color(INK);
         let head = Style::new()
             .bold()
             .with_font_size(self.font_size)
             .with_color(self.header);
-        let header = self.cells(context, head, &grid, &self.labels, 3);
+        if self.grid.is_none() {
+            let minimum = self.minimum_widths(context, head, body);
+            self.grid = Some(Grid::fitted(&self.weights, &minimum, width));
+        }
+        let grid = self.grid.take().expect("laid out above");
+        let result = self.render_on(context, &area, &grid, body, head, width, room);
+        self.grid = Some(grid);
+        result
+    }
+}
+
+impl TableElement {
+    #[allow(clippy::too_many_arguments)]
+    fn render_on(
+        &mut self,
+        context: &Context,
+        area: &Area<'_>,
+        grid: &Grid,
+        body: Style,
+        head: Style,
+        width: f64,
+        room: f64,
+    ) -> Result<RenderResult, Error> {
+        let header = self.cells(context, head, grid, &self.labels, 3);
         let header_h = Self::height(context, head, &header);
         let line_h = Self::height(context, body, &[vec![String::new()]]);
 
@@ -194,27 +286,27 @@ impl Element for TableElement {
                 return Ok(next_page());
             }
             fill(
-                &area,
+                area,
                 Mm::from(0.0),
                 Mm::from(0.0),
                 Mm::from(width),
                 Mm::from(header_h),
                 self.theme,
             );
-            self.draw_row(context, &area, head, &grid, &header, 0.0)?;
+            self.draw_row(context, area, head, grid, &header, 0.0)?;
             let muted = Style::new()
                 .with_font_size(self.font_size)
                 .with_color(MUTED);
             let text = fit(context, muted, &self.empty, Mm::from(width - 2.0 * PAD_X));
             print(
-                &area,
+                area,
                 context,
                 Mm::from(PAD_X),
                 Mm::from(header_h + PAD_Y),
                 muted,
                 &text,
             )?;
-            Self::rule(&area, &grid, header_h + line_h);
+            Self::rule(area, grid, header_h + line_h);
             return Ok(RenderResult {
                 size: Size::new(width, header_h + line_h + AFTER),
                 has_more: false,
@@ -223,28 +315,28 @@ impl Element for TableElement {
 
         let first = match self.pending.take() {
             Some(cells) => cells,
-            None => self.cells(context, body, &grid, &self.rows[self.next], MAX_CELL_LINES),
+            None => self.cells(context, body, grid, &self.rows[self.next], MAX_CELL_LINES),
         };
         if header_h + Self::height(context, body, &first) > room {
             self.pending = Some(first);
             return Ok(next_page());
         }
         fill(
-            &area,
+            area,
             Mm::from(0.0),
             Mm::from(0.0),
             Mm::from(width),
             Mm::from(header_h),
             self.theme,
         );
-        self.draw_row(context, &area, head, &grid, &header, 0.0)?;
+        self.draw_row(context, area, head, grid, &header, 0.0)?;
 
         let mut y = header_h;
         let mut cells = Some(first);
         while self.next < self.rows.len() {
             let row = match cells.take() {
                 Some(c) => c,
-                None => self.cells(context, body, &grid, &self.rows[self.next], MAX_CELL_LINES),
+                None => self.cells(context, body, grid, &self.rows[self.next], MAX_CELL_LINES),
             };
             let h = Self::height(context, body, &row);
             if y + h > room {
@@ -254,9 +346,9 @@ impl Element for TableElement {
                     has_more: true,
                 });
             }
-            self.draw_row(context, &area, body, &grid, &row, y)?;
+            self.draw_row(context, area, body, grid, &row, y)?;
             y += h;
-            Self::rule(&area, &grid, y);
+            Self::rule(area, grid, y);
             self.next += 1;
         }
         Ok(RenderResult {

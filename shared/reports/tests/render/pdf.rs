@@ -305,3 +305,27 @@ fn size_and_speed_of_a_two_page_report() {
         rendered.bytes.len()
     );
 }
+
+#[test]
+fn figure_labels_wrap_and_narrow_columns_keep_whole_words_and_numbers() {
+    let (_, path) = pdf(&samples::narrow_columns(), &Brand::default(), "narrow.pdf");
+    let raw = run("pdftotext", &["-enc", "UTF-8", "-raw", &path, "-"]);
+    assert!(!raw.contains('…'), "nothing is cut:\n{raw}");
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    for word in [
+        "Computers",
+        "Protected",
+        "Definitions",
+        "Activation",
+        "required",
+        "disabled",
+    ] {
+        assert!(words.contains(&word), "{word} stands whole:\n{raw}");
+    }
+    for n in 1_234_567..1_234_574 {
+        assert!(
+            words.contains(&n.to_string().as_str()),
+            "{n} stands whole:\n{raw}"
+        );
+    }
+}

@@ -246,3 +246,47 @@ pub fn brand_with(logo: Vec<u8>) -> Brand {
         ..Brand::default()
     }
 }
+
+/// Long figure labels, and a table of eight narrow number columns under long headers.
+pub fn narrow_columns() -> Document {
+    let labels = [
+        ("computers", "Computers"),
+        ("protected", "Protected"),
+        ("disabled", "Protection disabled"),
+        ("agent", "Agent update required"),
+        ("definitions", "Definitions update required"),
+        ("activation", "Activation required"),
+        ("offline", "Offline"),
+    ];
+    let mut columns = vec![column("customer", "Customer", false, 3)];
+    columns.extend(labels.iter().map(|(k, l)| column(k, l, true, 1)));
+    Document {
+        figures: labels
+            .iter()
+            .map(|(k, l)| Figure {
+                key: k.to_string(),
+                label: l.to_string(),
+                value: 12_345,
+                unit: String::new(),
+            })
+            .collect(),
+        sections: vec![Section {
+            heading: "Current health".into(),
+            blocks: vec![Block::Table(Table {
+                key: "health".into(),
+                columns,
+                rows: CUSTOMERS
+                    .iter()
+                    .map(|c| {
+                        let mut row = vec![Cell::from(*c)];
+                        row.extend((0..labels.len()).map(|i| Cell::from(1_234_567 + i as i64)));
+                        row
+                    })
+                    .collect(),
+                main: true,
+                empty: "No customers.".into(),
+            })],
+        }],
+        ..sample()
+    }
+}
