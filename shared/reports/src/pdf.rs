@@ -85,7 +85,7 @@ fn layout(
     total: Option<u32>,
 ) -> genpdf::Document {
     let mut pdf = genpdf::Document::new(family);
-    pdf.set_title(clean(&doc.title));
+    pdf.set_title(metadata_title(doc));
     pdf.set_paper_size(genpdf::PaperSize::A4);
     pdf.set_minimal_conformance();
     pdf.set_font_size(9);
@@ -315,6 +315,28 @@ fn outline(area: &Area<'_>, x: Mm, y: Mm, width: Mm, height: Mm, colour: Color) 
 /// A length in millimetres as a number.
 fn mm(length: Mm) -> f64 {
     f64::from(length)
+}
+
+/// The title in the PDF's document information. printpdf 0.3 writes it as the string's
+/// bytes, which viewers read as PDFDocEncoding: only ASCII survives that. Typographic
+/// dashes and quotes become their ASCII look-alikes; a title with other letters outside
+/// ASCII (Greek, Cyrillic, accents) is replaced by the report type's name, which is
+/// ASCII. The title on the page itself is the report's name as given.
+fn metadata_title(doc: &Document) -> String {
+    let ascii: String = clean(&doc.title)
+        .chars()
+        .map(|c| match c {
+            '\u{2010}'..='\u{2015}' => '-',
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            c => c,
+        })
+        .collect();
+    if ascii.is_ascii() {
+        ascii
+    } else {
+        doc.subtitle.clone()
+    }
 }
 
 /// `s` cut with an ellipsis to fit `width` on one line.

@@ -329,3 +329,23 @@ fn figure_labels_wrap_and_narrow_columns_keep_whole_words_and_numbers() {
         );
     }
 }
+
+#[test]
+fn the_document_information_title_reads_right_in_a_viewer() {
+    let mut doc = samples::no_figures();
+    doc.title = "Acme Dental – “weekly” summary".into();
+    let (_, path) = pdf(&doc, &Brand::default(), "title.pdf");
+    let info = run("pdfinfo", &[&path]);
+    assert!(
+        info.contains("Title:           Acme Dental - \"weekly\" summary"),
+        "{info}"
+    );
+    doc.title = "Κλινική Αθηνά".into();
+    let (_, path) = pdf(&doc, &Brand::default(), "greek-title.pdf");
+    let info = run("pdfinfo", &[&path]);
+    assert!(
+        info.contains(&format!("Title:           {}", doc.subtitle)),
+        "{info}"
+    );
+    assert!(run("pdftotext", &["-enc", "UTF-8", &path, "-"]).contains("Κλινική Αθηνά"));
+}
