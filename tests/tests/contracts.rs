@@ -94,3 +94,62 @@ fn every_function_has_a_sample_event() {
         assert!(count > 0, "{dir} has no sample event");
     }
 }
+
+/// The packages each package depends on, as `Cargo.lock` records them.
+fn lock_graph() -> std::collections::BTreeMap<String, Vec<String>> {
+    let text = std::fs::read_to_string(root("Cargo.lock")).unwrap();
+    let lock: toml::Table = text.parse().unwrap();
+    lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let deps = p
+                .get("dependencies")
+                .and_then(|d| d.as_array())
+                .map(|d| {
+                    d.iter()
+                        // "name version" when two versions are locked.
+                        .map(|n| n.as_str().unwrap().split(' ').next().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (p["name"].as_str().unwrap().to_string(), deps)
+        })
+        .collect()
+}
+
+#[test]
+fn only_the_report_worker_links_the_renderers_fonts_and_image_code() {
+    let graph = lock_graph();
+    let reach = |from: &str| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(p) = todo.pop() {
+            if seen.insert(p.clone()) {
+                todo.extend(graph.get(&p).cloned().unwrap_or_default());
+            }
+        }
+        seen
+    };
+    let heavy = [
+        "reports", "genpdf", "printpdf", "image", "dejavu", "allsorts", "rusttype",
+    ];
+    for (function, _) in infra::functions() {
+        // The reports function's package is named apart from the renderers' crate.
+        let package = if function == "reports" {
+            "reports-http"
+        } else {
+            function
+        };
+        let linked = reach(package);
+        assert!(linked.len() > 1, "{package} is in Cargo.lock");
+        for h in heavy {
+            assert!(!linked.contains(h), "the {function} function links {h}");
+        }
+    }
+    let worker = reach("report-worker");
+    for h in ["reports", "genpdf", "image"] {
+        assert!(worker.contains(h), "the report worker renders with {h}");
+    }
+}
