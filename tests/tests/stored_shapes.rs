@@ -1,6 +1,6 @@
 //! The stored shape of every item kind, pinned: a flow through the console's main paths
 //! (sign-up, ExSP activation, a customer with a trial, a user, a custom role, telemetry,
-//! an alert rule) writes the items, and each kind's attribute names and types must equal
+//! an alert rule, Report Customization and a report) writes the items, and each kind's attribute names and types must equal
 //! `tests/golden/stored-items.json`. API types and stored items share some structs, so
 //! renaming an API field would otherwise change what is stored without anyone noticing;
 //! here it fails until the golden file is deliberately regenerated
@@ -49,6 +49,12 @@ fn shape_name(name: &str) -> String {
 impl World {
     async fn post(&self, app: &axum::Router, path: &str, token: &str, body: Value) -> Answer {
         let a = call(app, "POST", path, token, Some(&body), IP).await;
+        assert!(a.status.is_success(), "{path}: {} {}", a.status, a.text);
+        a
+    }
+
+    async fn put(&self, app: &axum::Router, path: &str, token: &str, body: Value) -> Answer {
+        let a = call(app, "PUT", path, token, Some(&body), IP).await;
         assert!(a.status.is_success(), "{path}: {} {}", a.status, a.text);
         a
     }
@@ -112,6 +118,51 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    // Report Customization and a report, made by the worker as EventBridge would hand it.
+    let reports = reports_http::app(w.stack.state.clone());
+    w.put(
+        &reports,
+        "/api/v1/branding",
+        &admin,
+        json!({"headerColour": "#ffffff", "themeColour": "#123456"}),
+    )
+    .await;
+    let logo = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/logos/ok-200x400.gif"
+    ))
+    .unwrap();
+    let req = bearer(request("PUT", "/api/v1/branding/logo"), &admin)
+        .header(axum::http::header::CONTENT_TYPE, "image/gif")
+        .body(axum::body::Body::from(logo))
+        .unwrap();
+    let a = send(&reports, req, IP).await;
+    assert!(a.status.is_success(), "logo: {} {}", a.status, a.text);
+    let report = w
+        .post(
+            &reports,
+            "/api/v1/reports",
+            &admin,
+            json!({
+                "name": "Shapes",
+                "type": "endpointSummary",
+                "formats": ["pdf", "csv"],
+                "options": {"period": {"kind": "last", "range": "7d"}, "customers": [customer.id]}
+            }),
+        )
+        .await;
+    let me = call(&w.auth, "GET", "/api/v1/me", &admin, None, IP).await;
+    let outcome = report_worker::handle(
+        &w.stack.state,
+        json!({
+            "detail-type": "ReportRequested",
+            "source": "partner-console",
+            "detail": {"partnerId": me.body["partner"]["id"], "reportId": report.body["id"]}
+        }),
+    )
+    .await
+    .expect("the worker answers");
+    assert!(outcome.get("ready").is_some(), "{outcome}");
 
     let mut shapes: BTreeMap<String, BTreeMap<String, BTreeSet<&'static str>>> = BTreeMap::new();
     for item in w.stack.items().await {
