@@ -70,6 +70,8 @@ id_type!(ContactId, "cnt_");
 id_type!(AlertId, "alr_");
 id_type!(RuleId, "rul_");
 id_type!(ReportId, "rpt_");
+id_type!(TemplateId, "tpl_");
+id_type!(ScheduleId, "sch_");
 
 #[cfg(test)]
 mod tests {

@@ -26,7 +26,7 @@ pub mod validation;
 pub use email::EmailAddress;
 pub use ids::{
     AlertId, ContactId, CustomerId, EntitlementId, PartnerId, ReportId, RequestId, RoleId, RuleId,
-    UserId,
+    ScheduleId, TemplateId, UserId,
 };
 pub use password::Password;
 pub use role::Role;

@@ -15,6 +15,7 @@ pub mod build;
 pub mod data;
 pub mod document;
 pub mod logo;
+pub mod schedule;
 
 /// The most customers one report covers.
 pub const MAX_CUSTOMERS: usize = 500;
