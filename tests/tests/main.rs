@@ -7,6 +7,7 @@ mod alerts;
 mod auth;
 mod authorization;
 mod aws_adapters;
+mod billing;
 mod contracts;
 mod customers;
 mod dashboard;

@@ -200,7 +200,7 @@ fn check_xml(xml: &[u8]) {
 }
 
 /// A CSV's rows (RFC 4180: quoted fields may hold commas, quotes and line breaks).
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn csv_rows(text: &str) -> Vec<Vec<String>> {
     let text = text.trim_start_matches('\u{feff}');
     let mut rows = Vec::new();
     let mut row = Vec::new();

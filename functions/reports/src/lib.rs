@@ -1,9 +1,10 @@
 //! The reports function: the Reports page (the guide's Table 3-1) and the report
-//! wizard's requests, each report's files through short-lived links, and the
-//! Administration page Report Customization (colours and logo). Reports are rendered by
-//! the report worker (`functions/report-worker`), which alone links the PDF and image
-//! code.
+//! wizard's requests, each report's files through short-lived links, the Administration
+//! page Report Customization (colours and logo), and the billing export (the Service
+//! Utilization and Billing figures as JSON or CSV). Reports are rendered by the report
+//! worker (`functions/report-worker`), which alone links the PDF and image code.
 
+mod billing;
 mod branding;
 mod listing;
 
@@ -18,7 +19,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     modifiers(&BearerAuth),
     tags(
         (name = "reports", description = "Reports: requests, the listing, files"),
-        (name = "branding", description = "Report Customization: colours and logo")
+        (name = "branding", description = "Report Customization: colours and logo"),
+        (name = "billing", description = "The billing export: seat-days per customer and product")
     )
 )]
 pub struct ApiDoc;
@@ -36,6 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(listing::report_file))
         .routes(routes!(branding::get_branding, branding::update_branding))
         .routes(routes!(branding::upload_logo, branding::remove_logo))
+        .routes(routes!(billing::billing_usage))
 }
 
 /// The function's part of the OpenAPI document.

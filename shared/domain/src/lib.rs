@@ -4,6 +4,7 @@
 pub mod alert;
 pub mod audit;
 pub mod authorization;
+pub mod billing;
 pub mod catalog;
 pub mod consent;
 pub mod csv;

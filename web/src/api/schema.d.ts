@@ -316,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The billing export: what each customer the user may report on used of each product
+         *     in the period, from the usage recorded once a day.
+         */
+        get: operations["billing_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/branding": {
         parameters: {
             query?: never;
@@ -1566,6 +1586,29 @@ export interface components {
             sourceIp: string;
             /** @description What was acted on, e.g. a partner or user id. */
             target?: string | null;
+        };
+        /** @description The usage of a period. */
+        BillingUsage: {
+            /**
+             * Format: int64
+             * @description The days of the period: the divisor of every average.
+             */
+            days: number;
+            /**
+             * Format: date
+             * @description The first day of the period (GMT).
+             */
+            from: string;
+            /** @description By customer name, then by product in catalog order. */
+            items: components["schemas"]["UsageLine"][];
+            /** @description In catalog order. */
+            products: components["schemas"]["UsageByProduct"][];
+            /**
+             * Format: date
+             * @description The last day, included.
+             */
+            to: string;
+            totals: components["schemas"]["UsageTotals"];
         };
         /** @description Report Customization as the page shows it. */
         BrandingView: {
@@ -3331,6 +3374,88 @@ export interface components {
             /** @description Those customers, most detections first (at most 20). */
             spread: components["schemas"]["RiskCustomer"][];
         };
+        /** @description One product's use across the customers. */
+        UsageByProduct: {
+            /** Format: double */
+            averageSeats: number;
+            /**
+             * Format: int64
+             * @description Customers with at least one paid day.
+             */
+            billedCustomers: number;
+            /**
+             * Format: int64
+             * @description The most paid seats of all the customers on one day.
+             */
+            peakSeats: number;
+            product: string;
+            productName: string;
+            /** Format: int64 */
+            seatDays: number;
+            /**
+             * Format: int64
+             * @description Customers with at least one day on a trial.
+             */
+            trialCustomers: number;
+        };
+        /** @description One customer's use of one product over the period. */
+        UsageLine: {
+            /**
+             * Format: double
+             * @description The seat-days divided by the days of the period, to one decimal.
+             */
+            averageSeats: number;
+            customerId: string;
+            customerName: string;
+            /** Format: date */
+            firstDay: string;
+            /** Format: date */
+            lastDay: string;
+            /**
+             * Format: int64
+             * @description Days with paid seats.
+             */
+            paidDays: number;
+            /**
+             * Format: int64
+             * @description The most paid seats on one day.
+             */
+            peakSeats: number;
+            /** @description The product's id in the catalog. */
+            product: string;
+            productName: string;
+            /**
+             * Format: int64
+             * @description The paid seats of every recorded day, added up.
+             */
+            seatDays: number;
+            /**
+             * @description `paid`, `trial` or `held` (awaiting trade-compliance review): the last day
+             *     recorded in the period.
+             */
+            status: string;
+            /** Format: int64 */
+            trialDays: number;
+        };
+        /** @description The totals of every customer and product. */
+        UsageTotals: {
+            /** Format: double */
+            averageSeats: number;
+            /** Format: int64 */
+            billedCustomers: number;
+            /**
+             * Format: int64
+             * @description The most paid seats of all the customers and products on one day.
+             */
+            peakSeats: number;
+            /** Format: int64 */
+            seatDays: number;
+            /**
+             * Format: int64
+             * @description Customer and product pairs with at least one day on a trial.
+             */
+            trials: number;
+        };
         User: {
             /**
              * @description An API client (a script or PSA tool with a client id and secret), not a person:
@@ -4487,6 +4612,69 @@ export interface operations {
             };
             /** @description Too many attempts */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    billing_usage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `lastQuarter` (the default) or `lastMonth`: the last full calendar quarter or
+                 *     month in GMT. Not with `from` and `to`.
+                 */
+                period?: string;
+                /** @description The first day, `YYYY-MM-DD` (GMT), with `to`. */
+                from?: string;
+                /**
+                 * @description The last day, `YYYY-MM-DD` (GMT), with `from`: at most 400 days after it, and not
+                 *     after today.
+                 */
+                to?: string;
+                /** @description `csv` for CSV (same as `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The usage of the period (or CSV, one row per customer and product) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingUsage"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad period: an unknown name, a day that is not YYYY-MM-DD, from without to, to before from, more than 400 days, or days in the future */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

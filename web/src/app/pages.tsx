@@ -12,6 +12,7 @@ import { CustomersPage } from '../customers/CustomersPage';
 import { RequestsPage } from '../customers/RequestsPage';
 import { NewsPage } from '../home/NewsPage';
 import { HomePage } from '../pages/HomePage';
+import { BillingPage } from '../reports/billing/BillingPage';
 import { ReportCustomizationPage } from '../reports/customization/ReportCustomizationPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { EndpointStatisticsPage } from '../statistics/EndpointStatisticsPage';
@@ -47,6 +48,7 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: '/statistics/deployment', label: 'Product Deployment', component: ProductDeploymentPage },
   { path: '/products', label: 'My Products', component: MyProductsPage },
   { path: '/reports', label: 'Reports', component: ReportsPage },
+  { path: '/billing', label: 'Billing', component: BillingPage },
   { path: '/news', label: 'News Alerts', component: NewsPage },
   {
     path: '/admin/users',

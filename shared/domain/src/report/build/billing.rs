@@ -3,35 +3,33 @@
 //! Summary shares. Billing counts paid seats: trials are shown apart, and subscriptions
 //! held for trade-compliance review are not billed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::*;
-use crate::{customer::portfolio, entitlement::EntitlementState, report::data::DailyUsage};
-
-const PAID: &str = "paid";
-const TRIAL: &str = "trial";
+use crate::{
+    billing::{self, product_order, status_label, Days, PAID, TRIAL},
+    customer::portfolio,
+    entitlement::EntitlementState,
+    report::data::DailyUsage,
+    CustomerId,
+};
 
 /// The days of the period (the calendar days the span touches).
-pub(super) fn period_days(ctx: &Ctx) -> (NaiveDate, NaiveDate) {
-    (
-        ctx.span.from.date_naive(),
-        (ctx.span.to - Duration::seconds(1)).date_naive(),
-    )
-}
-
-fn day_count(ctx: &Ctx) -> i64 {
-    let (first, last) = period_days(ctx);
-    ((last - first).num_days() + 1).max(1)
+pub(super) fn period_days(ctx: &Ctx) -> Days {
+    Days {
+        first: ctx.span.from.date_naive(),
+        last: (ctx.span.to - Duration::seconds(1)).date_naive(),
+    }
 }
 
 /// The usage rows of the chosen customers on the days of the period, with the index of
 /// their customer.
 pub(super) fn usage<'a>(ctx: &Ctx<'a>) -> Vec<(usize, &'a DailyUsage)> {
-    let (first, last) = period_days(ctx);
+    let days = period_days(ctx);
     ctx.data
         .usage
         .iter()
-        .filter(|u| u.day >= first && u.day <= last)
+        .filter(|u| days.contains(u.day))
         .filter_map(|u| {
             ctx.data
                 .customers
@@ -73,45 +71,6 @@ pub(super) fn by_day(rows: &[(usize, &DailyUsage)]) -> BTreeMap<NaiveDate, DayUs
     days
 }
 
-/// One customer's use of one product over the period.
-#[derive(Debug, Default)]
-struct Line {
-    first: Option<NaiveDate>,
-    last: Option<NaiveDate>,
-    status: String,
-    paid_days: i64,
-    seat_days: i64,
-    peak: i64,
-    trial_days: i64,
-    trial_peak: i64,
-}
-
-/// Average seats over `days`, to one decimal (integer arithmetic: no rounding drift).
-fn average(seat_days: i64, days: i64) -> String {
-    let tenths = (seat_days * 10 + days / 2) / days.max(1);
-    format!("{}.{}", tenths / 10, tenths % 10)
-}
-
-fn status_label(status: &str) -> &str {
-    match status {
-        PAID => "Paid",
-        TRIAL => "Trial",
-        "held" => "Held",
-        other => other,
-    }
-}
-
-/// Catalog order, unknown products last by id.
-fn product_order(id: &str) -> (usize, String) {
-    (
-        catalog::CATALOG
-            .iter()
-            .position(|p| p.id == id)
-            .unwrap_or(usize::MAX),
-        id.to_string(),
-    )
-}
-
 /// The seats of the customers' live paid and held subscriptions now, their paid
 /// subscriptions and their trials: the console's My Products, added up.
 pub(super) fn products_now(ctx: &Ctx) -> Tally {
@@ -149,99 +108,74 @@ pub(super) fn now_figures(ctx: &Ctx) -> Vec<Figure> {
     ]
 }
 
-/// Service Utilization and Billing.
+/// Service Utilization and Billing: the figures are `billing::usage`'s, which the billing
+/// export answers too.
 pub(super) fn utilization_billing(ctx: &Ctx) -> Body {
-    let rows = usage(ctx);
-    let days = day_count(ctx);
-    let last_recorded = rows.iter().map(|(_, u)| u.day).max();
-    let mut lines: BTreeMap<(usize, (usize, String)), Line> = BTreeMap::new();
-    // Per product and day, the paid seats of every customer (for the product's peak).
-    let mut product_days: BTreeMap<(usize, String), BTreeMap<NaiveDate, i64>> = BTreeMap::new();
-    let mut sorted = rows.clone();
-    sorted.sort_by_key(|(_, u)| u.day);
-    for (i, u) in &sorted {
-        let l = lines.entry((*i, product_order(&u.product))).or_default();
-        let seats = i64::from(u.seats);
-        l.first = l.first.or(Some(u.day));
-        l.last = Some(u.day);
-        l.status = u.status.clone();
-        match u.status.as_str() {
-            PAID => {
-                l.paid_days += 1;
-                l.seat_days += seats;
-                l.peak = l.peak.max(seats);
-                *product_days
-                    .entry(product_order(&u.product))
-                    .or_default()
-                    .entry(u.day)
-                    .or_default() += seats;
-            }
-            TRIAL => {
-                l.trial_days += 1;
-                l.trial_peak = l.trial_peak.max(seats);
-            }
-            _ => {}
-        }
-    }
-    let name = |i: usize| customer_name(&ctx.data.customers[i]).to_string();
-    let main_rows = lines
+    let chosen: Vec<CustomerId> = ctx
+        .data
+        .customers
         .iter()
-        .map(|((i, (_, product)), l)| {
+        .map(|c| c.customer.id.clone())
+        .collect();
+    let used = billing::usage(period_days(ctx), &chosen, &ctx.data.usage);
+    let days = used.days.count();
+    let names: HashMap<&CustomerId, &str> = ctx
+        .data
+        .customers
+        .iter()
+        .map(|c| (&c.customer.id, customer_name(c)))
+        .collect();
+    let name = |id: &CustomerId| names.get(id).copied().unwrap_or_default().to_string();
+    let main_rows = used
+        .lines
+        .iter()
+        .map(|l| {
             vec![
-                name(*i).into(),
-                product_name(product).into(),
+                name(&l.customer_id).into(),
+                product_name(&l.product).into(),
                 status_label(&l.status).into(),
-                l.first.map(date).unwrap_or_default().into(),
-                l.last.map(date).unwrap_or_default().into(),
+                date(l.first_day).into(),
+                date(l.last_day).into(),
                 l.paid_days.into(),
                 l.seat_days.into(),
-                average(l.seat_days, days).into(),
-                l.peak.into(),
+                l.average.to_string().into(),
+                l.peak_seats.into(),
                 l.trial_days.into(),
             ]
         })
         .collect();
 
-    let mut per_product: BTreeMap<&(usize, String), (i64, i64, i64)> = BTreeMap::new();
-    for ((_, product), l) in &lines {
-        let p = per_product.entry(product).or_default();
-        p.0 += i64::from(l.paid_days > 0);
-        p.1 += l.seat_days;
-        p.2 += i64::from(l.trial_days > 0);
-    }
-    let product_rows = per_product
+    let product_rows = used
+        .products
         .iter()
-        .map(|(product, (billed, seat_days, trials))| {
-            let peak = product_days
-                .get(*product)
-                .and_then(|d| d.values().max().copied())
-                .unwrap_or(0);
+        .map(|p| {
             vec![
-                product_name(&product.1).into(),
-                (*billed).into(),
-                (*seat_days).into(),
-                average(*seat_days, days).into(),
-                peak.into(),
-                (*trials).into(),
+                product_name(&p.product).into(),
+                p.billed_customers.into(),
+                p.seat_days.into(),
+                p.average.to_string().into(),
+                p.peak_seats.into(),
+                p.trial_customers.into(),
             ]
         })
         .collect();
 
-    let trial_rows = lines
+    let trial_rows = used
+        .lines
         .iter()
-        .filter(|(_, l)| l.trial_days > 0)
-        .map(|((i, (_, product)), l)| {
+        .filter(|l| l.trial_days > 0)
+        .map(|l| {
             let outcome = match l.status.as_str() {
                 PAID => "Converted to paid",
-                "held" => "Converted, held for review",
-                TRIAL if l.last < last_recorded => "Ended",
+                billing::HELD => "Converted, held for review",
+                TRIAL if Some(l.last_day) < used.last_recorded => "Ended",
                 _ => "On trial",
             };
             vec![
-                name(*i).into(),
-                product_name(product).into(),
+                name(&l.customer_id).into(),
+                product_name(&l.product).into(),
                 l.trial_days.into(),
-                l.trial_peak.into(),
+                l.trial_seats.into(),
                 outcome.into(),
             ]
         })
@@ -271,31 +205,12 @@ pub(super) fn utilization_billing(ctx: &Ctx) -> Body {
         }
     }
 
-    let seat_days: i64 = lines.values().map(|l| l.seat_days).sum();
-    let peak = by_day(&rows)
-        .values()
-        .map(|d| d.paid_seats)
-        .max()
-        .unwrap_or(0);
-    let billed: BTreeSet<usize> = lines
-        .iter()
-        .filter(|(_, l)| l.paid_days > 0)
-        .map(|((i, _), _)| *i)
-        .collect();
     let mut figures = vec![
-        figure("seatDays", "Paid seat-days", seat_days),
-        figure(
-            "averageSeats",
-            "Average paid seats",
-            (seat_days + days / 2) / days,
-        ),
-        figure("peakSeats", "Peak paid seats", peak),
-        figure("billedCustomers", "Customers billed", billed.len() as i64),
-        figure(
-            "trials",
-            "Trials in the period",
-            lines.values().filter(|l| l.trial_days > 0).count() as i64,
-        ),
+        figure("seatDays", "Paid seat-days", used.seat_days),
+        figure("averageSeats", "Average paid seats", used.average_whole()),
+        figure("peakSeats", "Peak paid seats", used.peak_seats),
+        figure("billedCustomers", "Customers billed", used.billed_customers),
+        figure("trials", "Trials in the period", used.trials),
     ];
     figures.extend(now_figures(ctx));
 
