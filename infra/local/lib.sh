@@ -83,6 +83,13 @@ start_ticker() {
       http://127.0.0.1:$1/2015-03-31/functions/scheduler/invocations; echo; done"
 }
 
+# start_local_scheduler ENV_FILE: fires the report schedules moto keeps when they are due,
+# through cargo-lambda's invoke API, as EventBridge Scheduler does in AWS.
+start_local_scheduler() {
+  start local-scheduler "$STATE/local-scheduler.log" bash -c "set -a; source '$1'; set +a;
+    exec cargo run -q -p infra -- local-scheduler"
+}
+
 # start_simulator API_PORT ENV_FILE: live telemetry for the demo partner's customers, one
 # event a second on average, through the running API's ingestion endpoints.
 start_simulator() {

@@ -28,6 +28,7 @@ EXSP_SERIAL=$(set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- issu
 start_api "$API_PORT" "$STATE/env"
 start_web "$WEB_PORT" "$API_PORT"
 start_ticker "$API_PORT"
+start_local_scheduler "$STATE/env"
 echo "building the functions (first run takes a few minutes)..."
 wait_for "the API" 900 api_ready "$API_PORT"
 wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/"
@@ -42,8 +43,9 @@ cat <<MSG
   More: (set -a; . $STATE/env; cargo run -q -p infra -- issue-serial --kind exsp --count 3)
   API: http://127.0.0.1:$API_PORT/api/v1   moto: $MOTO_ENDPOINT
   Mail sent by the console: $STATE/outbox/*.eml   Logs: $STATE/*.log
-  The scheduler ticks every minute ($STATE/tick.log); simulated computers report live
-  events through the ingestion API ($STATE/simulator.log).
+  The scheduler ticks every minute ($STATE/tick.log); scheduled reports fire when due
+  ($STATE/local-scheduler.log), or now: (set -a; . $STATE/env; cargo run -q -p infra -- fire-schedule --schedule ID)
+  Simulated computers report live events through the ingestion API ($STATE/simulator.log).
   Ctrl-C stops everything.
 
 MSG

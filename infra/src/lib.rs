@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod local_scheduler;
 pub mod local_stack;
 pub mod operator;
 pub mod simulate;

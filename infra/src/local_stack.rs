@@ -21,6 +21,7 @@ pub const REPORTS_BUCKET: &str = "partner-console-reports";
 pub const LOGOS_BUCKET: &str = "partner-console-logos";
 pub const EVENT_BUS: &str = "partner-console-events";
 pub const MAIL_FROM: &str = "console@partner-console.local";
+pub const SCHEDULE_GROUP: &str = "partner-console-reports";
 
 impl LocalStack<'_> {
     /// Creates everything and returns the functions' environment, one `KEY=value` a line.
@@ -83,6 +84,10 @@ impl LocalStack<'_> {
                 .context("event bus")?;
         }
 
+        local::create_schedule_group(&aws_sdk_scheduler::Client::new(&sdk), SCHEDULE_GROUP)
+            .await
+            .context("schedule group")?;
+
         let mut env = String::new();
         let vars = [
             ("AWS_ENDPOINT_URL", self.endpoint.to_string()),
@@ -110,6 +115,11 @@ impl LocalStack<'_> {
                 "LOCAL_EVENT_ROUTES",
                 "AlertRaised=notifier,ReportRequested=report-worker".into(),
             ),
+            // Report schedules: moto keeps them; `infra local-scheduler` fires them.
+            ("SCHEDULE_GROUP", SCHEDULE_GROUP.into()),
+            ("REPORT_WORKER_ARN", local::REPORT_WORKER_ARN.into()),
+            ("SCHEDULER_ROLE_ARN", local::SCHEDULER_ROLE_ARN.into()),
+            ("SCHEDULE_DLQ_ARN", local::SCHEDULE_DLQ_ARN.into()),
             ("CONSOLE_URL", self.console_url.into()),
             ("LOG_FORMAT", "text".into()),
         ];

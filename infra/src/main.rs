@@ -18,6 +18,10 @@
 //! infra bench-reports [--runs R] [--computers M] [--customers N]
 //! infra bench-telemetry [--customers N] [--computers M] [--live-events E] [--home-customers C] ...
 //!                   ingestion throughput and Home page latency against MOTO_ENDPOINT (Markdown)
+//! infra local-scheduler
+//!                   fires the report schedules moto keeps when they are due (make run)
+//! infra fire-schedule --schedule ID [--time RFC3339]
+//!                   fires one report schedule now (or as if due at TIME), as Scheduler would
 //! infra openapi     print the OpenAPI document
 //! ```
 
@@ -172,8 +176,25 @@ async fn main() -> anyhow::Result<()> {
         Some("bench-telemetry") => {
             print!("{}", infra::bench::run(infra::bench::options(&args)?).await?);
         }
+        Some("local-scheduler") => {
+            infra::local_scheduler::LocalScheduler::from_env()
+                .await?
+                .run()
+                .await?;
+        }
+        Some("fire-schedule") => {
+            let scheduler = infra::local_scheduler::LocalScheduler::from_env().await?;
+            let due = scheduler.schedule(&flag(&args, "--schedule")?).await?;
+            let at = match flag(&args, "--time") {
+                Ok(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .context("--time must be an RFC 3339 time")?
+                    .with_timezone(&chrono::Utc),
+                Err(_) => chrono::Utc::now(),
+            };
+            println!("{}", scheduler.fire(&due, at).await?);
+        }
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|simulate|issue-serial|clear-compliance|publish-threats|publish-news|bench-telemetry|bench-reports|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|simulate|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|bench-telemetry|bench-reports|openapi (see infra/src/main.rs)"),
     }
     Ok(())
 }

@@ -457,6 +457,64 @@ const EXPECTED: &[(&str, &str, [u16; 7])] = &[
         "/api/v1/branding/logo",
         [200, 200, 403, 403, 403, 200, 200],
     ),
+    // Report templates and schedules: like reports, each shown to those who read every
+    // customer it names; a custom role changes only what its user saved.
+    (
+        "GET",
+        "/api/v1/report-templates",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/report-templates",
+        [201, 201, 201, 201, 422, 422, 201],
+    ),
+    (
+        "GET",
+        "/api/v1/report-templates/{templateId}",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/report-templates/{templateId}",
+        [200, 200, 403, 403, 404, 404, 200],
+    ),
+    (
+        "DELETE",
+        "/api/v1/report-templates/{templateId}",
+        [204, 204, 403, 403, 404, 404, 204],
+    ),
+    (
+        "POST",
+        "/api/v1/report-templates/{templateId}/reports",
+        [202, 202, 202, 202, 404, 404, 202],
+    ),
+    (
+        "GET",
+        "/api/v1/report-schedules",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    // A template the caller cannot see is refused like one that does not exist.
+    (
+        "POST",
+        "/api/v1/report-schedules",
+        [201, 201, 201, 201, 422, 422, 201],
+    ),
+    (
+        "GET",
+        "/api/v1/report-schedules/{scheduleId}",
+        [200, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/report-schedules/{scheduleId}",
+        [200, 200, 403, 403, 404, 404, 200],
+    ),
+    (
+        "DELETE",
+        "/api/v1/report-schedules/{scheduleId}",
+        [204, 204, 403, 403, 404, 404, 204],
+    ),
     // The billing export: every role, over the customers it reads (tests/tests/billing.rs
     // checks which); another partner's user gets their own.
     (
@@ -470,6 +528,11 @@ const EXPECTED: &[(&str, &str, [u16; 7])] = &[
 fn report_body(customer: &str) -> Value {
     json!({"name": "Matrix report", "type": "alertHistory", "formats": ["pdf"],
         "options": {"period": {"kind": "last", "range": "7d"}, "customers": [customer]}})
+}
+
+/// A weekly schedule of a template, emailed to nobody.
+fn schedule_body(template: &str) -> Value {
+    json!({"name": "Matrix schedule", "templateId": template, "frequency": "weekly", "hour": 6})
 }
 
 /// A valid logo (a 300×150 PNG).
@@ -655,6 +718,20 @@ impl Fixture {
             store::alerts::Raised::New(id) => id.to_string(),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A template of partner P's administrator about a new customer.
+    async fn template_id(&self) -> String {
+        let customer = self.customer_id().await;
+        let t = self
+            .ok(
+                "reports",
+                "POST",
+                "/api/v1/report-templates",
+                Some(&report_body(&customer)),
+            )
+            .await;
+        t["id"].as_str().unwrap().to_string()
     }
 
     /// A rule of partner P with a webhook (on a loopback port nothing listens on).
@@ -960,6 +1037,38 @@ impl Fixture {
                     None,
                 )
             }
+            ("POST", "/api/v1/report-templates") => {
+                req(path, Some(report_body(&self.customer_id().await)))
+            }
+            ("GET" | "PUT" | "DELETE", "/api/v1/report-templates/{templateId}")
+            | ("POST", "/api/v1/report-templates/{templateId}/reports") => {
+                let id = self.template_id().await;
+                let body = if method == "PUT" {
+                    Some(report_body(&self.customer_id().await))
+                } else {
+                    None
+                };
+                req(path.replace("{templateId}", &id), body)
+            }
+            ("POST", "/api/v1/report-schedules") => {
+                req(path, Some(schedule_body(&self.template_id().await)))
+            }
+            ("GET" | "PUT" | "DELETE", "/api/v1/report-schedules/{scheduleId}") => {
+                let template = self.template_id().await;
+                let s = self
+                    .ok(
+                        "reports",
+                        "POST",
+                        "/api/v1/report-schedules",
+                        Some(&schedule_body(&template)),
+                    )
+                    .await;
+                let body = (method == "PUT").then(|| schedule_body(&template));
+                req(
+                    path.replace("{scheduleId}", s["id"].as_str().unwrap()),
+                    body,
+                )
+            }
             ("PUT", "/api/v1/branding") => req(
                 path,
                 Some(
@@ -1238,6 +1347,33 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/alerts/dismiss", "alert.dismiss"),
     ("POST", "/api/v1/reports", "report.create"),
     ("DELETE", "/api/v1/reports/{reportId}", "report.delete"),
+    ("POST", "/api/v1/report-templates", "reportTemplate.create"),
+    (
+        "PUT",
+        "/api/v1/report-templates/{templateId}",
+        "reportTemplate.update",
+    ),
+    (
+        "DELETE",
+        "/api/v1/report-templates/{templateId}",
+        "reportTemplate.delete",
+    ),
+    (
+        "POST",
+        "/api/v1/report-templates/{templateId}/reports",
+        "report.create",
+    ),
+    ("POST", "/api/v1/report-schedules", "reportSchedule.create"),
+    (
+        "PUT",
+        "/api/v1/report-schedules/{scheduleId}",
+        "reportSchedule.update",
+    ),
+    (
+        "DELETE",
+        "/api/v1/report-schedules/{scheduleId}",
+        "reportSchedule.delete",
+    ),
     ("PUT", "/api/v1/branding", "branding.update"),
     ("PUT", "/api/v1/branding/logo", "branding.update"),
     ("DELETE", "/api/v1/branding/logo", "branding.update"),

@@ -15,6 +15,7 @@ mod identity;
 mod ingest;
 mod licensing;
 mod portal;
+mod report_schedules;
 mod reports;
 mod scheduler;
 mod stored_shapes;

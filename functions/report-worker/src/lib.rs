@@ -3,9 +3,13 @@
 //! gathers the data the report type needs (`gather`), builds the document
 //! (`domain::report::build`), renders every format asked for (`reports`), puts the
 //! files in the reports bucket under the partner, and marks the report Ready; or Failed,
-//! with a reason a person understands, raising a `ReportFailed` alert.
+//! with a reason a person understands, raising a `ReportFailed` alert. A Ready report
+//! with recipients is then emailed, once (`delivery`). EventBridge Scheduler hands it
+//! each scheduled report's run (`scheduled`).
 
+mod delivery;
 mod gather;
+pub mod scheduled;
 
 use adapters::services::AppState;
 use chrono::Utc;
@@ -37,6 +41,9 @@ pub enum WorkerError {
     Event(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The report's email could not be sent; the event is retried.
+    #[error("delivery: {0}")]
+    Delivery(String),
 }
 
 /// What the worker did with one event.
@@ -64,22 +71,90 @@ pub fn detail(event: &serde_json::Value) -> Result<ReportRequested, WorkerError>
     serde_json::from_value(event["detail"].clone()).map_err(|e| WorkerError::Event(e.to_string()))
 }
 
-/// The Lambda entry point. A malformed event is logged and dropped (retrying it cannot
-/// help); a store failure before the report is claimed is returned, so EventBridge tries
-/// again.
+/// The Lambda entry point: a `ReportRequested` event, or a scheduled run (its `time` is
+/// when the run was due). A malformed event is logged and dropped (retrying it cannot
+/// help); a store or mail failure is returned, so EventBridge or Scheduler tries again.
 pub async fn handle(
     state: &AppState,
     event: serde_json::Value,
 ) -> Result<serde_json::Value, lambda_runtime::Error> {
-    let requested = match detail(&event) {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::error!(error = %e, "event dropped");
-            return Ok(serde_json::json!({ "dropped": e.to_string() }));
-        }
+    let outcome = if event["detail-type"].as_str() == Some(adapters::schedules::SCHEDULE_DUE) {
+        let due: scheduled::ScheduleDue = match serde_json::from_value(event["detail"].clone()) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::error!(error = %e, "scheduled run dropped");
+                return Ok(serde_json::json!({ "dropped": e.to_string() }));
+            }
+        };
+        let at = event["time"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+        scheduled::run(state, &due, at).await?
+    } else {
+        let requested = match detail(&event) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::error!(error = %e, "event dropped");
+                return Ok(serde_json::json!({ "dropped": e.to_string() }));
+            }
+        };
+        make_and_deliver(state, &requested).await?
     };
-    let outcome = make(state, &requested).await?;
     Ok(serde_json::to_value(outcome).expect("the outcome serialises"))
+}
+
+/// Makes the report (once), then emails it to its recipients (once).
+pub async fn make_and_deliver(
+    state: &AppState,
+    r: &ReportRequested,
+) -> Result<Outcome, WorkerError> {
+    let outcome = make(state, r).await?;
+    delivery::deliver(state, &r.partner_id, &r.report_id).await?;
+    Ok(outcome)
+}
+
+/// Marks a report that cannot be made Failed with `reason`, raising `ReportFailed`:
+/// once, like `make`.
+pub async fn fail_unmade(
+    state: &AppState,
+    r: &ReportRequested,
+    reason: &str,
+) -> Result<Outcome, WorkerError> {
+    if !state
+        .table
+        .claim_report(&r.partner_id, &r.report_id, Utc::now())
+        .await?
+    {
+        return Ok(Outcome::Skipped);
+    }
+    let Some(report) = state.table.report(&r.partner_id, &r.report_id).await? else {
+        return Ok(Outcome::Skipped);
+    };
+    failed(state, &r.partner_id, &report, reason.to_string()).await
+}
+
+async fn failed(
+    state: &AppState,
+    partner: &PartnerId,
+    report: &Report,
+    reason: String,
+) -> Result<Outcome, WorkerError> {
+    state
+        .table
+        .finish_report(partner, &report.id, Err(&reason), Utc::now())
+        .await?;
+    remove_files(state, partner, report).await;
+    if let Err(e) = adapters::notify::raise(
+        state,
+        partner,
+        &[report_failed(report, &reason, Utc::now())],
+    )
+    .await
+    {
+        tracing::error!(report = %report.id, error = %e, "ReportFailed not raised");
+    }
+    Ok(Outcome::Failed { reason })
 }
 
 /// Makes one report, once.
@@ -111,31 +186,16 @@ pub async fn make(state: &AppState, r: &ReportRequested) -> Result<Outcome, Work
         }
         Err(failure) => {
             tracing::error!(report = %report.id, error = %failure.cause, "report failed");
-            let reason = failure.reason;
-            state
-                .table
-                .finish_report(&r.partner_id, &report.id, Err(&reason), Utc::now())
-                .await?;
-            remove_files(state, &r.partner_id, &report).await;
-            if let Err(e) = adapters::notify::raise(
-                state,
-                &r.partner_id,
-                &[report_failed(&report, &reason, Utc::now())],
-            )
-            .await
-            {
-                tracing::error!(report = %report.id, error = %e, "ReportFailed not raised");
-            }
-            Outcome::Failed { reason }
+            failed(state, &r.partner_id, &report, failure.reason).await?
         }
     };
     Ok(outcome)
 }
 
 /// Why a report failed: the words the partner reads, and the cause for the log.
-struct Failure {
-    reason: String,
-    cause: String,
+pub(crate) struct Failure {
+    pub(crate) reason: String,
+    pub(crate) cause: String,
 }
 
 fn failure(reason: &str, cause: impl std::fmt::Display) -> Failure {
@@ -161,7 +221,7 @@ async fn remove_files(state: &AppState, partner: &PartnerId, report: &Report) {
 
 /// The partner's branding as the renderer takes it: a logo that cannot be read is left
 /// out (the report is still made) and logged.
-async fn brand(state: &AppState, partner: &PartnerId) -> Result<Brand, Failure> {
+pub(crate) async fn brand(state: &AppState, partner: &PartnerId) -> Result<Brand, Failure> {
     let branding = state
         .table
         .branding(partner)

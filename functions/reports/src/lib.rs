@@ -7,6 +7,8 @@
 mod billing;
 mod branding;
 mod listing;
+mod schedules;
+mod templates;
 
 use adapters::services::AppState;
 use api::openapi::BearerAuth;
@@ -29,6 +31,9 @@ pub struct ApiDoc;
 pub fn routes() -> OpenApiRouter<AppState> {
     let creates = OpenApiRouter::new()
         .routes(routes!(listing::create_report))
+        .routes(routes!(templates::create_template))
+        .routes(routes!(templates::generate_from_template))
+        .routes(routes!(schedules::create_schedule))
         .route_layer(from_fn(api::idempotency::idempotent));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
@@ -36,6 +41,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(listing::list_reports))
         .routes(routes!(listing::get_report, listing::delete_report))
         .routes(routes!(listing::report_file))
+        .routes(routes!(templates::list_templates))
+        .routes(routes!(schedules::list_schedules))
+        .routes(routes!(
+            schedules::get_schedule,
+            schedules::update_schedule,
+            schedules::delete_schedule
+        ))
+        .routes(routes!(
+            templates::get_template,
+            templates::update_template,
+            templates::delete_template
+        ))
         .routes(routes!(branding::get_branding, branding::update_branding))
         .routes(routes!(branding::upload_logo, branding::remove_logo))
         .routes(routes!(billing::billing_usage))

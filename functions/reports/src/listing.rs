@@ -21,8 +21,8 @@ use domain::{
     audit::{Action as Audited, AuditRecord},
     authorization::{Action, Grant, Resource},
     report::{
-        check_request, ComputerScope, Format, OptionSet, Period, Report, ReportBy, ReportOptions,
-        ReportStatus, ReportType, MAX_CUSTOMERS,
+        check_request, schedule::Delivery, ComputerScope, Format, OptionSet, Period, Report,
+        ReportBy, ReportOptions, ReportRequest, ReportStatus, ReportType, MAX_CUSTOMERS,
     },
     CustomerId, FieldError, ReportId,
 };
@@ -80,7 +80,7 @@ pub async fn report_types(
     }))
 }
 
-fn reads_audit(actor: &Actor) -> bool {
+pub(crate) fn reads_audit(actor: &Actor) -> bool {
     actor.may(Action::ViewAuditTrail, Resource::Partner).is_ok()
 }
 
@@ -114,9 +114,13 @@ pub struct ReportForm {
     pub report_type: ReportType,
     pub formats: Vec<Format>,
     pub options: OptionsForm,
+    /// The Delivery step: who receives the report by email when it is ready (reports
+    /// only; a schedule keeps its own recipients).
+    #[serde(default)]
+    pub delivery: Option<crate::schedules::DeliveryForm>,
 }
 
-fn field(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.into(),
         message: message.into(),
@@ -126,7 +130,7 @@ fn field(field: impl Into<String>, message: impl Into<String>) -> FieldError {
 /// The customers a request names, checked: each the partner's and readable by the
 /// actor. A customer that does not exist and one the actor may not read are refused in
 /// the same words, so a refusal says nothing about other partners' or hidden customers.
-async fn chosen_customers(
+pub(crate) async fn chosen_customers(
     state: &AppState,
     actor: &Actor,
     partner: &domain::PartnerId,
@@ -213,11 +217,40 @@ pub async fn create_report(
 ) -> Result<Response, Problem> {
     let (actor, partner) =
         acting::member(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    let request = checked_form(&state, &actor, &partner.id, &form).await?;
+    let delivery = match &form.delivery {
+        Some(d) => Some(
+            crate::schedules::checked_delivery(&state, &partner.id, d)
+                .await?
+                .map_err(Problem::validation)?,
+        ),
+        None => None,
+    };
+    let report = start(&state, &actor, &partner.id, &ip, request, delivery).await?;
+    Ok(accepted(&report))
+}
+
+/// The 202 answer with the report and its address.
+pub(crate) fn accepted(report: &Report) -> Response {
+    let mut response = (StatusCode::ACCEPTED, Json(report)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/reports/{}", report.id)) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
+
+/// A wizard's form checked for the actor: the type it may make, customers it may read,
+/// and everything `check_request` checks.
+pub(crate) async fn checked_form(
+    state: &AppState,
+    actor: &Actor,
+    partner: &domain::PartnerId,
+    form: &ReportForm,
+) -> Result<ReportRequest, Problem> {
     if form.report_type.reads_audit_trail() {
         actor.may(Action::ViewAuditTrail, Resource::Partner)?;
     }
-    let customers = chosen_customers(&state, &actor, &partner.id, &form.options).await?;
-    let now = Utc::now();
+    let customers = chosen_customers(state, actor, partner, &form.options).await?;
     let options = ReportOptions {
         period: form.options.period,
         customers,
@@ -226,8 +259,26 @@ pub async fn create_report(
         report_by: form.options.report_by,
         active_users_only: form.options.active_users_only,
     };
-    let request = check_request(&form.name, form.report_type, &form.formats, options, now)
-        .map_err(Problem::validation)?;
+    check_request(
+        &form.name,
+        form.report_type,
+        &form.formats,
+        options,
+        Utc::now(),
+    )
+    .map_err(Problem::validation)
+}
+
+/// Stores a checked request as a Processing report and hands it to the report worker.
+pub(crate) async fn start(
+    state: &AppState,
+    actor: &Actor,
+    partner: &domain::PartnerId,
+    ip: &str,
+    request: ReportRequest,
+    delivery: Option<Delivery>,
+) -> Result<Report, Problem> {
+    let now = Utc::now();
     let report = Report {
         id: ReportId::generate(),
         name: request.name,
@@ -246,38 +297,34 @@ pub async fn create_report(
     let audit = AuditRecord::of_user(
         &actor.user,
         Audited::CreateReport,
-        &ip,
+        ip,
         report.id.to_string(),
     );
     state
         .table
-        .create_report(&partner.id, &report, &audit)
+        .create_report_for(partner, &report, delivery.as_ref(), &audit)
         .await?;
     let event = adapters::events::DomainEvent {
         detail_type: adapters::events::REPORT_REQUESTED.into(),
-        detail: serde_json::json!({ "partnerId": partner.id, "reportId": report.id }),
+        detail: serde_json::json!({ "partnerId": partner, "reportId": report.id }),
     };
     if let Err(e) = state.events().publish(&event).await {
         tracing::error!(report = %report.id, error = %e, "ReportRequested was not published");
         let reason = "The report could not be started. Try again.";
         state
             .table
-            .finish_report(&partner.id, &report.id, Err(reason), Utc::now())
+            .finish_report(partner, &report.id, Err(reason), Utc::now())
             .await?;
         return Err(
             Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable").detail(reason),
         );
     }
-    let mut response = (StatusCode::ACCEPTED, Json(&report)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/reports/{}", report.id)) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(response)
+    Ok(report)
 }
 
 /// Whether the actor may see a report: every customer it covers readable, and the audit
 /// trail for a Security Audit.
-fn may_see(actor: &Actor, report: &Report) -> bool {
+pub(crate) fn may_see(actor: &Actor, report: &Report) -> bool {
     (!report.report_type.reads_audit_trail() || reads_audit(actor))
         && report
             .customers()

@@ -1,6 +1,7 @@
 //! The scheduler tick (an EventBridge schedule; `make run` ticks it every minute): trials
 //! past their end expire, paid subscriptions renew, pending requests past their expiry
-//! expire, and each UTC day's seat usage per customer and product is recorded once.
+//! expire, report schedules a failure left half made are settled, and each UTC day's
+//! seat usage per customer and product is recorded once.
 //! Ticking twice for the same moment changes nothing the second time.
 
 use adapters::notify;
@@ -40,6 +41,8 @@ pub struct TickReport {
     pub deliveries_retried: usize,
     /// New alerts notified by the tick because their event never reached the notifier.
     pub alerts_caught_up: usize,
+    /// Report schedules a failure left pending or deleting, now settled.
+    pub schedules_settled: usize,
 }
 
 /// The moment a tick is for: the event's `time` (EventBridge sets it), or now.
@@ -137,6 +140,7 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
                 .len();
         }
     }
+    report.schedules_settled = settle_schedules(state, &due.schedules).await?;
     report.deliveries_retried = notify::retry(state, due.deliveries, now).await?;
     report.alerts_caught_up = notify::catch_up(state, due.notifications, now).await?;
     let day = now.date_naive();
@@ -187,4 +191,78 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         }
     }
     Ok(report)
+}
+
+/// Finishes what a failure left half done between a report schedule and its EventBridge
+/// Scheduler schedule: a pending schedule whose Scheduler schedule exists becomes active,
+/// one without is removed; a deleting one loses its Scheduler schedule, then its item.
+/// A Scheduler failure leaves the schedule for the next tick.
+async fn settle_schedules(
+    state: &AppState,
+    due: &[store::report_plans::StoredSchedule],
+) -> Result<usize, StoreError> {
+    use domain::report::schedule::ScheduleState;
+    let mut settled = 0;
+    for stored in due {
+        let (partner, s) = (&stored.partner_id, &stored.schedule);
+        let scheduler = match state.schedules() {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "report schedules cannot be settled");
+                return Ok(settled);
+            }
+        };
+        let done = match s.state {
+            ScheduleState::Active => continue,
+            ScheduleState::Pending => match scheduler.expression(&s.id).await {
+                Ok(Some(_)) => {
+                    let active = domain::report::schedule::ReportSchedule {
+                        state: ScheduleState::Active,
+                        ..s.clone()
+                    };
+                    state
+                        .table
+                        .save_schedule(partner, &active, s.version, None)
+                        .await
+                }
+                Ok(None) => state
+                    .table
+                    .delete_schedule(partner, s, s.version, None)
+                    .await
+                    .map(|()| s.clone()),
+                Err(e) => {
+                    tracing::warn!(schedule = %s.id, error = %e, "pending schedule not settled");
+                    continue;
+                }
+            },
+            ScheduleState::Deleting => match scheduler.delete(&s.id).await {
+                Ok(()) => {
+                    let audit = AuditRecord::new(
+                        Action::DeleteReportSchedule,
+                        "scheduler",
+                        "scheduler",
+                        Outcome::Success,
+                    )
+                    .by(partner, None)
+                    .target(s.id.to_string());
+                    state
+                        .table
+                        .delete_schedule(partner, s, s.version, Some(&audit))
+                        .await
+                        .map(|()| s.clone())
+                }
+                Err(e) => {
+                    tracing::warn!(schedule = %s.id, error = %e, "deleting schedule not settled");
+                    continue;
+                }
+            },
+        };
+        match done {
+            Ok(_) => settled += 1,
+            // Changed meanwhile: the next tick sees it as it is now.
+            Err(StoreError::ConditionFailed { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(settled)
 }

@@ -65,6 +65,9 @@ struct Counts {
     in_flight: usize,
     /// Since when at least one request has been in flight.
     busy_since: Option<Instant>,
+    /// Operations armed to fail, each after letting so many calls through: that call
+    /// fails before it is sent.
+    faults: Vec<((String, String), u32)>,
 }
 
 /// What a [`CallCounter`] has counted so far, all operations together.
@@ -152,6 +155,21 @@ impl CallCounter {
             time_waiting: c.waiting + c.busy_since.map_or(Duration::ZERO, |t| t.elapsed()),
             bytes_received: c.received,
         }
+    }
+
+    /// Makes the next call of one operation (e.g. "Scheduler", "DeleteSchedule") fail
+    /// before it is sent, as a network fault would: tests of what a failure half-way
+    /// leaves behind.
+    pub fn fail_next(&self, service: &str, operation: &str) {
+        self.fail_after(service, operation, 0);
+    }
+
+    /// Like [`CallCounter::fail_next`], after letting `calls` calls of the operation
+    /// through.
+    pub fn fail_after(&self, service: &str, operation: &str, calls: u32) {
+        self.lock()
+            .faults
+            .push(((service.to_string(), operation.to_string()), calls));
     }
 
     pub fn reset(&self) {
@@ -272,6 +290,13 @@ impl Intercept for CallCounter {
             let key = (meta.service().to_string(), meta.name().to_string());
             let written = items_written(context.input());
             let mut c = self.lock();
+            if let Some(at) = c.faults.iter().position(|(f, _)| *f == key) {
+                if c.faults[at].1 == 0 {
+                    c.faults.remove(at);
+                    return Err(format!("injected fault: {} {}", key.0, key.1).into());
+                }
+                c.faults[at].1 -= 1;
+            }
             if let Some(n) = written {
                 *c.written.entry(key.clone()).or_default() += n;
             }

@@ -9,6 +9,12 @@ use std::{env, path::PathBuf, time::Duration};
 #[error("configuration: {0}")]
 pub struct ConfigError(String);
 
+impl ConfigError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ConfigError(message.into())
+    }
+}
+
 /// Where outgoing mail goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailMode {
@@ -86,6 +92,22 @@ pub struct Config {
     /// Lets webhooks call loopback addresses, over plain HTTP too
     /// (`WEBHOOK_ALLOW_LOOPBACK=true`): for local tests only, never in AWS.
     pub webhook_allow_loopback: bool,
+    /// Where report schedules go (`SCHEDULE_GROUP` and the three ARNs with it); only the
+    /// functions that keep schedules have it.
+    pub schedules: Option<crate::schedules::ScheduleSettings>,
+}
+
+/// The report schedules' settings: all four variables, or none.
+fn schedule_settings() -> Result<Option<crate::schedules::ScheduleSettings>, ConfigError> {
+    let Ok(group) = env::var("SCHEDULE_GROUP") else {
+        return Ok(None);
+    };
+    Ok(Some(crate::schedules::ScheduleSettings {
+        group,
+        target_arn: var("REPORT_WORKER_ARN")?,
+        role_arn: var("SCHEDULER_ROLE_ARN")?,
+        dead_letter_arn: var("SCHEDULE_DLQ_ARN")?,
+    }))
 }
 
 /// The agent release the console counts as current unless `AGENT_VERSION` says otherwise.
@@ -234,6 +256,7 @@ impl Config {
             alert_offline_days: number("ALERT_OFFLINE_DAYS", 7)? as i64,
             alert_intrusion_burst: number("ALERT_INTRUSION_BURST", 25)? as i64,
             webhook_allow_loopback: var_or("WEBHOOK_ALLOW_LOOPBACK", "false") == "true",
+            schedules: schedule_settings()?,
         })
     }
 }

@@ -13,6 +13,8 @@ pub mod files;
 pub mod identity;
 pub mod mail;
 pub mod notify;
+pub mod report_emails;
+pub mod schedules;
 pub mod services;
 pub mod sms;
 pub mod tls;

@@ -63,17 +63,59 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// The address mail is sent from.
+    pub fn from(&self) -> &str {
+        match self {
+            Mailer::Ses { from, .. } | Mailer::Outbox { from, .. } => from,
+        }
+    }
+
+    /// Sends a whole MIME message (built with its `From` and `To`) to `to`, and returns
+    /// its message id. For messages with attachments or inline images.
+    pub async fn send_raw(&self, to: &[String], mime: Vec<u8>) -> Result<String, MailError> {
+        match self {
+            Mailer::Ses { client, from } => {
+                let out = client
+                    .send_raw_email()
+                    .source(from)
+                    .set_destinations(Some(to.to_vec()))
+                    .raw_message(
+                        aws_sdk_ses::types::RawMessage::builder()
+                            .data(aws_sdk_ses::primitives::Blob::new(mime))
+                            .build()
+                            .map_err(|e| MailError::Ses(e.to_string()))?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
+                Ok(out.message_id)
+            }
+            Mailer::Outbox { dir, .. } => {
+                let id = uuid::Uuid::now_v7().simple().to_string();
+                write_file(dir, &id, &mime).await?;
+                Ok(format!("<{id}@outbox.local>"))
+            }
+        }
+    }
+}
+
 /// Writes the message as an RFC 5322 file; the rename makes it appear whole or not at all.
 async fn write_eml(dir: &Path, from: &str, m: &Message) -> Result<String, MailError> {
-    tokio::fs::create_dir_all(dir).await?;
     let id = uuid::Uuid::now_v7().simple().to_string();
     let message_id = format!("<{id}@outbox.local>");
     let eml = render_eml(from, m, &message_id);
+    write_file(dir, &id, eml.as_bytes()).await?;
+    Ok(message_id)
+}
+
+async fn write_file(dir: &Path, id: &str, bytes: &[u8]) -> Result<(), MailError> {
+    tokio::fs::create_dir_all(dir).await?;
     let tmp = dir.join(format!(".{id}.tmp"));
     let path = dir.join(format!("{}-{id}.eml", Utc::now().format("%Y%m%dT%H%M%S")));
-    tokio::fs::write(&tmp, eml).await?;
+    tokio::fs::write(&tmp, bytes).await?;
     tokio::fs::rename(&tmp, &path).await?;
-    Ok(message_id)
+    Ok(())
 }
 
 fn encode_header(value: &str) -> String {

@@ -16,6 +16,8 @@ use crate::identity::{Identity, TokenVerifier};
 
 use crate::mail::Mailer;
 
+use crate::schedules::Schedules;
+
 use crate::sms::Sms;
 
 use store::Table;
@@ -34,6 +36,7 @@ pub struct Services {
     sms: OnceLock<Sms>,
     files: OnceLock<Files>,
     events: OnceLock<EventBus>,
+    schedules: OnceLock<Option<Schedules>>,
 }
 
 macro_rules! client {
@@ -67,6 +70,7 @@ impl Services {
             sms: OnceLock::new(),
             files: OnceLock::new(),
             events: OnceLock::new(),
+            schedules: OnceLock::new(),
         }
     }
 
@@ -142,5 +146,23 @@ impl Services {
                 routes: routes.clone(),
             },
         })
+    }
+
+    /// EventBridge Scheduler, for the functions configured with a schedule group.
+    pub fn schedules(&self) -> Result<&Schedules, crate::config::ConfigError> {
+        self.schedules
+            .get_or_init(|| {
+                self.config.schedules.clone().map(|settings| {
+                    use aws_sdk_scheduler as scheduler;
+                    Schedules::new(
+                        scheduler::Client::from_conf(
+                            client!(scheduler, &self.sdk, &self.counter).build(),
+                        ),
+                        settings,
+                    )
+                })
+            })
+            .as_ref()
+            .ok_or_else(|| crate::config::ConfigError::new("SCHEDULE_GROUP is not set"))
     }
 }

@@ -124,6 +124,18 @@ pub enum Action {
     /// Report Customization: colours or logo.
     #[serde(rename = "branding.update")]
     UpdateBranding,
+    #[serde(rename = "reportTemplate.create")]
+    CreateReportTemplate,
+    #[serde(rename = "reportTemplate.update")]
+    UpdateReportTemplate,
+    #[serde(rename = "reportTemplate.delete")]
+    DeleteReportTemplate,
+    #[serde(rename = "reportSchedule.create")]
+    CreateReportSchedule,
+    #[serde(rename = "reportSchedule.update")]
+    UpdateReportSchedule,
+    #[serde(rename = "reportSchedule.delete")]
+    DeleteReportSchedule,
     /// The scheduler ended trials or renewed subscriptions.
     #[serde(rename = "schedule.entitlements")]
     ScheduledEntitlements,

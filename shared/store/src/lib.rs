@@ -10,6 +10,7 @@ pub mod customers;
 pub mod home;
 pub mod idempotency;
 pub mod rate_limit;
+pub mod report_plans;
 pub mod reports;
 pub mod roles;
 pub mod schedule;
@@ -277,6 +278,20 @@ impl Table {
             .await
             .map_err(StoreError::sdk)?;
         out.item.map(from_item).transpose()
+    }
+
+    /// One item as stored, with its keys and every attribute (a consistent read).
+    pub async fn get_item(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .set_key(Some(Keys::new(pk, sk).key()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::sdk)?;
+        Ok(out.item)
     }
 
     /// Every item of a partition whose sort key starts with `prefix` (any, when empty), in

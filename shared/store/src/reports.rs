@@ -16,9 +16,9 @@ use super::{
 use domain::{
     alert::Alert,
     audit::AuditRecord,
-    report::{data::DailyUsage, Branding, Report, ReportFile, ReportStatus},
+    report::{data::DailyUsage, schedule::Delivery, Branding, Report, ReportFile, ReportStatus},
     telemetry::{Buckets, Computer},
-    CustomerId, PartnerId, ReportId,
+    CustomerId, PartnerId, ReportId, ScheduleId,
 };
 
 /// A claim older than this is taken over: the worker that held it has timed out.
@@ -32,13 +32,39 @@ fn branding_keys(partner: &PartnerId) -> Keys {
     Keys::new(partner_pk(partner), "BRANDING")
 }
 
-/// A report as stored: the report and its partner.
+/// A report as stored: the report, its partner, and who receives it by email.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StoredReport {
     #[serde(flatten)]
     report: Report,
     partner_id: PartnerId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    delivery: Option<Delivery>,
+    /// The schedule that made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    schedule_id: Option<ScheduleId>,
+}
+
+/// A report with what the worker needs to deliver it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportToDeliver {
+    pub report: Report,
+    pub delivery: Option<Delivery>,
+    pub schedule_id: Option<ScheduleId>,
+    /// When its email went (or was taken by a worker sending it).
+    pub delivered: bool,
+}
+
+fn run_keys(partner: &PartnerId, schedule: &ScheduleId, occasion: &str) -> Keys {
+    Keys::new(partner_pk(partner), format!("RUN#{schedule}#{occasion}"))
+}
+
+/// A schedule's run for one occasion: the report it made.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ScheduleRun {
+    report_id: ReportId,
 }
 
 /// How a finished rendering was recorded.
@@ -64,9 +90,23 @@ impl Table {
         report: &Report,
         audit: &AuditRecord,
     ) -> Result<(), StoreError> {
+        self.create_report_for(partner, report, None, audit).await
+    }
+
+    /// Stores a new report (Processing) to be emailed as `delivery` says, with its
+    /// audit record.
+    pub async fn create_report_for(
+        &self,
+        partner: &PartnerId,
+        report: &Report,
+        delivery: Option<&Delivery>,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
         let stored = StoredReport {
             report: report.clone(),
             partner_id: partner.clone(),
+            delivery: delivery.filter(|d| !d.is_empty()).cloned(),
+            schedule_id: None,
         };
         self.transact(vec![
             put_new(
@@ -76,6 +116,132 @@ impl Table {
             put_new(&self.name, audit::item(audit)?)?,
         ])
         .await
+    }
+
+    /// The report a schedule makes for one occasion, once: a second firing for the same
+    /// occasion (Scheduler may deliver twice) gets `Err(id)` of the report the first made.
+    pub async fn create_scheduled_report(
+        &self,
+        partner: &PartnerId,
+        schedule: &ScheduleId,
+        occasion: &str,
+        report: &Report,
+        delivery: &Delivery,
+    ) -> Result<Result<(), ReportId>, StoreError> {
+        let stored = StoredReport {
+            report: report.clone(),
+            partner_id: partner.clone(),
+            delivery: Some(delivery.clone()).filter(|d| !d.is_empty()),
+            schedule_id: Some(schedule.clone()),
+        };
+        let run = ScheduleRun {
+            report_id: report.id.clone(),
+        };
+        let result = self
+            .transact(vec![
+                put_new(
+                    &self.name,
+                    to_item(run_keys(partner, schedule, occasion), "ScheduleRun", &run)?,
+                )?,
+                put_new(
+                    &self.name,
+                    to_item(report_keys(partner, &report.id), "Report", &stored)?,
+                )?,
+            ])
+            .await;
+        match result {
+            Ok(()) => Ok(Ok(())),
+            Err(StoreError::ConditionFailed { index: Some(0) })
+            | Err(StoreError::TransactionConflict { .. }) => {
+                let k = run_keys(partner, schedule, occasion);
+                match self.get::<ScheduleRun>(&k.pk, &k.sk).await? {
+                    Some(r) => Ok(Err(r.report_id)),
+                    // A concurrent firing's transaction had not finished: it makes it.
+                    None => Ok(Err(report.id.clone())),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A report with its delivery, for the worker.
+    pub async fn report_to_deliver(
+        &self,
+        partner: &PartnerId,
+        id: &ReportId,
+    ) -> Result<Option<ReportToDeliver>, StoreError> {
+        let k = report_keys(partner, id);
+        let Some(item) = self.get_item(&k.pk, &k.sk).await? else {
+            return Ok(None);
+        };
+        let delivered = item.contains_key("deliveredAt");
+        let stored: StoredReport = from_item(item)?;
+        Ok(Some(ReportToDeliver {
+            report: stored.report,
+            delivery: stored.delivery,
+            schedule_id: stored.schedule_id,
+            delivered,
+        }))
+    }
+
+    /// Takes a Ready report's email for sending: `false` when it went already or another
+    /// worker is sending it (a claim older than 15 minutes is taken over).
+    pub async fn claim_report_email(
+        &self,
+        partner: &PartnerId,
+        id: &ReportId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .set_key(Some(report_keys(partner, id).key()))
+            .update_expression("SET deliveryClaimedAt = :now")
+            .condition_expression(
+                "attribute_exists(pk) AND attribute_not_exists(deliveredAt) AND \
+                 (attribute_not_exists(deliveryClaimedAt) OR deliveryClaimedAt < :stale)",
+            )
+            .expression_attribute_values(":now", s(time_key(now)))
+            .expression_attribute_values(
+                ":stale",
+                s(time_key(now - Duration::minutes(CLAIM_MINUTES))),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if update_failed(&e) => Ok(false),
+            Err(e) => Err(StoreError::sdk(e)),
+        }
+    }
+
+    /// Records that the report's email went (`Ok`) or gives the claim back (`Err`), so a
+    /// retry sends it.
+    pub async fn finish_report_email(
+        &self,
+        partner: &PartnerId,
+        id: &ReportId,
+        sent: Result<DateTime<Utc>, ()>,
+    ) -> Result<(), StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .set_key(Some(report_keys(partner, id).key()))
+            .condition_expression("attribute_exists(pk)");
+        let update = match sent {
+            Ok(at) => update
+                .update_expression("SET deliveredAt = :at REMOVE deliveryClaimedAt")
+                .expression_attribute_values(":at", s(at.to_rfc3339())),
+            Err(()) => update.update_expression("REMOVE deliveryClaimedAt"),
+        };
+        match update.send().await {
+            Ok(_) => Ok(()),
+            // Deleted meanwhile: nothing to record.
+            Err(e) if update_failed(&e) => Ok(()),
+            Err(e) => Err(StoreError::sdk(e)),
+        }
     }
 
     pub async fn report(

@@ -3,8 +3,8 @@
 //! expire), a sharded index of live entitlements for the daily usage snapshot, and the
 //! usage items themselves (the source of billing).
 //!
-//! `gsi2pk = DUE`, `gsi2sk = <due time>#…` on trials, paid subscriptions and pending
-//! requests: the tick asks for everything due up to now in one Query per page.
+//! `gsi2pk = DUE`, `gsi2sk = <due time>#…` on trials, paid subscriptions, pending
+//! requests and unsettled report schedules: the tick asks for everything due up to now in one Query per page.
 //! `gsi1pk = LIVE#<shard>` on live entitlements.
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
@@ -70,6 +70,8 @@ pub struct Due {
     pub deliveries: Vec<super::alerts::Delivery>,
     /// New alerts the notifier has not finished with.
     pub notifications: Vec<super::alerts::PendingNotification>,
+    /// Report schedules left pending or deleting by a failure.
+    pub schedules: Vec<super::report_plans::StoredSchedule>,
 }
 
 impl Table {
@@ -129,6 +131,7 @@ impl Table {
                 Some("ConsentRequest") => due.requests.push(from_item(item)?),
                 Some("Delivery") => due.deliveries.push(from_item(item)?),
                 Some("PendingNotification") => due.notifications.push(from_item(item)?),
+                Some("ReportSchedule") => due.schedules.push(from_item(item)?),
                 _ => {}
             }
         }

@@ -123,6 +123,10 @@ pub async fn stack_with(options: Options) -> TestStack {
             .await
             .expect("create bucket");
     }
+    let group = format!("schedules-{id}");
+    local::create_schedule_group(&aws_sdk_scheduler::Client::new(&sdk), &group)
+        .await
+        .expect("create schedule group");
     let outbox = std::env::temp_dir().join(format!("outbox-{id}"));
     let config = Config {
         region: "us-east-1".into(),
@@ -160,6 +164,12 @@ pub async fn stack_with(options: Options) -> TestStack {
         alert_intrusion_burst: 25,
         // The tests' webhook receivers listen on loopback.
         webhook_allow_loopback: true,
+        schedules: Some(adapters::schedules::ScheduleSettings {
+            group,
+            target_arn: local::REPORT_WORKER_ARN.into(),
+            role_arn: local::SCHEDULER_ROLE_ARN.into(),
+            dead_letter_arn: local::SCHEDULE_DLQ_ARN.into(),
+        }),
     };
     let counter = CallCounter::new();
     let mut services = Services::new(config, sdk.clone(), Some(counter.clone()));

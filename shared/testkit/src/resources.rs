@@ -371,6 +371,31 @@ pub mod local {
         Ok((pool_id, client_id))
     }
 
+    /// What local schedules name as their target, the role Scheduler assumes and the
+    /// dead-letter queue: moto stores them and checks nothing; the local scheduler
+    /// invokes the function the target's name ends with.
+    pub const REPORT_WORKER_ARN: &str =
+        "arn:aws:lambda:us-east-1:123456789012:function:report-worker";
+    pub const SCHEDULER_ROLE_ARN: &str = "arn:aws:iam::123456789012:role/report-scheduler";
+    pub const SCHEDULE_DLQ_ARN: &str = "arn:aws:sqs:us-east-1:123456789012:report-schedules-dlq";
+
+    /// Creates a schedule group unless it exists.
+    pub async fn create_schedule_group(
+        client: &aws_sdk_scheduler::Client,
+        name: &str,
+    ) -> Result<(), TemplateError> {
+        if client.get_schedule_group().name(name).send().await.is_ok() {
+            return Ok(());
+        }
+        client
+            .create_schedule_group()
+            .name(name)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(())
+    }
+
     /// Creates a bucket unless it exists.
     pub async fn create_bucket(
         client: &aws_sdk_s3::Client,

@@ -1080,6 +1080,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/report-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Scheduled Reports tab: the schedules whose templates the user may see. */
+        get: operations["list_schedules"];
+        put?: never;
+        /** Add Report Schedule: the schedule and its EventBridge Scheduler schedule. */
+        post: operations["create_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule (the edit dialog), with its `ETag`. */
+        get: operations["get_schedule"];
+        /** Edits a schedule (`If-Match` with the `ETag`): its Scheduler schedule follows. */
+        put: operations["update_schedule"];
+        post?: never;
+        /** Deletes a schedule and its Scheduler schedule. */
+        delete: operations["delete_schedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Report Templates tab: the templates the user may see, oldest first. */
+        get: operations["list_templates"];
+        put?: never;
+        /** The wizard's "Save as template". */
+        post: operations["create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates/{templateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template (the wizard in Update Template mode), with its `ETag`. */
+        get: operations["get_template"];
+        /** Update Template mode's Save: the whole wizard again (`If-Match` with the `ETag`). */
+        put: operations["update_template"];
+        post?: never;
+        /** Deletes a template no schedule uses. */
+        delete: operations["delete_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates/{templateId}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The Generate Report action: a report made now from the template, for the template's
+         *     period. The first one sets the template's Generated Date.
+         */
+        post: operations["generate_from_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/report-types": {
         parameters: {
             query?: never;
@@ -1475,7 +1569,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "schedule.entitlements";
         ActionCounts: {
             /** Format: int64 */
             blocked: number;
@@ -2023,6 +2117,15 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description Who receives each report by email. */
+        DeliveryForm: {
+            /** @description "Email the report as an attached file". */
+            attach?: boolean;
+            /** @description Other addresses: only with `attach`. */
+            emails?: string[];
+            /** @description The partner's users (`usr_…`): a link to the report, or the file with `attach`. */
+            users?: string[];
+        };
         /**
          * @description Delivery states.
          * @enum {string}
@@ -2259,6 +2362,11 @@ export interface components {
          * @enum {string}
          */
         Format: "pdf" | "html" | "csv" | "xml";
+        /**
+         * @description The wizard's "How Often".
+         * @enum {string}
+         */
+        Frequency: "daily" | "weekly" | "monthly" | "quarterly";
         ImportRequest: {
             /** @description The email of the customer's account (their admin's login). */
             email: string;
@@ -2846,7 +2954,7 @@ export interface components {
          *     everywhere; the OpenAPI document lists them (`ProblemType`).
          * @enum {string}
          */
-        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "session-ended" | "stale-version" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
+        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];
@@ -2995,6 +3103,7 @@ export interface components {
         };
         /** @description A report request: the wizard's choices. */
         ReportForm: {
+            delivery?: null | components["schemas"]["DeliveryForm"];
             formats: components["schemas"]["Format"][];
             name: string;
             options: components["schemas"]["OptionsForm"];
@@ -3012,8 +3121,74 @@ export interface components {
             period: components["schemas"]["Period"];
             reportBy?: components["schemas"]["ReportBy"];
         };
+        /**
+         * @description A scheduled report (Table 3-3): a template made every day, week, month or quarter at
+         *     an hour (GMT) for the last full period, and emailed to the delivery's recipients.
+         */
+        ReportSchedule: {
+            /** Format: date-time */
+            createdAt: string;
+            delivery?: components["schemas"]["Delivery"];
+            frequency: components["schemas"]["Frequency"];
+            /**
+             * Format: int32
+             * @description The hour it runs at, GMT (0–23).
+             */
+            hour: number;
+            /** @description `sch_…`; also the name of its EventBridge Scheduler schedule. */
+            id: string;
+            name: string;
+            /**
+             * @description Whose access the reports are made with: the user who saved it (for the automatic
+             *     reports, the partner's first administrator).
+             */
+            owner: string;
+            ownerName: string;
+            state: components["schemas"]["ScheduleState"];
+            templateId: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
         /** @enum {string} */
         ReportStatus: "processing" | "ready" | "failed";
+        /**
+         * @description A saved wizard (Table 3-2): a report's type, data and formats, to make again or to
+         *     schedule. Its period is the one "Generate Report" uses; a schedule replaces it with
+         *     the last full period of its frequency.
+         */
+        ReportTemplate: {
+            /**
+             * @description Every customer the report's requester may read when a report is made (the
+             *     customers in `options` are then ignored); the automatic reports use it.
+             */
+            allCustomers?: boolean;
+            /**
+             * @description One of the console's own: the weekly MSP Executive Summary and the monthly
+             *     Service Utilization and Billing report every partner gets.
+             */
+            automatic?: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            createdByName: string;
+            /**
+             * Format: date-time
+             * @description "Generated Date": when a report was first made from it.
+             */
+            firstGeneratedAt?: string | null;
+            formats: components["schemas"]["Format"][];
+            /** @description `tpl_…`. */
+            id: string;
+            name: string;
+            options: components["schemas"]["ReportOptions"];
+            type: components["schemas"]["ReportType"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
         /**
          * @description The report types of the guide's "Report types" table.
          * @enum {string}
@@ -3149,6 +3324,42 @@ export interface components {
             webhook?: null | components["schemas"]["WebhookView"];
             /** @description The signing secret, in the answer that created it only. */
             webhookSecret?: string | null;
+        };
+        /** @description The Add Report Schedule dialog. */
+        ScheduleForm: {
+            delivery?: components["schemas"]["DeliveryForm"];
+            /** @description How Often. */
+            frequency: components["schemas"]["Frequency"];
+            /**
+             * Format: int64
+             * @description Starting at: the hour (GMT), 0–23.
+             */
+            hour: number;
+            name: string;
+            templateId: string;
+        };
+        ScheduleList: {
+            items: components["schemas"]["ScheduleView"][];
+        };
+        /**
+         * @description Where a schedule stands against its EventBridge Scheduler schedule. A schedule is
+         *     written `Pending` before its EventBridge schedule is made and `Active` after; a
+         *     delete marks it `Deleting` first. The scheduler tick finishes what a failure left
+         *     half done (see `docs/reports.md`, "Schedules").
+         * @enum {string}
+         */
+        ScheduleState: "pending" | "active" | "deleting";
+        /** @description One row of the Scheduled Reports tab. */
+        ScheduleView: components["schemas"]["ReportSchedule"] & {
+            formats: components["schemas"]["Format"][];
+            /**
+             * Format: date-time
+             * @description The next run, unless the schedule is being removed.
+             */
+            nextRun?: string | null;
+            /** @description When it runs, in words ("Weekly, Mondays at 06:00 GMT"). */
+            runs: string;
+            templateName: string;
         };
         SecuritySettings: {
             /** @description Every user must set up two-step verification (TOTP) before using the console. */
@@ -3310,6 +3521,10 @@ export interface components {
             /** Format: int64 */
             count: number;
             signature: string;
+        };
+        /** @description The Report Templates tab. */
+        TemplateList: {
+            items: components["schemas"]["ReportTemplate"][];
         };
         /** @description One of the latest global threats. */
         Threat: {
@@ -6966,6 +7181,570 @@ export interface operations {
             };
             /** @description No valid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_schedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedules, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleForm"];
+            };
+        };
+        responses: {
+            /** @description Scheduled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EventBridge Scheduler did not take it; nothing was saved */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_schedule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the change is based on */
+                "If-Match"?: string | null;
+            };
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleForm"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EventBridge Scheduler did not take it; nothing changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Scheduler did not answer: the schedule is marked for removal and removed shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates the user may see, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_template: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried request save one template */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportForm"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplate"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplate"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_template: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the change is based on */
+                "If-Match"?: string | null;
+            };
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportForm"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplate"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A schedule uses it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    generate_from_template: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried request create one report */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the report is Processing */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

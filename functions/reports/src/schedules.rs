@@ -1,0 +1,552 @@
+//! Scheduled reports (the guide's Table 3-3 and the Add Report Schedule dialog). Each
+//! schedule is an EventBridge Scheduler schedule that invokes the report worker; the
+//! table and Scheduler are kept in step:
+//! - create: the item is written `pending`, then the Scheduler schedule is made, then
+//!   the item turns `active` with its audit record. If Scheduler fails the item is
+//!   removed again; if that fails too, the scheduler tick settles it (it makes the item
+//!   `active` when the Scheduler schedule exists, and removes it otherwise);
+//! - change: Scheduler first, then the item at its version; when the item cannot be
+//!   written the Scheduler schedule is put back;
+//! - delete: the item turns `deleting` (the worker makes nothing for it), the Scheduler
+//!   schedule is removed, then the item. A failure half-way leaves `deleting`, which the
+//!   tick finishes.
+
+use adapters::{schedules::ScheduleError, services::AppState};
+use api::{
+    acting::{self, Actor},
+    versions::{check_if_match, with_etag},
+    ApiJson, Principal, Problem, ProblemType, SourceIp,
+};
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode},
+    response::Response,
+    Json,
+};
+use chrono::{DateTime, Utc};
+use domain::{
+    audit::{Action as Audited, AuditRecord},
+    authorization::{Action, Grant, Resource},
+    report::schedule::{
+        check_delivery, check_hour, describe, Delivery, Frequency, ReportSchedule, ReportTemplate,
+        ScheduleState, MAX_SCHEDULES,
+    },
+    PartnerId, ScheduleId, Validation,
+};
+use serde::{Deserialize, Serialize};
+use store::StoreError;
+use utoipa::ToSchema;
+
+use crate::{listing::field, templates};
+
+/// The Add Report Schedule dialog.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScheduleForm {
+    pub name: String,
+    pub template_id: String,
+    /// How Often.
+    pub frequency: Frequency,
+    /// Starting at: the hour (GMT), 0–23.
+    pub hour: i64,
+    #[serde(default)]
+    pub delivery: DeliveryForm,
+}
+
+/// Who receives each report by email.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeliveryForm {
+    /// The partner's users (`usr_…`): a link to the report, or the file with `attach`.
+    #[serde(default)]
+    pub users: Vec<String>,
+    /// Other addresses: only with `attach`.
+    #[serde(default)]
+    pub emails: Vec<String>,
+    /// "Email the report as an attached file".
+    #[serde(default)]
+    pub attach: bool,
+}
+
+/// One row of the Scheduled Reports tab.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleView {
+    #[serde(flatten)]
+    pub schedule: ReportSchedule,
+    pub template_name: String,
+    pub formats: Vec<domain::report::Format>,
+    /// When it runs, in words ("Weekly, Mondays at 06:00 GMT").
+    pub runs: String,
+    /// The next run, unless the schedule is being removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_run: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleList {
+    pub items: Vec<ScheduleView>,
+}
+
+fn view(s: ReportSchedule, t: &ReportTemplate, now: DateTime<Utc>) -> ScheduleView {
+    ScheduleView {
+        runs: describe(s.frequency, s.hour),
+        next_run: (s.state != ScheduleState::Deleting).then(|| s.frequency.next_after(s.hour, now)),
+        template_name: t.name.clone(),
+        formats: t.formats.clone(),
+        schedule: s,
+    }
+}
+
+fn no_such_schedule() -> Problem {
+    Problem::not_found("No such scheduled report.")
+}
+
+fn unavailable(detail: &str) -> Problem {
+    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable").detail(detail)
+}
+
+fn scheduler_failed(e: ScheduleError) -> ScheduleError {
+    tracing::error!(error = %e, "EventBridge Scheduler call failed");
+    e
+}
+
+/// The Delivery step checked: the domain's checks, and each user one of the partner's
+/// who is not disabled. The outer error is the store's; the inner, the fields'.
+pub(crate) async fn checked_delivery(
+    state: &AppState,
+    partner: &PartnerId,
+    form: &DeliveryForm,
+) -> Result<Result<Delivery, Vec<domain::FieldError>>, Problem> {
+    let delivery = match check_delivery("delivery", &form.users, &form.emails, form.attach) {
+        Ok(d) => d,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if delivery.users.is_empty() {
+        return Ok(Ok(delivery));
+    }
+    let users = state
+        .table
+        .users(&store::PartnerScope::new(partner.clone()))
+        .await?;
+    let errors: Vec<domain::FieldError> = delivery
+        .users
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| {
+            !users
+                .iter()
+                .any(|p| &p.id == *u && p.status != domain::user::UserStatus::Disabled)
+        })
+        .map(|(i, _)| field(format!("delivery.users[{i}]"), "no such user"))
+        .collect();
+    Ok(if errors.is_empty() {
+        Ok(delivery)
+    } else {
+        Err(errors)
+    })
+}
+
+/// The form checked for the actor: a template the actor may see, an hour of the day,
+/// recipients who are the partner's active users or (with `attach`) any address.
+async fn checked(
+    state: &AppState,
+    actor: &Actor,
+    partner: &PartnerId,
+    form: &ScheduleForm,
+) -> Result<(String, ReportTemplate, u8, Delivery), Problem> {
+    let mut v = Validation::new();
+    let name = v.text("name", &form.name, domain::report::MAX_NAME);
+    let hour = v.check("hour", check_hour(form.hour));
+    let delivery = match checked_delivery(state, partner, &form.delivery).await? {
+        Ok(d) => Some(d),
+        Err(errors) => {
+            for e in errors {
+                v.error(e.field, e.message);
+            }
+            None
+        }
+    };
+    let template = templates::visible_template(state, actor, partner, &form.template_id)
+        .await
+        .ok();
+    if template.is_none() {
+        v.error("templateId", "no such template");
+    }
+    v.finish().map_err(Problem::validation)?;
+    Ok((
+        name.expect("checked"),
+        template.expect("checked"),
+        hour.expect("checked"),
+        delivery.expect("checked"),
+    ))
+}
+
+/// The schedule a path names, if the actor may see its template.
+async fn visible_schedule(
+    state: &AppState,
+    actor: &Actor,
+    partner: &PartnerId,
+    raw: &str,
+) -> Result<(ReportSchedule, Option<ReportTemplate>), Problem> {
+    let id = ScheduleId::parse(raw).map_err(|_| no_such_schedule())?;
+    let s = state
+        .table
+        .schedule(partner, &id)
+        .await?
+        .ok_or_else(no_such_schedule)?;
+    let t = state.table.template(partner, &s.template_id).await?;
+    match &t {
+        Some(t) if !templates::may_see(actor, t) => Err(no_such_schedule()),
+        _ => Ok((s, t)),
+    }
+}
+
+/// A custom role changes and deletes only what its user scheduled.
+fn may_change(actor: &Actor, s: &ReportSchedule) -> Result<(), Problem> {
+    if matches!(actor.grant, Grant::Custom(_)) && s.owner != actor.user.id {
+        return Err(Problem::forbidden(
+            "Your role may change only the schedules you made.",
+        ));
+    }
+    Ok(())
+}
+
+/// The Scheduled Reports tab: the schedules whose templates the user may see.
+#[utoipa::path(
+    get,
+    path = "/api/v1/report-schedules",
+    tag = "reports",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The schedules, oldest first", body = ScheduleList),
+        api::responses::Unauthorized,
+    )
+)]
+pub async fn list_schedules(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<ScheduleList>, Problem> {
+    let actor = acting::user(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    let scope = principal.scope();
+    let partner = scope.partner_id();
+    let templates = state.table.templates(partner).await?;
+    let now = Utc::now();
+    let items = state
+        .table
+        .schedules(partner)
+        .await?
+        .into_iter()
+        .filter_map(|s| {
+            let t = templates.iter().find(|t| t.id == s.template_id)?;
+            templates::may_see(&actor, t).then(|| view(s, t, now))
+        })
+        .collect();
+    Ok(Json(ScheduleList { items }))
+}
+
+/// Add Report Schedule: the schedule and its EventBridge Scheduler schedule.
+#[utoipa::path(
+    post,
+    path = "/api/v1/report-schedules",
+    tag = "reports",
+    security(("bearer" = [])),
+    request_body = ScheduleForm,
+    responses(
+        (status = 201, description = "Scheduled", body = ScheduleView),
+        api::responses::Unauthorized,
+        api::responses::InvalidFields,
+        (status = 503, description = "EventBridge Scheduler did not take it; nothing was saved", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_schedule(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    ApiJson(form): ApiJson<ScheduleForm>,
+) -> Result<Response, Problem> {
+    let (actor, partner) =
+        acting::member(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    let (name, template, hour, delivery) = checked(&state, &actor, &partner.id, &form).await?;
+    if state.table.schedules(&partner.id).await?.len() >= MAX_SCHEDULES {
+        return Err(Problem::validation(vec![field(
+            "name",
+            format!("a partner keeps at most {MAX_SCHEDULES} scheduled reports"),
+        )]));
+    }
+    let scheduler = state.schedules().map_err(Problem::internal)?;
+    let now = Utc::now();
+    let pending = ReportSchedule {
+        id: ScheduleId::generate(),
+        name,
+        template_id: template.id.clone(),
+        frequency: form.frequency,
+        hour,
+        delivery,
+        state: ScheduleState::Pending,
+        owner: actor.user.id.clone(),
+        owner_name: actor.user.name(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    match state.table.create_schedule(&partner.id, &pending).await {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed { index: Some(1) }) => {
+            return Err(Problem::validation(vec![field(
+                "templateId",
+                "no such template",
+            )]))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let expression = pending.frequency.expression(pending.hour);
+    if let Err(e) = scheduler.put(&partner.id, &pending.id, &expression).await {
+        scheduler_failed(e);
+        // Nothing was scheduled: take the item back (the tick does, if this fails too).
+        if let Err(e) = state
+            .table
+            .delete_schedule(&partner.id, &pending, pending.version, None)
+            .await
+        {
+            tracing::error!(schedule = %pending.id, error = %e, "pending schedule left for the tick");
+        }
+        return Err(unavailable(
+            "The schedule could not be made now; nothing was saved. Try again.",
+        ));
+    }
+    let audit = AuditRecord::of_user(
+        &actor.user,
+        Audited::CreateReportSchedule,
+        &ip,
+        pending.id.to_string(),
+    );
+    let active = ReportSchedule {
+        state: ScheduleState::Active,
+        ..pending.clone()
+    };
+    let saved = match state
+        .table
+        .save_schedule(&partner.id, &active, pending.version, Some(&audit))
+        .await
+    {
+        Ok(saved) => saved,
+        Err(e) => {
+            tracing::error!(schedule = %pending.id, error = %e, "schedule made but not confirmed");
+            return Err(unavailable(
+                "The schedule was made but could not be confirmed: it shows as pending and \
+                 becomes active within minutes.",
+            ));
+        }
+    };
+    let mut response = with_etag(
+        StatusCode::CREATED,
+        &view(saved.clone(), &template, Utc::now()),
+        saved.version,
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/report-schedules/{}", saved.id)) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// One schedule (the edit dialog), with its `ETag`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/report-schedules/{scheduleId}",
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("scheduleId" = String, Path)),
+    responses(
+        (status = 200, description = "The schedule", body = ScheduleView),
+        api::responses::Unauthorized,
+        api::responses::NotFound,
+    )
+)]
+pub async fn get_schedule(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let actor = acting::user(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    let (s, t) = visible_schedule(&state, &actor, principal.scope().partner_id(), &id).await?;
+    let t = t.ok_or_else(no_such_schedule)?;
+    let version = s.version;
+    Ok(with_etag(StatusCode::OK, &view(s, &t, Utc::now()), version))
+}
+
+fn not_settled() -> Problem {
+    Problem::conflict(
+        ProblemType::ScheduleNotSettled,
+        "The schedule is still being made or removed: try again in a few minutes.",
+    )
+}
+
+/// Edits a schedule (`If-Match` with the `ETag`): its Scheduler schedule follows.
+#[utoipa::path(
+    put,
+    path = "/api/v1/report-schedules/{scheduleId}",
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("scheduleId" = String, Path), ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    request_body = ScheduleForm,
+    responses(
+        (status = 200, description = "Saved", body = ScheduleView),
+        api::responses::Unauthorized,
+        api::responses::Forbidden,
+        api::responses::NotFound,
+        api::responses::StaleVersion,
+        api::responses::InvalidFields,
+        (status = 503, description = "EventBridge Scheduler did not take it; nothing changed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_schedule(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(form): ApiJson<ScheduleForm>,
+) -> Result<Response, Problem> {
+    let (actor, partner) =
+        acting::member(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    let (stored, _) = visible_schedule(&state, &actor, &partner.id, &id).await?;
+    check_if_match(&headers, stored.version)?;
+    may_change(&actor, &stored)?;
+    if stored.state != ScheduleState::Active {
+        return Err(not_settled());
+    }
+    let (name, template, hour, delivery) = checked(&state, &actor, &partner.id, &form).await?;
+    let scheduler = state.schedules().map_err(Problem::internal)?;
+    let next = ReportSchedule {
+        name,
+        template_id: template.id.clone(),
+        frequency: form.frequency,
+        hour,
+        delivery,
+        // Reports are made with the access of whoever saved it last.
+        owner: actor.user.id.clone(),
+        owner_name: actor.user.name(),
+        updated_at: Utc::now(),
+        ..stored.clone()
+    };
+    let old = stored.frequency.expression(stored.hour);
+    let new = next.frequency.expression(next.hour);
+    if new != old {
+        if let Err(e) = scheduler.update(&partner.id, &stored.id, &new).await {
+            scheduler_failed(e);
+            return Err(unavailable(
+                "The schedule could not be changed now; it is as it was. Try again.",
+            ));
+        }
+    }
+    let audit = AuditRecord::of_user(
+        &actor.user,
+        Audited::UpdateReportSchedule,
+        &ip,
+        stored.id.to_string(),
+    );
+    match state
+        .table
+        .save_schedule(&partner.id, &next, stored.version, Some(&audit))
+        .await
+    {
+        Ok(saved) => Ok(with_etag(
+            StatusCode::OK,
+            &view(saved.clone(), &template, Utc::now()),
+            saved.version,
+        )),
+        Err(e) => {
+            if new != old {
+                // The item keeps the old time: so does Scheduler.
+                if let Err(e) = scheduler.update(&partner.id, &stored.id, &old).await {
+                    tracing::error!(schedule = %stored.id, error = %e, "Scheduler not put back");
+                }
+            }
+            match e {
+                StoreError::ConditionFailed { index: Some(0) } => Err(Problem::conflict(
+                    ProblemType::Changed,
+                    "The schedule changed meanwhile: reload it and try again.",
+                )),
+                e => Err(e.into()),
+            }
+        }
+    }
+}
+
+/// Deletes a schedule and its Scheduler schedule.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/report-schedules/{scheduleId}",
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("scheduleId" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        api::responses::Unauthorized,
+        api::responses::Forbidden,
+        api::responses::NotFound,
+        (status = 503, description = "Scheduler did not answer: the schedule is marked for removal and removed shortly", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_schedule(
+    State(state): State<AppState>,
+    SourceIp(ip): SourceIp,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let (actor, partner) =
+        acting::member(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    let (stored, _) = visible_schedule(&state, &actor, &partner.id, &id).await?;
+    may_change(&actor, &stored)?;
+    if stored.state == ScheduleState::Pending {
+        return Err(not_settled());
+    }
+    let scheduler = state.schedules().map_err(Problem::internal)?;
+    let deleting = if stored.state == ScheduleState::Deleting {
+        stored.clone()
+    } else {
+        let marked = ReportSchedule {
+            state: ScheduleState::Deleting,
+            updated_at: Utc::now(),
+            ..stored.clone()
+        };
+        match state
+            .table
+            .save_schedule(&partner.id, &marked, stored.version, None)
+            .await
+        {
+            Ok(saved) => saved,
+            Err(StoreError::ConditionFailed { index: Some(0) }) => {
+                return Err(Problem::conflict(
+                    ProblemType::Changed,
+                    "The schedule changed meanwhile: reload it and try again.",
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    if let Err(e) = scheduler.delete(&deleting.id).await {
+        scheduler_failed(e);
+        return Err(unavailable(
+            "The schedule could not be removed now. It makes no more reports and is removed \
+             within minutes.",
+        ));
+    }
+    let audit = AuditRecord::of_user(
+        &actor.user,
+        Audited::DeleteReportSchedule,
+        &ip,
+        deleting.id.to_string(),
+    );
+    match state
+        .table
+        .delete_schedule(&partner.id, &deleting, deleting.version, Some(&audit))
+        .await
+    {
+        Ok(()) | Err(StoreError::ConditionFailed { .. }) => Ok(StatusCode::NO_CONTENT),
+        Err(e) => Err(e.into()),
+    }
+}
