@@ -82,6 +82,12 @@ export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'report.create': 'Asked for a report',
   'report.delete': 'Deleted a report',
   'branding.update': 'Changed the report customization',
+  'reportTemplate.create': 'Saved a report template',
+  'reportTemplate.update': 'Changed a report template',
+  'reportTemplate.delete': 'Deleted a report template',
+  'reportSchedule.create': 'Added a scheduled report',
+  'reportSchedule.update': 'Changed a scheduled report',
+  'reportSchedule.delete': 'Deleted a scheduled report',
 };
 
 /** "auth.signIn" → "Signed in"; actions this version does not know are shown as sent. */

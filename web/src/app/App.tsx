@@ -60,6 +60,7 @@ export function AppRoutes() {
         />
         <Route path="/customers/:customerId" element={<CustomerProfilePage />} />
         <Route path="/reports/new" element={<ReportWizardPage />} />
+        <Route path="/reports/templates/:templateId" element={<ReportWizardPage />} />
         <Route
           path="/admin/users/:userId"
           element={

@@ -14,9 +14,11 @@ import type { Report } from './types';
 import { useProcessingRefresh } from './useProcessingRefresh';
 import { useReportFiles } from './useReportFiles';
 
-/** Router state the wizard leaves for the Reports page: the report it asked for. */
+/** Router state left for the Reports page: the report asked for, or the template saved. */
 export interface ReportsLocationState {
   requested?: Report;
+  /** Update Template mode's Save: the template's name, for the Report Templates tab. */
+  savedTemplate?: string;
 }
 
 type ListState =

@@ -1,6 +1,16 @@
 import { json } from '../test/fetchMock';
 import { REPORT_TYPE_TITLES } from './labels';
-import type { Branding, Format, Report, ReportPage, ReportType, ReportTypeInfo, ReportTypeOptions } from './types';
+import type {
+  Branding,
+  Format,
+  Report,
+  ReportPage,
+  ReportSchedule,
+  ReportTemplate,
+  ReportType,
+  ReportTypeInfo,
+  ReportTypeOptions,
+} from './types';
 
 /** Test data shaped like the reports API's answers. */
 
@@ -109,4 +119,94 @@ export const brandingWithLogo: Branding = {
 /** A branding answer with its version as the `ETag`, as the API sends it. */
 export function brandingAnswer(branding: Branding, status = 200) {
   return json(status, branding, { ETag: `"${branding.version}"` });
+}
+
+function template(overrides: Partial<ReportTemplate> & Pick<ReportTemplate, 'id' | 'name' | 'type'>): ReportTemplate {
+  return {
+    formats: ['pdf'],
+    options: { period: { kind: 'last', range: '30d' }, customers: ['cus_1'] },
+    allCustomers: false,
+    automatic: false,
+    createdBy: 'usr_1',
+    createdByName: 'Ada Lovelace',
+    createdAt: '2026-03-01T09:00:00Z',
+    updatedAt: '2026-03-01T09:00:00Z',
+    version: 1,
+    ...overrides,
+  };
+}
+
+/** A template saved from the wizard: Endpoint Summary of two customers, with its options. */
+export const endpointTemplate = template({
+  id: 'tpl_1',
+  name: 'Monthly endpoints',
+  type: 'endpointSummary',
+  formats: ['pdf', 'csv'],
+  options: {
+    period: { kind: 'last', range: '30d' },
+    customers: ['cus_2', 'cus_1'],
+    computers: 'active',
+    includeMac: true,
+    reportBy: 'groups',
+  },
+  firstGeneratedAt: '2026-03-02T08:00:00Z',
+  version: 3,
+});
+
+/** One of the console's own, over every customer. */
+export const automaticTemplate = template({
+  id: 'tpl_2',
+  name: 'MSP Executive Summary',
+  type: 'mspExecutiveSummary',
+  formats: ['pdf', 'html'],
+  options: { period: { kind: 'last', range: '7d' }, customers: [] },
+  allCustomers: true,
+  automatic: true,
+});
+
+export const sampleTemplates: ReportTemplate[] = [endpointTemplate, automaticTemplate];
+
+/** A template answer with its version as the `ETag`, as the API sends it. */
+export function templateAnswer(body: ReportTemplate, status = 200) {
+  return json(status, body, { ETag: `"${body.version}"` });
+}
+
+export const dailySchedule: ReportSchedule = {
+  id: 'sch_1',
+  name: 'Endpoints every morning',
+  templateId: 'tpl_1',
+  templateName: 'Monthly endpoints',
+  formats: ['pdf', 'csv'],
+  frequency: 'daily',
+  hour: 6,
+  runs: 'Daily, every day at 06:00 GMT',
+  nextRun: '2026-03-11T06:00:00Z',
+  state: 'active',
+  delivery: { users: ['usr_2'], emails: ['owner@acme.example'], attach: true },
+  owner: 'usr_1',
+  ownerName: 'Ada Lovelace',
+  createdAt: '2026-03-01T09:00:00Z',
+  updatedAt: '2026-03-01T09:00:00Z',
+  version: 2,
+};
+
+export const deletingSchedule: ReportSchedule = {
+  ...dailySchedule,
+  id: 'sch_2',
+  name: 'Weekly summary',
+  templateId: 'tpl_2',
+  templateName: 'MSP Executive Summary',
+  formats: ['pdf', 'html'],
+  frequency: 'weekly',
+  runs: 'Weekly, Mondays at 06:00 GMT',
+  state: 'deleting',
+  nextRun: null,
+  delivery: { users: [], emails: [], attach: false },
+  version: 5,
+};
+
+export const sampleSchedules: ReportSchedule[] = [dailySchedule, deletingSchedule];
+
+export function scheduleAnswer(body: ReportSchedule, status = 200) {
+  return json(status, body, { ETag: `"${body.version}"` });
 }

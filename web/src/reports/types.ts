@@ -52,3 +52,21 @@ export type Logo = NonNullable<Branding['logo']>;
 
 /** The body of `PUT /api/v1/branding`: colours as `#rrggbb`. */
 export type BrandingColours = Body<'/api/v1/branding', 'put'>;
+
+/** Who receives a report by email (the wizard's Delivery step, a schedule's recipients). */
+export type DeliveryForm = NonNullable<WireRequest['delivery']>;
+/** The recipients as a schedule keeps them: every list present. */
+export type Delivery = Required<DeliveryForm>;
+
+/** A saved wizard (Table 3-2): `GET /api/v1/report-templates`. */
+export type ReportTemplate = Answer<'/api/v1/report-templates/{templateId}', 'get'>;
+/** The body of `POST` and `PUT` of a template: a report request without recipients. */
+export type TemplateRequest = Omit<ReportRequest, 'delivery'>;
+
+type WireSchedule = Answer<'/api/v1/report-schedules/{scheduleId}', 'get'>;
+/** One row of the Scheduled Reports tab (Table 3-3), its recipients as the API keeps them. */
+export type ReportSchedule = Omit<WireSchedule, 'delivery'> & { delivery?: Delivery };
+export type ScheduleState = ReportSchedule['state'];
+export type Frequency = ReportSchedule['frequency'];
+/** The body of the Add Report Schedule dialog's `POST` and the edit dialog's `PUT`. */
+export type ScheduleRequest = Body<'/api/v1/report-schedules', 'post'>;

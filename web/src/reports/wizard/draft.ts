@@ -2,15 +2,26 @@ import { fieldSentence } from '../../admin/problems';
 import { normalizeFieldPath, type FieldError, type Problem } from '../../api/problem';
 import type { Range } from '../../charts/range';
 import type { PickedCustomer } from '../../components/CustomerPicker';
+import {
+  deliveryOf,
+  hasRecipients,
+  NO_RECIPIENTS,
+  placeRecipientError,
+  validateRecipients,
+  type RecipientsDraft,
+} from '../delivery/recipients';
 import type {
   ComputerScope,
+  Delivery,
   Format,
   ReportBy,
   ReportOptions,
   ReportPeriod,
   ReportRequest,
+  ReportTemplate,
   ReportType,
   ReportTypeInfo,
+  TemplateRequest,
 } from '../types';
 
 /** The wizard's steps, in the guide's order. */
@@ -40,6 +51,8 @@ export interface ReportDraft {
   reportBy: ReportBy;
   activeUsersOnly: boolean;
   formats: Format[];
+  /** Who receives the report by email (the Delivery step); a template keeps none. */
+  delivery: RecipientsDraft;
 }
 
 export const NEW_REPORT: ReportDraft = {
@@ -55,10 +68,19 @@ export const NEW_REPORT: ReportDraft = {
   reportBy: 'computers',
   activeUsersOnly: false,
   formats: ['pdf'],
+  delivery: NO_RECIPIENTS,
 };
 
 /** The fields errors are shown on, named by their path in the request body as the API reports them. */
-export type DraftField = 'name' | 'type' | 'options.period' | 'options.customers' | 'options' | 'formats';
+export type DraftField =
+  | 'name'
+  | 'type'
+  | 'options.period'
+  | 'options.customers'
+  | 'options'
+  | 'formats'
+  | 'delivery.users'
+  | 'delivery.emails';
 export type DraftErrors = Partial<Record<DraftField, string>>;
 
 /** The step each field is on. */
@@ -69,6 +91,8 @@ const FIELD_STEPS: Readonly<Record<DraftField, number>> = {
   'options.customers': 1,
   options: 1,
   formats: 2,
+  'delivery.users': 3,
+  'delivery.emails': 3,
 };
 
 /** A new type chosen: its formats are offered afresh, PDF checked (or its first format without PDF). */
@@ -117,6 +141,7 @@ export function validateStep(step: number, draft: ReportDraft, info: ReportTypeI
     const offered = draft.formats.filter((format) => info?.formats.includes(format) ?? true);
     if (offered.length === 0) errors.formats = 'Select at least one format.';
   }
+  if (step === 3) Object.assign(errors, validateRecipients(draft.delivery));
   return errors;
 }
 
@@ -132,8 +157,8 @@ function period(draft: ReportDraft): ReportPeriod {
   return draft.period === 'days' ? { kind: 'days', from: draft.from, to: draft.to } : { kind: 'last', range: draft.period };
 }
 
-/** The request body: only the options the type offers, the formats in the type's order. */
-export function reportRequest(draft: ReportDraft, info: ReportTypeInfo): ReportRequest {
+/** A template's body: the report's type, data and formats, without recipients. */
+export function templateRequest(draft: ReportDraft, info: ReportTypeInfo): TemplateRequest {
   const options: ReportOptions = draft.allCustomers
     ? { period: period(draft), customers: [], allCustomers: true }
     : { period: period(draft), customers: draft.customers.map((customer) => customer.id) };
@@ -146,6 +171,37 @@ export function reportRequest(draft: ReportDraft, info: ReportTypeInfo): ReportR
     type: info.type,
     formats: info.formats.filter((format) => draft.formats.includes(format)),
     options,
+  };
+}
+
+/** The request body: only the options the type offers, the formats in the type's order, and the recipients if any. */
+export function reportRequest(draft: ReportDraft, info: ReportTypeInfo): ReportRequest {
+  const delivery = deliveryOf(draft.delivery);
+  const request: ReportRequest = templateRequest(draft, info);
+  if (hasRecipients(delivery)) request.delivery = delivery;
+  return request;
+}
+
+/**
+ * A template as the wizard's choices (Update Template mode). Its customers are named
+ * by id until the customer list names them.
+ */
+export function draftOfTemplate(template: ReportTemplate): ReportDraft {
+  const { options } = template;
+  return {
+    name: template.name,
+    type: template.type,
+    period: options.period.kind === 'last' ? options.period.range : 'days',
+    from: options.period.kind === 'days' ? options.period.from : '',
+    to: options.period.kind === 'days' ? options.period.to : '',
+    allCustomers: template.allCustomers ?? false,
+    customers: template.allCustomers ? [] : options.customers.map((id) => ({ id, name: id })),
+    computers: options.computers ?? NEW_REPORT.computers,
+    includeMac: options.includeMac ?? NEW_REPORT.includeMac,
+    reportBy: options.reportBy ?? NEW_REPORT.reportBy,
+    activeUsersOnly: options.activeUsersOnly ?? NEW_REPORT.activeUsersOnly,
+    formats: [...template.formats],
+    delivery: NO_RECIPIENTS,
   };
 }
 
@@ -180,20 +236,34 @@ export interface MappedReportErrors {
   unmatched: FieldError[];
 }
 
-/** A 422's field errors on the wizard's fields (several for one field are joined); `describe` names ids. */
-export function mapReportErrors(problem: Problem, describe: (message: string) => string): MappedReportErrors {
+/**
+ * A 422's field errors on the wizard's fields (several for one field are joined);
+ * `describe` names ids, `sent` is the request's recipients, which errors name by index.
+ */
+export function mapReportErrors(
+  problem: Problem,
+  describe: (message: string) => string,
+  sent: Delivery = deliveryOf(NO_RECIPIENTS),
+): MappedReportErrors {
   const fields: DraftErrors = {};
   const unmatched: FieldError[] = [];
+  function add(field: DraftField, message: string) {
+    const existing = fields[field];
+    fields[field] = existing ? `${existing} ${message}` : message;
+  }
   for (const error of problem.errors ?? []) {
     const path = normalizeFieldPath(error.field);
+    const recipient = placeRecipientError(path, describe(error.message), sent, describe);
+    if (recipient) {
+      add(recipient.field, recipient.message);
+      continue;
+    }
     const place = placeOf(path);
     if (place === null) {
       unmatched.push({ field: path, message: describe(error.message) });
       continue;
     }
-    const message = fieldSentence(place.label, describe(error.message));
-    const existing = fields[place.field];
-    fields[place.field] = existing ? `${existing} ${message}` : message;
+    add(place.field, fieldSentence(place.label, describe(error.message)));
   }
   return { fields, unmatched };
 }
