@@ -97,9 +97,12 @@ describe('Reports page', () => {
     expect(within(nav).getByRole('link', { name: 'Reports' })).toHaveAttribute('aria-current', 'page');
     expect(screen.getByTestId('add-report')).toHaveAttribute('href', '/reports/new');
     expect(screen.getByTestId('report-customization-link')).toHaveAttribute('href', '/admin/report-customization');
-    // Templates and schedules are not offered until they exist.
-    expect(screen.queryByRole('tab')).not.toBeInTheDocument();
-    expect(screen.queryByText(/Report Templates|Scheduled Reports/)).not.toBeInTheDocument();
+    // The guide's three tabs, Reports shown.
+    expect(screen.getAllByRole('tab').map((tab) => [tab.textContent, tab.getAttribute('aria-selected')])).toEqual([
+      ['Reports', 'true'],
+      ['Report Templates', 'false'],
+      ['Scheduled Reports', 'false'],
+    ]);
   });
 
   it('opens a report’s HTML in a new window, or its PDF when it has no HTML', async () => {

@@ -574,5 +574,6 @@ describe('Report wizard', () => {
       },
     });
     expect(requests.some((request) => request.path === '/api/v1/users')).toBe(false);
+    expect(await screen.findByText('“Monthly endpoints” was saved.')).toBeInTheDocument();
   });
 });
