@@ -2,6 +2,7 @@
 //! two invited users, created through the same endpoints a browser uses.
 
 use axum::{body::Body, http::Request};
+use chrono::Datelike;
 use http_body_util::BodyExt;
 use serde_json::json;
 use tower::ServiceExt;
@@ -407,9 +408,113 @@ pub async fn seed() -> anyhow::Result<bool> {
     if created {
         seed_customers(&state).await?;
         seed_telemetry().await?;
+        seed_usage(&state).await?;
         seed_reports(&state).await?;
+        seed_automatic_reports(&state).await?;
     }
     Ok(created)
+}
+
+/// Days of recorded usage the demo partner starts with.
+const USAGE_DAYS: i64 = 100;
+
+/// The usage the scheduler would have recorded over the last `USAGE_DAYS` days (the
+/// source of billing): each customer's products, paid for the first customers (their seats
+/// growing over time) and on trial for the others.
+async fn seed_usage(state: &adapters::services::AppState) -> anyhow::Result<()> {
+    let partner = partner_of(state).await?;
+    let mut products = Vec::new();
+    for id in state.table.customer_ids(&partner).await? {
+        if let Some(account) = state.table.customer_account(&id).await? {
+            let mut mine: Vec<String> = account
+                .entitlements
+                .iter()
+                .map(|e| e.product.clone())
+                .collect();
+            mine.dedup();
+            products.push((id, mine));
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    for back in (1..=USAGE_DAYS).rev() {
+        let day = today - chrono::Duration::days(back);
+        if state.table.usage_recorded(day).await? {
+            continue;
+        }
+        let mut usage = Vec::new();
+        for (n, (customer, mine)) in products.iter().enumerate() {
+            for product in mine {
+                let paid = n < 3;
+                usage.push(domain::report::data::DailyUsage {
+                    day,
+                    partner_id: partner.clone(),
+                    customer_id: customer.clone(),
+                    product: product.clone(),
+                    status: if paid { "paid" } else { "trial" }.into(),
+                    // Paid seats grow by one every ten days; trials keep theirs.
+                    seats: if paid {
+                        20 + 5 * n as u32 + ((USAGE_DAYS - back) / 10) as u32
+                    } else {
+                        10
+                    },
+                });
+            }
+        }
+        state.table.record_usage(day, &usage).await?;
+    }
+    Ok(())
+}
+
+/// The demo partner's automatic reports (the weekly MSP Executive Summary and the monthly
+/// Service Utilization and Billing report), each with its latest run made and ready, as
+/// the scheduler would have made them.
+async fn seed_automatic_reports(state: &adapters::services::AppState) -> anyhow::Result<()> {
+    let partner = partner_of(state).await?;
+    let login = state
+        .table
+        .find_login(&domain::EmailAddress::parse(EMAIL).map_err(anyhow::Error::msg)?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo partner has no login"))?;
+    let now = chrono::Utc::now();
+    adapters::schedules::ensure_automatic(state, &partner, &login.user_id, now).await?;
+    state
+        .table
+        .automatic_reports_done(&store::report_plans::AutomaticReports {
+            partner_id: partner.clone(),
+            owner: login.user_id.clone(),
+            done: true,
+        })
+        .await?;
+    let today = now.date_naive();
+    let monday = today.week(chrono::Weekday::Mon).first_day();
+    let first = today.with_day(1).unwrap_or(today);
+    for (template, schedule) in
+        domain::report::schedule::automatic(&partner, &login.user_id, "", now)
+    {
+        let day = match schedule.frequency {
+            domain::report::schedule::Frequency::Weekly => monday,
+            _ => first,
+        };
+        let due = day
+            .and_hms_opt(u32::from(schedule.hour), 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        let event = json!({
+            "source": "partner-console.scheduler",
+            "detail-type": adapters::schedules::SCHEDULE_DUE,
+            "time": due.to_rfc3339(),
+            "detail": {"partnerId": partner, "scheduleId": schedule.id},
+        });
+        let outcome = report_worker::handle(state, event)
+            .await
+            .map_err(|e| anyhow::anyhow!("the demo's {}: {e}", template.name))?;
+        anyhow::ensure!(
+            outcome.get("ready").is_some(),
+            "the demo's {}: {outcome}",
+            template.name
+        );
+    }
+    Ok(())
 }
 
 async fn sign_up(state: &adapters::services::AppState) -> anyhow::Result<bool> {

@@ -18,6 +18,8 @@
 //! infra bench-reports [--runs R] [--computers M] [--customers N]
 //! infra bench-telemetry [--customers N] [--computers M] [--live-events E] [--home-customers C] ...
 //!                   ingestion throughput and Home page latency against MOTO_ENDPOINT (Markdown)
+//! infra migrate-automatic-reports
+//!                   queues the automatic reports of partners that never had them (operator)
 //! infra local-scheduler
 //!                   fires the report schedules moto keeps when they are due (make run)
 //! infra fire-schedule --schedule ID [--time RFC3339]
@@ -176,6 +178,10 @@ async fn main() -> anyhow::Result<()> {
         Some("bench-telemetry") => {
             print!("{}", infra::bench::run(infra::bench::options(&args)?).await?);
         }
+        Some("migrate-automatic-reports") => {
+            let queued = infra::operator::migrate_automatic_reports().await?;
+            println!("{queued} partners queued; the scheduler tick makes their reports");
+        }
         Some("local-scheduler") => {
             infra::local_scheduler::LocalScheduler::from_env()
                 .await?
@@ -194,7 +200,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", scheduler.fire(&due, at).await?);
         }
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|simulate|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|bench-telemetry|bench-reports|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|simulate|migrate-automatic-reports|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|bench-telemetry|bench-reports|openapi (see infra/src/main.rs)"),
     }
     Ok(())
 }

@@ -145,3 +145,23 @@ pub async fn publish_news(
     state.table.publish_news(&item).await?;
     Ok(item.id)
 }
+
+/// Gives every partner that never had them its automatic reports (the weekly MSP
+/// Executive Summary and the monthly Service Utilization and Billing report): queues them
+/// for the scheduler tick, which makes them. Partners that had them (or deleted them) are
+/// left alone, so running it again changes nothing. Returns how many were queued.
+pub async fn migrate_automatic_reports() -> anyhow::Result<usize> {
+    let state = adapters::services::Services::from_env().await?;
+    let now = Utc::now();
+    let mut queued = 0;
+    for (partner, admin) in state.table.every_partner_admin().await? {
+        if state
+            .table
+            .queue_automatic_reports(&partner, &admin, now)
+            .await?
+        {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}

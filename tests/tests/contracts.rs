@@ -153,3 +153,24 @@ fn only_the_report_worker_links_the_renderers_fonts_and_image_code() {
         assert!(worker.contains(h), "the report worker renders with {h}");
     }
 }
+
+#[test]
+fn the_sample_scheduled_run_is_what_a_schedule_hands_the_worker() {
+    let sample: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root("events/report-worker/schedule-due.json")).unwrap(),
+    )
+    .unwrap();
+    let partner =
+        domain::PartnerId::parse(sample["detail"]["partnerId"].as_str().unwrap()).unwrap();
+    let schedule =
+        domain::ScheduleId::parse(sample["detail"]["scheduleId"].as_str().unwrap()).unwrap();
+    let input = adapters::schedules::input(&partner, &schedule).replace(
+        "<aws.scheduler.scheduled-time>",
+        sample["time"].as_str().unwrap(),
+    );
+    let input: serde_json::Value = serde_json::from_str(&input).unwrap();
+    assert_eq!(
+        input, sample,
+        "events/report-worker/schedule-due.json is stale"
+    );
+}

@@ -150,6 +150,21 @@ impl World {
             .collect()
     }
 
+    /// Takes the partners' automatic reports out of the tick's queue.
+    async fn drop_automatic_reports(&self) {
+        let client = aws_sdk_dynamodb::Client::new(&self.stack.sdk);
+        for item in self.stack.items_of("AutomaticReports").await {
+            client
+                .delete_item()
+                .table_name(&self.stack.state.config.table_name)
+                .key("pk", item["pk"].clone())
+                .key("sk", item["sk"].clone())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
     /// The table and Scheduler name the same active schedules, and nothing else.
     async fn in_step(&self) -> Vec<String> {
         let items = self.schedule_items().await;
@@ -388,6 +403,8 @@ async fn a_failure_half_way_leaves_neither_an_orphaned_schedule_nor_an_item_with
         .await;
     let form = json!({"name": "Daily", "templateId": t["id"], "frequency": "daily", "hour": 4});
     let counter = &w.stack.counter;
+    // The partner's automatic reports (made by the same ticks) are another story.
+    w.drop_automatic_reports().await;
 
     // Scheduler refuses the create: nothing is saved.
     let items = w.stack.items().await.len();
@@ -946,4 +963,138 @@ async fn a_schedules_owner_who_lost_access_gets_only_what_they_still_read_or_a_c
             .any(|a| a["subject"].as_s().is_ok_and(|s| s.contains("Both"))),
         "a ReportFailed alert"
     );
+}
+
+#[tokio::test]
+async fn every_partner_gets_the_weekly_and_monthly_reports_without_asking() {
+    let w = world().await;
+    let (account, admin) = w
+        .partner_account("pa@automatic.example.com", "Automatic Ltd")
+        .await;
+    let partner = domain::PartnerId::parse(account["partner"]["id"].as_str().unwrap()).unwrap();
+    let c = w
+        .trial_customer(&admin, "Auto Co", "it@auto-co.example.com", "coManaged")
+        .await;
+    let now = Utc::now();
+    let tick = scheduler::tick(&w.stack.state, now).await.unwrap();
+    assert_eq!(tick.automatic_schedules, 2);
+    let again = scheduler::tick(&w.stack.state, now + Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(again.automatic_schedules, 0, "made once");
+
+    let templates = w.ok("GET", "/api/v1/report-templates", &admin, None).await;
+    let templates = templates["items"].as_array().unwrap();
+    let kinds: Vec<(&str, bool, bool)> = templates
+        .iter()
+        .map(|t| {
+            (
+                t["type"].as_str().unwrap(),
+                t["automatic"].as_bool().unwrap(),
+                t["allCustomers"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("mspExecutiveSummary", true, true),
+            ("serviceUtilizationBilling", true, true)
+        ]
+    );
+    let schedules = w.ok("GET", "/api/v1/report-schedules", &admin, None).await;
+    let runs: Vec<&str> = schedules["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["runs"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        runs,
+        [
+            "Weekly, Mondays at 06:00 GMT",
+            "Monthly, on the 1st at 06:00 GMT"
+        ]
+    );
+    assert!(schedules["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["automatic"] == true && s["state"] == "active"));
+    assert_eq!(w.in_step().await.len(), 2);
+
+    // The weekly run covers every customer, and Home finds it as the schedule's latest.
+    let weekly = schedules["items"][0]["id"].as_str().unwrap().to_string();
+    let monday = now.date_naive().week(chrono::Weekday::Mon).first_day();
+    let due = monday.and_hms_opt(6, 0, 0).unwrap().and_utc();
+    let made = report_worker::handle(&w.stack.state, due_event(&w, &weekly, due).await)
+        .await
+        .unwrap();
+    assert!(made.get("ready").is_some(), "{made}");
+    let s = w
+        .ok(
+            "GET",
+            &format!("/api/v1/report-schedules/{weekly}"),
+            &admin,
+            None,
+        )
+        .await;
+    let report = w
+        .ok(
+            "GET",
+            &format!("/api/v1/reports/{}", s["lastReportId"].as_str().unwrap()),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(report["type"], "mspExecutiveSummary");
+    assert_eq!(report["options"]["customers"], json!([c.id]));
+
+    // The migration queues partners that never had them, and only those: a partner that
+    // deleted its automatic schedule keeps it deleted.
+    w.ok(
+        "DELETE",
+        &format!("/api/v1/report-schedules/{weekly}"),
+        &admin,
+        None,
+    )
+    .await;
+    let owner = domain::UserId::parse(account["user"]["id"].as_str().unwrap()).unwrap();
+    assert!(!w
+        .stack
+        .state
+        .table
+        .queue_automatic_reports(&partner, &owner, now)
+        .await
+        .unwrap());
+    // An account from before automatic reports has no marker.
+    let client = aws_sdk_dynamodb::Client::new(&w.stack.sdk);
+    client
+        .delete_item()
+        .table_name(&w.stack.state.config.table_name)
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("PARTNER#{partner}")),
+        )
+        .key(
+            "sk",
+            aws_sdk_dynamodb::types::AttributeValue::S("AUTOMATIC_REPORTS".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let admins = w.stack.state.table.every_partner_admin().await.unwrap();
+    assert_eq!(admins, [(partner.clone(), owner.clone())]);
+    assert!(w
+        .stack
+        .state
+        .table
+        .queue_automatic_reports(&partner, &owner, now)
+        .await
+        .unwrap());
+    let tick = scheduler::tick(&w.stack.state, now + Duration::minutes(2))
+        .await
+        .unwrap();
+    assert_eq!(tick.automatic_schedules, 1, "the missing one is made again");
+    assert_eq!(w.in_step().await.len(), 2);
 }

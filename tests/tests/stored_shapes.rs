@@ -1,6 +1,7 @@
 //! The stored shape of every item kind, pinned: a flow through the console's main paths
 //! (sign-up, ExSP activation, a customer with a trial, a user, a custom role, telemetry,
-//! an alert rule, Report Customization and a report) writes the items, and each kind's attribute names and types must equal
+//! an alert rule, Report Customization, a report, a template, a schedule and its emailed
+//! run) writes the items, and each kind's attribute names and types must equal
 //! `tests/golden/stored-items.json`. API types and stored items share some structs, so
 //! renaming an API field would otherwise change what is stored without anyone noticing;
 //! here it fails until the golden file is deliberately regenerated
@@ -163,6 +164,40 @@ async fn every_stored_item_kind_keeps_its_attributes() {
     .await
     .expect("the worker answers");
     assert!(outcome.get("ready").is_some(), "{outcome}");
+    // A template, its schedule, and a scheduled run emailed to a user.
+    let template = w
+        .post(
+            &reports,
+            "/api/v1/report-templates",
+            &admin,
+            json!({
+                "name": "Shapes template",
+                "type": "endpointSummary",
+                "formats": ["pdf"],
+                "options": {"period": {"kind": "last", "range": "7d"}, "customers": [customer.id]}
+            }),
+        )
+        .await;
+    let schedule = w
+        .post(
+            &reports,
+            "/api/v1/report-schedules",
+            &admin,
+            json!({"name": "Shapes schedule", "templateId": template.body["id"], "frequency": "daily",
+                "hour": 5, "delivery": {"users": [me.body["user"]["id"]], "attach": true}}),
+        )
+        .await;
+    let run = report_worker::handle(
+        &w.stack.state,
+        json!({
+            "detail-type": adapters::schedules::SCHEDULE_DUE,
+            "time": Utc::now().to_rfc3339(),
+            "detail": {"partnerId": me.body["partner"]["id"], "scheduleId": schedule.body["id"]}
+        }),
+    )
+    .await
+    .expect("the worker answers");
+    assert!(run.get("ready").is_some(), "{run}");
 
     let mut shapes: BTreeMap<String, BTreeMap<String, BTreeSet<&'static str>>> = BTreeMap::new();
     for item in w.stack.items().await {

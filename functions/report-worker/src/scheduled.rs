@@ -215,7 +215,12 @@ pub async fn run(
         )
         .await?
     {
-        Ok(()) => report.id.clone(),
+        Ok(()) => {
+            table
+                .set_last_report(partner, &schedule.id, &report.id)
+                .await?;
+            report.id.clone()
+        }
         Err(existing) => {
             tracing::info!(schedule = %schedule.id, report = %existing, "occasion already made");
             existing

@@ -11,7 +11,10 @@
 //!   schedule is removed, then the item. A failure half-way leaves `deleting`, which the
 //!   tick finishes.
 
-use adapters::{schedules::ScheduleError, services::AppState};
+use adapters::{
+    schedules::{CreateError, ScheduleError},
+    services::AppState,
+};
 use api::{
     acting::{self, Actor},
     versions::{check_if_match, with_etag},
@@ -76,6 +79,8 @@ pub struct ScheduleView {
     pub schedule: ReportSchedule,
     pub template_name: String,
     pub formats: Vec<domain::report::Format>,
+    /// One of the reports every partner gets (its template is automatic).
+    pub automatic: bool,
     /// When it runs, in words ("Weekly, Mondays at 06:00 GMT").
     pub runs: String,
     /// The next run, unless the schedule is being removed.
@@ -94,6 +99,7 @@ fn view(s: ReportSchedule, t: &ReportTemplate, now: DateTime<Utc>) -> ScheduleVi
         next_run: (s.state != ScheduleState::Deleting).then(|| s.frequency.next_after(s.hour, now)),
         template_name: t.name.clone(),
         formats: t.formats.clone(),
+        automatic: t.automatic,
         schedule: s,
     }
 }
@@ -274,7 +280,6 @@ pub async fn create_schedule(
             format!("a partner keeps at most {MAX_SCHEDULES} scheduled reports"),
         )]));
     }
-    let scheduler = state.schedules().map_err(Problem::internal)?;
     let now = Utc::now();
     let pending = ReportSchedule {
         id: ScheduleId::generate(),
@@ -289,55 +294,36 @@ pub async fn create_schedule(
         created_at: now,
         updated_at: now,
         version: 1,
+        last_report_id: None,
     };
-    match state.table.create_schedule(&partner.id, &pending).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { index: Some(1) }) => {
-            return Err(Problem::validation(vec![field(
-                "templateId",
-                "no such template",
-            )]))
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let expression = pending.frequency.expression(pending.hour);
-    if let Err(e) = scheduler.put(&partner.id, &pending.id, &expression).await {
-        scheduler_failed(e);
-        // Nothing was scheduled: take the item back (the tick does, if this fails too).
-        if let Err(e) = state
-            .table
-            .delete_schedule(&partner.id, &pending, pending.version, None)
-            .await
-        {
-            tracing::error!(schedule = %pending.id, error = %e, "pending schedule left for the tick");
-        }
-        return Err(unavailable(
-            "The schedule could not be made now; nothing was saved. Try again.",
-        ));
-    }
     let audit = AuditRecord::of_user(
         &actor.user,
         Audited::CreateReportSchedule,
         &ip,
         pending.id.to_string(),
     );
-    let active = ReportSchedule {
-        state: ScheduleState::Active,
-        ..pending.clone()
-    };
-    let saved = match state
-        .table
-        .save_schedule(&partner.id, &active, pending.version, Some(&audit))
-        .await
+    let saved = match adapters::schedules::create(&state, &partner.id, &pending, Some(&audit)).await
     {
         Ok(saved) => saved,
-        Err(e) => {
-            tracing::error!(schedule = %pending.id, error = %e, "schedule made but not confirmed");
+        Err(CreateError::TemplateGone) => {
+            return Err(Problem::validation(vec![field(
+                "templateId",
+                "no such template",
+            )]))
+        }
+        Err(CreateError::Scheduler(_)) => {
+            return Err(unavailable(
+                "The schedule could not be made now; nothing was saved. Try again.",
+            ))
+        }
+        Err(CreateError::NotConfirmed(_)) => {
             return Err(unavailable(
                 "The schedule was made but could not be confirmed: it shows as pending and \
                  becomes active within minutes.",
-            ));
+            ))
         }
+        Err(CreateError::Store(e)) => return Err(e.into()),
+        Err(CreateError::Config(e)) => return Err(Problem::internal(e)),
     };
     let mut response = with_etag(
         StatusCode::CREATED,

@@ -1,7 +1,8 @@
 //! The scheduler tick (an EventBridge schedule; `make run` ticks it every minute): trials
 //! past their end expire, paid subscriptions renew, pending requests past their expiry
-//! expire, report schedules a failure left half made are settled, and each UTC day's
-//! seat usage per customer and product is recorded once.
+//! expire, report schedules a failure left half made are settled, new partners get their
+//! automatic reports, and each UTC day's seat usage per customer and product is recorded
+//! once.
 //! Ticking twice for the same moment changes nothing the second time.
 
 use adapters::notify;
@@ -43,6 +44,8 @@ pub struct TickReport {
     pub alerts_caught_up: usize,
     /// Report schedules a failure left pending or deleting, now settled.
     pub schedules_settled: usize,
+    /// Automatic report schedules made for new partners.
+    pub automatic_schedules: usize,
 }
 
 /// The moment a tick is for: the event's `time` (EventBridge sets it), or now.
@@ -141,6 +144,18 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         }
     }
     report.schedules_settled = settle_schedules(state, &due.schedules).await?;
+    for a in &due.automatic {
+        match adapters::schedules::ensure_automatic(state, &a.partner_id, &a.owner, now).await {
+            Ok(made) => {
+                report.automatic_schedules += made;
+                table.automatic_reports_done(a).await?;
+            }
+            // Left in the due index: the next tick tries again.
+            Err(e) => {
+                tracing::warn!(partner = %a.partner_id, error = %e, "automatic reports not made")
+            }
+        }
+    }
     report.deliveries_retried = notify::retry(state, due.deliveries, now).await?;
     report.alerts_caught_up = notify::catch_up(state, due.notifications, now).await?;
     let day = now.date_naive();

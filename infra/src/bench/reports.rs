@@ -10,6 +10,9 @@
 //! 2. A Security Audit of enough audit records to fill at least 100 pages, rendered as
 //!    PDF: pages, size and time.
 //! 3. The DynamoDB calls to gather each report type over 1 and over 50 customers.
+//! 4. A scheduled run of the demo customer's summary, emailed with the PDF attached: the
+//!    worker's whole time; and the DynamoDB and Scheduler calls of one schedule's create,
+//!    change and delete beside 20 others.
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -267,6 +270,12 @@ pub async fn run_reports(o: ReportOptions) -> anyhow::Result<String> {
         calls.push((kind, pair[0], pair[1]));
     }
 
+    // 4. A scheduled run of the demo customer's Customer Executive Summary, emailed with
+    // the PDF attached: the worker's whole time (the run's reads, rendering, storing,
+    // the email), one occasion per run.
+    let (schedule_changes, scheduled_times) =
+        scheduled_runs(&stack, &reports_api, &token, &partner_id, &ids[0], o.runs).await?;
+
     let mut out = String::new();
     out.push_str(&format!(
         "Measured by `make bench` (`infra bench-reports`), release build, in process; the \
@@ -303,7 +312,135 @@ pub async fn run_reports(o: ReportOptions) -> anyhow::Result<String> {
     for (kind, one, many) in calls {
         out.push_str(&format!("| {} | {one} | {many} |\n", kind.title()));
     }
+    out.push_str(&format!(
+        "\nA scheduled run (the worker invoked as EventBridge Scheduler does; the Customer \
+         Executive Summary of the demo customer made, stored and emailed to one address with \
+         the PDF attached and the logo inline), median of {}: {}.\n\n\
+         Calls per schedule change, through the reports function (they do not depend on how \
+         many schedules the partner has: {} already):\n\n\
+         | Change | DynamoDB | EventBridge Scheduler |\n|---|---|---|\n",
+        o.runs,
+        ms(median(&scheduled_times)),
+        SCHEDULES_BEFORE,
+    ));
+    for (change, dynamodb, scheduler) in schedule_changes {
+        out.push_str(&format!("| {change} | {dynamodb} | {scheduler} |\n"));
+    }
     Ok(out)
+}
+
+/// Schedules the partner has before the measured changes.
+const SCHEDULES_BEFORE: usize = 20;
+
+/// Makes a template and `SCHEDULES_BEFORE` schedules, counts the calls of one create,
+/// change and delete, then times `runs` scheduled runs of one schedule.
+async fn scheduled_runs(
+    stack: &testkit::TestStack,
+    reports_api: &axum::Router,
+    token: &str,
+    partner: &PartnerId,
+    customer: &str,
+    runs: usize,
+) -> anyhow::Result<(Vec<(&'static str, u64, u64)>, Vec<StdDuration>)> {
+    let ok = |a: Answer, what: &str| -> anyhow::Result<serde_json::Value> {
+        ensure!(a.status.is_success(), "{what}: {} {}", a.status, a.text);
+        Ok(a.body)
+    };
+    let t = ok(
+        call(
+            reports_api,
+            "POST",
+            "/api/v1/report-templates",
+            token,
+            Some(
+                &json!({"name": "Bench summary", "type": "customerExecutiveSummary",
+                "formats": ["pdf"],
+                "options": {"period": {"kind": "last", "range": "30d"}, "customers": [customer]}}),
+            ),
+            IP,
+        )
+        .await,
+        "the template",
+    )?;
+    let form = |hour: u32| {
+        json!({"name": format!("Bench {hour}"), "templateId": t["id"], "frequency": "daily",
+            "hour": hour, "delivery": {"emails": ["owner@bench-customer.example"], "attach": true}})
+    };
+    for n in 0..SCHEDULES_BEFORE {
+        ok(
+            call(
+                reports_api,
+                "POST",
+                "/api/v1/report-schedules",
+                token,
+                Some(&form(n as u32 % 24)),
+                IP,
+            )
+            .await,
+            "a schedule",
+        )?;
+    }
+    let counted = |c: &adapters::aws::CallCounter| (c.service("DynamoDB"), c.service("Scheduler"));
+    let mut changes = Vec::new();
+    stack.counter.reset();
+    let made = ok(
+        call(
+            reports_api,
+            "POST",
+            "/api/v1/report-schedules",
+            token,
+            Some(&form(6)),
+            IP,
+        )
+        .await,
+        "the schedule",
+    )?;
+    let (d, s) = counted(&stack.counter);
+    changes.push(("Add", d, s));
+    let id = made["id"].as_str().context("schedule id")?.to_string();
+    let path = format!("/api/v1/report-schedules/{id}");
+    stack.counter.reset();
+    ok(
+        call(reports_api, "PUT", &path, token, Some(&form(7)), IP).await,
+        "the change",
+    )?;
+    let (d, s) = counted(&stack.counter);
+    changes.push(("Change the hour", d, s));
+
+    let mut times = Vec::new();
+    let day = Utc::now().date_naive();
+    for n in 0..runs {
+        let due = (day - chrono::Duration::days(n as i64))
+            .and_hms_opt(7, 0, 0)
+            .context("7:00")?
+            .and_utc();
+        let event = json!({
+            "source": "partner-console.scheduler",
+            "detail-type": adapters::schedules::SCHEDULE_DUE,
+            "time": due.to_rfc3339(),
+            "detail": {"partnerId": partner, "scheduleId": id},
+        });
+        let started = Instant::now();
+        let outcome = report_worker::handle(&stack.state, event)
+            .await
+            .map_err(|e| anyhow::anyhow!("the scheduled run: {e}"))?;
+        times.push(started.elapsed());
+        ensure!(
+            outcome.get("ready").is_some(),
+            "the scheduled run: {outcome}"
+        );
+    }
+    let mails = std::fs::read_dir(&stack.outbox)
+        .map(|d| d.count())
+        .unwrap_or(0);
+    ensure!(mails >= runs, "one email per run: {mails} for {runs}");
+
+    stack.counter.reset();
+    let a = call(reports_api, "DELETE", &path, token, None, IP).await;
+    ensure!(a.status == StatusCode::NO_CONTENT, "the delete: {}", a.text);
+    let (d, s) = counted(&stack.counter);
+    changes.push(("Delete", d, s));
+    Ok((changes, times))
 }
 
 /// `n` audit records of the partner's users, a minute apart, newest first.

@@ -172,3 +172,130 @@ impl Schedules {
         }
     }
 }
+
+/// Why a schedule was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// Its template is gone: nothing was made.
+    #[error("the template is gone")]
+    TemplateGone,
+    /// Scheduler refused: nothing was made (or a pending item is left for the tick).
+    #[error(transparent)]
+    Scheduler(#[from] ScheduleError),
+    /// Scheduler made it but the item could not be turned active: the tick does.
+    #[error("made but not confirmed: {0}")]
+    NotConfirmed(store::StoreError),
+    #[error(transparent)]
+    Store(store::StoreError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+}
+
+/// Makes a schedule in step with EventBridge Scheduler: the item `pending` (if its
+/// template still exists), then the Scheduler schedule, then the item `active` with
+/// `audit`. When Scheduler refuses, the item is taken back (or, if that fails too, left
+/// pending for the scheduler tick to settle).
+pub async fn create(
+    state: &crate::services::Services,
+    partner: &PartnerId,
+    pending: &domain::report::schedule::ReportSchedule,
+    audit: Option<&domain::audit::AuditRecord>,
+) -> Result<domain::report::schedule::ReportSchedule, CreateError> {
+    use domain::report::schedule::{ReportSchedule, ScheduleState};
+    let scheduler = state.schedules()?;
+    match state.table.create_schedule(partner, pending).await {
+        Ok(()) => {}
+        Err(store::StoreError::ConditionFailed { index: Some(1) }) => {
+            return Err(CreateError::TemplateGone)
+        }
+        Err(e) => return Err(CreateError::Store(e)),
+    }
+    let expression = pending.frequency.expression(pending.hour);
+    if let Err(e) = scheduler.put(partner, &pending.id, &expression).await {
+        tracing::error!(schedule = %pending.id, error = %e, "EventBridge Scheduler refused the schedule");
+        if let Err(e) = state
+            .table
+            .delete_schedule(partner, pending, pending.version, None)
+            .await
+        {
+            tracing::error!(schedule = %pending.id, error = %e, "pending schedule left for the tick");
+        }
+        return Err(CreateError::Scheduler(e));
+    }
+    let active = ReportSchedule {
+        state: ScheduleState::Active,
+        ..pending.clone()
+    };
+    state
+        .table
+        .save_schedule(partner, &active, pending.version, audit)
+        .await
+        .map_err(|e| {
+            tracing::error!(schedule = %pending.id, error = %e, "schedule made but not confirmed");
+            CreateError::NotConfirmed(e)
+        })
+}
+
+/// Gives a partner its automatic reports (the weekly MSP Executive Summary and the
+/// monthly Service Utilization and Billing report): each template and schedule that is
+/// not there yet is made, so running it again changes nothing. `owner` is the partner's
+/// first administrator. Returns how many schedules it made.
+pub async fn ensure_automatic(
+    state: &crate::services::Services,
+    partner: &PartnerId,
+    owner: &domain::UserId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, CreateError> {
+    use domain::audit::{Action, AuditRecord, Outcome};
+    let scope = store::PartnerScope::new(partner.clone());
+    let owner_name = state
+        .table
+        .user(&scope, owner)
+        .await
+        .map_err(CreateError::Store)?
+        .map_or_else(|| "Partner administrator".to_string(), |u| u.name());
+    let mut made = 0;
+    for (template, schedule) in
+        domain::report::schedule::automatic(partner, owner, &owner_name, now)
+    {
+        let audit = |action, target: String| {
+            AuditRecord::new(action, "console", "console", Outcome::Success)
+                .by(partner, None)
+                .target(target)
+        };
+        match state
+            .table
+            .create_template(
+                partner,
+                &template,
+                &audit(Action::CreateReportTemplate, template.id.to_string()),
+            )
+            .await
+        {
+            // Made before: kept as the partner may have changed it.
+            Ok(()) | Err(store::StoreError::ConditionFailed { index: Some(0) }) => {}
+            Err(e) => return Err(CreateError::Store(e)),
+        }
+        if state
+            .table
+            .schedule(partner, &schedule.id)
+            .await
+            .map_err(CreateError::Store)?
+            .is_some()
+        {
+            continue;
+        }
+        create(
+            state,
+            partner,
+            &schedule,
+            Some(&audit(
+                Action::CreateReportSchedule,
+                schedule.id.to_string(),
+            )),
+        )
+        .await?;
+        made += 1;
+    }
+    Ok(made)
+}

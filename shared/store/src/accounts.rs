@@ -75,6 +75,13 @@ impl Table {
                 to_item(user_keys(&partner.id, &admin.id), "User", admin)?,
             )?,
             put_new(&self.name, super::audit::item(audit)?)?,
+            // The scheduler tick gives the new partner its automatic reports.
+            super::report_plans::automatic_reports_due(
+                &self.name,
+                &partner.id,
+                &admin.id,
+                partner.created_at,
+            )?,
         ];
         match self.transact(items).await {
             Ok(()) => Ok(()),

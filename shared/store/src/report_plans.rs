@@ -254,3 +254,153 @@ impl Table {
         self.transact(items).await
     }
 }
+
+/// Whether a partner was given its automatic reports: `due` (in the scheduler's due index)
+/// from sign-up or the migration until the tick makes them, then `done`. Written once, so
+/// a partner that deletes them is not given them again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutomaticReports {
+    pub partner_id: PartnerId,
+    /// Who owns them: the partner's first administrator.
+    pub owner: domain::UserId,
+    pub done: bool,
+}
+
+fn automatic_keys(partner: &PartnerId, done: bool, since: chrono::DateTime<chrono::Utc>) -> Keys {
+    let keys = Keys::new(partner_pk(partner), "AUTOMATIC_REPORTS");
+    if done {
+        keys
+    } else {
+        keys.gsi2(
+            super::schedule::DUE_PK,
+            format!("{}#AUTO#{partner}", time_key(since)),
+        )
+    }
+}
+
+/// The item that puts a partner's automatic reports in the tick's queue, for a
+/// transaction (sign-up) or on its own (the migration): created only if absent.
+pub fn automatic_reports_due(
+    table: &str,
+    partner: &PartnerId,
+    owner: &domain::UserId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+    put_new(
+        table,
+        to_item(
+            automatic_keys(partner, false, now),
+            "AutomaticReports",
+            &AutomaticReports {
+                partner_id: partner.clone(),
+                owner: owner.clone(),
+                done: false,
+            },
+        )?,
+    )
+}
+
+impl Table {
+    /// Points a schedule at the report its latest run made (no version change: an edit
+    /// meanwhile may put the previous one back, which the next run corrects).
+    pub async fn set_last_report(
+        &self,
+        partner: &PartnerId,
+        schedule: &ScheduleId,
+        report: &domain::ReportId,
+    ) -> Result<(), StoreError> {
+        let k = Keys::new(partner_pk(partner), format!("SCHEDULE#{schedule}"));
+        match self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .set_key(Some(k.key()))
+            .update_expression("SET lastReportId = :r")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":r", super::s(report.to_string()))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Deleted meanwhile.
+            Err(e) if super::reports::update_failed(&e) => Ok(()),
+            Err(e) => Err(StoreError::sdk(e)),
+        }
+    }
+
+    /// Queues a partner's automatic reports unless it was queued (or given them) before:
+    /// `true` when queued now.
+    pub async fn queue_automatic_reports(
+        &self,
+        partner: &PartnerId,
+        owner: &domain::UserId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        match self
+            .transact(vec![automatic_reports_due(
+                &self.name, partner, owner, now,
+            )?])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Marks a partner's automatic reports made: out of the due index.
+    pub async fn automatic_reports_done(&self, a: &AutomaticReports) -> Result<(), StoreError> {
+        let done = AutomaticReports {
+            done: true,
+            ..a.clone()
+        };
+        self.client
+            .put_item()
+            .table_name(&self.name)
+            .set_item(Some(to_item(
+                automatic_keys(&a.partner_id, true, chrono::Utc::now()),
+                "AutomaticReports",
+                &done,
+            )?))
+            .send()
+            .await
+            .map_err(StoreError::sdk)?;
+        Ok(())
+    }
+
+    /// Every partner's id and first administrator (a scan: the migration only).
+    pub async fn every_partner_admin(
+        &self,
+    ) -> Result<Vec<(PartnerId, domain::UserId)>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.name)
+                .filter_expression("kind = :user AND #role = :admin")
+                .expression_attribute_names("#role", "role")
+                .expression_attribute_values(":user", super::s("User"))
+                .expression_attribute_values(":admin", super::s("partnerAdministrator"))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::sdk)?;
+            for item in page.items.unwrap_or_default() {
+                let user: domain::User = super::from_item(item)?;
+                if !out
+                    .iter()
+                    .any(|(p, _): &(PartnerId, _)| p == &user.partner_id)
+                {
+                    out.push((user.partner_id.clone(), user.id.clone()));
+                }
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+}

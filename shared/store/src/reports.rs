@@ -75,7 +75,7 @@ pub enum Finished {
     Deleted,
 }
 
-fn update_failed<E>(e: &SdkError<E>) -> bool
+pub(crate) fn update_failed<E>(e: &SdkError<E>) -> bool
 where
     E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
 {

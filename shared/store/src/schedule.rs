@@ -72,6 +72,8 @@ pub struct Due {
     pub notifications: Vec<super::alerts::PendingNotification>,
     /// Report schedules left pending or deleting by a failure.
     pub schedules: Vec<super::report_plans::StoredSchedule>,
+    /// Partners to give their automatic reports.
+    pub automatic: Vec<super::report_plans::AutomaticReports>,
 }
 
 impl Table {
@@ -132,6 +134,7 @@ impl Table {
                 Some("Delivery") => due.deliveries.push(from_item(item)?),
                 Some("PendingNotification") => due.notifications.push(from_item(item)?),
                 Some("ReportSchedule") => due.schedules.push(from_item(item)?),
+                Some("AutomaticReports") => due.automatic.push(from_item(item)?),
                 _ => {}
             }
         }

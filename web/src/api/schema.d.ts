@@ -3137,6 +3137,8 @@ export interface components {
             hour: number;
             /** @description `sch_…`; also the name of its EventBridge Scheduler schedule. */
             id: string;
+            /** @description The report its latest run made (Home's Quick Tasks link to it). */
+            lastReportId?: string | null;
             name: string;
             /**
              * @description Whose access the reports are made with: the user who saved it (for the automatic
@@ -3351,6 +3353,8 @@ export interface components {
         ScheduleState: "pending" | "active" | "deleting";
         /** @description One row of the Scheduled Reports tab. */
         ScheduleView: components["schemas"]["ReportSchedule"] & {
+            /** @description One of the reports every partner gets (its template is automatic). */
+            automatic: boolean;
             formats: components["schemas"]["Format"][];
             /**
              * Format: date-time

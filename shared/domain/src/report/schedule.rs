@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Format, ReportOptions, ReportType};
-use crate::{EmailAddress, FieldError, ScheduleId, TemplateId, UserId, Validation};
+use crate::{EmailAddress, FieldError, PartnerId, ScheduleId, TemplateId, UserId, Validation};
 
 /// At most this many addresses outside the partner's users receive one report.
 pub const MAX_EXTERNAL_RECIPIENTS: usize = 20;
@@ -371,6 +371,96 @@ pub struct ReportSchedule {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: u64,
+    /// The report its latest run made (Home's Quick Tasks link to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub last_report_id: Option<crate::ReportId>,
+}
+
+/// The hour (GMT) the automatic reports run at.
+pub const AUTOMATIC_HOUR: u8 = 6;
+
+/// A stable id for one of a partner's automatic records: the same partner and kind give
+/// the same id, so creating them again finds them made.
+fn derived(partner: &PartnerId, kind: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{partner}\n{kind}").as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The reports every partner gets without asking (the guide: the MSP Executive Summary
+/// runs once a week, the Service Utilization and Billing report once a month): a template
+/// of all customers and its schedule each, owned by `owner`, emailed to nobody until the
+/// partner adds recipients.
+pub fn automatic(
+    partner: &PartnerId,
+    owner: &UserId,
+    owner_name: &str,
+    now: DateTime<Utc>,
+) -> Vec<(ReportTemplate, ReportSchedule)> {
+    use crate::telemetry::Range;
+    [
+        (
+            "msp-weekly",
+            ReportType::MspExecutiveSummary,
+            vec![Format::Pdf],
+            Range::Week,
+            Frequency::Weekly,
+            "MSP Executive Summary (weekly)",
+        ),
+        (
+            "billing-monthly",
+            ReportType::ServiceUtilizationBilling,
+            vec![Format::Pdf, Format::Csv],
+            Range::Month,
+            Frequency::Monthly,
+            "Service Utilization and Billing (monthly)",
+        ),
+    ]
+    .into_iter()
+    .map(|(kind, report_type, formats, range, frequency, name)| {
+        let template = ReportTemplate {
+            id: TemplateId::parse(&format!("{}{}", TemplateId::PREFIX, derived(partner, kind)))
+                .expect("32 hex digits"),
+            name: name.to_string(),
+            report_type,
+            formats,
+            options: ReportOptions {
+                period: super::Period::Last { range },
+                customers: Vec::new(),
+                computers: Default::default(),
+                include_mac: false,
+                report_by: Default::default(),
+                active_users_only: false,
+            },
+            all_customers: true,
+            automatic: true,
+            created_by: owner.clone(),
+            created_by_name: owner_name.to_string(),
+            created_at: now,
+            updated_at: now,
+            first_generated_at: None,
+            version: 1,
+        };
+        let schedule = ReportSchedule {
+            id: ScheduleId::parse(&format!("{}{}", ScheduleId::PREFIX, derived(partner, kind)))
+                .expect("32 hex digits"),
+            name: name.to_string(),
+            template_id: template.id.clone(),
+            frequency,
+            hour: AUTOMATIC_HOUR,
+            delivery: Delivery::default(),
+            state: ScheduleState::Pending,
+            owner: owner.clone(),
+            owner_name: owner_name.to_string(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            last_report_id: None,
+        };
+        (template, schedule)
+    })
+    .collect()
 }
 
 /// Checks the hour a schedule starts at (GMT).
