@@ -24,6 +24,8 @@
 // - reports: a new partner's customer with a Greek and Cyrillic name, Report Customization
 //   (colour, logo, preview), a report made with the wizard, followed until Ready, its HTML
 //   opened and its PDF downloaded and read with pdftotext, e2e/reports.mjs (chapter 3).
+// - schedules: a report template saved from the wizard, scheduled daily from the Scheduled
+//   Reports tab, listed with when it runs, then deleted, e2e/schedules.mjs (chapter 3).
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -36,6 +38,7 @@ import { securityScenario } from './security.mjs';
 import { homeScenario } from './home.mjs';
 import { alertsScenario } from './alerts.mjs';
 import { reportsScenario } from './reports.mjs';
+import { schedulesScenario } from './schedules.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -282,6 +285,11 @@ async function reportsRun({ page }) {
   await reportsScenario({ page, step, expectApiResponse, stamp, resultsDir, timeoutMs: STEP_TIMEOUT_MS });
 }
 
+async function schedulesRun({ page }) {
+  await signUp(page, newAccount('schedules'));
+  await schedulesScenario({ page, step, expectApiResponse, stamp, resultsDir, timeoutMs: STEP_TIMEOUT_MS });
+}
+
 // The local stack's demo partner, with its simulated fleet (`infra demo`), and its alerts
 // (raised while its fleets were ingested) and alert notification rules. These scenarios
 // open their own pages.
@@ -294,6 +302,7 @@ const SCENARIOS = [
   { name: 'home', run: ({ browser }) => homeScenario({ browser, ...demoContext }) },
   { name: 'alerts', run: ({ browser }) => alertsScenario({ browser, ...demoContext }) },
   { name: 'reports', run: reportsRun },
+  { name: 'schedules', run: schedulesRun },
 ];
 
 /** Runs one scenario in a context of its own: its error, or null when it passed. */
