@@ -48,7 +48,7 @@ beforeEach(() => {
 });
 
 describe('Scheduled Reports tab', () => {
-  it('lists the schedules with the columns of Table 3-3, and marks one being removed', async () => {
+  it('lists the schedules with the columns of Table 3-3, and marks an automatic one and one being removed', async () => {
     routes();
     await openTab();
     const table = screen.getByTestId('schedules-table');
@@ -66,7 +66,7 @@ describe('Scheduled Reports tab', () => {
       'PDF, CSV',
       `Daily, every day at 06:00 GMTnext ${formatDateTime(dailySchedule.nextRun ?? '')}`,
     ]);
-    expect(cells('sch_2')).toEqual(['Weekly summaryDeleting', 'MSP Executive Summary', 'PDF, HTML', 'Weekly, Mondays at 06:00 GMT']);
+    expect(cells('sch_2')).toEqual(['Weekly summaryAutomaticDeleting', 'MSP Executive Summary', 'PDF, HTML', 'Weekly, Mondays at 06:00 GMT']);
     expect(within(row('sch_2')).getByTestId('schedule-state')).toHaveAttribute(
       'title',
       'Marked for removal: it makes no more reports and is removed within minutes.',

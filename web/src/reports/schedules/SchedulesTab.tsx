@@ -264,6 +264,11 @@ export function SchedulesTab() {
                         >
                           {schedule.name}
                         </button>
+                        {schedule.automatic ? (
+                          <span className="status status--automatic" title="Every partner receives this report">
+                            Automatic
+                          </span>
+                        ) : null}
                         {state ? (
                           <span
                             className={`status status--schedule-${schedule.state}`}

@@ -229,7 +229,7 @@ export function TemplatesTab() {
                         {template.name}
                       </Link>
                       {template.automatic ? (
-                        <span className="status status--template-automatic" title="Every partner receives this report">
+                        <span className="status status--automatic" title="Every partner receives this report">
                           Automatic
                         </span>
                       ) : null}
