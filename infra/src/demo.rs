@@ -302,11 +302,7 @@ async fn seed_reports(state: &adapters::services::AppState) -> anyhow::Result<()
         invoke_url: "http://127.0.0.1:9".into(),
         routes: Vec::new(),
     };
-    let quiet = std::sync::Arc::new(adapters::services::Services::new(
-        config,
-        adapters::aws::load_sdk_config().await,
-        None,
-    ));
+    let quiet = std::sync::Arc::new(state.with_config(config));
     let auth = auth::app(quiet.clone());
     let reports = reports_http::app(quiet.clone());
     let (status, session) = call(
@@ -404,13 +400,24 @@ async fn partner_of(state: &adapters::services::AppState) -> anyhow::Result<doma
 /// was created.
 pub async fn seed() -> anyhow::Result<bool> {
     let state = adapters::services::Services::from_env().await?;
-    let created = sign_up(&state).await?;
+    seed_on(&state, true).await
+}
+
+/// Seeds the demo partner on `state`'s stack; without `telemetry` its customers have no
+/// simulated fleets (tests that need only its accounts, usage and reports).
+pub async fn seed_on(
+    state: &adapters::services::AppState,
+    telemetry: bool,
+) -> anyhow::Result<bool> {
+    let created = sign_up(state).await?;
     if created {
-        seed_customers(&state).await?;
-        seed_telemetry().await?;
-        seed_usage(&state).await?;
-        seed_reports(&state).await?;
-        seed_automatic_reports(&state).await?;
+        seed_customers(state).await?;
+        if telemetry {
+            seed_telemetry().await?;
+        }
+        seed_usage(state).await?;
+        seed_reports(state).await?;
+        seed_automatic_reports(state).await?;
     }
     Ok(created)
 }

@@ -22,6 +22,7 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("dashboard", dashboard::openapi()),
         ("alerts", alerts::openapi()),
         ("reports", reports_http::openapi()),
+        ("report-schedules", report_schedules::openapi()),
     ]
 }
 
@@ -38,6 +39,7 @@ pub fn app(name: &str, state: adapters::services::AppState) -> Option<axum::Rout
         "dashboard" => dashboard::app(state),
         "alerts" => alerts::app(state),
         "reports" => reports_http::app(state),
+        "report-schedules" => report_schedules::app(state),
         _ => return None,
     })
 }

@@ -1057,7 +1057,7 @@ impl Fixture {
                 let template = self.template_id().await;
                 let s = self
                     .ok(
-                        "reports",
+                        "report-schedules",
                         "POST",
                         "/api/v1/report-schedules",
                         Some(&schedule_body(&template)),

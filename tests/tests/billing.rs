@@ -639,3 +639,164 @@ async fn bad_periods_are_refused_naming_the_parameter_and_read_nothing_else() {
     let anonymous = w.usage("not-a-token", "").await;
     assert_problem(&anonymous, 401);
 }
+
+/// The demo partner (its usage history and its automatic reports, as `make run` seeds
+/// them): the monthly Service Utilization and Billing report's CSV, the billing export for
+/// last month and an independent sum of the daily usage items agree to the seat-day.
+#[tokio::test]
+async fn the_demo_partners_monthly_report_and_the_billing_export_agree_with_the_usage_items() {
+    let w = crate::world::World::new().await;
+    let state = &w.stack.state;
+    infra::demo::seed_on(state, false)
+        .await
+        .expect("the demo seeds");
+    let s = sign_in(&w.auth, infra::demo::EMAIL, infra::demo::PASSWORD, IP).await;
+    let token = s.body["accessToken"].as_str().unwrap().to_string();
+    let reports = reports_http::app(state.clone());
+
+    // The monthly automatic schedule's latest run: last month, ready.
+    let schedules = call(
+        &report_schedules::app(state.clone()),
+        "GET",
+        "/api/v1/report-schedules",
+        &token,
+        None,
+        IP,
+    )
+    .await;
+    assert_eq!(schedules.status.as_u16(), 200, "{}", schedules.text);
+    let monthly = schedules.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["automatic"] == true && s["frequency"] == "monthly")
+        .expect("the monthly automatic report")
+        .clone();
+    let id = monthly["lastReportId"].as_str().expect("a run").to_string();
+    let report = call(
+        &reports,
+        "GET",
+        &format!("/api/v1/reports/{id}"),
+        &token,
+        None,
+        IP,
+    )
+    .await;
+    assert_eq!(report.body["status"], "ready", "{}", report.text);
+    let today = Utc::now().date_naive();
+    let first = today.with_day(1).unwrap();
+    let (from, to) = (
+        (first - Duration::days(1)).with_day(1).unwrap(),
+        first - Duration::days(1),
+    );
+    assert_eq!(
+        report.body["options"]["period"],
+        json!({"kind": "days", "from": from.to_string(), "to": to.to_string()})
+    );
+    let link = call(
+        &reports,
+        "GET",
+        &format!("/api/v1/reports/{id}/files/csv"),
+        &token,
+        None,
+        IP,
+    )
+    .await;
+    let csv = adapters::tls::http_client()
+        .get(link.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rows = csv_rows(&csv);
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let (customer, product, seat_days, peak) = (
+        col("customer"),
+        col("product"),
+        col("seatDays"),
+        col("peakSeats"),
+    );
+    let from_report: BTreeMap<(String, String), (i64, i64)> = rows[1..]
+        .iter()
+        .map(|r| {
+            (
+                (r[customer].clone(), r[product].clone()),
+                (r[seat_days].parse().unwrap(), r[peak].parse().unwrap()),
+            )
+        })
+        .collect();
+
+    let export = call(
+        &reports,
+        "GET",
+        "/api/v1/billing/usage?period=lastMonth",
+        &token,
+        None,
+        IP,
+    )
+    .await;
+    assert_eq!(export.status.as_u16(), 200, "{}", export.text);
+    let from_export: BTreeMap<(String, String), (i64, i64)> = export.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                (
+                    i["customerName"].as_str().unwrap().to_string(),
+                    i["productName"].as_str().unwrap().to_string(),
+                ),
+                (
+                    i["seatDays"].as_i64().unwrap(),
+                    i["peakSeats"].as_i64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(from_report, from_export, "the report and the export");
+
+    // The items themselves, summed here: paid seats of each day in the period.
+    let names: BTreeMap<String, String> = w
+        .stack
+        .items_of("Customer")
+        .await
+        .iter()
+        .filter_map(|c| {
+            Some((
+                c.get("id")?.as_s().ok()?.clone(),
+                c.get("company")?
+                    .as_m()
+                    .ok()?
+                    .get("name")?
+                    .as_s()
+                    .ok()?
+                    .clone(),
+            ))
+        })
+        .collect();
+    let mut summed: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for u in w.stack.items_of("DailyUsage").await {
+        let day: NaiveDate = u["day"].as_s().unwrap().parse().unwrap();
+        if day < from || day > to || u["status"].as_s().unwrap() != "paid" {
+            continue;
+        }
+        let seats: i64 = u["seats"].as_n().unwrap().parse().unwrap();
+        let product = domain::catalog::product(u["product"].as_s().unwrap())
+            .unwrap()
+            .name
+            .to_string();
+        let e = summed
+            .entry((names[u["customerId"].as_s().unwrap()].clone(), product))
+            .or_default();
+        e.0 += seats;
+        e.1 = e.1.max(seats);
+    }
+    assert!(!summed.is_empty(), "the demo has paid usage last month");
+    let billed: BTreeMap<_, _> = from_export
+        .into_iter()
+        .filter(|(_, (days, _))| *days > 0)
+        .collect();
+    assert_eq!(billed, summed, "the export and the usage items");
+}

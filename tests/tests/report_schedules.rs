@@ -20,6 +20,7 @@ const IP: &str = "192.0.2.61";
 struct World {
     base: crate::world::World,
     reports: Router,
+    schedules: Router,
 }
 
 impl std::ops::Deref for World {
@@ -33,6 +34,7 @@ async fn world() -> World {
     let base = crate::world::World::new().await;
     World {
         reports: reports_http::app(base.stack.state.clone()),
+        schedules: report_schedules::app(base.stack.state.clone()),
         base,
     }
 }
@@ -49,8 +51,17 @@ struct Scheduled {
 }
 
 impl World {
+    /// The function that serves `path`.
+    fn app(&self, path: &str) -> &Router {
+        if path.starts_with("/api/v1/report-schedules") {
+            &self.schedules
+        } else {
+            &self.reports
+        }
+    }
+
     async fn call(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> Answer {
-        call(&self.reports, method, path, token, body, IP).await
+        call(self.app(path), method, path, token, body, IP).await
     }
 
     async fn call_if_match(
@@ -66,7 +77,7 @@ impl World {
             .header(header::IF_MATCH, etag)
             .body(Body::from(body.to_string()))
             .unwrap();
-        send(&self.reports, req, IP).await
+        send(self.app(path), req, IP).await
     }
 
     async fn ok(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> Value {

@@ -180,7 +180,7 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         .await;
     let schedule = w
         .post(
-            &reports,
+            &report_schedules::app(w.stack.state.clone()),
             "/api/v1/report-schedules",
             &admin,
             json!({"name": "Shapes schedule", "templateId": template.body["id"], "frequency": "daily",

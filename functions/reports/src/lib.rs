@@ -6,9 +6,9 @@
 
 mod billing;
 mod branding;
-mod listing;
-mod schedules;
-mod templates;
+pub mod delivery;
+pub mod listing;
+pub mod templates;
 
 use adapters::services::AppState;
 use api::openapi::BearerAuth;
@@ -33,7 +33,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(listing::create_report))
         .routes(routes!(templates::create_template))
         .routes(routes!(templates::generate_from_template))
-        .routes(routes!(schedules::create_schedule))
         .route_layer(from_fn(api::idempotency::idempotent));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
@@ -42,12 +41,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(listing::get_report, listing::delete_report))
         .routes(routes!(listing::report_file))
         .routes(routes!(templates::list_templates))
-        .routes(routes!(schedules::list_schedules))
-        .routes(routes!(
-            schedules::get_schedule,
-            schedules::update_schedule,
-            schedules::delete_schedule
-        ))
         .routes(routes!(
             templates::get_template,
             templates::update_template,

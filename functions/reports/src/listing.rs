@@ -80,7 +80,7 @@ pub async fn report_types(
     }))
 }
 
-pub(crate) fn reads_audit(actor: &Actor) -> bool {
+pub fn reads_audit(actor: &Actor) -> bool {
     actor.may(Action::ViewAuditTrail, Resource::Partner).is_ok()
 }
 
@@ -117,10 +117,10 @@ pub struct ReportForm {
     /// The Delivery step: who receives the report by email when it is ready (reports
     /// only; a schedule keeps its own recipients).
     #[serde(default)]
-    pub delivery: Option<crate::schedules::DeliveryForm>,
+    pub delivery: Option<crate::delivery::DeliveryForm>,
 }
 
-pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+pub fn field(field: impl Into<String>, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.into(),
         message: message.into(),
@@ -130,7 +130,7 @@ pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> Fie
 /// The customers a request names, checked: each the partner's and readable by the
 /// actor. A customer that does not exist and one the actor may not read are refused in
 /// the same words, so a refusal says nothing about other partners' or hidden customers.
-pub(crate) async fn chosen_customers(
+pub async fn chosen_customers(
     state: &AppState,
     actor: &Actor,
     partner: &domain::PartnerId,
@@ -220,7 +220,7 @@ pub async fn create_report(
     let request = checked_form(&state, &actor, &partner.id, &form).await?;
     let delivery = match &form.delivery {
         Some(d) => Some(
-            crate::schedules::checked_delivery(&state, &partner.id, d)
+            crate::delivery::checked_delivery(&state, &partner.id, d)
                 .await?
                 .map_err(Problem::validation)?,
         ),
@@ -231,7 +231,7 @@ pub async fn create_report(
 }
 
 /// The 202 answer with the report and its address.
-pub(crate) fn accepted(report: &Report) -> Response {
+pub fn accepted(report: &Report) -> Response {
     let mut response = (StatusCode::ACCEPTED, Json(report)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/reports/{}", report.id)) {
         response.headers_mut().insert(header::LOCATION, v);
@@ -241,7 +241,7 @@ pub(crate) fn accepted(report: &Report) -> Response {
 
 /// A wizard's form checked for the actor: the type it may make, customers it may read,
 /// and everything `check_request` checks.
-pub(crate) async fn checked_form(
+pub async fn checked_form(
     state: &AppState,
     actor: &Actor,
     partner: &domain::PartnerId,
@@ -270,7 +270,7 @@ pub(crate) async fn checked_form(
 }
 
 /// Stores a checked request as a Processing report and hands it to the report worker.
-pub(crate) async fn start(
+pub async fn start(
     state: &AppState,
     actor: &Actor,
     partner: &domain::PartnerId,
@@ -324,7 +324,7 @@ pub(crate) async fn start(
 
 /// Whether the actor may see a report: every customer it covers readable, and the audit
 /// trail for a Security Audit.
-pub(crate) fn may_see(actor: &Actor, report: &Report) -> bool {
+pub fn may_see(actor: &Actor, report: &Report) -> bool {
     (!report.report_type.reads_audit_trail() || reads_audit(actor))
         && report
             .customers()

@@ -40,7 +40,7 @@ pub struct TemplateList {
 
 /// Whether the actor may see a template: every customer it names readable, and the audit
 /// trail for a Security Audit.
-pub(crate) fn may_see(actor: &Actor, t: &ReportTemplate) -> bool {
+pub fn may_see(actor: &Actor, t: &ReportTemplate) -> bool {
     (!t.report_type.reads_audit_trail() || listing::reads_audit(actor))
         && t.options
             .customers
@@ -53,7 +53,7 @@ fn no_such_template() -> Problem {
 }
 
 /// The template a path names, if the actor may see it.
-pub(crate) async fn visible_template(
+pub async fn visible_template(
     state: &AppState,
     actor: &Actor,
     partner: &PartnerId,
@@ -115,13 +115,14 @@ pub async fn list_templates(
     principal: Principal,
 ) -> Result<Json<TemplateList>, Problem> {
     let actor = acting::user(&state, &principal, Action::RunReports, Resource::Partner).await?;
-    let items = state
+    let mut items: Vec<ReportTemplate> = state
         .table
         .templates(principal.scope().partner_id())
         .await?
         .into_iter()
         .filter(|t| may_see(&actor, t))
         .collect();
+    items.sort_by(|a, b| (a.created_at, &a.name).cmp(&(b.created_at, &b.name)));
     Ok(Json(TemplateList { items }))
 }
 
@@ -339,7 +340,7 @@ pub async fn delete_template(
 
 /// The options a report made from the template covers for `actor`: the template's
 /// customers, or with "all customers" every customer the actor may read now.
-pub(crate) async fn options_for(
+pub async fn options_for(
     state: &AppState,
     actor: &Actor,
     partner: &PartnerId,

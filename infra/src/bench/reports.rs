@@ -316,7 +316,7 @@ pub async fn run_reports(o: ReportOptions) -> anyhow::Result<String> {
         "\nA scheduled run (the worker invoked as EventBridge Scheduler does; the Customer \
          Executive Summary of the demo customer made, stored and emailed to one address with \
          the PDF attached and the logo inline), median of {}: {}.\n\n\
-         Calls per schedule change, through the reports function (they do not depend on how \
+         Calls per schedule change, through the report schedules function (they do not depend on how \
          many schedules the partner has: {} already):\n\n\
          | Change | DynamoDB | EventBridge Scheduler |\n|---|---|---|\n",
         o.runs,
@@ -346,6 +346,7 @@ async fn scheduled_runs(
         ensure!(a.status.is_success(), "{what}: {} {}", a.status, a.text);
         Ok(a.body)
     };
+    let schedules_api = report_schedules::app(stack.state.clone());
     let t = ok(
         call(
             reports_api,
@@ -369,7 +370,7 @@ async fn scheduled_runs(
     for n in 0..SCHEDULES_BEFORE {
         ok(
             call(
-                reports_api,
+                &schedules_api,
                 "POST",
                 "/api/v1/report-schedules",
                 token,
@@ -385,7 +386,7 @@ async fn scheduled_runs(
     stack.counter.reset();
     let made = ok(
         call(
-            reports_api,
+            &schedules_api,
             "POST",
             "/api/v1/report-schedules",
             token,
@@ -401,7 +402,7 @@ async fn scheduled_runs(
     let path = format!("/api/v1/report-schedules/{id}");
     stack.counter.reset();
     ok(
-        call(reports_api, "PUT", &path, token, Some(&form(7)), IP).await,
+        call(&schedules_api, "PUT", &path, token, Some(&form(7)), IP).await,
         "the change",
     )?;
     let (d, s) = counted(&stack.counter);
@@ -436,7 +437,7 @@ async fn scheduled_runs(
     ensure!(mails >= runs, "one email per run: {mails} for {runs}");
 
     stack.counter.reset();
-    let a = call(reports_api, "DELETE", &path, token, None, IP).await;
+    let a = call(&schedules_api, "DELETE", &path, token, None, IP).await;
     ensure!(a.status == StatusCode::NO_CONTENT, "the delete: {}", a.text);
     let (d, s) = counted(&stack.counter);
     changes.push(("Delete", d, s));

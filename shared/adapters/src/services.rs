@@ -74,6 +74,12 @@ impl Services {
         }
     }
 
+    /// The same SDK settings (and call counter) with another configuration, e.g. events
+    /// that go nowhere for a tool that runs the worker itself.
+    pub fn with_config(&self, config: Config) -> Services {
+        Services::new(config, self.sdk.clone(), self.counter.clone())
+    }
+
     /// Reads configuration and the SDK settings from the environment.
     pub async fn from_env() -> Result<AppState, crate::config::ConfigError> {
         let config = Config::from_env()?;

@@ -3087,6 +3087,18 @@ export interface components {
          * @enum {string}
          */
         ReportComputers: "all" | "active";
+        /**
+         * @description Who receives a report by email. The partner's users receive a link to the report in
+         *     the console (or the file, with `attach`); any other address only with `attach`, as
+         *     the guide says: a person without a login cannot open a link into the console.
+         */
+        ReportDelivery: {
+            /** @description "Email the report as an attached file". */
+            attach?: boolean;
+            /** @description Addresses outside the partner's users. */
+            emails?: string[];
+            users?: string[];
+        };
         /** @description One rendered file. */
         ReportFile: {
             format: components["schemas"]["Format"];
@@ -3128,7 +3140,7 @@ export interface components {
         ReportSchedule: {
             /** Format: date-time */
             createdAt: string;
-            delivery?: components["schemas"]["Delivery"];
+            delivery?: components["schemas"]["ReportDelivery"];
             frequency: components["schemas"]["Frequency"];
             /**
              * Format: int32
@@ -7226,7 +7238,10 @@ export interface operations {
     create_schedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried request make one schedule */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

@@ -220,6 +220,7 @@ impl Cron {
 /// the guide says: a person without a login cannot open a link into the console.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ReportDelivery)]
 pub struct Delivery {
     #[serde(default)]
     #[schema(value_type = Vec<String>)]

@@ -31,8 +31,8 @@ use domain::{
     audit::{Action as Audited, AuditRecord},
     authorization::{Action, Grant, Resource},
     report::schedule::{
-        check_delivery, check_hour, describe, Delivery, Frequency, ReportSchedule, ReportTemplate,
-        ScheduleState, MAX_SCHEDULES,
+        check_hour, describe, Delivery, Frequency, ReportSchedule, ReportTemplate, ScheduleState,
+        MAX_SCHEDULES,
     },
     PartnerId, ScheduleId, Validation,
 };
@@ -40,7 +40,11 @@ use serde::{Deserialize, Serialize};
 use store::StoreError;
 use utoipa::ToSchema;
 
-use crate::{listing::field, templates};
+use reports_http::{
+    delivery::{checked_delivery, DeliveryForm},
+    listing::field,
+    templates,
+};
 
 /// The Add Report Schedule dialog.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,21 +58,6 @@ pub struct ScheduleForm {
     pub hour: i64,
     #[serde(default)]
     pub delivery: DeliveryForm,
-}
-
-/// Who receives each report by email.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeliveryForm {
-    /// The partner's users (`usr_…`): a link to the report, or the file with `attach`.
-    #[serde(default)]
-    pub users: Vec<String>,
-    /// Other addresses: only with `attach`.
-    #[serde(default)]
-    pub emails: Vec<String>,
-    /// "Email the report as an attached file".
-    #[serde(default)]
-    pub attach: bool,
 }
 
 /// One row of the Scheduled Reports tab.
@@ -115,42 +104,6 @@ fn unavailable(detail: &str) -> Problem {
 fn scheduler_failed(e: ScheduleError) -> ScheduleError {
     tracing::error!(error = %e, "EventBridge Scheduler call failed");
     e
-}
-
-/// The Delivery step checked: the domain's checks, and each user one of the partner's
-/// who is not disabled. The outer error is the store's; the inner, the fields'.
-pub(crate) async fn checked_delivery(
-    state: &AppState,
-    partner: &PartnerId,
-    form: &DeliveryForm,
-) -> Result<Result<Delivery, Vec<domain::FieldError>>, Problem> {
-    let delivery = match check_delivery("delivery", &form.users, &form.emails, form.attach) {
-        Ok(d) => d,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    if delivery.users.is_empty() {
-        return Ok(Ok(delivery));
-    }
-    let users = state
-        .table
-        .users(&store::PartnerScope::new(partner.clone()))
-        .await?;
-    let errors: Vec<domain::FieldError> = delivery
-        .users
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| {
-            !users
-                .iter()
-                .any(|p| &p.id == *u && p.status != domain::user::UserStatus::Disabled)
-        })
-        .map(|(i, _)| field(format!("delivery.users[{i}]"), "no such user"))
-        .collect();
-    Ok(if errors.is_empty() {
-        Ok(delivery)
-    } else {
-        Err(errors)
-    })
 }
 
 /// The form checked for the actor: a template the actor may see, an hour of the day,
@@ -238,10 +191,9 @@ pub async fn list_schedules(
     let partner = scope.partner_id();
     let templates = state.table.templates(partner).await?;
     let now = Utc::now();
-    let items = state
-        .table
-        .schedules(partner)
-        .await?
+    let mut schedules = state.table.schedules(partner).await?;
+    schedules.sort_by(|a, b| (a.created_at, &a.name).cmp(&(b.created_at, &b.name)));
+    let items = schedules
         .into_iter()
         .filter_map(|s| {
             let t = templates.iter().find(|t| t.id == s.template_id)?;
@@ -257,6 +209,7 @@ pub async fn list_schedules(
     path = "/api/v1/report-schedules",
     tag = "reports",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request make one schedule")),
     request_body = ScheduleForm,
     responses(
         (status = 201, description = "Scheduled", body = ScheduleView),
