@@ -120,6 +120,6 @@ PATH="$VENV/bin:$PATH" cargo lambda invoke scheduler --invoke-address 127.0.0.1 
 
 step "browser end-to-end test, against the built bundle"
 PC_EXSP_SERIAL=$(set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- issue-serial --kind exsp) \
-PC_OUTBOX_DIR="$STATE/outbox" PC_WEB_URL="http://127.0.0.1:$WEB_PORT" npm --prefix web run e2e || { tail -80 "$STATE/api.log"; exit 1; }
+PC_OUTBOX_DIR="$STATE/outbox" PC_ENV_FILE="$STATE/env" PC_WEB_URL="http://127.0.0.1:$WEB_PORT" npm --prefix web run e2e || { tail -80 "$STATE/api.log"; exit 1; }
 summary
 echo "all checks passed"

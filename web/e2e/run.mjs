@@ -24,8 +24,13 @@
 // - reports: a new partner's customer with a Greek and Cyrillic name, Report Customization
 //   (colour, logo, preview), a report made with the wizard, followed until Ready, its HTML
 //   opened and its PDF downloaded and read with pdftotext, e2e/reports.mjs (chapter 3).
-// - schedules: a report template saved from the wizard, scheduled daily from the Scheduled
-//   Reports tab, listed with when it runs, then deleted, e2e/schedules.mjs (chapter 3).
+// - schedules (PC_OUTBOX_DIR and PC_ENV_FILE, the local stack's env file): a report
+//   template saved from the wizard, scheduled daily from the Scheduled Reports tab to be
+//   emailed with the file attached, fired with `infra fire-schedule`, its report listed
+//   Ready and its email found in the outbox with the PDF and the logo, then deleted, in
+//   the console and in moto's EventBridge Scheduler, e2e/schedules.mjs (chapter 3).
+//
+// PC_E2E_SCENARIOS (names, comma-separated, e.g. "schedules,home") runs only those.
 
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -52,6 +57,8 @@ if (!baseUrl) {
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const exspSerial = process.env.PC_EXSP_SERIAL?.trim() || null;
 const outboxDir = process.env.PC_OUTBOX_DIR?.trim() || null;
+const envFile = process.env.PC_ENV_FILE?.trim() || null;
+const only = process.env.PC_E2E_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean) ?? [];
 
 const stamp = `${Date.now()}-${randomBytes(4).toString('hex')}`;
 
@@ -287,7 +294,16 @@ async function reportsRun({ page }) {
 
 async function schedulesRun({ page }) {
   await signUp(page, newAccount('schedules'));
-  await schedulesScenario({ page, step, expectApiResponse, stamp, resultsDir, timeoutMs: STEP_TIMEOUT_MS });
+  await schedulesScenario({
+    page,
+    step,
+    expectApiResponse,
+    stamp,
+    resultsDir,
+    outboxDir,
+    envFile,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
 }
 
 // The local stack's demo partner, with its simulated fleet (`infra demo`), and its alerts
@@ -302,7 +318,7 @@ const SCENARIOS = [
   { name: 'home', run: ({ browser }) => homeScenario({ browser, ...demoContext }) },
   { name: 'alerts', run: ({ browser }) => alertsScenario({ browser, ...demoContext }) },
   { name: 'reports', run: reportsRun },
-  { name: 'schedules', run: schedulesRun },
+  { name: 'schedules', run: schedulesRun, needs: outboxDir && envFile },
 ];
 
 /** Runs one scenario in a context of its own: its error, or null when it passed. */
@@ -350,6 +366,7 @@ async function main() {
   try {
     for (const scenario of SCENARIOS) {
       if ('needs' in scenario && !scenario.needs) continue;
+      if (only.length > 0 && !only.includes(scenario.name)) continue;
       const error = await runScenario(browser, scenario);
       if (error === null) passed += 1;
       else failed.push(scenario.name);
