@@ -9,7 +9,7 @@ use api::{
 };
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -174,11 +174,10 @@ pub async fn import_customer(
         None,
     )
     .await?;
-    let mut response = (StatusCode::ACCEPTED, Json(asked.clone())).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/consent-requests/{}", asked.id)) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(response)
+    Ok(api::versions::located(
+        (StatusCode::ACCEPTED, Json(asked.clone())).into_response(),
+        &format!("/api/v1/consent-requests/{}", asked.id),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

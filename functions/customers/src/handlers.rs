@@ -8,7 +8,7 @@ use api::{
 };
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -427,12 +427,10 @@ pub async fn add_customer(
     };
     let mut profile = CustomerProfile::new(&created, &actor.grant, Utc::now());
     profile.ingestion_key = Some(ingestion_key);
-    let mut response =
-        api::versions::with_etag(StatusCode::CREATED, &profile, created.customer.version);
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/customers/{}", created.customer.id)) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(response)
+    Ok(api::versions::located(
+        api::versions::with_etag(StatusCode::CREATED, &profile, created.customer.version),
+        &format!("/api/v1/customers/{}", created.customer.id),
+    ))
 }
 
 /// The Customer Profile page: entitlements with time remaining, management status,

@@ -17,12 +17,12 @@ use adapters::{
 };
 use api::{
     acting::{self, Actor},
-    versions::{check_if_match, with_etag},
+    versions::{check_if_match, located, with_etag},
     ApiJson, Principal, Problem, ProblemType, SourceIp,
 };
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::Response,
     Json,
 };
@@ -278,17 +278,14 @@ pub async fn create_schedule(
         Err(CreateError::Store(e)) => return Err(e.into()),
         Err(CreateError::Config(e)) => return Err(Problem::internal(e)),
     };
-    let mut response = with_etag(
-        StatusCode::CREATED,
-        &view(saved.clone(), &template, Utc::now()),
-        saved.version,
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/report-schedules/{}", saved.id)) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::LOCATION, v);
-    }
-    Ok(response)
+    Ok(located(
+        with_etag(
+            StatusCode::CREATED,
+            &view(saved.clone(), &template, Utc::now()),
+            saved.version,
+        ),
+        &format!("/api/v1/report-schedules/{}", saved.id),
+    ))
 }
 
 /// One schedule (the edit dialog), with its `ETag`.

@@ -12,7 +12,7 @@ use api::{
 };
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderValue, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
@@ -232,11 +232,10 @@ pub async fn create_report(
 
 /// The 202 answer with the report and its address.
 pub fn accepted(report: &Report) -> Response {
-    let mut response = (StatusCode::ACCEPTED, Json(report)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/reports/{}", report.id)) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    response
+    api::versions::located(
+        (StatusCode::ACCEPTED, Json(report)).into_response(),
+        &format!("/api/v1/reports/{}", report.id),
+    )
 }
 
 /// A wizard's form checked for the actor: the type it may make, customers it may read,

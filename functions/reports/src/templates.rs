@@ -7,12 +7,12 @@
 use adapters::services::AppState;
 use api::{
     acting::{self, Actor},
-    versions::{check_if_match, with_etag},
+    versions::{check_if_match, located, with_etag},
     ApiJson, Principal, Problem, ProblemType, SourceIp,
 };
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -182,13 +182,10 @@ pub async fn create_template(
         .table
         .create_template(&partner.id, &template, &audit)
         .await?;
-    let mut response = with_etag(StatusCode::CREATED, &template, template.version);
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/report-templates/{}", template.id)) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::LOCATION, v);
-    }
-    Ok(response)
+    Ok(located(
+        with_etag(StatusCode::CREATED, &template, template.version),
+        &format!("/api/v1/report-templates/{}", template.id),
+    ))
 }
 
 /// One template (the wizard in Update Template mode), with its `ETag`.

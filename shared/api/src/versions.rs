@@ -43,3 +43,11 @@ pub fn with_etag<T: Serialize>(status: axum::http::StatusCode, body: &T, version
     }
     response
 }
+
+/// The answer with a `Location` header naming the resource it made or started.
+pub fn located(mut response: Response, location: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
