@@ -192,28 +192,15 @@ impl Table {
         id: &ReportId,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.name)
-            .set_key(Some(report_keys(partner, id).key()))
-            .update_expression("SET deliveryClaimedAt = :now")
-            .condition_expression(
-                "attribute_exists(pk) AND attribute_not_exists(deliveredAt) AND \
-                 (attribute_not_exists(deliveryClaimedAt) OR deliveryClaimedAt < :stale)",
-            )
-            .expression_attribute_values(":now", s(time_key(now)))
-            .expression_attribute_values(
-                ":stale",
-                s(time_key(now - Duration::minutes(CLAIM_MINUTES))),
-            )
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if update_failed(&e) => Ok(false),
-            Err(e) => Err(StoreError::sdk(e)),
-        }
+        self.claim(
+            partner,
+            id,
+            "deliveryClaimedAt",
+            "attribute_exists(pk) AND attribute_not_exists(deliveredAt)",
+            None,
+            now,
+        )
+        .await
     }
 
     /// Records that the report's email went (`Ok`) or gives the claim back (`Err`), so a
@@ -295,25 +282,50 @@ impl Table {
         id: &ReportId,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let result = self
+        self.claim(
+            partner,
+            id,
+            "claimedAt",
+            "#status = :processing",
+            Some(("status", "processing")),
+            now,
+        )
+        .await
+    }
+
+    /// Sets the claim attribute `field` to `now` when `condition` holds and no fresh claim
+    /// is there (one older than 15 minutes, of a worker that timed out, is taken over):
+    /// `false` when the condition fails. `equals` names an attribute `condition` compares
+    /// (as `#name = :value`).
+    async fn claim(
+        &self,
+        partner: &PartnerId,
+        id: &ReportId,
+        field: &str,
+        condition: &str,
+        equals: Option<(&str, &str)>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut update = self
             .client
             .update_item()
             .table_name(&self.name)
             .set_key(Some(report_keys(partner, id).key()))
-            .update_expression("SET claimedAt = :now")
-            .condition_expression(
-                "#status = :processing AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)",
-            )
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":processing", s("processing"))
+            .update_expression(format!("SET {field} = :now"))
+            .condition_expression(format!(
+                "{condition} AND (attribute_not_exists({field}) OR {field} < :stale)"
+            ))
             .expression_attribute_values(":now", s(time_key(now)))
             .expression_attribute_values(
                 ":stale",
                 s(time_key(now - Duration::minutes(CLAIM_MINUTES))),
-            )
-            .send()
-            .await;
-        match result {
+            );
+        if let Some((name, value)) = equals {
+            update = update
+                .expression_attribute_names(format!("#{name}"), name)
+                .expression_attribute_values(format!(":{value}"), s(value));
+        }
+        match update.send().await {
             Ok(_) => Ok(true),
             Err(e) if update_failed(&e) => Ok(false),
             Err(e) => Err(StoreError::sdk(e)),
