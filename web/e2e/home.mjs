@@ -1,9 +1,11 @@
 // The guide's Home page widgets in a real browser, as the demo partner of the local stack
 // (`make run`: its customers' computers report through the fleet simulator):
 //
-// 1. Sign in as the demo partner: Home shows the ten widgets of Table 1-1, and Product
-//    Deployment, Virus and Risk Activity, Intrusion Prevention and Endpoint Protection
-//    show figures above zero (the chart widgets over their longest range, with a chart).
+// 1. Sign in as the demo partner: Home shows the ten widgets of Table 1-1, Quick Tasks
+//    link to the latest MSP Executive Summary and Service Utilization and Billing report
+//    (both made by `infra demo`), and Product Deployment, Virus and Risk Activity,
+//    Intrusion Prevention and Endpoint Protection show figures above zero (the chart
+//    widgets over their longest range, with a chart).
 // 2. Drag My Products by its handle onto News Alerts with the mouse, remove Intrusion
 //    Prevention, reload: the order and the removal were saved.
 // 3. Choose a customer in the Display filter: a customer-specific figure changes, while
@@ -30,6 +32,12 @@ const WIDGETS = [
   'endpointProtection',
   'myProducts',
 ];
+
+/** Quick Tasks' links to the latest automatic reports (Table 1-1), which `infra demo` makes. */
+const LATEST_REPORTS = {
+  'quick-latest-weekly': 'Latest MSP Executive Summary',
+  'quick-latest-monthly': 'Latest Service Utilization and Billing report',
+};
 
 const LAYOUT_PATH = '/api/v1/dashboard/layout';
 const DASHBOARD_PATH = '/api/v1/dashboard';
@@ -116,6 +124,19 @@ export async function homeScenario(ctx) {
   step('Home shows the ten widgets of Table 1-1 in the guide’s order');
   await expectOrder(WIDGETS, 'the default layout');
   for (const id of WIDGETS) await page.getByTestId(`widget-${id}`).waitFor(wait);
+
+  step('Quick Tasks link to the latest MSP Executive Summary and Service Utilization and Billing report');
+  const quickTasks = page.getByTestId('widget-quickTasks');
+  for (const [testId, name] of Object.entries(LATEST_REPORTS)) {
+    const item = quickTasks.locator(`[data-testid="${testId}"]`);
+    await item.waitFor(wait);
+    const shown = (await item.innerText()).trim();
+    if (shown !== name) throw new Error(`Quick Tasks show "${shown}" where "${name}" belongs`);
+    if (!(await item.isEnabled())) {
+      const note = (await item.locator('..').innerText()).replace(/\s+/g, ' ').trim();
+      throw new Error(`Quick Tasks' "${name}" is disabled (${note}); the demo partner's report is made`);
+    }
+  }
 
   step('the activity widgets show figures above zero over the last 3 months, with charts');
   await page.getByTestId('endpoint-protected').waitFor(wait);

@@ -147,6 +147,7 @@ describe('routing and shell', () => {
       'GET /api/v1/me/activity',
       'GET /api/v1/dashboard',
       'GET /api/v1/dashboard/layout',
+      'GET /api/v1/report-schedules',
       'POST /api/v1/auth/sign-out',
     ]);
     expect(tokenStore.getAccessToken()).toBeNull();

@@ -3,8 +3,10 @@ import { Link } from 'react-router';
 import { useCurrentSession } from '../auth/AuthContext';
 import { formatCount } from '../charts';
 import { formatDate, MANAGEMENT_LABELS, statusLabel } from '../customers/labels';
+import { ProblemAlert } from '../customers/problems';
 import type { DashboardView } from './DashboardContent';
 import type { Dashboard } from './types';
+import { useLatestReports } from './useLatestReports';
 import { Widget, type WidgetControls } from './Widget';
 
 const PROGRAM_LABELS: Record<string, string> = { reseller: 'Reseller', exsp: 'ExSP' };
@@ -153,7 +155,10 @@ export function MyProfileWidget({
   );
 }
 
-/** Quick Tasks: the common tasks the console has, as far as the role allows them. */
+/**
+ * Quick Tasks: the common tasks the console has, as far as the role allows them, and the
+ * latest of the automatic reports.
+ */
 export function QuickTasksWidget({
   controls,
   view,
@@ -166,6 +171,7 @@ export function QuickTasksWidget({
   onActivateSerial: () => void;
 }) {
   const { partner, can } = useCurrentSession();
+  const latest = useLatestReports();
   const offline = view.dashboard?.offlineComputers ?? null;
   // The count is of computers unseen for more than 24 hours: the page's 24-hour range lists the same ones.
   const offlineQuery = new URLSearchParams({ range: '24h' });
@@ -213,7 +219,23 @@ export function QuickTasksWidget({
             </span>
           ) : null}
         </li>
+        {latest.items.map((item) => (
+          <li key={item.frequency}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => void latest.open(item)}
+              disabled={item.reportId === null || latest.busy}
+              title={item.reportId === null ? undefined : 'Opens the report in a new window'}
+              data-testid={item.testId}
+            >
+              {item.label}
+            </button>
+            {item.reportId === null ? <span className="quick-tasks__note"> ({item.first})</span> : null}
+          </li>
+        ))}
       </ul>
+      {latest.failure ? <ProblemAlert title={latest.failure.title} problem={latest.failure.problem} /> : null}
       {partner.program === 'reseller' && can.activateProgram ? (
         <div className="panel__actions">
           <button

@@ -160,7 +160,10 @@ describe('Home: Activate Serial Number', () => {
     expect(screen.getByTestId('quick-add-customer')).toHaveAttribute('href', '/customers/new');
 
     const calls = requests.filter(
-      (request) => request.path !== '/api/v1/me/activity' && !request.path.startsWith('/api/v1/dashboard'),
+      (request) =>
+        request.path !== '/api/v1/me/activity' &&
+        request.path !== '/api/v1/report-schedules' &&
+        !request.path.startsWith('/api/v1/dashboard'),
     );
     expect(calls.map((request) => `${request.method} ${request.path}`)).toEqual([VALIDATE, ACTIVATE, ME]);
     expect(calls[1]?.body).toEqual({ serial: CANONICAL });

@@ -19,6 +19,8 @@ import {
   sampleToken,
   type RecordedRequest,
 } from '../test/fetchMock';
+import { dailySchedule, deletingSchedule, processingReport, readyReport, reportPage } from '../reports/fixtures';
+import type { ReportSchedule } from '../reports/types';
 import { renderApp } from '../test/renderApp';
 
 const ACTIVITY = 'GET /api/v1/me/activity';
@@ -26,6 +28,28 @@ const DASHBOARD = 'GET /api/v1/dashboard';
 const LAYOUT = 'GET /api/v1/dashboard/layout';
 const SAVE_LAYOUT = 'PUT /api/v1/dashboard/layout';
 const CUSTOMERS = 'GET /api/v1/customers';
+const SCHEDULES = 'GET /api/v1/report-schedules';
+
+/** The automatic reports every partner gets, as the Scheduled Reports list has them. */
+const automaticWeekly: ReportSchedule = {
+  ...deletingSchedule,
+  id: 'sch_weekly',
+  name: 'MSP Executive Summary (weekly)',
+  templateName: 'MSP Executive Summary (weekly)',
+  formats: ['pdf'],
+  state: 'active',
+  nextRun: '2026-03-16T06:00:00Z',
+};
+const automaticMonthly: ReportSchedule = {
+  ...automaticWeekly,
+  id: 'sch_monthly',
+  name: 'Service Utilization and Billing (monthly)',
+  templateName: 'Service Utilization and Billing (monthly)',
+  formats: ['pdf', 'csv'],
+  frequency: 'monthly',
+  runs: 'Monthly, on the 1st at 06:00 GMT',
+  nextRun: '2026-04-01T06:00:00Z',
+};
 
 function localTime(value: string): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(value));
@@ -270,11 +294,86 @@ describe('Home: Quick Tasks', () => {
       '/statistics/deployment?range=24h#offline',
     );
     expect(await within(tasks).findByTestId('quick-offline-count')).toHaveTextContent('(3)');
-    // The reports do not exist yet: no links to them.
-    expect(within(tasks).queryByRole('link', { name: /Report/ })).not.toBeInTheDocument();
+    // No automatic report schedules: nothing to link to.
+    expect(within(tasks).queryByTestId('quick-latest-weekly')).not.toBeInTheDocument();
+    expect(within(tasks).queryByTestId('quick-latest-monthly')).not.toBeInTheDocument();
     expect(within(tasks).getByTestId('activate-serial-open')).toBeInTheDocument();
     await user.click(within(tasks).getByTestId('quick-import-customer'));
     expect(await screen.findByRole('dialog', { name: /Import/ })).toBeInTheDocument();
+  });
+
+  it('opens the latest automatic report in a new window, and says when the first one comes', async () => {
+    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    const { requests } = homeRoutes({
+      [SCHEDULES]: () =>
+        json(200, {
+          items: [
+            // A partner's own weekly schedule is not one of the automatic reports.
+            { ...dailySchedule, id: 'sch_9', frequency: 'weekly', lastReportId: 'rpt_9' },
+            { ...automaticWeekly, lastReportId: 'rpt_2' },
+            automaticMonthly,
+          ],
+        }),
+      'GET /api/v1/reports/rpt_2': () => json(200, readyReport),
+      'GET /api/v1/reports/rpt_2/files/html': () =>
+        json(200, { url: 'https://files.example/rpt_2.html?sig=a', expiresAt: '2026-03-10T10:05:00Z' }),
+    });
+    const { user } = renderHome();
+    const tasks = await screen.findByTestId('widget-quickTasks');
+
+    const weekly = await within(tasks).findByRole('button', { name: 'Latest MSP Executive Summary' });
+    const monthly = within(tasks).getByRole('button', { name: 'Latest Service Utilization and Billing report' });
+    expect(weekly).toBeEnabled();
+    expect(monthly).toBeDisabled();
+    expect(monthly.parentElement).toHaveTextContent('Latest Service Utilization and Billing report (first one on the 1st)');
+    expect(weekly.parentElement).toHaveTextContent(/^Latest MSP Executive Summary$/);
+
+    await user.click(weekly);
+    await waitFor(() => expect(open).toHaveBeenCalledWith('https://files.example/rpt_2.html?sig=a', '_blank', 'noopener'));
+    expect(requests.filter((request) => request.path.startsWith('/api/v1/reports/')).map((request) => request.path)).toEqual([
+      '/api/v1/reports/rpt_2',
+      '/api/v1/reports/rpt_2/files/html',
+    ]);
+    expect(sent(requests, SCHEDULES)[0]?.headers.get('Authorization')).toBe('Bearer access-token-1');
+  });
+
+  it('shows each automatic report disabled until it first ran, and says when the latest is gone', async () => {
+    homeRoutes({ [SCHEDULES]: () => json(200, { items: [automaticWeekly, automaticMonthly] }) });
+    const { unmount } = renderHome();
+    const tasks = await screen.findByTestId('widget-quickTasks');
+    const weekly = await within(tasks).findByTestId('quick-latest-weekly');
+    expect(weekly).toBeDisabled();
+    expect(weekly.parentElement).toHaveTextContent('Latest MSP Executive Summary (first one on Monday)');
+    expect(within(tasks).getByTestId('quick-latest-monthly')).toBeDisabled();
+    unmount();
+
+    homeRoutes({
+      [SCHEDULES]: () => json(200, { items: [{ ...automaticMonthly, lastReportId: 'rpt_7' }] }),
+      'GET /api/v1/reports/rpt_7': () => problem(404, { title: 'Not Found', detail: 'No such report.' }),
+    });
+    const { user } = renderHome();
+    const again = await screen.findByTestId('widget-quickTasks');
+    const monthly = await within(again).findByTestId('quick-latest-monthly');
+    // The weekly schedule was deleted: no item for it.
+    expect(within(again).queryByTestId('quick-latest-weekly')).not.toBeInTheDocument();
+    await user.click(monthly);
+    const alert = await within(again).findByRole('alert');
+    expect(alert).toHaveTextContent('The Service Utilization and Billing report could not be opened');
+    expect(alert).toHaveTextContent('No such report.');
+  });
+
+  it('shows a latest report still being made on the Reports page', async () => {
+    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    homeRoutes({
+      [SCHEDULES]: () => json(200, { items: [{ ...automaticWeekly, lastReportId: 'rpt_3' }] }),
+      'GET /api/v1/reports/rpt_3': () => json(200, processingReport),
+      'GET /api/v1/reports': () => json(200, reportPage([processingReport])),
+    });
+    const { user } = renderHome();
+    await user.click(await screen.findByTestId('quick-latest-weekly'));
+    expect(await screen.findByRole('heading', { name: 'Reports', level: 1 })).toBeInTheDocument();
+    expect(await screen.findByText('March endpoints')).toBeInTheDocument();
+    expect(open).not.toHaveBeenCalled();
   });
 
   it('offers only what the role allows', async () => {

@@ -163,14 +163,18 @@ describe('Sign up page', () => {
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
     expect(await screen.findByTestId('company-name')).toHaveTextContent('Analytical Engines Ltd');
     expect(await screen.findByText('No activity yet.')).toBeInTheDocument();
-    expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
-      'POST /api/v1/auth/sign-up',
-      'POST /api/v1/auth/sign-in',
-      'GET /api/v1/me',
-      'GET /api/v1/me/activity',
-      'GET /api/v1/dashboard',
-      'GET /api/v1/dashboard/layout',
-    ]);
+    // Quick Tasks read the automatic report schedules once the widgets are shown.
+    await waitFor(() =>
+      expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        'POST /api/v1/auth/sign-up',
+        'POST /api/v1/auth/sign-in',
+        'GET /api/v1/me',
+        'GET /api/v1/me/activity',
+        'GET /api/v1/dashboard',
+        'GET /api/v1/dashboard/layout',
+        'GET /api/v1/report-schedules',
+      ]),
+    );
     expect(requests[1]?.body).toEqual({ email: 'ada@example.com', password: 'CorrectHorse42' });
     expect(localStorage.length).toBe(0);
     expect(sessionStorage.length).toBe(0);

@@ -117,6 +117,8 @@ export const noActivity = {
   'GET /api/v1/me/activity': () => json(200, { items: [] }),
   'GET /api/v1/dashboard': () => json(200, emptyDashboard),
   'GET /api/v1/dashboard/layout': () => json(200, defaultLayoutAnswer),
+  // Quick Tasks' latest automatic reports: none.
+  'GET /api/v1/report-schedules': () => json(200, { items: [] }),
 } as const;
 
 export const sampleActivity = {
