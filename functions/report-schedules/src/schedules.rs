@@ -215,6 +215,7 @@ pub async fn list_schedules(
         (status = 201, description = "Scheduled", body = ScheduleView),
         api::responses::Unauthorized,
         api::responses::InvalidFields,
+        (status = 202, description = "Made in EventBridge Scheduler but not yet confirmed: pending, active within minutes", body = ScheduleView),
         (status = 503, description = "EventBridge Scheduler did not take it; nothing was saved", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -269,10 +270,16 @@ pub async fn create_schedule(
                 "The schedule could not be made now; nothing was saved. Try again.",
             ))
         }
+        // Made in Scheduler, the item still pending: the tick makes it active. Answered as
+        // accepted (and kept for an Idempotency-Key), so a retry does not make another.
         Err(CreateError::NotConfirmed(_)) => {
-            return Err(unavailable(
-                "The schedule was made but could not be confirmed: it shows as pending and \
-                 becomes active within minutes.",
+            return Ok(located(
+                with_etag(
+                    StatusCode::ACCEPTED,
+                    &view(pending.clone(), &template, Utc::now()),
+                    pending.version,
+                ),
+                &format!("/api/v1/report-schedules/{}", pending.id),
             ))
         }
         Err(CreateError::Store(e)) => return Err(e.into()),

@@ -7260,6 +7260,15 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleView"];
                 };
             };
+            /** @description Made in EventBridge Scheduler but not yet confirmed: pending, active within minutes */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
             /** @description No valid access token */
             401: {
                 headers: {
