@@ -328,6 +328,15 @@ async function runScenario(browser, scenario) {
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // Answers the server failed, and requests that got none: printed with a failure, as a
+  // blank page is otherwise hard to explain afterwards.
+  const serverErrors = [];
+  page.on('response', (r) => {
+    if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  page.on('requestfailed', (r) =>
+    serverErrors.push(`no answer (${r.failure()?.errorText ?? 'failed'}) ${r.method()} ${new URL(r.url()).pathname}`),
+  );
   step(`scenario ${scenario.name}`);
   try {
     await scenario.run({ page, browser });
@@ -339,6 +348,8 @@ async function runScenario(browser, scenario) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`e2e: scenario ${scenario.name} FAILED at step "${currentStep}": ${message}`);
     console.error(`e2e: screenshot of the failure saved to ${failurePath}`);
+    if (pageErrors.length > 0) console.error(`e2e: uncaught errors in the page: ${pageErrors.join('; ')}`);
+    if (serverErrors.length > 0) console.error(`e2e: failed requests: ${serverErrors.slice(-10).join('; ')}`);
     return message;
   } finally {
     await context.close();
