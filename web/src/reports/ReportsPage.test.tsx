@@ -4,6 +4,7 @@ import type { MeResponse } from '../api/client';
 import { tokenStore } from '../auth/tokenStore';
 import { customRoleMe } from '../customers/fixtures';
 import { formatDate, formatDateTime } from '../customers/labels';
+import { formatDay } from './labels';
 import { json, mockFetch, problem, sampleMe, sampleToken, type RecordedRequest } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
 import {
@@ -19,9 +20,9 @@ import { REFRESH_MS } from './useProcessingRefresh';
 
 const LIST = 'GET /api/v1/reports';
 
-function renderReports(me: MeResponse = sampleMe) {
+function renderReports(me: MeResponse = sampleMe, path = '/reports') {
   tokenStore.set(sampleToken);
-  return renderApp('/reports', me);
+  return renderApp(path, me);
 }
 
 function rows(): HTMLElement[] {
@@ -304,5 +305,93 @@ describe('Reports page', () => {
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Reports' })).toBeInTheDocument();
     expect(within(nav).queryByRole('link', { name: 'Report Customization' })).not.toBeInTheDocument();
+  });
+});
+
+describe('Reports page, opened from a report email (?report=)', () => {
+  const scrollIntoView = Object.getOwnPropertyDescriptor(Element.prototype, 'scrollIntoView');
+  let scroll: ReturnType<typeof vi.fn<(arg?: boolean | ScrollIntoViewOptions) => void>>;
+
+  beforeEach(() => {
+    scroll = vi.fn<(arg?: boolean | ScrollIntoViewOptions) => void>();
+    Element.prototype.scrollIntoView = scroll;
+  });
+
+  afterEach(() => {
+    if (scrollIntoView) Object.defineProperty(Element.prototype, 'scrollIntoView', scrollIntoView);
+    else delete (Element.prototype as Partial<Element>).scrollIntoView;
+  });
+
+  const olderReport: Report = {
+    ...readyReport,
+    id: 'rpt_old',
+    name: 'January summary',
+    options: { period: { kind: 'days', from: '2026-01-01', to: '2026-01-31' }, customers: ['cus_1'] },
+  };
+
+  it('shows the Reports tab and marks the linked report’s row, scrolled into view', async () => {
+    const { requests } = mockFetch({ [LIST]: () => json(200, reportPage(sampleReports)) });
+    renderReports(sampleMe, '/reports?tab=schedules&report=rpt_2');
+
+    await screen.findByTestId('reports-table');
+    expect(screen.getByRole('tab', { name: 'Reports' })).toHaveAttribute('aria-selected', 'true');
+    expect(row('rpt_2')).toHaveAttribute('aria-current', 'true');
+    expect(row('rpt_2')).toHaveClass('reports-table__row--linked');
+    for (const id of ['rpt_3', 'rpt_1']) {
+      expect(row(id)).not.toHaveAttribute('aria-current');
+      expect(row(id)).not.toHaveClass('reports-table__row--linked');
+    }
+    await waitFor(() => expect(scroll).toHaveBeenCalledTimes(1));
+    expect(scroll.mock.contexts[0]).toBe(row('rpt_2'));
+    // Listed on the first page: not read again, no panel.
+    expect(requestsTo(requests, 'GET', '/api/v1/reports/rpt_2')).toEqual([]);
+    expect(screen.queryByTestId('linked-report')).not.toBeInTheDocument();
+  });
+
+  it('reads a report not on the first page and shows it above the table, with its files', async () => {
+    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    const clicked: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this.href);
+    });
+    const { requests } = mockFetch({
+      [LIST]: () => json(200, reportPage(sampleReports, 'c2')),
+      'GET /api/v1/reports/rpt_old': () => json(200, olderReport),
+      'GET /api/v1/reports/rpt_old/files/html': () =>
+        json(200, { url: 'https://files.example/rpt_old.html?sig=a', expiresAt: '2026-03-10T10:05:00Z' }),
+      'GET /api/v1/reports/rpt_old/files/pdf': () =>
+        json(200, { url: 'https://files.example/rpt_old.pdf?sig=b', expiresAt: '2026-03-10T10:05:00Z' }),
+    });
+    const { user } = renderReports(sampleMe, '/reports?report=rpt_old');
+
+    const panel = await screen.findByTestId('linked-report');
+    expect(within(panel).getByRole('heading', { name: 'Linked report' })).toBeInTheDocument();
+    await within(panel).findByRole('button', { name: 'January summary' });
+    expect(within(panel).getByTestId('linked-report-status')).toHaveTextContent('ReadyDownload PDFDownload HTML');
+    expect(panel).toHaveTextContent('Customer Executive Summary');
+    expect(panel).toHaveTextContent(`${formatDay('2026-01-01')} to ${formatDay('2026-01-31')}`);
+    expect(rows().map((element) => element.dataset.reportId)).toEqual(['rpt_3', 'rpt_2', 'rpt_1']);
+    expect(rows().filter((element) => element.hasAttribute('aria-current'))).toEqual([]);
+    expect(requestsTo(requests, 'GET', '/api/v1/reports/rpt_old')).toHaveLength(1);
+
+    await user.click(within(panel).getByRole('button', { name: 'January summary' }));
+    await waitFor(() => expect(open).toHaveBeenCalledWith('https://files.example/rpt_old.html?sig=a', '_blank', 'noopener'));
+    await user.click(within(panel).getByRole('button', { name: 'Download January summary as PDF' }));
+    await waitFor(() => expect(clicked).toEqual(['https://files.example/rpt_old.pdf?sig=b']));
+  });
+
+  it('says so when the linked report is gone or not the user’s to see', async () => {
+    mockFetch({
+      [LIST]: () => json(200, reportPage(sampleReports)),
+      'GET /api/v1/reports/rpt_gone': () => problem(404, { title: 'Not Found' }),
+    });
+    renderReports(sampleMe, '/reports?report=rpt_gone');
+
+    const panel = await screen.findByTestId('linked-report');
+    expect(await within(panel).findByTestId('linked-report-gone')).toHaveTextContent(
+      'This report is no longer available, or you may not see it.',
+    );
+    expect(rows()).toHaveLength(3);
+    expect(scroll).not.toHaveBeenCalled();
   });
 });

@@ -5,7 +5,7 @@ import './reports.css';
 import { PageTabs } from './PageTabs';
 import { ReportsTab } from './ReportsTab';
 import { SchedulesTab } from './schedules/SchedulesTab';
-import { SCHEDULES_TAB, tabOf, TEMPLATES_TAB, type ReportsPageTab } from './tabs';
+import { linkedReportOf, SCHEDULES_TAB, tabOf, TEMPLATES_TAB, type ReportsPageTab } from './tabs';
 import { TemplatesTab } from './templates/TemplatesTab';
 
 /** The guide's three tabs ("Using Partner Management Console Reports"). */
@@ -30,6 +30,7 @@ export function ReportsPage() {
   const { user } = useCurrentSession();
   const [search, setSearch] = useSearchParams();
   const tab = tabOf(search);
+  const linkedReport = linkedReportOf(search);
   return (
     <div className="page page--wide">
       <title>Reports · Partner Console</title>
@@ -52,7 +53,7 @@ export function ReportsPage() {
         current={tab}
         onSelect={(next) => setSearch(next === 'reports' ? {} : { tab: next })}
       >
-        {tab === 'reports' ? <ReportsTab /> : null}
+        {tab === 'reports' ? <ReportsTab key={linkedReport} linkedReportId={linkedReport} /> : null}
         {tab === TEMPLATES_TAB ? <TemplatesTab /> : null}
         {tab === SCHEDULES_TAB ? <SchedulesTab /> : null}
       </PageTabs>

@@ -8,7 +8,8 @@ import { FormAlert } from '../components/FormAlert';
 import { LoadMore } from '../components/LoadMore';
 import { formatNumber } from '../customers/labels';
 import { LoadFailed, ProblemAlert } from '../customers/problems';
-import { deleteReport, fetchReports } from './api';
+import { deleteReport, fetchReport, fetchReports } from './api';
+import { LinkedReport, type LinkedReportState } from './LinkedReport';
 import { ReportsTable } from './ReportsTable';
 import type { Report } from './types';
 import { useProcessingRefresh } from './useProcessingRefresh';
@@ -40,8 +41,12 @@ async function deleteAll(ids: readonly string[], onDeleted: (id: string) => void
   return { ok: true, data: ids.length };
 }
 
-/** The Reports tab (Table 3-1): the reports with their status, files and dates, Add and Delete. */
-export function ReportsTab() {
+/**
+ * The Reports tab (Table 3-1): the reports with their status, files and dates, Add and Delete.
+ * A linked report (`?report=`) is marked in the table, or shown above it when it is not on
+ * the first page.
+ */
+export function ReportsTab({ linkedReportId = null }: { linkedReportId?: string | null }) {
   const location = useLocation();
   const navigate = useNavigate();
   const requested = (location.state as ReportsLocationState | null)?.requested;
@@ -54,6 +59,7 @@ export function ReportsTab() {
   /** The reports Delete asks about, as selected when it was pressed. */
   const [toDelete, setToDelete] = useState<string[] | null>(null);
   const [deleted, setDeleted] = useState<number | null>(null);
+  const [linked, setLinked] = useState<LinkedReportState | null>(null);
   const files = useReportFiles();
   const generation = useRef(0);
 
@@ -75,8 +81,18 @@ export function ReportsTab() {
       const items = [...result.data.items];
       if (requestedReport && !items.some((report) => report.id === requestedReport.id)) items.unshift(requestedReport);
       setList({ status: 'loaded', items, nextCursor: result.data.nextCursor ?? null });
+      if (linkedReportId === null || items.some((report) => report.id === linkedReportId)) {
+        setLinked(null);
+        return;
+      }
+      // Not on the first page: read on its own, for the panel above the table.
+      setLinked({ status: 'loading' });
+      void fetchReport(linkedReportId).then((answer) => {
+        if (current !== generation.current) return;
+        setLinked(answer.ok ? { status: 'loaded', report: answer.data } : { status: 'failed', problem: answer.problem });
+      });
     });
-  }, [attempt, requestedReport]);
+  }, [attempt, requestedReport, linkedReportId]);
 
   const items = list.status === 'loaded' ? list.items : [];
 
@@ -167,6 +183,15 @@ export function ReportsTab() {
       {deleted !== null ? <FormAlert tone="success" title={`${reportsWord(deleted)} deleted.`} /> : null}
       {files.failure ? <ProblemAlert title={files.failure.title} problem={files.failure.problem} /> : null}
 
+      {linked ? (
+        <LinkedReport
+          state={linked}
+          onOpen={(report) => void files.open(report)}
+          onDownload={(report, format) => void files.download(report, format)}
+          busy={files.busy}
+        />
+      ) : null}
+
       {list.status === 'loading' ? (
         <p className="panel__note" role="status">
           Loading reports…
@@ -209,6 +234,7 @@ export function ReportsTab() {
             onOpen={(report) => void files.open(report)}
             onDownload={(report, format) => void files.download(report, format)}
             busy={files.busy}
+            highlighted={linkedReportId}
           />
         </>
       ) : null}

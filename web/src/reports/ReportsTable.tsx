@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { SelectAll } from '../components/SelectAll';
 import { formatDate, formatDateTime } from '../customers/labels';
 import { FORMAT_LABELS, formatSize, inFormatOrder, reportTypeTitle, STATUS_LABELS } from './labels';
@@ -13,10 +14,12 @@ interface ReportsTableProps {
   onDownload: (report: Report, format: Format) => void;
   /** `reportId/format` of the file whose link is being fetched. */
   busy: string | null;
+  /** The report a link names (`?report=`): its row is marked and scrolled into view. */
+  highlighted?: string | null;
 }
 
 /** The Status column: Processing, Ready with a download per file, or Failed with the reason. */
-function StatusCell({ report, onDownload, busy }: Pick<ReportsTableProps, 'onDownload' | 'busy'> & { report: Report }) {
+export function StatusCell({ report, onDownload, busy }: Pick<ReportsTableProps, 'onDownload' | 'busy'> & { report: Report }) {
   if (report.status === 'processing') {
     return (
       <span className="report-status report-status--processing">
@@ -63,8 +66,24 @@ function StatusCell({ report, onDownload, busy }: Pick<ReportsTableProps, 'onDow
 }
 
 /** The guide's Table 3-1: check box, Status, Report Name, Format, Report Type and Requested Date. */
-export function ReportsTable({ reports, selected, onSelect, onSelectAll, onOpen, onDownload, busy }: ReportsTableProps) {
+export function ReportsTable({
+  reports,
+  selected,
+  onSelect,
+  onSelectAll,
+  onOpen,
+  onDownload,
+  busy,
+  highlighted = null,
+}: ReportsTableProps) {
   const selectedCount = reports.filter((report) => selected.has(report.id)).length;
+  const highlightedRow = useRef<HTMLTableRowElement>(null);
+  const highlightedShown = highlighted !== null && reports.some((report) => report.id === highlighted);
+  // Scrolled to once, when the linked report's row first appears.
+  useEffect(() => {
+    const row = highlightedRow.current;
+    if (highlightedShown && row && typeof row.scrollIntoView === 'function') row.scrollIntoView({ block: 'center' });
+  }, [highlightedShown]);
   return (
     <div className="table-scroll">
       <table className="table reports-table" data-testid="reports-table">
@@ -90,8 +109,17 @@ export function ReportsTable({ reports, selected, onSelect, onSelectAll, onOpen,
         <tbody>
           {reports.map((report) => {
             const opens = report.status === 'ready' && viewFormat(report) !== null;
+            const linked = report.id === highlighted;
             return (
-              <tr key={report.id} data-testid="report-row" data-report-id={report.id} data-status={report.status}>
+              <tr
+                key={report.id}
+                ref={linked ? highlightedRow : undefined}
+                className={linked ? 'reports-table__row--linked' : undefined}
+                aria-current={linked ? 'true' : undefined}
+                data-testid="report-row"
+                data-report-id={report.id}
+                data-status={report.status}
+              >
                 <td className="reports-table__check">
                   <input
                     type="checkbox"
