@@ -967,3 +967,64 @@ async fn customers_joining_and_leaving_at_once_keep_every_role_right() {
     let now = w.call("GET", &path, &admin, None).await;
     assert_eq!(now.body["access"]["readWrite"], json!([c]));
 }
+
+#[tokio::test]
+async fn deleting_a_role_never_makes_an_api_client_a_partner_administrator() {
+    let w = world().await;
+    let (_, admin) = w
+        .partner("ada@role-clients.example.com", "Role Clients Ltd")
+        .await;
+    let role = w
+        .call("POST", ROLES, &admin, Some(&json!({"name": "PSA sync"})))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = w
+        .call(
+            "POST",
+            "/api/v1/api-clients",
+            &admin,
+            Some(&json!({"name": "PSA sync", "role": role})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.body["clientId"].as_str().unwrap().to_string();
+    let secret = created.body["clientSecret"].as_str().unwrap().to_string();
+    let deleted = w
+        .call(
+            "DELETE",
+            &format!("{ROLES}/{role}?reassignTo=partnerAdministrator"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    let listed = w.call("GET", "/api/v1/api-clients", &admin, None).await;
+    assert_eq!(listed.body[0]["role"], "administrator", "{}", listed.text);
+    // With a token of its own, it cannot add a partner administrator.
+    let form = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/token")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!(
+            "grant_type=client_credentials&client_id={id}&client_secret={secret}"
+        )))
+        .unwrap();
+    let t = send(&w.auth, form, IP).await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.text);
+    let token = t.body["access_token"].as_str().unwrap().to_string();
+    let added = w
+        .call(
+            "POST",
+            USERS,
+            &token,
+            Some(
+                &json!({"email": "eve@role-clients.example.com", "firstName": "Eve",
+                "lastName": "Admin", "role": "partnerAdministrator"}),
+            ),
+        )
+        .await;
+    assert_problem(&added, 403);
+}

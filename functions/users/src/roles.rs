@@ -435,7 +435,11 @@ pub async fn delete_role(
         .iter()
         .map(|u| {
             let mut after = u.clone();
-            after.role = target.clone().unwrap_or(Role::Administrator);
+            after.role = match target.clone().unwrap_or(Role::Administrator) {
+                // An API client is never a partner administrator: it moves to administrator.
+                Role::PartnerAdministrator if u.api_client => Role::Administrator,
+                role => role,
+            };
             after.version += 1;
             after
         })
