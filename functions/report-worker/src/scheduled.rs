@@ -51,17 +51,9 @@ async fn owner_grant(
     if user.status == UserStatus::Disabled {
         return Ok(None);
     }
-    let grant = match Grant::builtin(&user.role) {
-        Some(g) => g,
-        None => match user.role.custom() {
-            Some(id) => match state.table.role(&scope, id).await? {
-                Some(role) => Grant::Custom(role),
-                None => return Ok(None),
-            },
-            None => return Ok(None),
-        },
-    };
-    Ok(Some((user, grant)))
+    Ok(api::acting::grant_of(state, &scope, &user)
+        .await?
+        .map(|grant| (user, grant)))
 }
 
 /// Runs a schedule for the occasion due at `at`.

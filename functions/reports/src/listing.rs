@@ -324,9 +324,14 @@ pub async fn start(
 /// Whether the actor may see a report: every customer it covers readable, and the audit
 /// trail for a Security Audit.
 pub fn may_see(actor: &Actor, report: &Report) -> bool {
-    (!report.report_type.reads_audit_trail() || reads_audit(actor))
-        && report
-            .customers()
+    may_read(actor, report.report_type, report.customers())
+}
+
+/// Whether the actor may read a report (or template) of `kind` about `customers`: every
+/// customer readable, and the audit trail for a Security Audit.
+pub fn may_read(actor: &Actor, kind: ReportType, customers: &[CustomerId]) -> bool {
+    (!kind.reads_audit_trail() || reads_audit(actor))
+        && customers
             .iter()
             .all(|c| actor.may(Action::RunReports, Resource::Customer(c)).is_ok())
 }

@@ -41,11 +41,7 @@ pub struct TemplateList {
 /// Whether the actor may see a template: every customer it names readable, and the audit
 /// trail for a Security Audit.
 pub fn may_see(actor: &Actor, t: &ReportTemplate) -> bool {
-    (!t.report_type.reads_audit_trail() || listing::reads_audit(actor))
-        && t.options
-            .customers
-            .iter()
-            .all(|c| actor.may(Action::RunReports, Resource::Customer(c)).is_ok())
+    listing::may_read(actor, t.report_type, &t.options.customers)
 }
 
 fn no_such_template() -> Problem {

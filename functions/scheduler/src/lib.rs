@@ -218,15 +218,18 @@ async fn settle_schedules(
 ) -> Result<usize, StoreError> {
     use domain::report::schedule::ScheduleState;
     let mut settled = 0;
+    if due.is_empty() {
+        return Ok(settled);
+    }
+    let scheduler = match state.schedules() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "report schedules cannot be settled");
+            return Ok(settled);
+        }
+    };
     for stored in due {
         let (partner, s) = (&stored.partner_id, &stored.schedule);
-        let scheduler = match state.schedules() {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "report schedules cannot be settled");
-                return Ok(settled);
-            }
-        };
         let done = match s.state {
             ScheduleState::Active => continue,
             ScheduleState::Pending => match scheduler.expression(&s.id).await {

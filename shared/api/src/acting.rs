@@ -76,21 +76,28 @@ async fn resolve(
         )
         .kind(crate::ProblemType::MfaRequired));
     }
-    let grant = match Grant::builtin(&user.role) {
-        Some(g) => g,
-        None => {
-            let id = user.role.custom().expect("not built in");
-            let role = state
-                .table
-                .role(&principal.scope(), id)
-                .await?
-                .ok_or_else(|| Problem::forbidden("Your role no longer exists."))?;
-            Grant::Custom(role)
-        }
-    };
+    let grant = grant_of(state, &principal.scope(), &user)
+        .await?
+        .ok_or_else(|| Problem::forbidden("Your role no longer exists."))?;
     let actor = Actor { user, grant };
     actor.may(action, resource)?;
     Ok((actor, partner))
+}
+
+/// What the user's role grants now: a built-in role's grant, or the custom role's
+/// definition (one read); `None` when the custom role was deleted.
+pub async fn grant_of(
+    state: &AppState,
+    scope: &store::PartnerScope,
+    user: &User,
+) -> Result<Option<Grant>, store::StoreError> {
+    if let Some(g) = Grant::builtin(&user.role) {
+        return Ok(Some(g));
+    }
+    let Some(id) = user.role.custom() else {
+        return Ok(None);
+    };
+    Ok(state.table.role(scope, id).await?.map(Grant::Custom))
 }
 
 async fn load(state: &AppState, principal: &Principal) -> Result<(User, Partner), Problem> {
