@@ -17,16 +17,19 @@ use chrono::{DateTime, Utc};
 use domain::{
     audit::Action as Audited,
     authorization::{authorize, Action, Resource},
-    consent::{needs_consent, ConsentRequest, RequestEvent, RequestKind, RequestStatus},
+    consent::{
+        needs_consent, ConsentRequest, PartnerView, RequestError, RequestEvent, RequestKind,
+        RequestStatus,
+    },
     customer::ManagementType,
     partner::Partner,
     token::{self, LinkToken, TokenPurpose},
-    EmailAddress, RequestId, User,
+    CustomerId, EmailAddress, RequestId, User,
 };
 use serde::{Deserialize, Serialize};
 use store::{
     consent::{AnswerError, RequestQuery, RequestRecord},
-    customers::{Change, CustomerState},
+    customers::{Change, CustomerState, SaveError},
     Table,
 };
 use utoipa::{IntoParams, ToSchema};
@@ -35,10 +38,11 @@ use crate::handlers::{
     audit, check_if_match, field_error, load, on_customer, profile_response, save_problem, send_all,
 };
 
-/// A new consent link for `request`: the secret for the email, the record to store.
+/// A new consent link for request `id` of `customer`: the secret for the email, the
+/// record to store.
 fn link(
     state: &AppState,
-    customer: &CustomerState,
+    customer: &CustomerId,
     id: &RequestId,
     now: DateTime<Utc>,
 ) -> Result<(String, LinkToken), Problem> {
@@ -49,43 +53,61 @@ fn link(
         LinkToken {
             hash,
             purpose: TokenPurpose::Consent,
-            customer_id: customer.customer.id.clone(),
+            customer_id: customer.clone(),
             request_id: Some(id.clone()),
             expires_at: now + state.config.consent_link_ttl,
             used_at: None,
             issued_to: None,
+            issued_role: None,
         },
     ))
 }
 
-/// Creates the request, stores its link, and emails the customer admin.
+/// Whom a new request is about: a customer the partner may ask, or (an import of an
+/// email that is no such customer) nobody.
+enum Subject<'a> {
+    Customer(&'a CustomerState),
+    Nobody { email: String },
+}
+
+/// Creates a request, stores its link, and emails the customer admin; a placeholder for
+/// nobody is stored and sent to no one. `management` is the management type a management
+/// change asks for (`None`: an import); `previous` is the partner's last request of this
+/// kind about this subject, which the new one replaces.
 async fn ask(
     state: &AppState,
-    user: &User,
-    partner: &Partner,
+    (user, partner): (&User, &Partner),
     ip: &str,
-    found: &CustomerState,
-    kind: RequestKind,
+    subject: Subject<'_>,
     management: Option<ManagementType>,
+    previous: Option<&RequestId>,
 ) -> Result<ConsentRequest, Problem> {
-    if found.pending(&partner.id, kind).is_some() {
-        return Err(Problem::conflict(
-            ProblemType::RequestPending,
-            "A request is already waiting for this customer's answer: re-send or withdraw it.",
-        ));
-    }
+    let kind = match management {
+        Some(_) => RequestKind::ManagementChange,
+        None => RequestKind::Import,
+    };
     let now = Utc::now();
     let id = RequestId::generate();
-    let (secret, link) = link(state, found, &id, now)?;
+    let (customer_id, customer_name, email, owner) = match &subject {
+        Subject::Customer(found) => (
+            found.customer.id.clone(),
+            found.customer.company.name.clone(),
+            found.customer.contact.email.clone(),
+            Some(found.customer.partner_id.clone()),
+        ),
+        // A partition of its own that no customer will ever have.
+        Subject::Nobody { email } => (CustomerId::generate(), String::new(), email.clone(), None),
+    };
+    let (secret, link) = link(state, &customer_id, &id, now)?;
     let request = ConsentRequest {
         id,
         kind,
         partner_id: partner.id.clone(),
         partner_name: partner.company.name.clone(),
         requested_by: user.id.clone(),
-        customer_id: found.customer.id.clone(),
-        customer_name: found.customer.company.name.clone(),
-        email: found.customer.contact.email.clone(),
+        customer_id,
+        customer_name,
+        email,
         management,
         status: RequestStatus::Pending,
         requested_at: now,
@@ -93,23 +115,60 @@ async fn ask(
         expires_at: link.expires_at,
         sent_count: 1,
     };
+    let placeholder = owner.is_none();
     let record = RequestRecord {
         request: request.clone(),
         token_hash: link.hash.clone(),
+        owner,
+        placeholder,
     };
     let entry = audit(user, ip, Audited::RequestConsent, request.id.to_string());
+    let stored_link = (!placeholder).then_some(&link);
     state
         .table
-        .create_request(&found.customer, &record, &link, &entry)
+        .create_request(&record, previous, stored_link, &entry)
         .await
-        .map_err(save_problem)?;
-    let url = emails::consent_link(&state.config.console_url, &request, &secret);
-    send_all(
-        state,
-        vec![emails::consent_request(&request, partner, &url)],
-    )
-    .await;
+        .map_err(|e| match e {
+            SaveError::Store(e) => e.into(),
+            _ => Problem::conflict(
+                ProblemType::RequestInProgress,
+                "Another request about this customer was made at the same moment: reload the requests.",
+            ),
+        })?;
+    if !placeholder {
+        let url = emails::consent_link(&state.config.console_url, &request, &secret);
+        send_all(
+            state,
+            vec![emails::consent_request(&request, partner, &url)],
+        )
+        .await;
+    }
     Ok(request)
+}
+
+/// Counts one attempt against a limit: 429 when over it.
+async fn limited(
+    state: &AppState,
+    name: &str,
+    subject: &str,
+    limit: adapters::config::Limit,
+) -> Result<(), Problem> {
+    match state
+        .table
+        .hit(name, subject, limit, Utc::now().timestamp())
+        .await?
+    {
+        Ok(()) => Ok(()),
+        Err(l) => Err(Problem::too_many_requests(l.retry_after_secs)),
+    }
+}
+
+/// A request's answer to the partner that made it.
+fn accepted(request: &ConsentRequest) -> Response {
+    api::versions::located(
+        (StatusCode::ACCEPTED, Json(request.for_partner())).into_response(),
+        &format!("/api/v1/consent-requests/{}", request.id),
+    )
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -121,6 +180,11 @@ pub struct ImportRequest {
 
 /// Import an existing customer: the customer admin is emailed a request to approve. The
 /// customer appears in the list once they approve.
+///
+/// The answer is the same whether or not the email is a customer's, already yours, or
+/// asked about already (then it is the pending request): you learn the customer's name
+/// when they approve. At most 5 emails per request, 50 import requests per partner and
+/// 5 per email (from all partners) a day.
 #[utoipa::path(
     post,
     path = "/api/v1/customers/import",
@@ -129,10 +193,11 @@ pub struct ImportRequest {
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     request_body = ImportRequest,
     responses(
-        (status = 202, description = "Requested; the customer must approve", body = ConsentRequest),
+        (status = 202, description = "Requested (or already pending); a customer with this email must approve", body = PartnerView),
         api::responses::Unauthorized,
-        (status = 409, description = "Already your customer, or a request is pending", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not an email of a customer account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another request for this email was made at the same moment", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many import requests today (by you, or about this email)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn import_customer(
@@ -150,34 +215,48 @@ pub async fn import_customer(
     .await?;
     let user = &actor.user;
     let email = EmailAddress::parse(&request.email).map_err(|m| field_error("email", m))?;
-    let unknown = || field_error("email", "no customer account uses this email address");
-    let login = state.table.find_login(&email).await?.ok_or_else(unknown)?;
-    let customer_id = login.customer_id.ok_or_else(unknown)?;
-    let found = state
-        .table
-        .customer_account(&customer_id)
-        .await?
-        .ok_or_else(unknown)?;
-    if found.customer.partner_id == partner.id {
-        return Err(Problem::conflict(
-            ProblemType::AlreadyYourCustomer,
-            "This customer is already in your customer list.",
-        ));
-    }
-    let asked = ask(
+    let c = &state.config;
+    limited(
         &state,
-        user,
-        &partner,
-        &ip,
-        &found,
-        RequestKind::Import,
-        None,
+        "import-partner",
+        partner.id.as_str(),
+        c.import_per_partner,
     )
     .await?;
-    Ok(api::versions::located(
-        (StatusCode::ACCEPTED, Json(asked.clone())).into_response(),
-        &format!("/api/v1/consent-requests/{}", asked.id),
-    ))
+    let subject = email.as_str().to_lowercase();
+    let last = state
+        .table
+        .last_asked(&partner.id, RequestKind::Import, &subject)
+        .await?;
+    let now = Utc::now();
+    if let Some((_, Some(stored))) = &last {
+        let r = &stored.request;
+        if r.status == RequestStatus::Pending && r.expires_at > now {
+            return Ok(accepted(r));
+        }
+    }
+    limited(&state, "import-email", &subject, c.import_per_email).await?;
+    // The customer with this login, if the partner may ask to import it.
+    let found = match state.table.find_login(&email).await? {
+        Some(store::accounts::Login {
+            customer_id: Some(id),
+            ..
+        }) => state
+            .table
+            .customer_account(&id)
+            .await?
+            .filter(|a| a.customer.partner_id != partner.id),
+        _ => None,
+    };
+    let target = match &found {
+        Some(account) => Subject::Customer(account),
+        None => Subject::Nobody {
+            email: email.to_string(),
+        },
+    };
+    let previous = last.as_ref().map(|(a, _)| &a.request_id);
+    let asked = ask(&state, (user, &partner), &ip, target, None, previous).await?;
+    Ok(accepted(&asked))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -231,14 +310,30 @@ pub async fn change_management(
         ));
     }
     if needs_consent(from, to) {
+        if found
+            .pending(&partner.id, RequestKind::ManagementChange)
+            .is_some()
+        {
+            return Err(Problem::conflict(
+                ProblemType::RequestPending,
+                "A request is already waiting for this customer's answer: re-send or withdraw it.",
+            ));
+        }
+        let last = state
+            .table
+            .last_asked(
+                &partner.id,
+                RequestKind::ManagementChange,
+                found.customer.id.as_str(),
+            )
+            .await?;
         ask(
             &state,
-            user,
-            &partner,
+            (user, &partner),
             &ip,
-            &found,
-            RequestKind::ManagementChange,
+            Subject::Customer(&found),
             Some(to),
+            last.as_ref().map(|(a, _)| &a.request_id),
         )
         .await?;
         let after = state
@@ -291,7 +386,7 @@ pub struct RequestListParams {
 #[serde(rename_all = "camelCase")]
 pub struct RequestRow {
     #[serde(flatten)]
-    pub request: ConsentRequest,
+    pub request: PartnerView,
 }
 
 impl csv::CsvRow for RequestRow {
@@ -319,7 +414,7 @@ impl csv::CsvRow for RequestRow {
                 RequestKind::Import => "Import".into(),
                 RequestKind::ManagementChange => "Management change".into(),
             },
-            r.customer_name.clone(),
+            r.customer_name.clone().unwrap_or_default(),
             t(r.expires_at),
         ]
     }
@@ -382,7 +477,9 @@ pub async fn list_requests(
         .items
         .into_iter()
         .filter(|r| may_handle(&actor, &r.request, Action::ViewCustomers).is_ok())
-        .map(|r| RequestRow { request: r.request })
+        .map(|r| RequestRow {
+            request: r.request.for_partner(),
+        })
         .collect();
     if csv::wants_csv(&headers, params.format.as_deref()) {
         return Ok(csv::response(&rows, "consent-requests.csv"));
@@ -422,15 +519,61 @@ fn answer_problem(e: AnswerError) -> Problem {
     }
 }
 
-fn not_pending(e: domain::consent::RequestError) -> Problem {
-    Problem::conflict(
-        ProblemType::NotPending,
-        format!("{e}: it cannot change now."),
-    )
+fn not_pending(e: RequestError) -> Problem {
+    match e {
+        RequestError::TooManySends => Problem::conflict(
+            ProblemType::TooManySends,
+            format!("{e}: withdraw it and ask again tomorrow, or ask the customer to look for it."),
+        ),
+        _ => Problem::conflict(
+            ProblemType::NotPending,
+            format!("{e}: it cannot change now."),
+        ),
+    }
+}
+
+/// The customer a real request is about, if the request still holds for it: a request
+/// whose customer moved to another partner (or was removed) ends here, as `Cancelled`,
+/// and the partner cannot act on it. `None` for a placeholder.
+async fn still_holding(
+    state: &AppState,
+    stored: &RequestRecord,
+) -> Result<Option<CustomerState>, Problem> {
+    if stored.placeholder {
+        return Ok(None);
+    }
+    let account = state
+        .table
+        .customer_account(&stored.request.customer_id)
+        .await?;
+    match account {
+        Some(a) if stored.holds_for(&a.customer) => Ok(Some(a)),
+        _ => {
+            cancel(state, stored).await;
+            Err(Problem::conflict(
+                ProblemType::NotPending,
+                "This request has ended: the customer is no longer available to it.",
+            ))
+        }
+    }
+}
+
+/// Ends a pending request that can no longer take effect (best effort: one that stays
+/// pending is refused wherever it is used, and expires).
+pub(crate) async fn cancel(state: &AppState, stored: &RequestRecord) {
+    let Ok(next) = stored
+        .request
+        .apply(RequestEvent::Cancel { at: Utc::now() })
+    else {
+        return;
+    };
+    if let Err(e) = state.table.close_request(&stored.with(next)).await {
+        tracing::warn!(request = %stored.request.id, error = %e, "request not cancelled");
+    }
 }
 
 /// Send the request's email again, with a new link (the old one stops working) and a
-/// new expiry.
+/// new expiry. A request is sent 5 times at most.
 #[utoipa::path(
     post,
     path = "/api/v1/consent-requests/{requestId}/resend",
@@ -438,10 +581,10 @@ fn not_pending(e: domain::consent::RequestError) -> Problem {
     security(("bearer" = [])),
     params(("requestId" = String, Path, description = "The request")),
     responses(
-        (status = 200, description = "Sent again", body = ConsentRequest),
+        (status = 200, description = "Sent again", body = PartnerView),
         api::responses::Unauthorized,
         api::responses::NotFound,
-        (status = 409, description = "Not pending", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not pending, ended, or sent 5 times already", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn resend_request(
@@ -449,23 +592,23 @@ pub async fn resend_request(
     SourceIp(ip): SourceIp,
     principal: Principal,
     Path(request_id): Path<String>,
-) -> Result<Json<ConsentRequest>, Problem> {
+) -> Result<Json<PartnerView>, Problem> {
     let (actor, partner) =
         acting::member(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let stored = partner_request(&state, &principal, &request_id).await?;
     may_handle(&actor, &stored.request, Action::ManageCustomer)?;
     let user = &actor.user;
     let now = Utc::now();
-    let secret = token::generate();
-    let link = LinkToken {
-        hash: token::hash(&secret).ok_or_else(|| Problem::internal("token hash"))?,
-        purpose: TokenPurpose::Consent,
-        customer_id: stored.request.customer_id.clone(),
-        request_id: Some(stored.request.id.clone()),
-        expires_at: now + state.config.consent_link_ttl,
-        used_at: None,
-        issued_to: None,
-    };
+    // Checked before anything else, so an ended request answers alike either way.
+    stored
+        .request
+        .apply(RequestEvent::Resend {
+            at: now,
+            expires_at: now,
+        })
+        .map_err(not_pending)?;
+    still_holding(&state, &stored).await?;
+    let (secret, link) = link(&state, &stored.request.customer_id, &stored.request.id, now)?;
     let next = stored
         .request
         .apply(RequestEvent::Resend {
@@ -476,16 +619,24 @@ pub async fn resend_request(
     let record = RequestRecord {
         request: next.clone(),
         token_hash: link.hash.clone(),
+        ..stored.clone()
     };
     let entry = audit(user, &ip, Audited::ResendConsent, next.id.to_string());
     state
         .table
-        .resend_request(&record, &stored.token_hash, &link, &entry)
+        .resend_request(
+            &record,
+            &stored.token_hash,
+            (!stored.placeholder).then_some(&link),
+            &entry,
+        )
         .await
         .map_err(answer_problem)?;
-    let url = emails::consent_link(&state.config.console_url, &next, &secret);
-    send_all(&state, vec![emails::consent_request(&next, &partner, &url)]).await;
-    Ok(Json(next))
+    if !stored.placeholder {
+        let url = emails::consent_link(&state.config.console_url, &next, &secret);
+        send_all(&state, vec![emails::consent_request(&next, &partner, &url)]).await;
+    }
+    Ok(Json(next.for_partner()))
 }
 
 /// Withdraw a pending request: its link stops working.
@@ -496,10 +647,10 @@ pub async fn resend_request(
     security(("bearer" = [])),
     params(("requestId" = String, Path, description = "The request")),
     responses(
-        (status = 200, description = "Withdrawn", body = ConsentRequest),
+        (status = 200, description = "Withdrawn", body = PartnerView),
         api::responses::Unauthorized,
         api::responses::NotFound,
-        (status = 409, description = "Not pending", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not pending, or ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn withdraw_request(
@@ -507,7 +658,7 @@ pub async fn withdraw_request(
     SourceIp(ip): SourceIp,
     principal: Principal,
     Path(request_id): Path<String>,
-) -> Result<Json<ConsentRequest>, Problem> {
+) -> Result<Json<PartnerView>, Problem> {
     let actor = acting::user(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let stored = partner_request(&state, &principal, &request_id).await?;
     may_handle(&actor, &stored.request, Action::ManageCustomer)?;
@@ -516,17 +667,14 @@ pub async fn withdraw_request(
         .request
         .apply(RequestEvent::Withdraw { at: Utc::now() })
         .map_err(not_pending)?;
-    let record = RequestRecord {
-        request: next.clone(),
-        token_hash: stored.token_hash.clone(),
-    };
+    still_holding(&state, &stored).await?;
     let entry = audit(user, &ip, Audited::WithdrawConsent, next.id.to_string());
     state
         .table
-        .withdraw_request(&record, &entry)
+        .withdraw_request(&stored.with(next.clone()), &entry)
         .await
         .map_err(answer_problem)?;
-    Ok(Json(next))
+    Ok(Json(next.for_partner()))
 }
 
 /// Whether the actor may see (`ViewCustomers`) or act on (`ManageCustomer`) one of the
@@ -597,6 +745,7 @@ pub async fn manage_customer(
         expires_at: Utc::now() + state.config.delegation_ttl,
         used_at: None,
         issued_to: Some(principal.username.clone()),
+        issued_role: Some(user.role.clone()),
     };
     let entry = audit(
         user,

@@ -113,6 +113,7 @@ fn welcome_link(state: &AppState, customer: &CustomerId) -> Result<(String, Link
         expires_at: Utc::now() + state.config.welcome_link_ttl,
         used_at: None,
         issued_to: None,
+        issued_role: None,
     };
     Ok((secret, link))
 }
@@ -578,7 +579,12 @@ pub async fn resend_welcome(
         Audited::ResendWelcome,
         found.customer.id.to_string(),
     );
-    state.table.create_link(&link, &record).await?;
+    // The new link is the only one that works: the one sent before stops.
+    state
+        .table
+        .replace_welcome_link(&link, &record)
+        .await
+        .map_err(save_problem)?;
     let url = emails::welcome_link(&state.config.console_url, &secret);
     send_all(
         &state,
@@ -655,6 +661,14 @@ pub async fn remove_customer(
         .await
         .map_err(save_problem)?;
     tracing::info!(customer = %found.customer.id, "customer removed");
+    // Every request still waiting for this customer's answer ends with it.
+    for pending in found
+        .requests
+        .iter()
+        .filter(|r| r.request.status == domain::consent::RequestStatus::Pending)
+    {
+        crate::consent::cancel(&state, pending).await;
+    }
     // The admin's identity goes too (it exists once they chose a password). Its login is
     // gone already, so a failure here leaves an identity nobody can sign in to.
     if let Some(login) = login {

@@ -192,8 +192,18 @@ pub async fn set_password(
         .await?
         .filter(|l| l.customer_id.as_ref() == Some(&account.customer.id))
         .ok_or_else(no_link)?;
-    api::passwords::set_chosen(&state, &login.username, &email, &request.password).await?;
+    let password = api::passwords::checked(&request.password, &email)?;
+    // The link is spent before the password is set: of two uses at once, one sets it.
     let now = Utc::now();
+    if !state.table.claim_link(&link, now).await? {
+        return Err(gone(LinkGone::Used));
+    }
+    if let Err(refused) =
+        api::passwords::set_checked(&state, &login.username, &email, &password).await
+    {
+        state.table.release_link(&link, now).await?;
+        return Err(refused);
+    }
     let audit = AuditRecord::new(
         Audited::CustomerSetPassword,
         email.as_str(),
@@ -202,9 +212,7 @@ pub async fn set_password(
     )
     .by(&account.customer.partner_id, None)
     .target(account.customer.id.to_string());
-    if !state.table.use_welcome_link(&link, now, &audit).await? {
-        return Err(gone(LinkGone::Used));
-    }
+    state.table.use_welcome_link(&link, now, &audit).await?;
     Ok(Json(PasswordSet {
         email: email.to_string(),
     }))
@@ -268,6 +276,16 @@ async fn answer(
         .kind(ProblemType::PartnerManaged));
     }
     let stored = find_request(&account, &id)?;
+    if stored.placeholder || !stored.holds_for(&account.customer) {
+        // The customer moved to another partner since: the request ended with it.
+        if let Ok(next) = stored.request.apply(RequestEvent::Cancel { at: now }) {
+            state.table.close_request(&stored.with(next)).await?;
+        }
+        return Err(Problem::conflict(
+            ProblemType::NotPending,
+            "This request has ended: your account moved to another partner since it was made.",
+        ));
+    }
     // The request's current link: used up by this answer, whichever way it came.
     let link = state.table.find_token(&stored.token_hash).await?;
     if let Some(l) = &link {
@@ -280,7 +298,7 @@ async fn answer(
     };
     let next = stored.request.apply(event).map_err(|e| match e {
         RequestError::Expired => gone(LinkGone::Expired),
-        RequestError::NotPending => Problem::conflict(
+        RequestError::NotPending | RequestError::TooManySends => Problem::conflict(
             ProblemType::NotPending,
             "This request has been withdrawn or answered already.",
         ),
@@ -298,10 +316,7 @@ async fn answer(
     )
     .by(&next.partner_id, None)
     .target(next.id.to_string());
-    let record = RequestRecord {
-        request: next.clone(),
-        token_hash: stored.token_hash.clone(),
-    };
+    let record = stored.with(next.clone());
     state
         .table
         .answer_request(
@@ -324,6 +339,25 @@ async fn answer(
             AnswerError::Store(e) => e.into(),
         })?;
     tracing::info!(request = %next.id, approved = approve, "consent answered");
+    // A customer that moved ends every other partner's pending request (best effort:
+    // one left pending no longer holds, and is refused wherever it is used).
+    if changed
+        .as_ref()
+        .is_some_and(|c| c.partner_id != account.customer.partner_id)
+    {
+        for other in account
+            .requests
+            .iter()
+            .filter(|r| r.request.id != next.id && r.request.status == RequestStatus::Pending)
+        {
+            let Ok(ended) = other.request.apply(RequestEvent::Cancel { at: now }) else {
+                continue;
+            };
+            if let Err(e) = state.table.close_request(&other.with(ended)).await {
+                tracing::warn!(request = %other.request.id, error = %e, "request not cancelled");
+            }
+        }
+    }
     // The partner hears of the answer; the answer stands whatever happens to the alert.
     let sender = state
         .table
@@ -473,6 +507,25 @@ impl FromRequestParts<AppState> for Viewer {
         if link.expires_at <= Utc::now() {
             return Err(ended());
         }
+        // The partner user's rights now, not when the session opened: a disabled or
+        // removed user, a new role, or a role cut to Read or No access ends it.
+        let principal = api::Principal::from_username(username)?;
+        match api::acting::on_customer(
+            state,
+            &principal,
+            link.customer_id.as_str(),
+            domain::authorization::Action::ManageCustomer,
+        )
+        .await
+        {
+            Ok((_, actor, _))
+                if link
+                    .issued_role
+                    .as_ref()
+                    .is_none_or(|r| r == &actor.user.role) => {}
+            Err(p) if p.status >= 500 => return Err(p),
+            _ => return Err(ended()),
+        }
         Ok(Viewer::Delegate {
             partner,
             user,
@@ -585,9 +638,15 @@ async fn portal_account(
     );
     let partner: Option<Partner> = state.table.get(&k.pk, &k.sk).await?;
     let now = Utc::now();
+    // A partner in a Manage customer session sees its own requests only.
+    let shown = |r: &&RequestRecord| match viewer {
+        Viewer::Admin(_) => true,
+        Viewer::Delegate { partner, .. } => &r.request.partner_id == partner,
+    };
     let mut pending: Vec<ConsentRequest> = account
         .requests
         .iter()
+        .filter(shown)
         .filter(|r| r.request.status == RequestStatus::Pending && r.request.expires_at > now)
         .map(|r| r.request.clone())
         .collect();

@@ -17,7 +17,6 @@ use domain::{
 };
 use serde::Serialize;
 use store::{
-    consent::RequestRecord,
     customers::{account_key, Change, SaveError},
     from_item,
     schedule::DailyUsage,
@@ -124,11 +123,8 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
         if next == stored.request {
             continue;
         }
-        let record = RequestRecord {
-            request: next,
-            token_hash: stored.token_hash.clone(),
-        };
-        if table.expire_request(&record).await? {
+        let record = stored.with(next);
+        if table.close_request(&record).await? {
             report.requests_expired += 1;
             let sender = table
                 .user(

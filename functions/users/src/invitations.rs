@@ -134,16 +134,30 @@ pub async fn accept(
     SourceIp(ip): SourceIp,
     ApiJson(request): ApiJson<AcceptInvitation>,
 ) -> Result<Json<Accepted>, Problem> {
-    let (_, user) = usable(&state, &request.token).await?;
-    // The identity first (setting a password again is harmless if the save below fails
-    // and the user retries with the same link), then the user becomes active.
-    api::passwords::set_chosen(
+    let (invitation, user) = usable(&state, &request.token).await?;
+    let password = api::passwords::checked(&request.password, &user.email)?;
+    // The link is spent before the password is set: of two uses at once, one sets it
+    // (given back if the identity provider refuses the password).
+    let now = Utc::now();
+    if !state.table.claim_invitation(&invitation.hash, now).await? {
+        return Err(gone(
+            "This invitation has been accepted already: sign in with your password.",
+        ));
+    }
+    if let Err(refused) = api::passwords::set_checked(
         &state,
         &username(&user.partner_id, &user.id),
         &user.email,
-        &request.password,
+        &password,
     )
-    .await?;
+    .await
+    {
+        state
+            .table
+            .release_invitation(&invitation.hash, now)
+            .await?;
+        return Err(refused);
+    }
     let record = AuditRecord::new(
         Audited::AcceptInvitation,
         user.email.as_str(),

@@ -69,6 +69,11 @@ pub struct Config {
     pub sign_up_per_email: Limit,
     pub sign_in_per_ip: Limit,
     pub sign_in_per_email: Limit,
+    /// Import requests one partner may make (`RATE_IMPORT_PER_PARTNER`, per day).
+    pub import_per_partner: Limit,
+    /// Import requests about one email, from all partners together
+    /// (`RATE_IMPORT_PER_EMAIL`, per day): no partner can flood a customer.
+    pub import_per_email: Limit,
     /// ISO country codes whose customers need a trade-compliance review before paid
     /// products start (`RESTRICTED_COUNTRIES`, space- or comma-separated).
     pub restricted_countries: Vec<String>,
@@ -236,6 +241,8 @@ impl Config {
             sign_up_per_email: limit("RATE_SIGN_UP_PER_EMAIL", 5, 3600)?,
             sign_in_per_ip: limit("RATE_SIGN_IN_PER_IP", 60, 300)?,
             sign_in_per_email: limit("RATE_SIGN_IN_PER_EMAIL", 10, 300)?,
+            import_per_partner: limit("RATE_IMPORT_PER_PARTNER", 50, 86_400)?,
+            import_per_email: limit("RATE_IMPORT_PER_EMAIL", 5, 86_400)?,
             restricted_countries: country_list(&var_or(
                 "RESTRICTED_COUNTRIES",
                 DEFAULT_RESTRICTED_COUNTRIES,

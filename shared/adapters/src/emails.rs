@@ -3,9 +3,12 @@
 //! user's invitation.
 //! Pure: each returns the message to send, and tests read them without a mailer.
 //!
-//! Table 2-8: when the partner manages all communications, the customer receives no
-//! account email; the partner receives the welcome itself, to forward. Otherwise the
-//! customer receives it and the partner a copy without the customer's private link.
+//! Table 2-8: when the partner manages all communications, the partner receives the
+//! welcome, to forward, and the customer only the link to choose their password. The link
+//! always goes to the customer's own address, whatever the setting: whoever chooses the
+//! password answers the customer's consent requests, and that must be the customer, never
+//! the partner asking. Otherwise the customer receives the welcome and the partner a copy
+//! without the link.
 
 use chrono::{DateTime, Utc};
 
@@ -133,17 +136,33 @@ pub fn welcome(
                 ),
             },
         ],
-        Communications::Partner => vec![Message {
-            to: vec![partner.contact.email.clone()],
-            subject: format!("For {}: {subject}", customer.contact.email),
-            text: format!(
-                "You manage all communications with {company}: the customer receives no \
-                 email from us. Forward this welcome to {email} when you are ready.\n\n---\n\n{text}",
-                company = customer.company.name,
-                email = customer.contact.email,
-                text = welcome_text(customer, partner, link, expires),
-            ),
-        }],
+        Communications::Partner => vec![
+            Message {
+                to: vec![customer.contact.email.clone()],
+                subject: format!("Choose your password for {}", customer.company.name),
+                text: format!(
+                    "Hello {first},\n\n\
+                     Your login for endpoint protection is {email}. Choose your password \
+                     here:\n{link}\n\nThe link works once, until {expires}.\n\n{footer}\n",
+                    first = customer.contact.first_name,
+                    email = customer.contact.email,
+                    expires = when(expires),
+                    footer = partner_footer(partner),
+                ),
+            },
+            Message {
+                to: vec![partner.contact.email.clone()],
+                subject: format!("For {}: {subject}", customer.contact.email),
+                text: format!(
+                    "You manage all communications with {company}: forward this welcome to \
+                     {email} when you are ready. The link to choose a password went to \
+                     {email} only.\n\n---\n\n{text}",
+                    company = customer.company.name,
+                    email = customer.contact.email,
+                    text = welcome_text(customer, partner, "[sent to the customer only]", expires),
+                ),
+            },
+        ],
     }
 }
 

@@ -22,7 +22,21 @@ pub async fn set_chosen(
     email: &EmailAddress,
     raw: &str,
 ) -> Result<(), Problem> {
-    let password = Password::parse(raw, Some(email.local_part())).map_err(refused)?;
+    set_checked(state, username, email, &checked(raw, email)?).await
+}
+
+/// `raw` if the policy allows it for the login `email` (checked before a link is spent).
+pub fn checked(raw: &str, email: &EmailAddress) -> Result<Password, Problem> {
+    Password::parse(raw, Some(email.local_part())).map_err(refused)
+}
+
+/// Sets a checked password at the identity provider (which may still refuse it).
+pub async fn set_checked(
+    state: &AppState,
+    username: &str,
+    email: &EmailAddress,
+    password: &Password,
+) -> Result<(), Problem> {
     match state
         .identity()
         .set_password(username, email.as_str(), password.expose())

@@ -37,7 +37,8 @@ impl Principal {
         PartnerScope::new(self.partner_user().0.clone())
     }
 
-    fn from_username(username: String) -> Result<Self, Problem> {
+    /// The partner user a verified username names (403 for any other account).
+    pub fn from_username(username: String) -> Result<Self, Problem> {
         match parse_username(&username) {
             Some((partner, user)) => Ok(Principal {
                 username,

@@ -1,6 +1,10 @@
 //! Requests a customer must approve (C3, C5): a partner importing an existing customer,
 //! and a partner asking to manage a customer (partner- or co-managed). The status
-//! changes only by the customer's answer, the partner withdrawing, or expiry.
+//! changes only by the customer's answer, the partner withdrawing, expiry, or the
+//! request ending because the customer moved to another partner or was removed.
+//!
+//! Between partners, a request tells the asking partner nothing about the customer until
+//! the customer approves: `PartnerView` is what the partner sees of it.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,15 +32,21 @@ pub enum RequestStatus {
     Denied,
     Expired,
     Withdrawn,
+    /// Ended unanswered: the customer moved to another partner or was removed.
+    Cancelled,
 }
 
+/// How many times a request's email may be sent in all (the first time and re-sends).
+pub const MAX_SENDS: u32 = 5;
+
 impl RequestStatus {
-    pub const ALL: [RequestStatus; 5] = [
+    pub const ALL: [RequestStatus; 6] = [
         RequestStatus::Pending,
         RequestStatus::Approved,
         RequestStatus::Denied,
         RequestStatus::Expired,
         RequestStatus::Withdrawn,
+        RequestStatus::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +56,7 @@ impl RequestStatus {
             Self::Denied => "denied",
             Self::Expired => "expired",
             Self::Withdrawn => "withdrawn",
+            Self::Cancelled => "cancelled",
         }
     }
 
@@ -86,6 +97,39 @@ pub struct ConsentRequest {
     pub sent_count: u32,
 }
 
+/// A request as the partner that asked sees it (the Request Status table, the answers of
+/// import, re-send and withdraw).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerView {
+    #[schema(value_type = String)]
+    pub id: RequestId,
+    /// `import` or `managementChange`.
+    #[serde(rename = "type")]
+    pub kind: RequestKind,
+    #[schema(value_type = String)]
+    pub requested_by: UserId,
+    /// The customer: for an import, only once the customer has approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub customer_id: Option<CustomerId>,
+    /// The customer's company name: for an import, only once the customer has approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    /// The email the request was sent to (for an import, the email the partner typed).
+    pub email: String,
+    /// For a management change, the management type asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management: Option<ManagementType>,
+    pub status: RequestStatus,
+    pub requested_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The link in the latest email stops working at this time.
+    pub expires_at: DateTime<Utc>,
+    /// How many times the email has been sent (at most 5).
+    pub sent_count: u32,
+}
+
 /// Something that happens to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestEvent {
@@ -108,6 +152,11 @@ pub enum RequestEvent {
     Expire {
         now: DateTime<Utc>,
     },
+    /// The request can no longer take effect: the customer moved to another partner or
+    /// was removed.
+    Cancel {
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -116,6 +165,8 @@ pub enum RequestError {
     NotPending,
     #[error("the request has expired")]
     Expired,
+    #[error("the request's email has been sent {MAX_SENDS} times")]
+    TooManySends,
 }
 
 impl ConsentRequest {
@@ -148,6 +199,13 @@ impl ConsentRequest {
                 next.status = S::Withdrawn;
                 next.updated_at = at;
             }
+            E::Cancel { at } => {
+                next.status = S::Cancelled;
+                next.updated_at = at;
+            }
+            E::Resend { .. } if self.sent_count >= MAX_SENDS => {
+                return Err(RequestError::TooManySends)
+            }
             E::Resend { at, expires_at } => {
                 next.expires_at = expires_at;
                 next.sent_count += 1;
@@ -155,6 +213,27 @@ impl ConsentRequest {
             }
         }
         Ok(next)
+    }
+
+    /// What the asking partner sees: an import request names the customer only once the
+    /// customer approved it (before, the partner knows only the email it typed).
+    pub fn for_partner(&self) -> PartnerView {
+        let named =
+            self.kind == RequestKind::ManagementChange || self.status == RequestStatus::Approved;
+        PartnerView {
+            id: self.id.clone(),
+            kind: self.kind,
+            requested_by: self.requested_by.clone(),
+            customer_id: named.then(|| self.customer_id.clone()),
+            customer_name: named.then(|| self.customer_name.clone()),
+            email: self.email.clone(),
+            management: self.management,
+            status: self.status,
+            requested_at: self.requested_at,
+            updated_at: self.updated_at,
+            expires_at: self.expires_at,
+            sent_count: self.sent_count,
+        }
     }
 
     /// The customer once this approved request takes effect.
@@ -228,6 +307,7 @@ mod tests {
             },
             E::Expire { now: t(71) },
             E::Expire { now: t(72) },
+            E::Cancel { at: t(3) },
         ]
     }
 
@@ -253,10 +333,51 @@ mod tests {
                     (_, E::Approve { .. }) => Ok((S::Approved, t(72), 1)),
                     (_, E::Deny { .. }) => Ok((S::Denied, t(72), 1)),
                     (_, E::Withdraw { .. }) => Ok((S::Withdrawn, t(72), 1)),
+                    (_, E::Cancel { .. }) => Ok((S::Cancelled, t(72), 1)),
                     (_, E::Resend { expires_at, .. }) => Ok((S::Pending, expires_at, 2)),
                 };
                 assert_eq!(got, expected, "{status:?} × {event:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_request_is_sent_at_most_max_sends_times() {
+        let mut r = request(RequestStatus::Pending);
+        for n in 2..=MAX_SENDS {
+            r = r
+                .apply(RequestEvent::Resend {
+                    at: t(n as i64),
+                    expires_at: t(72 + n as i64),
+                })
+                .unwrap();
+            assert_eq!(r.sent_count, n);
+        }
+        let again = RequestEvent::Resend {
+            at: t(10),
+            expires_at: t(90),
+        };
+        assert_eq!(r.apply(again), Err(RequestError::TooManySends));
+    }
+
+    #[test]
+    fn the_asking_partner_sees_an_imported_customer_only_once_approved() {
+        for status in RequestStatus::ALL {
+            let import = ConsentRequest {
+                kind: RequestKind::Import,
+                management: None,
+                ..request(status)
+            };
+            let seen = import.for_partner();
+            let named = status == RequestStatus::Approved;
+            assert_eq!(seen.customer_id.is_some(), named, "{status:?}");
+            assert_eq!(seen.customer_name.is_some(), named, "{status:?}");
+            let json = serde_json::to_string(&seen).unwrap();
+            assert_eq!(json.contains("Contoso"), named, "{json}");
+            assert_eq!(json.contains(import.customer_id.as_str()), named, "{json}");
+            // A management change is about the partner's own customer.
+            let change = request(status).for_partner();
+            assert_eq!(change.customer_name.as_deref(), Some("Contoso"));
         }
     }
 

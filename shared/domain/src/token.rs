@@ -58,6 +58,9 @@ pub struct LinkToken {
     /// For a delegation: the partner user (identity-provider username) it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_to: Option<String>,
+    /// For a delegation: the user's role when it was opened (a new role ends it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_role: Option<crate::Role>,
 }
 
 /// Why a link no longer works (both answered 410 Gone).
@@ -113,6 +116,7 @@ mod tests {
             expires_at: now + Duration::hours(1),
             used_at: None,
             issued_to: None,
+            issued_role: None,
         };
         assert_eq!(t.usable(now), Ok(()));
         assert_eq!(t.usable(now + Duration::hours(1)), Err(LinkGone::Expired));

@@ -337,6 +337,58 @@ impl Table {
         self.get(&k.pk, &k.sk).await
     }
 
+    /// Claims an invitation link for its one use, before the password is set: of two uses
+    /// at once, one gets `true`.
+    pub async fn claim_invitation(
+        &self,
+        hash: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+        let k = invitation_keys(hash);
+        let u = Update::builder()
+            .table_name(&self.name)
+            .set_key(Some(k.key()))
+            .update_expression("SET usedAt = :at")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(usedAt)")
+            .expression_attribute_values(":at", super::s(at.to_rfc3339()))
+            .build()
+            .map_err(StoreError::sdk)?;
+        match self
+            .transact(vec![TransactWriteItem::builder().update(u).build()])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Gives back an invitation claimed at `at` whose password was then refused.
+    pub async fn release_invitation(
+        &self,
+        hash: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+        let u = Update::builder()
+            .table_name(&self.name)
+            .set_key(Some(invitation_keys(hash).key()))
+            .update_expression("REMOVE usedAt")
+            .condition_expression("usedAt = :at")
+            .expression_attribute_values(":at", super::s(at.to_rfc3339()))
+            .build()
+            .map_err(StoreError::sdk)?;
+        match self
+            .transact(vec![TransactWriteItem::builder().update(u).build()])
+            .await
+        {
+            Ok(()) | Err(StoreError::ConditionFailed { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Spends an invitation: makes the user active (which no longer names the link), only
     /// while the user is unchanged since read, with the audit record. The invitation item
     /// stays until its TTL, so the spent link answers "accepted already".

@@ -4,9 +4,19 @@
 //! profile and portal read it with the account; the asking partner finds its requests
 //! in the index partition `REQUESTS#<partnerId>` (gsi1, by id, which sorts by time).
 //! A link is `TOKEN#<sha-256 of the secret>`; it expires by TTL a while after its own
-//! expiry, so an expired link still answers "expired" for a month.
+//! expiry, so an expired link still answers "expired" for a month. A closed request
+//! (answered, withdrawn, expired, cancelled) expires by TTL after `CLOSED_REQUESTS_KEPT_DAYS`.
+//!
+//! A partner's latest request of a kind about one subject (the email an import asked
+//! about, the customer a management change is for) is named by the item
+//! `ASKED#<partnerId>` / `<kind>#<subject>`: asking again while it is pending answers
+//! with that request, and two asks racing create one (the item is written on the
+//! condition that it still names what the asker read). No request writes the customer's
+//! own item, so requests never stand in the way of the owner's edits or removal.
 
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update,
+};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +35,9 @@ use domain::{
 
 /// How long an expired link's record is kept, to answer "expired" rather than "unknown".
 const EXPIRED_LINKS_KEPT_DAYS: i64 = 30;
+
+/// How long a closed request stays in the partner's Request Status table.
+pub const CLOSED_REQUESTS_KEPT_DAYS: i64 = 90;
 
 pub(super) fn token_keys(hash: &str) -> Keys {
     Keys::new(format!("TOKEN#{hash}"), "TOKEN")
@@ -52,7 +65,7 @@ pub(super) fn request_keys(r: &ConsentRequest) -> Keys {
             format!("{}#REQ#{}", super::schedule::time_key(r.expires_at), r.id),
         )
     } else {
-        k
+        k.ttl((r.updated_at + Duration::days(CLOSED_REQUESTS_KEPT_DAYS)).timestamp())
     }
 }
 
@@ -63,6 +76,63 @@ pub struct RequestRecord {
     #[serde(flatten)]
     pub request: ConsentRequest,
     pub token_hash: String,
+    /// The partner the customer belonged to when the request was made: the request holds
+    /// only while it still does (a customer that moves ends every other request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<domain::PartnerId>,
+    /// An import request for an email that is no customer the partner may import (none
+    /// at all, or already the partner's): kept and shown like any other, so the answer
+    /// tells the partner nothing, but no email is sent and nobody can answer it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub placeholder: bool,
+}
+
+impl RequestRecord {
+    /// The same record with the request moved on.
+    pub fn with(&self, request: ConsentRequest) -> RequestRecord {
+        RequestRecord {
+            request,
+            ..self.clone()
+        }
+    }
+
+    /// Whether the request still holds for `customer`: the customer belongs to the
+    /// partner it belonged to when asked.
+    pub fn holds_for(&self, customer: &Customer) -> bool {
+        let asking = &self.request.partner_id;
+        match (&self.owner, self.request.kind) {
+            (Some(owner), _) => &customer.partner_id == owner,
+            // Stored before owners were: the rule each kind implies.
+            (None, RequestKind::ManagementChange) => &customer.partner_id == asking,
+            (None, RequestKind::Import) => &customer.partner_id != asking,
+        }
+    }
+}
+
+fn asked_keys(partner: &domain::PartnerId, kind: RequestKind, subject: &str) -> Keys {
+    let kind = match kind {
+        RequestKind::Import => "import",
+        RequestKind::ManagementChange => "managementChange",
+    };
+    Keys::new(format!("ASKED#{partner}"), format!("{kind}#{subject}"))
+}
+
+/// Which request a partner last made of a kind about one subject.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Asked {
+    pub request_id: RequestId,
+    /// The partition the request is in.
+    pub customer_id: domain::CustomerId,
+}
+
+/// The subject of a request, for `Asked`: the email an import asked about (as typed, in
+/// lower case), the customer a management change is for.
+pub fn subject(request: &ConsentRequest) -> String {
+    match request.kind {
+        RequestKind::Import => request.email.to_lowercase(),
+        RequestKind::ManagementChange => request.customer_id.to_string(),
+    }
 }
 
 pub fn request_item(r: &RequestRecord) -> Result<Item, StoreError> {
@@ -91,6 +161,49 @@ fn delete_token(table: &str, hash: &str) -> Result<TransactWriteItem, StoreError
     Ok(TransactWriteItem::builder().delete(d).build())
 }
 
+fn micros(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn welcome_keys(customer: &domain::CustomerId) -> Keys {
+    Keys::new(super::customers::customer_pk(customer), "WELCOME")
+}
+
+/// The customer admin's current welcome link, by its hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WelcomeLink {
+    hash: String,
+}
+
+/// Names `link` as the customer's current welcome link, if the current one is still
+/// `before` (none: the first).
+pub(super) fn put_welcome(
+    table: &str,
+    link: &LinkToken,
+    before: Option<&WelcomeLink>,
+) -> Result<TransactWriteItem, StoreError> {
+    let ttl = (link.expires_at + Duration::days(EXPIRED_LINKS_KEPT_DAYS)).timestamp();
+    let item = to_item(
+        welcome_keys(&link.customer_id).ttl(ttl),
+        "WelcomeLink",
+        &WelcomeLink {
+            hash: link.hash.clone(),
+        },
+    )?;
+    let put = Put::builder().table_name(table).set_item(Some(item));
+    let put = match before {
+        None => put.condition_expression("attribute_not_exists(pk)"),
+        Some(b) => put
+            .condition_expression("#hash = :before")
+            .expression_attribute_names("#hash", "hash")
+            .expression_attribute_values(":before", s(b.hash.clone())),
+    }
+    .build()
+    .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
 /// Marks a link used, if nobody used it first.
 fn use_token(
     table: &str,
@@ -102,10 +215,7 @@ fn use_token(
         .set_key(Some(token_keys(&t.hash).key()))
         .update_expression("SET usedAt = :at")
         .condition_expression("attribute_exists(pk) AND attribute_not_exists(usedAt)")
-        .expression_attribute_values(
-            ":at",
-            s(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
-        )
+        .expression_attribute_values(":at", s(micros(at)))
         .build()
         .map_err(StoreError::sdk)?;
     Ok(TransactWriteItem::builder().update(u).build())
@@ -147,14 +257,53 @@ impl Table {
         .await
     }
 
-    /// Uses up a welcome link: the customer's admin is active from now on (the account's
-    /// version moves with it), with the audit record. `false` if it was used meanwhile.
+    /// Claims a link for the one use it has (a conditional write: of two uses at once,
+    /// one gets `true`). Done before the password is set, so a link sets it once.
+    pub async fn claim_link(
+        &self,
+        link: &LinkToken,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        match self.transact(vec![use_token(&self.name, link, at)?]).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Gives back a link claimed at `at` whose use then failed (the password was refused),
+    /// so it can be used again.
+    pub async fn release_link(
+        &self,
+        link: &LinkToken,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let u = Update::builder()
+            .table_name(&self.name)
+            .set_key(Some(token_keys(&link.hash).key()))
+            .update_expression("REMOVE usedAt")
+            .condition_expression("usedAt = :at")
+            .expression_attribute_values(":at", s(micros(at)))
+            .build()
+            .map_err(StoreError::sdk)?;
+        match self
+            .transact(vec![TransactWriteItem::builder().update(u).build()])
+            .await
+        {
+            Ok(()) | Err(StoreError::ConditionFailed { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Finishes a welcome link claimed at `at`: the customer's admin is active from now
+    /// on (the account's version moves with it), with the audit record.
     pub async fn use_welcome_link(
         &self,
         link: &LinkToken,
         at: chrono::DateTime<chrono::Utc>,
         audit: &AuditRecord,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<(), StoreError> {
         let activate = Update::builder()
             .table_name(&self.name)
             .set_key(Some(super::customers::account_key(&link.customer_id).key()))
@@ -164,17 +313,45 @@ impl Table {
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .build()
             .map_err(StoreError::sdk)?;
-        match self
-            .transact(vec![
-                use_token(&self.name, link, at)?,
-                TransactWriteItem::builder().update(activate).build(),
-                put_new(&self.name, super::audit::item(audit)?)?,
-            ])
-            .await
-        {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { index: Some(0 | 1) }) => Ok(false),
-            Err(e) => Err(e),
+        let claimed = ConditionCheck::builder()
+            .table_name(&self.name)
+            .set_key(Some(token_keys(&link.hash).key()))
+            .condition_expression("usedAt = :at")
+            .expression_attribute_values(":at", s(micros(at)))
+            .build()
+            .map_err(StoreError::sdk)?;
+        self.transact(vec![
+            TransactWriteItem::builder()
+                .condition_check(claimed)
+                .build(),
+            TransactWriteItem::builder().update(activate).build(),
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ])
+        .await
+    }
+
+    /// Stores a customer admin's new welcome link as the only one that works: the link
+    /// sent before (named by the customer's `WELCOME` item) is deleted with it.
+    pub async fn replace_welcome_link(
+        &self,
+        link: &LinkToken,
+        audit: &AuditRecord,
+    ) -> Result<(), SaveError> {
+        let k = welcome_keys(&link.customer_id);
+        let before = self.get::<WelcomeLink>(&k.pk, &k.sk).await?;
+        let mut items = vec![
+            put_welcome(&self.name, link, before.as_ref())?,
+            put_new(&self.name, token_item(link)?)?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ];
+        if let Some(before) = &before {
+            items.push(delete_token(&self.name, &before.hash)?);
+        }
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Err(SaveError::Conflict),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -183,27 +360,77 @@ impl Table {
         self.get(&k.pk, &k.sk).await
     }
 
-    /// Records a new request: the customer's version moves (so two requests cannot race
-    /// past the one-pending-request check), with the request's link and audit record.
+    /// The request a partner last made of `kind` about `subject`, if any (consistent
+    /// reads: the pointer, then the request).
+    pub async fn last_asked(
+        &self,
+        partner: &domain::PartnerId,
+        kind: RequestKind,
+        subject: &str,
+    ) -> Result<Option<(Asked, Option<RequestRecord>)>, StoreError> {
+        let k = asked_keys(partner, kind, subject);
+        let Some(asked) = self.get::<Asked>(&k.pk, &k.sk).await? else {
+            return Ok(None);
+        };
+        let r = Keys::new(
+            super::customers::customer_pk(&asked.customer_id),
+            format!("REQUEST#{}", asked.request_id),
+        );
+        let request = self.get::<RequestRecord>(&r.pk, &r.sk).await?;
+        Ok(Some((asked, request)))
+    }
+
+    /// Records a new request with its link (none for a placeholder) and audit record,
+    /// provided the partner's last request of its kind about its subject is still
+    /// `previous` (`Conflict` when another ask got there first) and, for a management
+    /// change, the customer is still the partner's. The customer's item is not written.
     pub async fn create_request(
         &self,
-        customer: &Customer,
         request: &RequestRecord,
-        link: &LinkToken,
+        previous: Option<&RequestId>,
+        link: Option<&LinkToken>,
         audit: &AuditRecord,
     ) -> Result<(), SaveError> {
-        let mut bumped = customer.clone();
-        bumped.version += 1;
-        let items = vec![
-            put_account_if(&self.name, &bumped, customer.version, &customer.partner_id)?,
+        let r = &request.request;
+        let pointer = Asked {
+            request_id: r.id.clone(),
+            customer_id: r.customer_id.clone(),
+        };
+        let keys = asked_keys(&r.partner_id, r.kind, &subject(r))
+            .ttl((r.expires_at + Duration::days(CLOSED_REQUESTS_KEPT_DAYS)).timestamp());
+        let put = Put::builder()
+            .table_name(&self.name)
+            .set_item(Some(to_item(keys, "Asked", &pointer)?));
+        let put = match previous {
+            None => put.condition_expression("attribute_not_exists(pk)"),
+            Some(id) => put
+                .condition_expression("requestId = :previous")
+                .expression_attribute_values(":previous", s(id.as_str())),
+        }
+        .build()
+        .map_err(StoreError::sdk)?;
+        let mut items = vec![
+            TransactWriteItem::builder().put(put).build(),
             put_new(&self.name, request_item(request)?)?,
-            put_new(&self.name, token_item(link)?)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
+        if let Some(link) = link {
+            items.push(put_new(&self.name, token_item(link)?)?);
+        }
+        if r.kind == RequestKind::ManagementChange {
+            let check = ConditionCheck::builder()
+                .table_name(&self.name)
+                .set_key(Some(super::customers::account_key(&r.customer_id).key()))
+                .condition_expression("partnerId = :partner")
+                .expression_attribute_values(":partner", s(r.partner_id.as_str()))
+                .build()
+                .map_err(StoreError::sdk)?;
+            items.push(TransactWriteItem::builder().condition_check(check).build());
+        }
         match self.transact(items).await {
             Ok(()) => Ok(()),
-            Err(StoreError::ConditionFailed { index: Some(0) })
-            | Err(StoreError::TransactionConflict { index: Some(0) }) => Err(SaveError::Conflict),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Err(SaveError::Conflict),
             Err(e) => Err(e.into()),
         }
     }
@@ -279,20 +506,23 @@ impl Table {
         &self,
         request: &RequestRecord,
         old_hash: &str,
-        link: &LinkToken,
+        link: Option<&LinkToken>,
         audit: &AuditRecord,
     ) -> Result<(), AnswerError> {
-        let items = vec![
+        let mut items = vec![
             put_request_if_pending(&self.name, request)?,
             delete_token(&self.name, old_hash)?,
-            put_new(&self.name, token_item(link)?)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
+        if let Some(link) = link {
+            items.push(put_new(&self.name, token_item(link)?)?);
+        }
         self.finish_answer(self.transact(items).await, false)
     }
 
-    /// Expires a pending request (the scheduler tick); `false` if it was answered first.
-    pub async fn expire_request(&self, request: &RequestRecord) -> Result<bool, StoreError> {
+    /// Closes a pending request on its own (the scheduler tick's expiry, a cancellation);
+    /// `false` if it was answered first.
+    pub async fn close_request(&self, request: &RequestRecord) -> Result<bool, StoreError> {
         match self
             .transact(vec![put_request_if_pending(&self.name, request)?])
             .await

@@ -316,6 +316,7 @@ impl Table {
             items.push(put_new(&self.name, entitlement_item(e)?)?);
         }
         items.push(put_new(&self.name, super::consent::token_item(welcome)?)?);
+        items.push(super::consent::put_welcome(&self.name, welcome, None)?);
         items.extend(super::telemetry::ingestion_key_items(
             &self.name,
             &customer.id,
@@ -505,18 +506,9 @@ impl Table {
             TransactWriteItem::builder().delete(account).build(),
             TransactWriteItem::builder().delete(guard).build(),
         ];
-        let requests = state.requests.iter().flat_map(|r| {
-            [
-                super::consent::request_keys(&r.request),
-                super::consent::token_keys(&r.token_hash),
-            ]
-        });
-        for keys in state
-            .entitlements
-            .iter()
-            .map(entitlement_keys)
-            .chain(requests)
-        {
+        // Requests stay out of it (however many partners asked): the caller ends the
+        // pending ones afterwards, and closed ones expire by TTL.
+        for keys in state.entitlements.iter().map(entitlement_keys) {
             let d = delete(keys).build().map_err(StoreError::sdk)?;
             items.push(TransactWriteItem::builder().delete(d).build());
         }

@@ -72,6 +72,8 @@ pub const WIDE_LIMIT: Limit = Limit {
 
 pub struct Options {
     pub limits: Limit,
+    /// The import-request limits (per partner, per email), when not `limits`.
+    pub import_limits: Option<Limit>,
     /// Replaces the pool's token verifier (tokens from [`tokens::Signer`]).
     pub verifier: Option<adapters::identity::TokenVerifier>,
     /// Where domain events go (by default nowhere: no routes).
@@ -82,6 +84,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             limits: WIDE_LIMIT,
+            import_limits: None,
             verifier: None,
             events: None,
         }
@@ -152,6 +155,8 @@ pub async fn stack_with(options: Options) -> TestStack {
         sign_up_per_email: options.limits,
         sign_in_per_ip: options.limits,
         sign_in_per_email: options.limits,
+        import_per_partner: options.import_limits.unwrap_or(options.limits),
+        import_per_email: options.import_limits.unwrap_or(options.limits),
         restricted_countries: adapters::config::country_list(
             adapters::config::DEFAULT_RESTRICTED_COUNTRIES,
         ),

@@ -346,7 +346,7 @@ describe('Import Existing Customer', () => {
 
     expect(await within(dialog).findByText('Request sent')).toBeInTheDocument();
     expect(within(dialog).getByTestId('import-sent')).toHaveFocus();
-    expect(dialog).toHaveTextContent('Cobalt Clinic');
+    expect(dialog).toHaveTextContent('If admin@cobalt.example is the login of a customer account');
     expect(dialog).toHaveTextContent('Pending');
     const sent = requests.find((request) => `${request.method} ${request.path}` === IMPORT);
     expect(sent?.body).toEqual({ email: 'admin@cobalt.example' });

@@ -81,16 +81,12 @@ export function ImportCustomerDialog({ onClose, onSent }: ImportCustomerDialogPr
           <div className="alert alert--success" role="status">
             <p className="alert__title">Request sent</p>
             <p className="alert__body">
-              The customer’s administrator at {sent.email} was asked to approve. {sent.customerName} appears in your
-              customer list once they approve.
+              If {sent.email} is the login of a customer account, its administrator has been asked to approve. The
+              customer appears in your customer list once they approve, and its name in Request Status.
             </p>
           </div>
         </div>
         <dl className="details details--compact">
-          <div className="details__row">
-            <dt>Customer</dt>
-            <dd>{sent.customerName}</dd>
-          </div>
           <div className="details__row">
             <dt>Email</dt>
             <dd>{sent.email}</dd>

@@ -72,7 +72,7 @@ describe('Requests page', () => {
         .getAllByTestId('import-request-row')
         .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent)),
     ).toEqual([
-      [localTime(pendingImport.requestedAt), 'admin@cobalt.example', 'Pending', localTime(pendingImport.updatedAt), 'Cobalt Clinic'],
+      [localTime(pendingImport.requestedAt), 'admin@cobalt.example', 'Pending', localTime(pendingImport.updatedAt), 'Shown once approved'],
       [localTime(approvedImport.requestedAt), 'owner@delta.example', 'Approved', localTime(approvedImport.updatedAt), 'Delta Dentistry'],
     ]);
 
@@ -96,7 +96,7 @@ describe('Requests page', () => {
     const { user } = renderRequests();
 
     const row = (await screen.findAllByTestId('pending-request-row'))[0] as HTMLElement;
-    await user.click(within(row).getByRole('button', { name: 'Re-send the request to Cobalt Clinic' }));
+    await user.click(within(row).getByRole('button', { name: 'Re-send the request to admin@cobalt.example' }));
 
     const outcome = await screen.findByTestId('request-outcome');
     expect(outcome).toHaveTextContent('The request was sent again to admin@cobalt.example.');
@@ -125,11 +125,11 @@ describe('Requests page', () => {
 
     await user.click(screen.getByTestId('request-withdraw'));
     dialog = screen.getByRole('dialog', { name: 'Withdraw the request?' });
-    expect(dialog).toHaveTextContent('Import for Cobalt Clinic (admin@cobalt.example)');
+    expect(dialog).toHaveTextContent('Import for admin@cobalt.example. The link in the email');
     await user.click(within(dialog).getByTestId('withdraw-confirm'));
 
     expect(await screen.findByTestId('request-outcome')).toHaveTextContent(
-      'The request to Cobalt Clinic was withdrawn.',
+      'The request to admin@cobalt.example was withdrawn.',
     );
     expect(screen.queryByTestId('pending-request-row')).not.toBeInTheDocument();
     expect(screen.getByText('No requests are waiting for an answer.')).toBeInTheDocument();

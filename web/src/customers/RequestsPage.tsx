@@ -7,7 +7,7 @@ import { FormAlert } from '../components/FormAlert';
 import { LoadMore } from '../components/LoadMore';
 import { fetchConsentRequests, resendConsentRequest, withdrawConsentRequest } from './api';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
-import { formatDateTime, requestKindLabel, requestStatusLabel } from './labels';
+import { formatDateTime, requestKindLabel, requestStatusLabel, requestSubject } from './labels';
 import { LoadFailed, ProblemAlert } from './problems';
 
 type Filter = Pick<ConsentRequestQuery, 'status' | 'type'>;
@@ -175,7 +175,7 @@ export function RequestsPage() {
     applied(result.data);
     setOutcome({
       tone: 'success',
-      title: `The request to ${result.data.customerName} was withdrawn.`,
+      title: `The request to ${requestSubject(result.data)} was withdrawn.`,
       detail: 'Its link no longer works.',
     });
   }
@@ -249,10 +249,10 @@ export function RequestsPage() {
                   <tr key={request.id} data-testid="pending-request-row" data-request-id={request.id}>
                     <td>{requestKindLabel(request)}</td>
                     <td>
-                      {request.type === 'managementChange' ? (
-                        <Link to={`/customers/${encodeURIComponent(request.customerId)}`}>{request.customerName}</Link>
+                      {request.type === 'managementChange' && request.customerId ? (
+                        <Link to={`/customers/${encodeURIComponent(request.customerId)}`}>{requestSubject(request)}</Link>
                       ) : (
-                        request.customerName
+                        requestSubject(request)
                       )}
                     </td>
                     <td>{request.email}</td>
@@ -271,7 +271,7 @@ export function RequestsPage() {
                         className="button button--small button--secondary"
                         onClick={() => void resend(request)}
                         disabled={busy !== null}
-                        aria-label={`Re-send the request to ${request.customerName}`}
+                        aria-label={`Re-send the request to ${requestSubject(request)}`}
                         data-testid="request-resend"
                       >
                         {busy === request.id && withdrawing === null ? 'Sending…' : 'Re-send'}
@@ -281,7 +281,7 @@ export function RequestsPage() {
                         className="button button--small button--secondary"
                         onClick={() => setWithdrawing(request)}
                         disabled={busy !== null}
-                        aria-label={`Withdraw the request to ${request.customerName}`}
+                        aria-label={`Withdraw the request to ${requestSubject(request)}`}
                         data-testid="request-withdraw"
                       >
                         Withdraw
@@ -331,10 +331,10 @@ export function RequestsPage() {
                       <When value={request.updatedAt} />
                     </td>
                     <td>
-                      {request.status === 'approved' ? (
+                      {request.status === 'approved' && request.customerId ? (
                         <Link to={`/customers/${encodeURIComponent(request.customerId)}`}>{request.customerName}</Link>
                       ) : (
-                        request.customerName
+                        <span className="table__secondary">Shown once approved</span>
                       )}
                     </td>
                   </tr>
@@ -349,7 +349,8 @@ export function RequestsPage() {
       {withdrawing ? (
         <Dialog title="Withdraw the request?" onClose={() => setWithdrawing(null)} closeDisabled={busy !== null}>
           <p className="dialog__lead">
-            {requestKindLabel(withdrawing)} for {withdrawing.customerName} ({withdrawing.email}). The link in the email
+            {requestKindLabel(withdrawing)} for {requestSubject(withdrawing)}
+            {withdrawing.customerName ? ` (${withdrawing.email})` : ''}. The link in the email
             stops working, and the customer can no longer approve it.
           </p>
           <div className="dialog__actions">

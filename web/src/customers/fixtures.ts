@@ -129,8 +129,6 @@ export const pendingManagement: ConsentRequest = {
   customerId: 'cus_1',
   customerName: 'Acme Dental',
   email: 'it@acme.example',
-  partnerId: 'prt_1',
-  partnerName: 'Analytical Engines Ltd',
   requestedAt: '2026-01-10T09:00:00Z',
   requestedBy: 'usr_1',
   updatedAt: '2026-01-10T09:00:00Z',
@@ -139,14 +137,11 @@ export const pendingManagement: ConsentRequest = {
   status: 'pending',
 };
 
+/** An import the customer has not answered: the partner knows only the email it typed. */
 export const pendingImport: ConsentRequest = {
   id: 'req_import',
   type: 'import',
-  customerId: 'cus_9',
-  customerName: 'Cobalt Clinic',
   email: 'admin@cobalt.example',
-  partnerId: 'prt_1',
-  partnerName: 'Analytical Engines Ltd',
   requestedAt: '2026-01-12T14:30:00Z',
   requestedBy: 'usr_1',
   updatedAt: '2026-01-12T14:30:00Z',

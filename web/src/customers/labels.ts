@@ -193,10 +193,19 @@ const REQUEST_STATUS_LABELS: Record<ConsentRequest['status'], string> = {
   denied: 'Denied',
   expired: 'Expired',
   withdrawn: 'Withdrawn',
+  cancelled: 'Cancelled',
 };
 
 export function requestStatusLabel(status: string): string {
   return (REQUEST_STATUS_LABELS as Record<string, string>)[status] ?? status;
+}
+
+/**
+ * Whom a request is to: the customer's name, or for an import not yet approved the email
+ * it was sent to (the console learns the customer's name only when they approve).
+ */
+export function requestSubject(request: ConsentRequest): string {
+  return request.customerName ?? request.email;
 }
 
 /** What a request asks: "Import" or "Management change to Partner Managed". */
