@@ -1,8 +1,10 @@
 //! Every endpoint × every kind of principal, with the exact status each must get: the
 //! partner administrator, an administrator, custom roles with Read/Write, Read and No
-//! access on the target customer, a user of another partner, and an API client (with the
-//! Administrator role). The table must name every route the functions serve: an endpoint
-//! added without its row fails here.
+//! access on the target customer, a user of another partner, an API client (with the
+//! Administrator role), the admin of one of the partner's customers, a partner user who
+//! was disabled after signing in (their token still valid), and an administrator in a
+//! "Manage customer" session (`X-Delegation` on every request). The table must name
+//! every route the functions serve: an endpoint added without its row fails here.
 //!
 //! Each cell gets fresh targets where the call changes or uses them up (a customer to
 //! remove, a user to invite again), so cells do not depend on each other's order.
@@ -18,7 +20,7 @@ use serde_json::{json, Value};
 use testkit::{http::*, TestStack};
 
 /// The principals, in column order.
-const WHO: [&str; 7] = [
+const WHO: [&str; 10] = [
     "partner admin",
     "administrator",
     "role read/write",
@@ -26,501 +28,545 @@ const WHO: [&str; 7] = [
     "role no access",
     "other partner",
     "API client",
+    "customer admin",
+    "disabled user",
+    "delegated session",
 ];
 
+/// The column of the disabled user: their old token, never a fresh one.
+const DISABLED: usize = 8;
+/// The column whose requests carry the fixture's Manage customer session.
+const DELEGATED: usize = 9;
+
 /// (METHOD, path template) → the status for each principal in `WHO` order.
-const EXPECTED: &[(&str, &str, [u16; 7])] = &[
+const EXPECTED: &[(&str, &str, [u16; 10])] = &[
     // Sessions and the signed-in user. Public endpoints ignore who asks.
     (
         "POST",
         "/api/v1/auth/sign-up",
-        [201, 201, 201, 201, 201, 201, 201],
+        [201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
     ),
     (
         "POST",
         "/api/v1/auth/sign-in",
-        [401, 401, 401, 401, 401, 401, 401],
+        [401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
     ),
     (
         "POST",
         "/api/v1/auth/sign-in/mfa",
-        [401, 401, 401, 401, 401, 401, 401],
+        [401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
     ),
     (
         "POST",
         "/api/v1/auth/token",
-        [401, 401, 401, 401, 401, 401, 401],
+        [401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
     ),
     (
         "POST",
         "/api/v1/auth/refresh",
-        [401, 401, 401, 401, 401, 401, 401],
+        [401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
     ),
     (
         "POST",
         "/api/v1/auth/sign-out",
-        [204, 204, 204, 204, 204, 204, 204],
+        [204, 204, 204, 204, 204, 204, 204, 403, 204, 204],
     ),
-    ("GET", "/api/v1/me", [200, 200, 200, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/api/v1/me",
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
+    ),
     (
         "GET",
         "/api/v1/me/activity",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/me/mfa/setup",
-        [200, 200, 200, 200, 200, 200, 403],
+        [200, 200, 200, 200, 200, 200, 403, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/me/mfa/verify",
-        [422, 422, 422, 422, 422, 422, 403],
+        [422, 422, 422, 422, 422, 422, 403, 403, 403, 422],
     ),
     (
         "DELETE",
         "/api/v1/me/mfa",
-        [204, 204, 204, 204, 204, 204, 403],
+        [204, 204, 204, 204, 204, 204, 403, 403, 403, 204],
     ),
-    ("GET", "/api/v1/audit", [200, 200, 403, 403, 403, 200, 200]),
+    (
+        "GET",
+        "/api/v1/audit",
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
+    ),
     // The ExSP program: the built-in roles only (a malformed serial is 422 to them).
     (
         "POST",
         "/api/v1/licensing/exsp-serial/validate",
-        [422, 422, 403, 403, 403, 422, 422],
+        [422, 422, 403, 403, 403, 422, 422, 403, 403, 422],
     ),
     (
         "POST",
         "/api/v1/licensing/exsp-serial/activate",
-        [422, 422, 403, 403, 403, 422, 422],
+        [422, 422, 403, 403, 403, 422, 422, 403, 403, 422],
     ),
     // Customers: the access level on the target customer decides; No access and
     // another partner's customer are both "not found".
     (
         "GET",
         "/api/v1/catalog",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "GET",
         "/api/v1/customers",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/customers",
-        [201, 201, 201, 403, 403, 201, 201],
+        [201, 201, 201, 403, 403, 201, 201, 403, 403, 201],
     ),
     (
         "GET",
         "/api/v1/customers/{customerId}",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     (
         "DELETE",
         "/api/v1/customers/{customerId}",
-        [204, 204, 204, 403, 404, 404, 204],
+        [204, 204, 204, 403, 404, 404, 204, 403, 403, 204],
     ),
     (
         "POST",
         "/api/v1/customers/{customerId}/entitlements",
-        [200, 200, 200, 403, 404, 404, 200],
+        [200, 200, 200, 403, 404, 404, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/customers/{customerId}/entitlements/{entitlementId}/convert",
-        [422, 422, 422, 403, 404, 404, 422],
+        [422, 422, 422, 403, 404, 404, 422, 403, 403, 422],
     ),
     (
         "POST",
         "/api/v1/customers/{customerId}/entitlements/{entitlementId}/cancel",
-        [200, 200, 200, 403, 404, 404, 200],
+        [200, 200, 200, 403, 404, 404, 200, 403, 403, 200],
     ),
     (
         "PATCH",
         "/api/v1/customers/{customerId}/settings",
-        [200, 200, 200, 403, 404, 404, 200],
+        [200, 200, 200, 403, 404, 404, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/customers/{customerId}/management",
-        [200, 200, 200, 403, 404, 404, 200],
+        [200, 200, 200, 403, 404, 404, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/customers/{customerId}/manage",
-        [201, 201, 201, 403, 404, 404, 201],
+        [201, 201, 201, 403, 404, 404, 201, 403, 403, 201],
     ),
     (
         "POST",
         "/api/v1/customers/{customerId}/welcome",
-        [202, 202, 202, 403, 404, 404, 202],
+        [202, 202, 202, 403, 404, 404, 202, 403, 403, 202],
     ),
     (
         "POST",
         "/api/v1/customers/import",
-        [202, 202, 202, 403, 403, 202, 202],
+        [202, 202, 202, 403, 403, 202, 202, 403, 403, 202],
     ),
     (
         "GET",
         "/api/v1/consent-requests",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/consent-requests/{requestId}/resend",
-        [200, 200, 200, 403, 404, 404, 200],
+        [200, 200, 200, 403, 404, 404, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/consent-requests/{requestId}/withdraw",
-        [200, 200, 200, 403, 404, 404, 200],
+        [200, 200, 200, 403, 404, 404, 200, 403, 403, 200],
     ),
     // The customer's side: links are public; the rest is the customer admin's alone.
     (
         "POST",
         "/api/v1/links/inspect",
-        [404, 404, 404, 404, 404, 404, 404],
+        [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
     ),
     (
         "POST",
         "/api/v1/welcome/set-password",
-        [404, 404, 404, 404, 404, 404, 404],
+        [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
     ),
     (
         "POST",
         "/api/v1/consent/{requestId}/approve",
-        [403, 403, 403, 403, 403, 403, 403],
+        [403, 403, 403, 403, 403, 403, 403, 404, 403, 403],
     ),
     (
         "POST",
         "/api/v1/consent/{requestId}/deny",
-        [403, 403, 403, 403, 403, 403, 403],
+        [403, 403, 403, 403, 403, 403, 403, 404, 403, 403],
     ),
-    ("GET", "/api/v1/portal", [403, 403, 403, 403, 403, 403, 403]),
+    (
+        "GET",
+        "/api/v1/portal",
+        [403, 403, 403, 403, 403, 403, 403, 200, 403, 200],
+    ),
     (
         "PATCH",
         "/api/v1/portal/settings",
-        [403, 403, 403, 403, 403, 403, 403],
+        [403, 403, 403, 403, 403, 403, 403, 200, 403, 200],
     ),
     // Users and roles: partner administrators manage; the built-in roles see; custom
     // roles see only themselves; another partner's objects are not found.
-    ("GET", "/api/v1/users", [200, 200, 403, 403, 403, 200, 200]),
-    ("POST", "/api/v1/users", [201, 403, 403, 403, 403, 201, 403]),
+    (
+        "GET",
+        "/api/v1/users",
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/users",
+        [201, 403, 403, 403, 403, 201, 403, 403, 403, 403],
+    ),
     (
         "GET",
         "/api/v1/users/{userId}",
-        [200, 200, 403, 403, 403, 404, 200],
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
     ),
     (
         "PATCH",
         "/api/v1/users/{userId}",
-        [200, 403, 403, 403, 403, 404, 403],
+        [200, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "DELETE",
         "/api/v1/users/{userId}",
-        [204, 403, 403, 403, 403, 404, 403],
+        [204, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "POST",
         "/api/v1/users/{userId}/invitation",
-        [200, 403, 403, 403, 403, 404, 403],
+        [200, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "POST",
         "/api/v1/users/{userId}/contacts",
-        [200, 403, 403, 403, 403, 404, 403],
+        [200, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "PUT",
         "/api/v1/users/{userId}/contacts/{contactId}",
-        [200, 403, 403, 403, 403, 404, 403],
+        [200, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "DELETE",
         "/api/v1/users/{userId}/contacts/{contactId}",
-        [200, 403, 403, 403, 403, 404, 403],
+        [200, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "POST",
         "/api/v1/users/{userId}/mfa/reset",
-        [204, 403, 403, 403, 403, 404, 403],
+        [204, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "PUT",
         "/api/v1/security",
-        [200, 403, 403, 403, 403, 200, 403],
+        [200, 403, 403, 403, 403, 200, 403, 403, 403, 403],
     ),
-    ("GET", "/api/v1/roles", [200, 200, 403, 403, 403, 200, 200]),
-    ("POST", "/api/v1/roles", [201, 403, 403, 403, 403, 201, 403]),
+    (
+        "GET",
+        "/api/v1/roles",
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/roles",
+        [201, 403, 403, 403, 403, 201, 403, 403, 403, 403],
+    ),
     (
         "GET",
         "/api/v1/roles/{roleId}",
-        [200, 200, 403, 403, 403, 404, 200],
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
     ),
     (
         "PUT",
         "/api/v1/roles/{roleId}",
-        [200, 403, 403, 403, 403, 404, 403],
+        [200, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "DELETE",
         "/api/v1/roles/{roleId}",
-        [204, 403, 403, 403, 403, 404, 403],
+        [204, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "GET",
         "/api/v1/api-clients",
-        [200, 403, 403, 403, 403, 200, 403],
+        [200, 403, 403, 403, 403, 200, 403, 403, 403, 403],
     ),
     (
         "POST",
         "/api/v1/api-clients",
-        [201, 403, 403, 403, 403, 201, 403],
+        [201, 403, 403, 403, 403, 201, 403, 403, 403, 403],
     ),
     (
         "DELETE",
         "/api/v1/api-clients/{clientId}",
-        [204, 403, 403, 403, 403, 404, 403],
+        [204, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "POST",
         "/api/v1/invitations/inspect",
-        [404, 404, 404, 404, 404, 404, 404],
+        [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
     ),
     (
         "POST",
         "/api/v1/invitations/accept",
-        [404, 404, 404, 404, 404, 404, 404],
+        [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
     ),
     // Telemetry. Ingestion takes a customer's ingestion key, never a user's token.
     (
         "POST",
         "/api/v1/ingest/{customerId}/computers",
-        [401, 401, 401, 401, 401, 401, 401],
+        [401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
     ),
     (
         "POST",
         "/api/v1/ingest/{customerId}/events",
-        [401, 401, 401, 401, 401, 401, 401],
+        [401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
     ),
     (
         "POST",
         "/api/v1/customers/{customerId}/ingestion-key",
-        [201, 201, 201, 403, 404, 404, 201],
+        [201, 201, 201, 403, 404, 404, 201, 403, 403, 201],
     ),
     (
         "GET",
         "/api/v1/customers/{customerId}/endpoint-protection",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     // The Home page and statistics pages, filtered to the target customer: hidden
     // customers are not found, as everywhere.
     (
         "GET",
         "/api/v1/dashboard",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     (
         "GET",
         "/api/v1/statistics/endpoint",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     (
         "GET",
         "/api/v1/statistics/deployment",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     (
         "GET",
         "/api/v1/statistics/offline-computers",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     // Everyone's own layout, the news, and the products of the customers they see.
     (
         "GET",
         "/api/v1/dashboard/layout",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "PUT",
         "/api/v1/dashboard/layout",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
-    ("GET", "/api/v1/news", [200, 200, 200, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/api/v1/news",
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
+    ),
     // Alerts: every role sees those of the customers it reaches (hidden customers are not
     // found, as everywhere); the built-in roles manage notification rules.
-    ("GET", "/api/v1/alerts", [200, 200, 200, 200, 404, 404, 200]),
+    (
+        "GET",
+        "/api/v1/alerts",
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
+    ),
     (
         "GET",
         "/api/v1/alerts/{alertId}",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/alerts/dismiss",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     (
         "GET",
         "/api/v1/alert-rules",
-        [200, 200, 403, 403, 403, 200, 200],
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/alert-rules",
-        [201, 201, 403, 403, 403, 201, 201],
+        [201, 201, 403, 403, 403, 201, 201, 403, 403, 201],
     ),
     (
         "GET",
         "/api/v1/alert-rules/{ruleId}",
-        [200, 200, 403, 403, 403, 404, 200],
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
     ),
     (
         "PUT",
         "/api/v1/alert-rules/{ruleId}",
-        [200, 200, 403, 403, 403, 404, 200],
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
     ),
     (
         "DELETE",
         "/api/v1/alert-rules/{ruleId}",
-        [204, 204, 403, 403, 403, 404, 204],
+        [204, 204, 403, 403, 403, 404, 204, 403, 403, 204],
     ),
     (
         "GET",
         "/api/v1/alert-rules/{ruleId}/deliveries",
-        [200, 200, 403, 403, 403, 404, 200],
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/alert-rules/{ruleId}/test",
-        [200, 200, 403, 403, 403, 404, 200],
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
     ),
     (
         "GET",
         "/api/v1/products/usage",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     // Reports: every role reports on the customers it reads; a customer it cannot read
     // (or another partner's) is refused like one that does not exist.
     (
         "GET",
         "/api/v1/report-types",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/reports",
-        [202, 202, 202, 202, 422, 422, 202],
+        [202, 202, 202, 202, 422, 422, 202, 403, 403, 202],
     ),
     (
         "GET",
         "/api/v1/reports",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "GET",
         "/api/v1/reports/{reportId}",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     // A custom role deletes only its own reports.
     (
         "DELETE",
         "/api/v1/reports/{reportId}",
-        [204, 204, 403, 403, 404, 404, 204],
+        [204, 204, 403, 403, 404, 404, 204, 403, 403, 204],
     ),
     // Still Processing: the access check passes, and the file is not there yet.
     (
         "GET",
         "/api/v1/reports/{reportId}/files/{format}",
-        [409, 409, 409, 409, 404, 404, 409],
+        [409, 409, 409, 409, 404, 404, 409, 403, 403, 409],
     ),
     // Report Customization: the built-in roles change it; everyone reads their own.
     (
         "GET",
         "/api/v1/branding",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "PUT",
         "/api/v1/branding",
-        [200, 200, 403, 403, 403, 200, 200],
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
     ),
     (
         "PUT",
         "/api/v1/branding/logo",
-        [200, 200, 403, 403, 403, 200, 200],
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
     ),
     (
         "DELETE",
         "/api/v1/branding/logo",
-        [200, 200, 403, 403, 403, 200, 200],
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
     ),
     // Report templates and schedules: like reports, each shown to those who read every
     // customer it names; a custom role changes only what its user saved.
     (
         "GET",
         "/api/v1/report-templates",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     (
         "POST",
         "/api/v1/report-templates",
-        [201, 201, 201, 201, 422, 422, 201],
+        [201, 201, 201, 201, 422, 422, 201, 403, 403, 201],
     ),
     (
         "GET",
         "/api/v1/report-templates/{templateId}",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     (
         "PUT",
         "/api/v1/report-templates/{templateId}",
-        [200, 200, 403, 403, 404, 404, 200],
+        [200, 200, 403, 403, 404, 404, 200, 403, 403, 200],
     ),
     (
         "DELETE",
         "/api/v1/report-templates/{templateId}",
-        [204, 204, 403, 403, 404, 404, 204],
+        [204, 204, 403, 403, 404, 404, 204, 403, 403, 204],
     ),
     (
         "POST",
         "/api/v1/report-templates/{templateId}/reports",
-        [202, 202, 202, 202, 404, 404, 202],
+        [202, 202, 202, 202, 404, 404, 202, 403, 403, 202],
     ),
     (
         "GET",
         "/api/v1/report-schedules",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
     // A template the caller cannot see is refused like one that does not exist.
     (
         "POST",
         "/api/v1/report-schedules",
-        [201, 201, 201, 201, 422, 422, 201],
+        [201, 201, 201, 201, 422, 422, 201, 403, 403, 201],
     ),
     (
         "GET",
         "/api/v1/report-schedules/{scheduleId}",
-        [200, 200, 200, 200, 404, 404, 200],
+        [200, 200, 200, 200, 404, 404, 200, 403, 403, 200],
     ),
     (
         "PUT",
         "/api/v1/report-schedules/{scheduleId}",
-        [200, 200, 403, 403, 404, 404, 200],
+        [200, 200, 403, 403, 404, 404, 200, 403, 403, 200],
     ),
     (
         "DELETE",
         "/api/v1/report-schedules/{scheduleId}",
-        [204, 204, 403, 403, 404, 404, 204],
+        [204, 204, 403, 403, 404, 404, 204, 403, 403, 204],
     ),
     // The billing export: every role, over the customers it reads (tests/tests/billing.rs
     // checks which); another partner's user gets their own.
     (
         "GET",
         "/api/v1/billing/usage",
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
 ];
 
@@ -566,6 +612,8 @@ struct Fixture {
     /// A token per principal, in `WHO` order, and how to get a fresh one.
     tokens: Vec<String>,
     logins: Vec<(String, String)>,
+    /// The secret of the delegated session's Manage customer session.
+    delegation: String,
     /// Unique names and addresses.
     counter: std::sync::atomic::AtomicUsize,
 }
@@ -1085,6 +1133,34 @@ impl Fixture {
     }
 
     /// A fresh session for principal `i`.
+    /// A user of P with `role` who accepted the invitation and signed in: their token is
+    /// the next principal's; their id is returned.
+    async fn member(&mut self, email: &str, role: &str) -> String {
+        let user = self
+            .ok(
+                "users",
+                "POST",
+                "/api/v1/users",
+                Some(&json!({"email": email, "firstName": "M", "lastName": "N", "role": role})),
+            )
+            .await;
+        let secret = self.stack.link_secret(email).expect("an invitation");
+        let a = send(
+            self.app("users"),
+            json_post(
+                "/api/v1/invitations/accept",
+                &json!({"token": secret, "password": PASSWORD}),
+            ),
+            "203.0.113.7",
+        )
+        .await;
+        assert_eq!(a.status.as_u16(), 200, "{}", a.text);
+        self.logins.push((email.to_string(), PASSWORD.into()));
+        let token = self.sign_in_again(self.logins.len() - 1).await;
+        self.tokens.push(token);
+        user["id"].as_str().unwrap().to_string()
+    }
+
     async fn sign_in_again(&self, i: usize) -> String {
         let (login, secret) = &self.logins[i];
         if login.contains('@') {
@@ -1122,7 +1198,6 @@ async fn fixture() -> Fixture {
         );
     }
     let auth = apps["auth"].clone();
-    let users = apps["users"].clone();
     let (_, admin) = partner_session(&auth, "pa@p.example.com", "P Ltd").await;
     let mut fx = Fixture {
         stack,
@@ -1130,6 +1205,7 @@ async fn fixture() -> Fixture {
         admin: admin.clone(),
         tokens: Vec::new(),
         logins: Vec::new(),
+        delegation: String::new(),
         counter: Default::default(),
     };
     fx.logins
@@ -1167,28 +1243,7 @@ async fn fixture() -> Fixture {
                 id
             }
         };
-        let email = format!("member{i}@p.example.com");
-        fx.ok(
-            "users",
-            "POST",
-            "/api/v1/users",
-            Some(&json!({"email": email, "firstName": "M", "lastName": "N", "role": role})),
-        )
-        .await;
-        let secret = fx.stack.link_secret(&email).expect("an invitation");
-        let a = send(
-            &users,
-            json_post(
-                "/api/v1/invitations/accept",
-                &json!({"token": secret, "password": PASSWORD}),
-            ),
-            "203.0.113.7",
-        )
-        .await;
-        assert_eq!(a.status.as_u16(), 200, "{}", a.text);
-        fx.logins.push((email, PASSWORD.into()));
-        let token = fx.sign_in_again(fx.logins.len() - 1).await;
-        fx.tokens.push(token);
+        fx.member(&format!("member{i}@p.example.com"), &role).await;
     }
     let (_, other) = partner_session(&auth, "pa@q.example.com", "Q Ltd").await;
     fx.logins
@@ -1208,6 +1263,52 @@ async fn fixture() -> Fixture {
     );
     fx.tokens.push(client_token(&auth, &id, &secret).await);
     fx.logins.push((id, secret));
+
+    // The admin of a co-managed customer of P, signed in to the portal.
+    let customer = fx.customer().await;
+    let email = customer["customer"]["contact"]["email"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secret = fx.stack.link_secret(&email).expect("a welcome link");
+    let set = send(
+        fx.app("portal"),
+        json_post(
+            "/api/v1/welcome/set-password",
+            &json!({"token": secret, "password": PASSWORD}),
+        ),
+        "203.0.113.7",
+    )
+    .await;
+    assert_eq!(set.status.as_u16(), 200, "{}", set.text);
+    fx.logins.push((email, PASSWORD.into()));
+    let token = fx.sign_in_again(fx.logins.len() - 1).await;
+    fx.tokens.push(token);
+
+    // An administrator of P who signed in, then was disabled.
+    let disabled = fx.member("disabled@p.example.com", "administrator").await;
+    fx.ok(
+        "users",
+        "PATCH",
+        &format!("/api/v1/users/{disabled}"),
+        Some(&json!({"status": "disabled"})),
+    )
+    .await;
+
+    // An administrator of P in a Manage customer session of that customer.
+    fx.member("delegate@p.example.com", "administrator").await;
+    let id = customer["customer"]["id"].as_str().unwrap();
+    let session = fx
+        .call(
+            "customers",
+            "POST",
+            &format!("/api/v1/customers/{id}/manage"),
+            &fx.tokens[DELEGATED],
+            None,
+        )
+        .await;
+    assert_eq!(session.status.as_u16(), 201, "{}", session.text);
+    fx.delegation = session.body["token"].as_str().unwrap().to_string();
     assert_eq!(fx.tokens.len(), WHO.len());
     fx
 }
@@ -1249,12 +1350,15 @@ async fn answers_each_principal_exactly(part: usize) {
             let fx = &fx;
             async move {
                 let r = fx.prepare(method, path).await;
-                let token = if r.fresh {
+                let token = if r.fresh && i != DISABLED {
                     fx.sign_in_again(i).await
                 } else {
                     fx.tokens[i].clone()
                 };
                 let mut builder = bearer(request(method, &r.path), &token);
+                if i == DELEGATED {
+                    builder = builder.header(portal::DELEGATION_HEADER, &fx.delegation);
+                }
                 let body = match body_of(&r) {
                     Some((b, kind)) => {
                         builder = builder.header(header::CONTENT_TYPE, kind);

@@ -13,6 +13,7 @@ use super::*;
     responses(
         (status = 200, description = "A page of audit records", body = ListResponse<AuditRecord>),
         api::responses::Unauthorized,
+        api::responses::Forbidden,
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -22,6 +23,8 @@ pub async fn my_activity(
     ApiQuery(page): ApiQuery<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
+    // The user as they are now: a disabled or removed user reads nothing.
+    acting::session(&state, &principal).await?;
     let (partner, user) = principal.partner_user();
     let partition = format!("AUDITUSER#{partner}#{user}");
     let limit = page.limit()?;
