@@ -11,6 +11,7 @@ mod billing;
 mod contracts;
 mod customers;
 mod dashboard;
+mod iam;
 mod identity;
 mod ingest;
 mod licensing;
