@@ -12,6 +12,7 @@ mod contracts;
 mod customers;
 mod dashboard;
 mod iam;
+mod idempotency;
 mod identity;
 mod ingest;
 mod licensing;
