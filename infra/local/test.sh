@@ -89,8 +89,13 @@ export MOTO_ENDPOINT="$LOCAL_MOTO,$MOTO_ENDPOINT"
 # the production bundle the browser test runs against.
 background "web unit tests and bundle" bash -c 'npm --prefix web test && cd web && npx vite build --logLevel warn'
 step "Rust tests (unit, and integration against $MOTO_ENDPOINT), beside the web unit tests"
-# The integration tests mostly wait on moto: more of them at once than cores.
+# The integration tests mostly wait on moto: more of them at once than cores. They record
+# each function's AWS operations (testkit::iam), which only the whole suite's record can
+# be held against the functions' IAM policies: so that check runs after them.
+export IAM_OPERATIONS="$STATE/iam-operations.tsv"
 cargo test --workspace -- --test-threads 6
+cargo test -q -p console-tests --test console -- --ignored --exact iam::every_function_is_granted_what_it_does_and_nothing_more
+unset IAM_OPERATIONS
 export MOTO_ENDPOINT=$LOCAL_MOTO
 finish "cfn-lint and web lint"
 finish "web unit tests and bundle"

@@ -110,7 +110,7 @@ async fn world() -> World {
         &[("AlertRaised", "notifier")],
     )
     .await;
-    *dispatcher.state.lock().unwrap() = Some(base.stack.state.clone());
+    *dispatcher.state.lock().unwrap() = Some(base.stack.function("notifier"));
     World {
         base,
         dispatcher,
@@ -506,7 +506,9 @@ async fn an_unresolved_risk_raises_one_alert_and_the_enabled_rule_reaches_who_ma
         .find(|e| e["detail"]["alertId"] == alert_id.as_str())
         .cloned()
         .unwrap();
-    let again = notifier::handle(&w.stack.state, event).await.unwrap();
+    let again = notifier::handle(&w.stack.function("notifier"), event)
+        .await
+        .unwrap();
     assert_eq!(again["attempted"], 0);
     assert_eq!(again["already"], 3);
     assert_eq!(w.hook_calls().len(), 1);
@@ -614,12 +616,14 @@ async fn a_receiver_that_is_down_is_retried_with_backoff_then_dead_lettered() {
             .with_timezone(&Utc);
         waits.push((next - now).num_minutes());
         // A tick before it is due leaves it be.
-        let early = scheduler::tick(&w.stack.state, next - Duration::seconds(5))
+        let early = scheduler::tick(&w.stack.function("scheduler"), next - Duration::seconds(5))
             .await
             .unwrap();
         assert_eq!(early.deliveries_retried, 0);
         now = next;
-        let report = scheduler::tick(&w.stack.state, now).await.unwrap();
+        let report = scheduler::tick(&w.stack.function("scheduler"), now)
+            .await
+            .unwrap();
         assert_eq!(report.deliveries_retried, 1);
     }
     assert_eq!(waits, [1, 5, 30, 120]);
@@ -629,7 +633,7 @@ async fn a_receiver_that_is_down_is_retried_with_backoff_then_dead_lettered() {
     assert_eq!(last["statusCode"], 503);
     assert!(last.get("nextAttemptAt").is_none());
     assert_eq!(
-        scheduler::tick(&w.stack.state, now + Duration::days(1))
+        scheduler::tick(&w.stack.function("scheduler"), now + Duration::days(1))
             .await
             .unwrap()
             .deliveries_retried,
@@ -1326,18 +1330,25 @@ async fn an_alert_whose_event_never_reached_the_notifier_is_notified_by_the_tick
     // Within the grace period the tick leaves it to the bus; after it, the tick notifies.
     // (`raise_some` raised it ten minutes ago.)
     let raised = Utc::now() - Duration::minutes(10);
-    let early = scheduler::tick(&w.stack.state, raised + Duration::minutes(4))
+    let early = scheduler::tick(
+        &w.stack.function("scheduler"),
+        raised + Duration::minutes(4),
+    )
+    .await
+    .unwrap();
+    assert_eq!(early.alerts_caught_up, 0);
+    let late = scheduler::tick(&w.stack.function("scheduler"), Utc::now())
         .await
         .unwrap();
-    assert_eq!(early.alerts_caught_up, 0);
-    let late = scheduler::tick(&w.stack.state, Utc::now()).await.unwrap();
     assert_eq!(late.alerts_caught_up, 1);
     assert_eq!(
         admin_mail(),
         1,
         "all administrators: the partner administrator is told"
     );
-    let again = scheduler::tick(&w.stack.state, Utc::now()).await.unwrap();
+    let again = scheduler::tick(&w.stack.function("scheduler"), Utc::now())
+        .await
+        .unwrap();
     assert_eq!(again.alerts_caught_up, 0, "done once");
     assert_eq!(admin_mail(), 1);
 
@@ -1354,8 +1365,11 @@ async fn an_alert_whose_event_never_reached_the_notifier_is_notified_by_the_tick
         &[UnresolvedRisk, UnresolvedRisk],
     )
     .await;
-    let after = scheduler::tick(&w.stack.state, Utc::now() + Duration::hours(1))
-        .await
-        .unwrap();
+    let after = scheduler::tick(
+        &w.stack.function("scheduler"),
+        Utc::now() + Duration::hours(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(after.alerts_caught_up, 0);
 }

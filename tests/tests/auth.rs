@@ -20,7 +20,7 @@ fn keyed_sign_up(key: &str, body: &Value) -> Request<Body> {
 
 async fn setup() -> (TestStack, Router) {
     let stack = testkit::stack().await;
-    let app = auth::app(stack.state.clone());
+    let app = auth::app(stack.function("auth"));
     (stack, app)
 }
 
@@ -418,7 +418,7 @@ async fn sign_in_and_sign_up_are_rate_limited_per_ip_and_per_email() {
         ..testkit::Options::default()
     })
     .await;
-    let app = auth::app(stack.state.clone());
+    let app = auth::app(stack.function("auth"));
     sign_up(&app, "limited@example.com", "Limited").await;
     // Per email: different IPs, same email.
     for ip in ["192.0.2.10", "192.0.2.11"] {
@@ -503,7 +503,7 @@ async fn missing_forged_and_foreign_tokens_are_401() {
 
     // A genuine token of another user pool (another issuer) is refused too.
     let other = testkit::stack().await;
-    let other_app = auth::app(other.state.clone());
+    let other_app = auth::app(other.function("auth"));
     sign_up(&other_app, "elsewhere@example.com", "Elsewhere").await;
     let foreign = sign_in(
         &other_app,
@@ -619,7 +619,7 @@ async fn an_expired_token_is_401_and_writes_nothing() {
         ..testkit::Options::default()
     })
     .await;
-    let app = auth::app(stack.state.clone());
+    let app = auth::app(stack.function("auth"));
     let account = sign_up(&app, "expiry@example.com", "Expiry Ltd").await;
     let mut claims = tokens::claims(600);
     claims["username"] = json!(format!(

@@ -1194,7 +1194,7 @@ async fn fixture() -> Fixture {
     for (name, _) in infra::functions() {
         apps.insert(
             name.to_string(),
-            infra::app(name, stack.state.clone()).expect("an app per function"),
+            infra::app(name, stack.function(name)).expect("an app per function"),
         );
     }
     let auth = apps["auth"].clone();

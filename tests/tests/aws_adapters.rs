@@ -132,6 +132,7 @@ async fn the_local_dispatcher_invokes_the_rules_target_through_the_invoke_api() 
             ("AlertRaised".into(), "notifier".into()),
             ("ReportRequested".into(), "report-worker".into()),
         ],
+        counter: None,
     };
     bus.publish(&DomainEvent {
         detail_type: "AlertRaised".into(),
@@ -162,6 +163,7 @@ async fn the_local_dispatcher_reports_an_unreachable_function() {
         http: adapters::tls::http_client(),
         invoke_url: "http://127.0.0.1:9".into(),
         routes: vec![("AlertRaised".into(), "notifier".into())],
+        counter: None,
     };
     let result = bus
         .publish(&DomainEvent {

@@ -38,7 +38,7 @@ impl std::ops::Deref for World {
 async fn world() -> World {
     let base = crate::world::World::new().await;
     World {
-        reports: reports_http::app(base.stack.state.clone()),
+        reports: reports_http::app(base.stack.function("reports")),
         base,
     }
 }
@@ -652,11 +652,11 @@ async fn the_demo_partners_monthly_report_and_the_billing_export_agree_with_the_
         .expect("the demo seeds");
     let s = sign_in(&w.auth, infra::demo::EMAIL, infra::demo::PASSWORD, IP).await;
     let token = s.body["accessToken"].as_str().unwrap().to_string();
-    let reports = reports_http::app(state.clone());
+    let reports = reports_http::app(w.stack.function("reports"));
 
     // The monthly automatic schedule's latest run: last month, ready.
     let schedules = call(
-        &report_schedules::app(state.clone()),
+        &report_schedules::app(w.stack.function("report-schedules")),
         "GET",
         "/api/v1/report-schedules",
         &token,

@@ -174,3 +174,205 @@ fn the_sample_scheduled_run_is_what_a_schedule_hands_the_worker() {
         "events/report-worker/schedule-due.json is stale"
     );
 }
+
+/// The properties of the template's resource `id`.
+fn resource(id: &str) -> serde_yaml::Value {
+    let text = std::fs::read_to_string(root("template.yaml")).unwrap();
+    let template = Template::parse(&text).unwrap();
+    let found = template
+        .resources()
+        .find(|(rid, _, _)| *rid == id)
+        .map(|(_, _, p)| p.clone());
+    found.unwrap_or_else(|| panic!("template.yaml has no {id}"))
+}
+
+fn tagged(value: &serde_yaml::Value) -> (String, String) {
+    match value {
+        serde_yaml::Value::Tagged(t) => (
+            t.tag.to_string(),
+            t.value.as_str().unwrap_or_default().to_string(),
+        ),
+        other => (
+            String::new(),
+            other.as_str().unwrap_or_default().to_string(),
+        ),
+    }
+}
+
+#[test]
+fn only_cloudfront_reaches_the_api_through_its_own_domain() {
+    let api = resource("HttpApi");
+    assert_eq!(api["DisableExecuteApiEndpoint"], true);
+    let domain = resource("ApiDomain");
+    assert_eq!(
+        tagged(&domain["DomainName"]),
+        ("!Ref".into(), "ApiDomainName".into())
+    );
+    let mapping = resource("ApiDomainMapping");
+    assert_eq!(tagged(&mapping["ApiId"]), ("!Ref".into(), "HttpApi".into()));
+    let config = &resource("Distribution")["DistributionConfig"];
+    let origin = config["Origins"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|o| o["Id"] == "api")
+        .expect("an api origin");
+    assert_eq!(
+        tagged(&origin["DomainName"]),
+        ("!Ref".into(), "ApiDomainName".into()),
+        "CloudFront sends /api/* to the API's own domain"
+    );
+    assert_eq!(
+        origin["OriginCustomHeaders"][0]["HeaderName"],
+        "x-origin-verify"
+    );
+}
+
+#[test]
+fn every_answer_carries_the_security_headers_and_a_policy_the_web_app_passes() {
+    let config = &resource("Distribution")["DistributionConfig"];
+    let mut behaviours = vec![config["DefaultCacheBehavior"].clone()];
+    behaviours.extend(
+        config["CacheBehaviors"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .cloned(),
+    );
+    for b in &behaviours {
+        assert_eq!(
+            tagged(&b["ResponseHeadersPolicyId"]),
+            ("!Ref".into(), "SecurityHeadersPolicy".into()),
+            "{b:?}"
+        );
+    }
+    let headers =
+        &resource("SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+    let hsts = &headers["StrictTransportSecurity"];
+    assert!(hsts["AccessControlMaxAgeSec"].as_u64().unwrap() >= 31_536_000);
+    assert_eq!(hsts["IncludeSubdomains"], true);
+    assert_eq!(headers["ContentTypeOptions"]["Override"], true);
+    assert_eq!(headers["FrameOptions"]["FrameOption"], "DENY");
+    assert!(headers["ReferrerPolicy"]["ReferrerPolicy"].is_string());
+    let (_, csp) = tagged(&headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]);
+    let directives: std::collections::BTreeMap<&str, Vec<&str>> = csp
+        .split(';')
+        .filter_map(|d| {
+            let mut words = d.split_whitespace();
+            Some((words.next()?, words.collect()))
+        })
+        .collect();
+    assert_eq!(directives["frame-ancestors"], ["'none'"]);
+    assert_eq!(directives["default-src"], ["'self'"]);
+    assert_eq!(directives["object-src"], ["'none'"]);
+    for d in ["script-src", "style-src", "connect-src"] {
+        assert_eq!(
+            directives[d],
+            ["'self'"],
+            "{d}: the app's own files and API only"
+        );
+    }
+    // Report Customization previews the logo from its presigned link.
+    assert!(directives["img-src"].contains(&"https://${LogosBucket.RegionalDomainName}"));
+
+    // Nothing inline in the page the policy is sent with: its one script is a file.
+    let page = std::fs::read_to_string(root("web/index.html")).unwrap();
+    assert!(
+        !page.contains("<style") && !page.contains(" style="),
+        "inline styles"
+    );
+    assert!(!page.contains(" on"), "inline event handlers");
+    for script in page.split("<script").skip(1) {
+        assert!(
+            script.split('>').next().unwrap().contains(" src="),
+            "an inline script: {script}"
+        );
+    }
+}
+
+#[test]
+fn the_public_routes_are_throttled_below_the_default_each_route_gets() {
+    let api = resource("HttpApi");
+    let default = &api["DefaultRouteSettings"];
+    let (rate, burst) = (
+        default["ThrottlingRateLimit"].as_f64().unwrap(),
+        default["ThrottlingBurstLimit"].as_u64().unwrap(),
+    );
+    let routes: BTreeSet<String> = template_routes()
+        .into_iter()
+        .map(|(_, method, path)| format!("{method} {path}"))
+        .collect();
+    let limited = api["RouteSettings"].as_mapping().expect("route settings");
+    for (key, limits) in limited {
+        let key = key.as_str().unwrap();
+        assert!(routes.contains(key), "{key} is no route of the API");
+        let r = limits["ThrottlingRateLimit"].as_f64().unwrap();
+        let b = limits["ThrottlingBurstLimit"].as_u64().unwrap();
+        assert!(r < rate && b < burst, "{key}: below the default");
+        assert!(
+            b as f64 >= r,
+            "{key}: a burst of at least a second's requests"
+        );
+    }
+    for public in [
+        "POST /api/v1/auth/sign-up",
+        "POST /api/v1/auth/sign-in",
+        "POST /api/v1/auth/token",
+        "POST /api/v1/ingest/{customerId}/computers",
+        "POST /api/v1/ingest/{customerId}/events",
+    ] {
+        assert!(
+            limited.contains_key(public),
+            "{public} has a limit of its own"
+        );
+        let doc = std::fs::read_to_string(root("docs/operations.md")).unwrap();
+        assert!(
+            doc.contains(&format!("`{public}`")),
+            "docs/operations.md explains {public}'s limit"
+        );
+    }
+}
+
+#[test]
+fn mail_is_sent_from_the_sender_only_and_text_messages_never_to_topics() {
+    let policies = testkit::iam::policies(
+        &Template::parse(&std::fs::read_to_string(root("template.yaml")).unwrap()).unwrap(),
+    )
+    .unwrap();
+    for (function, statements) in &policies {
+        let allows = |action: &'static str| {
+            statements
+                .iter()
+                .filter(move |s| s.allow && s.actions.iter().any(|a| a == action))
+        };
+        for action in ["ses:SendEmail", "ses:SendRawEmail"] {
+            for s in allows(action) {
+                let from =
+                    &s.condition.as_ref().expect("a condition")["StringEquals"]["ses:FromAddress"];
+                assert_eq!(
+                    tagged(from),
+                    ("!Ref".into(), "MailFrom".into()),
+                    "{function}: {action}"
+                );
+                assert_eq!(
+                    s.resources,
+                    ["identity/*"],
+                    "{function}: the account's own identities"
+                );
+            }
+        }
+        if allows("sns:Publish").next().is_some() {
+            assert!(
+                statements.iter().any(|s| !s.allow
+                    && s.actions == ["sns:Publish"]
+                    && s.resources == ["arn:aws:sns:*:*:*"]),
+                "{function}: text messages only, never a topic"
+            );
+        }
+        for s in allows("iam:PassRole") {
+            let to =
+                &s.condition.as_ref().expect("a condition")["StringEquals"]["iam:PassedToService"];
+            assert_eq!(to, "scheduler.amazonaws.com", "{function}");
+        }
+    }
+}

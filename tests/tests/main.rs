@@ -12,6 +12,8 @@ mod consent;
 mod contracts;
 mod customers;
 mod dashboard;
+mod iam;
+mod idempotency;
 mod identity;
 mod ingest;
 mod licensing;

@@ -33,8 +33,8 @@ impl std::ops::Deref for World {
 async fn world() -> World {
     let base = crate::world::World::new().await;
     World {
-        reports: reports_http::app(base.stack.state.clone()),
-        schedules: report_schedules::app(base.stack.state.clone()),
+        reports: reports_http::app(base.stack.function("reports")),
+        schedules: report_schedules::app(base.stack.function("report-schedules")),
         base,
     }
 }
@@ -438,7 +438,9 @@ async fn a_failure_half_way_leaves_neither_an_orphaned_schedule_nor_an_item_with
     assert_eq!(pending.len(), 1);
     assert_eq!(w.schedule_items().await[&pending[0]], "pending");
     assert!(w.scheduled().await.contains_key(&pending[0]));
-    let early = scheduler::tick(&w.stack.state, Utc::now()).await.unwrap();
+    let early = scheduler::tick(&w.stack.function("scheduler"), Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
         early.schedules_settled, 0,
         "a pending schedule is left alone at first"
@@ -446,7 +448,9 @@ async fn a_failure_half_way_leaves_neither_an_orphaned_schedule_nor_an_item_with
     let later = Utc::now()
         + Duration::minutes(store::report_plans::SETTLE_AFTER_MINUTES)
         + Duration::seconds(1);
-    let tick = scheduler::tick(&w.stack.state, later).await.unwrap();
+    let tick = scheduler::tick(&w.stack.function("scheduler"), later)
+        .await
+        .unwrap();
     assert_eq!(tick.schedules_settled, 1);
     assert_eq!(w.in_step().await, pending);
 
@@ -461,9 +465,12 @@ async fn a_failure_half_way_leaves_neither_an_orphaned_schedule_nor_an_item_with
     let listed = w.ok("GET", "/api/v1/report-schedules", &admin, None).await;
     assert_eq!(listed["items"][0]["state"], "deleting");
     assert!(listed["items"][0].get("nextRun").is_none());
-    let tick = scheduler::tick(&w.stack.state, later + Duration::minutes(10))
-        .await
-        .unwrap();
+    let tick = scheduler::tick(
+        &w.stack.function("scheduler"),
+        later + Duration::minutes(10),
+    )
+    .await
+    .unwrap();
     assert_eq!(tick.schedules_settled, 1);
     assert!(w.in_step().await.is_empty());
 
@@ -479,9 +486,12 @@ async fn a_failure_half_way_leaves_neither_an_orphaned_schedule_nor_an_item_with
         ["pending"]
     );
     assert!(w.scheduled().await.is_empty());
-    let tick = scheduler::tick(&w.stack.state, later + Duration::minutes(20))
-        .await
-        .unwrap();
+    let tick = scheduler::tick(
+        &w.stack.function("scheduler"),
+        later + Duration::minutes(20),
+    )
+    .await
+    .unwrap();
     assert_eq!(tick.schedules_settled, 1);
     assert!(w.in_step().await.is_empty());
     assert!(w.stack.items_of("ReportSchedule").await.is_empty());
@@ -790,7 +800,7 @@ async fn a_schedule_fired_three_times_at_once_makes_one_report_and_one_email() {
         .unwrap()
         .and_utc();
     let event = due_event(&w, id, due).await;
-    let state = &w.stack.state;
+    let state = &w.stack.function("report-worker");
     let (a, b, c) = futures::join!(
         report_worker::handle(state, event.clone()),
         report_worker::handle(state, event.clone()),
@@ -930,7 +940,7 @@ async fn a_schedules_owner_who_lost_access_gets_only_what_they_still_read_or_a_c
         .week(chrono::Weekday::Mon)
         .first_day();
     let due = monday.and_hms_opt(7, 0, 0).unwrap().and_utc();
-    let state = &w.stack.state;
+    let state = &w.stack.function("report-worker");
     let made = report_worker::handle(state, due_event(&w, id, due).await)
         .await
         .unwrap();
@@ -987,9 +997,11 @@ async fn every_partner_gets_the_weekly_and_monthly_reports_without_asking() {
         .trial_customer(&admin, "Auto Co", "it@auto-co.example.com", "coManaged")
         .await;
     let now = Utc::now();
-    let tick = scheduler::tick(&w.stack.state, now).await.unwrap();
+    let tick = scheduler::tick(&w.stack.function("scheduler"), now)
+        .await
+        .unwrap();
     assert_eq!(tick.automatic_schedules, 2);
-    let again = scheduler::tick(&w.stack.state, now + Duration::minutes(1))
+    let again = scheduler::tick(&w.stack.function("scheduler"), now + Duration::minutes(1))
         .await
         .unwrap();
     assert_eq!(again.automatic_schedules, 0, "made once");
@@ -1038,9 +1050,12 @@ async fn every_partner_gets_the_weekly_and_monthly_reports_without_asking() {
     let weekly = schedules["items"][0]["id"].as_str().unwrap().to_string();
     let monday = now.date_naive().week(chrono::Weekday::Mon).first_day();
     let due = monday.and_hms_opt(6, 0, 0).unwrap().and_utc();
-    let made = report_worker::handle(&w.stack.state, due_event(&w, &weekly, due).await)
-        .await
-        .unwrap();
+    let made = report_worker::handle(
+        &w.stack.function("report-worker"),
+        due_event(&w, &weekly, due).await,
+    )
+    .await
+    .unwrap();
     assert!(made.get("ready").is_some(), "{made}");
     let s = w
         .ok(
@@ -1103,7 +1118,7 @@ async fn every_partner_gets_the_weekly_and_monthly_reports_without_asking() {
         .queue_automatic_reports(&partner, &owner, now)
         .await
         .unwrap());
-    let tick = scheduler::tick(&w.stack.state, now + Duration::minutes(2))
+    let tick = scheduler::tick(&w.stack.function("scheduler"), now + Duration::minutes(2))
         .await
         .unwrap();
     assert_eq!(tick.automatic_schedules, 1, "the missing one is made again");

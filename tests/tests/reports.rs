@@ -70,7 +70,7 @@ async fn world() -> World {
     )
     .await;
     World {
-        reports: reports_http::app(base.stack.state.clone()),
+        reports: reports_http::app(base.stack.function("reports")),
         base,
         dispatcher,
     }
@@ -97,7 +97,7 @@ impl World {
         let mut out = Vec::new();
         for e in events {
             out.push(
-                report_worker::handle(&self.stack.state, e)
+                report_worker::handle(&self.stack.function("report-worker"), e)
                     .await
                     .expect("the worker answers"),
             );

@@ -54,8 +54,8 @@ async fn set_state(stack: &TestStack, id: &str, state: EntitlementState) {
 #[tokio::test]
 async fn a_tick_ends_trials_renews_subscriptions_expires_requests_and_records_usage_once() {
     let stack = testkit::stack().await;
-    let auth = auth::app(stack.state.clone());
-    let customers = customers::app(stack.state.clone());
+    let auth = auth::app(stack.function("auth"));
+    let customers = customers::app(stack.function("customers"));
     let (_, token) = partner_session(&auth, "owner@tick.example", "Tick MSP").await;
     let mut ids = Vec::new();
     for (name, email) in [
@@ -118,7 +118,9 @@ async fn a_tick_ends_trials_renews_subscriptions_expires_requests_and_records_us
         .await
         .unwrap();
 
-    let first = scheduler::tick(&stack.state, now).await.unwrap();
+    let first = scheduler::tick(&stack.function("scheduler"), now)
+        .await
+        .unwrap();
     assert_eq!(first.customers_updated, 2);
     assert_eq!(first.entitlements_changed, 2);
     assert_eq!(first.requests_expired, 1);
@@ -128,7 +130,9 @@ async fn a_tick_ends_trials_renews_subscriptions_expires_requests_and_records_us
     );
     let after_first = stack.items_json().await;
 
-    let second = scheduler::tick(&stack.state, now).await.unwrap();
+    let second = scheduler::tick(&stack.function("scheduler"), now)
+        .await
+        .unwrap();
     assert_eq!(second, scheduler::TickReport::default());
     assert_eq!(
         stack.items_json().await,

@@ -120,7 +120,7 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     // Report Customization and a report, made by the worker as EventBridge would hand it.
-    let reports = reports_http::app(w.stack.state.clone());
+    let reports = reports_http::app(w.stack.function("reports"));
     w.put(
         &reports,
         "/api/v1/branding",
@@ -154,7 +154,7 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         .await;
     let me = call(&w.auth, "GET", "/api/v1/me", &admin, None, IP).await;
     let outcome = report_worker::handle(
-        &w.stack.state,
+        &w.stack.function("report-worker"),
         json!({
             "detail-type": "ReportRequested",
             "source": "partner-console",
@@ -180,7 +180,7 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         .await;
     let schedule = w
         .post(
-            &report_schedules::app(w.stack.state.clone()),
+            &report_schedules::app(w.stack.function("report-schedules")),
             "/api/v1/report-schedules",
             &admin,
             json!({"name": "Shapes schedule", "templateId": template.body["id"], "frequency": "daily",
@@ -188,7 +188,7 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         )
         .await;
     let run = report_worker::handle(
-        &w.stack.state,
+        &w.stack.function("report-worker"),
         json!({
             "detail-type": adapters::schedules::SCHEDULE_DUE,
             "time": Utc::now().to_rfc3339(),

@@ -55,18 +55,18 @@ impl World {
         World::on(stack)
     }
 
-    /// The routers of every function on `stack`.
+    /// The routers of every function on `stack`, each with the function's own state.
     pub fn on(stack: TestStack) -> World {
-        let state = &stack.state;
+        let of = |name| stack.function(name);
         World {
-            auth: auth::app(state.clone()),
-            licensing: licensing::app(state.clone()),
-            customers: customers::app(state.clone()),
-            portal: portal::app(state.clone()),
-            users: users::app(state.clone()),
-            ingest: ingest::app(state.clone()),
-            dashboard: dashboard::app(state.clone()),
-            alerts: alerts::app(state.clone()),
+            auth: auth::app(of("auth")),
+            licensing: licensing::app(of("licensing")),
+            customers: customers::app(of("customers")),
+            portal: portal::app(of("portal")),
+            users: users::app(of("users")),
+            ingest: ingest::app(of("ingest")),
+            dashboard: dashboard::app(of("dashboard")),
+            alerts: alerts::app(of("alerts")),
             stack,
         }
     }

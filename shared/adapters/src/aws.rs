@@ -4,7 +4,7 @@
 
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -15,7 +15,7 @@ use aws_smithy_runtime_api::{
             context::{
                 BeforeDeserializationInterceptorContextRef,
                 BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
-                FinalizerInterceptorContextRef, Input,
+                FinalizerInterceptorContextRef,
             },
             Intercept,
         },
@@ -36,6 +36,9 @@ pub async fn load_sdk_config() -> aws_types::SdkConfig {
 
 pub use store::describe;
 
+/// An operation's request, as interceptors (and observers) see it.
+pub use aws_smithy_runtime_api::client::interceptors::context::Input;
+
 /// Counts SDK calls per service and operation, the items they write, and the time spent
 /// waiting for answers. Cloning shares the counts.
 ///
@@ -52,6 +55,31 @@ pub use store::describe;
 #[derive(Debug, Clone, Default)]
 pub struct CallCounter {
     counts: Arc<Mutex<Counts>>,
+    /// The function whose calls these are ([`CallCounter::for_function`]).
+    function: Option<Arc<str>>,
+}
+
+/// An operation a function performed, as told to the observer that
+/// [`observe_operations`] sets: tests record every function's operations to compare them
+/// with its IAM policy in `template.yaml` (testkit's `iam` module).
+#[derive(Debug, Clone, Copy)]
+pub struct Observed<'a> {
+    pub function: &'a str,
+    /// As the SDK names it: "DynamoDB", "S3", "SES", ...
+    pub service: &'a str,
+    pub operation: &'a str,
+    /// The request, for what IAM decides on besides the operation (a transaction's
+    /// kinds of writes, an index, an object key); `None` when a local stand-in did the
+    /// operation's work ([`CallCounter::stood_in`]).
+    pub input: Option<&'a Input>,
+}
+
+static OBSERVER: OnceLock<fn(Observed<'_>)> = OnceLock::new();
+
+/// Sets, once per process, what hears of every operation of the counters made with
+/// [`CallCounter::for_function`]. Without one, nothing is observed.
+pub fn observe_operations(observer: fn(Observed<'_>)) {
+    let _ = OBSERVER.set(observer);
 }
 
 #[derive(Debug, Default)]
@@ -84,6 +112,34 @@ pub struct Usage {
 impl CallCounter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The same counts, with every operation from now on also told to the observer (see
+    /// [`observe_operations`]) as `function`'s: each function's own clients count with
+    /// one of these.
+    pub fn for_function(&self, function: &str) -> CallCounter {
+        CallCounter {
+            counts: self.counts.clone(),
+            function: Some(function.into()),
+        }
+    }
+
+    /// What a local stand-in did in an AWS operation's place (the outbox for SES, the
+    /// local event dispatcher for EventBridge): no call, so nothing is counted, but the
+    /// observer hears of the operation the function performs in AWS.
+    pub fn stood_in(&self, service: &str, operation: &str) {
+        self.observe(service, operation, None);
+    }
+
+    fn observe(&self, service: &str, operation: &str, input: Option<&Input>) {
+        if let (Some(function), Some(observer)) = (&self.function, OBSERVER.get()) {
+            observer(Observed {
+                function,
+                service,
+                operation,
+                input,
+            });
+        }
     }
 
     /// Calls to one service (e.g. "DynamoDB"), all operations.
@@ -288,6 +344,7 @@ impl Intercept for CallCounter {
     ) -> Result<(), BoxError> {
         if let Some(meta) = cfg.load::<Metadata>() {
             let key = (meta.service().to_string(), meta.name().to_string());
+            self.observe(&key.0, &key.1, Some(context.input()));
             let written = items_written(context.input());
             let mut c = self.lock();
             if let Some(at) = c.faults.iter().position(|(f, _)| *f == key) {

@@ -37,6 +37,9 @@ pub enum EventBus {
         http: reqwest::Client,
         invoke_url: String,
         routes: Vec<(String, String)>,
+        /// Hears of each event as the EventBridge operation that publishes it in AWS
+        /// (tests).
+        counter: Option<crate::aws::CallCounter>,
     },
 }
 
@@ -86,7 +89,11 @@ impl EventBus {
                 http,
                 invoke_url,
                 routes,
+                counter,
             } => {
+                if let Some(c) = counter {
+                    c.stood_in("EventBridge", "PutEvents");
+                }
                 let body = envelope(event, "local");
                 for (_, function) in routes.iter().filter(|(t, _)| *t == event.detail_type) {
                     let url = format!(

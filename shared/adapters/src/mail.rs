@@ -10,6 +10,8 @@ use aws_sdk_ses::{
 use base64::{engine::general_purpose::STANDARD, Engine};
 use chrono::Utc;
 
+use crate::aws::CallCounter;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub to: Vec<String>,
@@ -27,8 +29,16 @@ pub enum MailError {
 
 #[derive(Debug, Clone)]
 pub enum Mailer {
-    Ses { client: Client, from: String },
-    Outbox { dir: PathBuf, from: String },
+    Ses {
+        client: Client,
+        from: String,
+    },
+    Outbox {
+        dir: PathBuf,
+        from: String,
+        /// Hears of each message as the SES operation that sends it in AWS (tests).
+        counter: Option<CallCounter>,
+    },
 }
 
 impl Mailer {
@@ -58,7 +68,12 @@ impl Mailer {
                     .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
                 Ok(out.message_id)
             }
-            Mailer::Outbox { dir, from } => write_eml(dir, from, message).await,
+            Mailer::Outbox { dir, from, counter } => {
+                if let Some(c) = counter {
+                    c.stood_in("SES", "SendEmail");
+                }
+                write_eml(dir, from, message).await
+            }
         }
     }
 }
@@ -91,7 +106,10 @@ impl Mailer {
                     .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
                 Ok(out.message_id)
             }
-            Mailer::Outbox { dir, .. } => {
+            Mailer::Outbox { dir, counter, .. } => {
+                if let Some(c) = counter {
+                    c.stood_in("SES", "SendRawEmail");
+                }
                 let id = uuid::Uuid::now_v7().simple().to_string();
                 write_file(dir, &id, &mime).await?;
                 Ok(format!("<{id}@outbox.local>"))

@@ -27,7 +27,7 @@ pub type AppState = Arc<Services>;
 pub struct Services {
     pub config: Config,
     pub table: Table,
-    pub verifier: TokenVerifier,
+    pub verifier: Arc<TokenVerifier>,
     sdk: aws_types::SdkConfig,
     counter: Option<CallCounter>,
     http: OnceLock<reqwest::Client>,
@@ -56,11 +56,11 @@ impl Services {
         let dynamodb = dynamodb::Client::from_conf(client!(dynamodb, &sdk, &counter).build());
         Services {
             table: Table::new(dynamodb, config.table_name.clone()),
-            verifier: TokenVerifier::new(
+            verifier: Arc::new(TokenVerifier::new(
                 config.jwks_url.clone(),
                 config.token_issuer.clone(),
                 config.user_pool_client_id.clone(),
-            ),
+            )),
             config,
             sdk,
             counter,
@@ -78,6 +78,17 @@ impl Services {
     /// that go nowhere for a tool that runs the worker itself.
     pub fn with_config(&self, config: Config) -> Services {
         Services::new(config, self.sdk.clone(), self.counter.clone())
+    }
+
+    /// These services as the function `name` holds them in tests: the same configuration,
+    /// SDK settings and token verifier, with clients of its own whose calls count as
+    /// `name`'s ([`CallCounter::for_function`]), as each Lambda function has its own
+    /// clients and its own role.
+    pub fn for_function(&self, name: &str) -> Services {
+        let counter = self.counter.as_ref().map(|c| c.for_function(name));
+        let mut services = Services::new(self.config.clone(), self.sdk.clone(), counter);
+        services.verifier = self.verifier.clone();
+        services
     }
 
     /// Reads configuration and the SDK settings from the environment.
@@ -112,6 +123,7 @@ impl Services {
             MailMode::Outbox(dir) => Mailer::Outbox {
                 dir: dir.clone(),
                 from: self.config.mail_from.clone(),
+                counter: self.counter.clone(),
             },
         })
     }
@@ -150,6 +162,7 @@ impl Services {
                 http: self.http.get_or_init(crate::tls::http_client).clone(),
                 invoke_url: invoke_url.clone(),
                 routes: routes.clone(),
+                counter: self.counter.clone(),
             },
         })
     }

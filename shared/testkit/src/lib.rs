@@ -8,11 +8,17 @@
 //! one), so tests run in parallel without seeing each other's data.
 
 pub mod http;
+pub mod iam;
 pub mod resources;
 pub mod simulator;
 pub mod tokens;
 
-use std::{path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -27,11 +33,14 @@ use adapters::services::{AppState, Services};
 use store::Item;
 
 pub struct TestStack {
+    /// The test's own state, for arranging and inspecting; a function under test gets
+    /// its own ([`TestStack::function`]).
     pub state: AppState,
     pub counter: CallCounter,
     pub sdk: aws_types::SdkConfig,
     pub endpoint: String,
     pub outbox: PathBuf,
+    functions: Mutex<HashMap<String, AppState>>,
 }
 
 /// The moto endpoint for the next stack, or a panic that says how to get one.
@@ -98,6 +107,7 @@ pub async fn stack() -> TestStack {
 pub async fn stack_with(options: Options) -> TestStack {
     // Logs of a failing test show with its output.
     api::telemetry::init_for_tests();
+    iam::record_if_asked();
     let endpoint = endpoint();
     let sdk = sdk_config(&endpoint).await;
     let template = Template::bundled().expect("template.yaml parses");
@@ -179,7 +189,7 @@ pub async fn stack_with(options: Options) -> TestStack {
     let counter = CallCounter::new();
     let mut services = Services::new(config, sdk.clone(), Some(counter.clone()));
     if let Some(verifier) = options.verifier {
-        services.verifier = verifier;
+        services.verifier = Arc::new(verifier);
     }
     let state = Arc::new(services);
     TestStack {
@@ -188,10 +198,23 @@ pub async fn stack_with(options: Options) -> TestStack {
         sdk,
         endpoint,
         outbox,
+        functions: Mutex::default(),
     }
 }
 
 impl TestStack {
+    /// The state the function `name` (its binary name, as in `template.yaml`) runs with:
+    /// the stack's configuration, with clients of its own whose every AWS operation is
+    /// recorded as `name`'s for the IAM check ([`iam`]); counted with the stack's
+    /// `counter` too. The same one for every call with the same name.
+    pub fn function(&self, name: &str) -> AppState {
+        let mut functions = self.functions.lock().unwrap_or_else(|e| e.into_inner());
+        functions
+            .entry(name.to_string())
+            .or_insert_with(|| Arc::new(self.state.for_function(name)))
+            .clone()
+    }
+
     /// Every item in the test's table (a scan: tests only).
     pub async fn items(&self) -> Vec<Item> {
         let client = aws_sdk_dynamodb::Client::new(&self.sdk);

@@ -120,7 +120,7 @@ impl Template {
     }
 
     /// Every resource as (logical id, type, the whole resource).
-    fn resource_values(&self) -> impl Iterator<Item = (&str, &str, &Value)> {
+    pub fn resource_values(&self) -> impl Iterator<Item = (&str, &str, &Value)> {
         self.doc
             .get("Resources")
             .and_then(Value::as_mapping)
