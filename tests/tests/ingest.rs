@@ -1,6 +1,6 @@
 //! The ingestion API against the local stack: what it refuses (and that a refused batch
-//! writes nothing), key rotation, the write budget of an event batch, and a customer save
-//! that does not undo an ingestion.
+//! writes nothing), key rotation, the write budget of an event batch, a customer save
+//! that does not undo an ingestion, and the key stored nowhere in clear.
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
@@ -279,6 +279,66 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
         assert_eq!(r.body["unchanged"].as_u64(), Some(b));
         assert_eq!(writes(&w.stack), 0);
     }
+}
+
+#[tokio::test]
+async fn the_ingestion_key_is_stored_nowhere_in_clear_not_even_for_a_replay() {
+    let w = world().await;
+    let (_, admin) = partner_session(&w.auth, "ops@replay.example.com", "Replay Ltd").await;
+    let form =
+        crate::world::trial_form("Acme", "it@acme-replay.example.com", "coManaged", "shared");
+    let keyed = |path: &str, body: &Value, token: Option<&str>| {
+        let mut req = request("POST", path)
+            .header("content-type", "application/json")
+            .header("idempotency-key", "0b7c6f1e-replay");
+        if let Some(t) = token {
+            req = bearer(req, t);
+        }
+        req.body(axum::body::Body::from(body.to_string())).unwrap()
+    };
+    let first = send(
+        &w.customers,
+        keyed("/api/v1/customers", &form, Some(&admin)),
+        IP,
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let key = first.body["ingestionKey"].as_str().unwrap().to_string();
+    let id = first.body["customer"]["id"].as_str().unwrap().to_string();
+    // The endpoint-protection service reports with the key, an Idempotency-Key too.
+    let fleet = simulator::fleet(&spec(2), Utc::now());
+    let mut report = keyed(
+        &format!("/api/v1/ingest/{id}/computers"),
+        &json!({"computers": fleet.computers}),
+        None,
+    );
+    report
+        .headers_mut()
+        .insert("x-ingestion-key", key.parse().unwrap());
+    let reported = send(&w.ingest, report, IP).await;
+    assert_eq!(reported.status, StatusCode::OK, "{}", reported.text);
+
+    let leaks: Vec<String> = w
+        .stack
+        .items_json()
+        .await
+        .iter()
+        .map(Value::to_string)
+        .filter(|item| item.contains(&key))
+        .collect();
+    assert!(leaks.is_empty(), "the key in clear: {leaks:?}");
+
+    // A retry of the add replays the answer, without the key it showed once.
+    let replay = send(
+        &w.customers,
+        keyed("/api/v1/customers", &form, Some(&admin)),
+        IP,
+    )
+    .await;
+    assert_eq!(replay.status, StatusCode::CREATED, "{}", replay.text);
+    assert_eq!(replay.headers["idempotent-replayed"], "true");
+    assert_eq!(replay.body["customer"]["id"], id.as_str());
+    assert!(replay.body.get("ingestionKey").is_none(), "{}", replay.text);
 }
 
 #[tokio::test]

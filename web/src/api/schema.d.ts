@@ -2022,7 +2022,8 @@ export interface components {
             /**
              * @description Only in the answer that adds the customer: the key the endpoint-protection service
              *     reports this customer's computers and events with. It is shown this once (only its
-             *     hash is stored); rotating it gives a new one.
+             *     hash is stored, so a replay of the add for its `Idempotency-Key` answers without
+             *     it); rotating it gives a new one.
              */
             ingestionKey?: string | null;
             managementLabel: string;
