@@ -65,6 +65,7 @@ pub enum ProblemType {
     MfaRequired,
     MfaRequiredByPartner,
     MfaSessionExpired,
+    MfaSkipped,
     NotATrial,
     NotPending,
     OwnAccount,

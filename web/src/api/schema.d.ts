@@ -2955,7 +2955,7 @@ export interface components {
          *     everywhere; the OpenAPI document lists them (`ProblemType`).
          * @enum {string}
          */
-        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
+        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];
@@ -4623,8 +4623,17 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description Incorrect email or password */
+            /** @description Incorrect email or password; or `mfa-required`: the password was right, answer `challenge` at `/auth/sign-in/mfa` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password was right but no session is given: `partner-managed` (a partner-managed customer's admin), `user-disabled`, or `mfa-skipped` (two-step verification is on for the user but was turned off outside the console: it is turned back on, sign in again) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4676,6 +4685,15 @@ export interface operations {
             };
             /** @description The code is wrong (try again), or the sign-in expired (start again) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user has been disabled (`user-disabled`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
