@@ -398,8 +398,10 @@ async fn failed_sign_ins_are_401_and_audited() {
             )
         })
         .collect();
+    // A wrong password proves nothing about who sent it: kept apart from the partner's
+    // trail, as an unknown email is.
     assert!(
-        failures.contains(&("audit@example.com".into(), "192.0.2.1".into(), true)),
+        failures.contains(&("audit@example.com".into(), "192.0.2.1".into(), false)),
         "{failures:?}"
     );
     assert!(
@@ -910,4 +912,86 @@ async fn a_partner_managed_customers_admin_learns_nothing_without_the_password()
         reasons.contains(&"partner-managed account".to_string()),
         "{reasons:?}"
     );
+}
+
+#[tokio::test]
+async fn attempts_that_prove_no_credential_stay_out_of_the_partners_trail() {
+    let w = crate::world::World::new().await;
+    let (account, admin) = w.partner_account("owner@trail.example", "Trail MSP").await;
+    let partner = account["partner"]["id"].as_str().unwrap().to_string();
+    let created = call(
+        &w.users,
+        "POST",
+        "/api/v1/api-clients",
+        &admin,
+        Some(&json!({"name": "PSA sync", "role": "administrator"})),
+        "192.0.2.50",
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let client = created.body["clientId"].as_str().unwrap().to_string();
+    let secret = created.body["clientSecret"].as_str().unwrap().to_string();
+    let trail = || async {
+        w.stack
+            .items_of("AuditRecord")
+            .await
+            .into_iter()
+            .filter(|r| r["pk"].as_s().unwrap() == &format!("PARTNER#{partner}"))
+            .count()
+    };
+    let token = |id: &str, secret: &str| {
+        json_post(
+            "/api/v1/auth/token",
+            &json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret}),
+        )
+    };
+    let before = trail().await;
+
+    // Anyone can send these: a made-up client of the partner, a real client's id with a
+    // wrong secret, a wrong password for a real user.
+    let made_up = format!("{partner}.{}", domain::UserId::generate());
+    for (id, s) in [
+        (made_up.as_str(), "Wrong-secret-1"),
+        (client.as_str(), "Wrong-secret-2"),
+    ] {
+        let refused = send(&w.auth, token(id, s), "192.0.2.51").await;
+        assert_problem(&refused, 401);
+        assert_eq!(refused.body["type"], "/problems/invalid-client");
+    }
+    assert_problem(
+        &sign_in(
+            &w.auth,
+            "owner@trail.example",
+            "Wrong-Passw0rd1",
+            "192.0.2.51",
+        )
+        .await,
+        401,
+    );
+    assert_eq!(
+        trail().await,
+        before,
+        "nothing added to the partner's trail"
+    );
+    // They are kept apart, for operators.
+    let apart: Vec<String> = w
+        .stack
+        .items_of("AuditRecord")
+        .await
+        .iter()
+        .filter(|r| r["pk"].as_s().unwrap().starts_with("AUDIT#UNATTRIBUTED#"))
+        .map(|r| r["reason"].as_s().unwrap().clone())
+        .collect();
+    for reason in [
+        "not an API client",
+        "incorrect secret",
+        "incorrect password",
+    ] {
+        assert!(apart.iter().any(|r| r == reason), "{reason}: {apart:?}");
+    }
+
+    // The right secret is the client's own act, in its partner's trail.
+    let ok = send(&w.auth, token(&client, &secret), "192.0.2.51").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(trail().await, before + 1);
 }

@@ -566,7 +566,8 @@ fn sign_in_failed() -> Problem {
 
 /// Sign in with email and password.
 ///
-/// Every attempt, successful or not, writes an audit record with the source IP.
+/// Every attempt, successful or not, writes an audit record with the source IP: in the
+/// partner's Security Audit once the password was right, apart from it otherwise.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/sign-in",
@@ -604,24 +605,19 @@ pub async fn sign_in(
         (c.sign_in_per_ip, c.sign_in_per_email),
     )
     .await;
-    let login = match limited {
-        Ok(()) => state.table.find_login(&email).await?,
-        Err(problem) => {
-            // One record per email and limit window, however many attempts are refused:
-            // a flood of refused attempts must not flood the account's audit trail.
-            let login = state.table.find_login(&email).await?;
-            let window = domain::rate_limit::window(now_secs(), c.sign_in_per_email.window).0;
-            let mut r = record(Outcome::Failure)
-                .reason("too many attempts")
-                .once_per(email.as_str(), window);
-            if let Some(l) = &login {
-                r = r.by(&l.partner_id, Some(&l.user_id));
-            }
-            state.table.record_once(&r).await?;
-            return Err(problem);
-        }
-    };
-    let Some(login) = login else {
+    // Attempts that prove no credential (a limit, an unknown email, a wrong password) are
+    // audited apart from any partner's trail: anyone can make them, so they never enter
+    // one (`docs/api.md`, "The Security Audit").
+    if let Err(problem) = limited {
+        // One record per email and limit window, however many attempts are refused.
+        let window = domain::rate_limit::window(now_secs(), c.sign_in_per_email.window).0;
+        let r = record(Outcome::Failure)
+            .reason("too many attempts")
+            .once_per(email.as_str(), window);
+        state.table.record_once(&r).await?;
+        return Err(problem);
+    }
+    let Some(login) = state.table.find_login(&email).await? else {
         state
             .table
             .record(&record(Outcome::Failure).reason("unknown email"))
@@ -645,7 +641,6 @@ pub async fn sign_in(
         Err(IdentityError::MfaRequired { session }) => Err(mfa_required(session)),
         Err(IdentityError::NotAuthorized) => {
             let r = record(Outcome::Failure)
-                .by(&login.partner_id, Some(&login.user_id))
                 .target(login.user_id.to_string())
                 .reason("incorrect password");
             state.table.record(&r).await?;

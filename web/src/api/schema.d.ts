@@ -229,7 +229,8 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password.
-         * @description Every attempt, successful or not, writes an audit record with the source IP.
+         * @description Every attempt, successful or not, writes an audit record with the source IP: in the
+         *     partner's Security Audit once the password was right, apart from it otherwise.
          */
         post: operations["sign_in"];
         delete?: never;
@@ -307,7 +308,8 @@ export interface paths {
          * The OAuth 2.0 token endpoint for API clients: exchanges a client id and secret (made
          *     under Administration > API Clients) for an access token, used as `Authorization:
          *     Bearer` on every endpoint with the client's role. Attempts are rate limited and
-         *     audited.
+         *     audited: in the partner's Security Audit when the secret was right, apart from it
+         *     otherwise.
          */
         post: operations["token"];
         delete?: never;
@@ -1671,8 +1673,9 @@ export interface components {
             id: string;
             outcome: components["schemas"]["Outcome"];
             /**
-             * @description The partner the record belongs to; `None` when no account matched (e.g. a
-             *     sign-in attempt for an unknown email).
+             * @description The partner the record belongs to; `None` for an attempt that proved no credential
+             *     (an unknown email, a wrong password or client secret, a refused rate-limited
+             *     attempt): anyone can make those, so they never enter a partner's trail.
              */
             partnerId?: string | null;
             /** @description Why it failed, in words safe to show an administrator. */
@@ -2507,8 +2510,9 @@ export interface components {
                 id: string;
                 outcome: components["schemas"]["Outcome"];
                 /**
-                 * @description The partner the record belongs to; `None` when no account matched (e.g. a
-                 *     sign-in attempt for an unknown email).
+                 * @description The partner the record belongs to; `None` for an attempt that proved no credential
+                 *     (an unknown email, a wrong password or client secret, a refused rate-limited
+                 *     attempt): anyone can make those, so they never enter a partner's trail.
                  */
                 partnerId?: string | null;
                 /** @description Why it failed, in words safe to show an administrator. */
