@@ -398,8 +398,10 @@ async fn failed_sign_ins_are_401_and_audited() {
             )
         })
         .collect();
+    // A wrong password proves nothing about who sent it: kept apart from the partner's
+    // trail, as an unknown email is.
     assert!(
-        failures.contains(&("audit@example.com".into(), "192.0.2.1".into(), true)),
+        failures.contains(&("audit@example.com".into(), "192.0.2.1".into(), false)),
         "{failures:?}"
     );
     assert!(
@@ -749,4 +751,247 @@ async fn bad_query_parameters_and_tampered_cursors_are_422() {
         .await;
         assert_problem(&a, 422);
     }
+}
+
+/// Turns two-step verification on for the token's user (setup, then the app's current
+/// code); answers the app's secret.
+async fn enrol(app: &Router, token: &str) -> String {
+    let setup = call(
+        app,
+        "POST",
+        "/api/v1/me/mfa/setup",
+        token,
+        None,
+        "192.0.2.30",
+    )
+    .await;
+    assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
+    let secret = setup.body["secretCode"].as_str().unwrap().to_string();
+    let code = testkit::totp_now(&secret).await;
+    let verified = call(
+        app,
+        "POST",
+        "/api/v1/me/mfa/verify",
+        token,
+        Some(&json!({"code": code})),
+        "192.0.2.30",
+    )
+    .await;
+    assert_eq!(verified.status, StatusCode::NO_CONTENT, "{}", verified.text);
+    secret
+}
+
+/// The failed sign-in records naming `email`, with their reason and whether they are in a
+/// partner's trail.
+async fn failed_sign_ins(stack: &TestStack, email: &str) -> Vec<(String, bool)> {
+    stack
+        .items_of("AuditRecord")
+        .await
+        .iter()
+        .filter(|r| r["outcome"].as_s().unwrap() == "failure")
+        .filter(|r| r["actorEmail"].as_s().unwrap() == email)
+        .map(|r| {
+            (
+                r.get("reason")
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default(),
+                r["pk"].as_s().unwrap().starts_with("PARTNER#"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_second_step_turned_off_at_the_identity_provider_is_still_required() {
+    let (stack, app) = setup().await;
+    let email = "two-step@example.com";
+    let (_, token) = partner_session(&app, email, "Two Step Ltd").await;
+    let secret = enrol(&app, &token).await;
+
+    // With their own access token, the user turns TOTP off at Cognito, outside the
+    // console: Cognito then completes a sign-in with the password alone.
+    stack.turn_off_own_totp(&token).await;
+    let refused = sign_in(&app, email, PASSWORD, "192.0.2.31").await;
+    assert_problem(&refused, 403);
+    assert_eq!(refused.body["type"], "/problems/mfa-skipped");
+    assert!(
+        refused.body.get("accessToken").is_none(),
+        "{}",
+        refused.text
+    );
+    assert!(refused.headers.get(header::SET_COOKIE).is_none());
+    assert!(refused.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("sign in again"));
+    assert!(
+        failed_sign_ins(&stack, email)
+            .await
+            .contains(&("second step skipped".into(), true)),
+        "audited in the partner's trail"
+    );
+    // Cognito's tokens for the user were revoked: the one used outside the console too.
+    let revoked = call(
+        &app,
+        "POST",
+        "/api/v1/me/mfa/setup",
+        &token,
+        None,
+        "192.0.2.31",
+    )
+    .await;
+    assert_problem(&revoked, 401);
+
+    // The second step is back on: the next sign-in asks for the code and passes with it.
+    let next = sign_in(&app, email, PASSWORD, "192.0.2.31").await;
+    assert_problem(&next, 401);
+    assert_eq!(next.body["type"], "/problems/mfa-required");
+    let code = testkit::totp_now(&secret).await;
+    let done = send(
+        &app,
+        json_post(
+            "/api/v1/auth/sign-in/mfa",
+            &json!({"email": email, "session": next.body["challenge"], "code": code}),
+        ),
+        "192.0.2.31",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+}
+
+#[tokio::test]
+async fn a_partner_managed_customers_admin_learns_nothing_without_the_password() {
+    let w = crate::world::World::new().await;
+    let partner = w.partner("owner@oracle.example", "Oracle MSP").await;
+    let email = "it@hidden-co.example";
+    w.add_customer(
+        &partner,
+        &crate::world::trial_form("Hidden Co", email, "partnerManaged", "shared"),
+    )
+    .await;
+    let secret = w.stack.link_secret(email).expect("a welcome link");
+    let set = send(
+        &w.portal,
+        json_post(
+            "/api/v1/welcome/set-password",
+            &json!({"token": secret, "password": "Customer-Passw0rd"}),
+        ),
+        "192.0.2.40",
+    )
+    .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+
+    // A wrong password gets the answer any wrong password gets.
+    let wrong = sign_in(&w.auth, email, "Wrong-Passw0rd1", "192.0.2.41").await;
+    let unknown = sign_in(
+        &w.auth,
+        "nobody@hidden-co.example",
+        "Wrong-Passw0rd1",
+        "192.0.2.41",
+    )
+    .await;
+    assert_problem(&wrong, 401);
+    assert_eq!(wrong.body, unknown.body);
+    // Only the right password learns why the account cannot be signed in to, and gets no
+    // session.
+    let right = sign_in(&w.auth, email, "Customer-Passw0rd", "192.0.2.41").await;
+    assert_problem(&right, 403);
+    assert_eq!(right.body["type"], "/problems/partner-managed");
+    assert!(right.headers.get(header::SET_COOKIE).is_none());
+    let reasons: Vec<String> = failed_sign_ins(&w.stack, email)
+        .await
+        .into_iter()
+        .map(|(reason, _)| reason)
+        .collect();
+    assert!(
+        reasons.contains(&"incorrect password".to_string()),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&"partner-managed account".to_string()),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn attempts_that_prove_no_credential_stay_out_of_the_partners_trail() {
+    let w = crate::world::World::new().await;
+    let (account, admin) = w.partner_account("owner@trail.example", "Trail MSP").await;
+    let partner = account["partner"]["id"].as_str().unwrap().to_string();
+    let created = call(
+        &w.users,
+        "POST",
+        "/api/v1/api-clients",
+        &admin,
+        Some(&json!({"name": "PSA sync", "role": "administrator"})),
+        "192.0.2.50",
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let client = created.body["clientId"].as_str().unwrap().to_string();
+    let secret = created.body["clientSecret"].as_str().unwrap().to_string();
+    let trail = || async {
+        w.stack
+            .items_of("AuditRecord")
+            .await
+            .into_iter()
+            .filter(|r| r["pk"].as_s().unwrap() == &format!("PARTNER#{partner}"))
+            .count()
+    };
+    let token = |id: &str, secret: &str| {
+        json_post(
+            "/api/v1/auth/token",
+            &json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret}),
+        )
+    };
+    let before = trail().await;
+
+    // Anyone can send these: a made-up client of the partner, a real client's id with a
+    // wrong secret, a wrong password for a real user.
+    let made_up = format!("{partner}.{}", domain::UserId::generate());
+    for (id, s) in [
+        (made_up.as_str(), "Wrong-secret-1"),
+        (client.as_str(), "Wrong-secret-2"),
+    ] {
+        let refused = send(&w.auth, token(id, s), "192.0.2.51").await;
+        assert_problem(&refused, 401);
+        assert_eq!(refused.body["type"], "/problems/invalid-client");
+    }
+    assert_problem(
+        &sign_in(
+            &w.auth,
+            "owner@trail.example",
+            "Wrong-Passw0rd1",
+            "192.0.2.51",
+        )
+        .await,
+        401,
+    );
+    assert_eq!(
+        trail().await,
+        before,
+        "nothing added to the partner's trail"
+    );
+    // They are kept apart, for operators.
+    let apart: Vec<String> = w
+        .stack
+        .items_of("AuditRecord")
+        .await
+        .iter()
+        .filter(|r| r["pk"].as_s().unwrap().starts_with("AUDIT#UNATTRIBUTED#"))
+        .map(|r| r["reason"].as_s().unwrap().clone())
+        .collect();
+    for reason in [
+        "not an API client",
+        "incorrect secret",
+        "incorrect password",
+    ] {
+        assert!(apart.iter().any(|r| r == reason), "{reason}: {apart:?}");
+    }
+
+    // The right secret is the client's own act, in its partner's trail.
+    let ok = send(&w.auth, token(&client, &secret), "192.0.2.51").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(trail().await, before + 1);
 }

@@ -1,5 +1,6 @@
 //! The ingestion API against the local stack: what it refuses (and that a refused batch
-//! writes nothing), key rotation, and the write budget of an event batch.
+//! writes nothing), key rotation, the write budget of an event batch, a customer save
+//! that does not undo an ingestion, and the key stored nowhere in clear.
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
@@ -278,4 +279,129 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
         assert_eq!(r.body["unchanged"].as_u64(), Some(b));
         assert_eq!(writes(&w.stack), 0);
     }
+}
+
+#[tokio::test]
+async fn the_ingestion_key_is_stored_nowhere_in_clear_not_even_for_a_replay() {
+    let w = world().await;
+    let (_, admin) = partner_session(&w.auth, "ops@replay.example.com", "Replay Ltd").await;
+    let form =
+        crate::world::trial_form("Acme", "it@acme-replay.example.com", "coManaged", "shared");
+    let keyed = |path: &str, body: &Value, token: Option<&str>| {
+        let mut req = request("POST", path)
+            .header("content-type", "application/json")
+            .header("idempotency-key", "0b7c6f1e-replay");
+        if let Some(t) = token {
+            req = bearer(req, t);
+        }
+        req.body(axum::body::Body::from(body.to_string())).unwrap()
+    };
+    let first = send(
+        &w.customers,
+        keyed("/api/v1/customers", &form, Some(&admin)),
+        IP,
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let key = first.body["ingestionKey"].as_str().unwrap().to_string();
+    let id = first.body["customer"]["id"].as_str().unwrap().to_string();
+    // The endpoint-protection service reports with the key, an Idempotency-Key too.
+    let fleet = simulator::fleet(&spec(2), Utc::now());
+    let mut report = keyed(
+        &format!("/api/v1/ingest/{id}/computers"),
+        &json!({"computers": fleet.computers}),
+        None,
+    );
+    report
+        .headers_mut()
+        .insert("x-ingestion-key", key.parse().unwrap());
+    let reported = send(&w.ingest, report, IP).await;
+    assert_eq!(reported.status, StatusCode::OK, "{}", reported.text);
+
+    let leaks: Vec<String> = w
+        .stack
+        .items_json()
+        .await
+        .iter()
+        .map(Value::to_string)
+        .filter(|item| item.contains(&key))
+        .collect();
+    assert!(leaks.is_empty(), "the key in clear: {leaks:?}");
+
+    // A retry of the add replays the answer, without the key it showed once.
+    let replay = send(
+        &w.customers,
+        keyed("/api/v1/customers", &form, Some(&admin)),
+        IP,
+    )
+    .await;
+    assert_eq!(replay.status, StatusCode::CREATED, "{}", replay.text);
+    assert_eq!(replay.headers["idempotent-replayed"], "true");
+    assert_eq!(replay.body["customer"]["id"], id.as_str());
+    assert!(replay.body.get("ingestionKey").is_none(), "{}", replay.text);
+}
+
+#[tokio::test]
+async fn a_customer_save_read_before_an_ingestion_keeps_what_the_ingestion_counted() {
+    let w = world().await;
+    let (_, admin) = partner_session(&w.auth, "ops@interleave.example.com", "Interleave Ltd").await;
+    let a = w
+        .trial_customer(
+            &admin,
+            "Acme",
+            "it@acme-interleave.example.com",
+            "coManaged",
+        )
+        .await;
+    let id = domain::CustomerId::parse(&a.id).unwrap();
+    let table = &w.stack.state.table;
+    let account = || async { table.customer_account(&id).await.unwrap().unwrap().customer };
+
+    // A customer save reads the account...
+    let before = account().await;
+    // ...the endpoint-protection service reports computers meanwhile...
+    // (up to date and online: nothing to raise an alert about, which would move the
+    // account's version and make the save a conflict instead.)
+    let now = Utc::now();
+    let mut computers = serde_json::to_value(simulator::fleet(&spec(4), now).computers).unwrap();
+    for c in computers.as_array_mut().unwrap() {
+        c["agentVersion"] = json!(adapters::config::DEFAULT_AGENT_VERSION);
+        c["definitionsDate"] = json!(now.date_naive());
+        c["lastSeen"] = json!(now);
+        c["activated"] = json!(true);
+    }
+    let r = w
+        .report(&a.id, "computers", &a.key, &json!({"computers": computers}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let counted = account().await;
+    assert!(counted.seats_used > 0, "{counted:?}");
+    assert_eq!(counted.version, before.version, "no alert raised");
+    // ...then the save writes what it changed.
+    let mut after = before.clone();
+    after.company.phone = "+44 113 496 0999".into();
+    after.version += 1;
+    let record = domain::audit::AuditRecord::new(
+        domain::audit::Action::UpdateCustomerSettings,
+        "ops@interleave.example.com",
+        IP,
+        domain::audit::Outcome::Success,
+    );
+    table
+        .save_customer(
+            &after,
+            &before,
+            store::customers::Change::default(),
+            &record,
+        )
+        .await
+        .unwrap();
+
+    let saved = account().await;
+    assert_eq!(saved.company.phone, "+44 113 496 0999", "the save's change");
+    assert_eq!(
+        saved.seats_used, counted.seats_used,
+        "the ingestion's count"
+    );
+    assert_eq!(saved.require_update, counted.require_update);
 }

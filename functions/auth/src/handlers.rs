@@ -346,32 +346,126 @@ fn mfa_required(session: String) -> Problem {
     p
 }
 
-/// Finishes a sign-in whose password (and code) were right: a disabled user is refused
-/// here even if disabling them at the identity provider failed; otherwise the session.
+/// Whether a sign-in's tokens came after the second step (the TOTP code), or straight
+/// from the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SecondStep {
+    Answered,
+    NotAsked,
+}
+
+/// Why a sign-in whose credentials were right gets no session: the reason its audit
+/// record gives, what it is about, and the answer.
+struct Refusal {
+    reason: &'static str,
+    target: Option<String>,
+    problem: Problem,
+}
+
+/// Two-step verification is on for the user (their item says so: the console's policy,
+/// whatever the identity provider's preference says), yet the identity provider issued
+/// tokens without asking for the code: the preference was turned off outside the
+/// console. The preference is turned back on, so the next sign-in asks for the code.
+async fn second_step_skipped(state: &AppState, login: &store::accounts::Login) -> Refusal {
+    let restored = match state.identity().set_mfa(&login.username, true).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, user = %login.user_id, "two-step verification not turned back on");
+            false
+        }
+    };
+    let detail = if restored {
+        "Two-step verification is on for your user, but it was turned off outside the console, \
+         so this sign-in did not ask for your code and was refused. It is back on: sign in again \
+         and enter the code from your authenticator app. If you no longer have the app, ask a \
+         partner administrator to reset your two-step verification."
+    } else {
+        "Two-step verification is on for your user, but this sign-in did not ask for your code, \
+         so it was refused. Ask a partner administrator to reset your two-step verification, \
+         then sign in again and set it up."
+    };
+    Refusal {
+        reason: "second step skipped",
+        target: None,
+        problem: Problem::forbidden(detail).kind(ProblemType::MfaSkipped),
+    }
+}
+
+/// Why the signed-in user may not have a session although their credentials were right:
+/// a disabled user (even if disabling them at the identity provider failed), a
+/// partner-managed customer's admin, or a user with two-step verification whose tokens
+/// came without it.
+async fn refusal(
+    state: &AppState,
+    login: &store::accounts::Login,
+    second_step: SecondStep,
+) -> Result<Option<Refusal>, Problem> {
+    // A partner-managed customer cannot sign in to its own account (the guide's
+    // "Management status"); the partner opens it with "Manage customer".
+    if let Some(customer) = &login.customer_id {
+        let account = state.table.customer_account(customer).await?;
+        let managed =
+            account.is_some_and(|a| a.customer.management == ManagementType::PartnerManaged);
+        return Ok(managed.then(|| Refusal {
+            reason: "partner-managed account",
+            target: Some(customer.to_string()),
+            problem: Problem::forbidden(
+                "Your partner manages this account for you, so it cannot be signed in to. \
+                 Contact your partner.",
+            )
+            .kind(ProblemType::PartnerManaged),
+        }));
+    }
+    let scope = store::PartnerScope::new(login.partner_id.clone());
+    let Some(user) = state.table.user(&scope, &login.user_id).await? else {
+        return Ok(None);
+    };
+    if user.status == UserStatus::Disabled {
+        return Ok(Some(Refusal {
+            reason: "disabled user",
+            target: None,
+            problem: Problem::forbidden(
+                "This user has been disabled. Ask a partner administrator.",
+            )
+            .kind(ProblemType::UserDisabled),
+        }));
+    }
+    if user.mfa && !user.api_client && second_step == SecondStep::NotAsked {
+        return Ok(Some(second_step_skipped(state, login).await));
+    }
+    Ok(None)
+}
+
+/// Finishes a sign-in whose password (and code) were right: the session, unless the
+/// user may not have one ([`refusal`]); then the tokens the identity provider issued are
+/// handed to nobody and revoked (global sign-out: every refresh token of the user).
 async fn signed_in(
     state: &AppState,
     login: &store::accounts::Login,
     record: AuditRecord,
     tokens: adapters::identity::Tokens,
+    second_step: SecondStep,
 ) -> Result<Response, Problem> {
-    if login.customer_id.is_none() {
-        let scope = store::PartnerScope::new(login.partner_id.clone());
-        let user = state.table.user(&scope, &login.user_id).await?;
-        if user.is_some_and(|u| u.status == UserStatus::Disabled) {
-            let r = AuditRecord {
-                outcome: Outcome::Failure,
-                ..record
-            }
-            .reason("disabled user");
-            state.table.record(&r).await?;
-            return Err(Problem::forbidden(
-                "This user has been disabled. Ask a partner administrator.",
-            )
-            .kind(ProblemType::UserDisabled));
+    let Some(refused) = refusal(state, login, second_step).await? else {
+        state.table.record(&record).await?;
+        return Ok(session_response(state, tokens));
+    };
+    match state.identity().sign_out(&tokens.access_token).await {
+        Ok(()) | Err(IdentityError::NotAuthorized) => {}
+        Err(e) => {
+            tracing::error!(error = %e, user = %login.user_id, "refused sign-in's tokens not revoked")
         }
     }
-    state.table.record(&record).await?;
-    Ok(session_response(state, tokens))
+    let mut r = AuditRecord {
+        outcome: Outcome::Failure,
+        ..record
+    }
+    .reason(refused.reason);
+    if let Some(target) = refused.target {
+        r = r.target(target);
+    }
+    state.table.record(&r).await?;
+    Err(refused.problem)
 }
 
 /// The second step of signing in with two-step verification.
@@ -406,6 +500,7 @@ pub(crate) fn code_field(code: &str) -> Result<String, Problem> {
     responses(
         (status = 200, description = "Signed in; the refresh token is set as an HttpOnly cookie", body = Session),
         (status = 401, description = "The code is wrong (try again), or the sign-in expired (start again)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The user has been disabled (`user-disabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a 6-digit code", body = Problem, content_type = "application/problem+json"),
         api::responses::TooManyAttempts,
     )
@@ -444,7 +539,7 @@ pub async fn sign_in_mfa(
         .answer_mfa(&login.username, &request.session, &code)
         .await
     {
-        Ok(tokens) => signed_in(&state, &login, r, tokens).await,
+        Ok(tokens) => signed_in(&state, &login, r, tokens, SecondStep::Answered).await,
         Err(IdentityError::CodeMismatch) => {
             let r = AuditRecord {
                 outcome: Outcome::Failure,
@@ -471,7 +566,8 @@ fn sign_in_failed() -> Problem {
 
 /// Sign in with email and password.
 ///
-/// Every attempt, successful or not, writes an audit record with the source IP.
+/// Every attempt, successful or not, writes an audit record with the source IP: in the
+/// partner's Security Audit once the password was right, apart from it otherwise.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/sign-in",
@@ -479,7 +575,8 @@ fn sign_in_failed() -> Problem {
     request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in; the refresh token is set as an HttpOnly cookie", body = Session),
-        (status = 401, description = "Incorrect email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Incorrect email or password; or `mfa-required`: the password was right, answer `challenge` at `/auth/sign-in/mfa`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The password was right but no session is given: `partner-managed` (a partner-managed customer's admin), `user-disabled`, or `mfa-skipped` (two-step verification is on for the user but was turned off outside the console: it is turned back on, sign in again)", body = Problem, content_type = "application/problem+json"),
         api::responses::InvalidFields,
         api::responses::TooManyAttempts,
     )
@@ -508,68 +605,44 @@ pub async fn sign_in(
         (c.sign_in_per_ip, c.sign_in_per_email),
     )
     .await;
-    let login = match limited {
-        Ok(()) => state.table.find_login(&email).await?,
-        Err(problem) => {
-            // One record per email and limit window, however many attempts are refused:
-            // a flood of refused attempts must not flood the account's audit trail.
-            let login = state.table.find_login(&email).await?;
-            let window = domain::rate_limit::window(now_secs(), c.sign_in_per_email.window).0;
-            let mut r = record(Outcome::Failure)
-                .reason("too many attempts")
-                .once_per(email.as_str(), window);
-            if let Some(l) = &login {
-                r = r.by(&l.partner_id, Some(&l.user_id));
-            }
-            state.table.record_once(&r).await?;
-            return Err(problem);
-        }
-    };
-    let Some(login) = login else {
+    // Attempts that prove no credential (a limit, an unknown email, a wrong password) are
+    // audited apart from any partner's trail: anyone can make them, so they never enter
+    // one (`docs/api.md`, "The Security Audit").
+    if let Err(problem) = limited {
+        // One record per email and limit window, however many attempts are refused.
+        let window = domain::rate_limit::window(now_secs(), c.sign_in_per_email.window).0;
+        let r = record(Outcome::Failure)
+            .reason("too many attempts")
+            .once_per(email.as_str(), window);
+        state.table.record_once(&r).await?;
+        return Err(problem);
+    }
+    let Some(login) = state.table.find_login(&email).await? else {
         state
             .table
             .record(&record(Outcome::Failure).reason("unknown email"))
             .await?;
         return Err(sign_in_failed());
     };
-    // A partner-managed customer cannot sign in to its own account (the guide's
-    // "Management status"); the partner opens it with "Manage customer".
-    if let Some(customer) = &login.customer_id {
-        let account = state.table.customer_account(customer).await?;
-        if account.is_some_and(|a| a.customer.management == ManagementType::PartnerManaged) {
-            state
-                .table
-                .record(
-                    &record(Outcome::Failure)
-                        .by(&login.partner_id, Some(&login.user_id))
-                        .target(customer.to_string())
-                        .reason("partner-managed account"),
-                )
-                .await?;
-            return Err(Problem::forbidden(
-                "Your partner manages this account for you, so it cannot be signed in to. \
-                 Contact your partner.",
-            )
-            .kind(ProblemType::PartnerManaged));
-        }
-    }
+    // The password first: why an account cannot be signed in to (a partner-managed
+    // customer, a disabled user) is told only to whoever knows its password.
     let attempt = state
         .identity()
         .sign_in(&login.username, &request.password)
         .await;
-    let r = record(Outcome::Success)
-        .by(&login.partner_id, Some(&login.user_id))
-        .target(login.user_id.to_string());
     match attempt {
-        Ok(tokens) => signed_in(&state, &login, r, tokens).await,
+        Ok(tokens) => {
+            let r = record(Outcome::Success)
+                .by(&login.partner_id, Some(&login.user_id))
+                .target(login.user_id.to_string());
+            signed_in(&state, &login, r, tokens, SecondStep::NotAsked).await
+        }
         // The password was right; the second step follows at `/auth/sign-in/mfa`.
         Err(IdentityError::MfaRequired { session }) => Err(mfa_required(session)),
         Err(IdentityError::NotAuthorized) => {
-            let r = AuditRecord {
-                outcome: Outcome::Failure,
-                ..r
-            }
-            .reason("incorrect password");
+            let r = record(Outcome::Failure)
+                .target(login.user_id.to_string())
+                .reason("incorrect password");
             state.table.record(&r).await?;
             Err(sign_in_failed())
         }

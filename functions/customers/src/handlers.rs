@@ -428,10 +428,15 @@ pub async fn add_customer(
     };
     let mut profile = CustomerProfile::new(&created, &actor.grant, Utc::now());
     profile.ingestion_key = Some(ingestion_key);
-    Ok(api::versions::located(
+    let mut response = api::versions::located(
         api::versions::with_etag(StatusCode::CREATED, &profile, created.customer.version),
         &format!("/api/v1/customers/{}", created.customer.id),
-    ))
+    );
+    // Only its hash is stored: an idempotent replay of this answer goes without it.
+    response
+        .extensions_mut()
+        .insert(api::idempotency::ShownOnce(&["ingestionKey"]));
+    Ok(response)
 }
 
 /// The Customer Profile page: entitlements with time remaining, management status,

@@ -151,7 +151,8 @@ pub struct CustomerProfile {
     pub your_access: YourAccess,
     /// Only in the answer that adds the customer: the key the endpoint-protection service
     /// reports this customer's computers and events with. It is shown this once (only its
-    /// hash is stored); rotating it gives a new one.
+    /// hash is stored, so a replay of the add for its `Idempotency-Key` answers without
+    /// it); rotating it gives a new one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingestion_key: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! successful response is kept; a retry with the same key and body gets that response
 //! again; the same key with a different body is a 422; a retry while the first is
 //! running is a 409. Refusals are not kept: the key is released for a corrected retry.
+//! Secrets an answer shows once are not kept either ([`ShownOnce`]).
 
 use axum::{
     body::{to_bytes, Body},
@@ -18,6 +19,31 @@ use domain::FieldError;
 use store::idempotency::{Claim, StoredResponse};
 
 pub const HEADER: &str = "idempotency-key";
+
+/// Marks a create's answer as holding secrets shown once: the top-level JSON fields named
+/// are left out of the answer kept for replays (a response extension, set by the
+/// handler). A secret is then stored nowhere in clear, and a replay answers without it:
+/// whoever lost the first answer gets a new secret the way the secret is replaced (a new
+/// customer's `ingestionKey`: rotate it).
+#[derive(Debug, Clone, Copy)]
+pub struct ShownOnce(pub &'static [&'static str]);
+
+/// `body` without the fields `shown_once` names. A body that is not a JSON object is
+/// not kept at all: nothing it holds can be told apart.
+fn without(body: &[u8], shown_once: ShownOnce) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut fields)) => {
+            for name in shown_once.0 {
+                fields.remove(*name);
+            }
+            serde_json::Value::Object(fields).to_string()
+        }
+        _ => {
+            tracing::warn!("an answer with secrets is not a JSON object: its body is not kept");
+            String::new()
+        }
+    }
+}
 
 fn key_error(message: &str) -> Problem {
     Problem::validation(vec![FieldError {
@@ -122,7 +148,10 @@ pub async fn idempotent(
         status: parts.status.as_u16(),
         content_type: header_text(header::CONTENT_TYPE),
         location: header_text(header::LOCATION),
-        body: String::from_utf8_lossy(&body).into_owned(),
+        body: match parts.extensions.get::<ShownOnce>() {
+            Some(shown_once) => without(&body, *shown_once),
+            None => String::from_utf8_lossy(&body).into_owned(),
+        },
     };
     if let Err(e) = state
         .table
@@ -151,4 +180,20 @@ fn replay(stored: StoredResponse) -> Response {
     }
     headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{without, ShownOnce};
+
+    #[test]
+    fn fields_shown_once_are_left_out_of_the_kept_answer() {
+        let body = br#"{"customer":{"id":"cus_1","ingestionKey":"nested stays"},"ingestionKey":"pcik_secret"}"#;
+        let kept = without(body, ShownOnce(&["ingestionKey"]));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&kept).unwrap(),
+            serde_json::json!({"customer": {"id": "cus_1", "ingestionKey": "nested stays"}})
+        );
+        assert_eq!(without(b"pcik_secret", ShownOnce(&["ingestionKey"])), "");
+    }
 }

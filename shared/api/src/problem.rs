@@ -64,6 +64,7 @@ pub enum ProblemType {
     MfaRequired,
     MfaRequiredByPartner,
     MfaSessionExpired,
+    MfaSkipped,
     NotATrial,
     NotPending,
     OwnAccount,

@@ -146,8 +146,9 @@ pub enum Action {
 pub struct AuditRecord {
     pub id: String,
     pub at: DateTime<Utc>,
-    /// The partner the record belongs to; `None` when no account matched (e.g. a
-    /// sign-in attempt for an unknown email).
+    /// The partner the record belongs to; `None` for an attempt that proved no credential
+    /// (an unknown email, a wrong password or client secret, a refused rate-limited
+    /// attempt): anyone can make those, so they never enter a partner's trail.
     #[schema(value_type = Option<String>)]
     pub partner_id: Option<PartnerId>,
     #[schema(value_type = Option<String>)]

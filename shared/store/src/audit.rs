@@ -1,5 +1,6 @@
 //! Where audit records live: in their partner's partition, newest last by sort key, and
-//! under the acting user in GSI1; attempts matching no partner go to a daily partition.
+//! under the acting user in GSI1; attempts that proved no credential (no partner on the
+//! record) go to a daily partition of their own.
 
 use super::{to_item, Item, Keys, StoreError, Table};
 use domain::audit::AuditRecord;

@@ -231,23 +231,60 @@ fn entitlement_item(e: &Entitlement) -> Result<Item, StoreError> {
     to_item(entitlement_keys(e), "Entitlement", e)
 }
 
-/// Replaces the account if it still belongs to `expected_partner` at `expected_version`
+/// Saves the account if it still belongs to `expected_partner` at `expected_version`
 /// (the new account may name another partner: an approved import).
+///
+/// An update of every attribute but the ones ingestion keeps
+/// ([`super::telemetry::INGESTED_ACCOUNT_ATTRIBUTES`]): ingestion sets those without
+/// moving the version (telemetry arrives every few minutes, and a save must not turn
+/// into a conflict each time), so a save made from a read taken before an ingestion
+/// leaves what the ingestion counted in place instead of putting the old figures back.
+/// The account item has no optional attributes, so setting them all is the whole item.
 pub(super) fn put_account_if(
     table: &str,
     customer: &Customer,
     expected_version: u64,
     expected_partner: &domain::PartnerId,
 ) -> Result<TransactWriteItem, StoreError> {
-    let put = Put::builder()
+    let mut item = account_item(customer)?;
+    let key = Keys::new(
+        item.remove("pk")
+            .and_then(|v| v.as_s().ok().cloned())
+            .unwrap_or_default(),
+        item.remove("sk")
+            .and_then(|v| v.as_s().ok().cloned())
+            .unwrap_or_default(),
+    );
+    let mut update = Update::builder()
         .table_name(table)
-        .set_item(Some(account_item(customer)?))
-        .condition_expression("partnerId = :partner AND version = :version")
+        .set_key(Some(key.key()))
+        .condition_expression("#partnerId = :partner AND #version = :version")
         .expression_attribute_values(":partner", s(expected_partner.as_str()))
-        .expression_attribute_values(":version", n(expected_version))
+        .expression_attribute_values(":version", n(expected_version));
+    let mut set = Vec::new();
+    let mut attributes: Vec<(String, AttributeValue)> = item
+        .into_iter()
+        .filter(|(name, _)| !super::telemetry::INGESTED_ACCOUNT_ATTRIBUTES.contains(&name.as_str()))
+        .collect();
+    attributes.sort_by(|a, b| a.0.cmp(&b.0));
+    for (i, (name, value)) in attributes.into_iter().enumerate() {
+        match name.as_str() {
+            // Named by the condition too.
+            "partnerId" | "version" => set.push(format!("#{name} = :a{i}")),
+            _ => {
+                set.push(format!("#a{i} = :a{i}"));
+                update = update.expression_attribute_names(format!("#a{i}"), name.clone());
+            }
+        }
+        update = update.expression_attribute_values(format!(":a{i}"), value);
+    }
+    let update = update
+        .expression_attribute_names("#partnerId", "partnerId")
+        .expression_attribute_names("#version", "version")
+        .update_expression(format!("SET {}", set.join(", ")))
         .build()
         .map_err(StoreError::sdk)?;
-    Ok(TransactWriteItem::builder().put(put).build())
+    Ok(TransactWriteItem::builder().update(update).build())
 }
 
 fn put_plain(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {

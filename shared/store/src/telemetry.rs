@@ -638,8 +638,13 @@ pub enum OfflineOwner<'a> {
     Partner(&'a PartnerId),
 }
 
+/// The account attributes ingestion sets, and nothing else writes after the account is
+/// created: a customer save leaves them as they are (`customers::put_account_if`).
+pub const INGESTED_ACCOUNT_ATTRIBUTES: [&str; 2] = ["seatsUsed", "requireUpdate"];
+
 /// The customer list's telemetry columns, set absolutely from the fleet's counters:
-/// seats in use (activated computers) and computers needing the latest agent.
+/// seats in use (activated computers) and computers needing the latest agent
+/// ([`INGESTED_ACCOUNT_ATTRIBUTES`]). The version does not move: saves compose with it.
 fn account_update(
     table: &str,
     customer: &Customer,

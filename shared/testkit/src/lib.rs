@@ -273,6 +273,23 @@ impl TestStack {
             .count()
     }
 
+    /// What a user can do at the identity provider directly, outside the console, with
+    /// their own access token: turn their TOTP second step off (SetUserMFAPreference).
+    pub async fn turn_off_own_totp(&self, access_token: &str) {
+        use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
+        let settings = SoftwareTokenMfaSettingsType::builder()
+            .enabled(false)
+            .preferred_mfa(false)
+            .build();
+        aws_sdk_cognitoidentityprovider::Client::new(&self.sdk)
+            .set_user_mfa_preference()
+            .access_token(access_token)
+            .software_token_mfa_settings(settings)
+            .send()
+            .await
+            .expect("SetUserMFAPreference");
+    }
+
     /// The secret of the last `#token=` link in the newest outbox message to `to`.
     pub fn link_secret(&self, to: &str) -> Option<String> {
         let text = self

@@ -229,7 +229,8 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password.
-         * @description Every attempt, successful or not, writes an audit record with the source IP.
+         * @description Every attempt, successful or not, writes an audit record with the source IP: in the
+         *     partner's Security Audit once the password was right, apart from it otherwise.
          */
         post: operations["sign_in"];
         delete?: never;
@@ -307,7 +308,8 @@ export interface paths {
          * The OAuth 2.0 token endpoint for API clients: exchanges a client id and secret (made
          *     under Administration > API Clients) for an access token, used as `Authorization:
          *     Bearer` on every endpoint with the client's role. Attempts are rate limited and
-         *     audited.
+         *     audited: in the partner's Security Audit when the secret was right, apart from it
+         *     otherwise.
          */
         post: operations["token"];
         delete?: never;
@@ -424,7 +426,7 @@ export interface paths {
         put?: never;
         /**
          * Send the request's email again, with a new link (the old one stops working) and a
-         *     new expiry. A request is sent 5 times at most.
+         *     new expiry.
          */
         post: operations["resend_request"];
         delete?: never;
@@ -523,10 +525,6 @@ export interface paths {
         /**
          * Import an existing customer: the customer admin is emailed a request to approve. The
          *     customer appears in the list once they approve.
-         * @description The answer is the same whether or not the email is a customer's, already yours, or
-         *     asked about already (then it is the pending request): you learn the customer's name
-         *     when they approve. At most 5 emails per request, 50 import requests per partner and
-         *     5 per email (from all partners) a day.
          */
         post: operations["import_customer"];
         delete?: never;
@@ -1675,8 +1673,9 @@ export interface components {
             id: string;
             outcome: components["schemas"]["Outcome"];
             /**
-             * @description The partner the record belongs to; `None` when no account matched (e.g. a
-             *     sign-in attempt for an unknown email).
+             * @description The partner the record belongs to; `None` for an attempt that proved no credential
+             *     (an unknown email, a wrong password or client secret, a refused rate-limited
+             *     attempt): anyone can make those, so they never enter a partner's trail.
              */
             partnerId?: string | null;
             /** @description Why it failed, in words safe to show an administrator. */
@@ -2026,7 +2025,8 @@ export interface components {
             /**
              * @description Only in the answer that adds the customer: the key the endpoint-protection service
              *     reports this customer's computers and events with. It is shown this once (only its
-             *     hash is stored); rotating it gives a new one.
+             *     hash is stored, so a replay of the add for its `Idempotency-Key` answers without
+             *     it); rotating it gives a new one.
              */
             ingestionKey?: string | null;
             managementLabel: string;
@@ -2510,8 +2510,9 @@ export interface components {
                 id: string;
                 outcome: components["schemas"]["Outcome"];
                 /**
-                 * @description The partner the record belongs to; `None` when no account matched (e.g. a
-                 *     sign-in attempt for an unknown email).
+                 * @description The partner the record belongs to; `None` for an attempt that proved no credential
+                 *     (an unknown email, a wrong password or client secret, a refused rate-limited
+                 *     attempt): anyone can make those, so they never enter a partner's trail.
                  */
                 partnerId?: string | null;
                 /** @description Why it failed, in words safe to show an administrator. */
@@ -2645,7 +2646,7 @@ export interface components {
         };
         /** @description A page of results. */
         ListResponse_RequestRow: {
-            items: components["schemas"]["PartnerView"][];
+            items: components["schemas"]["ConsentRequest"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
         };
@@ -2887,38 +2888,6 @@ export interface components {
             phone: string;
             website?: string | null;
         };
-        /**
-         * @description A request as the partner that asked sees it (the Request Status table, the answers of
-         *     import, re-send and withdraw).
-         */
-        PartnerView: {
-            /** @description The customer: for an import, only once the customer has approved it. */
-            customerId?: string | null;
-            /** @description The customer's company name: for an import, only once the customer has approved it. */
-            customerName?: string | null;
-            /** @description The email the request was sent to (for an import, the email the partner typed). */
-            email: string;
-            /**
-             * Format: date-time
-             * @description The link in the latest email stops working at this time.
-             */
-            expiresAt: string;
-            id: string;
-            management?: null | components["schemas"]["ManagementType"];
-            /** Format: date-time */
-            requestedAt: string;
-            requestedBy: string;
-            /**
-             * Format: int32
-             * @description How many times the email has been sent (at most 5).
-             */
-            sentCount: number;
-            status: components["schemas"]["RequestStatus"];
-            /** @description `import` or `managementChange`. */
-            type: components["schemas"]["RequestKind"];
-            /** Format: date-time */
-            updatedAt: string;
-        };
         PasswordSet: {
             /** @description The login to sign in with. */
             email: string;
@@ -2990,7 +2959,7 @@ export interface components {
          *     everywhere; the OpenAPI document lists them (`ProblemType`).
          * @enum {string}
          */
-        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "too-many-roles" | "too-many-rules" | "too-many-sends" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
+        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];
@@ -3258,9 +3227,9 @@ export interface components {
         /** @enum {string} */
         RequestKind: "import" | "managementChange";
         /** @description A row of the Request Status table (Table 2-2) and the consent view. */
-        RequestRow: components["schemas"]["PartnerView"];
+        RequestRow: components["schemas"]["ConsentRequest"];
         /** @enum {string} */
-        RequestStatus: "pending" | "approved" | "denied" | "expired" | "withdrawn" | "cancelled";
+        RequestStatus: "pending" | "approved" | "denied" | "expired" | "withdrawn";
         /** @enum {string} */
         RiskAction: "blocked" | "quarantined" | "cleaned" | "unresolved";
         /** @description One customer's share of a risk. */
@@ -4658,8 +4627,17 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description Incorrect email or password */
+            /** @description Incorrect email or password; or `mfa-required`: the password was right, answer `challenge` at `/auth/sign-in/mfa` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password was right but no session is given: `partner-managed` (a partner-managed customer's admin), `user-disabled`, or `mfa-skipped` (two-step verification is on for the user but was turned off outside the console: it is turned back on, sign in again) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4711,6 +4689,15 @@ export interface operations {
             };
             /** @description The code is wrong (try again), or the sign-in expired (start again) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user has been disabled (`user-disabled`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5268,7 +5255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartnerView"];
+                    "application/json": components["schemas"]["ConsentRequest"];
                 };
             };
             /** @description No valid access token */
@@ -5289,7 +5276,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not pending, ended, or sent 5 times already */
+            /** @description Not pending */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5318,7 +5305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartnerView"];
+                    "application/json": components["schemas"]["ConsentRequest"];
                 };
             };
             /** @description No valid access token */
@@ -5339,7 +5326,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not pending, or ended */
+            /** @description Not pending */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5637,13 +5624,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Requested (or already pending); a customer with this email must approve */
+            /** @description Requested; the customer must approve */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartnerView"];
+                    "application/json": components["schemas"]["ConsentRequest"];
                 };
             };
             /** @description No valid access token */
@@ -5655,7 +5642,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Another request for this email was made at the same moment */
+            /** @description Already your customer, or a request is pending */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5664,17 +5651,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not an email address */
+            /** @description Not an email of a customer account */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many import requests today (by you, or about this email) */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6968,15 +6946,6 @@ export interface operations {
             };
             /** @description No valid access token */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role, or its access level on the customer, does not allow this */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

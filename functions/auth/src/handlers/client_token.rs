@@ -44,7 +44,8 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 /// The OAuth 2.0 token endpoint for API clients: exchanges a client id and secret (made
 /// under Administration > API Clients) for an access token, used as `Authorization:
 /// Bearer` on every endpoint with the client's role. Attempts are rate limited and
-/// audited.
+/// audited: in the partner's Security Audit when the secret was right, apart from it
+/// otherwise.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/token",
@@ -90,10 +91,12 @@ pub async fn token(
     let Some((partner, user)) = domain::user::parse_username(&client_id) else {
         return Err(invalid_client());
     };
+    // A request that proves no credential (an id that is no API client, a wrong secret)
+    // is audited apart from the partner's trail, as a sign-in with a wrong password is:
+    // anyone can send one with any client id. Only the client's own token requests enter
+    // its partner's Security Audit.
     let record = |outcome| {
-        AuditRecord::new(Action::ApiClientToken, &client_id, &ip, outcome)
-            .by(&partner, Some(&user))
-            .target(client_id.clone())
+        AuditRecord::new(Action::ApiClientToken, &client_id, &ip, outcome).target(client_id.clone())
     };
     let c = &state.config;
     let now = now_secs();
@@ -120,7 +123,8 @@ pub async fn token(
     }
     match state.identity().sign_in(&client_id, &secret).await {
         Ok(tokens) => {
-            state.table.record(&record(Outcome::Success)).await?;
+            let r = record(Outcome::Success).by(&partner, Some(&user));
+            state.table.record(&r).await?;
             let mut response = Json(ClientToken {
                 access_token: tokens.access_token,
                 token_type: "Bearer".into(),
