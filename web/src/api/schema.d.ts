@@ -426,7 +426,7 @@ export interface paths {
         put?: never;
         /**
          * Send the request's email again, with a new link (the old one stops working) and a
-         *     new expiry.
+         *     new expiry. A request is sent 5 times at most.
          */
         post: operations["resend_request"];
         delete?: never;
@@ -525,6 +525,10 @@ export interface paths {
         /**
          * Import an existing customer: the customer admin is emailed a request to approve. The
          *     customer appears in the list once they approve.
+         * @description The answer is the same whether or not the email is a customer's, already yours, or
+         *     asked about already (then it is the pending request): you learn the customer's name
+         *     when they approve. At most 5 emails per request, 50 import requests per partner and
+         *     5 per email (from all partners) a day.
          */
         post: operations["import_customer"];
         delete?: never;
@@ -2646,7 +2650,7 @@ export interface components {
         };
         /** @description A page of results. */
         ListResponse_RequestRow: {
-            items: components["schemas"]["ConsentRequest"][];
+            items: components["schemas"]["PartnerView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
         };
@@ -2888,6 +2892,38 @@ export interface components {
             phone: string;
             website?: string | null;
         };
+        /**
+         * @description A request as the partner that asked sees it (the Request Status table, the answers of
+         *     import, re-send and withdraw).
+         */
+        PartnerView: {
+            /** @description The customer: for an import, only once the customer has approved it. */
+            customerId?: string | null;
+            /** @description The customer's company name: for an import, only once the customer has approved it. */
+            customerName?: string | null;
+            /** @description The email the request was sent to (for an import, the email the partner typed). */
+            email: string;
+            /**
+             * Format: date-time
+             * @description The link in the latest email stops working at this time.
+             */
+            expiresAt: string;
+            id: string;
+            management?: null | components["schemas"]["ManagementType"];
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: string;
+            /**
+             * Format: int32
+             * @description How many times the email has been sent (at most 5).
+             */
+            sentCount: number;
+            status: components["schemas"]["RequestStatus"];
+            /** @description `import` or `managementChange`. */
+            type: components["schemas"]["RequestKind"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
         PasswordSet: {
             /** @description The login to sign in with. */
             email: string;
@@ -2959,7 +2995,7 @@ export interface components {
          *     everywhere; the OpenAPI document lists them (`ProblemType`).
          * @enum {string}
          */
-        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-your-customer" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "too-many-roles" | "too-many-rules" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
+        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "too-many-roles" | "too-many-rules" | "too-many-sends" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];
@@ -3227,9 +3263,9 @@ export interface components {
         /** @enum {string} */
         RequestKind: "import" | "managementChange";
         /** @description A row of the Request Status table (Table 2-2) and the consent view. */
-        RequestRow: components["schemas"]["ConsentRequest"];
+        RequestRow: components["schemas"]["PartnerView"];
         /** @enum {string} */
-        RequestStatus: "pending" | "approved" | "denied" | "expired" | "withdrawn";
+        RequestStatus: "pending" | "approved" | "denied" | "expired" | "withdrawn" | "cancelled";
         /** @enum {string} */
         RiskAction: "blocked" | "quarantined" | "cleaned" | "unresolved";
         /** @description One customer's share of a risk. */
@@ -5255,7 +5291,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConsentRequest"];
+                    "application/json": components["schemas"]["PartnerView"];
                 };
             };
             /** @description No valid access token */
@@ -5276,7 +5312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not pending */
+            /** @description Not pending, ended, or sent 5 times already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5305,7 +5341,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConsentRequest"];
+                    "application/json": components["schemas"]["PartnerView"];
                 };
             };
             /** @description No valid access token */
@@ -5326,7 +5362,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not pending */
+            /** @description Not pending, or ended */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5624,13 +5660,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Requested; the customer must approve */
+            /** @description Requested (or already pending); a customer with this email must approve */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConsentRequest"];
+                    "application/json": components["schemas"]["PartnerView"];
                 };
             };
             /** @description No valid access token */
@@ -5642,7 +5678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Already your customer, or a request is pending */
+            /** @description Another request for this email was made at the same moment */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5651,8 +5687,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not an email of a customer account */
+            /** @description Not an email address */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many import requests today (by you, or about this email) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6946,6 +6991,15 @@ export interface operations {
             };
             /** @description No valid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
