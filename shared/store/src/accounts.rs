@@ -344,25 +344,7 @@ impl Table {
         hash: &str,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool, StoreError> {
-        use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
-        let k = invitation_keys(hash);
-        let u = Update::builder()
-            .table_name(&self.name)
-            .set_key(Some(k.key()))
-            .update_expression("SET usedAt = :at")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(usedAt)")
-            .expression_attribute_values(":at", super::s(at.to_rfc3339()))
-            .build()
-            .map_err(StoreError::sdk)?;
-        match self
-            .transact(vec![TransactWriteItem::builder().update(u).build()])
-            .await
-        {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { .. })
-            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
+        self.claim_once(&invitation_keys(hash), at).await
     }
 
     /// Gives back an invitation claimed at `at` whose password was then refused.
@@ -371,22 +353,7 @@ impl Table {
         hash: &str,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
-        let u = Update::builder()
-            .table_name(&self.name)
-            .set_key(Some(invitation_keys(hash).key()))
-            .update_expression("REMOVE usedAt")
-            .condition_expression("usedAt = :at")
-            .expression_attribute_values(":at", super::s(at.to_rfc3339()))
-            .build()
-            .map_err(StoreError::sdk)?;
-        match self
-            .transact(vec![TransactWriteItem::builder().update(u).build()])
-            .await
-        {
-            Ok(()) | Err(StoreError::ConditionFailed { .. }) => Ok(()),
-            Err(e) => Err(e),
-        }
+        self.release_claim(&invitation_keys(hash), at).await
     }
 
     /// Spends an invitation: makes the user active (which no longer names the link), only

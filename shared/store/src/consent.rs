@@ -210,9 +210,18 @@ fn use_token(
     t: &LinkToken,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<TransactWriteItem, StoreError> {
+    mark_used(table, &token_keys(&t.hash), at)
+}
+
+/// Marks the existing item `keys` used, if nothing used it first.
+fn mark_used(
+    table: &str,
+    keys: &Keys,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<TransactWriteItem, StoreError> {
     let u = Update::builder()
         .table_name(table)
-        .set_key(Some(token_keys(&t.hash).key()))
+        .set_key(Some(keys.key()))
         .update_expression("SET usedAt = :at")
         .condition_expression("attribute_exists(pk) AND attribute_not_exists(usedAt)")
         .expression_attribute_values(":at", s(micros(at)))
@@ -264,12 +273,7 @@ impl Table {
         link: &LinkToken,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool, StoreError> {
-        match self.transact(vec![use_token(&self.name, link, at)?]).await {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { .. })
-            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
+        self.claim_once(&token_keys(&link.hash), at).await
     }
 
     /// Gives back a link claimed at `at` whose use then failed (the password was refused),
@@ -279,9 +283,32 @@ impl Table {
         link: &LinkToken,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
+        self.release_claim(&token_keys(&link.hash), at).await
+    }
+
+    /// Marks the existing item `keys` used at `at`, unless something used it first.
+    pub(super) async fn claim_once(
+        &self,
+        keys: &Keys,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        match self.transact(vec![mark_used(&self.name, keys, at)?]).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Takes back a claim made at `at` (nothing if another claim replaced it).
+    pub(super) async fn release_claim(
+        &self,
+        keys: &Keys,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
         let u = Update::builder()
             .table_name(&self.name)
-            .set_key(Some(token_keys(&link.hash).key()))
+            .set_key(Some(keys.key()))
             .update_expression("REMOVE usedAt")
             .condition_expression("usedAt = :at")
             .expression_attribute_values(":at", s(micros(at)))
