@@ -4,13 +4,16 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 export VENV
 
-.PHONY: run test moto bench openapi setup setup-browser fetch fmt clean
+.PHONY: run test fuzz moto bench openapi setup setup-browser fetch fmt clean
 
 run: setup ## The whole console locally, with demo data (MOTO_PORT, API_PORT, WEB_PORT)
 	infra/local/run.sh
 
 test: ## Everything CI runs (it installs what it needs first; each step prints its duration)
 	infra/local/test.sh
+
+fuzz: setup ## schemathesis against the API of a running `make run` (API_PORT, default 9000); it changes the demo data
+	infra/local/fuzz.sh $${API_PORT:-9000}
 
 moto: setup ## The local AWS on its own (MOTO_PORT, default 5000), for running tests one at a time
 	@echo "export MOTO_ENDPOINT=http://127.0.0.1:$${MOTO_PORT:-5000}   # then, e.g.: cargo test -p console-tests --test console customers::"

@@ -51,6 +51,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     for (_, part) in functions {
         doc.merge(part);
     }
+    // The answers the shared layers give, on every operation that can get them.
+    utoipa::Modify::modify(&api::openapi::CommonResponses, &mut doc);
     // Every problem kind, for clients that branch on a problem's `type`.
     use utoipa::PartialSchema;
     doc.components

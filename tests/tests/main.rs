@@ -18,6 +18,7 @@ mod identity;
 mod ingest;
 mod licensing;
 mod portal;
+mod rejections;
 mod report_schedules;
 mod reports;
 mod scheduler;

@@ -33,28 +33,34 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct AlertParams {
     /// `date` (default), `severity`, `customer` (Delivered to) or `subject`.
+    #[param(pattern = "^(date|severity|customer|subject)$")]
     pub sort: Option<String>,
     /// `desc` (default: newest, most severe, or Z–A first) or `asc`.
+    #[param(pattern = "^(desc|asc)$")]
     pub order: Option<String>,
     /// Alerts about this customer.
     pub customer: Option<String>,
     /// Alerts about this user (e.g. who sent a consent request).
     pub user: Option<String>,
     /// Text the computer's name contains.
+    #[param(max_length = 128)]
     pub computer: Option<String>,
     /// The alert type, e.g. `unresolvedRisk`.
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub kind: Option<String>,
     /// `error`, `warning` or `informational`.
+    #[param(pattern = "^(|error|warning|informational)$")]
     pub severity: Option<String>,
-    /// `open` or `dismissed`.
+    /// `open` or `dismissed` (`all`, the default, for both).
+    #[param(pattern = "^(|open|dismissed|all)$")]
     pub status: Option<String>,
     /// Raised at or after (an RFC 3339 time, or a date: its start, UTC).
     pub from: Option<String>,
     /// Raised at or before (an RFC 3339 time, or a date: its end, UTC).
     pub to: Option<String>,
     /// Items per page, 1–100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
     /// `nextCursor` from the previous page.
     pub cursor: Option<String>,

@@ -28,7 +28,7 @@ pub struct ApiDoc;
 pub fn routes() -> OpenApiRouter<AppState> {
     let creates = OpenApiRouter::new()
         .routes(routes!(handlers::sign_up))
-        .route_layer(from_fn(api::idempotency::idempotent));
+        .route_layer(from_fn(api::idempotency::idempotent_anonymous));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
         .routes(routes!(handlers::sign_in))

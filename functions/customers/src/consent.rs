@@ -370,6 +370,7 @@ pub async fn change_management(
 #[into_params(parameter_in = Query)]
 pub struct RequestListParams {
     /// Items per page, 1–100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
     pub cursor: Option<String>,
     /// `csv` for CSV (same as `Accept: text/csv`).

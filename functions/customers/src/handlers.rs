@@ -179,6 +179,7 @@ pub async fn get_catalog(
 pub struct ListParams {
     /// Items per page, 1–100 (default 25). With filters, a page may hold fewer rows
     /// than the limit and still have a `nextCursor`.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
     /// `nextCursor` from the previous page.
     pub cursor: Option<String>,

@@ -333,6 +333,7 @@ pub struct OfflineParams {
     /// One customer instead of all.
     pub customer: Option<String>,
     /// Items per page, 1–100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
     /// `nextCursor` from the previous page.
     pub cursor: Option<String>,

@@ -195,6 +195,7 @@ async fn view(state: &AppState, principal: &Principal, user: &User) -> Result<Us
 #[into_params(parameter_in = Query)]
 pub struct UserListParams {
     /// Users per page, 1–100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
     /// `nextCursor` from the previous page.
     pub cursor: Option<String>,

@@ -52,34 +52,49 @@ fn key_error(message: &str) -> Problem {
     }])
 }
 
-/// Middleware for create routes: `route_layer(from_fn(idempotent))`. The state comes from
-/// the extension [`super::finish`] adds.
+/// Middleware for create routes that need a signed-in caller:
+/// `route_layer(from_fn(idempotent))`. The state comes from the extension
+/// [`super::finish`] adds. The caller is checked before the key, so a request without a
+/// valid token is a 401 whatever its key.
 pub async fn idempotent(
     Extension(state): Extension<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(raw_key) = request.headers().get(HEADER) else {
+    with_key(state, request, next, false).await
+}
+
+/// [`idempotent`] for creates anyone may call (sign-up): an anonymous caller's keys are
+/// told apart by the caller's address.
+pub async fn idempotent_anonymous(
+    Extension(state): Extension<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    with_key(state, request, next, true).await
+}
+
+async fn with_key(state: AppState, request: Request, next: Next, anonymous: bool) -> Response {
+    let Some(raw_key) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
+    };
+    let (mut parts, body) = request.into_parts();
+    // Keys are per caller: a signed-in user's keys cannot replay (or block) another's;
+    // anonymous callers (sign-up) are told apart by their address.
+    let scope = if anonymous && principal::bearer_token(&parts).is_none() {
+        let Ok(SourceIp(ip)) = SourceIp::from_request_parts(&mut parts, &state).await;
+        format!("anonymous#{ip}")
+    } else {
+        match principal::resolve(&parts, &state).await {
+            Ok(p) => p.username,
+            Err(problem) => return problem.into_response(),
+        }
     };
     let key = match raw_key.to_str() {
         Ok(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
             k.to_string()
         }
         _ => return key_error("must be 1–255 visible ASCII characters").into_response(),
-    };
-    let (mut parts, body) = request.into_parts();
-    // Keys are per caller: a signed-in user's keys cannot replay (or block) another's;
-    // anonymous callers (sign-up) are told apart by their address.
-    let scope = match principal::bearer_token(&parts) {
-        Some(_) => match principal::resolve(&parts, &state).await {
-            Ok(p) => p.username,
-            Err(problem) => return problem.into_response(),
-        },
-        None => {
-            let Ok(SourceIp(ip)) = SourceIp::from_request_parts(&mut parts, &state).await;
-            format!("anonymous#{ip}")
-        }
     };
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,

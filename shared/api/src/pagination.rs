@@ -20,6 +20,7 @@ pub const MAX_LIMIT: i32 = 100;
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items per page, 1–100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
     /// `nextCursor` from the previous page.
     pub cursor: Option<String>,

@@ -39,6 +39,15 @@ pub struct Unauthorized(pub Problem);
 )]
 pub struct ChangedMeanwhile(pub Problem);
 
+/// 409: a request with the same `Idempotency-Key` is still being handled; retry.
+#[derive(IntoResponses)]
+#[response(
+    status = 409,
+    description = "A request with this `Idempotency-Key` is still being handled",
+    content_type = "application/problem+json"
+)]
+pub struct RequestInProgress(pub Problem);
+
 /// 412: the `If-Match` version is not the current one.
 #[derive(IntoResponses)]
 #[response(
@@ -56,6 +65,16 @@ pub struct StaleVersion(pub Problem);
     content_type = "application/problem+json"
 )]
 pub struct TooLarge(pub Problem);
+
+/// 415: a body that is not of the type the endpoint reads (`application/json` but for the
+/// few that say otherwise).
+#[derive(IntoResponses)]
+#[response(
+    status = 415,
+    description = "The body is not of the type the endpoint reads",
+    content_type = "application/problem+json"
+)]
+pub struct UnsupportedMediaType(pub Problem);
 
 /// 422: the fields named in `errors` are invalid.
 #[derive(IntoResponses)]

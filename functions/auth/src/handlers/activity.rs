@@ -59,6 +59,7 @@ pub async fn my_activity(
 pub struct AuditParams {
     /// Items per page, 1–100 (default 25). With filters, a page may hold fewer records
     /// than the limit and still have a `nextCursor`.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
     pub cursor: Option<String>,
     /// `csv` to download every matching record (up to 10,000) as CSV.

@@ -8,6 +8,7 @@ use api::ProblemType;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// Always `client_credentials`.
+    #[schema(pattern = "^client_credentials$")]
     pub grant_type: String,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
