@@ -42,6 +42,21 @@ describe('Sign in page', () => {
     expect(screen.getByLabelText('Email')).toHaveValue('ada@example.com');
   });
 
+  it('says two-step verification is required when the second step was turned off elsewhere', async () => {
+    const detail = 'Your account uses two-step verification, but this sign-in skipped it. Sign in again to enter your code.';
+    mockFetch({
+      'POST /api/v1/auth/sign-in': () => problem(403, { title: 'Forbidden', type: '/problems/mfa-skipped', detail }),
+    });
+    const { user } = renderApp('/sign-in');
+    await user.type(await screen.findByLabelText('Email'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Password'), 'Right-Passw0rd');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Two-step verification is required');
+    expect(alert).toHaveTextContent(detail);
+    expect(screen.getByLabelText('Password')).toHaveValue('');
+  });
+
   it('tells how long to wait when rate limited', async () => {
     mockFetch({
       'POST /api/v1/auth/sign-in': () => problem(429, { title: 'Too Many Requests' }, { 'Retry-After': '5' }),

@@ -65,6 +65,8 @@ function PasswordForm({ initialEmail, notice, focusPassword, onSignedIn, onCodeR
       setMessage({ title: 'Incorrect email or password' });
     } else if (problem.status === 403 && problem.type === '/problems/partner-managed') {
       setMessage({ title: 'Your partner manages this account', detail: problem.detail });
+    } else if (problem.status === 403 && problem.type === '/problems/mfa-skipped') {
+      setMessage({ title: 'Two-step verification is required', detail: problem.detail });
     } else if (problem.status === 429) {
       setMessage({ title: rateLimitMessage(retryAfterSeconds) });
     } else {

@@ -23,7 +23,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 export function problem(
   status: number,
-  body: { title: string; detail?: string; errors?: { field: string; message: string }[] },
+  body: { title: string; type?: string; detail?: string; errors?: { field: string; message: string }[] },
   headers: Record<string, string> = {},
 ): Response {
   return new Response(JSON.stringify({ type: 'about:blank', status, ...body }), {
