@@ -122,3 +122,38 @@ async fn a_create_without_a_token_is_a_401_whatever_its_idempotency_key() {
     assert_problem_4xx(&a, "POST /api/v1/customers without a token");
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn where_cloudfront_adds_its_secret_a_request_without_it_reaches_no_handler() {
+    let secret = "an-origin-secret-of-at-least-32-characters";
+    let stack = testkit::stack_with(testkit::Options {
+        origin_verify: Some(secret.into()),
+        ..testkit::Options::default()
+    })
+    .await;
+    let items = stack.items().await.len();
+    for (function, part) in infra::functions() {
+        let app = infra::app(function, stack.state.clone()).unwrap();
+        let path = concrete(part.paths.paths.keys().next().unwrap());
+        // Straight to the API's own domain: refused before any handler, whatever it is.
+        let direct = send(&app, request("GET", &path).body(Body::empty()).unwrap(), IP).await;
+        assert_problem_4xx(&direct, &format!("{function}: GET {path}"));
+        assert_eq!(direct.status, StatusCode::FORBIDDEN, "{function}");
+        let forged = request("GET", &path)
+            .header(api::request::ORIGIN_VERIFY_HEADER, "a-guess")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&app, forged, IP).await.status, StatusCode::FORBIDDEN);
+        // Through CloudFront: the function's own answer.
+        let edge = request("GET", &path)
+            .header(api::request::ORIGIN_VERIFY_HEADER, secret)
+            .body(Body::empty())
+            .unwrap();
+        assert_ne!(
+            send(&app, edge, IP).await.status,
+            StatusCode::FORBIDDEN,
+            "{function}"
+        );
+    }
+    assert_eq!(stack.items().await.len(), items, "nothing written");
+}

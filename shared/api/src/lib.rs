@@ -48,6 +48,10 @@ pub fn finish(routes: Router<AppState>, state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(plain_errors_as_problems))
         .layer(axum::Extension(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request::edge_only,
+        ))
         .layer(axum::middleware::from_fn(request_span))
         .with_state(state)
 }

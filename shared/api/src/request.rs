@@ -20,10 +20,36 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Whether a request came through the console's CloudFront distribution: it carries the
+/// origin secret. Where no secret is configured (local runs), every request counts.
+pub fn through_the_edge(headers: &axum::http::HeaderMap, origin_secret: Option<&str>) -> bool {
+    match origin_secret {
+        None => true,
+        Some(secret) => headers
+            .get(ORIGIN_VERIFY_HEADER)
+            .is_some_and(|given| same_secret(given.as_bytes(), secret.as_bytes())),
+    }
+}
+
+/// Refuses, where an origin secret is configured, a request that did not come through
+/// CloudFront (the API's own domain is public DNS): only the console's address, with its
+/// security headers and throttles, reaches the functions.
+pub async fn edge_only(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if through_the_edge(request.headers(), state.config.origin_verify.as_deref()) {
+        return next.run(request).await;
+    }
+    tracing::warn!("request without the origin secret refused");
+    crate::Problem::forbidden("Use the console's address: this API is reached through it.")
+        .into_response()
+}
+
 fn viewer_ip(parts: &Parts, origin_secret: Option<&str>) -> Option<String> {
-    let secret = origin_secret?;
-    let given = parts.headers.get(ORIGIN_VERIFY_HEADER)?.as_bytes();
-    if !same_secret(given, secret.as_bytes()) {
+    if origin_secret.is_none() || !through_the_edge(&parts.headers, origin_secret) {
         return None;
     }
     let ip: std::net::IpAddr = parts
@@ -78,6 +104,22 @@ mod tests {
             b = b.header(*k, *v);
         }
         b.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn only_requests_with_the_origin_secret_came_through_the_edge() {
+        let secret = Some("s3cret-from-cloudfront");
+        let edge = parts(&[(ORIGIN_VERIFY_HEADER, "s3cret-from-cloudfront")]);
+        assert!(through_the_edge(&edge.headers, secret));
+        for forged in [
+            parts(&[(ORIGIN_VERIFY_HEADER, "s3cret-from-cloudfronT")]),
+            parts(&[(ORIGIN_VERIFY_HEADER, "s3cret")]),
+            parts(&[]),
+        ] {
+            assert!(!through_the_edge(&forged.headers, secret));
+        }
+        // Not configured (local runs): every request.
+        assert!(through_the_edge(&parts(&[]).headers, None));
     }
 
     #[test]

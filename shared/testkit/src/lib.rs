@@ -83,6 +83,8 @@ pub struct Options {
     pub limits: Limit,
     /// The import-request limits (per partner, per email), when not `limits`.
     pub import_limits: Option<Limit>,
+    /// The secret CloudFront adds (`ORIGIN_VERIFY`); unset, as in local runs.
+    pub origin_verify: Option<String>,
     /// Replaces the pool's token verifier (tokens from [`tokens::Signer`]).
     pub verifier: Option<adapters::identity::TokenVerifier>,
     /// Where domain events go (by default nowhere: no routes).
@@ -94,6 +96,7 @@ impl Default for Options {
         Options {
             limits: WIDE_LIMIT,
             import_limits: None,
+            origin_verify: None,
             verifier: None,
             events: None,
         }
@@ -159,7 +162,7 @@ pub async fn stack_with(options: Options) -> TestStack {
         }),
         console_url: "http://console.test".into(),
         secure_cookies: true,
-        origin_verify: None,
+        origin_verify: options.origin_verify.clone(),
         idempotency_ttl: Duration::from_secs(3600),
         sign_up_per_ip: options.limits,
         sign_up_per_email: options.limits,
