@@ -378,16 +378,9 @@ fn strings(value: Option<&Value>) -> Vec<Value> {
 /// reader, should see the exact actions.
 pub fn policies(template: &Template) -> Result<BTreeMap<String, Vec<Statement>>, String> {
     let mut out = BTreeMap::new();
-    for (id, kind, resource) in template.resource_values() {
-        if kind != "AWS::Serverless::Function" {
-            continue;
-        }
-        let binary = resource
-            .get("Metadata")
-            .and_then(|m| m.get("BuildProperties"))
-            .and_then(|b| b.get("Binary"))
-            .and_then(Value::as_str)
-            .ok_or_else(|| format!("{id} has no Metadata.BuildProperties.Binary"))?;
+    for (id, binary, resource) in template.functions() {
+        let binary =
+            binary.ok_or_else(|| format!("{id} has no Metadata.BuildProperties.Binary"))?;
         let mut statements = Vec::new();
         let policies = resource.get("Properties").and_then(|p| p.get("Policies"));
         for policy in strings(policies) {

@@ -161,20 +161,27 @@ impl Template {
             .collect()
     }
 
+    /// Every function: its logical id, its binary (`Metadata.BuildProperties.Binary`, if
+    /// given) and its resource.
+    pub fn functions(&self) -> Vec<(&str, Option<&str>, &Value)> {
+        self.resource_values()
+            .filter(|(_, kind, _)| *kind == "AWS::Serverless::Function")
+            .map(|(id, _, resource)| {
+                let binary = resource
+                    .get("Metadata")
+                    .and_then(|m| m.get("BuildProperties"))
+                    .and_then(|b| b.get("Binary"))
+                    .and_then(Value::as_str);
+                (id, binary, resource)
+            })
+            .collect()
+    }
+
     /// Every `HttpApi` event of every function: (binary, method, path), sorted.
     pub fn http_routes(&self) -> Vec<(String, String, String)> {
         let mut routes = Vec::new();
-        for (_, kind, resource) in self.resource_values() {
-            if kind != "AWS::Serverless::Function" {
-                continue;
-            }
-            let binary = resource
-                .get("Metadata")
-                .and_then(|m| m.get("BuildProperties"))
-                .and_then(|b| b.get("Binary"))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
+        for (_, binary, resource) in self.functions() {
+            let binary = binary.unwrap_or_default().to_string();
             let events = resource
                 .get("Properties")
                 .and_then(|p| p.get("Events"))
