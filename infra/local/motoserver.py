@@ -78,6 +78,23 @@ def back_up_only_what_a_transaction_touches():
     models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def refuse_an_unknown_session_as_aws_does():
+    """AWS answers a challenge response whose session it never issued (or has expired)
+    with NotAuthorizedException ("Invalid session for the user"); moto with
+    ResourceNotFoundException, which the console rightly treats as a fault of its own."""
+    from moto.cognitoidp import models
+    from moto.cognitoidp.exceptions import NotAuthorizedError
+
+    original = models.CognitoIdpBackend.respond_to_auth_challenge
+
+    def respond_to_auth_challenge(self, session, client_id, challenge_name, challenge_responses):
+        if challenge_name != "PASSWORD_VERIFIER" and session not in self.sessions:
+            raise NotAuthorizedError("Invalid session for the user.")
+        return original(self, session, client_id, challenge_name, challenge_responses)
+
+    models.CognitoIdpBackend.respond_to_auth_challenge = respond_to_auth_challenge
+
+
 def sent_text_messages():
     """Every text message SNS has "sent" to a phone number, in every account and region,
     as JSON: what a phone would have received (tests read it at `/_local/sms`)."""
@@ -120,6 +137,7 @@ def main():
     # secret is fixed; the codes are real).
     os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
     back_up_only_what_a_transaction_touches()
+    refuse_an_unknown_session_as_aws_does()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(
         args.host, args.port, Serialized(app), threaded=True, request_handler=MotoRequestHandler

@@ -356,6 +356,7 @@ pub async fn get_alert(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DismissRequest {
     /// 1–25 alert ids.
+    #[schema(schema_with = domain::schema::alert_ids)]
     pub ids: Vec<String>,
 }
 

@@ -86,7 +86,9 @@ impl Permissions {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignInRequest {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    #[schema(min_length = 1)]
     pub password: String,
 }
 
@@ -472,10 +474,12 @@ async fn signed_in(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MfaSignInRequest {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
     /// `challenge` from the sign-in's `mfa-required` answer.
     pub session: String,
     /// The six digits the authenticator app shows now.
+    #[schema(pattern = r"^\s*(?:[0-9]\s*){6}$")]
     pub code: String,
 }
 

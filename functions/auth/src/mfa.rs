@@ -114,6 +114,7 @@ pub async fn setup(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MfaCode {
     /// The six digits the authenticator app shows now.
+    #[schema(pattern = r"^\s*(?:[0-9]\s*){6}$")]
     pub code: String,
 }
 

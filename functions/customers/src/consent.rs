@@ -175,6 +175,7 @@ fn accepted(request: &ConsentRequest) -> Response {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImportRequest {
     /// The email of the customer's account (their admin's login).
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
 }
 
@@ -376,9 +377,11 @@ pub struct RequestListParams {
     /// `csv` for CSV (same as `Accept: text/csv`).
     pub format: Option<String>,
     /// `pending`, `approved`, `denied`, `expired` or `withdrawn`.
+    #[param(pattern = "^(?:pending|approved|denied|expired|withdrawn)$")]
     pub status: Option<String>,
     /// `import` or `managementChange`.
     #[serde(rename = "type")]
+    #[param(pattern = "^(?:import|managementChange)$")]
     pub kind: Option<String>,
 }
 

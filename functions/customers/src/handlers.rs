@@ -188,6 +188,7 @@ pub struct ListParams {
     /// Text the customer name contains (any letter case).
     pub q: Option<String>,
     /// `name` (default), `-name`, `type` or `-type`.
+    #[param(pattern = "^(?:name|-name|type|-type)$")]
     pub sort: Option<String>,
     /// Management types, comma-separated: `customerManaged,partnerManaged,coManaged`.
     pub management: Option<String>,
@@ -606,6 +607,7 @@ pub async fn resend_welcome(
 #[into_params(parameter_in = Query)]
 pub struct RemoveParams {
     /// Must be `true`.
+    #[param(value_type = domain::schema::MustBeTrue, inline, required = true)]
     pub confirm: Option<bool>,
 }
 

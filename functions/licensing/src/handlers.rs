@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SerialRequest {
     /// As typed: case, spaces and dashes do not matter.
+    #[schema(pattern = r"^\s*[- ]*[XxPp](?:[- ]*[0-9A-TV-Za-tv-z]){20}[- ]*\s*$")]
     pub serial: String,
 }
 

@@ -146,6 +146,11 @@ pub async fn inspect_link(
 pub struct SetPasswordRequest {
     pub token: String,
     /// 12–256 characters with a lowercase letter, an uppercase letter and a digit.
+    #[schema(
+        min_length = 12,
+        max_length = 256,
+        pattern = r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^0-9]*[0-9])[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub password: String,
 }
 

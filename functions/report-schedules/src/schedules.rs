@@ -50,11 +50,18 @@ use reports_http::{
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScheduleForm {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
+    #[schema(pattern = "^tpl_[0-9a-f]{32}$")]
     pub template_id: String,
     /// How Often.
     pub frequency: Frequency,
     /// Starting at: the hour (GMT), 0–23.
+    #[schema(minimum = 0, maximum = 23)]
     pub hour: i64,
     #[serde(default)]
     pub delivery: DeliveryForm,

@@ -33,11 +33,14 @@ use utoipa::{IntoParams, ToSchema};
 pub struct BillingParams {
     /// `lastQuarter` (the default) or `lastMonth`: the last full calendar quarter or
     /// month in GMT. Not with `from` and `to`.
+    #[param(pattern = r"^\s*(?:lastQuarter|lastMonth)\s*$")]
     pub period: Option<String>,
     /// The first day, `YYYY-MM-DD` (GMT), with `to`.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// The last day, `YYYY-MM-DD` (GMT), with `from`: at most 400 days after it, and not
     /// after today.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// `csv` for CSV (same as `Accept: text/csv`).
     pub format: Option<String>,

@@ -113,8 +113,10 @@ pub async fn get_branding(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ColoursForm {
     /// `#rrggbb`.
+    #[schema(pattern = r"^\s*#[0-9A-Fa-f]{6}\s*$")]
     pub header_colour: String,
     /// `#rrggbb`.
+    #[schema(pattern = r"^\s*#[0-9A-Fa-f]{6}\s*$")]
     pub theme_colour: String,
 }
 

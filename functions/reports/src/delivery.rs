@@ -18,9 +18,11 @@ use crate::listing::field;
 pub struct DeliveryForm {
     /// The partner's users (`usr_…`): a link to the report, or the file with `attach`.
     #[serde(default)]
+    #[schema(schema_with = domain::schema::recipient_users)]
     pub users: Vec<String>,
     /// Other addresses: only with `attach`.
     #[serde(default)]
+    #[schema(schema_with = domain::schema::recipient_emails)]
     pub emails: Vec<String>,
     /// "Email the report as an attached file".
     #[serde(default)]

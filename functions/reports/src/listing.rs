@@ -91,6 +91,7 @@ pub struct OptionsForm {
     pub period: Period,
     /// The customers chosen (at least one), unless `allCustomers`.
     #[serde(default)]
+    #[schema(schema_with = domain::schema::report_customers)]
     pub customers: Vec<String>,
     /// Every customer the requester may read, as they are now.
     #[serde(default)]
@@ -109,9 +110,15 @@ pub struct OptionsForm {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReportForm {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     #[serde(rename = "type")]
     pub report_type: ReportType,
+    #[schema(min_items = 1)]
     pub formats: Vec<Format>,
     pub options: OptionsForm,
     /// The Delivery step: who receives the report by email when it is ready (reports

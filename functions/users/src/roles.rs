@@ -226,7 +226,12 @@ pub async fn get_role(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewRoleRequest {
-    /// 1–64 characters, unique among the partner's roles.
+    /// 1–64 characters, not a built-in role's name, unique among the partner's roles.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
 }
 
@@ -353,6 +358,7 @@ pub async fn update_role(
 #[into_params(parameter_in = Query)]
 pub struct DeleteRoleParams {
     /// The role the deleted role's users move to; needed when it has users.
+    #[param(pattern = "^(?:partnerAdministrator|administrator|rol_[0-9a-f]{32})$")]
     pub reassign_to: Option<String>,
 }
 

@@ -3,7 +3,9 @@
 use utoipa::{
     openapi::{
         path::{Operation, ParameterIn},
+        schema::SchemaType,
         security::{Http, HttpAuthScheme, SecurityScheme},
+        ObjectBuilder, Type,
     },
     IntoResponses,
 };
@@ -67,8 +69,26 @@ impl utoipa::Modify for CommonResponses {
             .into_iter()
             .flatten()
             {
+                describe_idempotency_key(operation);
                 add_common_responses(operation);
             }
+        }
+    }
+}
+
+/// `Idempotency-Key` as `idempotency::idempotent` reads it: 1–255 visible ASCII
+/// characters.
+fn describe_idempotency_key(operation: &mut Operation) {
+    for parameter in operation.parameters.iter_mut().flatten() {
+        if parameter.parameter_in == ParameterIn::Header && parameter.name == "Idempotency-Key" {
+            parameter.schema = Some(
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .min_length(Some(1))
+                    .max_length(Some(255))
+                    .pattern(Some("^[!-~]+$"))
+                    .into(),
+            );
         }
     }
 }

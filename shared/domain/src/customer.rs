@@ -123,14 +123,34 @@ impl Compliance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomerContact {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub first_name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub last_name: String,
     /// The customer admin's login: must not be registered anywhere in the system.
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    #[schema(
+        min_length = 5,
+        max_length = 32,
+        pattern = r"^(?=(?:[^0-9]*[0-9]){5,20}[^0-9]*$) *\+?[0-9 .()-]*$"
+    )]
     pub phone: String,
     /// A language the console and emails speak, e.g. "en" or "pt-BR".
+    #[schema(schema_with = super::schema::language)]
     pub language: String,
     /// Offset from UTC without daylight saving, "UTC", "UTC+05:30" or "UTC-08:00".
+    #[schema(
+        pattern = r"^\s*[Uu][Tt][Cc](?:\+(?:(?:0[0-9]|1[0-3]):(?:00|15|30|45)|14:00)|-(?:(?:0[0-9]|1[01]):(?:00|15|30|45)|12:00))?\s*$"
+    )]
     pub time_zone: String,
     /// Whether the customer observes daylight saving time.
     #[serde(default)]
@@ -259,11 +279,14 @@ pub enum ProductChoice {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProductRequest {
     /// A catalog product id.
+    #[schema(schema_with = super::schema::product_id)]
     pub product: String,
     #[serde(rename = "type")]
     pub choice: ProductChoice,
-    /// Paid subscriptions: 1–100000. Trials always have 50.
+    /// Paid subscriptions: 1–100000, required. Trials always have 50: leave it out (or
+    /// send 50); a product without a trial takes `paid` only.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub seats: Option<i64>,
 }
 
@@ -284,6 +307,7 @@ pub struct AddCustomerRequest {
     pub company: Company,
     pub contact: CustomerContact,
     /// One or more products or trials.
+    #[schema(min_items = 1, max_items = 10)]
     pub products: Vec<ProductRequest>,
 }
 

@@ -18,6 +18,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod report;
 pub mod role;
+pub mod schema;
 pub mod serial;
 pub mod telemetry;
 pub mod token;

@@ -30,18 +30,50 @@ pub enum Program {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Company {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub address1: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub address2: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub city: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub state: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 20,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub postal_code: String,
     /// ISO 3166-1 alpha-2, e.g. "GB".
+    #[schema(schema_with = super::schema::country)]
     pub country: String,
+    #[schema(
+        min_length = 5,
+        max_length = 32,
+        pattern = r"^(?=(?:[^0-9]*[0-9]){5,20}[^0-9]*$) *\+?[0-9 .()-]*$"
+    )]
     pub phone: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^\s*$|^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]*\.[^\s]*\s*$"
+    )]
     pub website: Option<String>,
 }
 
@@ -49,11 +81,28 @@ pub struct Company {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Contact {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub first_name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub last_name: String,
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    #[schema(
+        min_length = 5,
+        max_length = 32,
+        pattern = r"^(?=(?:[^0-9]*[0-9]){5,20}[^0-9]*$) *\+?[0-9 .()-]*$"
+    )]
     pub phone: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub job_title: Option<String>,
 }
 
@@ -62,12 +111,19 @@ pub struct Contact {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignUpRequest {
     /// The login; must not be registered anywhere in the system, in any letter case.
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
     /// 12–256 characters with a lowercase letter, an uppercase letter and a digit.
+    #[schema(
+        min_length = 12,
+        max_length = 256,
+        pattern = r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^0-9]*[0-9])[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub password: String,
     pub company: Company,
     pub contact: Contact,
     /// Must be true: the Terms and Conditions are accepted.
+    #[schema(schema_with = super::schema::must_be_true)]
     pub accept_terms: bool,
 }
 
@@ -175,6 +231,11 @@ fn parse_contact(v: &mut Validation, prefix: &str, c: &Contact) -> Contact {
     }
 }
 
+/// The country codes a company may give.
+pub(crate) fn country_codes() -> impl Iterator<Item = &'static str> {
+    COUNTRIES.split_ascii_whitespace()
+}
+
 fn country(raw: &str) -> Result<String, String> {
     let code = raw.trim().to_ascii_uppercase();
     if code.len() == 2 && COUNTRIES.split_ascii_whitespace().any(|c| c == code) {
@@ -209,7 +270,7 @@ fn website(raw: &str) -> Result<String, String> {
         .or_else(|| lower.strip_prefix("http://"))
         .ok_or("must start with http:// or https://")?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if raw.len() > 200 || !host.contains('.') || raw.chars().any(char::is_whitespace) {
+    if raw.chars().count() > 200 || !host.contains('.') || raw.chars().any(char::is_whitespace) {
         return Err("must be a web address such as https://example.com".into());
     }
     Ok(raw.to_string())

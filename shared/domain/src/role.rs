@@ -122,13 +122,13 @@ pub struct CustomerAccess {
     pub all: Option<AccessLevel>,
     /// Customers chosen at each level.
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = super::schema::customer_ids)]
     pub read_write: BTreeSet<CustomerId>,
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = super::schema::customer_ids)]
     pub read: BTreeSet<CustomerId>,
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = super::schema::customer_ids)]
     pub no_access: BTreeSet<CustomerId>,
     /// The level a new customer gets in this role when no level has "All customers".
     pub default_level: AccessLevel,
@@ -314,6 +314,12 @@ pub fn name_key(name: &str) -> String {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RoleUpdate {
+    /// 1–64 characters, not a built-in role's name, unique among the partner's roles.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     pub access: CustomerAccess,
     pub permissions: CustomerPermissions,

@@ -95,6 +95,7 @@ pub struct ContactPreference {
 pub struct ContactRequest {
     #[serde(rename = "type")]
     pub kind: ContactType,
+    #[schema(min_length = 1)]
     pub address: String,
     #[serde(default)]
     pub primary: bool,
@@ -167,8 +168,14 @@ pub fn put_contact(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewApiClientRequest {
     /// What the client is for, e.g. "PSA sync".
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// `administrator` or a custom role's id: a client never administers users or roles.
+    #[schema(pattern = "^(?:administrator|rol_[0-9a-f]{32})$")]
     pub role: String,
 }
 
@@ -215,10 +222,22 @@ impl NewApiClientRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewUserRequest {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub first_name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub last_name: String,
     /// `partnerAdministrator`, `administrator` or a custom role's id.
+    #[schema(pattern = "^(?:partnerAdministrator|administrator|rol_[0-9a-f]{32})$")]
     pub role: String,
 }
 
@@ -275,10 +294,22 @@ impl NewUser {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserUpdateRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub first_name: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub last_name: Option<String>,
+    #[schema(pattern = "^(?:partnerAdministrator|administrator|rol_[0-9a-f]{32})$")]
     pub role: Option<String>,
     /// `active` or `disabled`.
+    #[schema(schema_with = super::schema::settable_status)]
     pub status: Option<UserStatus>,
 }
 

@@ -124,7 +124,7 @@ function ProfileForm({ user, etag, own, editNames, administer, onSaved, onReload
     if (editNames && values.lastName.trim() !== user.lastName) body.lastName = values.lastName.trim();
     if (administer && values.role !== user.role) body.role = values.role;
     if (administer && values.status !== user.status && values.status !== 'invited') {
-      body.status = values.status as UserStatus;
+      body.status = values.status as NonNullable<UserUpdateRequest['status']>;
     }
     if (Object.keys(body).length === 0) {
       setFailure(null);

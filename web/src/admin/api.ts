@@ -342,7 +342,7 @@ export function dayBoundary(day: string, endOfDay: boolean): string | undefined 
 export function auditQuery(filters: AuditFilters): AuditQuery {
   const query: AuditQuery = {};
   if (filters.user !== '') query.user = filters.user;
-  if (filters.action !== '') query.action = filters.action;
+  if (filters.action !== '') query.action = filters.action as NonNullable<AuditQuery['action']>;
   if (filters.customer !== '') query.customer = filters.customer;
   const from = dayBoundary(filters.from, false);
   if (from !== undefined) query.from = from;

@@ -1721,8 +1721,8 @@ export interface components {
         };
         /** @description Cancelling a trial or subscription needs an explicit confirmation. */
         CancelRequest: {
-            /** @description Must be `true`: the guide's "click Ok to confirm the product cancellation". */
-            confirm: boolean;
+            /** @enum {boolean} */
+            confirm: true;
         };
         /**
          * @description What a product's capacity counts.
@@ -1782,8 +1782,11 @@ export interface components {
             address1: string;
             address2?: string | null;
             city: string;
-            /** @description ISO 3166-1 alpha-2, e.g. "GB". */
-            country: string;
+            /**
+             * @description ISO 3166-1 alpha-2, e.g. "GB" (any letter case).
+             * @enum {string}
+             */
+            country: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
             name: string;
             phone: string;
             postalCode: string;
@@ -1837,6 +1840,7 @@ export interface components {
         ComputerScope: "all" | "computers" | "groups";
         /** @description Which computers a rule concerns. */
         Computers: {
+            /** @description Computer or group names: none with scope `all`, 1–100 with `computers` or `groups`. */
             names?: string[];
             scope: components["schemas"]["ComputerScope"];
         };
@@ -1872,6 +1876,7 @@ export interface components {
         };
         /** @description The partner's main contact. */
         Contact: {
+            /** Format: email */
             email: string;
             firstName: string;
             jobTitle?: string | null;
@@ -1950,9 +1955,11 @@ export interface components {
             all?: null | components["schemas"]["AccessLevel"];
             /** @description The level a new customer gets in this role when no level has "All customers". */
             defaultLevel: components["schemas"]["AccessLevel"];
+            /** @description Customer ids (`cus_…`). */
             noAccess?: string[];
+            /** @description Customer ids (`cus_…`). */
             read?: string[];
-            /** @description Customers chosen at each level. */
+            /** @description Customer ids (`cus_…`). */
             readWrite?: string[];
         };
         /** @description The chosen customer, for My Profile's extra lines. */
@@ -1972,11 +1979,17 @@ export interface components {
         CustomerContact: {
             /** @description Whether the customer observes daylight saving time. */
             daylightSaving?: boolean;
-            /** @description The customer admin's login: must not be registered anywhere in the system. */
+            /**
+             * Format: email
+             * @description The customer admin's login: must not be registered anywhere in the system.
+             */
             email: string;
             firstName: string;
-            /** @description A language the console and emails speak, e.g. "en" or "pt-BR". */
-            language: string;
+            /**
+             * @description A language the console and emails speak, e.g. "en" or "pt-BR" (any letter case).
+             * @enum {string}
+             */
+            language: "en" | "de" | "es" | "fr" | "it" | "ja" | "ko" | "nl" | "pl" | "pt-BR" | "ru" | "zh-CN" | "zh-TW";
             lastName: string;
             phone: string;
             /** @description Offset from UTC without daylight saving, "UTC", "UTC+05:30" or "UTC-08:00". */
@@ -2129,9 +2142,8 @@ export interface components {
         DeliveryForm: {
             /** @description "Email the report as an attached file". */
             attach?: boolean;
-            /** @description Other addresses: only with `attach`. */
             emails?: string[];
-            /** @description The partner's users (`usr_…`): a link to the report, or the file with `attach`. */
+            /** @description User ids (`usr_…`). */
             users?: string[];
         };
         /**
@@ -2179,7 +2191,7 @@ export interface components {
         /** @enum {string} */
         Direction: "inbound" | "outbound";
         DismissRequest: {
-            /** @description 1–25 alert ids. */
+            /** @description Alert ids (`alr_…`). */
             ids: string[];
         };
         Dismissed: {
@@ -2376,7 +2388,10 @@ export interface components {
          */
         Frequency: "daily" | "weekly" | "monthly" | "quarterly";
         ImportRequest: {
-            /** @description The email of the customer's account (their admin's login). */
+            /**
+             * Format: email
+             * @description The email of the customer's account (their admin's login).
+             */
             email: string;
         };
         /** @description What an ingestion request did. */
@@ -2746,6 +2761,7 @@ export interface components {
         MfaSignInRequest: {
             /** @description The six digits the authenticator app shows now. */
             code: string;
+            /** Format: email */
             email: string;
             /** @description `challenge` from the sign-in's `mfa-required` answer. */
             session: string;
@@ -2773,11 +2789,12 @@ export interface components {
             key: string;
         };
         NewRoleRequest: {
-            /** @description 1–64 characters, unique among the partner's roles. */
+            /** @description 1–64 characters, not a built-in role's name, unique among the partner's roles. */
             name: string;
         };
         /** @description The Add User form. */
         NewUserRequest: {
+            /** Format: email */
             email: string;
             firstName: string;
             lastName: string;
@@ -2848,7 +2865,7 @@ export interface components {
             /** @description Every customer the requester may read, as they are now. */
             allCustomers?: boolean;
             computers?: components["schemas"]["ReportComputers"];
-            /** @description The customers chosen (at least one), unless `allCustomers`. */
+            /** @description Customer ids (`cus_…`). */
             customers?: string[];
             includeMac?: boolean;
             period: components["schemas"]["Period"];
@@ -3018,11 +3035,15 @@ export interface components {
         ProductChoice: "trial" | "paid";
         /** @description One line of the form's "Activate a Product or Trial" section. */
         ProductRequest: {
-            /** @description A catalog product id. */
-            product: string;
+            /**
+             * @description A catalog product id (see `/catalog`).
+             * @enum {string}
+             */
+            product: "endpoint-protection" | "endpoint-protection-mobile" | "email-security" | "web-security";
             /**
              * Format: int64
-             * @description Paid subscriptions: 1–100000. Trials always have 50.
+             * @description Paid subscriptions: 1–100000, required. Trials always have 50: leave it out (or
+             *     send 50); a product without a trial takes `paid` only.
              */
             seats?: number | null;
             type: components["schemas"]["ProductChoice"];
@@ -3313,6 +3334,7 @@ export interface components {
         /** @description A role's settings as the role page saves them. */
         RoleUpdate: {
             access: components["schemas"]["CustomerAccess"];
+            /** @description 1–64 characters, not a built-in role's name, unique among the partner's roles. */
             name: string;
             permissions: components["schemas"]["CustomerPermissions"];
         };
@@ -3348,11 +3370,11 @@ export interface components {
             categories: components["schemas"]["Category"][];
             computers: components["schemas"]["Computers"];
             customerContacts?: boolean;
-            /** @description Customer ids; absent or `null` for all companies. */
+            /** @description Customer ids (`cus_…`). */
             customers?: string[] | null;
             enabled?: boolean;
             name: string;
-            /** @description User ids; empty for all administrators. */
+            /** @description User ids (`usr_…`). */
             recipients?: string[];
             webhook?: null | components["schemas"]["WebhookRequest"];
         };
@@ -3560,16 +3582,20 @@ export interface components {
          */
         Severity: "informational" | "warning" | "error";
         SignInRequest: {
+            /** Format: email */
             email: string;
             password: string;
         };
         /** @description The sign-up form as sent. Every field is checked by [`SignUp::parse`]. */
         SignUpRequest: {
-            /** @description Must be true: the Terms and Conditions are accepted. */
-            acceptTerms: boolean;
+            /** @enum {boolean} */
+            acceptTerms: true;
             company: components["schemas"]["Company"];
             contact: components["schemas"]["Contact"];
-            /** @description The login; must not be registered anywhere in the system, in any letter case. */
+            /**
+             * Format: email
+             * @description The login; must not be registered anywhere in the system, in any letter case.
+             */
             email: string;
             /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
             password: string;
@@ -3766,7 +3792,11 @@ export interface components {
             firstName?: string | null;
             lastName?: string | null;
             role?: string | null;
-            status?: null | components["schemas"]["UserStatus"];
+            /**
+             * @description `active` or `disabled`.
+             * @enum {string|null}
+             */
+            status?: "active" | "disabled" | null;
         };
         /** @description A user as the Users page and My User Settings show them. */
         UserView: {
@@ -4694,7 +4724,7 @@ export interface operations {
                 /** @description A user id (`usr_…`) of the partner: only what they did. */
                 user?: string;
                 /** @description An action, e.g. `auth.signIn` or `customer.add`. */
-                action?: string;
+                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "schedule.entitlements";
                 /** @description A customer id (`cus_…`): only what was done to that customer. */
                 customer?: string;
                 /** @description Records at or after this time (RFC 3339). */
@@ -4991,7 +5021,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Retries with the same key replay the first response */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5946,7 +5976,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes retries safe */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6036,7 +6066,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes retries safe */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6182,9 +6212,9 @@ export interface operations {
     };
     remove_customer: {
         parameters: {
-            query?: {
+            query: {
                 /** @description Must be `true`. */
-                confirm?: boolean;
+                confirm: true;
             };
             header?: {
                 /** @description The profile's ETag */
@@ -8325,7 +8355,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes a retried request make one schedule */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -8686,7 +8716,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes a retried request save one template */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -8982,7 +9012,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes a retried request create one report */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path: {
                 templateId: string;
@@ -9144,7 +9174,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes a retried request create one report */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -9437,7 +9467,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes retries safe */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -10100,7 +10130,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes retries safe */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;

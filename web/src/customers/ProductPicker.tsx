@@ -21,8 +21,8 @@ export const MAX_PRODUCT_LINES = 10;
 export function toProductRequests(lines: readonly ProductLine[]): ProductRequest[] {
   return lines.map((line) =>
     line.type === 'paid'
-      ? { product: line.product, type: 'paid', seats: line.seats }
-      : { product: line.product, type: 'trial' },
+      ? { product: line.product as ProductRequest['product'], type: 'paid', seats: line.seats }
+      : { product: line.product as ProductRequest['product'], type: 'trial' },
   );
 }
 

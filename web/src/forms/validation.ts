@@ -203,7 +203,7 @@ export function toSignUpRequest(values: SignUpValues): SignUpRequest {
       city: values['company.city'].trim(),
       state: optional(values['company.state']),
       postalCode: values['company.postalCode'].trim(),
-      country: values['company.country'],
+      country: values['company.country'] as SignUpRequest['company']['country'],
       phone: values['company.phone'].trim(),
       website: optional(normalizeWebsite(values['company.website'])),
     },

@@ -65,14 +65,19 @@ pub struct AuditParams {
     /// `csv` to download every matching record (up to 10,000) as CSV.
     pub format: Option<String>,
     /// A user id (`usr_…`) of the partner: only what they did.
+    #[param(pattern = r"^\s*usr_[0-9a-f]{32}\s*$")]
     pub user: Option<String>,
     /// An action, e.g. `auth.signIn` or `customer.add`.
+    #[param(value_type = Option<domain::audit::Action>, inline)]
     pub action: Option<String>,
     /// A customer id (`cus_…`): only what was done to that customer.
+    #[param(pattern = r"^\s*cus_[0-9a-f]{32}\s*$")]
     pub customer: Option<String>,
     /// Records at or after this time (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Records at or before this time (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
 }
 

@@ -8,6 +8,7 @@ use api::ProblemType;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddProductsRequest {
+    #[schema(min_items = 1, max_items = 10)]
     pub products: Vec<ProductRequest>,
 }
 
@@ -113,9 +114,11 @@ pub struct ConvertRequest {
     /// Seats of the subscription (ExSP partners; default: the trial's). With a product
     /// serial, the serial's seats apply.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub seats: Option<i64>,
     /// A product serial number: required outside the ExSP program.
     #[serde(default)]
+    #[schema(pattern = r"^\s*$|^\s*[- ]*[Pp](?:[- ]*[0-9A-TV-Za-tv-z]){20}[- ]*\s*$")]
     pub product_serial: Option<String>,
 }
 
@@ -356,6 +359,7 @@ async fn product_serial(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CancelRequest {
     /// Must be `true`: the guide's "click Ok to confirm the product cancellation".
+    #[schema(schema_with = domain::schema::must_be_true)]
     pub confirm: bool,
 }
 

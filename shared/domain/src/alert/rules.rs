@@ -26,6 +26,7 @@ pub enum ComputerScope {
 pub struct Computers {
     pub scope: ComputerScope,
     #[serde(default)]
+    #[schema(schema_with = super::super::schema::computer_names)]
     pub names: Vec<String>,
 }
 
@@ -138,16 +139,24 @@ impl Rule {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RuleRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     #[serde(default = "enabled_default")]
     pub enabled: bool,
+    #[schema(min_items = 1)]
     pub categories: Vec<Category>,
     /// Customer ids; absent or `null` for all companies.
     #[serde(default)]
+    #[schema(schema_with = super::super::schema::rule_customers)]
     pub customers: Option<Vec<String>>,
     pub computers: Computers,
     /// User ids; empty for all administrators.
     #[serde(default)]
+    #[schema(schema_with = super::super::schema::user_ids)]
     pub recipients: Vec<String>,
     #[serde(default)]
     pub customer_contacts: bool,
@@ -192,10 +201,16 @@ impl RuleRequest {
             if ids.len() > MAX_NAMES {
                 v.error("customers", format!("at most {MAX_NAMES} companies"));
             }
-            ids.iter()
-                .enumerate()
-                .filter_map(|(i, id)| v.check(&format!("customers[{i}]"), CustomerId::parse(id)))
-                .collect::<Vec<_>>()
+            let mut chosen: Vec<CustomerId> = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                if let Some(id) = v.check(&format!("customers[{i}]"), CustomerId::parse(id)) {
+                    // A company named twice is named once, as recipients are.
+                    if !chosen.contains(&id) {
+                        chosen.push(id);
+                    }
+                }
+            }
+            chosen
         });
         let mut names = Vec::new();
         for (i, n) in self.computers.names.iter().enumerate() {
