@@ -12,8 +12,8 @@ visible ASCII (the coverage phase sends one for `Idempotency-Key`, whose pattern
 visible ASCII); the function answers such a key 422. And it answers that 500 now and
 then to a well-formed request while another request waits on the same function (it runs
 one instance per function, and its file watcher restarts them when a file in the
-checkout changes); such an answer is set aside only when the same request, sent once
-more, gets an answer from the function. A request the emulator refuses twice stays a
+checkout changes); such an answer is set aside only when the same request, sent again
+(up to three times, a few seconds apart), gets an answer from the function. A request the emulator refuses twice stays a
 failure, and so does every other 500: a function's own failure is never this body (its
 errors are `about:blank` problems, or the runtime's error object).
 
@@ -48,6 +48,7 @@ import json
 import re
 import sys
 import threading
+import time
 
 import requests
 import schemathesis
@@ -183,21 +184,30 @@ def _explained(case, response) -> bool:
     return all(known(e) for e in errors)
 
 
+# How long to wait before each new attempt: the emulator's trouble lasts a few seconds.
+RETRY_AFTER_SECONDS = (1, 3, 6)
+
+
 def _answered_when_sent_again(request) -> bool:
-    again = requests.request(
-        request.method,
-        request.url,
-        headers=dict(request.headers),
-        data=request.body,
-        timeout=120,
-    )
-    answered = not (again.status_code == 500 and again.content == EMULATOR_500)
-    print(
-        f"fuzz: the emulator's 500 to {request.method} {request.url}; sent again: "
-        f"{again.status_code}{'' if answered else ' (the emulator again: a failure)'}",
-        file=sys.stderr,
-    )
-    return answered
+    for wait in RETRY_AFTER_SECONDS:
+        time.sleep(wait)
+        again = requests.request(
+            request.method,
+            request.url,
+            headers=dict(request.headers),
+            data=request.body,
+            timeout=120,
+        )
+        answered = not (again.status_code == 500 and again.content == EMULATOR_500)
+        print(
+            f"fuzz: the emulator's 500 to {request.method} {request.url}; sent again "
+            f"after {wait} s: {again.status_code}",
+            file=sys.stderr,
+        )
+        if answered:
+            return True
+    print("fuzz: the emulator refused it every time: a failure", file=sys.stderr)
+    return False
 
 
 @schemathesis.hook

@@ -54,10 +54,13 @@ start_moto() {
   export MOTO_ENDPOINT
 }
 
-# start_api PORT ENVFILE: cargo lambda watch with the router from Cargo.toml.
+# start_api PORT ENVFILE [OPTION...]: cargo lambda watch with the router from Cargo.toml,
+# and any further options of cargo lambda watch.
 start_api() {
+  local port=$1 env_file=$2
+  shift 2
   start api "$STATE/api.log" env PATH="$VENV/bin:$PATH" cargo lambda watch \
-    --invoke-address 127.0.0.1 --invoke-port "$1" --env-file "$2"
+    --invoke-address 127.0.0.1 --invoke-port "$port" --env-file "$env_file" "$@"
 }
 
 # An answer from the auth function (any status but a gateway error) means it is built and up.

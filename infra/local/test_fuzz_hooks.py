@@ -14,6 +14,7 @@ spec = importlib.util.spec_from_file_location(
 hooks = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(hooks)
 filter_failure = getattr(hooks.filter_failure, "__wrapped__", hooks.filter_failure)
+hooks.RETRY_AFTER_SECONDS = (0, 0, 0)
 
 
 class Server(http.server.BaseHTTPRequestHandler):
