@@ -109,9 +109,7 @@ cargo run -q -p infra -- local-stack --endpoint "$MOTO_ENDPOINT" \
 (set -a; source "$STATE/env"; set +a; cargo run -q -p infra -- demo)
 # No reloads: a file the run itself writes in the checkout (a Python bytecode cache, say)
 # would otherwise restart every function while the browser test or the fuzzer waits on it.
-# Up to three instances of a function, as Lambda runs a request beside another rather than
-# queueing it behind a slow one (the fuzzer keeps four requests in flight).
-start_api "$API_PORT" "$STATE/env" --ignore-changes --concurrency 3
+start_api "$API_PORT" "$STATE/env" --ignore-changes
 start_web "$WEB_PORT" "$API_PORT" preview
 wait_for "the API" 900 api_ready "$API_PORT" || { tail -50 "$STATE/api.log"; exit 1; }
 wait_for "the web server" 120 curl -sf "http://127.0.0.1:$WEB_PORT/" || { tail -50 "$STATE/web.log"; exit 1; }
