@@ -754,3 +754,45 @@ async fn an_invitation_sets_the_password_once() {
     let s = sign_in(&w.auth, "grace@invite-race.example", winner, IP).await;
     assert_eq!(s.status, StatusCode::OK, "{}", s.text);
 }
+
+#[tokio::test]
+async fn a_customer_admin_signs_out_and_their_refresh_token_stops_working() {
+    let w = world().await;
+    let owner = w.partner("owner@sign-out.example", "Sign-out MSP").await;
+    let id = w
+        .active_customer(&owner, "Leaver", "it@leaver.example", "customerManaged")
+        .await;
+    let s = sign_in(&w.auth, "it@leaver.example", ADMIN_PASSWORD, IP).await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.text);
+    let token = s.body["accessToken"].as_str().unwrap().to_string();
+    let cookie = s.headers["set-cookie"].to_str().unwrap();
+    let refresh_cookie = cookie.split(';').next().unwrap().to_string();
+    let refresh = || {
+        testkit::http::request("POST", "/api/v1/auth/refresh")
+            .header("cookie", refresh_cookie.as_str())
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    assert_eq!(send(&w.auth, refresh(), IP).await.status, StatusCode::OK);
+
+    let out = send(
+        &w.auth,
+        bearer(
+            testkit::http::request("POST", "/api/v1/auth/sign-out"),
+            &token,
+        )
+        .body(axum::body::Body::empty())
+        .unwrap(),
+        IP,
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+    assert_problem(&send(&w.auth, refresh(), IP).await, 401);
+    let audited = w
+        .stack
+        .items_json()
+        .await
+        .into_iter()
+        .any(|i| i["action"] == "auth.signOut" && i["target"] == id.as_str());
+    assert!(audited, "the sign-out is in the partner's trail");
+}

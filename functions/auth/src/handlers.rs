@@ -696,7 +696,8 @@ pub async fn refresh(
     }
 }
 
-/// Sign out: revokes the user's refresh tokens and clears the cookie.
+/// Sign out: revokes the user's refresh tokens and clears the cookie. For partner users
+/// and customer admins alike.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/sign-out",
@@ -710,29 +711,54 @@ pub async fn refresh(
 pub async fn sign_out(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
-    principal: Principal,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let (partner, user) = principal.partner_user();
     let parts = {
         let mut request = axum::http::Request::new(());
         *request.headers_mut() = headers;
         request.into_parts().0
     };
+    let username = api::principal::verified_username(&parts, &state).await?;
     let token = bearer_token(&parts).unwrap_or_default();
     match state.identity().sign_out(token).await {
         // Already revoked elsewhere: the outcome the caller wants.
         Ok(()) | Err(IdentityError::NotAuthorized) => {}
         Err(e) => return Err(e.into()),
     }
-    let email = match state.table.user(&principal.scope(), user).await? {
-        Some(u) => u.email.to_string(),
-        None => principal.username.clone(),
+    let record = match CustomerAdmin::from_username(&username) {
+        // A customer's admin: in their partner's trail, as their other actions are.
+        Some(admin) => {
+            let k = store::customers::account_key(&admin.customer);
+            match state
+                .table
+                .get::<domain::customer::Customer>(&k.pk, &k.sk)
+                .await?
+            {
+                Some(c) => Some(
+                    AuditRecord::new(Action::SignOut, &c.contact.email, &ip, Outcome::Success)
+                        .by(&c.partner_id, None)
+                        .target(c.id.to_string()),
+                ),
+                None => None,
+            }
+        }
+        None => {
+            let principal = api::Principal::from_username(username)?;
+            let (partner, user) = principal.partner_user();
+            let email = match state.table.user(&principal.scope(), user).await? {
+                Some(u) => u.email.to_string(),
+                None => principal.username.clone(),
+            };
+            Some(
+                AuditRecord::new(Action::SignOut, &email, &ip, Outcome::Success)
+                    .by(partner, Some(user))
+                    .target(user.to_string()),
+            )
+        }
     };
-    let record = AuditRecord::new(Action::SignOut, &email, &ip, Outcome::Success)
-        .by(partner, Some(user))
-        .target(user.to_string());
-    state.table.record(&record).await?;
+    if let Some(record) = record {
+        state.table.record(&record).await?;
+    }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

@@ -265,7 +265,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: revokes the user's refresh tokens and clears the cookie. */
+        /**
+         * Sign out: revokes the user's refresh tokens and clears the cookie. For partner users
+         *     and customer admins alike.
+         */
         post: operations["sign_out"];
         delete?: never;
         options?: never;
