@@ -143,6 +143,9 @@ DELIVERY = [
 ]
 for op in ["POST /api/v1/reports", "POST /api/v1/report-templates", "PUT /api/v1/report-templates/{templateId}"]:
     CROSS_FIELD[op] = REPORT_FORM + DELIVERY
+# A template shares the report form's delivery, but keeps no recipients (its schedules do).
+for op in ["POST /api/v1/report-templates", "PUT /api/v1/report-templates/{templateId}"]:
+    CROSS_FIELD[op] = CROSS_FIELD[op] + [(r"delivery$", r"a template keeps no recipients")]
 for op in ["POST /api/v1/report-schedules", "PUT /api/v1/report-schedules/{scheduleId}"]:
     CROSS_FIELD[op] = DELIVERY
 
