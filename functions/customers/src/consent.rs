@@ -564,16 +564,8 @@ async fn still_holding(
 
 /// Ends a pending request that can no longer take effect (best effort: one that stays
 /// pending is refused wherever it is used, and expires).
-pub(crate) async fn cancel(state: &AppState, stored: &RequestRecord) {
-    let Ok(next) = stored
-        .request
-        .apply(RequestEvent::Cancel { at: Utc::now() })
-    else {
-        return;
-    };
-    if let Err(e) = state.table.close_request(&stored.with(next)).await {
-        tracing::warn!(request = %stored.request.id, error = %e, "request not cancelled");
-    }
+async fn cancel(state: &AppState, stored: &RequestRecord) {
+    state.table.cancel_pending([stored], Utc::now()).await;
 }
 
 /// Send the request's email again, with a new link (the old one stops working) and a

@@ -670,13 +670,10 @@ pub async fn remove_customer(
         .map_err(save_problem)?;
     tracing::info!(customer = %found.customer.id, "customer removed");
     // Every request still waiting for this customer's answer ends with it.
-    for pending in found
-        .requests
-        .iter()
-        .filter(|r| r.request.status == domain::consent::RequestStatus::Pending)
-    {
-        crate::consent::cancel(&state, pending).await;
-    }
+    state
+        .table
+        .cancel_pending(&found.requests, Utc::now())
+        .await;
     // The admin's identity goes too (it exists once they chose a password). Its login is
     // gone already, so a failure here leaves an identity nobody can sign in to.
     if let Some(login) = login {

@@ -283,9 +283,7 @@ async fn answer(
     let stored = find_request(&account, &id)?;
     if stored.placeholder || !stored.holds_for(&account.customer) {
         // The customer moved to another partner since: the request ended with it.
-        if let Ok(next) = stored.request.apply(RequestEvent::Cancel { at: now }) {
-            state.table.close_request(&stored.with(next)).await?;
-        }
+        state.table.cancel_request(stored, now).await?;
         return Err(Problem::conflict(
             ProblemType::NotPending,
             "This request has ended: your account moved to another partner since it was made.",

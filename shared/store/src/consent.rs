@@ -27,7 +27,7 @@ use super::{
 };
 use domain::{
     audit::AuditRecord,
-    consent::{ConsentRequest, RequestKind, RequestStatus},
+    consent::{ConsentRequest, RequestEvent, RequestKind, RequestStatus},
     customer::Customer,
     token::LinkToken,
     RequestId,
@@ -557,6 +557,37 @@ impl Table {
             Ok(()) => Ok(true),
             Err(StoreError::ConditionFailed { .. }) => Ok(false),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Ends a pending request that can no longer take effect (`cancelled`: its customer
+    /// moved to another partner or was removed); `false` if it was no longer pending.
+    pub async fn cancel_request(
+        &self,
+        stored: &RequestRecord,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        let Ok(next) = stored.request.apply(RequestEvent::Cancel { at }) else {
+            return Ok(false);
+        };
+        self.close_request(&stored.with(next)).await
+    }
+
+    /// Cancels each pending request among `requests` on its own, best effort: one left
+    /// pending no longer holds for its customer, is refused wherever it is used, and
+    /// expires.
+    pub async fn cancel_pending<'a>(
+        &self,
+        requests: impl IntoIterator<Item = &'a RequestRecord>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) {
+        for r in requests
+            .into_iter()
+            .filter(|r| r.request.status == RequestStatus::Pending)
+        {
+            if let Err(e) = self.cancel_request(r, at).await {
+                tracing::warn!(request = %r.request.id, error = %e, "request not cancelled");
+            }
         }
     }
 
