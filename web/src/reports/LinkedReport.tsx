@@ -1,9 +1,8 @@
 import type { Problem } from '../api/problem';
 import { ProblemAlert } from '../customers/problems';
 import { periodLabel, reportTypeTitle } from './labels';
-import { StatusCell } from './ReportsTable';
+import { ReportName, StatusCell } from './ReportsTable';
 import type { Format, Report } from './types';
-import { viewFormat } from './useReportFiles';
 
 /** The report a link names, read on its own when it is not on the listing's first page. */
 export type LinkedReportState =
@@ -47,26 +46,12 @@ export function LinkedReport({ state, onOpen, onDownload, busy }: LinkedReportPr
 }
 
 function LinkedReportDetails({ report, onOpen, onDownload, busy }: Omit<LinkedReportProps, 'state'> & { report: Report }) {
-  const opens = report.status === 'ready' && viewFormat(report) !== null;
   return (
     <dl className="details details--compact" data-report-id={report.id}>
       <div className="details__row">
         <dt>Name</dt>
         <dd>
-          {opens ? (
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => onOpen(report)}
-              disabled={busy !== null}
-              title="Opens the report in a new window"
-              data-testid="linked-report-open"
-            >
-              {report.name}
-            </button>
-          ) : (
-            <span data-testid="linked-report-name">{report.name}</span>
-          )}
+          <ReportName report={report} onOpen={onOpen} busy={busy} testId="linked-report" />
         </dd>
       </div>
       <div className="details__row">

@@ -18,6 +18,34 @@ interface ReportsTableProps {
   highlighted?: string | null;
 }
 
+/**
+ * The report's name: a button that opens it in a new window when it is ready in a format
+ * the browser shows, plain text otherwise. `testId` names the button (`<testId>-open`) or
+ * the text (`<testId>-name`).
+ */
+export function ReportName({
+  report,
+  onOpen,
+  busy,
+  testId,
+}: Pick<ReportsTableProps, 'onOpen' | 'busy'> & { report: Report; testId: string }) {
+  const opens = report.status === 'ready' && viewFormat(report) !== null;
+  return opens ? (
+    <button
+      type="button"
+      className="link-button"
+      onClick={() => onOpen(report)}
+      disabled={busy !== null}
+      title="Opens the report in a new window"
+      data-testid={`${testId}-open`}
+    >
+      {report.name}
+    </button>
+  ) : (
+    <span data-testid={`${testId}-name`}>{report.name}</span>
+  );
+}
+
 /** The Status column: Processing, Ready with a download per file, or Failed with the reason. */
 export function StatusCell({ report, onDownload, busy }: Pick<ReportsTableProps, 'onDownload' | 'busy'> & { report: Report }) {
   if (report.status === 'processing') {
@@ -108,7 +136,6 @@ export function ReportsTable({
         </thead>
         <tbody>
           {reports.map((report) => {
-            const opens = report.status === 'ready' && viewFormat(report) !== null;
             const linked = report.id === highlighted;
             return (
               <tr
@@ -134,20 +161,7 @@ export function ReportsTable({
                   <StatusCell report={report} onDownload={onDownload} busy={busy} />
                 </td>
                 <td className="table__primary">
-                  {opens ? (
-                    <button
-                      type="button"
-                      className="link-button"
-                      onClick={() => onOpen(report)}
-                      disabled={busy !== null}
-                      title="Opens the report in a new window"
-                      data-testid="report-open"
-                    >
-                      {report.name}
-                    </button>
-                  ) : (
-                    <span data-testid="report-name">{report.name}</span>
-                  )}
+                  <ReportName report={report} onOpen={onOpen} busy={busy} testId="report" />
                 </td>
                 <td>{inFormatOrder(report.formats).map((format) => FORMAT_LABELS[format]).join(', ')}</td>
                 <td>{reportTypeTitle(report.type)}</td>
