@@ -6,6 +6,7 @@ import { AlertRulePage } from '../alerts/rules/AlertRulePage';
 import { AuthProvider } from '../auth/AuthProvider';
 import { AddCustomerPage } from '../customers/AddCustomerPage';
 import { CustomerProfilePage } from '../customers/CustomerProfilePage';
+import { HelpPage } from '../help/HelpPage';
 import { InvitationPage } from '../pages/InvitationPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
@@ -86,6 +87,8 @@ export function AppRoutes() {
           }
         />
         <Route path="/settings/me" element={<MyUserSettingsPage />} />
+        <Route path="/help" element={<HelpPage />} />
+        <Route path="/help/:topicId" element={<HelpPage />} />
       </Route>
       <Route element={<PublicLayout />}>
         <Route path="/welcome" element={<WelcomePage />} />

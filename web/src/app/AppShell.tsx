@@ -1,6 +1,8 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { useId, useState } from 'react';
+import { Link, NavLink, Outlet } from 'react-router';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
+import { usePopover } from '../components/usePopover';
+import { HelpMenu } from '../help/HelpMenu';
 import { allowedPages, type AppPage } from './pages';
 
 function NavList({ pages, labelledBy }: { pages: readonly AppPage[]; labelledBy?: string }) {
@@ -24,51 +26,17 @@ function NavList({ pages, labelledBy }: { pages: readonly AppPage[]; labelledBy?
  */
 function AccountMenu() {
   const { user, partner, roleName } = useCurrentSession();
-  const [open, setOpen] = useState(false);
-  const menuId = useId();
-  const rootRef = useRef<HTMLDivElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const location = useLocation();
-  const [shownPath, setShownPath] = useState(location.pathname);
-  if (shownPath !== location.pathname) {
-    setShownPath(location.pathname);
-    setOpen(false);
-  }
-
-  useEffect(() => {
-    if (!open) return;
-    function closeOutside(event: MouseEvent) {
-      if (rootRef.current && !rootRef.current.contains(event.target as Node)) setOpen(false);
-    }
-    document.addEventListener('mousedown', closeOutside);
-    return () => document.removeEventListener('mousedown', closeOutside);
-  }, [open]);
-
-  function handleKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === 'Escape' && open) {
-      event.stopPropagation();
-      setOpen(false);
-      buttonRef.current?.focus();
-    }
-  }
+  const { rootProps, buttonProps, panelProps } = usePopover();
 
   return (
-    <div className="account-menu" ref={rootRef} onKeyDown={handleKeyDown}>
-      <button
-        ref={buttonRef}
-        type="button"
-        className="account account-menu__button"
-        aria-expanded={open}
-        aria-controls={menuId}
-        onClick={() => setOpen((value) => !value)}
-        data-testid="account-menu"
-      >
+    <div className="account-menu" {...rootProps}>
+      <button {...buttonProps} className="account account-menu__button" data-testid="account-menu">
         <span className="account__name">
           {user.firstName} {user.lastName}
         </span>
         <span className="account__company">{partner.company.name}</span>
       </button>
-      <div id={menuId} className="account-menu__panel" hidden={!open}>
+      <div {...panelProps} className="account-menu__panel">
         <p className="account-menu__role">
           {user.email}
           <br />
@@ -113,6 +81,7 @@ export function AppShell() {
           Partner Console
         </span>
         <div className="shell__account">
+          <HelpMenu />
           <AccountMenu />
           <button
             type="button"

@@ -31,6 +31,7 @@ import { MyProfileWidget, QuickTasksWidget } from '../home/ProfileWidgets';
 import type { Dashboard, WidgetId } from '../home/types';
 import { useHomeLayout } from '../home/useHomeLayout';
 import type { WidgetControls } from '../home/Widget';
+import { WelcomePanel } from '../help/WelcomePanel';
 import { ActivateSerialDialog } from '../licensing/ActivateSerialDialog';
 import { ACTIVATED_MESSAGE } from '../licensing/exspSerial';
 
@@ -231,6 +232,8 @@ export function HomePage() {
           onChange={chooseCustomer}
         />
       </div>
+
+      <WelcomePanel />
 
       {activated ? (
         <div ref={activatedRef} tabIndex={-1} className="form__message">
