@@ -11,6 +11,8 @@
 // 3. Choose a customer in the Display filter: a customer-specific figure changes, while
 //    Customer Issues, Threats Summary and News Alerts stay the partner's ("All customers").
 // 4. Reset the layout: every widget again, in the guide's order.
+// 5. The first visit's welcome panel opens the Welcome Wizard, followed to its last step;
+//    the question mark's "Learn more about this page" opens Home's help, which leads back.
 //
 // PC_DEMO_EMAIL and PC_DEMO_PASSWORD override the demo login.
 
@@ -228,6 +230,30 @@ export async function homeScenario(ctx) {
   await expectApiResponse(page, 'PUT', LAYOUT_PATH, 200, () => page.getByTestId('reset-layout').click());
   await expectOrder(WIDGETS, 'after Reset layout');
   await expectNoProblem();
+
+  step('the first visit offers the Welcome Wizard: taken from the keyboard to its last step');
+  const welcome = page.getByTestId('welcome-panel');
+  await welcome.getByRole('button', { name: 'Take the tour' }).focus();
+  await page.keyboard.press('Enter');
+  const wizard = page.getByRole('dialog', { name: 'Welcome Wizard' });
+  await wizard.waitFor(wait);
+  let steps = 1;
+  while (await wizard.getByRole('button', { name: 'Next' }).isVisible()) {
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    steps += 1;
+    if (steps > 20) throw new Error('the Welcome Wizard never reaches its last step');
+  }
+  await wizard.getByRole('button', { name: 'Finish' }).click();
+  await wizard.waitFor({ state: 'detached', ...wait });
+  if (await welcome.isVisible()) throw new Error('Home still offers the tour after it was taken');
+
+  step('the question mark opens the help about Home, and leads back to it');
+  await page.getByTestId('help-menu').click();
+  await page.getByTestId('help-this-page').click();
+  await page.getByTestId('help-topic').getByRole('heading', { level: 1, name: 'Home' }).waitFor(wait);
+  await page.screenshot({ path: resolve(resultsDir, 'help-home.png'), fullPage: true });
+  await page.getByRole('link', { name: 'Back to the page' }).click();
+  await page.getByTestId('widgets').waitFor(wait);
 
   await context.close();
 }
