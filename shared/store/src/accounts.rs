@@ -4,8 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{from_item, keys, put_new, to_item, Keys, PartnerScope, StoreError, Table};
 use domain::{
-    audit::AuditRecord, partner::Partner, user::username, CustomerId, EmailAddress, PartnerId,
-    User, UserId,
+    audit::AuditRecord,
+    locale::Language,
+    partner::{Partner, SupportInfo},
+    user::username,
+    CustomerId, EmailAddress, PartnerId, User, UserId,
 };
 
 /// The email guard: one per login in the whole system, whoever owns it. It also tells
@@ -404,6 +407,43 @@ impl Table {
             .update_expression("SET requireMfa = :required, version = version + :one")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":required", AttributeValue::Bool(required))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .build()
+            .map_err(StoreError::sdk)?;
+        self.transact(vec![
+            TransactWriteItem::builder().update(update).build(),
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ])
+        .await
+    }
+
+    /// Saves My Company's support information and the emails' language onto the stored
+    /// partner if it is still at `expected` (else `ConditionFailed { index: Some(0) }`),
+    /// with the audit record.
+    pub async fn save_company_settings(
+        &self,
+        scope: &PartnerScope,
+        expected: u64,
+        support: &SupportInfo,
+        language: Language,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+        let support: AttributeValue =
+            serde_dynamo::to_attribute_value(support).map_err(StoreError::sdk)?;
+        let language: AttributeValue =
+            serde_dynamo::to_attribute_value(language).map_err(StoreError::sdk)?;
+        let update = Update::builder()
+            .table_name(&self.name)
+            .set_key(Some(partner_keys(scope.partner_id()).key()))
+            .update_expression(
+                "SET support = :support, #language = :language, version = version + :one",
+            )
+            .condition_expression("attribute_exists(pk) AND version = :expected")
+            .expression_attribute_names("#language", "language")
+            .expression_attribute_values(":support", support)
+            .expression_attribute_values(":language", language)
+            .expression_attribute_values(":expected", AttributeValue::N(expected.to_string()))
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .build()
             .map_err(StoreError::sdk)?;
