@@ -197,10 +197,19 @@ async fn in_german_the_welcome_and_its_dates_are_german() {
 }
 
 #[tokio::test]
-async fn a_stale_version_changes_nothing() {
+async fn my_company_costs_one_read_and_a_stale_version_changes_nothing() {
     let w = world().await;
     let admin = w.partner("ada@stale-company.example", "Stale MSP").await;
+    // Budgets: reading is the authorization read alone; saving adds one transaction.
+    w.stack.counter.reset();
     let first = w.company(&admin).await;
+    assert_eq!(
+        w.stack.counter.service("DynamoDB"),
+        1,
+        "{:?}",
+        w.stack.counter.snapshot()
+    );
+    w.stack.counter.reset();
     let saved = w
         .save(
             &admin,
@@ -209,6 +218,16 @@ async fn a_stale_version_changes_nothing() {
         )
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(
+        w.stack.counter.operation("DynamoDB", "TransactWriteItems"),
+        1
+    );
+    assert_eq!(
+        w.stack.counter.service("DynamoDB"),
+        2,
+        "{:?}",
+        w.stack.counter.snapshot()
+    );
     let items = w.item_count().await;
     let stale = w
         .save(
