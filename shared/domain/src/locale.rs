@@ -42,6 +42,22 @@ impl Language {
         }
     }
 
+    /// A short date, e.g. "5 Dec 2026" or "5. Dez. 2026".
+    pub fn short_date(self, d: NaiveDate) -> String {
+        const EN: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        const DE: [&str; 12] = [
+            "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.",
+            "Dez.",
+        ];
+        let i = (d.month().clamp(1, 12) - 1) as usize;
+        match self {
+            Language::English => format!("{} {} {}", d.day(), EN[i], d.year()),
+            Language::German => format!("{}. {} {}", d.day(), DE[i], d.year()),
+        }
+    }
+
     /// A date, e.g. "5 December 2026" or "5. Dezember 2026".
     pub fn date(self, d: NaiveDate) -> String {
         let month = self.month(d.month());
@@ -244,18 +260,12 @@ catalogue! {
     /// Places: link.
     report_open,
     report_open_html,
-    // An alert's notification (alert::audience).
-    alert_type,
-    alert_severity,
-    alert_customer,
-    alert_computer,
-    alert_raised,
-    /// Places: link.
-    alert_open,
-    alert_why,
-    severity_error,
-    severity_warning,
-    severity_informational,
+    /// A report's period (`report::Period::label_in`). Places: from, to.
+    period_last_day,
+    period_last_week,
+    period_last_month,
+    period_last_quarter,
+    period_days,
 }
 
 static ENGLISH: Catalogue = Catalogue {
@@ -307,17 +317,11 @@ static ENGLISH: Catalogue = Catalogue {
     report_too_large_html: "too large to attach; the link works for {days} days",
     report_open: "Open it in the partner console: {link}",
     report_open_html: "Open the report in the partner console",
-    alert_type: "Type",
-    alert_severity: "Severity",
-    alert_customer: "Customer",
-    alert_computer: "Computer",
-    alert_raised: "Raised",
-    alert_open: "Open the alert: {link}",
-    alert_why: "You receive this because an alert notification rule names you. Change the \
-        rules under Administration > Alert Notifications.",
-    severity_error: "Error",
-    severity_warning: "Warning",
-    severity_informational: "Informational",
+    period_last_day: "Last 24 hours ({from} – {to})",
+    period_last_week: "Last 7 days ({from} – {to})",
+    period_last_month: "Last 30 days ({from} – {to})",
+    period_last_quarter: "Last 3 months ({from} – {to})",
+    period_days: "{from} – {to}",
 };
 
 static GERMAN: Catalogue = Catalogue {
@@ -374,17 +378,11 @@ static GERMAN: Catalogue = Catalogue {
     report_too_large_html: "zu groß für einen Anhang; der Link funktioniert {days} Tage lang",
     report_open: "In der Partnerkonsole öffnen: {link}",
     report_open_html: "Den Bericht in der Partnerkonsole öffnen",
-    alert_type: "Typ",
-    alert_severity: "Schweregrad",
-    alert_customer: "Kunde",
-    alert_computer: "Computer",
-    alert_raised: "Ausgelöst",
-    alert_open: "Warnung öffnen: {link}",
-    alert_why: "Sie erhalten diese Nachricht, weil eine Regel für Warnungsbenachrichtigungen \
-        Sie nennt. Ändern Sie die Regeln unter Administration > Warnungsbenachrichtigungen.",
-    severity_error: "Fehler",
-    severity_warning: "Warnung",
-    severity_informational: "Information",
+    period_last_day: "Letzte 24 Stunden ({from} – {to})",
+    period_last_week: "Letzte 7 Tage ({from} – {to})",
+    period_last_month: "Letzte 30 Tage ({from} – {to})",
+    period_last_quarter: "Letzte 3 Monate ({from} – {to})",
+    period_days: "{from} bis {to}",
 };
 
 #[cfg(test)]
@@ -419,8 +417,7 @@ mod tests {
             .filter(|((_, en), (_, de))| en == de)
             .map(|((key, _), _)| key)
             .collect();
-        // Words German writes as English does.
-        assert_eq!(same, ["alert_computer"]);
+        assert_eq!(same, Vec::<&str>::new());
     }
 
     #[test]
@@ -435,6 +432,8 @@ mod tests {
             "Samstag, 7. März 2026, 09:05 UTC"
         );
         assert_eq!(Language::German.date(t.date_naive()), "7. März 2026");
+        assert_eq!(Language::English.short_date(t.date_naive()), "7 Mar 2026");
+        assert_eq!(Language::German.short_date(t.date_naive()), "7. März 2026");
     }
 
     #[test]
