@@ -1,5 +1,6 @@
 //! Partners, their users, and the system-wide email guards that keep every login unique.
 
+use aws_sdk_dynamodb::types::{builders::UpdateBuilder, AttributeValue, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
 use super::{from_item, keys, put_new, to_item, Keys, PartnerScope, StoreError, Table};
@@ -400,21 +401,11 @@ impl Table {
         required: bool,
         audit: &AuditRecord,
     ) -> Result<(), StoreError> {
-        use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
         let update = Update::builder()
-            .table_name(&self.name)
-            .set_key(Some(partner_keys(scope.partner_id()).key()))
             .update_expression("SET requireMfa = :required, version = version + :one")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":required", AttributeValue::Bool(required))
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .build()
-            .map_err(StoreError::sdk)?;
-        self.transact(vec![
-            TransactWriteItem::builder().update(update).build(),
-            put_new(&self.name, super::audit::item(audit)?)?,
-        ])
-        .await
+            .expression_attribute_values(":required", AttributeValue::Bool(required));
+        self.update_partner(scope, update, audit).await
     }
 
     /// Saves My Company's support information and the emails' language onto the stored
@@ -428,22 +419,36 @@ impl Table {
         language: Language,
         audit: &AuditRecord,
     ) -> Result<(), StoreError> {
-        use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
-        let support: AttributeValue =
-            serde_dynamo::to_attribute_value(support).map_err(StoreError::sdk)?;
-        let language: AttributeValue =
-            serde_dynamo::to_attribute_value(language).map_err(StoreError::sdk)?;
+        let value = |v: Result<AttributeValue, _>| v.map_err(StoreError::sdk);
         let update = Update::builder()
-            .table_name(&self.name)
-            .set_key(Some(partner_keys(scope.partner_id()).key()))
             .update_expression(
                 "SET support = :support, #language = :language, version = version + :one",
             )
             .condition_expression("attribute_exists(pk) AND version = :expected")
             .expression_attribute_names("#language", "language")
-            .expression_attribute_values(":support", support)
-            .expression_attribute_values(":language", language)
-            .expression_attribute_values(":expected", AttributeValue::N(expected.to_string()))
+            .expression_attribute_values(
+                ":support",
+                value(serde_dynamo::to_attribute_value(support))?,
+            )
+            .expression_attribute_values(
+                ":language",
+                value(serde_dynamo::to_attribute_value(language))?,
+            )
+            .expression_attribute_values(":expected", AttributeValue::N(expected.to_string()));
+        self.update_partner(scope, update, audit).await
+    }
+
+    /// One change to the partner item (`update`, which moves its `version`) and its audit
+    /// record, in one transaction.
+    async fn update_partner(
+        &self,
+        scope: &PartnerScope,
+        update: UpdateBuilder,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let update = update
+            .table_name(&self.name)
+            .set_key(Some(partner_keys(scope.partner_id()).key()))
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .build()
             .map_err(StoreError::sdk)?;

@@ -28,6 +28,14 @@ const SUPPORT_FIELDS = [
 type SupportField = (typeof SUPPORT_FIELDS)[number];
 type FieldErrors = Partial<Record<SupportField, string>>;
 
+/** The support information's inputs, in the guide's order. */
+const SUPPORT_INPUTS = [
+  { key: 'purchaseUrl', label: 'Website or purchase URL', type: 'url', testId: 'company-purchase-url' },
+  { key: 'supportUrl', label: 'Support URL', type: 'url', testId: 'company-support-url' },
+  { key: 'supportEmail', label: 'Support email', type: 'email', testId: 'company-support-email' },
+  { key: 'supportPhone', label: 'Support phone', type: 'tel', testId: 'company-support-phone' },
+] as const;
+
 interface Values {
   purchaseUrl: string;
   supportUrl: string;
@@ -177,50 +185,20 @@ function SupportForm({ loaded, editable, onSaved, onReload }: SupportFormProps) 
       {failure ? <FailureAlert ref={failureRef} failure={failure} onReload={onReload} /> : null}
       <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={busy}>
         <fieldset className="form__fieldset" disabled={!editable || busy}>
-          <TextField
-            name="support.purchaseUrl"
-            label="Website or purchase URL"
-            type="url"
-            inputMode="url"
-            optional
-            value={values.purchaseUrl}
-            onChange={(value) => change('purchaseUrl', value)}
-            error={errors['support.purchaseUrl']}
-            testId="company-purchase-url"
-          />
-          <TextField
-            name="support.supportUrl"
-            label="Support URL"
-            type="url"
-            inputMode="url"
-            optional
-            value={values.supportUrl}
-            onChange={(value) => change('supportUrl', value)}
-            error={errors['support.supportUrl']}
-            testId="company-support-url"
-          />
-          <TextField
-            name="support.supportEmail"
-            label="Support email"
-            type="email"
-            inputMode="email"
-            optional
-            value={values.supportEmail}
-            onChange={(value) => change('supportEmail', value)}
-            error={errors['support.supportEmail']}
-            testId="company-support-email"
-          />
-          <TextField
-            name="support.supportPhone"
-            label="Support phone"
-            type="tel"
-            inputMode="tel"
-            optional
-            value={values.supportPhone}
-            onChange={(value) => change('supportPhone', value)}
-            error={errors['support.supportPhone']}
-            testId="company-support-phone"
-          />
+          {SUPPORT_INPUTS.map((input) => (
+            <TextField
+              key={input.key}
+              name={`support.${input.key}`}
+              label={input.label}
+              type={input.type}
+              inputMode={input.type}
+              optional
+              value={values[input.key]}
+              onChange={(value) => change(input.key, value)}
+              error={errors[`support.${input.key}`]}
+              testId={input.testId}
+            />
+          ))}
           <SelectInput
             name="language"
             label="Language of the console’s emails"
