@@ -282,6 +282,17 @@ const EXPECTED: &[(&str, &str, [u16; 10])] = &[
         "/api/v1/security",
         [200, 403, 403, 403, 403, 200, 403, 403, 403, 403],
     ),
+    // My Company: every partner user reads it; the built-in roles change it.
+    (
+        "GET",
+        "/api/v1/company",
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/company",
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
+    ),
     (
         "GET",
         "/api/v1/roles",
@@ -1015,6 +1026,10 @@ impl Fixture {
                 req(format!("/api/v1/users/{id}/contacts/{contact}"), body)
             }
             ("PUT", "/api/v1/security") => req(path, Some(json!({"requireMfa": false}))),
+            ("PUT", "/api/v1/company") => req(
+                path,
+                Some(json!({"support": {"supportEmail": "help@p.example.com"}, "language": "en"})),
+            ),
             ("POST", "/api/v1/roles") => req(path, Some(json!({"name": format!("New role {n}")}))),
             ("GET" | "DELETE", "/api/v1/roles/{roleId}") => {
                 req(path.replace("{roleId}", &self.role_id().await), None)
@@ -1586,6 +1601,7 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ),
     ("POST", "/api/v1/users/{userId}/mfa/reset", "user.resetMfa"),
     ("PUT", "/api/v1/security", "partner.updateSecurity"),
+    ("PUT", "/api/v1/company", "partner.updateCompany"),
     ("POST", "/api/v1/roles", "role.create"),
     ("PUT", "/api/v1/roles/{roleId}", "role.update"),
     ("DELETE", "/api/v1/roles/{roleId}", "role.delete"),

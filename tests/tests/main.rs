@@ -8,6 +8,7 @@ mod auth;
 mod authorization;
 mod aws_adapters;
 mod billing;
+mod company;
 mod consent;
 mod contracts;
 mod customers;

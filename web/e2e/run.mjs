@@ -15,6 +15,8 @@
 //   outbox) as well, goes on with the customers scenario of e2e/customers.mjs (the
 //   guide's chapter 2), which needs that ExSP partner.
 // - roles (PC_OUTBOX_DIR): users and custom roles, e2e/roles.mjs (chapter 5).
+// - company (PC_OUTBOX_DIR): Administration > My Company's support email and German saved,
+//   and the next customer's welcome German with that email, e2e/company.mjs (chapter 5).
 // - security (PC_OUTBOX_DIR): two-step verification set up and used to sign in, and an API
 //   client whose secret is shown once, e2e/security.mjs.
 // - home: the demo partner of `infra demo`, with its simulated fleet: the ten widgets,
@@ -39,6 +41,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { customersScenario } from './customers.mjs';
 import { rolesScenario } from './roles.mjs';
+import { companyScenario } from './company.mjs';
 import { securityScenario } from './security.mjs';
 import { homeScenario } from './home.mjs';
 import { alertsScenario } from './alerts.mjs';
@@ -272,6 +275,11 @@ async function rolesRun({ page, browser }) {
   });
 }
 
+async function companyRun({ page }) {
+  await signUp(page, newAccount('company'));
+  await companyScenario({ page, outboxDir, step, expectApiResponse, stamp, timeoutMs: STEP_TIMEOUT_MS });
+}
+
 async function securityRun({ page }) {
   const account = newAccount('security');
   await signUp(page, account);
@@ -314,6 +322,7 @@ const demoContext = { baseUrl, step, expectApiResponse, resultsDir, timeoutMs: S
 const SCENARIOS = [
   { name: 'session', run: sessionScenario },
   { name: 'roles', run: rolesRun, needs: outboxDir },
+  { name: 'company', run: companyRun, needs: outboxDir },
   { name: 'security', run: securityRun, needs: outboxDir },
   { name: 'home', run: ({ browser }) => homeScenario({ browser, ...demoContext }) },
   { name: 'alerts', run: ({ browser }) => alertsScenario({ browser, ...demoContext }) },

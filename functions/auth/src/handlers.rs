@@ -205,6 +205,8 @@ pub async fn sign_up(
         version: 1,
         partner_admins: 1,
         require_mfa: false,
+        support: Default::default(),
+        language: Default::default(),
     };
     let user = User {
         id: UserId::generate(),

@@ -592,7 +592,8 @@ impl Viewer {
     }
 }
 
-/// The partner's contact and support information, as the customer sees it.
+/// The partner's contact and support information, as the customer sees it (the
+/// partner's My Company; blank support fields fall back on its sign-up details).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerContact {
@@ -602,16 +603,28 @@ pub struct PartnerContact {
     pub phone: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    pub support_email: String,
+    pub support_phone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_url: Option<String>,
+    /// Where to buy or renew.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_url: Option<String>,
 }
 
 impl From<&Partner> for PartnerContact {
     fn from(p: &Partner) -> Self {
+        let support = p.customer_support();
         PartnerContact {
             name: p.company.name.clone(),
             contact_name: format!("{} {}", p.contact.first_name, p.contact.last_name),
             email: p.contact.email.clone(),
             phone: p.contact.phone.clone(),
             website: p.company.website.clone(),
+            support_email: support.email,
+            support_phone: support.phone,
+            support_url: support.support_url,
+            purchase_url: support.purchase_url,
         }
     }
 }

@@ -122,7 +122,10 @@ async fn send(
             });
         }
     }
-    let period = report.options.period.label(report.requested_at);
+    let period = report
+        .options
+        .period
+        .label_in(partner.language, report.requested_at);
     let console_link = format!(
         "{}/reports?report={}",
         state.config.console_url.trim_end_matches('/'),

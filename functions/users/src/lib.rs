@@ -1,9 +1,10 @@
 //! The users function: the guide's chapter 5 administration of people and access.
 //! Administration > Users (add, edit, disable, remove, invitations), My User Settings and
 //! contact preferences, and Administration > User Roles (custom roles, customer access
-//! levels, permissions), and Administration > API Clients. Every endpoint authorizes through `api::acting`.
+//! levels, permissions), Administration > API Clients, and Administration > My Company. Every endpoint authorizes through `api::acting`.
 
 mod clients;
+mod company;
 mod invitations;
 mod roles;
 mod security;
@@ -48,6 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(clients::list_clients, clients::create_client))
         .routes(routes!(clients::revoke_client))
         .routes(routes!(security::update_security))
+        .routes(routes!(company::get_company, company::update_company))
         .routes(routes!(security::reset_mfa))
         .routes(routes!(invitations::inspect))
         .routes(routes!(invitations::accept))

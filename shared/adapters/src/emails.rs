@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 
 use domain::{
     consent::{ConsentRequest, RequestKind},
-    customer::{Communications, Customer},
+    customer::{Communications, Customer, ManagementType},
+    locale::fill,
     partner::Partner,
 };
 
@@ -38,7 +39,7 @@ pub fn invitation_link(console_url: &str, token: &str) -> String {
 }
 
 /// A new partner user's invitation: who added them, their login, and the link to choose
-/// a password.
+/// a password, in the partner's language.
 pub fn invitation(
     user: &domain::User,
     partner: &Partner,
@@ -46,22 +47,22 @@ pub fn invitation(
     link: &str,
     expires: DateTime<Utc>,
 ) -> Message {
+    let lang = partner.language;
+    let t = lang.text();
+    let company = partner.company.name.as_str();
     Message {
         to: vec![user.email.to_string()],
-        subject: format!(
-            "You are invited to the {} partner console",
-            partner.company.name
-        ),
-        text: format!(
-            "Hello {first},\n\n\
-             {by} has added you as a user of {company}'s partner console.\n\n\
-             Your login is {email}. Choose your password here:\n{link}\n\n\
-             The link works once, until {expires}.\n",
-            first = user.first_name,
-            by = invited_by.name(),
-            company = partner.company.name,
-            email = user.email,
-            expires = when(expires),
+        subject: fill(t.invitation_subject, &[("company", company)]),
+        text: fill(
+            t.invitation_body,
+            &[
+                ("first", &user.first_name),
+                ("by", &invited_by.name()),
+                ("company", company),
+                ("email", user.email.as_str()),
+                ("link", link),
+                ("expires", &lang.date_time(expires)),
+            ],
         ),
     }
 }
@@ -75,16 +76,29 @@ pub fn consent_link(console_url: &str, request: &ConsentRequest, token: &str) ->
     )
 }
 
-fn partner_footer(partner: &Partner) -> String {
+/// The partner's contact and support information (My Company), in its language: under
+/// every email that reaches the partner's customers.
+pub fn partner_footer(partner: &Partner) -> String {
+    let t = partner.language.text();
     let c = &partner.contact;
-    format!(
-        "Your partner: {}\nContact: {} {}, {} ({})",
-        partner.company.name, c.first_name, c.last_name, c.email, c.phone
-    )
-}
-
-fn when(t: DateTime<Utc>) -> String {
-    t.format("%A %-d %B %Y, %H:%M UTC").to_string()
+    let support = partner.customer_support();
+    let name = format!("{} {}", c.first_name, c.last_name);
+    let mut lines = vec![
+        fill(t.footer_partner, &[("partner", &partner.company.name)]),
+        fill(
+            t.footer_contact,
+            &[("name", &name), ("email", &c.email), ("phone", &c.phone)],
+        ),
+        fill(t.footer_support_email, &[("email", &support.email)]),
+        fill(t.footer_support_phone, &[("phone", &support.phone)]),
+    ];
+    if let Some(url) = &support.support_url {
+        lines.push(fill(t.footer_support_url, &[("url", url)]));
+    }
+    if let Some(url) = &support.purchase_url {
+        lines.push(fill(t.footer_purchase_url, &[("url", url)]));
+    }
+    lines.join("\n")
 }
 
 fn welcome_text(
@@ -93,17 +107,21 @@ fn welcome_text(
     link: &str,
     expires: DateTime<Utc>,
 ) -> String {
+    let lang = partner.language;
     format!(
-        "Hello {first},\n\n\
-         {partner} has set up endpoint protection for {company}.\n\n\
-         Your login is {email}. Choose your password here:\n{link}\n\n\
-         The link works once, until {expires}.\n\n{footer}\n",
-        first = customer.contact.first_name,
-        partner = partner.company.name,
-        company = customer.company.name,
-        email = customer.contact.email,
-        expires = when(expires),
-        footer = partner_footer(partner),
+        "{}\n\n{}\n",
+        fill(
+            lang.text().welcome_body,
+            &[
+                ("first", &customer.contact.first_name),
+                ("partner", &partner.company.name),
+                ("company", &customer.company.name),
+                ("email", &customer.contact.email),
+                ("link", link),
+                ("expires", &lang.date_time(expires)),
+            ],
+        ),
+        partner_footer(partner),
     )
 }
 
@@ -114,52 +132,55 @@ pub fn welcome(
     link: &str,
     expires: DateTime<Utc>,
 ) -> Vec<Message> {
-    let subject = format!(
-        "Welcome to endpoint protection for {}",
-        customer.company.name
-    );
+    let lang = partner.language;
+    let t = lang.text();
+    let email = customer.contact.email.as_str();
+    let company = customer.company.name.as_str();
+    let subject = fill(t.welcome_subject, &[("company", company)]);
+    let withheld = welcome_text(customer, partner, t.link_withheld, expires);
     match customer.communications {
         Communications::Shared => vec![
             Message {
-                to: vec![customer.contact.email.clone()],
+                to: vec![email.to_string()],
                 subject: subject.clone(),
                 text: welcome_text(customer, partner, link, expires),
             },
             Message {
                 to: vec![partner.contact.email.clone()],
-                subject: format!("Copy: {subject}"),
-                text: format!(
-                    "This is your copy of the welcome email sent to {email}.\n\
-                     The link to choose a password went to the customer only.\n\n---\n\n{text}",
-                    email = customer.contact.email,
-                    text = welcome_text(customer, partner, "[sent to the customer only]", expires),
+                subject: fill(t.welcome_copy_subject, &[("subject", &subject)]),
+                text: fill(
+                    t.welcome_copy_body,
+                    &[("email", email), ("text", &withheld)],
                 ),
             },
         ],
         Communications::Partner => vec![
             Message {
-                to: vec![customer.contact.email.clone()],
-                subject: format!("Choose your password for {}", customer.company.name),
+                to: vec![email.to_string()],
+                subject: fill(t.choose_password_subject, &[("company", company)]),
                 text: format!(
-                    "Hello {first},\n\n\
-                     Your login for endpoint protection is {email}. Choose your password \
-                     here:\n{link}\n\nThe link works once, until {expires}.\n\n{footer}\n",
-                    first = customer.contact.first_name,
-                    email = customer.contact.email,
-                    expires = when(expires),
-                    footer = partner_footer(partner),
+                    "{}\n\n{}\n",
+                    fill(
+                        t.choose_password_body,
+                        &[
+                            ("first", &customer.contact.first_name),
+                            ("email", email),
+                            ("link", link),
+                            ("expires", &lang.date_time(expires)),
+                        ],
+                    ),
+                    partner_footer(partner),
                 ),
             },
             Message {
                 to: vec![partner.contact.email.clone()],
-                subject: format!("For {}: {subject}", customer.contact.email),
-                text: format!(
-                    "You manage all communications with {company}: forward this welcome to \
-                     {email} when you are ready. The link to choose a password went to \
-                     {email} only.\n\n---\n\n{text}",
-                    company = customer.company.name,
-                    email = customer.contact.email,
-                    text = welcome_text(customer, partner, "[sent to the customer only]", expires),
+                subject: fill(
+                    t.welcome_forward_subject,
+                    &[("email", email), ("subject", &subject)],
+                ),
+                text: fill(
+                    t.welcome_forward_body,
+                    &[("company", company), ("email", email), ("text", &withheld)],
                 ),
             },
         ],
@@ -169,35 +190,37 @@ pub fn welcome(
 /// The request the customer admin must answer. Consent always goes to the customer:
 /// only they can give it.
 pub fn consent_request(request: &ConsentRequest, partner: &Partner, link: &str) -> Message {
+    let lang = partner.language;
+    let t = lang.text();
+    let (p, c) = (
+        partner.company.name.as_str(),
+        request.customer_name.as_str(),
+    );
     let (subject, ask) = match request.kind {
         RequestKind::Import => (
-            format!(
-                "{} asks to add {} as its customer",
-                partner.company.name, request.customer_name
-            ),
-            format!(
-                "{} asks to add {} to its customer list, to see your endpoint protection \
-                 and offer you products. It does not take over your account.",
-                partner.company.name, request.customer_name
-            ),
+            fill(t.import_subject, &[("partner", p), ("customer", c)]),
+            fill(t.import_ask, &[("partner", p), ("customer", c)]),
         ),
         RequestKind::ManagementChange => {
-            let label = request.management.map_or("", |m| m.label());
+            let management = match request.management {
+                Some(ManagementType::PartnerManaged) => t.partner_managed,
+                Some(ManagementType::CustomerManaged) => t.customer_managed,
+                Some(ManagementType::CoManaged) => t.co_managed,
+                None => "",
+            };
+            let alone = if request.management == Some(ManagementType::PartnerManaged) {
+                t.management_ask_partner_managed
+            } else {
+                ""
+            };
             (
+                fill(t.management_subject, &[("partner", p)]),
                 format!(
-                    "{} asks to manage your endpoint protection",
-                    partner.company.name
-                ),
-                format!(
-                    "{} asks to change {} to {label}. Once you approve, they can sign in to \
-                     your account with full administrative rights{}.",
-                    partner.company.name,
-                    request.customer_name,
-                    if label == "Partner Managed" {
-                        ", and you will no longer sign in to it yourself"
-                    } else {
-                        ""
-                    }
+                    "{}{alone}.",
+                    fill(
+                        t.management_ask,
+                        &[("partner", p), ("customer", c), ("management", management)],
+                    )
                 ),
             )
         }
@@ -206,10 +229,19 @@ pub fn consent_request(request: &ConsentRequest, partner: &Partner, link: &str) 
         to: vec![request.email.clone()],
         subject,
         text: format!(
-            "Hello,\n\n{ask}\n\nApprove or deny: sign in here\n{link}\n\n\
-             Nothing changes unless you approve. The link works once, until {expires}.\n\n{footer}\n",
-            expires = when(request.expires_at),
-            footer = partner_footer(partner),
+            "{}\n\n{}\n",
+            fill(
+                t.consent_body,
+                &[
+                    ("ask", &ask),
+                    ("link", link),
+                    ("expires", &lang.date_time(request.expires_at)),
+                ],
+            ),
+            partner_footer(partner),
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;

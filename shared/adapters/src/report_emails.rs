@@ -1,10 +1,11 @@
 //! The email that delivers a report (the wizard's Delivery step, and every scheduled
 //! report): from the partner, in its name, with its logo inline, the report attached
 //! when asked and when it fits the message limit (a download link otherwise), or a link
-//! to the report in the console for the partner's users. Pure: it returns the MIME
-//! message, built with `mail-builder`.
+//! to the report in the console for the partner's users; in the partner's language, with
+//! its contact and support information (My Company). Pure: it returns the MIME message,
+//! built with `mail-builder`.
 
-use domain::{partner::Partner, report::Report};
+use domain::{locale::fill, partner::Partner, report::Report};
 use mail_builder::{headers::address::Address, MessageBuilder};
 
 /// The largest attachments one message carries, in bytes before encoding: SES takes
@@ -72,48 +73,50 @@ impl ReportEmail<'_> {
         )
     }
 
-    /// The plain-text body.
+    /// The plain-text body, in the partner's language, ending with its contact and
+    /// support information.
     pub fn text(&self, attached: &[bool]) -> String {
         let p = self.partner;
-        let mut out = format!(
-            "{company} sends you the report \"{name}\" ({kind}) for {period}.\n\n",
-            company = p.company.name,
-            name = self.report.name,
-            kind = self.report.report_type.title(),
-            period = self.period,
+        let t = p.language.text();
+        let mut out = fill(
+            t.report_intro,
+            &[
+                ("company", &p.company.name),
+                ("name", &self.report.name),
+                ("kind", self.report.report_type.title()),
+                ("period", &self.period),
+            ],
         );
+        out.push_str("\n\n");
         for (f, attached) in self.files.iter().zip(attached) {
             match (attached, &f.link) {
-                (true, _) => out.push_str(&format!("Attached: {}\n", f.name)),
-                (false, Some(link)) => out.push_str(&format!(
-                    "{} is too large to attach; download it within {} days: {link}\n",
-                    f.name, self.link_days
+                (true, _) => out.push_str(&fill(t.report_attached, &[("file", &f.name)])),
+                (false, Some(link)) => out.push_str(&fill(
+                    t.report_too_large,
+                    &[
+                        ("file", &f.name),
+                        ("days", &self.link_days.to_string()),
+                        ("link", link),
+                    ],
                 )),
-                (false, None) => {}
+                (false, None) => continue,
             }
+            out.push('\n');
         }
         if self.users {
-            out.push_str(&format!(
-                "\nOpen it in the partner console: {}\n",
-                self.console_link
-            ));
+            out.push('\n');
+            out.push_str(&fill(t.report_open, &[("link", &self.console_link)]));
+            out.push('\n');
         }
-        out.push_str(&format!(
-            "\n{company}\n{contact} · {email} · {phone}\n",
-            company = p.company.name,
-            contact = format_args!("{} {}", p.contact.first_name, p.contact.last_name),
-            email = p.contact.email,
-            phone = p.company.phone,
-        ));
-        if let Some(w) = &p.company.website {
-            out.push_str(&format!("{w}\n"));
-        }
+        out.push_str(&format!("\n{}\n", crate::emails::partner_footer(p)));
         out
     }
 
-    /// The HTML body: the logo, the same words, the partner's contact.
+    /// The HTML body: the logo, the same words, the partner's contact and support
+    /// information.
     pub fn html(&self, attached: &[bool]) -> String {
         let p = self.partner;
+        let t = p.language.text();
         let logo = if self.logo.is_some() {
             format!(
                 "<p><img src=\"cid:logo\" alt=\"{}\" style=\"max-width:116px;max-height:110px\"></p>",
@@ -125,12 +128,18 @@ impl ReportEmail<'_> {
         let mut files = String::new();
         for (f, attached) in self.files.iter().zip(attached) {
             match (attached, &f.link) {
-                (true, _) => files.push_str(&format!("<li>Attached: {}</li>", escape(&f.name))),
+                (true, _) => files.push_str(&format!(
+                    "<li>{}</li>",
+                    escape(&fill(t.report_attached, &[("file", &f.name)]))
+                )),
                 (false, Some(link)) => files.push_str(&format!(
-                    "<li><a href=\"{}\">{}</a> (too large to attach; the link works for {} days)</li>",
+                    "<li><a href=\"{}\">{}</a> ({})</li>",
                     escape(link),
                     escape(&f.name),
-                    self.link_days
+                    escape(&fill(
+                        t.report_too_large_html,
+                        &[("days", &self.link_days.to_string())]
+                    ))
                 )),
                 (false, None) => {}
             }
@@ -142,32 +151,32 @@ impl ReportEmail<'_> {
         };
         let console = if self.users {
             format!(
-                "<p><a href=\"{}\">Open the report in the partner console</a></p>",
-                escape(&self.console_link)
+                "<p><a href=\"{}\">{}</a></p>",
+                escape(&self.console_link),
+                escape(t.report_open_html)
             )
         } else {
             String::new()
         };
-        let website = p
-            .company
-            .website
-            .as_deref()
-            .map(|w| format!("<br>{}", escape(w)))
-            .unwrap_or_default();
+        let footer = crate::emails::partner_footer(p)
+            .lines()
+            .map(escape)
+            .collect::<Vec<_>>()
+            .join("<br>");
         format!(
             "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">{logo}\
-             <p>{company} sends you the report <strong>{name}</strong> ({kind}) for {period}.</p>\
-             {files}{console}\
-             <hr><p style=\"color:#555\">{company}<br>{first} {last} · {email} · {phone}{website}</p>\
+             <p>{intro}</p>{files}{console}\
+             <hr><p style=\"color:#555\">{footer}</p>\
              </body></html>",
-            company = escape(&p.company.name),
-            name = escape(&self.report.name),
-            kind = escape(self.report.report_type.title()),
-            period = escape(&self.period),
-            first = escape(&p.contact.first_name),
-            last = escape(&p.contact.last_name),
-            email = escape(&p.contact.email),
-            phone = escape(&p.company.phone),
+            intro = fill(
+                t.report_intro_html,
+                &[
+                    ("company", &escape(&p.company.name)),
+                    ("name", &escape(&self.report.name)),
+                    ("kind", &escape(self.report.report_type.title())),
+                    ("period", &escape(&self.period)),
+                ],
+            ),
         )
     }
 
@@ -181,7 +190,7 @@ impl ReportEmail<'_> {
             .collect();
         let mut m = MessageBuilder::new()
             .from((self.partner.company.name.as_str(), from))
-            .reply_to(self.partner.contact.email.as_str())
+            .reply_to(self.partner.customer_support().email)
             .to(Address::new_list(to))
             .subject(self.subject())
             .text_body(self.text(&attached))

@@ -92,6 +92,9 @@ pub enum Action {
     ResetMfa,
     #[serde(rename = "partner.updateSecurity")]
     UpdateSecurity,
+    /// My Company: the contact and support information, or the emails' language.
+    #[serde(rename = "partner.updateCompany")]
+    UpdateCompany,
     #[serde(rename = "apiClient.create")]
     CreateApiClient,
     #[serde(rename = "apiClient.revoke")]

@@ -43,10 +43,14 @@ pub enum Action {
     RunReports,
     /// Report Customization: colours and logo.
     ManageBranding,
+    /// See My Company: the company, the support information, the emails' language.
+    ViewCompany,
+    /// Change My Company's support information and the emails' language.
+    ManageCompany,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ActivateProgramSerial,
         Action::ViewCustomers,
         Action::AddCustomer,
@@ -62,6 +66,8 @@ impl Action {
         Action::ManageAlertRules,
         Action::RunReports,
         Action::ManageBranding,
+        Action::ViewCompany,
+        Action::ManageCompany,
     ];
 }
 
@@ -196,6 +202,8 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
             Resource::Customer(_) => at_least(grant, resource, AccessLevel::Read),
             _ => Ok(()),
         },
+        // Every user sees whom their customers are told to contact.
+        Action::ViewCompany => Ok(()),
         // Every role makes reports of the customers it may read.
         Action::RunReports => match resource {
             Resource::Customer(_) => at_least(grant, resource, AccessLevel::Read),
@@ -207,7 +215,8 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
         | Action::ViewAuditTrail
         | Action::ViewUsers
         | Action::ManageAlertRules
-        | Action::ManageBranding => match grant {
+        | Action::ManageBranding
+        | Action::ManageCompany => match grant {
             Grant::Custom(_) => Err(Denied::Forbidden(BUILT_IN_ONLY)),
             _ => Ok(()),
         },
@@ -299,6 +308,7 @@ mod tests {
         let partner = |a| authorize(&g, a, Resource::Partner);
         assert_eq!(partner(Action::ViewCustomers), Ok(()));
         assert_eq!(partner(Action::RunReports), Ok(()));
+        assert_eq!(partner(Action::ViewCompany), Ok(()));
         assert_eq!(partner(Action::AddCustomer), Ok(()));
         assert!(matches!(
             partner(Action::ImportCustomer),
@@ -311,6 +321,7 @@ mod tests {
             Action::ManageUsers,
             Action::ManageRoles,
             Action::ManageBranding,
+            Action::ManageCompany,
         ] {
             assert!(
                 matches!(partner(action), Err(Denied::Forbidden(_))),

@@ -13,6 +13,7 @@ pub mod email;
 pub mod entitlement;
 pub mod home;
 pub mod ids;
+pub mod locale;
 pub mod partner;
 pub mod password;
 pub mod rate_limit;

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{EmailAddress, FieldError, PartnerId, Password, Validation};
+use crate::locale::Language;
+
+mod support;
+pub use support::{CompanySettings, CustomerSupport, SupportInfo};
 
 /// ISO 3166-1 alpha-2 country codes.
 const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI \
@@ -155,6 +159,12 @@ pub struct Partner {
     /// Every user must use two-step verification (TOTP) to use the console.
     #[serde(default)]
     pub require_mfa: bool,
+    /// My Company: what the partner's customers are told to contact (`support`), and the
+    /// language of the console's emails.
+    #[serde(default)]
+    pub support: SupportInfo,
+    #[serde(default)]
+    pub language: Language,
 }
 
 fn one() -> u32 {
@@ -304,6 +314,35 @@ pub(crate) mod tests {
             },
             accept_terms: true,
         }
+    }
+
+    /// A signed-up partner, as stored.
+    pub fn partner() -> Partner {
+        let s = SignUp::parse(valid_request("owner@northwind.example")).unwrap();
+        Partner {
+            id: PartnerId::generate(),
+            company: s.company,
+            contact: s.contact,
+            program: Program::Reseller,
+            terms_accepted_at: chrono::Utc::now(),
+            created_at: chrono::Utc::now(),
+            version: 1,
+            partner_admins: 1,
+            require_mfa: false,
+            support: SupportInfo::default(),
+            language: Language::English,
+        }
+    }
+
+    #[test]
+    fn a_partner_stored_before_my_company_reads_with_no_support_information_in_english() {
+        let mut stored = serde_json::to_value(partner()).unwrap();
+        let o = stored.as_object_mut().unwrap();
+        o.remove("support");
+        o.remove("language");
+        let p: Partner = serde_json::from_value(stored).unwrap();
+        assert_eq!(p.support, SupportInfo::default());
+        assert_eq!(p.language, Language::English);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
+    locale::{fill, Language},
     telemetry::{day_start, Range},
     CustomerId, FieldError, PartnerId, UserId, Validation,
 };
@@ -269,23 +270,33 @@ impl Period {
         }
     }
 
-    /// How people read it, e.g. "Last 7 days" or "1 Nov 2026 – 30 Nov 2026".
+    /// How people read it, e.g. "Last 7 days (…)" or "1 Nov 2026 – 30 Nov 2026": the
+    /// report documents' words.
     pub fn label(&self, now: DateTime<Utc>) -> String {
+        self.label_in(Language::English, now)
+    }
+
+    /// [`Period::label`] in `lang` (a report's email).
+    pub fn label_in(&self, lang: Language, now: DateTime<Utc>) -> String {
         let span = self.span(now);
-        let fmt = |t: DateTime<Utc>| t.format("%-d %b %Y").to_string();
         let last = span.to - Duration::seconds(1);
-        match self {
-            Period::Last { range } => {
-                let name = match range {
-                    Range::Day => "Last 24 hours",
-                    Range::Week => "Last 7 days",
-                    Range::Month => "Last 30 days",
-                    Range::Quarter => "Last 3 months",
-                };
-                format!("{name} ({} – {})", fmt(span.from), fmt(last))
-            }
-            Period::Days { .. } => format!("{} – {}", fmt(span.from), fmt(last)),
-        }
+        let t = lang.text();
+        let template = match self {
+            Period::Last { range } => match range {
+                Range::Day => t.period_last_day,
+                Range::Week => t.period_last_week,
+                Range::Month => t.period_last_month,
+                Range::Quarter => t.period_last_quarter,
+            },
+            Period::Days { .. } => t.period_days,
+        };
+        fill(
+            template,
+            &[
+                ("from", &lang.short_date(span.from.date_naive())),
+                ("to", &lang.short_date(last.date_naive())),
+            ],
+        )
     }
 
     fn check(&self, now: DateTime<Utc>) -> Result<(), String> {

@@ -1,11 +1,15 @@
 //! Partners, their users, and the system-wide email guards that keep every login unique.
 
+use aws_sdk_dynamodb::types::{builders::UpdateBuilder, AttributeValue, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
 use super::{from_item, keys, put_new, to_item, Keys, PartnerScope, StoreError, Table};
 use domain::{
-    audit::AuditRecord, partner::Partner, user::username, CustomerId, EmailAddress, PartnerId,
-    User, UserId,
+    audit::AuditRecord,
+    locale::Language,
+    partner::{Partner, SupportInfo},
+    user::username,
+    CustomerId, EmailAddress, PartnerId, User, UserId,
 };
 
 /// The email guard: one per login in the whole system, whoever owns it. It also tells
@@ -397,13 +401,54 @@ impl Table {
         required: bool,
         audit: &AuditRecord,
     ) -> Result<(), StoreError> {
-        use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
         let update = Update::builder()
-            .table_name(&self.name)
-            .set_key(Some(partner_keys(scope.partner_id()).key()))
             .update_expression("SET requireMfa = :required, version = version + :one")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":required", AttributeValue::Bool(required))
+            .expression_attribute_values(":required", AttributeValue::Bool(required));
+        self.update_partner(scope, update, audit).await
+    }
+
+    /// Saves My Company's support information and the emails' language onto the stored
+    /// partner if it is still at `expected` (else `ConditionFailed { index: Some(0) }`),
+    /// with the audit record.
+    pub async fn save_company_settings(
+        &self,
+        scope: &PartnerScope,
+        expected: u64,
+        support: &SupportInfo,
+        language: Language,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let value = |v: Result<AttributeValue, _>| v.map_err(StoreError::sdk);
+        let update = Update::builder()
+            .update_expression(
+                "SET support = :support, #language = :language, version = version + :one",
+            )
+            .condition_expression("attribute_exists(pk) AND version = :expected")
+            .expression_attribute_names("#language", "language")
+            .expression_attribute_values(
+                ":support",
+                value(serde_dynamo::to_attribute_value(support))?,
+            )
+            .expression_attribute_values(
+                ":language",
+                value(serde_dynamo::to_attribute_value(language))?,
+            )
+            .expression_attribute_values(":expected", AttributeValue::N(expected.to_string()));
+        self.update_partner(scope, update, audit).await
+    }
+
+    /// One change to the partner item (`update`, which moves its `version`) and its audit
+    /// record, in one transaction.
+    async fn update_partner(
+        &self,
+        scope: &PartnerScope,
+        update: UpdateBuilder,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let update = update
+            .table_name(&self.name)
+            .set_key(Some(partner_keys(scope.partner_id()).key()))
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .build()
             .map_err(StoreError::sdk)?;

@@ -65,6 +65,7 @@ export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'user.disableMfa': 'Turned off two-step verification',
   'user.resetMfa': 'Reset a user’s two-step verification',
   'partner.updateSecurity': 'Changed the sign-in security settings',
+  'partner.updateCompany': 'Changed My Company’s support information or language',
   'apiClient.create': 'Added an API client',
   'apiClient.revoke': 'Revoked an API client',
   'apiClient.token': 'API client signed in',

@@ -3,6 +3,8 @@ import {
   type ApiClientView,
   type AuditPage,
   type AuditQuery,
+  type CompanySettings,
+  type CompanyView,
   type ContactRequest,
   type CustomerListPage,
   type CustomerListQuery,
@@ -41,6 +43,12 @@ export function versionTag(version: number): string {
 /** A user as loaded for editing, with the `ETag` to send back. */
 export interface UserAnswer {
   user: UserView;
+  etag: string;
+}
+
+/** My Company as loaded for editing, with the `ETag` to send back. */
+export interface CompanyAnswer {
+  company: CompanyView;
   etag: string;
 }
 
@@ -379,4 +387,21 @@ export function inspectInvitation(token: string): Promise<ApiResult<InvitationIn
 /** Accepts the invitation with the chosen password; the answer names the login. */
 export function acceptInvitation(token: string, password: string): Promise<ApiResult<InvitationAccepted>> {
   return publicResult(() => api.POST('/api/v1/invitations/accept', { body: { token, password } }));
+}
+
+// My Company
+
+export async function fetchCompany(): Promise<ApiResult<CompanyAnswer>> {
+  return withTag(await answered((headers) => api.GET('/api/v1/company', { headers })), 'company', 'company');
+}
+
+/** Saves the support information and the emails' language onto the version loaded (412 when stale). */
+export async function saveCompany(etag: string, body: CompanySettings): Promise<ApiResult<CompanyAnswer>> {
+  return withTag(
+    await answered((headers) =>
+      api.PUT('/api/v1/company', { params: { header: { 'If-Match': etag } }, body, headers }),
+    ),
+    'company',
+    'company',
+  );
 }

@@ -398,6 +398,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/company": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Company: every user of the partner may read it. */
+        get: operations["get_company"];
+        /**
+         * Saves the contact and support information and the emails' language (partner
+         *     administrators and administrators). `If-Match` with the `ETag` saves only onto that
+         *     version (412 otherwise); without it, onto the version stored. The next email to a customer and the customer portal show it.
+         */
+        put: operations["update_company"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/consent-requests": {
         parameters: {
             query?: never;
@@ -1578,7 +1600,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "schedule.entitlements";
         ActionCounts: {
             /** Format: int64 */
             blocked: number;
@@ -1795,6 +1817,28 @@ export interface components {
             postalCode: string;
             state?: string | null;
             website?: string | null;
+        };
+        /** @description What a partner administrator may change on My Company. */
+        CompanySettings: {
+            language: components["schemas"]["Language"];
+            support: components["schemas"]["SupportInfo"];
+        };
+        /** @description My Company as the page shows it. */
+        CompanyView: {
+            /** @description The company information from sign-up (read only). */
+            company: components["schemas"]["Company"];
+            /** @description The main contact from sign-up (read only). */
+            contact: components["schemas"]["Contact"];
+            /** @description The language of the console's emails. */
+            language: components["schemas"]["Language"];
+            program: components["schemas"]["Program"];
+            /**
+             * @description What the partner's customers are told to contact, as saved (blank fields fall back
+             *     on the company's phone and website and the main contact's email).
+             */
+            support: components["schemas"]["SupportInfo"];
+            /** Format: int64 */
+            version: number;
         };
         /** @description Trade-compliance state: a customer in a restricted country waits for an operator. */
         Compliance: {
@@ -2448,6 +2492,11 @@ export interface components {
             count: number;
             kind: components["schemas"]["AlertKind"];
         };
+        /**
+         * @description A language of the console's emails.
+         * @enum {string}
+         */
+        Language: "en" | "de";
         /** @description Which widgets a user shows, in order, and which they removed. */
         Layout: {
             /** @description The widgets removed (they can be added back). */
@@ -2890,6 +2939,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             id: string;
+            language?: components["schemas"]["Language"];
             /**
              * Format: int32
              * @description How many users are partner administrators and not disabled. Every change that
@@ -2899,17 +2949,30 @@ export interface components {
             program: components["schemas"]["Program"];
             /** @description Every user must use two-step verification (TOTP) to use the console. */
             requireMfa?: boolean;
+            /**
+             * @description My Company: what the partner's customers are told to contact (`support`), and the
+             *     language of the console's emails.
+             */
+            support?: components["schemas"]["SupportInfo"];
             /** Format: date-time */
             termsAcceptedAt: string;
             /** Format: int64 */
             version: number;
         };
-        /** @description The partner's contact and support information, as the customer sees it. */
+        /**
+         * @description The partner's contact and support information, as the customer sees it (the
+         *     partner's My Company; blank support fields fall back on its sign-up details).
+         */
         PartnerContact: {
             contactName: string;
             email: string;
             name: string;
             phone: string;
+            /** @description Where to buy or renew. */
+            purchaseUrl?: string | null;
+            supportEmail: string;
+            supportPhone: string;
+            supportUrl?: string | null;
             website?: string | null;
         };
         /**
@@ -3607,6 +3670,23 @@ export interface components {
             /** Format: int64 */
             count: number;
             signature: string;
+        };
+        /** @description Where the partner's customers buy, get help, write and call. Every field is optional. */
+        SupportInfo: {
+            /** @description A web address to purchase services (`http://` or `https://`; blank for none). */
+            purchaseUrl?: string | null;
+            /**
+             * Format: email
+             * @description The support email address (`null` for none).
+             */
+            supportEmail?: string | null;
+            /**
+             * @description The support telephone number (`null` for none): 5 to 20 digits, with spaces,
+             *     dashes, dots, brackets and a leading `+`.
+             */
+            supportPhone?: string | null;
+            /** @description The support organisation's website (`http://` or `https://`; blank for none). */
+            supportUrl?: string | null;
         };
         /** @description The Report Templates tab. */
         TemplateList: {
@@ -4727,7 +4807,7 @@ export interface operations {
                 /** @description A user id (`usr_…`) of the partner: only what they did. */
                 user?: string;
                 /** @description An action, e.g. `auth.signIn` or `customer.add`. */
-                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "schedule.entitlements";
+                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "schedule.entitlements";
                 /** @description A customer id (`cus_…`): only what was done to that customer. */
                 customer?: string;
                 /** @description Records at or after this time (RFC 3339). */
@@ -5500,6 +5580,143 @@ export interface operations {
             };
             /** @description The role, or its access level on the customer, does not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_company: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My Company, with its version as `ETag` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_company: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the change is based on */
+                "If-Match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanySettings"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

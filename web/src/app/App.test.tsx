@@ -64,6 +64,7 @@ describe('routing and shell', () => {
       ['User Roles', '/admin/roles'],
       ['Alert Notifications', '/admin/alert-notifications'],
       ['Report Customization', '/admin/report-customization'],
+      ['My Company', '/admin/company'],
       ['API Clients', '/admin/api-clients'],
       ['Security', '/admin/security'],
       ['Security Audit', '/admin/audit'],
@@ -81,6 +82,7 @@ describe('routing and shell', () => {
       'User Roles',
       'Alert Notifications',
       'Report Customization',
+      'My Company',
       'Security Audit',
     ]);
     unmount();
@@ -96,15 +98,17 @@ describe('routing and shell', () => {
     ]);
   });
 
-  it('leaves Administration out for a custom role, and does not open its pages', async () => {
+  it('shows a custom role only My Company under Administration, and does not open the other pages', async () => {
     mockFetch(noActivity);
     tokenStore.set(sampleToken);
     const { user } = renderApp('/', customRoleMe);
     const nav = await screen.findByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(
-      APP_PAGES.filter((page) => page.section === undefined).map((page) => page.label),
-    );
-    expect(within(nav).queryByRole('heading', { name: 'Administration' })).not.toBeInTheDocument();
+    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual([
+      ...APP_PAGES.filter((page) => page.section === undefined).map((page) => page.label),
+      'My Company',
+    ]);
+    const administration = within(nav).getByRole('list', { name: 'Administration' });
+    expect(within(administration).getAllByRole('link').map((link) => link.textContent)).toEqual(['My Company']);
 
     await user.click(screen.getByTestId('account-menu'));
     expect(screen.getByRole('link', { name: 'My User Settings' })).toHaveAttribute('href', '/settings/me');

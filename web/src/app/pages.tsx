@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ApiClientsPage } from '../admin/ApiClientsPage';
 import { AuditPage } from '../admin/AuditPage';
+import { MyCompanyPage } from '../admin/MyCompanyPage';
 import { isBuiltInRole } from '../admin/labels';
 import { RolesPage } from '../admin/RolesPage';
 import { SecurityPage } from '../admin/SecurityPage';
@@ -78,6 +79,7 @@ export const APP_PAGES: readonly AppPage[] = [
     section: 'Administration',
     allowed: (_can, role) => isBuiltInRole(role),
   },
+  { path: '/admin/company', label: 'My Company', component: MyCompanyPage, section: 'Administration' },
   {
     path: '/admin/api-clients',
     label: 'API Clients',

@@ -432,6 +432,32 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
     related: ['users'],
   },
   {
+    id: 'my-company',
+    group: 'Administration',
+    title: 'My Company',
+    page: '/admin/company',
+    summary: 'Your company information, and the contact and support details your customers see.',
+    sections: [
+      {
+        heading: 'Company information',
+        text: [
+          'The company name and address you gave when you signed up. It cannot be changed here.',
+        ],
+      },
+      {
+        heading: 'Contact and support information',
+        text: [
+          'The address where customers buy or renew, your support website, support email and support phone. They appear in every email the console sends to your customers and in your customers’ portal. Partner administrators and administrators change them; if someone saved a change since you opened the page, reload it and try again.',
+        ],
+      },
+      {
+        heading: 'Language',
+        text: ['The language of the emails the console sends for you: welcome emails, requests to customers, invitations and report emails (alert notifications are in English).'],
+      },
+    ],
+    related: ['users', 'welcome'],
+  },
+  {
     id: 'faq',
     group: 'Help and support',
     title: 'Frequently asked questions',

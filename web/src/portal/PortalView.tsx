@@ -151,23 +151,34 @@ export function PortalView({ account, onMacChange, onAnswer }: PortalViewProps) 
           <h2 id="portal-partner" className="panel__title">
             Your partner
           </h2>
+          <p className="panel__note">Ask your partner for help, and to buy or renew your products.</p>
           <dl className="facts" data-testid="portal-partner">
             <dt>Company</dt>
             <dd>{partner.name}</dd>
             <dt>Contact</dt>
             <dd>{partner.contactName}</dd>
-            <dt>Email</dt>
+            <dt>Support email</dt>
             <dd>
-              <a href={`mailto:${partner.email}`}>{partner.email}</a>
+              <a href={`mailto:${partner.supportEmail}`}>{partner.supportEmail}</a>
             </dd>
-            <dt>Phone</dt>
-            <dd>{partner.phone}</dd>
-            {partner.website ? (
+            <dt>Support phone</dt>
+            <dd>{partner.supportPhone}</dd>
+            {partner.supportUrl ? (
               <>
-                <dt>Website</dt>
+                <dt>Support website</dt>
                 <dd>
-                  <a href={partner.website} rel="noopener noreferrer" target="_blank">
-                    {partner.website}
+                  <a href={partner.supportUrl} rel="noopener noreferrer" target="_blank" data-testid="portal-support-url">
+                    {partner.supportUrl}
+                  </a>
+                </dd>
+              </>
+            ) : null}
+            {partner.purchaseUrl ? (
+              <>
+                <dt>Buy or renew</dt>
+                <dd>
+                  <a href={partner.purchaseUrl} rel="noopener noreferrer" target="_blank">
+                    {partner.purchaseUrl}
                   </a>
                 </dd>
               </>

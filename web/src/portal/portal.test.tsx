@@ -58,7 +58,15 @@ const account = {
       timeRemaining: { label: '60 days', days: 60 },
     },
   ],
-  partner: { name: 'Harbour MSP', contactName: 'Ann Lee', email: 'ann@harbour.example', phone: '+44 113 496 0001' },
+  partner: {
+    name: 'Harbour MSP',
+    contactName: 'Ann Lee',
+    email: 'ann@harbour.example',
+    phone: '+44 113 496 0001',
+    supportEmail: 'help@harbour.example',
+    supportPhone: '+44 113 496 0100',
+    supportUrl: 'https://help.harbour.example',
+  },
   pendingRequests: [request],
 };
 
@@ -157,7 +165,11 @@ describe('Customer portal', () => {
     expect(await screen.findByRole('heading', { name: 'Contoso Dental' })).toBeInTheDocument();
     expect(within(screen.getByTestId('portal-products')).getByText('60 days')).toBeInTheDocument();
     expect(within(screen.getByTestId('portal-products')).getByText('P7K2M-9Q4R8-T1V6W-3X5Y0-Z')).toBeInTheDocument();
-    expect(screen.getByTestId('portal-partner')).toHaveTextContent('ann@harbour.example');
+    const partner = screen.getByTestId('portal-partner');
+    expect(partner).toHaveTextContent('help@harbour.example');
+    expect(partner).toHaveTextContent('+44 113 496 0100');
+    expect(screen.getByTestId('portal-support-url')).toHaveAttribute('href', 'https://help.harbour.example');
+    expect(partner).not.toHaveTextContent('Buy or renew');
   });
 
   it('answers a pending request without the link, and saves Mac access', async () => {

@@ -35,6 +35,8 @@ fn partner() -> Partner {
         version: 1,
         partner_admins: 1,
         require_mfa: false,
+        support: Default::default(),
+        language: Default::default(),
     }
 }
 
@@ -129,7 +131,7 @@ fn the_message_carries_the_logo_the_files_that_fit_and_links_for_the_rest() {
         !text.contains("partner console:"),
         "no console link for outsiders"
     );
-    assert!(text.contains("support@zenon.example · +44 1904 000000"));
+    assert!(text.contains("Support email: support@zenon.example\nSupport phone: +44 1904 000000"));
     let html = email.html(&attached);
     assert!(html.contains("Ζήνων &lt;Security&gt; &amp; Co"));
     assert!(html.contains("src=\"cid:logo\""));
@@ -165,4 +167,35 @@ fn the_partners_users_get_a_link_into_the_console() {
     assert!(email
         .subject()
         .starts_with("Ζήνων <Security> & Co: Monthly endpoints"));
+}
+
+#[test]
+fn the_report_email_speaks_the_partners_language_and_gives_its_support_information() {
+    let (mut p, r) = (partner(), report());
+    p.language = domain::locale::Language::German;
+    p.support.support_email = Some("hilfe@zenon.example".into());
+    let email = ReportEmail {
+        partner: &p,
+        report: &r,
+        period: "November 2026".into(),
+        console_link: "https://console.example/reports/x".into(),
+        logo: None,
+        files: vec![file("Monthly endpoints.pdf", 10, None)],
+        users: true,
+        link_days: 7,
+    };
+    let text = email.text(&[true]);
+    assert!(text.starts_with("Ζήνων <Security> & Co sendet Ihnen den Bericht „Monthly endpoints“"));
+    assert!(text.contains("Angehängt: Monthly endpoints.pdf"));
+    assert!(text.contains("Support-E-Mail: hilfe@zenon.example"));
+    let html = email.html(&[true]);
+    assert!(html.contains("Den Bericht in der Partnerkonsole öffnen"));
+    assert!(html.contains("Support-E-Mail: hilfe@zenon.example"));
+    let mime = String::from_utf8(
+        email
+            .mime("console@partner.example", &["a@b.example".into()])
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(mime.contains("Reply-To: <hilfe@zenon.example>"));
 }

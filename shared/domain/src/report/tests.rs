@@ -211,3 +211,21 @@ fn a_report_processing_past_the_limit_is_shown_as_failed() {
     assert_eq!(late.status, ReportStatus::Failed);
     assert!(late.failure.unwrap().contains("too long"));
 }
+
+#[test]
+fn a_period_reads_in_the_language_of_the_email() {
+    let now = Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap();
+    let days = Period::Days {
+        from: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2026, 3, 7).unwrap(),
+    };
+    assert_eq!(days.label(now), "1 Mar 2026 – 7 Mar 2026");
+    assert_eq!(
+        days.label_in(crate::locale::Language::German, now),
+        "1. März 2026 bis 7. März 2026"
+    );
+    let week = Period::Last { range: Range::Week };
+    assert!(week
+        .label_in(crate::locale::Language::German, now)
+        .starts_with("Letzte 7 Tage ("));
+}
