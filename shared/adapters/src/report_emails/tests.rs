@@ -35,6 +35,7 @@ fn partner() -> Partner {
         version: 1,
         partner_admins: 1,
         require_mfa: false,
+        email_verified: true,
     }
 }
 
