@@ -84,7 +84,7 @@ async fn refused(state: &AppState, login: &Login) -> Result<Option<&'static str>
         api::responses::TooManyAttempts,
     )
 )]
-pub async fn forgot(
+pub async fn forgot_password(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
     ApiJson(request): ApiJson<ForgotPassword>,
@@ -251,7 +251,7 @@ pub struct ResetLink {
         (status = 410, description = "Used, expired, replaced by a newer link, or the account may no longer reset", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn inspect(
+pub async fn inspect_password_reset(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<ResetToken>,
 ) -> Result<Json<ResetLink>, Problem> {
@@ -288,7 +288,7 @@ pub struct ResetPassword {
         (status = 422, description = "The password is too weak", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn reset(
+pub async fn reset_password(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
     ApiJson(request): ApiJson<ResetPassword>,

@@ -115,7 +115,7 @@ fn not_valid() -> Problem {
         (status = 410, description = "The link has expired (`link-expired`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn verify(
+pub async fn verify_email(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
     ApiJson(request): ApiJson<VerificationToken>,
@@ -186,7 +186,7 @@ pub struct VerificationSent {
         api::responses::TooManyAttempts,
     )
 )]
-pub async fn resend(
+pub async fn resend_verification(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
     principal: Principal,

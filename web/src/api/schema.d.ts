@@ -216,7 +216,7 @@ export interface paths {
          *     (disabled, a partner-managed customer's admin) or nobody's. Limited per source IP and
          *     per email; every request is audited.
          */
-        post: operations["forgot"];
+        post: operations["forgot_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -233,7 +233,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** What a reset link is for, before the new password is chosen. */
-        post: operations["inspect"];
+        post: operations["inspect_password_reset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -253,7 +253,7 @@ export interface paths {
          * Choose a new password from a reset link. Every session signed in before ends: their
          *     refresh tokens stop working.
          */
-        post: operations["reset"];
+        post: operations["reset_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -393,7 +393,7 @@ export interface paths {
          * Confirm a new partner's email with the link from the sign-up email (public: the link
          *     is the credential). Opening a link again once confirmed answers the same.
          */
-        post: operations["verify"];
+        post: operations["verify_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1106,7 +1106,7 @@ export interface paths {
          * Send the sign-up's confirmation link again (any user of the partner; it goes to the
          *     sign-up's address). Limited per partner.
          */
-        post: operations["resend"];
+        post: operations["resend_verification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4923,7 +4923,7 @@ export interface operations {
             };
         };
     };
-    forgot: {
+    forgot_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -4992,7 +4992,7 @@ export interface operations {
             };
         };
     };
-    inspect: {
+    inspect_password_reset: {
         parameters: {
             query?: never;
             header?: never;
@@ -5070,7 +5070,7 @@ export interface operations {
             };
         };
     };
-    reset: {
+    reset_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -5519,7 +5519,7 @@ export interface operations {
             };
         };
     };
-    verify: {
+    verify_email: {
         parameters: {
             query?: never;
             header?: never;
@@ -8538,7 +8538,7 @@ export interface operations {
             };
         };
     };
-    resend: {
+    resend_verification: {
         parameters: {
             query?: never;
             header?: never;
