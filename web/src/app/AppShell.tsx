@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { EmailConfirmationBanner } from './EmailConfirmationBanner';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
 import { allowedPages, type AppPage } from './pages';
 
@@ -137,6 +138,7 @@ export function AppShell() {
           ) : null}
         </nav>
         <main id="main" className="shell__main" tabIndex={-1}>
+          <EmailConfirmationBanner />
           <Outlet />
         </main>
       </div>
