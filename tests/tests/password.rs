@@ -172,7 +172,15 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_earlier_session() 
     let cookie = refresh_cookie(&earlier);
     assert_eq!(refresh(&w, &cookie).await.status, StatusCode::OK);
 
+    w.stack.counter.reset();
     assert_eq!(w.forgot(email).await.status, StatusCode::ACCEPTED);
+    // The documented budget: 2 limit updates, the login, the user, one transaction.
+    assert_eq!(
+        w.stack.counter.service("DynamoDB"),
+        5,
+        "{:?}",
+        w.stack.counter.snapshot()
+    );
     let token = w.stack.link_secret(email).expect("a reset link");
     let inspect = send(
         &w.auth,
@@ -185,8 +193,16 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_earlier_session() 
     // The policy is checked before the link is spent.
     let weak = w.reset(&token, "short").await;
     assert_problem(&weak, 422);
+    w.stack.counter.reset();
     let done = w.reset(&token, NEW_PASSWORD).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    // Inspect's 3 reads, the claim, the audit record.
+    assert_eq!(
+        w.stack.counter.service("DynamoDB"),
+        5,
+        "{:?}",
+        w.stack.counter.snapshot()
+    );
     assert_eq!(done.body["email"], email);
 
     let again = w.reset(&token, "Another-Passw0rd-2").await;
