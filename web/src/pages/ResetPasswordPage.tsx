@@ -1,12 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { fieldSentence } from '../admin/problems';
 import type { Problem } from '../api/problem';
 import type { SignInLocationState } from '../app/locationState';
-import { inspectReset, resetPassword } from '../auth/accountLinks';
-import { TextField } from '../components/fields';
+import { inspectReset, resetPassword, type ResetLink } from '../auth/accountLinks';
 import { FormAlert } from '../components/FormAlert';
-import { PASSWORD_POLICY, validatePassword } from '../forms/validation';
+import { ChoosePasswordForm } from '../forms/ChoosePasswordForm';
 import { fragmentValue } from '../portal/portalApi';
 
 type Stage =
@@ -38,11 +37,6 @@ export function ResetPasswordPage() {
       ? { kind: 'broken', title: 'This link is not valid', detail: 'Open the link from your email.' }
       : { kind: 'loading' },
   );
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<{ password?: string | undefined; confirm?: string | undefined }>({});
-  const [message, setMessage] = useState<{ title: string; detail?: string | undefined } | null>(null);
-  const [submitting, setSubmitting] = useState(false);
 
   useEffect(() => {
     if (token === null) return;
@@ -56,30 +50,12 @@ export function ResetPasswordPage() {
     };
   }, [token]);
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (token === null || submitting) return;
-    const passwordError = validatePassword(password);
-    const confirmError = confirm !== password ? 'The passwords do not match.' : undefined;
-    setErrors({ password: passwordError, confirm: confirmError });
-    setMessage(null);
-    if (passwordError || confirmError) return;
-    setSubmitting(true);
-    const result = await resetPassword(token, password);
-    setSubmitting(false);
-    if (result.ok) {
-      const state: SignInLocationState = {
-        email: result.data.email,
-        notice: 'Your new password is set, and every other session has been signed out. Sign in with it.',
-      };
-      void navigate('/sign-in', { replace: true, state });
-      return;
-    }
-    const fieldError = result.problem.errors?.find((error) => error.field === 'password');
-    if (fieldError) setErrors({ password: fieldSentence('The password', fieldError.message) });
-    else if (result.problem.status === 410 || result.problem.status === 404) {
-      setStage({ kind: 'broken', ...resetProblemMessage(result.problem) });
-    } else setMessage({ title: result.problem.title, detail: result.problem.detail });
+  function chosen(result: ResetLink) {
+    const state: SignInLocationState = {
+      email: result.email,
+      notice: 'Your new password is set, and every other session has been signed out. Sign in with it.',
+    };
+    void navigate('/sign-in', { replace: true, state });
   }
 
   return (
@@ -100,35 +76,18 @@ export function ResetPasswordPage() {
           <p className="auth-card__lead" data-testid="reset-lead">
             Choose a new password for <strong>{stage.email}</strong>.
           </p>
-          <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={submitting}>
-            {message ? <FormAlert title={message.title}>{message.detail ? <p>{message.detail}</p> : null}</FormAlert> : null}
-            <TextField
-              name="password"
-              label="New password"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={setPassword}
-              error={errors.password}
-              hint={PASSWORD_POLICY}
-              testId="reset-password"
+          {token !== null ? (
+            <ChoosePasswordForm
+              testId="reset"
+              passwordLabel="New password"
+              confirmLabel="Confirm new password"
+              submitLabel="Set new password"
+              describeRefusal={(message) => fieldSentence('The password', message)}
+              submit={(password) => resetPassword(token, password)}
+              onChosen={chosen}
+              onLinkGone={(problem) => setStage({ kind: 'broken', ...resetProblemMessage(problem) })}
             />
-            <TextField
-              name="confirm"
-              label="Confirm new password"
-              type="password"
-              autoComplete="new-password"
-              value={confirm}
-              onChange={setConfirm}
-              error={errors.confirm}
-              testId="reset-confirm"
-            />
-            <div className="form__actions">
-              <button type="submit" className="button button--primary button--block" disabled={submitting} data-testid="reset-submit">
-                {submitting ? 'Saving…' : 'Set new password'}
-              </button>
-            </div>
-          </form>
+          ) : null}
         </>
       )}
     </div>
