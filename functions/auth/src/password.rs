@@ -261,26 +261,13 @@ pub async fn inspect_password_reset(
     }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ResetPassword {
-    pub token: String,
-    /// 12–256 characters with a lowercase letter, an uppercase letter and a digit.
-    #[schema(
-        min_length = 12,
-        max_length = 256,
-        pattern = r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^0-9]*[0-9])[^\u0000-\u001f\u007f-\u009f]*$"
-    )]
-    pub password: String,
-}
-
 /// Choose a new password from a reset link. Every session signed in before ends: their
 /// refresh tokens stop working.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/password/reset",
     tag = "auth",
-    request_body = ResetPassword,
+    request_body = api::passwords::ChosenPassword,
     responses(
         (status = 200, description = "The password is set; sign in with it", body = ResetLink),
         (status = 404, description = "Not a reset link", body = Problem, content_type = "application/problem+json"),
@@ -291,22 +278,21 @@ pub struct ResetPassword {
 pub async fn reset_password(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
-    ApiJson(request): ApiJson<ResetPassword>,
+    ApiJson(request): ApiJson<api::passwords::ChosenPassword>,
 ) -> Result<Json<ResetLink>, Problem> {
     let (reset, login) = usable(&state, &request.token).await?;
     let password = api::passwords::checked(&request.password, &reset.email)?;
-    // Spent before the password is set: of two uses at once, one sets it (and the link is
-    // given back if the identity provider refuses the password).
     let now = Utc::now();
-    if !state.table.claim_password_reset(&reset.hash, now).await? {
-        return Err(used());
-    }
-    if let Err(refused) =
-        api::passwords::set_checked(&state, &reset.username, &reset.email, &password).await
-    {
-        state.table.release_password_reset(&reset.hash, now).await?;
-        return Err(refused);
-    }
+    api::passwords::set_spending_link(
+        &state,
+        &reset.username,
+        &reset.email,
+        &password,
+        state.table.claim_password_reset(&reset.hash, now),
+        || state.table.release_password_reset(&reset.hash, now),
+        used(),
+    )
+    .await?;
     // Whoever had the old password (or a session from it) is out from now on.
     state
         .identity()

@@ -1641,11 +1641,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        AcceptInvitation: {
-            /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
-            password: string;
-            token: string;
-        };
         Accepted: {
             /** @description The login to sign in with. */
             email: string;
@@ -1849,6 +1844,13 @@ export interface components {
         };
         /** @enum {string} */
         Channel: "email" | "sms" | "webhook";
+        /** @description A password chosen on the page an emailed link opens. */
+        ChosenPassword: {
+            /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
+            password: string;
+            /** @description The secret from the link's `#token=` fragment. */
+            token: string;
+        };
         /**
          * @description An access token for an API client (the OAuth 2.0 token response; snake_case as the
          *     standard has it).
@@ -3412,11 +3414,6 @@ export interface components {
             /** @description The login whose password the link sets. */
             email: string;
         };
-        ResetPassword: {
-            /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
-            password: string;
-            token: string;
-        };
         /** @description The one answer to every well-formed request, whether or not the email is an account's. */
         ResetRequested: {
             message: string;
@@ -3703,11 +3700,6 @@ export interface components {
             expiresIn: number;
             /** @description Always `Bearer`. */
             tokenType: string;
-        };
-        SetPasswordRequest: {
-            /** @description 12–256 characters with a lowercase letter, an uppercase letter and a digit. */
-            password: string;
-            token: string;
         };
         /** @description Communication settings and unmanaged Mac access; at least one. */
         SettingsRequest: {
@@ -5079,7 +5071,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ResetPassword"];
+                "application/json": components["schemas"]["ChosenPassword"];
             };
         };
         responses: {
@@ -7861,7 +7853,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AcceptInvitation"];
+                "application/json": components["schemas"]["ChosenPassword"];
             };
         };
         responses: {
@@ -11372,7 +11364,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SetPasswordRequest"];
+                "application/json": components["schemas"]["ChosenPassword"];
             };
         };
         responses: {
