@@ -184,7 +184,9 @@ impl Bench {
     async fn new(email: &str) -> anyhow::Result<Bench> {
         let stack = testkit::stack().await;
         let auth = auth::app(stack.state.clone());
-        let (account, token) = partner_session(&auth, email, "Bench Partners").await;
+        let (account, token) = stack
+            .confirmed_partner(&auth, email, "Bench Partners")
+            .await;
         Ok(Bench {
             customers: customers::app(stack.state.clone()),
             ingest: ingest::app(stack.state.clone()),

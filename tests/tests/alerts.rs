@@ -155,7 +155,10 @@ impl World {
     }
 
     async fn partner(&self, email: &str, company: &str) -> Partner {
-        let (me, admin) = partner_session(&self.auth, email, company).await;
+        let (me, admin) = self
+            .stack
+            .confirmed_partner(&self.auth, email, company)
+            .await;
         Partner {
             admin,
             id: PartnerId::parse(me["partner"]["id"].as_str().unwrap()).unwrap(),

@@ -343,6 +343,34 @@ const EXPECTED: &[(&str, &str, [u16; 10])] = &[
         "/api/v1/invitations/accept",
         [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
     ),
+    // Forgotten passwords and the sign-up's email confirmation: public, the link is the
+    // credential; the same answer whoever asks, whatever the email.
+    (
+        "POST",
+        "/api/v1/auth/password/forgot",
+        [202, 202, 202, 202, 202, 202, 202, 202, 202, 202],
+    ),
+    (
+        "POST",
+        "/api/v1/auth/password/inspect",
+        [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "POST",
+        "/api/v1/auth/password/reset",
+        [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "POST",
+        "/api/v1/auth/verify-email",
+        [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+    ),
+    // The fixture's partners are confirmed: nothing to send again.
+    (
+        "POST",
+        "/api/v1/me/verification-email",
+        [409, 409, 409, 409, 409, 409, 409, 403, 403, 409],
+    ),
     // Telemetry. Ingestion takes a customer's ingestion key, never a user's token.
     (
         "POST",
@@ -930,6 +958,18 @@ impl Fixture {
             ("POST", "/api/v1/links/inspect" | "/api/v1/invitations/inspect") => {
                 req(path, Some(json!({"token": NO_SUCH_TOKEN})))
             }
+            ("POST", "/api/v1/auth/password/forgot") => req(
+                path,
+                Some(json!({"email": format!("nobody{n}@reset.example.com")})),
+            ),
+            ("POST", "/api/v1/auth/password/inspect" | "/api/v1/auth/verify-email") => {
+                req(path, Some(json!({"token": NO_SUCH_TOKEN})))
+            }
+            ("POST", "/api/v1/auth/password/reset") => req(
+                path,
+                Some(json!({"token": NO_SUCH_TOKEN, "password": "Strong-Passw0rd"})),
+            ),
+            ("POST", "/api/v1/me/verification-email") => req(path, None),
             ("POST", "/api/v1/welcome/set-password" | "/api/v1/invitations/accept") => req(
                 path,
                 Some(json!({"token": NO_SUCH_TOKEN, "password": "Strong-Passw0rd"})),
@@ -1213,7 +1253,9 @@ async fn fixture() -> Fixture {
         );
     }
     let auth = apps["auth"].clone();
-    let (_, admin) = partner_session(&auth, "pa@p.example.com", "P Ltd").await;
+    let (_, admin) = stack
+        .confirmed_partner(&auth, "pa@p.example.com", "P Ltd")
+        .await;
     let mut fx = Fixture {
         stack,
         apps,
@@ -1260,7 +1302,10 @@ async fn fixture() -> Fixture {
         };
         fx.member(&format!("member{i}@p.example.com"), &role).await;
     }
-    let (_, other) = partner_session(&auth, "pa@q.example.com", "Q Ltd").await;
+    let (_, other) = fx
+        .stack
+        .confirmed_partner(&auth, "pa@q.example.com", "Q Ltd")
+        .await;
     fx.logins
         .push(("pa@q.example.com".into(), testkit::http::PASSWORD.into()));
     fx.tokens.push(other);
@@ -1444,6 +1489,11 @@ const NOT_AUDITED: &[(&str, &str, &str)] = &[
     ),
     (
         "POST",
+        "/api/v1/auth/password/inspect",
+        "reads which login a reset link is for",
+    ),
+    (
+        "POST",
         "/api/v1/ingest/{customerId}/computers",
         "telemetry: the endpoint service's reports are stored as data; refused batches are logged",
     ),
@@ -1457,6 +1507,18 @@ const NOT_AUDITED: &[(&str, &str, &str)] = &[
 /// Every other mutating route, with the action its record names.
 const AUDITED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/auth/sign-up", "partner.signUp"),
+    (
+        "POST",
+        "/api/v1/auth/password/forgot",
+        "auth.requestPasswordReset",
+    ),
+    ("POST", "/api/v1/auth/password/reset", "auth.resetPassword"),
+    ("POST", "/api/v1/auth/verify-email", "partner.verifyEmail"),
+    (
+        "POST",
+        "/api/v1/me/verification-email",
+        "partner.resendVerification",
+    ),
     (
         "POST",
         "/api/v1/customers/{customerId}/ingestion-key",
@@ -1737,6 +1799,44 @@ impl Fixture {
             ("POST", "/api/v1/auth/sign-up") => {
                 let email = format!("audited{n}@signup.example.com");
                 public(req(path, Some(sign_up_body(&email, "Audited Co"))), email)
+            }
+            // A link for the administrator (sessions end only when it is used).
+            ("POST", "/api/v1/auth/password/forgot") => public(
+                req(path, Some(json!({"email": "pa@p.example.com"}))),
+                "pa@p.example.com".into(),
+            ),
+            ("POST", "/api/v1/auth/password/reset") => {
+                let (_, email, _) = self.customer_admin_session().await;
+                let asked = send(
+                    self.app("auth"),
+                    json_post("/api/v1/auth/password/forgot", &json!({ "email": email })),
+                    "203.0.113.30",
+                )
+                .await;
+                assert_eq!(asked.status.as_u16(), 202, "{}", asked.text);
+                let secret = self.stack.link_secret(&email).expect("a reset link");
+                public(
+                    req(
+                        path,
+                        Some(json!({"token": secret, "password": "Newer-Passw0rd-1"})),
+                    ),
+                    email,
+                )
+            }
+            ("POST", "/api/v1/auth/verify-email" | "/api/v1/me/verification-email") => {
+                let email = format!("confirm{n}@signup.example.com");
+                let (_, token) = partner_session(self.app("auth"), &email, "Confirm Co").await;
+                let secret = self.stack.link_secret(&email).expect("a confirmation link");
+                if path.ends_with("verify-email") {
+                    public(req(path, Some(json!({ "token": secret }))), email)
+                } else {
+                    Success {
+                        req: req(path, None),
+                        token: Some(token),
+                        actor: email,
+                        totp: None,
+                    }
+                }
             }
             ("POST", "/api/v1/auth/sign-in") => public(
                 req(

@@ -70,6 +70,23 @@ fn the_committed_openapi_document_is_current() {
     );
 }
 
+/// The web client's types name operations by id: two handlers of the same name in
+/// different functions would give one path the other's request and answer types.
+#[test]
+fn every_operation_has_an_id_of_its_own() {
+    let doc: serde_json::Value = serde_json::from_str(&infra::openapi_json()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str() {
+                if let Some(other) = seen.insert(id.to_string(), format!("{method} {path}")) {
+                    panic!("operationId {id} names both {other} and {method} {path}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn the_openapi_document_is_3_1_with_bearer_auth() {
     let doc: serde_json::Value = serde_json::from_str(&infra::openapi_json()).unwrap();

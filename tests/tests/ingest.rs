@@ -28,7 +28,10 @@ fn spec(computers: usize) -> Spec {
 #[tokio::test]
 async fn bad_batches_are_refused_whole_and_write_nothing() {
     let w = world().await;
-    let (_, admin) = partner_session(&w.auth, "ops@ingest.example.com", "Ingest Ltd").await;
+    let (_, admin) = w
+        .stack
+        .confirmed_partner(&w.auth, "ops@ingest.example.com", "Ingest Ltd")
+        .await;
     let a = w
         .trial_customer(&admin, "Acme", "it@acme-ingest.example.com", "coManaged")
         .await;
@@ -204,7 +207,10 @@ async fn bad_batches_are_refused_whole_and_write_nothing() {
     assert_eq!(new.status, StatusCode::OK, "{}", new.text);
     assert_eq!(new.body["accepted"], 3);
     // Another partner cannot rotate (or learn of) this customer's key.
-    let (_, other) = partner_session(&w.auth, "ops@other-ingest.example.com", "Other Ltd").await;
+    let (_, other) = w
+        .stack
+        .confirmed_partner(&w.auth, "ops@other-ingest.example.com", "Other Ltd")
+        .await;
     let foreign = call(
         &w.ingest,
         "POST",
@@ -234,7 +240,10 @@ fn writes(stack: &TestStack) -> u64 {
 #[tokio::test]
 async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_constant() {
     let w = world().await;
-    let (_, admin) = partner_session(&w.auth, "ops@budget.example.com", "Budget Ltd").await;
+    let (_, admin) = w
+        .stack
+        .confirmed_partner(&w.auth, "ops@budget.example.com", "Budget Ltd")
+        .await;
     let a = w
         .trial_customer(&admin, "Acme", "it@acme-budget.example.com", "coManaged")
         .await;
@@ -284,7 +293,10 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
 #[tokio::test]
 async fn the_ingestion_key_is_stored_nowhere_in_clear_not_even_for_a_replay() {
     let w = world().await;
-    let (_, admin) = partner_session(&w.auth, "ops@replay.example.com", "Replay Ltd").await;
+    let (_, admin) = w
+        .stack
+        .confirmed_partner(&w.auth, "ops@replay.example.com", "Replay Ltd")
+        .await;
     let form =
         crate::world::trial_form("Acme", "it@acme-replay.example.com", "coManaged", "shared");
     let keyed = |path: &str, body: &Value, token: Option<&str>| {
@@ -344,7 +356,10 @@ async fn the_ingestion_key_is_stored_nowhere_in_clear_not_even_for_a_replay() {
 #[tokio::test]
 async fn a_customer_save_read_before_an_ingestion_keeps_what_the_ingestion_counted() {
     let w = world().await;
-    let (_, admin) = partner_session(&w.auth, "ops@interleave.example.com", "Interleave Ltd").await;
+    let (_, admin) = w
+        .stack
+        .confirmed_partner(&w.auth, "ops@interleave.example.com", "Interleave Ltd")
+        .await;
     let a = w
         .trial_customer(
             &admin,

@@ -28,7 +28,10 @@ impl World {
 #[tokio::test]
 async fn a_reseller_validates_then_activates_its_exsp_serial_and_becomes_exsp() {
     let w = world().await;
-    let (_, token) = partner_session(&w.auth, "owner@reseller.example", "Reseller Ltd").await;
+    let (_, token) = w
+        .stack
+        .confirmed_partner(&w.auth, "owner@reseller.example", "Reseller Ltd")
+        .await;
     let serial = w.issue(SerialKind::ExspProgram, None).await;
     assert_eq!(w.program(&token).await, "reseller");
 
@@ -78,7 +81,10 @@ async fn a_reseller_validates_then_activates_its_exsp_serial_and_becomes_exsp() 
 #[tokio::test]
 async fn typos_unknown_and_product_serials_are_refused_and_change_nothing() {
     let w = world().await;
-    let (_, token) = partner_session(&w.auth, "typo@reseller.example", "Typo Ltd").await;
+    let (_, token) = w
+        .stack
+        .confirmed_partner(&w.auth, "typo@reseller.example", "Typo Ltd")
+        .await;
     let serial = w.issue(SerialKind::ExspProgram, None).await;
     let product = w.issue(SerialKind::Product, None).await;
     let mut typo = serial.as_str().as_bytes().to_vec();
@@ -121,8 +127,10 @@ async fn one_serial_activated_by_ten_partners_at_once_goes_to_exactly_one() {
     let serial = w.issue(SerialKind::ExspProgram, None).await;
     let mut tokens = Vec::new();
     for i in 0..10 {
-        let (_, token) =
-            partner_session(&w.auth, &format!("p{i}@race.example"), &format!("Race {i}")).await;
+        let (_, token) = w
+            .stack
+            .confirmed_partner(&w.auth, &format!("p{i}@race.example"), &format!("Race {i}"))
+            .await;
         tokens.push(token);
     }
     let attempts = tokens.iter().map(|t| w.call(ACTIVATE, t, serial.as_str()));

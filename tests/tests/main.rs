@@ -18,6 +18,7 @@ mod idempotency;
 mod identity;
 mod ingest;
 mod licensing;
+mod password;
 mod portal;
 mod rejections;
 mod report_schedules;

@@ -56,7 +56,9 @@ async fn a_tick_ends_trials_renews_subscriptions_expires_requests_and_records_us
     let stack = testkit::stack().await;
     let auth = auth::app(stack.function("auth"));
     let customers = customers::app(stack.function("customers"));
-    let (_, token) = partner_session(&auth, "owner@tick.example", "Tick MSP").await;
+    let (_, token) = stack
+        .confirmed_partner(&auth, "owner@tick.example", "Tick MSP")
+        .await;
     let mut ids = Vec::new();
     for (name, email) in [
         ("Ending", "it@ending.example"),

@@ -198,6 +198,19 @@ async fn every_stored_item_kind_keeps_its_attributes() {
     .await
     .expect("the worker answers");
     assert!(run.get("ready").is_some(), "{run}");
+    // A sign-up still to confirm its email, and a password reset link.
+    let pending = sign_up(&w.auth, "new@unconfirmed.example.com", "Pending Ltd").await;
+    assert_eq!(pending.status, 201, "{}", pending.text);
+    let forgot = send(
+        &w.auth,
+        json_post(
+            "/api/v1/auth/password/forgot",
+            &json!({"email": "pa@shapes.example.com"}),
+        ),
+        "192.0.2.44",
+    )
+    .await;
+    assert_eq!(forgot.status, 202, "{}", forgot.text);
 
     let mut shapes: BTreeMap<String, BTreeMap<String, BTreeSet<&'static str>>> = BTreeMap::new();
     for item in w.stack.items().await {

@@ -17,7 +17,10 @@ crate::world::module_world!();
 
 impl World {
     async fn partner(&self, email: &str, company: &str) -> (String, String) {
-        let (account, token) = partner_session(&self.auth, email, company).await;
+        let (account, token) = self
+            .stack
+            .confirmed_partner(&self.auth, email, company)
+            .await;
         let id = account["user"]["id"].as_str().unwrap().to_string();
         (id, token)
     }

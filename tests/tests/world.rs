@@ -74,7 +74,9 @@ impl World {
     /// A new partner, signed up and signed in: its account (`/me`) and the administrator's
     /// access token.
     pub async fn partner_account(&self, email: &str, company: &str) -> (Value, String) {
-        partner_session(&self.auth, email, company).await
+        self.stack
+            .confirmed_partner(&self.auth, email, company)
+            .await
     }
 
     /// A new partner's administrator's access token.

@@ -26,11 +26,18 @@
 // - reports: a new partner's customer with a Greek and Cyrillic name, Report Customization
 //   (colour, logo, preview), a report made with the wizard, followed until Ready, its HTML
 //   opened and its PDF downloaded and read with pdftotext, e2e/reports.mjs (chapter 3).
+// - password (PC_OUTBOX_DIR): "Forgot password?" from the sign-in page, the link read from
+//   the outbox, a new password chosen and used to sign in, and a session signed in
+//   before in another browser refused at its next refresh, e2e/password.mjs.
 // - schedules (PC_OUTBOX_DIR and PC_ENV_FILE, the local stack's env file): a report
 //   template saved from the wizard, scheduled daily from the Scheduled Reports tab to be
 //   emailed with the file attached, fired with `infra fire-schedule`, its report listed
 //   Ready and its email found in the outbox with the PDF and the logo, then deleted, in
 //   the console and in moto's EventBridge Scheduler, e2e/schedules.mjs (chapter 3).
+//
+// With PC_OUTBOX_DIR, every partner signed up confirms its email from the sign-up email's
+// link (the console sends no email for an unconfirmed partner); without it, only the
+// scenarios that send no email run (the reports scenario adds a customer: it needs it).
 //
 // PC_E2E_SCENARIOS (names, comma-separated, e.g. "schedules,home") runs only those.
 
@@ -47,6 +54,8 @@ import { homeScenario } from './home.mjs';
 import { alertsScenario } from './alerts.mjs';
 import { reportsScenario } from './reports.mjs';
 import { schedulesScenario } from './schedules.mjs';
+import { passwordScenario } from './password.mjs';
+import { waitForLink } from './customers.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -204,6 +213,26 @@ async function signUp(page, acct) {
   );
 
   await page.getByRole('heading', { name: `Welcome, ${acct.firstName}`, exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  if (outboxDir) await confirmEmail(page, acct);
+}
+
+/**
+ * Confirms a new partner's email as its user does: the banner asks for it, the link comes
+ * from the sign-up email in the outbox, and back on Home the banner is gone. Until then
+ * the console sends no email for the partner (welcomes, invitations, requests, reports).
+ */
+async function confirmEmail(page, acct) {
+  step(`confirm ${acct.email} with the link from the sign-up email`);
+  await page.getByTestId('confirm-email-banner').filter({ hasText: acct.email }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const link = await waitForLink(outboxDir, acct.email, 0, STEP_TIMEOUT_MS);
+  if (!link.includes('/verify-email#token=')) throw new Error(`the sign-up email's link is not a confirmation link: ${link}`);
+  await expectApiResponse(page, 'POST', '/api/v1/auth/verify-email', 200, () =>
+    page.goto(link, { waitUntil: 'domcontentloaded' }),
+  );
+  await page.getByTestId('verify-confirmed').waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.getByRole('link', { name: 'Go to the console', exact: true }).click();
+  await page.getByRole('heading', { name: `Welcome, ${acct.firstName}`, exact: true }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.getByTestId('confirm-email-banner').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
 }
 
 async function sessionScenario({ page, browser }) {
@@ -317,6 +346,22 @@ async function schedulesRun({ page }) {
 // The local stack's demo partner, with its simulated fleet (`infra demo`), and its alerts
 // (raised while its fleets were ingested) and alert notification rules. These scenarios
 // open their own pages.
+async function passwordRun({ page, browser }) {
+  const account = newAccount('password');
+  await signUp(page, account);
+  await passwordScenario({
+    browser,
+    page,
+    baseUrl,
+    outboxDir,
+    account,
+    step,
+    expectApiResponse,
+    expectHome: (p) => expectHome(p, account),
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+}
+
 const demoContext = { baseUrl, step, expectApiResponse, resultsDir, timeoutMs: STEP_TIMEOUT_MS };
 
 const SCENARIOS = [
@@ -326,8 +371,9 @@ const SCENARIOS = [
   { name: 'security', run: securityRun, needs: outboxDir },
   { name: 'home', run: ({ browser }) => homeScenario({ browser, ...demoContext }) },
   { name: 'alerts', run: ({ browser }) => alertsScenario({ browser, ...demoContext }) },
-  { name: 'reports', run: reportsRun },
+  { name: 'reports', run: reportsRun, needs: outboxDir },
   { name: 'schedules', run: schedulesRun, needs: outboxDir && envFile },
+  { name: 'password', run: passwordRun, needs: outboxDir },
 ];
 
 /** Runs one scenario in a context of its own: its error, or null when it passed. */

@@ -1,7 +1,6 @@
 //! Handlers: parse, check limits, call the identity provider and the table, map results.
 
 use adapters::identity::{IdentityError, Tokens};
-use adapters::mail::Message;
 use adapters::services::AppState;
 use api::ProblemType;
 use api::{
@@ -137,7 +136,7 @@ fn now_secs() -> i64 {
 }
 
 /// Applies the per-IP and per-email limits of one operation: two conditional updates.
-async fn rate_limit(
+pub(crate) async fn rate_limit(
     state: &AppState,
     operation: &str,
     ip: &str,
@@ -207,6 +206,8 @@ pub async fn sign_up(
         require_mfa: false,
         support: Default::default(),
         language: Default::default(),
+        // Confirmed by the link in the sign-up email.
+        email_verified: false,
     };
     let user = User {
         id: UserId::generate(),
@@ -246,7 +247,12 @@ pub async fn sign_up(
     )
     .by(&partner.id, Some(&user.id))
     .target(partner.id.to_string());
-    if let Err(e) = state.table.create_partner(&partner, &user, &audit).await {
+    let (pending, link, secret) = crate::verification::for_sign_up(&state, &partner, &user);
+    if let Err(e) = state
+        .table
+        .create_partner(&partner, &user, Some((&pending, &link)), &audit)
+        .await
+    {
         // A transport failure can hide a commit: if the guard names this login, it did.
         let committed = match &e {
             CreateError::Store(_) => state
@@ -275,7 +281,7 @@ pub async fn sign_up(
         }
     }
     tracing::info!(partner = %partner.id, "partner signed up");
-    send_welcome(&state, &partner, &user).await;
+    crate::verification::send(&state, &partner, &user, &secret, link.expires_at).await;
     let location = HeaderValue::from_static("/api/v1/me");
     Ok((
         StatusCode::CREATED,
@@ -289,26 +295,6 @@ pub async fn sign_up(
         }),
     )
         .into_response())
-}
-
-/// The welcome mail is a courtesy: the account exists whether or not it is delivered.
-async fn send_welcome(state: &AppState, partner: &Partner, user: &User) {
-    let message = Message {
-        to: vec![user.email.to_string()],
-        subject: "Welcome to Partner Console".into(),
-        text: format!(
-            "Hello {first},\n\nThe Partner Console account for {company} is ready. Sign in at \
-             {url}/sign-in with {email}.\n\nYou are its Partner Administrator: you can add \
-             customers, users and roles.\n",
-            first = user.first_name,
-            company = partner.company.name,
-            url = state.config.console_url.trim_end_matches('/'),
-            email = user.email,
-        ),
-    };
-    if let Err(e) = state.mailer().send(&message).await {
-        tracing::warn!(error = %e, "welcome mail not sent");
-    }
 }
 
 fn refresh_cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {

@@ -1,10 +1,12 @@
-//! The auth function: partner sign-up, sign-in, refresh, sign-out, and the signed-in
-//! user (`/me`). Sessions are Cognito's: the access token travels in the `Authorization`
+//! The auth function: partner sign-up (and its email confirmation), sign-in, refresh,
+//! sign-out, password reset, and the signed-in user (`/me`). Sessions are Cognito's: the access token travels in the `Authorization`
 //! header and lives in the browser's memory; the refresh token travels only in an
 //! HttpOnly cookie scoped to `/api/v1/auth`.
 
 mod handlers;
 mod mfa;
+mod password;
+mod verification;
 
 use adapters::services::AppState;
 use api::openapi::BearerAuth;
@@ -39,6 +41,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mfa::disable))
         .routes(routes!(handlers::refresh))
         .routes(routes!(handlers::sign_out))
+        .routes(routes!(password::forgot_password))
+        .routes(routes!(password::inspect_password_reset))
+        .routes(routes!(password::reset_password))
+        .routes(routes!(verification::verify_email))
+        .routes(routes!(verification::resend_verification))
         .routes(routes!(handlers::me))
         .routes(routes!(handlers::my_activity))
         .routes(routes!(handlers::audit_trail))

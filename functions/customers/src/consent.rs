@@ -214,6 +214,7 @@ pub async fn import_customer(
         Resource::Partner,
     )
     .await?;
+    acting::may_send_email(&partner)?;
     let user = &actor.user;
     let email = EmailAddress::parse(&request.email).map_err(|m| field_error("email", m))?;
     let c = &state.config;
@@ -311,6 +312,8 @@ pub async fn change_management(
         ));
     }
     if needs_consent(from, to) {
+        // The request is emailed to the customer.
+        acting::may_send_email(&partner)?;
         if found
             .pending(&partner.id, RequestKind::ManagementChange)
             .is_some()
@@ -593,6 +596,7 @@ pub async fn resend_request(
         acting::member(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let stored = partner_request(&state, &principal, &request_id).await?;
     may_handle(&actor, &stored.request, Action::ManageCustomer)?;
+    acting::may_send_email(&partner)?;
     let user = &actor.user;
     let now = Utc::now();
     // Checked before anything else, so an ended request answers alike either way.

@@ -363,6 +363,8 @@ pub async fn add_customer(
 ) -> Result<Response, Problem> {
     let (actor, partner) =
         acting::member(&state, &principal, Action::AddCustomer, Resource::Partner).await?;
+    // Adding a customer emails its admin the welcome.
+    acting::may_send_email(&partner)?;
     let user = &actor.user;
     let form = NewCustomer::parse(request).map_err(Problem::validation)?;
     if form
@@ -570,6 +572,7 @@ pub async fn resend_welcome(
 ) -> Result<StatusCode, Problem> {
     let (id, actor, partner) =
         acting::on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
+    acting::may_send_email(&partner)?;
     let user = &actor.user;
     let found = load(&state, &principal, &id).await?;
     if found.customer.admin_active {

@@ -141,19 +141,6 @@ pub async fn inspect_link(
     }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SetPasswordRequest {
-    pub token: String,
-    /// 12–256 characters with a lowercase letter, an uppercase letter and a digit.
-    #[schema(
-        min_length = 12,
-        max_length = 256,
-        pattern = r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^0-9]*[0-9])[^\u0000-\u001f\u007f-\u009f]*$"
-    )]
-    pub password: String,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordSet {
@@ -166,7 +153,7 @@ pub struct PasswordSet {
     post,
     path = "/api/v1/welcome/set-password",
     tag = "portal",
-    request_body = SetPasswordRequest,
+    request_body = api::passwords::ChosenPassword,
     responses(
         (status = 200, description = "The password is set; sign in", body = PasswordSet),
         (status = 404, description = "Not a welcome link", body = Problem, content_type = "application/problem+json"),
@@ -177,7 +164,7 @@ pub struct PasswordSet {
 pub async fn set_password(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
-    ApiJson(request): ApiJson<SetPasswordRequest>,
+    ApiJson(request): ApiJson<api::passwords::ChosenPassword>,
 ) -> Result<Json<PasswordSet>, Problem> {
     let link = usable_link(&state, &request.token, TokenPurpose::SetPassword).await?;
     let account = state
@@ -198,17 +185,17 @@ pub async fn set_password(
         .filter(|l| l.customer_id.as_ref() == Some(&account.customer.id))
         .ok_or_else(no_link)?;
     let password = api::passwords::checked(&request.password, &email)?;
-    // The link is spent before the password is set: of two uses at once, one sets it.
     let now = Utc::now();
-    if !state.table.claim_link(&link, now).await? {
-        return Err(gone(LinkGone::Used));
-    }
-    if let Err(refused) =
-        api::passwords::set_checked(&state, &login.username, &email, &password).await
-    {
-        state.table.release_link(&link, now).await?;
-        return Err(refused);
-    }
+    api::passwords::set_spending_link(
+        &state,
+        &login.username,
+        &email,
+        &password,
+        state.table.claim_link(&link, now),
+        || state.table.release_link(&link, now),
+        gone(LinkGone::Used),
+    )
+    .await?;
     let audit = AuditRecord::new(
         Audited::CustomerSetPassword,
         email.as_str(),

@@ -41,7 +41,7 @@ use store::StoreError;
 use utoipa::ToSchema;
 
 use reports_http::{
-    delivery::{checked_delivery, DeliveryForm},
+    delivery::{checked_delivery, may_deliver, DeliveryForm},
     listing::field,
     templates,
 };
@@ -234,6 +234,7 @@ pub async fn create_schedule(
 ) -> Result<Response, Problem> {
     let (actor, partner) =
         acting::member(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    may_deliver(&partner, &form.delivery)?;
     let (name, template, hour, delivery) = checked(&state, &actor, &partner.id, &form).await?;
     if state.table.schedules(&partner.id).await?.len() >= MAX_SCHEDULES {
         return Err(Problem::validation(vec![field(
@@ -362,6 +363,7 @@ pub async fn update_schedule(
 ) -> Result<Response, Problem> {
     let (actor, partner) =
         acting::member(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    may_deliver(&partner, &form.delivery)?;
     let (stored, _) = visible_schedule(&state, &actor, &partner.id, &id).await?;
     check_if_match(&headers, stored.version)?;
     may_change(&actor, &stored)?;

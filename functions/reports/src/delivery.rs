@@ -29,6 +29,19 @@ pub struct DeliveryForm {
     pub attach: bool,
 }
 
+/// Refuses a delivery that emails anyone while the partner's sign-up email is not
+/// confirmed (`acting::may_send_email`); one that emails nobody is fine.
+/// Asked of the form as sent, before any other check.
+pub fn may_deliver(
+    partner: &domain::partner::Partner,
+    delivery: &DeliveryForm,
+) -> Result<(), Problem> {
+    if delivery.users.is_empty() && delivery.emails.is_empty() {
+        return Ok(());
+    }
+    api::acting::may_send_email(partner)
+}
+
 /// The Delivery step checked: the domain's checks, and each user one of the partner's
 /// who is not disabled. The outer error is the store's; the inner, the fields'.
 pub async fn checked_delivery(

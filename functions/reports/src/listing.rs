@@ -224,6 +224,9 @@ pub async fn create_report(
 ) -> Result<Response, Problem> {
     let (actor, partner) =
         acting::member(&state, &principal, Action::RunReports, Resource::Partner).await?;
+    if let Some(d) = &form.delivery {
+        crate::delivery::may_deliver(&partner, d)?;
+    }
     let request = checked_form(&state, &actor, &partner.id, &form).await?;
     let delivery = match &form.delivery {
         Some(d) => Some(

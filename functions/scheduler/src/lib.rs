@@ -1,9 +1,11 @@
 //! The scheduler tick (an EventBridge schedule; `make run` ticks it every minute): trials
 //! past their end expire, paid subscriptions renew, pending requests past their expiry
 //! expire, report schedules a failure left half made are settled, new partners get their
-//! automatic reports, and each UTC day's seat usage per customer and product is recorded
-//! once.
+//! automatic reports, sign-ups whose email was never confirmed are removed, and each UTC
+//! day's seat usage per customer and product is recorded once.
 //! Ticking twice for the same moment changes nothing the second time.
+
+mod sign_ups;
 
 use adapters::notify;
 use adapters::services::AppState;
@@ -45,6 +47,8 @@ pub struct TickReport {
     pub schedules_settled: usize,
     /// Automatic report schedules made for new partners.
     pub automatic_schedules: usize,
+    /// Sign-ups removed because their email was not confirmed in time.
+    pub unverified_removed: usize,
 }
 
 /// The moment a tick is for: the event's `time` (EventBridge sets it), or now.
@@ -152,6 +156,7 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
             }
         }
     }
+    report.unverified_removed = sign_ups::remove_unverified(state, &due.unverified).await?;
     report.deliveries_retried = notify::retry(state, due.deliveries, now).await?;
     report.alerts_caught_up = notify::catch_up(state, due.notifications, now).await?;
     let day = now.date_naive();

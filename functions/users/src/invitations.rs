@@ -101,19 +101,6 @@ pub async fn inspect(
     }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AcceptInvitation {
-    pub token: String,
-    /// 12–256 characters with a lowercase letter, an uppercase letter and a digit.
-    #[schema(
-        min_length = 12,
-        max_length = 256,
-        pattern = r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^0-9]*[0-9])[^\u0000-\u001f\u007f-\u009f]*$"
-    )]
-    pub password: String,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Accepted {
@@ -126,7 +113,7 @@ pub struct Accepted {
     post,
     path = "/api/v1/invitations/accept",
     tag = "users",
-    request_body = AcceptInvitation,
+    request_body = api::passwords::ChosenPassword,
     responses(
         (status = 200, description = "The password is set; sign in", body = Accepted),
         (status = 404, description = "Not an invitation link", body = Problem, content_type = "application/problem+json"),
@@ -137,32 +124,21 @@ pub struct Accepted {
 pub async fn accept(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
-    ApiJson(request): ApiJson<AcceptInvitation>,
+    ApiJson(request): ApiJson<api::passwords::ChosenPassword>,
 ) -> Result<Json<Accepted>, Problem> {
     let (invitation, user) = usable(&state, &request.token).await?;
     let password = api::passwords::checked(&request.password, &user.email)?;
-    // The link is spent before the password is set: of two uses at once, one sets it
-    // (given back if the identity provider refuses the password).
     let now = Utc::now();
-    if !state.table.claim_invitation(&invitation.hash, now).await? {
-        return Err(gone(
-            "This invitation has been accepted already: sign in with your password.",
-        ));
-    }
-    if let Err(refused) = api::passwords::set_checked(
+    api::passwords::set_spending_link(
         &state,
         &username(&user.partner_id, &user.id),
         &user.email,
         &password,
+        state.table.claim_invitation(&invitation.hash, now),
+        || state.table.release_invitation(&invitation.hash, now),
+        gone("This invitation has been accepted already: sign in with your password."),
     )
-    .await
-    {
-        state
-            .table
-            .release_invitation(&invitation.hash, now)
-            .await?;
-        return Err(refused);
-    }
+    .await?;
     let record = AuditRecord::new(
         Audited::AcceptInvitation,
         user.email.as_str(),

@@ -340,6 +340,8 @@ pub async fn add_user(
         Resource::User { own: false },
     )
     .await?;
+    // A new user is emailed their invitation.
+    acting::may_send_email(&partner)?;
     let form = request.parse().map_err(Problem::validation)?;
     check_role(&state, &principal, &form.role).await?;
     let mut user = form.build(&partner.id, Utc::now());
@@ -535,6 +537,7 @@ pub async fn resend_invitation(
         Resource::User { own: false },
     )
     .await?;
+    acting::may_send_email(&partner)?;
     let before = state
         .table
         .user(&principal.scope(), &id)

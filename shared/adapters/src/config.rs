@@ -69,6 +69,15 @@ pub struct Config {
     pub sign_up_per_email: Limit,
     pub sign_in_per_ip: Limit,
     pub sign_in_per_email: Limit,
+    /// Password reset requests per source IP (`RATE_RESET_PER_IP`) and per email
+    /// (`RATE_RESET_PER_EMAIL`), whether or not the email is an account's.
+    pub reset_per_ip: Limit,
+    pub reset_per_email: Limit,
+    /// How long a password reset link works (`RESET_LINK_MINUTES`).
+    pub reset_link_ttl: Duration,
+    /// Days a sign-up has to confirm its email before the tick removes it
+    /// (`UNVERIFIED_SIGN_UP_DAYS`); its confirmation links work as long.
+    pub unverified_sign_up_days: i64,
     /// Import requests one partner may make (`RATE_IMPORT_PER_PARTNER`, per day).
     pub import_per_partner: Limit,
     /// Import requests about one email, from all partners together
@@ -241,6 +250,10 @@ impl Config {
             sign_up_per_email: limit("RATE_SIGN_UP_PER_EMAIL", 5, 3600)?,
             sign_in_per_ip: limit("RATE_SIGN_IN_PER_IP", 60, 300)?,
             sign_in_per_email: limit("RATE_SIGN_IN_PER_EMAIL", 10, 300)?,
+            reset_per_ip: limit("RATE_RESET_PER_IP", 20, 3600)?,
+            reset_per_email: limit("RATE_RESET_PER_EMAIL", 5, 3600)?,
+            reset_link_ttl: Duration::from_secs(number("RESET_LINK_MINUTES", 60)? * 60),
+            unverified_sign_up_days: number("UNVERIFIED_SIGN_UP_DAYS", 7)? as i64,
             import_per_partner: limit("RATE_IMPORT_PER_PARTNER", 50, 86_400)?,
             import_per_email: limit("RATE_IMPORT_PER_EMAIL", 5, 86_400)?,
             restricted_countries: country_list(&var_or(

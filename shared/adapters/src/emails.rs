@@ -67,6 +67,68 @@ pub fn invitation(
     }
 }
 
+/// The page a password reset link opens.
+pub fn password_reset_link(console_url: &str, token: &str) -> String {
+    format!(
+        "{}/reset-password#token={token}",
+        console_url.trim_end_matches('/')
+    )
+}
+
+/// "Forgot password": the link to choose a new password, to the login's own address.
+pub fn password_reset(email: &domain::EmailAddress, link: &str, expires: DateTime<Utc>) -> Message {
+    Message {
+        to: vec![email.to_string()],
+        subject: "Choose a new Partner Console password".into(),
+        text: format!(
+            "Hello,\n\n\
+             Someone asked to choose a new password for the Partner Console login {email}. \
+             If it was you, choose it here:\n{link}\n\n\
+             The link works once, until {expires}. Choosing a new password signs you out \
+             everywhere else. If you did not ask, ignore this email: your password stays as \
+             it is.\n",
+            expires = domain::locale::Language::English.date_time(expires),
+        ),
+    }
+}
+
+/// The page a sign-up's confirmation link opens.
+pub fn verification_link(console_url: &str, token: &str) -> String {
+    format!(
+        "{}/verify-email#token={token}",
+        console_url.trim_end_matches('/')
+    )
+}
+
+/// A new partner's welcome, with the link that confirms its email: until it is opened
+/// the console sends no email on the partner's behalf.
+pub fn sign_up_confirmation(
+    partner: &Partner,
+    user: &domain::User,
+    console_url: &str,
+    link: &str,
+    expires: DateTime<Utc>,
+) -> Message {
+    Message {
+        to: vec![user.email.to_string()],
+        subject: "Confirm your email for Partner Console".into(),
+        text: format!(
+            "Hello {first},\n\n\
+             The Partner Console account for {company} is ready. Sign in at {url}/sign-in \
+             with {email}.\n\n\
+             Confirm that this address is yours here:\n{link}\n\n\
+             Until you do, the console sends no email for {company} (welcome emails, \
+             invitations, requests to customers, reports). The link works until {expires}; \
+             an account whose email is not confirmed by then is removed.\n",
+            first = user.first_name,
+            company = partner.company.name,
+            url = console_url.trim_end_matches('/'),
+            email = user.email,
+            expires = domain::locale::Language::English.date_time(expires),
+        ),
+    }
+}
+
 /// The page a consent link opens.
 pub fn consent_link(console_url: &str, request: &ConsentRequest, token: &str) -> String {
     format!(

@@ -226,6 +226,23 @@ impl Identity {
         Ok(())
     }
 
+    /// Revokes every refresh token of `username`, whoever asks (a password reset: the
+    /// sessions before it end). A user with no identity has none to revoke.
+    pub async fn sign_out_everywhere(&self, username: &str) -> Result<(), IdentityError> {
+        match self
+            .client
+            .admin_user_global_sign_out()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(s)) if s.err().is_user_not_found_exception() => Ok(()),
+            Err(e) => Err(cognito(e)),
+        }
+    }
+
     async fn initiate(
         &self,
         flow: AuthFlowType,

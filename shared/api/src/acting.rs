@@ -44,6 +44,20 @@ impl Actor {
     }
 }
 
+/// Refuses what would send email on the partner's behalf (welcomes, invitations, requests
+/// to customers, reports) while its sign-up's email is not confirmed: asked before
+/// anything is written.
+pub fn may_send_email(partner: &Partner) -> Result<(), Problem> {
+    if partner.may_send_email() {
+        return Ok(());
+    }
+    Err(Problem::forbidden(
+        "Confirm your email first: open the link we sent to your sign-up address (or send \
+         it again from the banner). Until then the console sends no email for your company.",
+    )
+    .kind(crate::ProblemType::EmailNotVerified))
+}
+
 fn gone() -> Problem {
     Problem::unauthorized("This account no longer exists: sign in again.")
 }

@@ -22,6 +22,21 @@ pub enum Action {
     SignIn,
     #[serde(rename = "auth.signOut")]
     SignOut,
+    /// "Forgot password": a reset link was asked for (sent only to a login that may use
+    /// it; the record says why not otherwise).
+    #[serde(rename = "auth.requestPasswordReset")]
+    RequestPasswordReset,
+    /// A new password was chosen from a reset link; every earlier session ended.
+    #[serde(rename = "auth.resetPassword")]
+    ResetPassword,
+    /// The sign-up's email was confirmed: the console may send email for the partner.
+    #[serde(rename = "partner.verifyEmail")]
+    VerifyEmail,
+    #[serde(rename = "partner.resendVerification")]
+    ResendVerification,
+    /// The tick removed a sign-up whose email was never confirmed.
+    #[serde(rename = "partner.removeUnverified")]
+    RemoveUnverified,
     #[serde(rename = "licensing.activateProgramSerial")]
     ActivateProgramSerial,
     #[serde(rename = "customer.add")]

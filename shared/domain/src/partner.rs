@@ -165,10 +165,27 @@ pub struct Partner {
     pub support: SupportInfo,
     #[serde(default)]
     pub language: Language,
+    /// Whether the sign-up's email has been confirmed (its link opened). Until it is, the
+    /// console sends no email on the partner's behalf. Partners from before the check
+    /// have no such field: they count as confirmed.
+    #[serde(default = "confirmed")]
+    pub email_verified: bool,
 }
 
 fn one() -> u32 {
     1
+}
+
+fn confirmed() -> bool {
+    true
+}
+
+impl Partner {
+    /// Whether the console may send email on the partner's behalf (welcomes, invitations,
+    /// import and management requests, reports): only once its email is confirmed.
+    pub fn may_send_email(&self) -> bool {
+        self.email_verified
+    }
 }
 
 impl SignUp {
@@ -331,6 +348,7 @@ pub(crate) mod tests {
             require_mfa: false,
             support: SupportInfo::default(),
             language: Language::English,
+            email_verified: true,
         }
     }
 
@@ -383,5 +401,27 @@ pub(crate) mod tests {
         assert!(phone("+1 (555) 010-9999").is_ok());
         assert!(phone("555").is_err());
         assert!(phone("12+345678").is_err());
+    }
+
+    #[test]
+    fn partners_stored_before_the_email_check_count_as_confirmed() {
+        let stored = serde_json::json!({
+            "id": "ptn_0123456789abcdef0123456789abcdef",
+            "company": {"name": "N", "address1": "1 Road", "city": "Leeds",
+                        "postalCode": "LS1", "country": "GB", "phone": "+44 113 496 0000"},
+            "contact": {"firstName": "Ann", "lastName": "Lee", "email": "a@n.example",
+                        "phone": "+44 113 496 0001"},
+            "program": "reseller",
+            "termsAcceptedAt": "2026-01-01T00:00:00Z",
+            "createdAt": "2026-01-01T00:00:00Z",
+            "version": 1
+        });
+        let p: Partner = serde_json::from_value(stored).unwrap();
+        assert!(p.email_verified && p.may_send_email());
+        let pending = Partner {
+            email_verified: false,
+            ..p
+        };
+        assert!(!pending.may_send_email());
     }
 }

@@ -51,11 +51,16 @@ fn login_keys(e: &EmailAddress) -> Keys {
 
 impl Table {
     /// Creates the partner, its first user and the email guard in one transaction, with
-    /// the sign-up's audit record. Nothing is written if the email exists anywhere.
+    /// the sign-up's audit record and, for a partner whose email is still to be confirmed,
+    /// the pending sign-up and its link. Nothing is written if the email exists anywhere.
     pub async fn create_partner(
         &self,
         partner: &Partner,
         admin: &User,
+        unconfirmed: Option<(
+            &super::account_links::UnverifiedSignUp,
+            &super::account_links::EmailVerification,
+        )>,
         audit: &AuditRecord,
     ) -> Result<(), CreateError> {
         let login = Login {
@@ -65,7 +70,7 @@ impl Table {
             username: username(&partner.id, &admin.id),
             customer_id: None,
         };
-        let items = vec![
+        let mut items = vec![
             put_new(
                 &self.name,
                 to_item(login_keys(&login.email), "Login", &login)?,
@@ -87,6 +92,11 @@ impl Table {
                 partner.created_at,
             )?,
         ];
+        if let Some((pending, link)) = unconfirmed {
+            items.extend(super::account_links::sign_up_items(
+                &self.name, pending, link,
+            )?);
+        }
         match self.transact(items).await {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed { index: Some(0) }) => Err(CreateError::EmailTaken),

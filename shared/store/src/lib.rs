@@ -2,6 +2,7 @@
 //! from typed ids, and partner-owned keys only from a caller's [`PartnerScope`], so no
 //! code path can name another tenant's partition by accident. See `docs/data-model.md`.
 
+pub mod account_links;
 pub mod accounts;
 pub mod alerts;
 pub mod audit;

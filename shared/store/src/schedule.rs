@@ -4,7 +4,7 @@
 //! usage items themselves (the source of billing).
 //!
 //! `gsi2pk = DUE`, `gsi2sk = <due time>#…` on trials, paid subscriptions, pending
-//! requests and unsettled report schedules: the tick asks for everything due up to now in one Query per page.
+//! requests, unsettled report schedules and unconfirmed sign-ups: the tick asks for everything due up to now in one Query per page.
 //! `gsi1pk = LIVE#<shard>` on live entitlements.
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
@@ -74,6 +74,8 @@ pub struct Due {
     pub schedules: Vec<super::report_plans::StoredSchedule>,
     /// Partners to give their automatic reports.
     pub automatic: Vec<super::report_plans::AutomaticReports>,
+    /// Sign-ups whose email was not confirmed in time.
+    pub unverified: Vec<super::account_links::UnverifiedSignUp>,
 }
 
 impl Table {
@@ -135,6 +137,7 @@ impl Table {
                 Some("PendingNotification") => due.notifications.push(from_item(item)?),
                 Some("ReportSchedule") => due.schedules.push(from_item(item)?),
                 Some("AutomaticReports") => due.automatic.push(from_item(item)?),
+                Some("UnverifiedSignUp") => due.unverified.push(from_item(item)?),
                 _ => {}
             }
         }

@@ -124,7 +124,8 @@ pub fn assert_problem(a: &Answer, status: u16) {
 pub const PASSWORD: &str = "Sturdy-Passw0rd";
 
 /// Signs a partner up and in through `auth` (the auth function's router); returns the
-/// sign-up's answer body and an access token.
+/// sign-up's answer body and an access token. Its email is not confirmed yet, so the
+/// console sends no email for it: `TestStack::confirmed_partner` confirms it too.
 pub async fn partner_session(auth: &Router, email: &str, company: &str) -> (Value, String) {
     let account = sign_up(auth, email, company).await;
     assert_eq!(account.status, StatusCode::CREATED, "{}", account.text);

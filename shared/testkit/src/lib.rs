@@ -168,6 +168,10 @@ pub async fn stack_with(options: Options) -> TestStack {
         sign_up_per_email: options.limits,
         sign_in_per_ip: options.limits,
         sign_in_per_email: options.limits,
+        reset_per_ip: options.limits,
+        reset_per_email: options.limits,
+        reset_link_ttl: Duration::from_secs(3600),
+        unverified_sign_up_days: 7,
         import_per_partner: options.import_limits.unwrap_or(options.limits),
         import_per_email: options.import_limits.unwrap_or(options.limits),
         restricted_countries: adapters::config::country_list(
@@ -303,6 +307,38 @@ impl TestStack {
             .and_then(|m| adapters::mail::decode_eml_text(&m))?;
         let at = text.rfind("#token=")? + "#token=".len();
         Some(text.get(at..at + 43)?.to_string())
+    }
+
+    /// Confirms a new partner's sign-up email the way its user does: opens the link from
+    /// the newest email to `email` (through `auth`, the auth function's router).
+    pub async fn confirm_email(&self, auth: &axum::Router, email: &str) {
+        let secret = self.link_secret(email).expect("a confirmation link");
+        let answer = http::send(
+            auth,
+            http::json_post(
+                "/api/v1/auth/verify-email",
+                &serde_json::json!({ "token": secret }),
+            ),
+            "192.0.2.200",
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
+
+    /// A new partner, signed up, its email confirmed, and signed in (see
+    /// [`http::partner_session`]): its account as `/me` shows it now, and the
+    /// administrator's access token.
+    pub async fn confirmed_partner(
+        &self,
+        auth: &axum::Router,
+        email: &str,
+        company: &str,
+    ) -> (serde_json::Value, String) {
+        let (_, token) = http::partner_session(auth, email, company).await;
+        self.confirm_email(auth, email).await;
+        let me = http::get(auth, "/api/v1/me", &token, "192.0.2.200").await;
+        assert_eq!(me.status, 200, "{}", me.text);
+        (me.body, token)
     }
 
     /// The `.eml` files the outbox holds, oldest first.

@@ -16,6 +16,8 @@ export interface Problem {
 
 /** Sign-in: the password was right and the code from the authenticator app comes next. Elsewhere (403): set it up first. */
 export const MFA_REQUIRED = '/problems/mfa-required';
+/** An email-sending action of a partner whose sign-up email is not confirmed yet. */
+export const EMAIL_NOT_VERIFIED = '/problems/email-not-verified';
 /** The second step of a sign-in: the code is not the current one (the same challenge may be answered again). */
 export const MFA_CODE_MISMATCH = '/problems/mfa-code-mismatch';
 

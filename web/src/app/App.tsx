@@ -7,9 +7,12 @@ import { AuthProvider } from '../auth/AuthProvider';
 import { AddCustomerPage } from '../customers/AddCustomerPage';
 import { CustomerProfilePage } from '../customers/CustomerProfilePage';
 import { HelpPage } from '../help/HelpPage';
+import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { InvitationPage } from '../pages/InvitationPage';
+import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
+import { VerifyEmailPage } from '../pages/VerifyEmailPage';
 import { ConsentPage } from '../portal/ConsentPage';
 import { ManagePage } from '../portal/ManagePage';
 import { PortalPage } from '../portal/PortalPage';
@@ -32,6 +35,7 @@ export function AppRoutes() {
       >
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/sign-up" element={<SignUpPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       </Route>
       <Route
         element={
@@ -93,6 +97,8 @@ export function AppRoutes() {
       <Route element={<PublicLayout />}>
         <Route path="/welcome" element={<WelcomePage />} />
         <Route path="/invitation" element={<InvitationPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
+        <Route path="/verify-email" element={<VerifyEmailPage />} />
         <Route path="/consent/:requestId" element={<ConsentPage />} />
       </Route>
       <Route

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
+import { EmailConfirmationBanner } from './EmailConfirmationBanner';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
 import { usePopover } from '../components/usePopover';
 import { HelpMenu } from '../help/HelpMenu';
@@ -106,6 +107,7 @@ export function AppShell() {
           ) : null}
         </nav>
         <main id="main" className="shell__main" tabIndex={-1}>
+          <EmailConfirmationBanner />
           <Outlet />
         </main>
       </div>

@@ -1,6 +1,6 @@
 import type { ReactNode, Ref } from 'react';
 import { Link } from 'react-router';
-import { rateLimitMessage, type FieldError, type Problem } from '../api/problem';
+import { EMAIL_NOT_VERIFIED, rateLimitMessage, type FieldError, type Problem } from '../api/problem';
 import { FormAlert } from '../components/FormAlert';
 
 /** Paid subscriptions need the ExSP program (the guide's Table 1-2). */
@@ -38,6 +38,9 @@ export function problemMessage(problem: Problem, retryAfterSeconds?: number, unm
       detail: 'Someone changed this customer since the page was loaded. Reload it to see the latest details, then try again.',
       stale: true,
     };
+  }
+  if (problem.type === EMAIL_NOT_VERIFIED) {
+    return { title: 'Confirm your email first', detail: problem.detail };
   }
   if (problem.type === EXSP_REQUIRED) {
     return {

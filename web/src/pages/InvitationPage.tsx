@@ -1,13 +1,12 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { acceptInvitation, inspectInvitation } from '../admin/api';
 import { fieldSentence } from '../admin/problems';
-import type { InvitationInfo } from '../api/client';
+import type { InvitationAccepted, InvitationInfo } from '../api/client';
 import type { Problem } from '../api/problem';
 import type { SignInLocationState } from '../app/locationState';
-import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
-import { PASSWORD_POLICY, validatePassword } from '../forms/validation';
+import { ChoosePasswordForm } from '../forms/ChoosePasswordForm';
 import { fragmentValue } from '../portal/portalApi';
 
 type Stage =
@@ -45,11 +44,6 @@ export function InvitationPage() {
       ? { kind: 'broken', title: 'This link is not valid', detail: 'Open the link from your invitation email.' }
       : { kind: 'loading' },
   );
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<{ password?: string | undefined; confirm?: string | undefined }>({});
-  const [message, setMessage] = useState<{ title: string; detail?: string | undefined } | null>(null);
-  const [submitting, setSubmitting] = useState(false);
 
   useEffect(() => {
     if (token === null) return;
@@ -63,30 +57,12 @@ export function InvitationPage() {
     };
   }, [token]);
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (token === null || submitting) return;
-    const passwordError = validatePassword(password);
-    const confirmError = confirm !== password ? 'The passwords do not match.' : undefined;
-    setErrors({ password: passwordError, confirm: confirmError });
-    setMessage(null);
-    if (passwordError || confirmError) return;
-    setSubmitting(true);
-    const result = await acceptInvitation(token, password);
-    setSubmitting(false);
-    if (result.ok) {
-      const state: SignInLocationState = {
-        email: result.data.email,
-        notice: 'Your password is set. Sign in to the Partner Console with it.',
-      };
-      void navigate('/sign-in', { replace: true, state });
-      return;
-    }
-    const fieldError = result.problem.errors?.find((error) => error.field === 'password');
-    if (fieldError) setErrors({ password: fieldSentence('The password', fieldError.message) });
-    else if (result.problem.status === 410 || result.problem.status === 404) {
-      setStage({ kind: 'broken', ...invitationProblemMessage(result.problem) });
-    } else setMessage({ title: result.problem.title, detail: result.problem.detail });
+  function accepted(result: InvitationAccepted) {
+    const state: SignInLocationState = {
+      email: result.email,
+      notice: 'Your password is set. Sign in to the Partner Console with it.',
+    };
+    void navigate('/sign-in', { replace: true, state });
   }
 
   return (
@@ -110,40 +86,16 @@ export function InvitationPage() {
             You are invited to the {stage.info.company} Partner Console. Choose a password for{' '}
             <strong>{stage.info.email}</strong>, your login.
           </p>
-          <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={submitting}>
-            {message ? <FormAlert title={message.title}>{message.detail ? <p>{message.detail}</p> : null}</FormAlert> : null}
-            <TextField
-              name="password"
-              label="Password"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={setPassword}
-              error={errors.password}
-              hint={PASSWORD_POLICY}
-              testId="invitation-password"
+          {token !== null ? (
+            <ChoosePasswordForm
+              testId="invitation"
+              submitLabel="Set password"
+              describeRefusal={(message) => fieldSentence('The password', message)}
+              submit={(password) => acceptInvitation(token, password)}
+              onChosen={accepted}
+              onLinkGone={(problem) => setStage({ kind: 'broken', ...invitationProblemMessage(problem) })}
             />
-            <TextField
-              name="confirm"
-              label="Confirm password"
-              type="password"
-              autoComplete="new-password"
-              value={confirm}
-              onChange={setConfirm}
-              error={errors.confirm}
-              testId="invitation-confirm"
-            />
-            <div className="form__actions">
-              <button
-                type="submit"
-                className="button button--primary button--block"
-                disabled={submitting}
-                data-testid="invitation-submit"
-              >
-                {submitting ? 'Saving…' : 'Set password'}
-              </button>
-            </div>
-          </form>
+          ) : null}
         </>
       )}
     </div>

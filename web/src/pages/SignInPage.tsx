@@ -269,6 +269,11 @@ export function SignInPage() {
       />
 
       <p className="auth-card__footer">
+        <Link to="/forgot-password" state={{ email } satisfies SignInLocationState} data-testid="forgot-password-link">
+          Forgot password?
+        </Link>
+      </p>
+      <p className="auth-card__footer">
         New partner? <Link to="/sign-up">Create an account</Link>
       </p>
       <p className="auth-card__footer">Customer administrators sign in here too, with the login from their welcome email.</p>

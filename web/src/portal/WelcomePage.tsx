@@ -1,9 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { Problem } from '../api/problem';
-import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
-import { validatePassword } from '../forms/validation';
+import { ChoosePasswordForm } from '../forms/ChoosePasswordForm';
 import { fragmentValue, inspectLink, setPassword, type LinkInfo } from './portalApi';
 
 type Stage =
@@ -32,11 +31,6 @@ export function WelcomePage() {
   const [stage, setStage] = useState<Stage>(
     token === null ? { kind: 'broken', title: 'This link is not valid', detail: 'Open the link from your welcome email.' } : { kind: 'loading' },
   );
-  const [password, setPasswordValue] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<{ password?: string | undefined; confirm?: string | undefined }>({});
-  const [message, setMessage] = useState<{ title: string; detail?: string | undefined } | null>(null);
-  const [submitting, setSubmitting] = useState(false);
 
   useEffect(() => {
     if (token === null) return;
@@ -51,28 +45,6 @@ export function WelcomePage() {
       active = false;
     };
   }, [token]);
-
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (token === null || submitting) return;
-    const passwordError = validatePassword(password);
-    const confirmError = confirm !== password ? 'The passwords do not match.' : undefined;
-    setErrors({ password: passwordError, confirm: confirmError });
-    setMessage(null);
-    if (passwordError || confirmError) return;
-    setSubmitting(true);
-    const result = await setPassword(token, password);
-    setSubmitting(false);
-    if (result.ok) {
-      setStage({ kind: 'done', email: result.data.email });
-      return;
-    }
-    const fieldError = result.problem.errors?.find((e) => e.field === 'password');
-    if (fieldError) setErrors({ password: fieldError.message });
-    else if (result.problem.status === 410 || result.problem.status === 404) {
-      setStage({ kind: 'broken', ...linkProblemMessage(result.problem) });
-    } else setMessage({ title: result.problem.title, detail: result.problem.detail });
-  }
 
   return (
     <div className="auth-card">
@@ -103,35 +75,16 @@ export function WelcomePage() {
           <p className="auth-card__lead">
             Choose a password for <strong>{stage.info.email}</strong>, the login of {stage.info.customerName}.
           </p>
-          <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={submitting}>
-            {message ? <FormAlert title={message.title}>{message.detail ? <p>{message.detail}</p> : null}</FormAlert> : null}
-            <TextField
-              name="password"
-              label="Password"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={setPasswordValue}
-              error={errors.password}
+          {token !== null ? (
+            <ChoosePasswordForm
+              testId="welcome"
+              submitLabel="Set password"
               hint="12 to 256 characters with a lowercase letter, an uppercase letter and a digit."
-              testId="welcome-password"
+              submit={(password) => setPassword(token, password)}
+              onChosen={(result) => setStage({ kind: 'done', email: result.email })}
+              onLinkGone={(problem) => setStage({ kind: 'broken', ...linkProblemMessage(problem) })}
             />
-            <TextField
-              name="confirm"
-              label="Confirm password"
-              type="password"
-              autoComplete="new-password"
-              value={confirm}
-              onChange={setConfirm}
-              error={errors.confirm}
-              testId="welcome-confirm"
-            />
-            <div className="form__actions">
-              <button type="submit" className="button button--primary button--block" disabled={submitting} data-testid="welcome-submit">
-                {submitting ? 'Saving…' : 'Set password'}
-              </button>
-            </div>
-          </form>
+          ) : null}
         </>
       )}
     </div>

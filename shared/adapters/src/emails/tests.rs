@@ -43,6 +43,7 @@ fn partner(language: Language) -> Partner {
             support_phone: None,
         },
         language,
+        email_verified: true,
     }
 }
 

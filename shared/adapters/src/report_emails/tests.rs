@@ -37,6 +37,7 @@ fn partner() -> Partner {
         require_mfa: false,
         support: Default::default(),
         language: Default::default(),
+        email_verified: true,
     }
 }
 
