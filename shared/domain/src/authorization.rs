@@ -43,10 +43,13 @@ pub enum Action {
     RunReports,
     /// Report Customization: colours and logo.
     ManageBranding,
+    /// Case Management: open, read, comment on and close the partner's support tickets.
+    /// Custom roles need the permission (off unless granted).
+    SupportTickets,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ActivateProgramSerial,
         Action::ViewCustomers,
         Action::AddCustomer,
@@ -62,6 +65,7 @@ impl Action {
         Action::ManageAlertRules,
         Action::RunReports,
         Action::ManageBranding,
+        Action::SupportTickets,
     ];
 }
 
@@ -177,6 +181,11 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
             |r| r.permissions.import_customers,
             "Your role does not allow importing customers.",
         ),
+        Action::SupportTickets => permission(
+            grant,
+            |r| r.permissions.support_tickets,
+            "Your role does not allow support tickets.",
+        ),
         Action::RemoveCustomer => {
             at_least(grant, resource, AccessLevel::ReadWrite)?;
             permission(
@@ -271,6 +280,7 @@ mod tests {
                 add_customers: true,
                 import_customers: false,
                 remove_customers: true,
+                support_tickets: false,
             },
         );
         let on = |a, c| authorize(&g, a, Resource::Customer(c));
@@ -311,6 +321,7 @@ mod tests {
             Action::ManageUsers,
             Action::ManageRoles,
             Action::ManageBranding,
+            Action::SupportTickets,
         ] {
             assert!(
                 matches!(partner(action), Err(Denied::Forbidden(_))),
@@ -336,6 +347,26 @@ mod tests {
         assert!(authorize(&Grant::Administrator, Action::ManageUsers, other).is_err());
         assert_eq!(
             authorize(&Grant::PartnerAdministrator, Action::ManageUsers, other),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn support_tickets_need_the_permission_in_a_custom_role() {
+        let without = custom(CustomerAccess::default(), CustomerPermissions::default());
+        assert!(matches!(
+            authorize(&without, Action::SupportTickets, Resource::Partner),
+            Err(Denied::Forbidden(_))
+        ));
+        let with = custom(
+            CustomerAccess::default(),
+            CustomerPermissions {
+                support_tickets: true,
+                ..CustomerPermissions::default()
+            },
+        );
+        assert_eq!(
+            authorize(&with, Action::SupportTickets, Resource::Partner),
             Ok(())
         );
     }
