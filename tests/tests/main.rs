@@ -23,5 +23,6 @@ mod report_schedules;
 mod reports;
 mod scheduler;
 mod stored_shapes;
+mod support;
 mod users;
 mod world;
