@@ -8,7 +8,7 @@
 //!   partners, never a Scan);
 //! - `TICKET#t#COMMENT#c`, `TICKET#t#FILE#a`, `TICKET#t#FOLLOWER#u`: its Case Comments,
 //!   attachments and followers;
-//! - `PARTNER#p` / `TICKETCOUNTER`: the last case number, moved in the create transaction.
+//! - `PARTNER#p` / `TICKETCOUNTER`: the last case number taken (an atomic `ADD`).
 //!
 //! Every change of the ticket item is a Put at its `version`; its attachment count moves
 //! with it, so the five-attachment limit holds under concurrent uploads.
@@ -89,12 +89,6 @@ struct Follower {
     user_id: UserId,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Counter {
-    last: u64,
-}
-
 /// A ticket with its Case Comments (oldest first), attachments and followers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketDetail {
@@ -161,9 +155,10 @@ impl Table {
         )
     }
 
-    /// Opens a ticket: the next case number, the ticket, its opener as its first follower
-    /// and the audit record, in one transaction (retried when another ticket took the
-    /// number meanwhile). `ticket.case_number` is set here.
+    /// Opens a ticket: takes the next case number (an atomic `ADD` on the partner's
+    /// counter, so concurrent creates never share one), then writes the ticket, its
+    /// opener as its first follower and the audit record in one transaction. A create
+    /// that fails after taking its number leaves that number unused.
     pub async fn create_ticket(
         &self,
         scope: &PartnerScope,
@@ -171,60 +166,43 @@ impl Table {
         audit: &AuditRecord,
     ) -> Result<Ticket, StoreError> {
         let partner = scope.partner_id();
-        let counter = counter_keys(partner);
-        for _ in 0..5 {
-            let last = self
-                .get::<Counter>(&counter.pk, &counter.sk)
-                .await?
-                .map(|c| c.last);
-            let next = Ticket {
-                case_number: last.unwrap_or(0) + 1,
-                ..ticket.clone()
-            };
-            let counter_put = {
-                let put = Put::builder().table_name(&self.name).set_item(Some(to_item(
-                    counter.clone(),
-                    "TicketCounter",
-                    &Counter {
-                        last: next.case_number,
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .set_key(Some(counter_keys(partner).key()))
+            .update_expression("ADD #last :one SET kind = :kind")
+            .expression_attribute_names("#last", "last")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":kind", AttributeValue::S("TicketCounter".into()))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(StoreError::sdk)?;
+        let number = out
+            .attributes
+            .and_then(|a| a.get("last").and_then(|n| n.as_n().ok()?.parse().ok()))
+            .ok_or_else(|| StoreError::Sdk("the case counter returned no number".into()))?;
+        let next = Ticket {
+            case_number: number,
+            ..ticket.clone()
+        };
+        self.transact(vec![
+            put_new(&self.name, self.ticket_item(partner, &next)?)?,
+            put_new(
+                &self.name,
+                to_item(
+                    follower_keys(partner, &next.id, &next.opened_by),
+                    "TicketFollower",
+                    &Follower {
+                        user_id: next.opened_by.clone(),
                     },
-                )?));
-                let put = match last {
-                    None => put.condition_expression("attribute_not_exists(pk)"),
-                    Some(n) => put
-                        .condition_expression("#last = :last")
-                        .expression_attribute_names("#last", "last")
-                        .expression_attribute_values(":last", AttributeValue::N(n.to_string())),
-                };
-                TransactWriteItem::builder()
-                    .put(put.build().map_err(StoreError::sdk)?)
-                    .build()
-            };
-            let result = self
-                .transact(vec![
-                    counter_put,
-                    put_new(&self.name, self.ticket_item(partner, &next)?)?,
-                    put_new(
-                        &self.name,
-                        to_item(
-                            follower_keys(partner, &next.id, &next.opened_by),
-                            "TicketFollower",
-                            &Follower {
-                                user_id: next.opened_by.clone(),
-                            },
-                        )?,
-                    )?,
-                    put_new(&self.name, audit::item(audit)?)?,
-                ])
-                .await;
-            match result {
-                Ok(()) => return Ok(next),
-                Err(StoreError::ConditionFailed { index: Some(0) })
-                | Err(StoreError::TransactionConflict { index: Some(0) }) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(StoreError::TransactionConflict { index: Some(0) })
+                )?,
+            )?,
+            put_new(&self.name, audit::item(audit)?)?,
+        ])
+        .await?;
+        Ok(next)
     }
 
     /// A ticket with everything of it (one Query, all pages, consistent).
