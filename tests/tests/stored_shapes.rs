@@ -245,7 +245,7 @@ async fn every_stored_item_kind_keeps_its_attributes() {
     )
     .await;
     infra::operator::support::triage(
-        &w.stack.function("operator"),
+        &w.stack.state,
         &domain::PartnerId::parse(me.body["partner"]["id"].as_str().unwrap()).unwrap(),
         &domain::support::TicketId::parse(&tid).unwrap(),
         Some(domain::support::Severity::Low),

@@ -163,7 +163,7 @@ async fn a_case_is_opened_with_an_attachment_answered_by_support_commented_and_c
     assert_eq!(got.bytes().await.unwrap().as_ref(), PNG);
 
     // Support sees it among the open cases, sets its severity and comments.
-    let state = w.stack.function("operator");
+    let state = w.stack.state.clone();
     let open = infra::operator::support::open_tickets(&state)
         .await
         .unwrap();
@@ -718,7 +718,7 @@ async fn feedback_is_stored_for_operators_and_bad_ratings_are_refused() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
-    let state = w.stack.function("operator");
+    let state = w.stack.state.clone();
     let month = Utc::now().format("%Y-%m").to_string();
     let listed = infra::operator::support::feedback(&state, &month)
         .await
@@ -748,7 +748,7 @@ async fn following_can_be_turned_off_and_on() {
         .ok("GET", &format!("/api/v1/tickets/{id}"), &admin, None)
         .await;
     assert_eq!(d["following"], false);
-    let state = w.stack.function("operator");
+    let state = w.stack.state.clone();
     let (p, tid) = (
         PartnerId::parse(&w.partner_id(&admin).await).unwrap(),
         TicketId::parse(id).unwrap(),
