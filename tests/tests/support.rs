@@ -611,7 +611,7 @@ async fn the_listing_filters_by_period_pages_and_answers_csv() {
             updated_at: at,
             closed_at: None,
             resolution: None,
-            attachments: 0,
+            attachment_count: 0,
             version: 1,
         };
         let audit = domain::audit::AuditRecord::new(

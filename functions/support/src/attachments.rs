@@ -123,7 +123,10 @@ pub async fn start_upload(
         .filter(|a| a.abandoned(now))
         .cloned()
         .collect();
-    let held = d.ticket.attachments.saturating_sub(abandoned.len() as u32);
+    let held = d
+        .ticket
+        .attachment_count
+        .saturating_sub(abandoned.len() as u32);
     if held >= MAX_ATTACHMENTS {
         return Err(too_many());
     }
@@ -137,7 +140,7 @@ pub async fn start_upload(
         created_at: now,
     };
     let next = domain::support::Ticket {
-        attachments: held + 1,
+        attachment_count: held + 1,
         ..d.ticket.clone()
     };
     let audit = AuditRecord::of_user(
@@ -311,7 +314,7 @@ pub async fn complete_upload(
             .target(target)
             .reason(format!("the file {why}"));
             let next = domain::support::Ticket {
-                attachments: d.ticket.attachments.saturating_sub(1),
+                attachment_count: d.ticket.attachment_count.saturating_sub(1),
                 ..d.ticket.clone()
             };
             match state

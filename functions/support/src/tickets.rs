@@ -257,7 +257,7 @@ pub async fn create_ticket(
         updated_at: now,
         closed_at: None,
         resolution: None,
-        attachments: 0,
+        attachment_count: 0,
         version: 1,
     };
     let audit = AuditRecord::of_user(

@@ -29,6 +29,7 @@ pub const CONSOLE_PRODUCT: &str = "Partner Console";
 /// Set by support once they have evaluated the case (unset until then).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = TicketSeverity)]
 pub enum Severity {
     Critical,
     High,
@@ -117,7 +118,7 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     /// Attachments the ticket holds, uploads in progress included.
-    pub attachments: u32,
+    pub attachment_count: u32,
     pub version: u64,
 }
 
@@ -636,7 +637,7 @@ mod tests {
             updated_at: now,
             closed_at: None,
             resolution: None,
-            attachments: 0,
+            attachment_count: 0,
             version: 1,
         }
     }

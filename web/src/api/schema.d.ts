@@ -2950,7 +2950,7 @@ export interface components {
                  * Format: int32
                  * @description Attachments the ticket holds, uploads in progress included.
                  */
-                attachments: number;
+                attachmentCount: number;
                 /**
                  * Format: int64
                  * @description Unique within the partner, counting from 1 in the order cases were opened.
@@ -2970,7 +2970,7 @@ export interface components {
                 product: string;
                 /** @description The Case Resolution given when the ticket was closed. */
                 resolution?: string | null;
-                severity?: null | components["schemas"]["Severity"];
+                severity?: null | components["schemas"]["TicketSeverity"];
                 status: components["schemas"]["TicketStatus"];
                 subject: string;
                 /** Format: date-time */
@@ -3276,6 +3276,8 @@ export interface components {
             manageRoles: boolean;
             manageSecurity: boolean;
             manageUsers: boolean;
+            /** @description Case Management (support tickets). */
+            supportTickets: boolean;
             viewAuditTrail: boolean;
             viewUsers: boolean;
         };
@@ -3953,7 +3955,7 @@ export interface components {
              * Format: int32
              * @description Attachments the ticket holds, uploads in progress included.
              */
-            attachments: number;
+            attachmentCount: number;
             /**
              * Format: int64
              * @description Unique within the partner, counting from 1 in the order cases were opened.
@@ -3973,7 +3975,7 @@ export interface components {
             product: string;
             /** @description The Case Resolution given when the ticket was closed. */
             resolution?: string | null;
-            severity?: null | components["schemas"]["Severity"];
+            severity?: null | components["schemas"]["TicketSeverity"];
             status: components["schemas"]["TicketStatus"];
             subject: string;
             /** Format: date-time */
@@ -3986,6 +3988,11 @@ export interface components {
             description?: string | null;
             subject?: string | null;
         };
+        /**
+         * @description Set by support once they have evaluated the case (unset until then).
+         * @enum {string}
+         */
+        TicketSeverity: "critical" | "high" | "medium" | "low";
         /**
          * @description Where a case is in its lifecycle. A new case is `New`; support moves it between the
          *     open states; the partner closes it with a case resolution.
