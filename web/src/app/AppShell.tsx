@@ -18,12 +18,13 @@ function NavList({ pages, labelledBy }: { pages: readonly AppPage[]; labelledBy?
 }
 
 /**
- * The account name in the banner opens a menu with the user's role and "My User
- * Settings" (the guide's banner drop-down). Escape, a click elsewhere or following the
+ * The account name in the banner opens a menu with the user's role, "My User
+ * Settings", Case Management (for roles with support tickets) and Feedback (the guide's
+ * banner drop-down). Escape, a click elsewhere or following the
  * link closes it.
  */
 function AccountMenu() {
-  const { user, partner, roleName } = useCurrentSession();
+  const { user, partner, roleName, can } = useCurrentSession();
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -78,6 +79,18 @@ function AccountMenu() {
           <li>
             <Link to="/settings/me" className="account-menu__link" data-testid="my-user-settings">
               My User Settings
+            </Link>
+          </li>
+          {can.supportTickets ? (
+            <li>
+              <Link to="/cases" className="account-menu__link" data-testid="case-management">
+                Case Management
+              </Link>
+            </li>
+          ) : null}
+          <li>
+            <Link to="/feedback" className="account-menu__link" data-testid="feedback-link">
+              Feedback
             </Link>
           </li>
         </ul>

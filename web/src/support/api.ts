@@ -135,7 +135,7 @@ export async function setFollowing(ticketId: string, follow: boolean): Promise<A
     const outcome = follow
       ? await api.PUT('/api/v1/tickets/{ticketId}/follow', { ...params, headers })
       : await api.DELETE('/api/v1/tickets/{ticketId}/follow', { ...params, headers });
-    return { ...outcome, data: outcome.response.ok ? ({} as object) : undefined };
+    return { ...outcome, data: outcome.response.ok ? {} : undefined };
   });
   return result.ok ? { ok: true, data: null } : result;
 }
