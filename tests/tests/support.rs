@@ -138,7 +138,7 @@ async fn a_case_is_opened_with_an_attachment_answered_by_support_commented_and_c
         .attach(
             &admin,
             id,
-            "C:\\shots\\screen.png",
+            "screen.png",
             "image/png",
             PNG.to_vec(),
             PNG.len(),

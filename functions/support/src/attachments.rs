@@ -37,8 +37,12 @@ const LINK_TTL: Duration = Duration::from_secs(300);
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UploadForm {
-    /// The file's name (its last path segment is kept).
-    #[schema(min_length = 1, max_length = 1000)]
+    /// The file's name, without a folder.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^/\\\u0000-\u001f\u007f-\u009f]*[^\s/\\\u0000-\u001f\u007f-\u009f][^/\\\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub file_name: String,
     /// Its type: the upload must be sent with this `Content-Type`, and its bytes must be
     /// of this type.

@@ -322,11 +322,14 @@ pub fn check_upload(declared: &Attachment, bytes: &[u8]) -> Result<FileType, Str
     }
 }
 
-/// A file name as shown and downloaded: its last path segment, 1–200 characters, no
-/// control characters.
+/// A file name as shown and downloaded: 1–200 characters, no control characters and no
+/// path (a browser sends a file's name without its folder).
 pub fn file_name(raw: &str) -> Result<String, String> {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    super::validation::required_text(base, MAX_FILE_NAME)
+    let name = super::validation::required_text(raw, MAX_FILE_NAME)?;
+    if name.contains(['/', '\\']) {
+        return Err("must be a file's name, without a folder".into());
+    }
+    Ok(name)
 }
 
 /// `Content-Disposition` for downloading `name`: an ASCII `filename` for old clients and
@@ -372,9 +375,6 @@ pub fn multiline_text(raw: &str, max: usize) -> Result<String, String> {
     }
     Ok(v.to_string())
 }
-
-/// The JSON Schema pattern of [`multiline_text`].
-pub const MULTILINE_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
 
 /// The Case Management page's period filter: cases opened in the last week to the last
 /// 3 months.
@@ -763,10 +763,11 @@ mod tests {
     }
 
     #[test]
-    fn file_names_keep_their_last_segment_and_download_safely() {
-        assert_eq!(file_name("C:\\logs\\agent.log").unwrap(), "agent.log");
-        assert_eq!(file_name("../../etc/passwd").unwrap(), "passwd");
-        assert!(file_name("dir/").is_err());
+    fn file_names_carry_no_folder_and_download_safely() {
+        assert_eq!(file_name(" agent.log ").unwrap(), "agent.log");
+        assert!(file_name("C:\\logs\\agent.log").is_err());
+        assert!(file_name("../../etc/passwd").is_err());
+        assert!(file_name(" ").is_err());
         assert_eq!(
             content_disposition("résumé \"1\".txt"),
             "attachment; filename=\"r_sum_ _1_.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%221%22.txt"

@@ -4063,7 +4063,7 @@ export interface components {
              *     of this type.
              */
             contentType: components["schemas"]["FileType"];
-            /** @description The file's name (its last path segment is kept). */
+            /** @description The file's name, without a folder. */
             fileName: string;
             /**
              * Format: int64
