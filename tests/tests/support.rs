@@ -766,3 +766,52 @@ async fn following_can_be_turned_off_and_on() {
         .await;
     assert_eq!(d["following"], true);
 }
+
+#[tokio::test]
+async fn the_listing_and_the_detail_cost_one_query_each_whatever_the_case_holds() {
+    let w = world().await;
+    let admin = w.partner("bu@budget.example.com", "Budget Co").await;
+    let t = w.open(&admin, "Budget").await;
+    let id = t["id"].as_str().unwrap();
+    for n in 0..3 {
+        w.ok(
+            "POST",
+            &format!("/api/v1/tickets/{id}/comments"),
+            &admin,
+            Some(&json!({"text": format!("Comment {n}")})),
+        )
+        .await;
+    }
+    let dynamodb = |w: &World| -> u64 {
+        w.stack
+            .counter
+            .snapshot()
+            .iter()
+            .filter(|((service, _), _)| service == "DynamoDB")
+            .map(|(_, n)| n)
+            .sum()
+    };
+    for path in [
+        "/api/v1/tickets".to_string(),
+        format!("/api/v1/tickets/{id}"),
+    ] {
+        w.stack.counter.reset();
+        w.ok("GET", &path, &admin, None).await;
+        // The authorization read (user and partner), then one Query.
+        assert_eq!(w.stack.counter.operation("DynamoDB", "Query"), 1, "{path}");
+        assert_eq!(dynamodb(&w), 2, "{path}");
+    }
+    w.stack.counter.reset();
+    w.ok(
+        "POST",
+        &format!("/api/v1/tickets/{id}/comments"),
+        &admin,
+        Some(&json!({"text": "One more"})),
+    )
+    .await;
+    assert_eq!(
+        dynamodb(&w),
+        3,
+        "authorization, the detail, one transaction"
+    );
+}
