@@ -30,6 +30,11 @@
 //   Ready and its email found in the outbox with the PDF and the logo, then deleted, in
 //   the console and in moto's EventBridge Scheduler, e2e/schedules.mjs (chapter 3).
 //
+// - support (PC_OUTBOX_DIR and PC_ENV_FILE): Case Management, e2e/support.mjs (chapter 6): a
+//   ticket opened with a screenshot uploaded from the browser straight to storage,
+//   answered by support with `infra support-comment` (the user emailed, the outbox),
+//   commented and closed with a case resolution.
+//
 // PC_E2E_SCENARIOS (names, comma-separated, e.g. "schedules,home") runs only those.
 
 import { mkdir } from 'node:fs/promises';
@@ -44,6 +49,7 @@ import { homeScenario } from './home.mjs';
 import { alertsScenario } from './alerts.mjs';
 import { reportsScenario } from './reports.mjs';
 import { schedulesScenario } from './schedules.mjs';
+import { supportScenario } from './support.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -306,6 +312,23 @@ async function schedulesRun({ page }) {
   });
 }
 
+async function supportRun({ page }) {
+  // The sign-up is run.mjs's own helper, as for every scenario that starts a partner.
+  const account = newAccount('support');
+  await signUp(page, account);
+  await supportScenario({
+    page,
+    step,
+    expectApiResponse,
+    stamp,
+    resultsDir,
+    outboxDir,
+    envFile,
+    account,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+}
+
 // The local stack's demo partner, with its simulated fleet (`infra demo`), and its alerts
 // (raised while its fleets were ingested) and alert notification rules. These scenarios
 // open their own pages.
@@ -319,6 +342,7 @@ const SCENARIOS = [
   { name: 'alerts', run: ({ browser }) => alertsScenario({ browser, ...demoContext }) },
   { name: 'reports', run: reportsRun },
   { name: 'schedules', run: schedulesRun, needs: outboxDir && envFile },
+  { name: 'support', run: supportRun, needs: outboxDir && envFile },
 ];
 
 /** Runs one scenario in a context of its own: its error, or null when it passed. */
