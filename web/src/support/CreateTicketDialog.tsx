@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { FailureAlert, failureOf, type Failure } from '../admin/problems';
 import { mapFieldErrors } from '../api/problem';
 import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
+import { fetchCatalog } from '../customers/api';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import { FileUploads, useUploads } from './FileUploads';
-import { createTicket, type TicketView } from './api';
+import { createTicket, type NewTicket, type TicketView } from './api';
 import { MultilineField } from './MultilineField';
 
 interface CreateTicketDialogProps {
@@ -30,7 +31,20 @@ export function CreateTicketDialog({ onClose, onCreated }: CreateTicketDialogPro
   const [busy, setBusy] = useState(false);
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [opened, setOpened] = useState<TicketView | null>(null);
+  const [product, setProduct] = useState<NonNullable<NewTicket['product']> | ''>('');
+  const [products, setProducts] = useState<{ id: NonNullable<NewTicket['product']>; name: string }[]>([]);
   const uploads = useUploads();
+
+  // The catalogue's products to choose from; without it, the case is about the console.
+  useEffect(() => {
+    let active = true;
+    void fetchCatalog().then((result) => {
+      if (active && result.ok) setProducts(result.data.products.map((p) => ({ id: p.id as NonNullable<NewTicket['product']>, name: p.name })));
+    });
+    return () => {
+      active = false;
+    };
+  }, []);
   const failureRef = useFocusOnChange<HTMLDivElement>(failures);
 
   async function submit(event: FormEvent) {
@@ -45,7 +59,7 @@ export function CreateTicketDialog({ onClose, onCreated }: CreateTicketDialogPro
     setFailure(null);
     let ticket = opened;
     if (ticket === null) {
-      const result = await createTicket({ subject, description }, idempotencyKey);
+      const result = await createTicket(product === '' ? { subject, description } : { subject, description, product }, idempotencyKey);
       if (!result.ok) {
         setBusy(false);
         const mapped = mapFieldErrors<Field>(result.problem, ['subject', 'description']);
@@ -80,6 +94,26 @@ export function CreateTicketDialog({ onClose, onCreated }: CreateTicketDialogPro
           hint="A useful title for the support case."
           testId="ticket-subject"
         />
+        <div className="field">
+          <label className="field__label" htmlFor="field-ticket-product">
+            Product
+          </label>
+          <select
+            id="field-ticket-product"
+            className="field__input field__select"
+            value={product}
+            onChange={(event) => setProduct(event.target.value as NonNullable<NewTicket['product']> | '')}
+            disabled={opened !== null}
+            data-testid="ticket-product"
+          >
+            <option value="">Partner Console</option>
+            {products.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
         <MultilineField
           name="description"
           label="Description"

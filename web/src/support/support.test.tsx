@@ -78,6 +78,29 @@ describe('Case Management', () => {
     await waitFor(() => expect(requests.at(-1)?.query.get('period')).toBe('2w'));
   });
 
+  it('opens a case about a product of the catalogue and shows it', async () => {
+    const { requests } = mockFetch({
+      'GET /api/v1/tickets': () => json(200, { items: [] }),
+      'GET /api/v1/catalog': () =>
+        json(200, { products: [{ id: 'email-security', name: 'Email Security.cloud', productType: 'email', capacityUnit: 'mailboxes', hasTrial: true, termMonths: 12 }] }),
+      'POST /api/v1/tickets': () => json(201, { ...detail, comments: [], attachments: [], status: 'new' }),
+      [`GET /api/v1/tickets/${ticket.id}`]: () => json(200, detail),
+    });
+    signedIn('/cases');
+    fireEvent.click(await screen.findByTestId('create-ticket'));
+    fireEvent.click(screen.getByTestId('ticket-submit'));
+    expect(await screen.findByText('Enter a subject.')).toBeTruthy();
+    fireEvent.change(screen.getByTestId('ticket-subject'), { target: { value: 'Mail delayed' } });
+    fireEvent.change(screen.getByTestId('ticket-description'), { target: { value: 'Since noon' } });
+    await screen.findByRole('option', { name: 'Email Security.cloud' });
+    fireEvent.change(screen.getByTestId('ticket-product'), { target: { value: 'email-security' } });
+    fireEvent.click(screen.getByTestId('ticket-submit'));
+    expect(await screen.findByTestId('ticket-title')).toBeTruthy();
+    const created = requests.find((r) => r.method === 'POST');
+    expect(created?.body).toEqual({ subject: 'Mail delayed', description: 'Since noon', product: 'email-security' });
+    expect(created?.headers.get('Idempotency-Key')).toBeTruthy();
+  });
+
   it('is not offered to a role without the permission', () => {
     mockFetch({});
     signedIn('/cases', { ...sampleMe, can: { ...sampleMe.can, supportTickets: false } });
