@@ -423,10 +423,16 @@ pub struct NewTicket {
         pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
     )]
     pub description: String,
-    /// The catalog product the case is about; the console itself when absent.
-    #[serde(default)]
+    /// The catalog product the case is about; the console itself when absent (never
+    /// `null`, as the schema says).
+    #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::schema::product_id)]
     pub product: Option<String>,
+}
+
+/// An optional field that, when given, is a string (absent is `None` by `default`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 /// A new ticket's checked fields: subject, description and the product's name.
@@ -744,6 +750,17 @@ mod tests {
         assert_eq!(TicketPeriod::LastTwoWeeks.since(now), at(2026, 5, 17));
         assert_eq!(TicketPeriod::LastMonth.since(now), at(2026, 4, 30));
         assert_eq!(TicketPeriod::LastThreeMonths.since(now), at(2026, 2, 28));
+    }
+
+    #[test]
+    fn a_new_tickets_product_is_absent_or_a_string_never_null() {
+        let absent: NewTicket =
+            serde_json::from_str(r#"{"subject":"s","description":"d"}"#).unwrap();
+        assert_eq!(absent.product, None);
+        assert!(serde_json::from_str::<NewTicket>(
+            r#"{"subject":"s","description":"d","product":null}"#
+        )
+        .is_err());
     }
 
     #[test]
