@@ -23,7 +23,7 @@ use domain::{
     authorization::{Action, Resource},
     support::{
         self, Attachment, Comment, CommentAuthor, CommentId, EditError, NewTicket, Ticket,
-        TicketEdit, TicketId, TicketPeriod, TicketStatus, MAX_COMMENT, MAX_RESOLUTION,
+        TicketEdit, TicketId, TicketPeriod, TicketStatus, MAX_COMMENT,
     },
     FieldError,
 };
@@ -488,7 +488,6 @@ pub async fn close_ticket(
         resolution: true,
         at: now,
     };
-    debug_assert!(comment.text.chars().count() <= MAX_RESOLUTION);
     let audit = AuditRecord::of_user(&actor.user, Audited::CloseTicket, &ip, id.clone());
     d.ticket = state
         .table
