@@ -223,13 +223,15 @@ async fn a_case_is_opened_with_an_attachment_answered_by_support_commented_and_c
     assert_eq!(d["status"], "awaitingReply");
     assert_eq!(d["comments"][0]["author"], "support");
     assert_eq!(d["comments"][0]["authorName"], "Sam of Support");
-    w.ok(
-        "POST",
-        &format!("/api/v1/tickets/{id}/comments"),
-        &admin,
-        Some(&json!({"text": "Attached below."})),
-    )
-    .await;
+    let answered = w
+        .ok(
+            "POST",
+            &format!("/api/v1/tickets/{id}/comments"),
+            &admin,
+            Some(&json!({"text": "Attached below."})),
+        )
+        .await;
+    assert_eq!(answered["status"], "inProgress", "back to support");
     let bad = w
         .call(
             "POST",

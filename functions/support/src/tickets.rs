@@ -386,7 +386,8 @@ fn field(name: &str, message: String) -> Problem {
     }])
 }
 
-/// Add Comments: a Case Comment from the signed-in user, on an open case.
+/// Add Comments: a Case Comment from the signed-in user, on an open case. A case awaiting
+/// the partner's reply goes back to In progress.
 #[utoipa::path(
     post,
     path = "/api/v1/tickets/{ticketId}/comments",
@@ -424,14 +425,34 @@ pub async fn add_comment(
         at: Utc::now(),
     };
     let audit = AuditRecord::of_user(&actor.user, Audited::CommentTicket, &ip, id.clone());
-    match state
-        .table
-        .add_comment(scope.partner_id(), &d.ticket.id, &comment, &audit)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { index: Some(0) }) => return Err(closed()),
-        Err(e) => return Err(e.into()),
+    match d.ticket.answered(comment.at) {
+        // Awaiting the partner's reply: the comment sends the case back to support, in
+        // the same transaction.
+        Some(next) => {
+            d.ticket = state
+                .table
+                .save_ticket(
+                    scope.partner_id(),
+                    &next,
+                    d.ticket.version,
+                    Along {
+                        comment: Some(&comment),
+                        audit: Some(&audit),
+                        ..Along::default()
+                    },
+                )
+                .await
+                .map_err(save_problem)?;
+        }
+        None => match state
+            .table
+            .add_comment(scope.partner_id(), &d.ticket.id, &comment, &audit)
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::ConditionFailed { index: Some(0) }) => return Err(closed()),
+            Err(e) => return Err(e.into()),
+        },
     }
     d.comments.push(comment);
     Ok(located_view(StatusCode::CREATED, &view(d, &actor)))

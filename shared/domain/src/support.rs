@@ -133,6 +133,19 @@ impl Ticket {
     }
 }
 
+impl Ticket {
+    /// The ticket after its partner answered a question of support's: a case awaiting
+    /// the partner's reply goes back to support (In progress); `None` when the status
+    /// stays.
+    pub fn answered(&self, now: DateTime<Utc>) -> Option<Ticket> {
+        (self.status == TicketStatus::AwaitingReply).then(|| Ticket {
+            status: TicketStatus::InProgress,
+            updated_at: now,
+            ..self.clone()
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the ticket is closed")]
 pub struct TicketClosed;
@@ -740,6 +753,23 @@ mod tests {
         assert_eq!(edit.apply(&closed, now), Err(EditError::Closed));
         assert_eq!(close(&closed, "again", now), Err(EditError::Closed));
         assert_eq!(closed.check_open(), Err(TicketClosed));
+    }
+
+    #[test]
+    fn a_partners_comment_sends_a_case_awaiting_its_reply_back_to_support() {
+        let now = Utc::now();
+        let waiting = ticket(TicketStatus::AwaitingReply);
+        assert_eq!(
+            waiting.answered(now).map(|t| t.status),
+            Some(TicketStatus::InProgress)
+        );
+        for status in [
+            TicketStatus::New,
+            TicketStatus::InProgress,
+            TicketStatus::Closed,
+        ] {
+            assert_eq!(ticket(status).answered(now), None, "{status:?}");
+        }
     }
 
     #[test]
