@@ -1539,7 +1539,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add Comments: a Case Comment from the signed-in user, on an open case. */
+        /**
+         * Add Comments: a Case Comment from the signed-in user, on an open case. A case awaiting
+         *     the partner's reply goes back to In progress.
+         */
         post: operations["add_comment"];
         delete?: never;
         options?: never;
