@@ -23,6 +23,7 @@ pub fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("alerts", alerts::openapi()),
         ("reports", reports_http::openapi()),
         ("report-schedules", report_schedules::openapi()),
+        ("support", support::openapi()),
     ]
 }
 
@@ -40,6 +41,7 @@ pub fn app(name: &str, state: adapters::services::AppState) -> Option<axum::Rout
         "alerts" => alerts::app(state),
         "reports" => reports_http::app(state),
         "report-schedules" => report_schedules::app(state),
+        "support" => support::app(state),
         _ => return None,
     })
 }

@@ -50,6 +50,10 @@ impl LocalStack<'_> {
         for bucket in [REPORTS_BUCKET, LOGOS_BUCKET] {
             local::create_bucket(&s3, bucket).await.context("bucket")?;
         }
+        // Support ticket attachments are uploaded from the browser to the files bucket.
+        local::put_bucket_cors(&s3, REPORTS_BUCKET, &template.bucket_cors("ReportsBucket")?)
+            .await
+            .context("bucket CORS")?;
 
         let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
         let (pool_id, client_id) = local::create_user_pool(

@@ -24,6 +24,15 @@
 //!                   fires the report schedules moto keeps when they are due (make run)
 //! infra fire-schedule --schedule ID [--time RFC3339]
 //!                   fires one report schedule now (or as if due at TIME), as Scheduler would
+//! infra support-tickets
+//!                   the open support tickets of every partner, oldest first (operator)
+//! infra support-show --partner P --ticket T
+//! infra support-comment --partner P --ticket T --text TEXT [--author NAME]
+//!                   a comment from support; emails the users following the ticket
+//! infra support-triage --partner P --ticket T [--severity critical|high|medium|low]
+//!                   [--status new|inProgress|awaitingReply]
+//! infra support-feedback [--month YYYY-MM]
+//!                   the feedback users sent that month (this month by default), as JSON lines
 //! infra openapi     print the OpenAPI document
 //! ```
 
@@ -199,8 +208,67 @@ async fn main() -> anyhow::Result<()> {
             };
             println!("{}", scheduler.fire(&due, at).await?);
         }
+        Some(
+            "support-tickets" | "support-show" | "support-comment" | "support-triage"
+            | "support-feedback",
+        ) => support(&args).await?,
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|simulate|migrate-automatic-reports|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|bench-telemetry|bench-reports|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|simulate|migrate-automatic-reports|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|support-tickets|support-show|support-comment|support-triage|support-feedback|bench-telemetry|bench-reports|openapi (see infra/src/main.rs)"),
+    }
+    Ok(())
+}
+
+/// The operator's support commands (see the usage above).
+async fn support(args: &[String]) -> anyhow::Result<()> {
+    use infra::operator::support;
+    let state = adapters::services::Services::from_env().await?;
+    let ticket = || -> anyhow::Result<(domain::PartnerId, domain::support::TicketId)> {
+        let partner = domain::PartnerId::parse(&flag(args, "--partner")?)
+            .map_err(|m| anyhow::anyhow!("--partner {m}"))?;
+        let ticket = domain::support::TicketId::parse(&flag(args, "--ticket")?)
+            .map_err(|m| anyhow::anyhow!("--ticket {m}"))?;
+        Ok((partner, ticket))
+    };
+    match args[0].as_str() {
+        "support-tickets" => {
+            for t in support::open_tickets(&state).await? {
+                println!("{}", support::line(&t));
+            }
+        }
+        "support-show" => {
+            let (p, t) = ticket()?;
+            print!("{}", support::show(&state, &p, &t).await?);
+        }
+        "support-comment" => {
+            let (p, t) = ticket()?;
+            let author = flag(args, "--author").unwrap_or_else(|_| "Support".into());
+            let sent = support::comment(&state, &p, &t, &author, &flag(args, "--text")?).await?;
+            println!("commented; {sent} follower(s) emailed");
+        }
+        "support-triage" => {
+            let (p, t) = ticket()?;
+            let severity = flag(args, "--severity")
+                .ok()
+                .map(|s| domain::support::Severity::parse(&s))
+                .transpose()
+                .map_err(|m| anyhow::anyhow!("--severity {m}"))?;
+            let status = flag(args, "--status")
+                .ok()
+                .map(|s| domain::support::TicketStatus::parse_open(&s))
+                .transpose()
+                .map_err(|m| anyhow::anyhow!("--status {m}"))?;
+            println!(
+                "{}",
+                support::triage(&state, &p, &t, severity, status).await?
+            );
+        }
+        _ => {
+            let month = flag(args, "--month")
+                .unwrap_or_else(|_| chrono::Utc::now().format("%Y-%m").to_string());
+            for f in support::feedback(&state, &month).await? {
+                println!("{}", serde_json::to_string(&f)?);
+            }
+        }
     }
     Ok(())
 }

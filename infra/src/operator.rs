@@ -165,3 +165,210 @@ pub async fn migrate_automatic_reports() -> anyhow::Result<usize> {
     }
     Ok(queued)
 }
+
+/// Support's side of Case Management: the open tickets of every partner, one ticket,
+/// comments (emailed to the ticket's followers), severity and status, and the feedback
+/// users sent. Each takes the services, so tests run them against their own stack.
+pub mod support {
+    use chrono::Utc;
+    use domain::{
+        audit::{Action, AuditRecord, Outcome},
+        support::{
+            self, Comment, CommentAuthor, CommentId, Feedback, Severity, TicketId, TicketStatus,
+            MAX_COMMENT,
+        },
+        user::UserStatus,
+        PartnerId,
+    };
+    use store::{
+        tickets::{Along, StoredTicket, TicketDetail},
+        PartnerScope,
+    };
+
+    use adapters::services::Services;
+
+    fn support_record(action: Action, partner: &PartnerId, ticket: &TicketId) -> AuditRecord {
+        AuditRecord::new(action, "support", "operator", Outcome::Success)
+            .by(partner, None)
+            .target(ticket.to_string())
+    }
+
+    async fn detail(
+        state: &Services,
+        partner: &PartnerId,
+        ticket: &TicketId,
+    ) -> anyhow::Result<TicketDetail> {
+        state
+            .table
+            .ticket_detail(&PartnerScope::new(partner.clone()), ticket)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("partner {partner} has no ticket {ticket}"))
+    }
+
+    /// Every open ticket, oldest first.
+    pub async fn open_tickets(state: &Services) -> anyhow::Result<Vec<StoredTicket>> {
+        Ok(state.table.open_tickets().await?)
+    }
+
+    /// One line of the open tickets list.
+    pub fn line(t: &StoredTicket) -> String {
+        let x = &t.ticket;
+        format!(
+            "{}\t{}\t#{}\t{}\t{}\t{}\t{}",
+            t.partner_id,
+            x.id,
+            x.case_number,
+            x.severity.map_or("-", |s| s.label()),
+            x.status.label(),
+            x.opened_at.format("%Y-%m-%d %H:%M"),
+            x.subject
+        )
+    }
+
+    /// A ticket in words: its fields, attachments and comments.
+    pub async fn show(
+        state: &Services,
+        partner: &PartnerId,
+        ticket: &TicketId,
+    ) -> anyhow::Result<String> {
+        let d = detail(state, partner, ticket).await?;
+        let t = &d.ticket;
+        let mut out = format!(
+            "Case {} ({}) of {partner}\nSubject: {}\nProduct: {}\nSeverity: {}\nStatus: {}\n\
+             Opened: {} by {}\n\n{}\n",
+            t.case_number,
+            t.id,
+            t.subject,
+            t.product,
+            t.severity.map_or("not set", |s| s.label()),
+            t.status.label(),
+            t.opened_at.to_rfc3339(),
+            t.opened_by_name,
+            t.description
+        );
+        for a in &d.attachments {
+            out.push_str(&format!(
+                "\nAttachment {}: {} ({}, {} bytes, {:?})",
+                a.id,
+                a.file_name,
+                a.content_type.mime(),
+                a.size,
+                a.status
+            ));
+        }
+        for c in &d.comments {
+            out.push_str(&format!(
+                "\n\n[{}] {} ({:?}{}):\n{}",
+                c.at.format("%Y-%m-%d %H:%M"),
+                c.author_name,
+                c.author,
+                if c.resolution { ", resolution" } else { "" },
+                c.text
+            ));
+        }
+        out.push('\n');
+        Ok(out)
+    }
+
+    /// A comment from support, then an email to each active user following the ticket.
+    /// The CLI sends the mail itself with the mail adapter: it holds the operator's
+    /// credentials for SES already, so no event or worker is needed. Answers how many
+    /// were emailed.
+    pub async fn comment(
+        state: &Services,
+        partner: &PartnerId,
+        ticket: &TicketId,
+        author: &str,
+        text: &str,
+    ) -> anyhow::Result<usize> {
+        let d = detail(state, partner, ticket).await?;
+        d.ticket
+            .check_open()
+            .map_err(|_| anyhow::anyhow!("ticket {ticket} is closed"))?;
+        let text = support::multiline_text(text, MAX_COMMENT)
+            .map_err(|m| anyhow::anyhow!("the comment {m}"))?;
+        let author = domain::validation::required_text(author, 100)
+            .map_err(|m| anyhow::anyhow!("--author {m}"))?;
+        let comment = Comment {
+            id: CommentId::generate(),
+            author: CommentAuthor::Support,
+            author_name: author,
+            text,
+            resolution: false,
+            at: Utc::now(),
+        };
+        let audit = support_record(Action::CommentTicket, partner, ticket);
+        state
+            .table
+            .add_comment(partner, ticket, &comment, &audit)
+            .await?;
+        let users = state
+            .table
+            .users(&PartnerScope::new(partner.clone()))
+            .await?;
+        let link = adapters::emails::ticket_link(&state.config.console_url, ticket);
+        let mut sent = 0;
+        for u in users.iter().filter(|u| {
+            d.followers.contains(&u.id) && u.status == UserStatus::Active && !u.api_client
+        }) {
+            let message = adapters::emails::support_comment(u, &d.ticket, &comment, &link);
+            match state.mailer().send(&message).await {
+                Ok(_) => sent += 1,
+                Err(e) => tracing::error!(user = %u.id, error = %e, "support comment not emailed"),
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Sets the severity and/or the (open) status of an open ticket.
+    pub async fn triage(
+        state: &Services,
+        partner: &PartnerId,
+        ticket: &TicketId,
+        severity: Option<Severity>,
+        status: Option<TicketStatus>,
+    ) -> anyhow::Result<String> {
+        anyhow::ensure!(
+            severity.is_some() || status.is_some(),
+            "give --severity, --status or both"
+        );
+        let d = detail(state, partner, ticket).await?;
+        d.ticket
+            .check_open()
+            .map_err(|_| anyhow::anyhow!("ticket {ticket} is closed"))?;
+        let next = support::Ticket {
+            severity: severity.or(d.ticket.severity),
+            status: status.unwrap_or(d.ticket.status),
+            updated_at: Utc::now(),
+            ..d.ticket.clone()
+        };
+        let audit = support_record(Action::TriageTicket, partner, ticket);
+        let saved = state
+            .table
+            .save_ticket(
+                partner,
+                &next,
+                d.ticket.version,
+                Along {
+                    audit: Some(&audit),
+                    ..Along::default()
+                },
+            )
+            .await?;
+        Ok(format!(
+            "case {}: severity {}, status {}",
+            saved.case_number,
+            saved.severity.map_or("not set", |s| s.label()),
+            saved.status.label()
+        ))
+    }
+
+    /// The feedback of a month (`YYYY-MM`), newest first.
+    pub async fn feedback(state: &Services, month: &str) -> anyhow::Result<Vec<Feedback>> {
+        anyhow::ensure!(
+            chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_ok(),
+            "--month {month:?}: YYYY-MM"
+        );
+        Ok(state.table.feedback_of_month(month).await?)
+    }
+}

@@ -607,6 +607,69 @@ const EXPECTED: &[(&str, &str, [u16; 10])] = &[
         "/api/v1/billing/usage",
         [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
     ),
+    // Case Management: the support tickets permission (the built-in roles have it, the
+    // matrix's custom roles do not); another partner's ticket is not found. Feedback is
+    // every partner user's.
+    (
+        "GET",
+        "/api/v1/tickets",
+        [200, 200, 403, 403, 403, 200, 200, 403, 403, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/tickets",
+        [201, 201, 403, 403, 403, 201, 201, 403, 403, 201],
+    ),
+    (
+        "GET",
+        "/api/v1/tickets/{ticketId}",
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
+    ),
+    (
+        "PATCH",
+        "/api/v1/tickets/{ticketId}",
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{ticketId}/comments",
+        [201, 201, 403, 403, 403, 404, 201, 403, 403, 201],
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{ticketId}/close",
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/tickets/{ticketId}/follow",
+        [204, 204, 403, 403, 403, 404, 204, 403, 403, 204],
+    ),
+    (
+        "DELETE",
+        "/api/v1/tickets/{ticketId}/follow",
+        [204, 204, 403, 403, 403, 404, 204, 403, 403, 204],
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{ticketId}/attachments",
+        [201, 201, 403, 403, 403, 404, 201, 403, 403, 201],
+    ),
+    (
+        "GET",
+        "/api/v1/tickets/{ticketId}/attachments/{attachmentId}",
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{ticketId}/attachments/{attachmentId}/complete",
+        [200, 200, 403, 403, 403, 404, 200, 403, 403, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/feedback",
+        [201, 201, 201, 201, 201, 201, 201, 403, 403, 201],
+    ),
 ];
 
 /// A report request of partner P's administrator about one new customer.
@@ -832,6 +895,52 @@ impl Fixture {
             )
             .await;
         r["id"].as_str().unwrap().to_string()
+    }
+
+    /// A new support ticket of partner P.
+    async fn ticket_id(&self) -> String {
+        let t = self
+            .ok(
+                "support",
+                "POST",
+                "/api/v1/tickets",
+                Some(&json!({"subject": "Matrix case", "description": "Agents offline"})),
+            )
+            .await;
+        t["id"].as_str().unwrap().to_string()
+    }
+
+    /// An attachment of a new ticket of partner P, uploaded to S3, and checked when
+    /// `complete`: (ticket, attachment).
+    async fn attachment(&self, complete: bool) -> (String, String) {
+        let ticket = self.ticket_id().await;
+        let u = self
+            .ok(
+                "support",
+                "POST",
+                &format!("/api/v1/tickets/{ticket}/attachments"),
+                Some(&json!({"fileName": "agent.log", "contentType": "text/plain", "size": 5})),
+            )
+            .await;
+        let put = adapters::tls::http_client()
+            .put(u["url"].as_str().unwrap())
+            .header("content-type", "text/plain")
+            .body("hello")
+            .send()
+            .await
+            .unwrap();
+        assert!(put.status().is_success(), "{}", put.status());
+        let id = u["attachment"]["id"].as_str().unwrap().to_string();
+        if complete {
+            self.ok(
+                "support",
+                "POST",
+                &format!("/api/v1/tickets/{ticket}/attachments/{id}/complete"),
+                None,
+            )
+            .await;
+        }
+        (ticket, id)
     }
 
     /// The request a cell sends for a route.
@@ -1170,6 +1279,44 @@ impl Fixture {
                 req(
                     path.replace("{scheduleId}", s["id"].as_str().unwrap()),
                     body,
+                )
+            }
+            ("POST", "/api/v1/tickets") => req(
+                path,
+                Some(json!({"subject": format!("Case {n}"), "description": "Agents offline"})),
+            ),
+            ("POST", "/api/v1/feedback") => req(
+                path,
+                Some(json!({"category": "general", "comments": "Fine",
+                    "rating": {"content": 5, "design": 4, "usability": 3, "overall": 4, "easeOfUse": 5},
+                    "wouldRecommend": "yes"})),
+            ),
+            ("GET" | "PATCH", "/api/v1/tickets/{ticketId}")
+            | (
+                "POST",
+                "/api/v1/tickets/{ticketId}/comments"
+                | "/api/v1/tickets/{ticketId}/close"
+                | "/api/v1/tickets/{ticketId}/attachments",
+            )
+            | ("PUT" | "DELETE", "/api/v1/tickets/{ticketId}/follow") => {
+                let body = match (method, path.rsplit('/').next()) {
+                    ("PATCH", _) => Some(json!({"subject": format!("Renamed {n}")})),
+                    (_, Some("comments")) => Some(json!({"text": "A comment"})),
+                    (_, Some("close")) => Some(json!({"resolution": "Solved"})),
+                    (_, Some("attachments")) => Some(
+                        json!({"fileName": "shot.png", "contentType": "image/png", "size": 100}),
+                    ),
+                    _ => None,
+                };
+                req(path.replace("{ticketId}", &self.ticket_id().await), body)
+            }
+            ("GET", "/api/v1/tickets/{ticketId}/attachments/{attachmentId}")
+            | ("POST", "/api/v1/tickets/{ticketId}/attachments/{attachmentId}/complete") => {
+                let (ticket, attachment) = self.attachment(method == "GET").await;
+                req(
+                    path.replace("{ticketId}", &ticket)
+                        .replace("{attachmentId}", &attachment),
+                    None,
                 )
             }
             ("PUT", "/api/v1/branding") => req(
@@ -1526,6 +1673,43 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ),
     ("PUT", "/api/v1/dashboard/layout", "user.updateLayout"),
     ("POST", "/api/v1/alerts/dismiss", "alert.dismiss"),
+    ("POST", "/api/v1/tickets", "supportTicket.create"),
+    (
+        "PATCH",
+        "/api/v1/tickets/{ticketId}",
+        "supportTicket.update",
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{ticketId}/comments",
+        "supportTicket.comment",
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{ticketId}/close",
+        "supportTicket.close",
+    ),
+    (
+        "PUT",
+        "/api/v1/tickets/{ticketId}/follow",
+        "supportTicket.follow",
+    ),
+    (
+        "DELETE",
+        "/api/v1/tickets/{ticketId}/follow",
+        "supportTicket.unfollow",
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{ticketId}/attachments",
+        "supportTicket.addAttachment",
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{ticketId}/attachments/{attachmentId}/complete",
+        "supportTicket.checkAttachment",
+    ),
+    ("POST", "/api/v1/feedback", "feedback.submit"),
     ("POST", "/api/v1/reports", "report.create"),
     ("DELETE", "/api/v1/reports/{reportId}", "report.delete"),
     ("POST", "/api/v1/report-templates", "reportTemplate.create"),

@@ -282,13 +282,20 @@ fn every_answer_carries_the_security_headers_and_a_policy_the_web_app_passes() {
     assert_eq!(directives["frame-ancestors"], ["'none'"]);
     assert_eq!(directives["default-src"], ["'self'"]);
     assert_eq!(directives["object-src"], ["'none'"]);
-    for d in ["script-src", "style-src", "connect-src"] {
+    for d in ["script-src", "style-src"] {
         assert_eq!(
             directives[d],
             ["'self'"],
             "{d}: the app's own files and API only"
         );
     }
+    // Support ticket attachments are uploaded from the page straight to the files
+    // bucket, with presigned PUTs.
+    assert_eq!(
+        directives["connect-src"],
+        ["'self'", "https://${ReportsBucket.RegionalDomainName}"],
+        "connect-src: the app's own API, and the files bucket for uploads"
+    );
     // Report Customization previews the logo from its presigned link.
     assert!(directives["img-src"].contains(&"https://${LogosBucket.RegionalDomainName}"));
 

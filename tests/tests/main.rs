@@ -25,5 +25,6 @@ mod report_schedules;
 mod reports;
 mod scheduler;
 mod stored_shapes;
+mod support;
 mod users;
 mod world;

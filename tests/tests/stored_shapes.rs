@@ -1,7 +1,7 @@
 //! The stored shape of every item kind, pinned: a flow through the console's main paths
 //! (sign-up, ExSP activation, a customer with a trial, a user, a custom role, telemetry,
 //! an alert rule, Report Customization, a report, a template, a schedule and its emailed
-//! run) writes the items, and each kind's attribute names and types must equal
+//! run, a support ticket with an attachment and a comment, feedback) writes the items, and each kind's attribute names and types must equal
 //! `tests/golden/stored-items.json`. API types and stored items share some structs, so
 //! renaming an API field would otherwise change what is stored without anyone noticing;
 //! here it fails until the golden file is deliberately regenerated
@@ -211,6 +211,70 @@ async fn every_stored_item_kind_keeps_its_attributes() {
     )
     .await;
     assert_eq!(forgot.status, 202, "{}", forgot.text);
+
+    // Case Management: a ticket with an attachment, a comment, support's triage, and
+    // feedback.
+    let support = support::app(w.stack.function("support"));
+    let ticket = w
+        .post(
+            &support,
+            "/api/v1/tickets",
+            &admin,
+            json!({"subject": "Shapes case", "description": "Agents offline"}),
+        )
+        .await;
+    let tid = ticket.body["id"].as_str().unwrap().to_string();
+    let upload = w
+        .post(
+            &support,
+            &format!("/api/v1/tickets/{tid}/attachments"),
+            &admin,
+            json!({"fileName": "agent.log", "contentType": "text/plain", "size": 5}),
+        )
+        .await;
+    let put = adapters::tls::http_client()
+        .put(upload.body["url"].as_str().unwrap())
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success());
+    w.post(
+        &support,
+        &format!(
+            "/api/v1/tickets/{tid}/attachments/{}/complete",
+            upload.body["attachment"]["id"].as_str().unwrap()
+        ),
+        &admin,
+        json!(null),
+    )
+    .await;
+    w.post(
+        &support,
+        &format!("/api/v1/tickets/{tid}/comments"),
+        &admin,
+        json!({"text": "More detail"}),
+    )
+    .await;
+    infra::operator::support::triage(
+        &w.stack.state,
+        &domain::PartnerId::parse(me.body["partner"]["id"].as_str().unwrap()).unwrap(),
+        &domain::support::TicketId::parse(&tid).unwrap(),
+        Some(domain::support::Severity::Low),
+        None,
+    )
+    .await
+    .unwrap();
+    w.post(
+        &support,
+        "/api/v1/feedback",
+        &admin,
+        json!({"category": "compliment", "comments": "Clear",
+            "rating": {"content": 5, "design": 5, "usability": 5, "overall": 5, "easeOfUse": 5},
+            "wouldRecommend": "maybe"}),
+    )
+    .await;
 
     let mut shapes: BTreeMap<String, BTreeMap<String, BTreeSet<&'static str>>> = BTreeMap::new();
     for item in w.stack.items().await {

@@ -38,6 +38,10 @@
 // With PC_OUTBOX_DIR, every partner signed up confirms its email from the sign-up email's
 // link (the console sends no email for an unconfirmed partner); without it, only the
 // scenarios that send no email run (the reports scenario adds a customer: it needs it).
+// - support (PC_OUTBOX_DIR and PC_ENV_FILE): Case Management, e2e/support.mjs (chapter 6): a
+//   ticket opened with a screenshot uploaded from the browser straight to storage,
+//   answered by support with `infra support-comment` (the user emailed, the outbox),
+//   commented and closed with a case resolution.
 //
 // PC_E2E_SCENARIOS (names, comma-separated, e.g. "schedules,home") runs only those.
 
@@ -56,6 +60,7 @@ import { reportsScenario } from './reports.mjs';
 import { schedulesScenario } from './schedules.mjs';
 import { passwordScenario } from './password.mjs';
 import { waitForLink } from './customers.mjs';
+import { supportScenario } from './support.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -343,6 +348,23 @@ async function schedulesRun({ page }) {
   });
 }
 
+async function supportRun({ page }) {
+  // The sign-up is run.mjs's own helper, as for every scenario that starts a partner.
+  const account = newAccount('support');
+  await signUp(page, account);
+  await supportScenario({
+    page,
+    step,
+    expectApiResponse,
+    stamp,
+    resultsDir,
+    outboxDir,
+    envFile,
+    account,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+}
+
 // The local stack's demo partner, with its simulated fleet (`infra demo`), and its alerts
 // (raised while its fleets were ingested) and alert notification rules. These scenarios
 // open their own pages.
@@ -374,6 +396,7 @@ const SCENARIOS = [
   { name: 'reports', run: reportsRun, needs: outboxDir },
   { name: 'schedules', run: schedulesRun, needs: outboxDir && envFile },
   { name: 'password', run: passwordRun, needs: outboxDir },
+  { name: 'support', run: supportRun, needs: outboxDir && envFile },
 ];
 
 /** Runs one scenario in a context of its own: its error, or null when it passed. */

@@ -63,6 +63,8 @@ pub struct Permissions {
     pub manage_roles: bool,
     pub manage_security: bool,
     pub view_audit_trail: bool,
+    /// Case Management (support tickets).
+    pub support_tickets: bool,
 }
 
 impl Permissions {
@@ -78,6 +80,7 @@ impl Permissions {
             manage_roles: may(Authz::ManageRoles, Resource::Partner),
             manage_security: may(Authz::ManageSecurity, Resource::Partner),
             view_audit_trail: may(Authz::ViewAuditTrail, Resource::Partner),
+            support_tickets: may(Authz::SupportTickets, Resource::Partner),
         }
     }
 }

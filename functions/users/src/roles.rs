@@ -64,6 +64,7 @@ const EVERYTHING: CustomerPermissions = CustomerPermissions {
     add_customers: true,
     import_customers: true,
     remove_customers: true,
+    support_tickets: true,
 };
 
 fn members(role: &Role, users: &[User]) -> Vec<RoleMember> {

@@ -305,5 +305,37 @@ pub fn consent_request(request: &ConsentRequest, partner: &Partner, link: &str) 
     }
 }
 
+/// The page a support ticket opens in the console.
+pub fn ticket_link(console_url: &str, ticket: &domain::support::TicketId) -> String {
+    format!("{}/cases/{ticket}", console_url.trim_end_matches('/'))
+}
+
+/// Support commented on a case: one message to each follower (their own address only,
+/// so followers do not learn each other's).
+pub fn support_comment(
+    to: &domain::User,
+    ticket: &domain::support::Ticket,
+    comment: &domain::support::Comment,
+    link: &str,
+) -> Message {
+    Message {
+        to: vec![to.email.to_string()],
+        subject: format!(
+            "Case {}: support commented on \"{}\"",
+            ticket.case_number, ticket.subject
+        ),
+        text: format!(
+            "Hello {first},\n\n{author} of support commented on case {number}, \"{subject}\":\n\n\
+             {text}\n\nRead the case and answer it here:\n{link}\n\n\
+             You receive this because you follow the case; stop following it on its page.\n",
+            first = to.first_name,
+            author = comment.author_name,
+            number = ticket.case_number,
+            subject = ticket.subject,
+            text = comment.text,
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -99,6 +99,48 @@ impl Files {
         Ok(())
     }
 
+    /// A link that uploads exactly one file for `expires_in`: a PUT whose signature
+    /// covers its `Content-Type` and `Content-Length`, so only a body of that type and
+    /// size is accepted; stored encrypted (the header is signed too).
+    pub async fn presigned_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        content_type: &str,
+        content_length: u64,
+        expires_in: Duration,
+    ) -> Result<String, FilesError> {
+        let config = PresigningConfig::expires_in(expires_in).map_err(err)?;
+        let length = i64::try_from(content_length).map_err(|e| FilesError(e.to_string()))?;
+        let request = self
+            .client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .content_type(content_type)
+            .content_length(length)
+            .presigned(config)
+            .await
+            .map_err(err)?;
+        Ok(request.uri().to_string())
+    }
+
+    /// An object's size in bytes; `None` when there is no such object.
+    pub async fn size(&self, bucket: &str, key: &str) -> Result<Option<u64>, FilesError> {
+        match self
+            .client
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(out.content_length().unwrap_or_default().max(0) as u64)),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
+            Err(e) => Err(err(e)),
+        }
+    }
+
     /// A link that downloads the object for `expires_in`, then stops working.
     pub async fn presigned_get(
         &self,

@@ -154,6 +154,31 @@ pub enum Action {
     UpdateReportSchedule,
     #[serde(rename = "reportSchedule.delete")]
     DeleteReportSchedule,
+    #[serde(rename = "supportTicket.create")]
+    CreateTicket,
+    /// Subject or description edited.
+    #[serde(rename = "supportTicket.update")]
+    UpdateTicket,
+    /// A Case Comment, by a partner user or by support.
+    #[serde(rename = "supportTicket.comment")]
+    CommentTicket,
+    /// An upload was started (its place taken, a presigned link given).
+    #[serde(rename = "supportTicket.addAttachment")]
+    AddAttachment,
+    /// An upload was checked: kept (success) or refused and removed (failure).
+    #[serde(rename = "supportTicket.checkAttachment")]
+    CheckAttachment,
+    #[serde(rename = "supportTicket.close")]
+    CloseTicket,
+    #[serde(rename = "supportTicket.follow")]
+    FollowTicket,
+    #[serde(rename = "supportTicket.unfollow")]
+    UnfollowTicket,
+    /// Support set a case's severity or status.
+    #[serde(rename = "supportTicket.triage")]
+    TriageTicket,
+    #[serde(rename = "feedback.submit")]
+    SubmitFeedback,
     /// The scheduler ended trials or renewed subscriptions.
     #[serde(rename = "schedule.entitlements")]
     ScheduledEntitlements,

@@ -47,10 +47,13 @@ pub enum Action {
     ViewCompany,
     /// Change My Company's support information and the emails' language.
     ManageCompany,
+    /// Case Management: open, read, comment on and close the partner's support tickets.
+    /// Custom roles need the permission (off unless granted).
+    SupportTickets,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ActivateProgramSerial,
         Action::ViewCustomers,
         Action::AddCustomer,
@@ -68,6 +71,7 @@ impl Action {
         Action::ManageBranding,
         Action::ViewCompany,
         Action::ManageCompany,
+        Action::SupportTickets,
     ];
 }
 
@@ -183,6 +187,11 @@ pub fn authorize(grant: &Grant, action: Action, resource: Resource<'_>) -> Resul
             |r| r.permissions.import_customers,
             "Your role does not allow importing customers.",
         ),
+        Action::SupportTickets => permission(
+            grant,
+            |r| r.permissions.support_tickets,
+            "Your role does not allow support tickets.",
+        ),
         Action::RemoveCustomer => {
             at_least(grant, resource, AccessLevel::ReadWrite)?;
             permission(
@@ -280,6 +289,7 @@ mod tests {
                 add_customers: true,
                 import_customers: false,
                 remove_customers: true,
+                support_tickets: false,
             },
         );
         let on = |a, c| authorize(&g, a, Resource::Customer(c));
@@ -322,6 +332,7 @@ mod tests {
             Action::ManageRoles,
             Action::ManageBranding,
             Action::ManageCompany,
+            Action::SupportTickets,
         ] {
             assert!(
                 matches!(partner(action), Err(Denied::Forbidden(_))),
@@ -347,6 +358,26 @@ mod tests {
         assert!(authorize(&Grant::Administrator, Action::ManageUsers, other).is_err());
         assert_eq!(
             authorize(&Grant::PartnerAdministrator, Action::ManageUsers, other),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn support_tickets_need_the_permission_in_a_custom_role() {
+        let without = custom(CustomerAccess::default(), CustomerPermissions::default());
+        assert!(matches!(
+            authorize(&without, Action::SupportTickets, Resource::Partner),
+            Err(Denied::Forbidden(_))
+        ));
+        let with = custom(
+            CustomerAccess::default(),
+            CustomerPermissions {
+                support_tickets: true,
+                ..CustomerPermissions::default()
+            },
+        );
+        assert_eq!(
+            authorize(&with, Action::SupportTickets, Resource::Partner),
             Ok(())
         );
     }

@@ -72,6 +72,10 @@ id_type!(RuleId, "rul_");
 id_type!(ReportId, "rpt_");
 id_type!(TemplateId, "tpl_");
 id_type!(ScheduleId, "sch_");
+id_type!(TicketId, "tkt_");
+id_type!(AttachmentId, "att_");
+id_type!(CommentId, "cmt_");
+id_type!(FeedbackId, "fbk_");
 
 #[cfg(test)]
 mod tests {

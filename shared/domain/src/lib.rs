@@ -21,6 +21,7 @@ pub mod report;
 pub mod role;
 pub mod schema;
 pub mod serial;
+pub mod support;
 pub mod telemetry;
 pub mod token;
 pub mod user;

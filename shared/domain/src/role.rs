@@ -235,6 +235,10 @@ pub struct CustomerPermissions {
     pub add_customers: bool,
     pub import_customers: bool,
     pub remove_customers: bool,
+    /// Case Management (support tickets). Off unless granted, also for roles saved
+    /// before it existed.
+    #[serde(default)]
+    pub support_tickets: bool,
 }
 
 impl CustomerPermissions {
@@ -289,6 +293,7 @@ impl CustomRole {
                 add_customers: true,
                 import_customers: true,
                 remove_customers: false,
+                support_tickets: false,
             },
             created_at: now,
             version: 1,
@@ -505,10 +510,12 @@ mod tests {
             all: Some(level),
             ..CustomerAccess::default()
         };
+        // Support tickets are not about customers: no access level disables them.
         let every = CustomerPermissions {
             add_customers: true,
             import_customers: true,
             remove_customers: true,
+            support_tickets: true,
         };
         let errs = update(all(AccessLevel::Read), every).parse().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();

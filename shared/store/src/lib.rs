@@ -17,6 +17,7 @@ pub mod roles;
 pub mod schedule;
 pub mod serials;
 pub mod telemetry;
+pub mod tickets;
 
 use std::collections::HashMap;
 

@@ -101,6 +101,18 @@ pub struct Template {
     doc: Value,
 }
 
+/// One CORS rule of a bucket, as the template states it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CorsRuleSpec {
+    pub allowed_methods: Vec<String>,
+    pub allowed_origins: Vec<String>,
+    #[serde(default)]
+    pub allowed_headers: Vec<String>,
+    #[serde(default)]
+    pub max_age: Option<i32>,
+}
+
 impl Template {
     pub fn parse(text: &str) -> Result<Self, TemplateError> {
         Ok(Template {
@@ -159,6 +171,23 @@ impl Template {
             .filter(|(_, t, _)| *t == "AWS::S3::Bucket")
             .map(|(id, _, _)| id.to_string())
             .collect()
+    }
+
+    /// A bucket's CORS rules (`CorsConfiguration.CorsRules`), none when it has none.
+    pub fn bucket_cors(&self, bucket: &str) -> Result<Vec<CorsRuleSpec>, TemplateError> {
+        let Some((_, _, props)) = self
+            .resources()
+            .find(|(id, t, _)| *id == bucket && *t == "AWS::S3::Bucket")
+        else {
+            return Err(err(format!("no bucket {bucket}")));
+        };
+        match props
+            .get("CorsConfiguration")
+            .and_then(|c| c.get("CorsRules"))
+        {
+            None => Ok(Vec::new()),
+            Some(rules) => serde_yaml::from_value(rules.clone()).map_err(err),
+        }
     }
 
     /// Every function: its logical id, its binary (`Metadata.BuildProperties.Binary`, if
@@ -403,6 +432,43 @@ pub mod local {
         Ok(())
     }
 
+    /// Gives a bucket the template's CORS rules (the browser uploads attachments to it).
+    pub async fn put_bucket_cors(
+        client: &aws_sdk_s3::Client,
+        name: &str,
+        rules: &[super::CorsRuleSpec],
+    ) -> Result<(), TemplateError> {
+        use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let rules = rules
+            .iter()
+            .map(|r| {
+                CorsRule::builder()
+                    .set_allowed_methods(Some(r.allowed_methods.clone()))
+                    .set_allowed_origins(Some(r.allowed_origins.clone()))
+                    .set_allowed_headers(Some(r.allowed_headers.clone()))
+                    .set_max_age_seconds(r.max_age)
+                    .build()
+                    .map_err(sdk)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        client
+            .put_bucket_cors()
+            .bucket(name)
+            .cors_configuration(
+                CorsConfiguration::builder()
+                    .set_cors_rules(Some(rules))
+                    .build()
+                    .map_err(sdk)?,
+            )
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(())
+    }
+
     /// Creates a bucket unless it exists.
     pub async fn create_bucket(
         client: &aws_sdk_s3::Client,
@@ -425,6 +491,16 @@ pub mod local {
 mod tests {
     use super::*;
     use domain::password::POLICY;
+
+    #[test]
+    fn only_the_files_bucket_takes_uploads_from_the_browser_and_only_puts() {
+        let t = Template::bundled().unwrap();
+        let rules = t.bucket_cors("ReportsBucket").unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].allowed_methods, ["PUT"]);
+        assert_eq!(rules[0].allowed_headers, ["content-type"]);
+        assert_eq!(t.bucket_cors("LogosBucket").unwrap(), []);
+    }
 
     #[test]
     fn the_user_pool_enforces_the_consoles_password_policy() {

@@ -94,6 +94,16 @@ export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'reportSchedule.create': 'Added a scheduled report',
   'reportSchedule.update': 'Changed a scheduled report',
   'reportSchedule.delete': 'Deleted a scheduled report',
+  'supportTicket.create': 'Opened a support ticket',
+  'supportTicket.update': 'Changed a support ticket',
+  'supportTicket.comment': 'Commented on a support ticket',
+  'supportTicket.addAttachment': 'Started attaching a file to a support ticket',
+  'supportTicket.checkAttachment': 'Attached a file to a support ticket',
+  'supportTicket.close': 'Closed a support ticket',
+  'supportTicket.follow': 'Followed a support ticket',
+  'supportTicket.unfollow': 'Stopped following a support ticket',
+  'supportTicket.triage': 'Support changed a ticket’s severity or status',
+  'feedback.submit': 'Sent feedback',
 };
 
 /** "auth.signIn" → "Signed in"; actions this version does not know are shown as sent. */

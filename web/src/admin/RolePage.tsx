@@ -94,6 +94,7 @@ const FIELD_LABELS: Record<string, string> = {
   'permissions.addCustomers': 'Add customers',
   'permissions.importCustomers': 'Import customers',
   'permissions.removeCustomers': 'Remove customers',
+  'permissions.supportTickets': 'Support tickets (Case Management)',
 };
 
 /** A refusal of the role's settings in the page's words, with customer ids named. */
@@ -108,6 +109,7 @@ const PERMISSION_LABELS: Record<keyof CustomerPermissions, string> = {
   addCustomers: 'Add customers',
   importCustomers: 'Import customers',
   removeCustomers: 'Remove customers',
+  supportTickets: 'Support tickets (Case Management)',
 };
 
 const BUILT_IN_DESCRIPTIONS: Record<string, string> = {
@@ -467,7 +469,7 @@ function CustomRole({ role, etag, editable, onSaved, onMembersChanged, onReload 
             <CheckboxInput
               key={key}
               name={`role.permissions.${key}`}
-              checked={permissions[key]}
+              checked={permissions[key] ?? false}
               onChange={(on) => change({ permissions: { ...draft.permissions, [key]: on } })}
               disabled={!editable || disabled[key]}
               hint={disabled[key] ? reason : undefined}

@@ -43,6 +43,8 @@ export function disabledPermissions(all: AccessLevel | null | undefined): Record
     addCustomers: all === 'noAccess',
     importCustomers: all === 'noAccess',
     removeCustomers: all === 'noAccess' || all === 'read',
+    // Not about customers: no access level disables it.
+    supportTickets: false,
   };
 }
 

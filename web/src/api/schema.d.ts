@@ -888,6 +888,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit feedback. Any partner user may (their own profile's right). */
+        post: operations["submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ingest/{customerId}/computers": {
         parameters: {
             query?: never;
@@ -1517,6 +1534,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Case Management listing: the partner's cases, newest first. */
+        get: operations["list_tickets"];
+        put?: never;
+        /**
+         * Create Support Ticket: the case is New, its severity unset until support evaluates
+         *     it, and its opener follows it. Files follow with `POST …/attachments`.
+         */
+        post: operations["create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Support Ticket Detail, with its `ETag`. */
+        get: operations["get_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Description Information: a new subject or description (`If-Match` with the `ETag`). */
+        patch: operations["update_ticket"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Attachments: keeps a place for one file and answers its presigned upload. */
+        post: operations["start_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Downloads an attachment: a presigned link that works for five minutes, given after
+         *     the access check.
+         */
+        get: operations["download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketId}/attachments/{attachmentId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks an uploaded file: kept when it is within 10 MB, the size declared, and its
+         *     bytes are of the declared type (PNG, JPEG, GIF, PDF, ZIP, or text); otherwise the
+         *     object and the attachment are removed and the answer says why (422).
+         */
+        post: operations["complete_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Ticket: the case is Closed with its Case Resolution, which joins the Case
+         *     Comments. A closed case takes no more changes.
+         */
+        post: operations["close_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Comments: a Case Comment from the signed-in user, on an open case. A case awaiting
+         *     the partner's reply goes back to In progress.
+         */
+        post: operations["add_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketId}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Follow a case: the signed-in user is emailed when support comments on it. */
+        put: operations["follow"];
+        post?: never;
+        /** Stop following a case. */
+        delete: operations["unfollow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1694,7 +1866,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements";
         ActionCounts: {
             /** Format: int64 */
             blocked: number;
@@ -1786,6 +1958,31 @@ export interface components {
             role: string;
             roleName: string;
         };
+        Attachment: {
+            contentType: components["schemas"]["FileType"];
+            /** Format: date-time */
+            createdAt: string;
+            fileName: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description Bytes: as declared while uploading, as stored once ready.
+             */
+            size: number;
+            status: components["schemas"]["AttachmentStatus"];
+            uploadedByName: string;
+        };
+        /** @description A short-lived link to an attachment. */
+        AttachmentLink: {
+            /** Format: date-time */
+            expiresAt: string;
+            url: string;
+        };
+        /**
+         * @description Whether an upload is still being made or is ready to download.
+         * @enum {string}
+         */
+        AttachmentStatus: "uploading" | "ready";
         AuditRecord: {
             action: components["schemas"]["Action"];
             /** @description The email the actor gave or signed in with. */
@@ -1887,6 +2084,11 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
         };
+        /** @description The Case Resolution modal. */
+        CloseForm: {
+            /** @description What solved the case. */
+            resolution: string;
+        };
         /**
          * @description An RGB colour, written `#rrggbb`.
          * @example #1f4e79
@@ -1897,6 +2099,25 @@ export interface components {
             headerColour: string;
             /** @description `#rrggbb`. */
             themeColour: string;
+        };
+        Comment: {
+            /** Format: date-time */
+            at: string;
+            author: components["schemas"]["CommentAuthor"];
+            authorName: string;
+            id: string;
+            /** @description The comment is the Case Resolution the ticket was closed with. */
+            resolution?: boolean;
+            text: string;
+        };
+        /**
+         * @description Who wrote a Case Comment.
+         * @enum {string}
+         */
+        CommentAuthor: "partner" | "support";
+        /** @description Add Comments. */
+        CommentForm: {
+            text: string;
         };
         /**
          * @description Who handles the customer's account emails (Table 2-8).
@@ -2180,6 +2401,11 @@ export interface components {
             addCustomers: boolean;
             importCustomers: boolean;
             removeCustomers: boolean;
+            /**
+             * @description Case Management (support tickets). Off unless granted, also for roles saved
+             *     before it existed.
+             */
+            supportTickets?: boolean;
         };
         /** @description The Customer Profile page. */
         CustomerProfile: {
@@ -2520,6 +2746,21 @@ export interface components {
             /** Format: date-time */
             occurredAt: string;
         };
+        /**
+         * @description The comments drop-down of the Feedback modal.
+         * @enum {string}
+         */
+        FeedbackCategory: "general" | "suggestion" | "problem" | "compliment";
+        /** @description The Feedback modal. */
+        FeedbackForm: {
+            category: components["schemas"]["FeedbackCategory"];
+            comments: string;
+            rating: components["schemas"]["PageRating"];
+            wouldRecommend: components["schemas"]["Recommend"];
+        };
+        FeedbackReceived: {
+            id: string;
+        };
         /** @description One invalid field: its JSON path (e.g. `company.name`) and what is wrong with it. */
         FieldError: {
             field: string;
@@ -2531,6 +2772,11 @@ export interface components {
             expiresAt: string;
             url: string;
         };
+        /**
+         * @description What the content of an attachment turned out to be: the allow-list.
+         * @enum {string}
+         */
+        FileType: "image/png" | "image/jpeg" | "image/gif" | "application/pdf" | "application/zip" | "text/plain" | "text/csv";
         ForgotPassword: {
             /**
              * Format: email
@@ -2864,6 +3110,44 @@ export interface components {
             nextCursor?: string | null;
         };
         /** @description A page of results. */
+        ListResponse_Ticket: {
+            items: {
+                /**
+                 * Format: int32
+                 * @description Attachments the ticket holds, uploads in progress included.
+                 */
+                attachmentCount: number;
+                /**
+                 * Format: int64
+                 * @description Unique within the partner, counting from 1 in the order cases were opened.
+                 */
+                caseNumber: number;
+                /** Format: date-time */
+                closedAt?: string | null;
+                description: string;
+                id: string;
+                /**
+                 * Format: date-time
+                 * @description Date/Time Opened.
+                 */
+                openedAt: string;
+                openedBy: string;
+                openedByName: string;
+                product: string;
+                /** @description The Case Resolution given when the ticket was closed. */
+                resolution?: string | null;
+                severity?: null | components["schemas"]["TicketSeverity"];
+                status: components["schemas"]["TicketStatus"];
+                subject: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: int64 */
+                version: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string | null;
+        };
+        /** @description A page of results. */
         ListResponse_UserView: {
             items: {
                 contacts: components["schemas"]["ContactPreference"][];
@@ -2958,6 +3242,16 @@ export interface components {
             /** @description 1–64 characters, not a built-in role's name, unique among the partner's roles. */
             name: string;
         };
+        /** @description Create Support Ticket: the subject and description (files follow, one upload each). */
+        NewTicket: {
+            description: string;
+            /**
+             * @description A catalog product id (see `/catalog`).
+             * @enum {string}
+             */
+            product?: "endpoint-protection" | "endpoint-protection-mobile" | "email-security" | "web-security";
+            subject: string;
+        };
         /** @description The Add User form. */
         NewUserRequest: {
             /** Format: email */
@@ -3046,6 +3340,19 @@ export interface components {
         OsFamily: "windows" | "windowsServer" | "mac" | "linux";
         /** @enum {string} */
         Outcome: "success" | "failure";
+        /** @description Page Rating: one (unsatisfactory) to five (excellent). */
+        PageRating: {
+            /** Format: int64 */
+            content: number;
+            /** Format: int64 */
+            design: number;
+            /** Format: int64 */
+            easeOfUse: number;
+            /** Format: int64 */
+            overall: number;
+            /** Format: int64 */
+            usability: number;
+        };
         /** @description A partner: the tenant everything else belongs to. */
         Partner: {
             company: components["schemas"]["Company"];
@@ -3155,6 +3462,8 @@ export interface components {
             manageRoles: boolean;
             manageSecurity: boolean;
             manageUsers: boolean;
+            /** @description Case Management (support tickets). */
+            supportTickets: boolean;
             viewAuditTrail: boolean;
             viewUsers: boolean;
         };
@@ -3198,7 +3507,7 @@ export interface components {
          *     everywhere; the OpenAPI document lists them (`ProblemType`).
          * @enum {string}
          */
-        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-verified" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-not-verified" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "too-many-roles" | "too-many-rules" | "too-many-sends" | "unsupported-grant-type" | "user-disabled" | "user-rule" | "validation";
+        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-verified" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-not-verified" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "ticket-closed" | "too-many-attachments" | "too-many-roles" | "too-many-rules" | "too-many-sends" | "unsupported-grant-type" | "upload-checked" | "upload-missing" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];
@@ -3302,6 +3611,11 @@ export interface components {
             id: string;
             name: string;
         };
+        /**
+         * @description "Would you recommend this service to a colleague?"
+         * @enum {string}
+         */
+        Recommend: "yes" | "maybe" | "no";
         /** @description A report as stored and listed. */
         Report: {
             /**
@@ -3845,6 +4159,64 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
         };
+        /** @description One support case: a row of Table 6-1 and the Description Information of its detail. */
+        Ticket: {
+            /**
+             * Format: int32
+             * @description Attachments the ticket holds, uploads in progress included.
+             */
+            attachmentCount: number;
+            /**
+             * Format: int64
+             * @description Unique within the partner, counting from 1 in the order cases were opened.
+             */
+            caseNumber: number;
+            /** Format: date-time */
+            closedAt?: string | null;
+            description: string;
+            id: string;
+            /**
+             * Format: date-time
+             * @description Date/Time Opened.
+             */
+            openedAt: string;
+            openedBy: string;
+            openedByName: string;
+            product: string;
+            /** @description The Case Resolution given when the ticket was closed. */
+            resolution?: string | null;
+            severity?: null | components["schemas"]["TicketSeverity"];
+            status: components["schemas"]["TicketStatus"];
+            subject: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description The Description Information as edited: either field, or both. */
+        TicketEdit: {
+            description?: string | null;
+            subject?: string | null;
+        };
+        /**
+         * @description Set by support once they have evaluated the case (unset until then).
+         * @enum {string}
+         */
+        TicketSeverity: "critical" | "high" | "medium" | "low";
+        /**
+         * @description Where a case is in its lifecycle. A new case is `New`; support moves it between the
+         *     open states; the partner closes it with a case resolution.
+         * @enum {string}
+         */
+        TicketStatus: "new" | "inProgress" | "awaitingReply" | "closed";
+        /** @description The Support Ticket Detail. */
+        TicketView: components["schemas"]["Ticket"] & {
+            attachments: components["schemas"]["Attachment"][];
+            /** @description Case Comments, oldest first: support's, the partner's, and the resolution. */
+            comments: components["schemas"]["Comment"][];
+            /** @description Whether the signed-in user is emailed when support comments. */
+            following: boolean;
+        };
         /** @description The guide's "Time Remaining" column. */
         TimeRemaining: {
             /**
@@ -3881,6 +4253,33 @@ export interface components {
             name: string;
             /** @description Those customers, most detections first (at most 20). */
             spread: components["schemas"]["RiskCustomer"][];
+        };
+        /** @description Where and how to upload the file. */
+        Upload: {
+            attachment: components["schemas"]["Attachment"];
+            /** Format: date-time */
+            expiresAt: string;
+            method: string;
+            /**
+             * @description PUT the file's bytes here, with `Content-Type` set to the declared type, then
+             *     call `complete`.
+             */
+            url: string;
+        };
+        /** @description A file about to be uploaded. */
+        UploadForm: {
+            /**
+             * @description Its type: the upload must be sent with this `Content-Type`, and its bytes must be
+             *     of this type.
+             */
+            contentType: components["schemas"]["FileType"];
+            /** @description The file's name, without a folder. */
+            fileName: string;
+            /**
+             * Format: int64
+             * @description Its size in bytes: the upload must be exactly this long.
+             */
+            size: number;
         };
         /** @description One product's use across the customers. */
         UsageByProduct: {
@@ -4942,7 +5341,7 @@ export interface operations {
                 /** @description A user id (`usr_…`) of the partner: only what they did. */
                 user?: string;
                 /** @description An action, e.g. `auth.signIn` or `customer.add`. */
-                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "schedule.entitlements";
+                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements";
                 /** @description A customer id (`cus_…`): only what was done to that customer. */
                 customer?: string;
                 /** @description Records at or after this time (RFC 3339). */
@@ -7917,6 +8316,93 @@ export interface operations {
             };
         };
     };
+    submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackForm"];
+            };
+        };
+        responses: {
+            /** @description Thank you */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackReceived"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ingest_computers: {
         parameters: {
             query?: never;
@@ -10775,6 +11261,821 @@ export interface operations {
             };
             /** @description Unknown range, bad limit or cursor */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tickets: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Cases opened in the last week (`1w`), 2 weeks (`2w`), month (`1m`) or 3 months
+                 *     (`3m`); every case when absent.
+                 */
+                period?: string;
+                /** @description Items per page, 1–100 (default 25). */
+                limit?: number;
+                /** @description `nextCursor` from the previous page. */
+                cursor?: string;
+                /** @description `csv` to download the list as CSV (same as `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of cases (or every case of the period as CSV) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_Ticket"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad period, limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_ticket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried request open one case */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicket"];
+            };
+        };
+        responses: {
+            /** @description Opened */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still being handled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_ticket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the change is based on */
+                "If-Match"?: string | null;
+            };
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketEdit"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket is closed, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            /** @description Upload the file to `url` within 10 minutes, then complete it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket is closed, holds five attachments already, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentLink"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Kept; the case as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing was uploaded yet, or the attachment was already checked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused (too large, or not an allowed type) and removed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseForm"];
+            };
+        };
+        responses: {
+            /** @description Closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket is already closed, or changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentForm"];
+            };
+        };
+        responses: {
+            /** @description Added; the case as it is now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket is closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Following */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unfollow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not following */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (another partner's is not found either) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,9 @@ import { ManagePage } from '../portal/ManagePage';
 import { PortalPage } from '../portal/PortalPage';
 import { WelcomePage } from '../portal/WelcomePage';
 import { ReportWizardPage } from '../reports/wizard/ReportWizardPage';
+import { CaseManagementPage } from '../support/CaseManagementPage';
+import { FeedbackPage } from '../support/FeedbackPage';
+import { TicketDetailPage } from '../support/TicketDetailPage';
 import { AppShell } from './AppShell';
 import { PublicOnly, RequireAuth, RequireCustomer, RequirePermission } from './guards';
 import { APP_PAGES } from './pages';
@@ -93,6 +96,24 @@ export function AppRoutes() {
         <Route path="/settings/me" element={<MyUserSettingsPage />} />
         <Route path="/help" element={<HelpPage />} />
         <Route path="/help/:topicId" element={<HelpPage />} />
+        {/* Case Management opens from the account menu; the help menu links /cases and /feedback too. */}
+        <Route
+          path="/cases"
+          element={
+            <RequirePermission allowed={(can) => can.supportTickets}>
+              <CaseManagementPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="/cases/:ticketId"
+          element={
+            <RequirePermission allowed={(can) => can.supportTickets}>
+              <TicketDetailPage />
+            </RequirePermission>
+          }
+        />
+        <Route path="/feedback" element={<FeedbackPage />} />
       </Route>
       <Route element={<PublicLayout />}>
         <Route path="/welcome" element={<WelcomePage />} />

@@ -21,12 +21,12 @@ function NavList({ pages, labelledBy }: { pages: readonly AppPage[]; labelledBy?
 }
 
 /**
- * The account name in the banner opens a menu with the user's role and "My User
- * Settings" (the guide's banner drop-down). Escape, a click elsewhere or following the
- * link closes it.
+ * The account name in the banner opens a menu with the user's role, "My User
+ * Settings" and Case Management (for roles with support tickets), the guide's banner
+ * drop-down. Escape, a click elsewhere or following a link closes it.
  */
 function AccountMenu() {
-  const { user, partner, roleName } = useCurrentSession();
+  const { user, partner, roleName, can } = useCurrentSession();
   const { rootProps, buttonProps, panelProps } = usePopover();
 
   return (
@@ -49,6 +49,13 @@ function AccountMenu() {
               My User Settings
             </Link>
           </li>
+          {can.supportTickets ? (
+            <li>
+              <Link to="/cases" className="account-menu__link" data-testid="case-management">
+                Case Management
+              </Link>
+            </li>
+          ) : null}
         </ul>
       </div>
     </div>

@@ -225,6 +225,7 @@ export const customRoleMe: MeResponse = {
     manageRoles: false,
     manageSecurity: false,
     viewAuditTrail: false,
+    supportTickets: false,
   },
 };
 

@@ -1,13 +1,16 @@
 import { Link, useLocation, useNavigate } from 'react-router';
+import { useCurrentSession } from '../auth/AuthContext';
 import { usePopover } from '../components/usePopover';
 import { WELCOME_WIZARD_STATE } from './welcome';
 import { topicForPath } from './topics';
 
 /**
  * The question mark in the banner (the guide's "Using the question mark"): help about the
- * page you are on, the FAQ, the welcome wizard, and the ways to reach support.
+ * page you are on, Support (the partner's tickets, for roles that may use them), the FAQ,
+ * the welcome wizard, Feedback, and the ways to reach support.
  */
 export function HelpMenu() {
+  const { can } = useCurrentSession();
   const { rootProps, buttonProps, panelProps, close } = usePopover();
   const location = useLocation();
   const navigate = useNavigate();
@@ -42,6 +45,13 @@ export function HelpMenu() {
               Learn more about this page
             </Link>
           </li>
+          {can.supportTickets ? (
+            <li>
+              <Link to="/cases" className="account-menu__link">
+                Support
+              </Link>
+            </li>
+          ) : null}
           <li>
             <Link to="/help/faq" state={from} className="account-menu__link">
               FAQ
@@ -51,6 +61,11 @@ export function HelpMenu() {
             <button type="button" className="account-menu__link link-button" onClick={openWizard}>
               Welcome Wizard
             </button>
+          </li>
+          <li>
+            <Link to="/feedback" className="account-menu__link" data-testid="feedback-link">
+              Feedback
+            </Link>
           </li>
           <li>
             <Link to="/help/contact-support" state={from} className="account-menu__link">

@@ -64,6 +64,22 @@ describe('the question-mark menu', () => {
     expect(screen.getByRole('link', { name: 'Back to the page' })).toHaveAttribute('href', '/customers/requests');
   });
 
+  it('leads to the partner’s tickets and to Feedback, and leaves Support out for a role without tickets', async () => {
+    mockFetch(HOME_ROUTES);
+    const admin = signedIn('/');
+    await admin.user.click(await screen.findByTestId('help-menu'));
+    expect(screen.getByRole('link', { name: 'Support' })).toHaveAttribute('href', '/cases');
+    expect(screen.getByRole('link', { name: 'Feedback' })).toHaveAttribute('href', '/feedback');
+    admin.unmount();
+
+    const limited = { ...sampleMe, can: { ...sampleMe.can, supportTickets: false } };
+    tokenStore.set(sampleToken);
+    const other = renderApp('/', limited);
+    await other.user.click(await screen.findByTestId('help-menu'));
+    expect(screen.queryByRole('link', { name: 'Support' })).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Feedback' })).toBeInTheDocument();
+  });
+
   it('closes with Escape and gives focus back to the question mark', async () => {
     mockFetch(HOME_ROUTES);
     const { user } = signedIn('/');

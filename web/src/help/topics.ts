@@ -458,6 +458,76 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
     related: ['users', 'welcome'],
   },
   {
+    id: 'cases',
+    group: 'Help and support',
+    title: 'Case Management',
+    page: '/cases',
+    summary: 'Your support tickets: open one, follow it and close it.',
+    sections: [
+      {
+        heading: 'The listing',
+        terms: [
+          ['Case number', 'Opens the ticket’s detail.'],
+          ['Subject', 'The title you gave the ticket.'],
+          ['Severity', 'Set by support once they have looked at the ticket; it may change as the case goes on.'],
+          ['Product', 'What the ticket is about.'],
+          ['Status', 'Where the case stands, until it is closed.'],
+          ['Date/Time Opened', 'When the ticket was submitted.'],
+        ],
+        text: ['Choose a period, from the last week to the last 3 months, to see the tickets opened in it.'],
+      },
+      {
+        heading: 'Open a ticket',
+        steps: [
+          'Click Create Support Ticket.',
+          'Give a subject that says what is wrong, and a description with enough detail for the right person to pick it up.',
+          'Attach screenshots, logs or documents if they help (images, PDF, text or ZIP files; up to 5 files of 10 MB each).',
+          'Submit. You follow the ticket, so you receive an email when support answers.',
+        ],
+      },
+    ],
+    related: ['case-detail', 'contact-support'],
+  },
+  {
+    id: 'case-detail',
+    group: 'Help and support',
+    title: 'A support ticket',
+    page: '/cases/:id',
+    summary: 'One ticket: its description, attachments and the conversation with support.',
+    sections: [
+      {
+        heading: 'Working on a ticket',
+        terms: [
+          ['Description Information', 'What you wrote; you can correct the subject and the description while the ticket is open.'],
+          ['Attachments', 'The files added to the ticket; Add Attachments adds more.'],
+          ['Case Comments', 'The conversation with support, newest last. Add Comments to answer a question or add detail.'],
+        ],
+        text: [
+          'Follow a ticket to receive an email whenever support comments. When the problem is solved, Close Ticket and describe the solution in the Case Resolution.',
+        ],
+      },
+    ],
+    related: ['cases'],
+  },
+  {
+    id: 'feedback',
+    group: 'Help and support',
+    title: 'Feedback',
+    page: '/feedback',
+    summary: 'Tell the people who make the Partner Console what you think.',
+    sections: [
+      {
+        heading: 'Sending feedback',
+        steps: [
+          'Choose what your comments are about, and write them.',
+          'Rate the content, design, usability, ease of use and the console overall, from 1 (unsatisfactory) to 5 (excellent).',
+          'Say whether you would recommend the service to a colleague, and submit.',
+        ],
+      },
+    ],
+    related: ['contact-support'],
+  },
+  {
     id: 'faq',
     group: 'Help and support',
     title: 'Frequently asked questions',

@@ -107,6 +107,7 @@ export const sampleMe = {
     manageRoles: true,
     manageSecurity: true,
     viewAuditTrail: true,
+    supportTickets: true,
   },
 } as const;
 
