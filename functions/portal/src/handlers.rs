@@ -725,25 +725,38 @@ pub async fn update_portal_settings(
     viewer: Viewer,
     ApiJson(request): ApiJson<PortalSettingsRequest>,
 ) -> Result<Json<PortalAccount>, Problem> {
-    let mut account = viewer.account(&state).await?;
-    if account.customer.unmanaged_mac != request.unmanaged_mac {
+    // One attribute changes: a save that meets another change made meanwhile (an
+    // ingestion's counts, the partner's edit) reads the account again and applies it
+    // there, rather than asking the user to try again.
+    let mut attempts = 0;
+    let account = loop {
+        let mut account = viewer.account(&state).await?;
+        if account.customer.unmanaged_mac == request.unmanaged_mac {
+            break account;
+        }
         let before = account.customer.clone();
         let mut customer = account.customer.clone();
         customer.unmanaged_mac = request.unmanaged_mac;
         customer.version += 1;
         let audit = viewer.audit(&account, Audited::PortalUpdateSettings, &ip);
-        state
+        match state
             .table
             .save_customer(&customer, &before, Change::default(), &audit)
             .await
-            .map_err(|e| match e {
-                SaveError::Store(e) => e.into(),
-                _ => Problem::conflict(
+        {
+            Ok(_) => {
+                account.customer = customer;
+                break account;
+            }
+            Err(SaveError::Store(e)) => return Err(e.into()),
+            Err(_) if attempts < 2 => attempts += 1,
+            Err(_) => {
+                return Err(Problem::conflict(
                     ProblemType::CustomerChanged,
                     "The account changed meanwhile: try again.",
-                ),
-            })?;
-        account.customer = customer;
-    }
+                ))
+            }
+        }
+    };
     Ok(Json(portal_account(&state, &viewer, account).await?))
 }
