@@ -307,9 +307,36 @@ pub mod support {
             .users(&PartnerScope::new(partner.clone()))
             .await?;
         let link = adapters::emails::ticket_link(&state.config.console_url, ticket);
+        // Only followers whose role still opens Case Management read what support wrote.
+        let scope = PartnerScope::new(partner.clone());
+        let roles = if users.iter().any(|u| u.role.custom().is_some()) {
+            state.table.roles(&scope).await?
+        } else {
+            Vec::new()
+        };
+        let may_read = |u: &domain::User| {
+            let grant = domain::authorization::Grant::builtin(&u.role).or_else(|| {
+                let id = u.role.custom()?;
+                roles
+                    .iter()
+                    .find(|r| &r.id == id)
+                    .map(|r| domain::authorization::Grant::Custom(r.clone()))
+            });
+            grant.is_some_and(|g| {
+                domain::authorization::authorize(
+                    &g,
+                    domain::authorization::Action::SupportTickets,
+                    domain::authorization::Resource::Partner,
+                )
+                .is_ok()
+            })
+        };
         let mut sent = 0;
         for u in users.iter().filter(|u| {
-            d.followers.contains(&u.id) && u.status == UserStatus::Active && !u.api_client
+            d.followers.contains(&u.id)
+                && u.status == UserStatus::Active
+                && !u.api_client
+                && may_read(u)
         }) {
             let message = adapters::emails::support_comment(u, &d.ticket, &comment, &link);
             match state.mailer().send(&message).await {

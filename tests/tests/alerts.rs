@@ -1376,3 +1376,81 @@ async fn an_alert_whose_event_never_reached_the_notifier_is_notified_by_the_tick
     .unwrap();
     assert_eq!(after.alerts_caught_up, 0);
 }
+
+/// Sets the partner's stored confirmation flag, as a sign-up not yet confirmed has it.
+async fn set_email_verified(w: &World, p: &Partner, verified: bool) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    aws_sdk_dynamodb::Client::new(&w.stack.sdk)
+        .update_item()
+        .table_name(&w.stack.state.config.table_name)
+        .key("pk", AttributeValue::S(store::keys::partner_pk(&p.id)))
+        .key("sk", AttributeValue::S(store::keys::PARTNER_SK.into()))
+        .update_expression("SET emailVerified = :v")
+        .expression_attribute_values(":v", AttributeValue::Bool(verified))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_partner_whose_email_is_not_confirmed_gets_no_alert_emails_or_texts_sent_for_it() {
+    use domain::alert::AlertKind::UnresolvedRisk;
+    let w = world().await;
+    let p = w
+        .partner("pa@alerts-unconfirmed.example.com", "Unconfirmed Partners")
+        .await;
+    // A contact the partner typed: any address, which the console must not write to for a
+    // partner that has proved no address of its own.
+    let ops = w
+        .user(
+            &p,
+            "ops@alerts-unconfirmed.example.com",
+            "administrator",
+            &[
+                ("email", "anyone@elsewhere.example.net"),
+                ("sms", "+447700900461"),
+            ],
+        )
+        .await;
+    w.ok(
+        &w.alerts,
+        "POST",
+        "/api/v1/alert-rules",
+        &p.admin,
+        Some(&rule_body("Errors", true, &[ops.as_str()], None)),
+    )
+    .await;
+    let (customer, _) = w
+        .customer(&p, "Northwind", "it@northwind-unconfirmed.example.com")
+        .await;
+
+    set_email_verified(&w, &p, false).await;
+    raise_some(&w, &p, &customer, "Northwind", &[UnresolvedRisk]).await;
+    let first = w.alerts(&p.admin, "status=open").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(w.mail_to("anyone@elsewhere.example.net", &first).is_empty());
+    assert!(w
+        .mail_to("pa@alerts-unconfirmed.example.com", &first)
+        .is_empty());
+    assert!(w.sms_to("+447700900461", &first).await.is_empty());
+
+    // Confirmed, the next alert reaches the rule's recipients.
+    set_email_verified(&w, &p, true).await;
+    raise_some(
+        &w,
+        &p,
+        &customer,
+        "Northwind",
+        &[UnresolvedRisk, UnresolvedRisk],
+    )
+    .await;
+    let open = w.alerts(&p.admin, "status=open").await;
+    let second = open
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .find(|id| *id != first)
+        .expect("a second alert");
+    assert_eq!(w.mail_to("anyone@elsewhere.example.net", &second).len(), 1);
+}

@@ -63,6 +63,22 @@ impl World {
         bytes: Vec<u8>,
         declared: usize,
     ) -> (String, Answer) {
+        let (id, done, _) = self
+            .attach_with_url(token, ticket, name, kind, bytes, declared)
+            .await;
+        (id, done)
+    }
+
+    /// [`World::attach`], and the presigned upload link it used.
+    async fn attach_with_url(
+        &self,
+        token: &str,
+        ticket: &str,
+        name: &str,
+        kind: &str,
+        bytes: Vec<u8>,
+        declared: usize,
+    ) -> (String, Answer, String) {
         let started = self
             .call(
                 "POST",
@@ -92,7 +108,7 @@ impl World {
                 None,
             )
             .await;
-        (id, done)
+        (id, done, started.body["url"].as_str().unwrap().to_string())
     }
 
     async fn object(&self, partner: &str, ticket: &str, attachment: &str) -> Option<Vec<u8>> {
@@ -105,6 +121,12 @@ impl World {
             )
             .await
             .unwrap()
+    }
+
+    /// What is left where the browser uploaded an attachment's bytes.
+    async fn uploaded(&self, partner: &str, ticket: &str, attachment: &str) -> Option<Vec<u8>> {
+        self.object(partner, ticket, &format!("{attachment}.upload"))
+            .await
     }
 
     async fn partner_id(&self, token: &str) -> String {
@@ -134,8 +156,8 @@ async fn a_case_is_opened_with_an_attachment_answered_by_support_commented_and_c
     assert_eq!(t["caseNumber"], 2);
     let id = t["id"].as_str().unwrap();
 
-    let (att, done) = w
-        .attach(
+    let (att, done, upload_url) = w
+        .attach_with_url(
             &admin,
             id,
             "screen.png",
@@ -161,6 +183,23 @@ async fn a_case_is_opened_with_an_attachment_answered_by_support_commented_and_c
         .await
         .unwrap();
     assert_eq!(got.bytes().await.unwrap().as_ref(), PNG);
+
+    // The upload link still works for minutes after the check: bytes put with it again
+    // never reach what is downloaded.
+    assert_eq!(
+        w.uploaded(&partner, id, &att).await,
+        None,
+        "the upload is gone"
+    );
+    let swapped = vec![b'M'; PNG.len()];
+    adapters::tls::http_client()
+        .put(upload_url)
+        .header("content-type", "image/png")
+        .body(swapped)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(w.object(&partner, id, &att).await.as_deref(), Some(PNG));
 
     // Support sees it among the open cases, sets its severity and comments.
     let state = w.stack.state.clone();
@@ -399,9 +438,14 @@ async fn uploads_too_large_or_not_what_they_claim_are_refused_and_removed() {
     assert_problem(&done, 422);
     assert_eq!(done.body["errors"][0]["field"], "file");
     assert_eq!(
+        w.uploaded(&partner, id, &att).await,
+        None,
+        "the upload is gone"
+    );
+    assert_eq!(
         w.object(&partner, id, &att).await,
         None,
-        "the object is gone"
+        "and was never kept"
     );
     // A file larger than the limit sent past a smaller declaration (the signature would
     // refuse it in AWS; moto does not check): refused and removed too.
@@ -410,6 +454,7 @@ async fn uploads_too_large_or_not_what_they_claim_are_refused_and_removed() {
         .await;
     assert_problem(&done, 422);
     assert!(done.text.contains("10 MB"), "{}", done.text);
+    assert_eq!(w.uploaded(&partner, id, &att2).await, None);
     assert_eq!(w.object(&partner, id, &att2).await, None);
     let d = w
         .ok("GET", &format!("/api/v1/tickets/{id}"), &admin, None)

@@ -293,11 +293,6 @@ pub async fn reset_password(
         used(),
     )
     .await?;
-    // Whoever had the old password (or a session from it) is out from now on.
-    state
-        .identity()
-        .sign_out_everywhere(&reset.username)
-        .await?;
     let mut record = AuditRecord::new(
         Action::ResetPassword,
         reset.email.as_str(),
@@ -313,6 +308,12 @@ pub async fn reset_password(
             .target(login.user_id.to_string()),
     };
     state.table.record(&record).await?;
+    // Whoever had the old password (or a session from it) is out from now on. The audit
+    // above is written first: the password is set, whatever happens here.
+    state
+        .identity()
+        .sign_out_everywhere(&reset.username)
+        .await?;
     Ok(Json(ResetLink {
         email: reset.email.to_string(),
     }))

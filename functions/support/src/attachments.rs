@@ -178,7 +178,7 @@ pub async fn start_upload(
     if !abandoned.is_empty() {
         let keys: Vec<String> = abandoned
             .iter()
-            .map(|a| support::attachment_key(scope.partner_id(), &d.ticket.id, &a.id))
+            .map(|a| support::upload_key(scope.partner_id(), &d.ticket.id, &a.id))
             .collect();
         if let Err(e) = files.delete(bucket, &keys).await {
             // The bucket's lifecycle rule removes them in time.
@@ -189,7 +189,7 @@ pub async fn start_upload(
     let url = files
         .presigned_upload(
             bucket,
-            &support::attachment_key(scope.partner_id(), &d.ticket.id, &attachment.id),
+            &support::upload_key(scope.partner_id(), &d.ticket.id, &attachment.id),
             attachment.content_type.mime(),
             attachment.size,
             window,
@@ -246,9 +246,11 @@ pub async fn complete_upload(
             "This attachment was checked already.",
         ));
     }
+    // An upload begun before the case was closed attaches nothing to it now.
+    d.ticket.check_open().map_err(|_| closed())?;
     let files = state.files();
     let bucket = &state.config.reports_bucket;
-    let key = support::attachment_key(scope.partner_id(), &d.ticket.id, &declared.id);
+    let key = support::upload_key(scope.partner_id(), &d.ticket.id, &declared.id);
     // The size first, so an oversized object is refused without reading it.
     let size = files
         .size(bucket, &key)
@@ -271,11 +273,25 @@ pub async fn complete_upload(
             .await
             .map_err(Problem::internal)?
             .unwrap_or_default();
-        support::check_upload(&declared, &bytes)
+        support::check_upload(&declared, &bytes).map(|content_type| (content_type, bytes))
     };
     let target = format!("{}/{}", d.ticket.id, declared.id);
     match checked {
-        Ok(content_type) => {
+        Ok((content_type, bytes)) => {
+            // The checked bytes, where downloads read them; the upload goes.
+            files
+                .put(
+                    bucket,
+                    &support::attachment_key(scope.partner_id(), &d.ticket.id, &declared.id),
+                    bytes,
+                    content_type.mime(),
+                )
+                .await
+                .map_err(Problem::internal)?;
+            if let Err(e) = files.delete(bucket, std::slice::from_ref(&key)).await {
+                // The prefix's lifecycle rule removes it in time; it is never served.
+                tracing::warn!(error = %e, "checked upload not removed");
+            }
             let ready = Attachment {
                 status: AttachmentStatus::Ready,
                 content_type,

@@ -79,6 +79,9 @@ pub struct Notified {
     pub sent: usize,
     /// Messages claimed by an earlier delivery of the same event.
     pub already: usize,
+    /// Emails and text messages not sent because the partner's sign-up email is not
+    /// confirmed yet.
+    pub unconfirmed: usize,
 }
 
 /// The notifier's work for one `AlertRaised`.
@@ -160,6 +163,26 @@ async fn deliver(
             customer: customer.as_ref(),
         },
     );
+    // An unconfirmed sign-up has proved no address: the console sends no email or SMS
+    // for it (its rules may name any contact). Webhooks go to its own endpoint, signed.
+    let planned = if planned.iter().any(|p| p.channel != Channel::Webhook)
+        && !state
+            .table
+            .partner(&detail.partner_id)
+            .await?
+            .is_some_and(|p| p.may_send_email())
+    {
+        report.unconfirmed = planned
+            .iter()
+            .filter(|p| p.channel != Channel::Webhook)
+            .count();
+        planned
+            .into_iter()
+            .filter(|p| p.channel == Channel::Webhook)
+            .collect()
+    } else {
+        planned
+    };
     for p in planned {
         let rule = matching
             .iter()

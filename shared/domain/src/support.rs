@@ -277,6 +277,17 @@ pub fn attachment_key(
     format!("support/{partner}/{ticket}/{attachment}")
 }
 
+/// Where the browser uploads an attachment's bytes with its presigned link, beside
+/// [`attachment_key`]: once checked they are written to that key, which no upload link
+/// names, so a link still valid after the check cannot swap the checked bytes.
+pub fn upload_key(
+    partner: &super::PartnerId,
+    ticket: &TicketId,
+    attachment: &AttachmentId,
+) -> String {
+    format!("{}.upload", attachment_key(partner, ticket, attachment))
+}
+
 /// Whether an upload is still being made or is ready to download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

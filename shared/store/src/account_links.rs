@@ -337,8 +337,10 @@ impl Table {
                 let owner = self.get::<Login>(&guard.pk, &guard.sk).await?;
                 if owner.is_some_and(|g| g.partner_id == pending.partner_id) {
                     guards.push(guard);
+                    // The email's reset pointer too, but only while the email is this
+                    // partner's: once another account holds it, the pointer is theirs.
+                    guards.push(current_reset_keys(&user.email));
                 }
-                guards.push(current_reset_keys(&user.email));
             }
             users.push(Keys::new(scope.pk(), sk));
         }
