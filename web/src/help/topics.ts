@@ -39,7 +39,7 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
       {
         heading: 'Widgets',
         text: [
-          'The first time you sign in every widget is on the page. Drag a widget by its handle to move it, or use its Move up and Move down buttons from the keyboard. Remove a widget with its close button and bring it back from Add widgets. Your layout is saved for your user and follows you to any browser.',
+          'The first time you sign in, every widget is on the page. Drag a widget by its handle to move it, or use its Move up and Move down buttons from the keyboard. Remove a widget with its close button and bring it back from Add widgets. Your layout is saved for your user and follows you to any browser.',
         ],
         terms: [
           ['Customer Issues', 'Customers that need your attention, sortable by severity, customer type and date, linked to their alerts.'],
@@ -49,6 +49,8 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
           ['Virus and Risk Activity', 'Viruses and risks found, over the period you choose.'],
           ['Intrusion Prevention', 'Intrusion events blocked, over the period you choose.'],
           ['Threats Summary and News Alerts', 'The current threat level and the latest news from the service.'],
+          ['Endpoint Protection', 'Your customers’ computers’ protection now, and the risks handled so far.'],
+          ['My Products', 'Seats bought and used per product, trials and paid subscriptions.'],
         ],
       },
       {
