@@ -185,3 +185,46 @@ export function CheckboxField({ name, checked, onChange, children, error }: Chec
     </div>
   );
 }
+
+interface TextAreaFieldProps {
+  name: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  hint?: ReactNode;
+  testId?: string;
+  readOnly?: boolean;
+  rows?: number;
+}
+
+/** A text area with the fields' label, hint and error, for text that spans lines. */
+export function TextAreaField({
+  name,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  testId,
+  readOnly = false,
+  rows = 6,
+}: TextAreaFieldProps) {
+  const id = fieldId(name);
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <textarea
+        id={id}
+        name={name}
+        className="field__input field__textarea"
+        value={value}
+        rows={rows}
+        readOnly={readOnly}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(hint !== undefined && hint !== null && `${id}-hint`, error && `${id}-error`)}
+        onChange={(event) => onChange(event.target.value)}
+        data-testid={testId}
+      />
+    </FieldFrame>
+  );
+}

@@ -2,12 +2,11 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { FailureAlert, failureOf, type Failure } from '../admin/problems';
 import { mapFieldErrors } from '../api/problem';
 import { Dialog } from '../components/Dialog';
-import { TextField } from '../components/fields';
 import { fetchCatalog } from '../customers/api';
 import { useFocusOnChange } from '../customers/useFocusOnChange';
 import { FileUploads, useUploads } from './FileUploads';
 import { createTicket, type NewTicket, type TicketView } from './api';
-import { MultilineField } from './MultilineField';
+import { TextAreaField, TextField } from '../components/fields';
 
 interface CreateTicketDialogProps {
   onClose: () => void;
@@ -114,7 +113,7 @@ export function CreateTicketDialog({ onClose, onCreated }: CreateTicketDialogPro
             ))}
           </select>
         </div>
-        <MultilineField
+        <TextAreaField
           name="description"
           label="Description"
           value={description}

@@ -2,7 +2,7 @@ import './support.css';
 import { useState, type FormEvent } from 'react';
 import { FailureAlert, failureOf, type Failure } from '../admin/problems';
 import { sendFeedback, type FeedbackForm } from './api';
-import { MultilineField } from './MultilineField';
+import { TextAreaField } from '../components/fields';
 
 type Category = FeedbackForm['category'];
 type Recommend = FeedbackForm['wouldRecommend'];
@@ -101,7 +101,7 @@ export function FeedbackPage() {
           </select>
           {errors.category ? <p className="field__error">{errors.category}</p> : null}
         </div>
-        <MultilineField
+        <TextAreaField
           name="feedback-comments"
           label="Your comments"
           value={comments}

@@ -4,10 +4,9 @@ import { Link, useParams } from 'react-router';
 import { FailureAlert, failureOf, type Failure } from '../admin/problems';
 import { followDownloadLink } from '../activity/saveBlob';
 import { Dialog } from '../components/Dialog';
-import { TextField } from '../components/fields';
 import { formatDateTime } from '../customers/labels';
 import { FileUploads, useUploads } from './FileUploads';
-import { MultilineField } from './MultilineField';
+import { TextAreaField, TextField } from '../components/fields';
 import {
   addComment,
   attachmentLink,
@@ -210,7 +209,7 @@ function DescriptionSection({
         <form onSubmit={(event) => void save(event)} noValidate aria-busy={busy}>
           {failure ? <FailureAlert failure={failure} onReload={onReload} /> : null}
           <TextField name="edit-subject" label="Subject" value={subject} onChange={setSubject} testId="edit-subject" />
-          <MultilineField
+          <TextAreaField
             name="edit-description"
             label="Description"
             value={description}
@@ -281,7 +280,7 @@ function AddComment({ ticket, onAdded }: { ticket: TicketView; onAdded: (t: Tick
 
   return (
     <form onSubmit={(event) => void submit(event)} noValidate aria-busy={busy}>
-      <MultilineField
+      <TextAreaField
         name="comment"
         label="Add Comments"
         value={text}
@@ -362,7 +361,7 @@ function CloseTicketButton({ ticket, onClosed }: { ticket: TicketView; onClosed:
         <Dialog title="Case Resolution" onClose={() => setOpen(false)} closeDisabled={busy}>
           <form onSubmit={(event) => void submit(event)} noValidate aria-busy={busy}>
             <p className="dialog__lead">Please enter information about the solution. A closed case takes no more changes.</p>
-            <MultilineField
+            <TextAreaField
               name="resolution"
               label="Case Resolution"
               value={resolution}
