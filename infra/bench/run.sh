@@ -18,7 +18,7 @@ source infra/local/lib.sh
 trap 'stop_all; rm -rf "$STATE"' EXIT
 trap 'exit 130' INT TERM
 
-cargo build --release -p auth -p licensing -p customers -p portal -p users -p ingest -p dashboard -p alerts -p reports-http -p report-schedules -p report-worker -p hello
+cargo build --release -p auth -p licensing -p customers -p portal -p users -p ingest -p dashboard -p alerts -p reports-http -p report-schedules -p report-worker -p support -p hello
 coldstart=0
 "$VENV/bin/python" infra/bench/coldstart.py \
   --runs "$RUNS" \
@@ -34,6 +34,7 @@ coldstart=0
   --function reports=target/release/reports:events/reports/reports-unauthenticated.json \
   --function report-schedules=target/release/report-schedules:events/report-schedules/schedules-unauthenticated.json \
   --function report-worker=target/release/report-worker:events/report-worker/not-a-report.json \
+  --function support=target/release/support:events/support/tickets-unauthenticated.json \
   --env TABLE_NAME=bench --env USER_POOL_ID=us-east-1_bench --env USER_POOL_CLIENT_ID=bench \
   --env REPORTS_BUCKET=bench --env LOGOS_BUCKET=bench --env MAIL_FROM=bench@example.com \
   --env EVENT_BUS_NAME=bench --env LOG_FORMAT=json \
