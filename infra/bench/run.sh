@@ -39,6 +39,7 @@ coldstart=0
   --env REPORTS_BUCKET=bench --env LOGOS_BUCKET=bench --env MAIL_FROM=bench@example.com \
   --env EVENT_BUS_NAME=bench --env LOG_FORMAT=json \
   --size-limit report-worker=16 \
+  --size-limit reports=11 \
   --markdown-out docs/performance.md || coldstart=$?
 
 # Built before moto starts, so the build does not share the machine with the benchmark.

@@ -116,7 +116,9 @@ pub async fn run_reports(o: ReportOptions) -> anyhow::Result<String> {
     let customers = customers::app(state.clone());
     let ingest = ingest::app(state.clone());
     let reports_api = reports_http::app(state.clone());
-    let (account, token) = partner_session(&auth, "bench@reports.example", "Bench Reports").await;
+    let (account, token) = stack
+        .confirmed_partner(&auth, "bench@reports.example", "Bench Reports")
+        .await;
     let partner_id = PartnerId::parse(account["partner"]["id"].as_str().context("partner id")?)
         .map_err(anyhow::Error::msg)?;
     let mut ids = Vec::new();
