@@ -405,16 +405,33 @@ async function runScenario(browser, scenario) {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   // Answers the server failed, and requests that got none: printed with a failure, as a
   // blank page is otherwise hard to explain afterwards.
   const serverErrors = [];
-  page.on('response', (r) => {
-    if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
-  });
-  page.on('requestfailed', (r) =>
-    serverErrors.push(`no answer (${r.failure()?.errorText ?? 'failed'}) ${r.method()} ${new URL(r.url()).pathname}`),
-  );
+  const watch = (p, errors) => {
+    p.on('pageerror', (error) => errors.push(error.message));
+    p.on('response', (r) => {
+      if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
+    p.on('requestfailed', (r) =>
+      serverErrors.push(`no answer (${r.failure()?.errorText ?? 'failed'}) ${r.method()} ${new URL(r.url()).pathname}`),
+    );
+  };
+  watch(page, pageErrors);
+  // Scenarios that open browser contexts of their own (home, alerts, customers) are
+  // watched the same way (their uncaught errors printed with a failure), and their pages
+  // are in the failure's screenshots.
+  const opened = [];
+  const otherErrors = [];
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const own = await newContext(...args);
+    own.on('page', (p) => {
+      opened.push(p);
+      watch(p, otherErrors);
+    });
+    return own;
+  };
   step(`scenario ${scenario.name}`);
   try {
     await scenario.run({ page, browser });
@@ -423,13 +440,20 @@ async function runScenario(browser, scenario) {
   } catch (error) {
     const failurePath = resolve(resultsDir, `failure-${scenario.name}.png`);
     await page.screenshot({ path: failurePath, fullPage: true }).catch(() => undefined);
+    const shots = [failurePath];
+    for (const [i, other] of opened.filter((p) => !p.isClosed()).entries()) {
+      const otherPath = resolve(resultsDir, `failure-${scenario.name}-${i + 1}.png`);
+      if (await other.screenshot({ path: otherPath, fullPage: true }).then(() => true, () => false)) shots.push(otherPath);
+    }
     const message = error instanceof Error ? error.message : String(error);
     console.error(`e2e: scenario ${scenario.name} FAILED at step "${currentStep}": ${message}`);
-    console.error(`e2e: screenshot of the failure saved to ${failurePath}`);
-    if (pageErrors.length > 0) console.error(`e2e: uncaught errors in the page: ${pageErrors.join('; ')}`);
+    console.error(`e2e: screenshots of the failure saved to ${shots.join(', ')}`);
+    const uncaught = [...pageErrors, ...otherErrors];
+    if (uncaught.length > 0) console.error(`e2e: uncaught errors in the page: ${uncaught.join('; ')}`);
     if (serverErrors.length > 0) console.error(`e2e: failed requests: ${serverErrors.slice(-10).join('; ')}`);
     return message;
   } finally {
+    browser.newContext = newContext;
     await context.close();
   }
 }
