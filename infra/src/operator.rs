@@ -315,14 +315,7 @@ pub mod support {
             Vec::new()
         };
         let may_read = |u: &domain::User| {
-            let grant = domain::authorization::Grant::builtin(&u.role).or_else(|| {
-                let id = u.role.custom()?;
-                roles
-                    .iter()
-                    .find(|r| &r.id == id)
-                    .map(|r| domain::authorization::Grant::Custom(r.clone()))
-            });
-            grant.is_some_and(|g| {
+            domain::authorization::Grant::among(&u.role, &roles).is_some_and(|g| {
                 domain::authorization::authorize(
                     &g,
                     domain::authorization::Action::SupportTickets,

@@ -134,13 +134,7 @@ async fn deliver(
     let users: Vec<(User, Visibility)> = users
         .into_iter()
         .map(|user| {
-            let grant = Grant::builtin(&user.role).or_else(|| {
-                let id = user.role.custom()?;
-                roles
-                    .iter()
-                    .find(|r| &r.id == id)
-                    .map(|r| Grant::Custom(r.clone()))
-            });
+            let grant = Grant::among(&user.role, &roles);
             let visibility =
                 grant.map_or_else(|| Visibility::Only(Default::default()), |g| g.visibility());
             (user, visibility)

@@ -118,6 +118,18 @@ impl Grant {
         }
     }
 
+    /// A role's grant among the partner's custom roles as read (one Query for many
+    /// users); `None` when the custom role is gone, which grants nothing.
+    pub fn among(role: &Role, roles: &[CustomRole]) -> Option<Grant> {
+        Grant::builtin(role).or_else(|| {
+            let id = role.custom()?;
+            roles
+                .iter()
+                .find(|r| &r.id == id)
+                .map(|r| Grant::Custom(r.clone()))
+        })
+    }
+
     fn custom(&self) -> Option<&CustomRole> {
         match self {
             Grant::Custom(r) => Some(r),
@@ -247,6 +259,22 @@ mod tests {
         r.access = access;
         r.permissions = permissions;
         Grant::Custom(r)
+    }
+
+    #[test]
+    fn a_role_is_granted_from_the_custom_roles_read_or_not_at_all_once_its_role_is_gone() {
+        let kept = CustomRole::new("Help desk".into(), Utc::now());
+        let gone = CustomRole::new("Retired".into(), Utc::now());
+        let roles = [kept.clone()];
+        assert_eq!(
+            Grant::among(&Role::Administrator, &roles),
+            Some(Grant::Administrator)
+        );
+        assert_eq!(
+            Grant::among(&Role::Custom(kept.id.clone()), &roles),
+            Some(Grant::Custom(kept))
+        );
+        assert_eq!(Grant::among(&Role::Custom(gone.id), &roles), None);
     }
 
     #[test]
