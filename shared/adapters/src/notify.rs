@@ -166,14 +166,11 @@ async fn deliver(
             .await?
             .is_some_and(|p| p.may_send_email())
     {
-        report.unconfirmed = planned
-            .iter()
-            .filter(|p| p.channel != Channel::Webhook)
-            .count();
-        planned
+        let (webhooks, withheld): (Vec<Planned>, Vec<Planned>) = planned
             .into_iter()
-            .filter(|p| p.channel == Channel::Webhook)
-            .collect()
+            .partition(|p| p.channel == Channel::Webhook);
+        report.unconfirmed = withheld.len();
+        webhooks
     } else {
         planned
     };
