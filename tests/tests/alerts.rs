@@ -8,6 +8,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::world::{serve, INVOKE_PATH};
+use adapters::metrics::Metric;
 use adapters::services::AppState;
 use axum::{
     body::Bytes,
@@ -435,6 +436,12 @@ async fn an_unresolved_risk_raises_one_alert_and_the_enabled_rule_reaches_who_ma
     )
     .await;
 
+    // Ingestion counts the records it stored.
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(
+        metrics.total(Metric::IngestedRecords),
+        (fleet.computers.len() + unresolved.len()) as u64
+    );
     // One Error alert for the computer, however many events.
     let errors: Vec<Value> = w.alerts(&p.admin, "type=unresolvedRisk").await;
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -514,6 +521,9 @@ async fn an_unresolved_risk_raises_one_alert_and_the_enabled_rule_reaches_who_ma
         .unwrap();
     assert_eq!(again["attempted"], 0);
     assert_eq!(again["already"], 3);
+    // Three notifications delivered (email, text, webhook), counted once each.
+    assert_eq!(metrics.total(Metric::AlertsSent), 3);
+    assert_eq!(metrics.total(Metric::NotificationsFailed), 0);
     assert_eq!(w.hook_calls().len(), 1);
     assert_eq!(
         w.mail_to("oncall@alerts-e2e.example.com", &alert_id).len(),
@@ -630,6 +640,10 @@ async fn a_receiver_that_is_down_is_retried_with_backoff_then_dead_lettered() {
         assert_eq!(report.deliveries_retried, 1);
     }
     assert_eq!(waits, [1, 5, 30, 120]);
+    // Failed attempts that will be retried are not failures yet; the last one is.
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(metrics.total(Metric::NotificationsFailed), 1);
+    let sent = metrics.total(Metric::AlertsSent);
     let last = deliveries().await;
     assert_eq!(last["status"], "failed");
     assert_eq!(last["attempts"], 5);
@@ -675,6 +689,11 @@ async fn a_receiver_that_is_down_is_retried_with_backoff_then_dead_lettered() {
     assert_eq!(test["status"], "sent");
     assert_eq!(test["statusCode"], 204);
     assert_eq!(test["test"], true);
+    assert_eq!(
+        metrics.total(Metric::AlertsSent),
+        sent,
+        "a test call is not an alert notification"
+    );
     let last_call: Value = serde_json::from_slice(&w.hook_calls().last().unwrap().1).unwrap();
     assert_eq!(last_call["type"], "alert.test");
 }

@@ -10,6 +10,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use adapters::metrics::Metric;
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -327,6 +328,10 @@ async fn a_report_is_made_once_stored_under_the_partner_and_reads_right_in_every
     let outcomes = w.deliver().await;
     assert!(outcomes[0].get("ready").is_some(), "{outcomes:?}");
     assert_eq!(outcomes[1], json!("skipped"));
+    // One report made: one ReportsGenerated, none failed.
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(metrics.total(Metric::ReportsGenerated), 1);
+    assert_eq!(metrics.total(Metric::ReportsFailed), 0);
 
     let report = w
         .call("GET", &format!("/api/v1/reports/{id}"), &p.admin, None)
@@ -871,6 +876,9 @@ async fn a_report_that_cannot_be_stored_fails_with_a_reason_and_raises_an_alert(
         .unwrap();
     let outcomes = w.deliver().await;
     assert!(outcomes[0].get("failed").is_some(), "{outcomes:?}");
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(metrics.total(Metric::ReportsFailed), 1);
+    assert_eq!(metrics.total(Metric::ReportsGenerated), 0);
     let id = asked["id"].as_str().unwrap();
     let report = w
         .call("GET", &format!("/api/v1/reports/{id}"), &p.admin, None)

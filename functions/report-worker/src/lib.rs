@@ -11,6 +11,7 @@ mod delivery;
 mod gather;
 pub mod scheduled;
 
+use adapters::metrics::Metric;
 use adapters::services::AppState;
 use chrono::Utc;
 use domain::{
@@ -145,6 +146,7 @@ async fn failed(
         .finish_report(partner, &report.id, Err(&reason), Utc::now())
         .await?;
     remove_files(state, partner, report).await;
+    state.metrics.emit(Metric::ReportsFailed, 1);
     if let Err(e) = adapters::notify::raise(
         state,
         partner,
@@ -182,6 +184,7 @@ pub async fn make(state: &AppState, r: &ReportRequested) -> Result<Outcome, Work
                 return Ok(Outcome::Skipped);
             }
             tracing::info!(report = %report.id, kind = report.report_type.name(), "report ready");
+            state.metrics.emit(Metric::ReportsGenerated, 1);
             Outcome::Ready { files }
         }
         Err(failure) => {

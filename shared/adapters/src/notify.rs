@@ -23,6 +23,8 @@ use crate::events::DomainEvent;
 
 use crate::mail::Message;
 
+use crate::metrics::Metric;
+
 use crate::services::Services;
 
 use store::{
@@ -320,6 +322,14 @@ pub async fn attempt(
                     state.table.dead_letter(d, body.as_deref()).await?;
                 }
             }
+        }
+    }
+    // A rule's "Send test" is not an alert notification.
+    if !d.test {
+        match d.status {
+            DeliveryStatus::Sent => state.metrics.emit(Metric::AlertsSent, 1),
+            DeliveryStatus::Failed => state.metrics.emit(Metric::NotificationsFailed, 1),
+            _ => {}
         }
     }
     tracing::info!(

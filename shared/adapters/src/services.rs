@@ -16,6 +16,8 @@ use crate::identity::{Identity, TokenVerifier};
 
 use crate::mail::Mailer;
 
+use crate::metrics::Metrics;
+
 use crate::schedules::Schedules;
 
 use crate::sms::Sms;
@@ -28,6 +30,8 @@ pub struct Services {
     pub config: Config,
     pub table: Table,
     pub verifier: Arc<TokenVerifier>,
+    /// Business metrics (EMF lines on stdout in Lambda; kept in tests).
+    pub metrics: Metrics,
     sdk: aws_types::SdkConfig,
     counter: Option<CallCounter>,
     http: OnceLock<reqwest::Client>,
@@ -62,6 +66,7 @@ impl Services {
                 config.user_pool_client_id.clone(),
             )),
             config,
+            metrics: Metrics::default(),
             sdk,
             counter,
             http: OnceLock::new(),
@@ -77,7 +82,9 @@ impl Services {
     /// The same SDK settings (and call counter) with another configuration, e.g. events
     /// that go nowhere for a tool that runs the worker itself.
     pub fn with_config(&self, config: Config) -> Services {
-        Services::new(config, self.sdk.clone(), self.counter.clone())
+        let mut services = Services::new(config, self.sdk.clone(), self.counter.clone());
+        services.metrics = self.metrics.clone();
+        services
     }
 
     /// These services as the function `name` holds them in tests: the same configuration,
@@ -88,6 +95,7 @@ impl Services {
         let counter = self.counter.as_ref().map(|c| c.for_function(name));
         let mut services = Services::new(self.config.clone(), self.sdk.clone(), counter);
         services.verifier = self.verifier.clone();
+        services.metrics = self.metrics.clone();
         services
     }
 
@@ -95,7 +103,9 @@ impl Services {
     pub async fn from_env() -> Result<AppState, crate::config::ConfigError> {
         let config = Config::from_env()?;
         let sdk = crate::aws::load_sdk_config().await;
-        Ok(Arc::new(Services::new(config, sdk, None)))
+        let mut services = Services::new(config, sdk, None);
+        services.metrics = Metrics::from_env();
+        Ok(Arc::new(services))
     }
 
     pub fn identity(&self) -> &Identity {

@@ -198,6 +198,9 @@ pub async fn stack_with(options: Options) -> TestStack {
     if let Some(verifier) = options.verifier {
         services.verifier = Arc::new(verifier);
     }
+    // What the functions would print as metrics, kept for the test to read (shared by
+    // every function's state, as they share one namespace).
+    services.metrics = adapters::metrics::Metrics::recording("PartnerConsole/test");
     let state = Arc::new(services);
     TestStack {
         state,
