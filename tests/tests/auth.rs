@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use adapters::metrics::Metric;
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
@@ -30,6 +31,7 @@ async fn sign_up_creates_partner_admin_and_guard_in_one_transaction() {
     stack.counter.reset();
     let a = sign_up(&app, "Owner@Northwind.example", "Northwind Security").await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_eq!(stack.state.metrics.total(Metric::SignUps), 1);
     assert_eq!(a.body["partner"]["company"]["name"], "Northwind Security");
     assert_eq!(a.body["partner"]["program"], "reseller");
     assert_eq!(a.body["user"]["email"], "owner@northwind.example");
@@ -75,6 +77,11 @@ async fn a_second_sign_up_with_the_same_email_in_any_case_is_a_409_and_leaves_no
     let a = sign_up(&app, "DUP@Example.COM", "Second").await;
     assert_problem(&a, 409);
     assert_eq!(a.body["type"], "/problems/email-registered");
+    assert_eq!(
+        stack.state.metrics.total(Metric::SignUps),
+        1,
+        "one partner signed up"
+    );
     // Nothing but the rate-limit counters changed: the first account's items, as they were.
     assert_eq!(account_items(&stack).await, before);
     assert_eq!(stack.items_of("Partner").await.len(), 1);
@@ -115,6 +122,7 @@ async fn twenty_concurrent_sign_ups_with_one_email_create_exactly_one_account() 
         .filter(|s| **s == StatusCode::CONFLICT)
         .count();
     assert_eq!((created, conflicts), (1, 19), "{statuses:?}");
+    assert_eq!(stack.state.metrics.total(Metric::SignUps), 1);
     assert_eq!(stack.items_of("Partner").await.len(), 1);
     assert_eq!(stack.items_of("User").await.len(), 1);
     assert_eq!(stack.items_of("Login").await.len(), 1);
@@ -994,4 +1002,103 @@ async fn attempts_that_prove_no_credential_stay_out_of_the_partners_trail() {
     let ok = send(&w.auth, token(&client, &secret), "192.0.2.51").await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(trail().await, before + 1);
+}
+
+/// Log lines, kept as the JSON subscriber writes them.
+#[derive(Clone, Default)]
+struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Lines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// In Lambda (active tracing) each invocation has an X-Ray trace id; every JSON line of
+/// the request carries it beside the request id, down to the handler's own lines, so a
+/// trace in X-Ray leads to its logs and back.
+#[tokio::test]
+async fn every_log_line_of_a_request_carries_its_x_ray_trace_id() {
+    let (_stack, app) = setup().await;
+    let lines = Lines::default();
+    let writer = lines.clone();
+    let subscriber =
+        api::telemetry::json_subscriber(tracing::Level::INFO.into(), move || writer.clone());
+    let trace = "Root=1-6751d2c0-5b1f3c8e9a0d4e7f6a2b9c10;Parent=53995c3f42cd8ad8;Sampled=1";
+    let mut context = lambda_http::Context::default();
+    context.request_id = "8f1c2d3e-0000-4000-8000-00000000abcd".into();
+    context.xray_trace_id = Some(trace.into());
+    let mut req = json_post(
+        "/api/v1/auth/sign-up",
+        &sign_up_body("traced@northwind.example", "Northwind Security"),
+    );
+    req.extensions_mut().insert(context);
+    // The test's own thread (tokio's current-thread runtime) logs to `lines` meanwhile.
+    let answer = {
+        let _guard = tracing::subscriber::set_default(subscriber);
+        send(&app, req, "198.51.100.7").await
+    };
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+
+    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    let logged: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect();
+    let line = |message: &str| {
+        logged
+            .iter()
+            .find(|l| l["message"] == message)
+            .unwrap_or_else(|| panic!("no {message:?} line in {text}"))
+    };
+    // Logged by the sign-up handler, deep inside the request.
+    let deep = line("partner signed up");
+    assert_eq!(deep["span"]["trace_id"], trace, "{deep}");
+    assert_eq!(
+        deep["span"]["request_id"],
+        "8f1c2d3e-0000-4000-8000-00000000abcd"
+    );
+    assert!(deep["partner"]
+        .as_str()
+        .is_some_and(|p| p.starts_with("ptn_")));
+    assert_eq!(line("request finished")["span"]["trace_id"], trace);
+    // Every line of the request, not only these two.
+    for l in logged.iter().filter(|l| l["span"]["name"] == "request") {
+        assert_eq!(l["span"]["trace_id"], trace, "{l}");
+    }
+}
+
+/// Without a trace id (locally, or with tracing off) the field is left out, not empty.
+#[tokio::test]
+async fn a_request_without_a_trace_id_logs_no_trace_id_field() {
+    let (_stack, app) = setup().await;
+    let lines = Lines::default();
+    let writer = lines.clone();
+    let subscriber =
+        api::telemetry::json_subscriber(tracing::Level::INFO.into(), move || writer.clone());
+    let answer = {
+        let _guard = tracing::subscriber::set_default(subscriber);
+        send(
+            &app,
+            json_post(
+                "/api/v1/auth/sign-in",
+                &json!({"email": "nobody@example.com", "password": "x"}),
+            ),
+            "198.51.100.8",
+        )
+        .await
+    };
+    assert!(answer.status.is_client_error(), "{}", answer.text);
+    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    let finished: Value = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|l| l["message"] == "request finished")
+        .expect("a request finished line");
+    assert!(finished["span"]["request_id"].is_string(), "{finished}");
+    assert!(finished["span"].get("trace_id").is_none(), "{finished}");
 }
