@@ -9,7 +9,7 @@ use axum::{
     Router,
 };
 use serde_json::{json, Value};
-use testkit::{http::*, TestStack};
+use testkit::{http::*, logs::KeptLines, TestStack};
 
 /// A sign-up carrying an `Idempotency-Key`.
 fn keyed_sign_up(key: &str, body: &Value) -> Request<Body> {
@@ -1004,34 +1004,19 @@ async fn attempts_that_prove_no_credential_stay_out_of_the_partners_trail() {
     assert_eq!(trail().await, before + 1);
 }
 
-/// Log lines, kept as the JSON subscriber writes them.
-#[derive(Clone, Default)]
-struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// In Lambda (active tracing) each invocation has an X-Ray trace id; every JSON line of
 /// the request carries it beside the request id, down to the handler's own lines, so a
 /// trace in X-Ray leads to its logs and back.
 #[tokio::test]
 async fn every_log_line_of_a_request_carries_its_x_ray_trace_id() {
     let (_stack, app) = setup().await;
-    let lines = Lines::default();
+    let lines = KeptLines::default();
     let writer = lines.clone();
     let subscriber =
         api::telemetry::json_subscriber(tracing::Level::INFO.into(), move || writer.clone());
-    let trace = "Root=1-6751d2c0-5b1f3c8e9a0d4e7f6a2b9c10;Parent=53995c3f42cd8ad8;Sampled=1";
     let mut context = lambda_http::Context::default();
     context.request_id = "8f1c2d3e-0000-4000-8000-00000000abcd".into();
-    context.xray_trace_id = Some(trace.into());
+    context.xray_trace_id = Some(TRACE.into());
     let mut req = json_post(
         "/api/v1/auth/sign-up",
         &sign_up_body("traced@northwind.example", "Northwind Security"),
@@ -1044,20 +1029,16 @@ async fn every_log_line_of_a_request_carries_its_x_ray_trace_id() {
     };
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
 
-    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
-    let logged: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
-        .collect();
+    let logged = lines.json();
     let line = |message: &str| {
         logged
             .iter()
             .find(|l| l["message"] == message)
-            .unwrap_or_else(|| panic!("no {message:?} line in {text}"))
+            .unwrap_or_else(|| panic!("no {message:?} line in {}", lines.text()))
     };
     // Logged by the sign-up handler, deep inside the request.
     let deep = line("partner signed up");
-    assert_eq!(deep["span"]["trace_id"], trace, "{deep}");
+    assert_eq!(deep["span"]["trace_id"], TRACE, "{deep}");
     assert_eq!(
         deep["span"]["request_id"],
         "8f1c2d3e-0000-4000-8000-00000000abcd"
@@ -1065,18 +1046,20 @@ async fn every_log_line_of_a_request_carries_its_x_ray_trace_id() {
     assert!(deep["partner"]
         .as_str()
         .is_some_and(|p| p.starts_with("ptn_")));
-    assert_eq!(line("request finished")["span"]["trace_id"], trace);
+    assert_eq!(line("request finished")["span"]["trace_id"], TRACE);
     // Every line of the request, not only these two.
     for l in logged.iter().filter(|l| l["span"]["name"] == "request") {
-        assert_eq!(l["span"]["trace_id"], trace, "{l}");
+        assert_eq!(l["span"]["trace_id"], TRACE, "{l}");
     }
 }
+
+const TRACE: &str = "Root=1-6751d2c0-5b1f3c8e9a0d4e7f6a2b9c10;Parent=53995c3f42cd8ad8;Sampled=1";
 
 /// Without a trace id (locally, or with tracing off) the field is left out, not empty.
 #[tokio::test]
 async fn a_request_without_a_trace_id_logs_no_trace_id_field() {
     let (_stack, app) = setup().await;
-    let lines = Lines::default();
+    let lines = KeptLines::default();
     let writer = lines.clone();
     let subscriber =
         api::telemetry::json_subscriber(tracing::Level::INFO.into(), move || writer.clone());
@@ -1093,12 +1076,41 @@ async fn a_request_without_a_trace_id_logs_no_trace_id_field() {
         .await
     };
     assert!(answer.status.is_client_error(), "{}", answer.text);
-    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
-    let finished: Value = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+    let finished = lines
+        .json()
+        .into_iter()
         .find(|l| l["message"] == "request finished")
         .expect("a request finished line");
     assert!(finished["span"]["request_id"].is_string(), "{finished}");
     assert!(finished["span"].get("trace_id").is_none(), "{finished}");
+}
+
+/// The workers (report worker, notifier, scheduler) open this span around each
+/// invocation: their lines carry the invocation's request id and trace id too, and no
+/// empty trace id without one.
+#[test]
+fn a_worker_invocations_lines_carry_its_request_id_and_trace_id() {
+    let logged_in = |context: lambda_http::Context| {
+        let lines = KeptLines::default();
+        let writer = lines.clone();
+        let subscriber =
+            api::telemetry::json_subscriber(tracing::Level::INFO.into(), move || writer.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            let _entered = api::telemetry::invocation_span(&context).entered();
+            tracing::info!(alert = "alr_1", "alert notified");
+        });
+        lines.json().remove(0)
+    };
+    let mut context = lambda_http::Context::default();
+    context.request_id = "0d9f6a3e-1111-4222-8333-444455556666".into();
+    let untraced = logged_in(context.clone());
+    assert_eq!(untraced["span"]["request_id"], context.request_id.as_str());
+    assert!(untraced["span"].get("trace_id").is_none(), "{untraced}");
+
+    context.xray_trace_id = Some(TRACE.into());
+    let line = logged_in(context.clone());
+    assert_eq!(line["message"], "alert notified");
+    assert_eq!(line["alert"], "alr_1");
+    assert_eq!(line["span"]["request_id"], context.request_id.as_str());
+    assert_eq!(line["span"]["trace_id"], TRACE);
 }

@@ -1,7 +1,7 @@
 //! Dev-only: what tests and the local stack share, and functions never link: the
 //! template reader that creates the local resources ([`resources`]), the fleet simulator
-//! ([`simulator`]), signed test tokens ([`tokens`]), the router driver ([`http`]), and the
-//! test world.
+//! ([`simulator`]), signed test tokens ([`tokens`]), the router driver ([`http`]), log
+//! lines kept for reading ([`logs`]), and the test world.
 //!
 //! Test support against the local AWS stack: each call to [`stack`] gets its own table,
 //! user pool and outbox on the moto server named by `MOTO_ENDPOINT` (`make test` starts
@@ -9,6 +9,7 @@
 
 pub mod http;
 pub mod iam;
+pub mod logs;
 pub mod resources;
 pub mod simulator;
 pub mod tokens;
