@@ -899,6 +899,48 @@ async fn a_report_that_cannot_be_stored_fails_with_a_reason_and_raises_an_alert(
     assert!(failed[0]["subject"].as_str().unwrap().contains("Doomed"));
 }
 
+/// Lambda retries a failed asynchronous invocation a minute or two later: a worker that
+/// fails after claiming the report gives the claim back, so the retry makes the report
+/// rather than finding it taken for the claim's 15 minutes.
+#[tokio::test]
+async fn a_worker_that_fails_after_its_claim_leaves_the_report_to_the_retry() {
+    let w = world().await;
+    let p = partner(&w, "retry@reports.example.com").await;
+    let asked = w
+        .request(
+            &p.admin,
+            &form("Retried", "alertHistory", &["csv"], &[&p.plain.id], "7d"),
+        )
+        .await;
+    let events: Vec<Value> = std::mem::take(&mut *w.dispatcher.events.lock().unwrap());
+    assert_eq!(events.len(), 1);
+    let worker = w.stack.function("report-worker");
+    // The claim is the worker's first update; marking the report Ready, its second, fails.
+    w.stack.counter.fail_after("DynamoDB", "UpdateItem", 1);
+    let first = report_worker::handle(&worker, events[0].clone()).await;
+    assert!(first.is_err(), "{first:?}");
+    let id = asked["id"].as_str().unwrap();
+    let report = w
+        .call("GET", &format!("/api/v1/reports/{id}"), &p.admin, None)
+        .await;
+    assert_eq!(report.body["status"], "processing", "{}", report.text);
+    // The retry, at once: the report is made and counted once.
+    let retried = report_worker::handle(&worker, events[0].clone())
+        .await
+        .expect("the retry answers");
+    assert!(retried.get("ready").is_some(), "{retried}");
+    let report = w
+        .call("GET", &format!("/api/v1/reports/{id}"), &p.admin, None)
+        .await;
+    assert_eq!(report.body["status"], "ready", "{}", report.text);
+    assert_eq!(w.stack.state.metrics.total(Metric::ReportsGenerated), 1);
+    // A late duplicate of the event finds it finished.
+    let late = report_worker::handle(&worker, events[0].clone())
+        .await
+        .expect("the duplicate answers");
+    assert_eq!(late, serde_json::json!("skipped"));
+}
+
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!(
         "{}/../tests/fixtures/logos/{name}",

@@ -293,6 +293,35 @@ impl Table {
         .await
     }
 
+    /// Gives back the claim [`Table::claim_report`] took at `claimed`: the attempt failed
+    /// before it finished the report, and Lambda retries a failed asynchronous invocation
+    /// a minute or two later, well within the 15 minutes a claim otherwise holds. Nothing
+    /// when the report is finished, gone, or claimed again since.
+    pub async fn release_report(
+        &self,
+        partner: &PartnerId,
+        id: &ReportId,
+        claimed: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .set_key(Some(report_keys(partner, id).key()))
+            .update_expression("REMOVE claimedAt")
+            .condition_expression("#status = :processing AND claimedAt = :claimed")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":processing", s("processing"))
+            .expression_attribute_values(":claimed", s(time_key(claimed)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if update_failed(&e) => Ok(()),
+            Err(e) => Err(StoreError::sdk(e)),
+        }
+    }
+
     /// Sets the claim attribute `field` to `now` when `condition` holds and no fresh claim
     /// is there (one older than 15 minutes, of a worker that timed out, is taken over):
     /// `false` when the condition fails. `equals` names an attribute `condition` compares
