@@ -1473,3 +1473,71 @@ async fn a_partner_whose_email_is_not_confirmed_gets_no_alert_emails_or_texts_se
         .expect("a second alert");
     assert_eq!(w.mail_to("anyone@elsewhere.example.net", &second).len(), 1);
 }
+
+#[tokio::test]
+async fn an_alert_email_to_an_address_that_bounced_fails_at_once_and_the_others_go() {
+    use domain::alert::AlertKind::UnresolvedRisk;
+    let w = world().await;
+    let p = w
+        .partner("pa@alerts-bounced.example.com", "Bounced Partners")
+        .await;
+    let ops = w
+        .user(
+            &p,
+            "ops@alerts-bounced.example.com",
+            "administrator",
+            &[("email", "gone@elsewhere.example.net")],
+        )
+        .await;
+    let rule = w
+        .ok(
+            &w.alerts,
+            "POST",
+            "/api/v1/alert-rules",
+            &p.admin,
+            Some(&rule_body("Errors", true, &[ops.as_str()], None)),
+        )
+        .await;
+    let rule = rule["id"].as_str().unwrap();
+    let (customer, _) = w
+        .customer(&p, "Northwind", "it@northwind-bounced.example.com")
+        .await;
+    // SES reported the contact's mailbox gone, for this partner.
+    let mut bounce: Value =
+        serde_json::from_str(include_str!("../../events/notifier/ses-bounce.json")).unwrap();
+    bounce["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] =
+        "gone@elsewhere.example.net".into();
+    bounce["detail"]["mail"]["tags"]["partner"] = json!([p.id.as_str()]);
+    let done = notifier::handle(&w.stack.function("notifier"), bounce)
+        .await
+        .unwrap();
+    assert_eq!(done["suppressed"], 1, "{done}");
+
+    raise_some(&w, &p, &customer, "Northwind", &[UnresolvedRisk]).await;
+    let alert = w.alerts(&p.admin, "status=open").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(w.mail_to("gone@elsewhere.example.net", &alert).is_empty());
+    let log = w
+        .ok(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alert-rules/{rule}/deliveries"),
+            &p.admin,
+            None,
+        )
+        .await;
+    let gone = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["target"] == "gone@elsewhere.example.net")
+        .cloned()
+        .expect("the suppressed address's delivery");
+    // Trying again cannot help: failed at once, no retry due.
+    assert_eq!(gone["status"], "failed", "{gone}");
+    assert_eq!(gone["attempts"], 1);
+    assert!(gone.get("nextAttemptAt").is_none());
+    assert!(gone["error"].as_str().unwrap().contains("bounced"));
+}

@@ -378,10 +378,11 @@ fn mail_is_sent_from_the_sender_only_and_text_messages_never_to_topics() {
                     ("!Ref".into(), "MailFrom".into()),
                     "{function}: {action}"
                 );
+                // With a configuration set, SES authorizes the send on the set as well.
                 assert_eq!(
                     s.resources,
-                    ["identity/*"],
-                    "{function}: the account's own identities"
+                    ["identity/*", "configuration-set/MailConfigurationSet"],
+                    "{function}: the account's own identities, through the stack's set"
                 );
             }
         }

@@ -1144,6 +1144,7 @@ async fn gathering_a_report_costs_calls_linear_in_its_customers() {
                 requested_at: Utc::now(),
                 finished_at: None,
                 expires_at: Utc::now(),
+                not_emailed: Vec::new(),
             };
             report.options.active_users_only = kind.options().active_users;
             w.stack.counter.reset();

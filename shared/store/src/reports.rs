@@ -209,7 +209,7 @@ impl Table {
         &self,
         partner: &PartnerId,
         id: &ReportId,
-        sent: Result<DateTime<Utc>, ()>,
+        sent: Result<(DateTime<Utc>, Vec<String>), ()>,
     ) -> Result<(), StoreError> {
         let update = self
             .client
@@ -218,7 +218,18 @@ impl Table {
             .set_key(Some(report_keys(partner, id).key()))
             .condition_expression("attribute_exists(pk)");
         let update = match sent {
-            Ok(at) => update
+            Ok((at, not_emailed)) if !not_emailed.is_empty() => update
+                .update_expression(
+                    "SET deliveredAt = :at, notEmailed = :skipped REMOVE deliveryClaimedAt",
+                )
+                .expression_attribute_values(":at", s(at.to_rfc3339()))
+                .expression_attribute_values(
+                    ":skipped",
+                    aws_sdk_dynamodb::types::AttributeValue::L(
+                        not_emailed.into_iter().map(s).collect(),
+                    ),
+                ),
+            Ok((at, _)) => update
                 .update_expression("SET deliveredAt = :at REMOVE deliveryClaimedAt")
                 .expression_attribute_values(":at", s(at.to_rfc3339())),
             Err(()) => update.update_expression("REMOVE deliveryClaimedAt"),

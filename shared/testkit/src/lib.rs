@@ -157,6 +157,7 @@ pub async fn stack_with(options: Options) -> TestStack {
         s3_force_path_style: true,
         mail: MailMode::Outbox(outbox.clone()),
         mail_from: "console@partner-console.test".into(),
+        mail_configuration_set: Some("partner-console-mail".into()),
         events: options.events.unwrap_or(EventMode::Local {
             invoke_url: "http://127.0.0.1:9".into(),
             routes: Vec::new(),
