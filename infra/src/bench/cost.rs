@@ -85,7 +85,7 @@ impl Default for CostOptions {
             computers: 25,
             history_days: 30,
             rounds: 3,
-            events: 300,
+            events: 1000,
             seed: 11,
         }
     }
@@ -263,6 +263,30 @@ impl Sample {
         }
         for (k, n) in &o.created {
             *self.created.entry(k.clone()).or_default() += n;
+        }
+    }
+
+    /// What each of `n` more adds: (`self` − `fewer`) / `n`, at least zero.
+    fn slope(&self, fewer: &Sample, n: f64) -> Sample {
+        let d = |a: f64, b: f64| (a - b).max(0.0) / n;
+        Sample {
+            usage: self.usage.less(fewer.usage) * (1.0 / n),
+            dynamodb_calls: d(self.dynamodb_calls, fewer.dynamodb_calls),
+            items_written: d(self.items_written, fewer.items_written),
+            billed_ms: d(self.billed_ms, fewer.billed_ms),
+            ..Sample::default()
+        }
+    }
+
+    /// `self` less `n` times `each`, at least zero.
+    fn without(&self, each: &Sample, n: f64) -> Sample {
+        let d = |a: f64, b: f64| (a - b * n).max(0.0);
+        Sample {
+            usage: self.usage.less(each.usage * n),
+            dynamodb_calls: d(self.dynamodb_calls, each.dynamodb_calls),
+            items_written: d(self.items_written, each.items_written),
+            billed_ms: d(self.billed_ms, each.billed_ms),
+            ..Sample::default()
         }
     }
 
@@ -469,7 +493,8 @@ pub async fn run_cost(o: CostOptions) -> anyhow::Result<String> {
     progress("the empty stack's ticks");
     let empty = Bench::new(&endpoint).await?;
     let idle_tick = ticks(&empty).await?;
-    let run = Run { idle_tick, ..run };
+    let mut run = Run { idle_tick, ..run };
+    run.units.tick_share = run.units.tick_share.less(run.idle_tick.usage);
     let alarms = testkit::resources::Template::parse(&template_text())?
         .resources()
         .filter(|(_, t, _)| *t == "AWS::CloudWatch::Alarm")
@@ -645,36 +670,56 @@ async fn measure_all(b: &Bench, o: &CostOptions) -> anyhow::Result<Run> {
     }
     let page_view = page_view.per(PAGES.len() as f64);
 
-    // Inventory: every customer's fleet checks in, `rounds` times.
+    // Inventory: every customer's fleet checks in, `rounds` times; and each time the
+    // first customer's first few computers alone, for what one computer's report adds.
     progress("inventory reports");
+    let few = (o.computers / 5).max(1);
     let mut inventory = Sample::default();
+    let mut inventory_few = Sample::default();
     let mut requests = 0;
     for _ in 0..o.rounds {
-        for (id, key, _, computers) in &fleets {
-            let seen = Utc::now();
-            let batch: Vec<_> = computers
-                .iter()
-                .map(|c| {
-                    let mut c = c.clone();
-                    c.last_seen = seen;
-                    c
-                })
-                .collect();
-            let body = json!({ "computers": batch });
-            let (a, s) = b
-                .measure(
-                    "ingest",
-                    Trigger::Api,
-                    ingest_request(&ingest, id, key, "computers", &body),
-                )
-                .await;
-            ok(&a?, "an inventory report")?;
-            inventory.add(&s);
-            requests += 1;
+        for (n, (id, key, _, computers)) in fleets.iter().enumerate() {
+            let sizes: &[usize] = if n == 0 {
+                &[few, computers.len()]
+            } else {
+                &[computers.len()]
+            };
+            for size in sizes {
+                let seen = Utc::now();
+                let batch: Vec<_> = computers[..*size]
+                    .iter()
+                    .map(|c| {
+                        let mut c = c.clone();
+                        c.last_seen = seen;
+                        c
+                    })
+                    .collect();
+                let body = json!({ "computers": batch });
+                let (a, s) = b
+                    .measure(
+                        "ingest",
+                        Trigger::Api,
+                        ingest_request(&ingest, id, key, "computers", &body),
+                    )
+                    .await;
+                ok(&a?, "an inventory report")?;
+                if *size == few && few < computers.len() {
+                    inventory_few.add(&s);
+                } else {
+                    inventory.add(&s);
+                    requests += 1;
+                }
+            }
         }
     }
     let inventory_kinds = inventory.by_kind.clone();
     let inventory = inventory.per(requests as f64);
+    let inventory_few = inventory_few.per(o.rounds as f64);
+    let computer_report = inventory.slope(
+        &inventory_few,
+        (o.computers.saturating_sub(few)).max(1) as f64,
+    );
+    let inventory_fixed = inventory.without(&computer_report, o.computers as f64);
 
     // Live events, one a request (a fleet's events are minutes apart).
     progress(format!("{} live events", o.events));
@@ -768,12 +813,9 @@ async fn measure_all(b: &Bench, o: &CostOptions) -> anyhow::Result<Run> {
         s.add(&w);
         report_over.push(s);
     }
-    let per_customer = {
-        let (one, all) = (&report_over[0].usage, &report_over[1].usage);
-        let k = (ids.len() - 1) as f64;
-        (*all + *one * -1.0) * (1.0 / k)
-    };
-    let report_fixed = report_over[0].usage + per_customer * -1.0;
+    let per_customer =
+        report_over[1].usage.less(report_over[0].usage) * (1.0 / (ids.len() - 1) as f64);
+    let report_fixed = report_over[0].usage.less(per_customer);
     let template = call(
         &reports,
         "POST",
@@ -818,8 +860,7 @@ async fn measure_all(b: &Bench, o: &CostOptions) -> anyhow::Result<Run> {
         "the scheduled report is emailed"
     );
     scheduled.usage.scheduler_invocations = 1.0;
-    let k = ids.len() as f64;
-    let scheduled_extra = scheduled.usage + (report_fixed + per_customer * k) * -1.0;
+    let scheduled_fixed = scheduled.usage.less(per_customer * ids.len() as f64);
 
     // A day of ticks with this partner's data; the empty stack's come later.
     progress("a day of scheduler ticks");
@@ -847,6 +888,15 @@ async fn measure_all(b: &Bench, o: &CostOptions) -> anyhow::Result<Run> {
         format!("inventory report ({} computers)", o.computers),
         inventory.clone(),
     ));
+    samples.push((format!("inventory report ({few} computers)"), inventory_few));
+    samples.push((
+        "one computer's report (the difference, per computer)".into(),
+        computer_report.clone(),
+    ));
+    samples.push((
+        "an inventory request's fixed part".into(),
+        inventory_fixed.clone(),
+    ));
     samples.push(("event".into(), event.clone()));
     samples.push(("alert notified".into(), alert.clone()));
     samples.push((
@@ -872,12 +922,14 @@ async fn measure_all(b: &Bench, o: &CostOptions) -> anyhow::Result<Run> {
         units: model::Measured {
             sign_in: sign_in.usage,
             page_view: page_view.usage,
-            inventory_request: inventory.usage,
+            inventory_request: inventory_fixed.usage,
+            computer_report: computer_report.usage,
             event: event.usage,
             alert: alert.usage,
             report: report_fixed,
             report_per_customer: per_customer,
-            scheduled_extra,
+            scheduled_report: scheduled_fixed,
+            // The partner's share: set once the empty stack's ticks are measured.
             tick_share: partner_ticks.usage,
             stored_bytes_per_computer: stored / computers,
         },
@@ -1098,9 +1150,12 @@ fn report(o: &CostOptions, run: &Run, alarms: usize, took: StdDuration) -> Strin
     row(&mut s, "page views", &|m| m.page_views);
     row(
         &mut s,
-        "inventory reports (one customer's fleet each)",
+        "inventory requests (one customer's fleet each)",
         &|m| m.inventory_requests,
     );
+    row(&mut s, "computers' reports in them", &|m| {
+        m.computer_reports
+    });
     row(&mut s, "events (one a request)", &|m| m.events);
     row(&mut s, "alerts notified", &|m| m.alerts);
     row(&mut s, "reports on demand", &|m| m.reports);

@@ -55,6 +55,34 @@ impl Add for Usage {
     }
 }
 
+impl Usage {
+    /// `self` less `o`, each figure at least zero: what one measurement adds over
+    /// another (a difference of timings can come out below zero).
+    pub fn less(self, o: Usage) -> Usage {
+        let d = self + o * -1.0;
+        let z = |v: f64| v.max(0.0);
+        Usage {
+            api_requests: z(d.api_requests),
+            lambda_invocations: z(d.lambda_invocations),
+            lambda_gb_seconds: z(d.lambda_gb_seconds),
+            read_units: z(d.read_units),
+            write_units: z(d.write_units),
+            index_write_units: z(d.index_write_units),
+            s3_puts: z(d.s3_puts),
+            s3_gets: z(d.s3_gets),
+            s3_put_bytes: z(d.s3_put_bytes),
+            emails: z(d.emails),
+            email_bytes: z(d.email_bytes),
+            events: z(d.events),
+            scheduler_invocations: z(d.scheduler_invocations),
+            log_bytes: z(d.log_bytes),
+            traces: z(d.traces),
+            active_users: z(d.active_users),
+            stored_bytes: z(d.stored_bytes),
+        }
+    }
+}
+
 impl Mul<f64> for Usage {
     type Output = Usage;
     fn mul(self, f: f64) -> Usage {
@@ -374,8 +402,10 @@ pub struct Month {
     pub users: u64,
     pub sign_ins: f64,
     pub page_views: f64,
-    /// Inventory requests (each a customer's whole fleet).
+    /// Inventory requests (each a customer's whole fleet), and the computers' reports
+    /// they carry.
     pub inventory_requests: f64,
+    pub computer_reports: f64,
     pub events: f64,
     pub alerts: f64,
     pub reports: f64,
@@ -423,6 +453,7 @@ impl Assumptions {
             sign_ins: users as f64 * self.working_days,
             page_views: users as f64 * self.working_days * self.page_views_per_user_day,
             inventory_requests: customers as f64 * DAYS * 24.0 * 60.0 / self.inventory_minutes,
+            computer_reports: computers as f64 * DAYS * 24.0 * 60.0 / self.inventory_minutes,
             events,
             alerts: events * self.alerts_per_event,
             reports: self.on_demand_reports,
@@ -438,16 +469,18 @@ impl Assumptions {
 pub struct Measured {
     pub sign_in: Usage,
     pub page_view: Usage,
+    /// An inventory request's fixed part, and what each computer's report in it adds.
     pub inventory_request: Usage,
+    pub computer_report: Usage,
     pub event: Usage,
     pub alert: Usage,
-    /// A report's fixed part (request, worker, files) and what each customer it covers
-    /// adds.
+    /// An on-demand report's fixed part (the request, the worker, the files), and what
+    /// each customer a report covers adds.
     pub report: Usage,
     pub report_per_customer: Usage,
-    /// A scheduled run's extra over an on-demand report (the Scheduler invocation, the
-    /// email).
-    pub scheduled_extra: Usage,
+    /// A scheduled run's fixed part (the Scheduler invocation, the worker, the files,
+    /// the email).
+    pub scheduled_report: Usage,
     /// One tick's cost with the partner's data over the empty stack's.
     pub tick_share: Usage,
     /// Stored bytes per computer (table and index copies).
@@ -462,14 +495,18 @@ pub fn partner_month(m: &Measured, month: &Month) -> Vec<(&'static str, Usage)> 
     vec![
         ("sign-ins", m.sign_in * month.sign_ins),
         ("page views", m.page_view * month.page_views),
-        ("inventory", m.inventory_request * month.inventory_requests),
+        (
+            "inventory",
+            m.inventory_request * month.inventory_requests
+                + m.computer_report * month.computer_reports,
+        ),
         ("events", m.event * month.events),
         ("alerts", m.alert * month.alerts),
         (
             "reports",
-            m.report * (month.reports + month.scheduled_reports)
-                + m.report_per_customer * month.report_customers
-                + m.scheduled_extra * month.scheduled_reports,
+            m.report * month.reports
+                + m.scheduled_report * month.scheduled_reports
+                + m.report_per_customer * month.report_customers,
         ),
         ("scheduler tick (share)", m.tick_share * month.ticks),
         ("users and storage", users),
@@ -507,6 +544,7 @@ mod tests {
         assert_eq!(m.page_views, 660.0);
         // Four customers, each every ten minutes for thirty days.
         assert_eq!(m.inventory_requests, 4.0 * 4320.0);
+        assert_eq!(m.computer_reports, 100.0 * 4320.0);
         assert!((m.events - 1000.0).abs() < 1e-9);
         assert!((m.alerts - 10.0).abs() < 1e-9);
         assert_eq!(m.report_customers, 8.0 * 4.0);
@@ -557,11 +595,12 @@ mod tests {
             sign_in: one(1.0),
             page_view: one(2.0),
             inventory_request: one(10.0),
+            computer_report: one(0.5),
             event: one(5.0),
             alert: one(3.0),
             report: one(7.0),
             report_per_customer: one(1.0),
-            scheduled_extra: one(0.5),
+            scheduled_report: one(0.5),
             tick_share: one(0.25),
             stored_bytes_per_computer: 1000.0,
         };
@@ -572,6 +611,7 @@ mod tests {
             sign_ins: 4.0,
             page_views: 40.0,
             inventory_requests: 100.0,
+            computer_reports: 1000.0,
             events: 20.0,
             alerts: 1.0,
             reports: 2.0,
@@ -581,13 +621,29 @@ mod tests {
         };
         let parts = partner_month(&m, &month);
         let all = sum(&parts);
-        let expected = 4.0 + 80.0 + 1000.0 + 100.0 + 3.0 + (7.0 * 3.0 + 6.0 + 0.5) + 1.0;
+        let expected = 4.0 + 80.0 + (1000.0 + 500.0) + 100.0 + 3.0 + (7.0 * 2.0 + 0.5 + 6.0) + 1.0;
         assert!((all.write_units - expected).abs() < 1e-9, "{all:?}");
         assert_eq!(all.active_users, 2.0);
         assert_eq!(all.stored_bytes, 50_000.0);
         assert_eq!(
             all.api_requests,
-            4.0 + 40.0 + 100.0 + 20.0 + 1.0 + 3.0 + 6.0 + 1.0 + 4.0
+            4.0 + 40.0 + (100.0 + 1000.0) + 20.0 + 1.0 + (2.0 + 1.0 + 6.0) + 4.0
         );
+    }
+
+    #[test]
+    fn a_difference_never_goes_below_zero() {
+        let a = Usage {
+            write_units: 5.0,
+            lambda_gb_seconds: 0.1,
+            ..Usage::default()
+        };
+        let b = Usage {
+            write_units: 2.0,
+            lambda_gb_seconds: 0.3,
+            ..Usage::default()
+        };
+        let d = a.less(b);
+        assert_eq!((d.write_units, d.lambda_gb_seconds), (3.0, 0.0));
     }
 }
