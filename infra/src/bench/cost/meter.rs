@@ -367,6 +367,89 @@ mod tests {
         AttributeValue::S(v.into())
     }
 
+    /// A DynamoDB that stores nothing: `GetItem` finds nothing, writes succeed, and a
+    /// `Query` answers two items of about 100 bytes out of the four it evaluated.
+    #[derive(Debug)]
+    struct Fake;
+
+    impl HttpConnector for Fake {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let target = request.headers().get("x-amz-target").unwrap_or_default();
+            let item =
+                |sk: &str| json!({"pk": {"S": "P"}, "sk": {"S": sk}, "pad": {"S": "x".repeat(94)}});
+            let body = if target.ends_with(".Query") {
+                json!({"Items": [item("1"), item("2")], "Count": 2, "ScannedCount": 4})
+            } else {
+                json!({})
+            };
+            HttpConnectorFuture::new(async move {
+                Ok(HttpResponse::new(
+                    aws_smithy_runtime_api::http::StatusCode::try_from(200).expect("a status"),
+                    SdkBody::from(body.to_string()),
+                ))
+            })
+        }
+    }
+
+    fn client(http: SharedHttpClient) -> aws_sdk_dynamodb::Client {
+        use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+        let conf = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("k", "s", None, None, "test"))
+            .endpoint_url("http://127.0.0.1:9")
+            .http_client(http)
+            .build();
+        aws_sdk_dynamodb::Client::from_conf(conf)
+    }
+
+    #[tokio::test]
+    async fn the_meter_prices_what_the_sdk_sends_and_receives() {
+        let fake = SharedHttpConnector::new(Fake);
+        let plain = {
+            let fake = fake.clone();
+            http_client_fn(move |_, _| fake.clone())
+        };
+        let index = Index {
+            name: "gsi1".into(),
+            keys: vec!["gsi1pk".into(), "gsi1sk".into()],
+        };
+        let meter = Meter::new(vec![index], client(plain.clone()));
+        let db = client(meter.http_client(plain));
+        // A new item of 1,500 bytes in gsi1: 2 units in the table, 2 in the index.
+        let mut item: Item = [
+            ("pk".to_string(), s("CUSTOMER#1")),
+            ("sk".to_string(), s("ACCOUNT")),
+            ("gsi1pk".to_string(), s("CUSTOMERS#p")),
+            ("gsi1sk".to_string(), s("NAME#a")),
+            ("kind".to_string(), s("Customer")),
+        ]
+        .into();
+        let pad = 1500 - item_size(&item) - 3;
+        item.insert("pad".into(), s(&"x".repeat(pad)));
+        assert_eq!(item_size(&item), 1500);
+        db.put_item()
+            .table_name("t")
+            .set_item(Some(item))
+            .send()
+            .await
+            .unwrap();
+        db.query()
+            .table_name("t")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s("P"))
+            .send()
+            .await
+            .unwrap();
+        let m = meter.take();
+        assert_eq!((m.write_units_table, m.write_units_indexes), (2.0, 2.0));
+        assert_eq!(m.by_kind["Customer"], (1, 2.0, 2.0));
+        assert_eq!(m.created["Customer"], 1);
+        // Two items of about 100 bytes, four evaluated: about 400 bytes, eventually consistent.
+        assert_eq!((m.read_units, m.items_read), (0.5, 2));
+        assert_eq!(meter.take(), Measured::default(), "taking starts afresh");
+    }
+
     #[test]
     fn a_transaction_lists_its_puts_updates_deletes_and_checks() {
         let body = json!({"TransactItems": [
