@@ -322,7 +322,7 @@ struct Bench {
 }
 
 impl Bench {
-    async fn new(endpoint: &str) -> anyhow::Result<Bench> {
+    async fn new() -> anyhow::Result<Bench> {
         let template = testkit::resources::Template::bundled()?;
         let indexes = template
             .table()?
@@ -337,8 +337,7 @@ impl Bench {
                     .collect(),
             })
             .collect();
-        let plain = testkit::sdk_config(endpoint).await;
-        let meter = Meter::new(indexes, aws_sdk_dynamodb::Client::new(&plain));
+        let meter = Meter::new(indexes);
         let (invoke_url, published) = dispatcher().await?;
         let stack = testkit::stack_with(testkit::Options {
             events: Some(adapters::config::EventMode::Local {
@@ -352,6 +351,8 @@ impl Bench {
             ..testkit::Options::default()
         })
         .await;
+        let plain = testkit::sdk_config(&stack.endpoint).await;
+        meter.read_with(aws_sdk_dynamodb::Client::new(&plain));
         let parsed = testkit::resources::Template::parse(&template_text())?;
         Ok(Bench {
             stack,
@@ -486,12 +487,11 @@ pub async fn run_cost(o: CostOptions) -> anyhow::Result<String> {
     let started = Instant::now();
     count_logs();
     adapters::aws::observe_operations(observe);
-    let endpoint = testkit::endpoint();
-    let b = Bench::new(&endpoint).await?;
+    let b = Bench::new().await?;
     let run = measure_all(&b, &o).await?;
     drop(b);
     progress("the empty stack's ticks");
-    let empty = Bench::new(&endpoint).await?;
+    let empty = Bench::new().await?;
     let idle_tick = ticks(&empty).await?;
     let mut run = Run { idle_tick, ..run };
     run.units.tick_share = run.units.tick_share.less(run.idle_tick.usage);
@@ -888,7 +888,13 @@ async fn measure_all(b: &Bench, o: &CostOptions) -> anyhow::Result<Run> {
         format!("inventory report ({} computers)", o.computers),
         inventory.clone(),
     ));
-    samples.push((format!("inventory report ({few} computers)"), inventory_few));
+    samples.push((
+        format!(
+            "inventory report ({few} computer{})",
+            if few == 1 { "" } else { "s" }
+        ),
+        inventory_few,
+    ));
     samples.push((
         "one computer's report (the difference, per computer)".into(),
         computer_report.clone(),

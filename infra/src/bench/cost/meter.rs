@@ -7,7 +7,7 @@
 
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use aws_smithy_runtime_api::client::{
@@ -55,17 +55,23 @@ impl Measured {
 pub struct Meter {
     measured: Arc<Mutex<Measured>>,
     indexes: Arc<Vec<Index>>,
-    reader: aws_sdk_dynamodb::Client,
+    reader: Arc<OnceLock<aws_sdk_dynamodb::Client>>,
 }
 
 impl Meter {
-    /// `reader` reads items back (built on a plain client: not metered, not counted).
-    pub fn new(indexes: Vec<Index>, reader: aws_sdk_dynamodb::Client) -> Self {
+    pub fn new(indexes: Vec<Index>) -> Self {
         Meter {
             measured: Arc::default(),
             indexes: Arc::new(indexes),
-            reader,
+            reader: Arc::default(),
         }
+    }
+
+    /// The client that reads items back (on a plain HTTP client: not metered, not
+    /// counted), on the server the metered stack lives on; until it is set, writes are
+    /// priced as if the items were new.
+    pub fn read_with(&self, reader: aws_sdk_dynamodb::Client) {
+        let _ = self.reader.set(reader);
     }
 
     /// The HTTP client for the SDK: `base`'s connections, metered.
@@ -90,6 +96,7 @@ impl Meter {
 
     async fn read_back(&self, table: &str, key: &Item) -> Option<Item> {
         self.reader
+            .get()?
             .get_item()
             .table_name(table)
             .set_key(Some(key.clone()))
@@ -414,7 +421,8 @@ mod tests {
             name: "gsi1".into(),
             keys: vec!["gsi1pk".into(), "gsi1sk".into()],
         };
-        let meter = Meter::new(vec![index], client(plain.clone()));
+        let meter = Meter::new(vec![index]);
+        meter.read_with(client(plain.clone()));
         let db = client(meter.http_client(plain));
         // A new item of 1,500 bytes in gsi1: 2 units in the table, 2 in the index.
         let mut item: Item = [
