@@ -5,7 +5,10 @@
 # 2. telemetry: ingestion throughput and the Home page's data latency, in process against
 #    a moto server of its own (`infra bench-telemetry`);
 # 3. reports: PDF size and render time of a demo customer's reports, a 100-page Security
-#    Audit, and the DynamoDB calls to gather each type (`infra bench-reports`).
+#    Audit, and the DynamoDB calls to gather each type (`infra bench-reports`);
+# 4. cost: a partner's month in dollars at 10, 100 and 1,000 computers, from the calls and
+#    capacity units measured per unit of activity (`infra bench-cost`, into docs/cost.md;
+#    COST_ARGS passes flags, e.g. "--events 50 --rounds 1" for a quick check).
 # A failed cold-start check still lets the telemetry benchmark run; the exit status is
 # then the cold-start one. RUNS sets the cold starts per binary; TELEMETRY_ARGS passes
 # flags to bench-telemetry (e.g. "--live-events 2000 --requests 10" for a quick check).
@@ -53,4 +56,9 @@ cat "$STATE/telemetry.md"
 LOG_LEVEL=off cargo run --release -q -p infra -- bench-reports >"$STATE/reports.md"
 "$VENV/bin/python" infra/bench/splice.py reports docs/performance.md <"$STATE/reports.md"
 cat "$STATE/reports.md"
+
+read -ra cost_args <<<"${COST_ARGS:-}"
+LOG_LEVEL=off cargo run --release -q -p infra -- bench-cost "${cost_args[@]}" >"$STATE/cost.md"
+"$VENV/bin/python" infra/bench/splice.py cost docs/cost.md <"$STATE/cost.md"
+cat "$STATE/cost.md"
 exit "$coldstart"

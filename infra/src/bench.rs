@@ -479,6 +479,8 @@ mod run;
 pub use run::*;
 mod reports;
 pub use reports::{report_options, run_reports, ReportOptions};
+mod cost;
+pub use cost::{cost_options, run_cost, CostOptions};
 
 #[cfg(test)]
 mod tests;

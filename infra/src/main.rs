@@ -18,6 +18,8 @@
 //! infra bench-reports [--runs R] [--computers M] [--customers N]
 //! infra bench-telemetry [--customers N] [--computers M] [--live-events E] [--home-customers C] ...
 //!                   ingestion throughput and Home page latency against MOTO_ENDPOINT (Markdown)
+//! infra bench-cost  [--customers K] [--computers C] [--rounds R] [--events E] ...
+//!                   a partner's month in dollars, from measured calls and capacity units (Markdown)
 //! infra migrate-automatic-reports
 //!                   queues the automatic reports of partners that never had them (operator)
 //! infra local-scheduler
@@ -184,6 +186,12 @@ async fn main() -> anyhow::Result<()> {
                 infra::bench::run_reports(infra::bench::report_options(&args)?).await?
             );
         }
+        Some("bench-cost") => {
+            print!(
+                "{}",
+                infra::bench::run_cost(infra::bench::cost_options(&args)?).await?
+            );
+        }
         Some("bench-telemetry") => {
             print!("{}", infra::bench::run(infra::bench::options(&args)?).await?);
         }
@@ -213,7 +221,7 @@ async fn main() -> anyhow::Result<()> {
             | "support-feedback",
         ) => support(&args).await?,
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|simulate|migrate-automatic-reports|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|support-tickets|support-show|support-comment|support-triage|support-feedback|bench-telemetry|bench-reports|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|simulate|migrate-automatic-reports|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|support-tickets|support-show|support-comment|support-triage|support-feedback|bench-telemetry|bench-reports|bench-cost|openapi (see infra/src/main.rs)"),
     }
     Ok(())
 }

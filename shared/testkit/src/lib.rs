@@ -63,8 +63,17 @@ pub fn endpoint() -> String {
 }
 
 pub async fn sdk_config(endpoint: &str) -> aws_types::SdkConfig {
+    sdk_config_with(endpoint, adapters::tls::sdk_http_client()).await
+}
+
+/// [`sdk_config`] with another HTTP client (the cost bench's, which measures what each
+/// request reads and writes).
+pub async fn sdk_config_with(
+    endpoint: &str,
+    http_client: aws_smithy_runtime_api::client::http::SharedHttpClient,
+) -> aws_types::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(adapters::tls::sdk_http_client())
+        .http_client(http_client)
         .endpoint_url(endpoint)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
@@ -90,6 +99,8 @@ pub struct Options {
     pub verifier: Option<adapters::identity::TokenVerifier>,
     /// Where domain events go (by default nowhere: no routes).
     pub events: Option<EventMode>,
+    /// The SDK's HTTP client, when not the functions' own (see [`sdk_config_with`]).
+    pub http_client: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
 }
 
 impl Default for Options {
@@ -100,6 +111,7 @@ impl Default for Options {
             origin_verify: None,
             verifier: None,
             events: None,
+            http_client: None,
         }
     }
 }
@@ -113,7 +125,10 @@ pub async fn stack_with(options: Options) -> TestStack {
     api::telemetry::init_for_tests();
     iam::record_if_asked();
     let endpoint = endpoint();
-    let sdk = sdk_config(&endpoint).await;
+    let sdk = match options.http_client.clone() {
+        Some(client) => sdk_config_with(&endpoint, client).await,
+        None => sdk_config(&endpoint).await,
+    };
     let template = Template::bundled().expect("template.yaml parses");
     let id = uuid::Uuid::new_v4().simple().to_string();
     let table = format!("test-{id}");
