@@ -374,56 +374,78 @@ mod tests {
         AttributeValue::S(v.into())
     }
 
-    /// A DynamoDB that stores nothing: `GetItem` finds nothing, writes succeed, and a
-    /// `Query` answers two items of about 100 bytes out of the four it evaluated.
-    #[derive(Debug)]
-    struct Fake;
-
-    impl HttpConnector for Fake {
-        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-            let target = request.headers().get("x-amz-target").unwrap_or_default();
-            let item =
-                |sk: &str| json!({"pk": {"S": "P"}, "sk": {"S": sk}, "pad": {"S": "x".repeat(94)}});
-            let body = if target.ends_with(".Query") {
-                json!({"Items": [item("1"), item("2")], "Count": 2, "ScannedCount": 4})
-            } else {
-                json!({})
-            };
-            HttpConnectorFuture::new(async move {
-                Ok(HttpResponse::new(
-                    aws_smithy_runtime_api::http::StatusCode::try_from(200).expect("a status"),
-                    SdkBody::from(body.to_string()),
-                ))
-            })
-        }
+    /// A table of its own on the tests' moto server, with the one index the test prices.
+    async fn table(plain: &aws_sdk_dynamodb::Client) -> String {
+        use aws_sdk_dynamodb::types::{
+            AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+            Projection, ProjectionType, ScalarAttributeType,
+        };
+        let name = format!(
+            "meter-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("after 1970")
+                .as_nanos()
+        );
+        let key = |n: &str, t: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(n)
+                .key_type(t)
+                .build()
+                .expect("a key")
+        };
+        let attr = |n: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(n)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("an attribute")
+        };
+        plain
+            .create_table()
+            .table_name(&name)
+            .billing_mode(BillingMode::PayPerRequest)
+            .key_schema(key("pk", KeyType::Hash))
+            .key_schema(key("sk", KeyType::Range))
+            .set_attribute_definitions(Some(["pk", "sk", "gsi1pk", "gsi1sk"].map(attr).to_vec()))
+            .global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name("gsi1")
+                    .key_schema(key("gsi1pk", KeyType::Hash))
+                    .key_schema(key("gsi1sk", KeyType::Range))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build()
+                    .expect("an index"),
+            )
+            .send()
+            .await
+            .expect("the table is made");
+        name
     }
 
-    fn client(http: SharedHttpClient) -> aws_sdk_dynamodb::Client {
-        use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-        let conf = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("k", "s", None, None, "test"))
-            .endpoint_url("http://127.0.0.1:9")
-            .http_client(http)
-            .build();
-        aws_sdk_dynamodb::Client::from_conf(conf)
-    }
-
+    /// Against moto: what the SDK really sends and moto really answers.
     #[tokio::test]
     async fn the_meter_prices_what_the_sdk_sends_and_receives() {
-        let fake = SharedHttpConnector::new(Fake);
-        let plain = {
-            let fake = fake.clone();
-            http_client_fn(move |_, _| fake.clone())
-        };
+        let endpoint = testkit::endpoint();
+        let plain = aws_sdk_dynamodb::Client::new(&testkit::sdk_config(&endpoint).await);
+        let t = table(&plain).await;
         let index = Index {
             name: "gsi1".into(),
             keys: vec!["gsi1pk".into(), "gsi1sk".into()],
         };
         let meter = Meter::new(vec![index]);
-        meter.read_with(client(plain.clone()));
-        let db = client(meter.http_client(plain));
+        meter.read_with(plain.clone());
+        let db = aws_sdk_dynamodb::Client::new(
+            &testkit::sdk_config_with(
+                &endpoint,
+                meter.http_client(adapters::tls::sdk_http_client()),
+            )
+            .await,
+        );
         // A new item of 1,500 bytes in gsi1: 2 units in the table, 2 in the index.
         let mut item: Item = [
             ("pk".to_string(), s("CUSTOMER#1")),
@@ -437,15 +459,15 @@ mod tests {
         item.insert("pad".into(), s(&"x".repeat(pad)));
         assert_eq!(item_size(&item), 1500);
         db.put_item()
-            .table_name("t")
+            .table_name(&t)
             .set_item(Some(item))
             .send()
             .await
             .unwrap();
         db.query()
-            .table_name("t")
+            .table_name(&t)
             .key_condition_expression("pk = :p")
-            .expression_attribute_values(":p", s("P"))
+            .expression_attribute_values(":p", s("CUSTOMER#1"))
             .send()
             .await
             .unwrap();
@@ -453,8 +475,9 @@ mod tests {
         assert_eq!((m.write_units_table, m.write_units_indexes), (2.0, 2.0));
         assert_eq!(m.by_kind["Customer"], (1, 2.0, 2.0));
         assert_eq!(m.created["Customer"], 1);
-        // Two items of about 100 bytes, four evaluated: about 400 bytes, eventually consistent.
-        assert_eq!((m.read_units, m.items_read), (0.5, 2));
+        // The one item, 1,500 bytes: one 4 KB unit, halved as the read is eventually
+        // consistent.
+        assert_eq!((m.read_units, m.items_read), (0.5, 1));
         assert_eq!(meter.take(), Measured::default(), "taking starts afresh");
     }
 
