@@ -157,7 +157,9 @@ def tool_env() -> Dict[str, str]:
 def region() -> str:
     import boto3
 
-    found = boto3.session.Session().region_name
+    # AWS_REGION as the AWS CLI and SAM read it; boto3 itself reads AWS_DEFAULT_REGION
+    # and the profile's region.
+    found = os.environ.get("AWS_REGION") or boto3.session.Session().region_name
     if not found:
         raise DeployError("no AWS region: set AWS_REGION (or a region in your AWS profile)")
     return found
@@ -188,9 +190,11 @@ def deploy(stack: Stack) -> None:
     architecture = values["Architecture"]
     built, warning = package.choose_architecture(architecture)
     if warning:
+        triple = package.TRIPLES[architecture]
         raise DeployError(
-            f"{warning}\n`make deploy` builds for {architecture} only: add the target, or "
-            f"deploy for this machine's architecture with ARCH={built}."
+            f"the Rust target {triple} is not installed: add it with `rustup target add "
+            f"{triple}` (cargo-lambda links with zig from the venv), or deploy functions "
+            f"for this machine's architecture with ARCH={built}"
         )
     values["ConsoleUrl"] = console_url(values, os.environ, stack.outputs().get("DistributionUrl"))
 
