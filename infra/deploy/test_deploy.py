@@ -41,6 +41,8 @@ class ParameterValues(unittest.TestCase):
         self.assertEqual(deploy.env_name("MailFrom"), "MAIL_FROM")
         self.assertEqual(deploy.env_name("ConsoleDomainName"), "CONSOLE_DOMAIN_NAME")
         self.assertEqual(deploy.env_name("ApiHostedZoneId"), "API_HOSTED_ZONE_ID")
+        self.assertEqual(deploy.env_name("AlarmEmail"), "ALARM_EMAIL")
+        self.assertEqual(deploy.env_name("LogRetentionDays"), "LOG_RETENTION_DAYS")
         self.assertEqual(deploy.env_name("Architecture"), "ARCH")
 
     def test_the_environment_wins_then_the_deployed_stack_then_the_default(self):

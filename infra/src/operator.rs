@@ -332,8 +332,9 @@ pub mod support {
                 && may_read(u)
         }) {
             let message = adapters::emails::support_comment(u, &d.ticket, &comment, &link);
-            match state.mailer().send(&message).await {
-                Ok(_) => sent += 1,
+            match state.send_mail(&message).await {
+                Ok(s) if s.message_id.is_some() => sent += 1,
+                Ok(_) => {}
                 Err(e) => tracing::error!(user = %u.id, error = %e, "support comment not emailed"),
             }
         }

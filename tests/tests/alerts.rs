@@ -8,6 +8,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::world::{serve, INVOKE_PATH};
+use adapters::metrics::Metric;
 use adapters::services::AppState;
 use axum::{
     body::Bytes,
@@ -435,6 +436,12 @@ async fn an_unresolved_risk_raises_one_alert_and_the_enabled_rule_reaches_who_ma
     )
     .await;
 
+    // Ingestion counts the records it stored.
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(
+        metrics.total(Metric::IngestedRecords),
+        (fleet.computers.len() + unresolved.len()) as u64
+    );
     // One Error alert for the computer, however many events.
     let errors: Vec<Value> = w.alerts(&p.admin, "type=unresolvedRisk").await;
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -514,6 +521,9 @@ async fn an_unresolved_risk_raises_one_alert_and_the_enabled_rule_reaches_who_ma
         .unwrap();
     assert_eq!(again["attempted"], 0);
     assert_eq!(again["already"], 3);
+    // Three notifications delivered (email, text, webhook), counted once each.
+    assert_eq!(metrics.total(Metric::AlertsSent), 3);
+    assert_eq!(metrics.total(Metric::NotificationsFailed), 0);
     assert_eq!(w.hook_calls().len(), 1);
     assert_eq!(
         w.mail_to("oncall@alerts-e2e.example.com", &alert_id).len(),
@@ -630,6 +640,10 @@ async fn a_receiver_that_is_down_is_retried_with_backoff_then_dead_lettered() {
         assert_eq!(report.deliveries_retried, 1);
     }
     assert_eq!(waits, [1, 5, 30, 120]);
+    // Failed attempts that will be retried are not failures yet; the last one is.
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(metrics.total(Metric::NotificationsFailed), 1);
+    let sent = metrics.total(Metric::AlertsSent);
     let last = deliveries().await;
     assert_eq!(last["status"], "failed");
     assert_eq!(last["attempts"], 5);
@@ -675,6 +689,11 @@ async fn a_receiver_that_is_down_is_retried_with_backoff_then_dead_lettered() {
     assert_eq!(test["status"], "sent");
     assert_eq!(test["statusCode"], 204);
     assert_eq!(test["test"], true);
+    assert_eq!(
+        metrics.total(Metric::AlertsSent),
+        sent,
+        "a test call is not an alert notification"
+    );
     let last_call: Value = serde_json::from_slice(&w.hook_calls().last().unwrap().1).unwrap();
     assert_eq!(last_call["type"], "alert.test");
 }
@@ -1453,4 +1472,72 @@ async fn a_partner_whose_email_is_not_confirmed_gets_no_alert_emails_or_texts_se
         .find(|id| *id != first)
         .expect("a second alert");
     assert_eq!(w.mail_to("anyone@elsewhere.example.net", &second).len(), 1);
+}
+
+#[tokio::test]
+async fn an_alert_email_to_an_address_that_bounced_fails_at_once_and_the_others_go() {
+    use domain::alert::AlertKind::UnresolvedRisk;
+    let w = world().await;
+    let p = w
+        .partner("pa@alerts-bounced.example.com", "Bounced Partners")
+        .await;
+    let ops = w
+        .user(
+            &p,
+            "ops@alerts-bounced.example.com",
+            "administrator",
+            &[("email", "gone@elsewhere.example.net")],
+        )
+        .await;
+    let rule = w
+        .ok(
+            &w.alerts,
+            "POST",
+            "/api/v1/alert-rules",
+            &p.admin,
+            Some(&rule_body("Errors", true, &[ops.as_str()], None)),
+        )
+        .await;
+    let rule = rule["id"].as_str().unwrap();
+    let (customer, _) = w
+        .customer(&p, "Northwind", "it@northwind-bounced.example.com")
+        .await;
+    // SES reported the contact's mailbox gone, for this partner.
+    let mut bounce: Value =
+        serde_json::from_str(include_str!("../../events/notifier/ses-bounce.json")).unwrap();
+    bounce["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] =
+        "gone@elsewhere.example.net".into();
+    bounce["detail"]["mail"]["tags"]["partner"] = json!([p.id.as_str()]);
+    let done = notifier::handle(&w.stack.function("notifier"), bounce)
+        .await
+        .unwrap();
+    assert_eq!(done["suppressed"], 1, "{done}");
+
+    raise_some(&w, &p, &customer, "Northwind", &[UnresolvedRisk]).await;
+    let alert = w.alerts(&p.admin, "status=open").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(w.mail_to("gone@elsewhere.example.net", &alert).is_empty());
+    let log = w
+        .ok(
+            &w.alerts,
+            "GET",
+            &format!("/api/v1/alert-rules/{rule}/deliveries"),
+            &p.admin,
+            None,
+        )
+        .await;
+    let gone = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["target"] == "gone@elsewhere.example.net")
+        .cloned()
+        .expect("the suppressed address's delivery");
+    // Trying again cannot help: failed at once, no retry due.
+    assert_eq!(gone["status"], "failed", "{gone}");
+    assert_eq!(gone["attempts"], 1);
+    assert!(gone.get("nextAttemptAt").is_none());
+    assert!(gone["error"].as_str().unwrap().contains("bounced"));
 }

@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
+use adapters::metrics::Metric;
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     Router,
 };
 use serde_json::{json, Value};
-use testkit::{http::*, TestStack};
+use testkit::{http::*, logs::KeptLines, TestStack};
 
 /// A sign-up carrying an `Idempotency-Key`.
 fn keyed_sign_up(key: &str, body: &Value) -> Request<Body> {
@@ -30,6 +31,7 @@ async fn sign_up_creates_partner_admin_and_guard_in_one_transaction() {
     stack.counter.reset();
     let a = sign_up(&app, "Owner@Northwind.example", "Northwind Security").await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_eq!(stack.state.metrics.total(Metric::SignUps), 1);
     assert_eq!(a.body["partner"]["company"]["name"], "Northwind Security");
     assert_eq!(a.body["partner"]["program"], "reseller");
     assert_eq!(a.body["user"]["email"], "owner@northwind.example");
@@ -75,6 +77,11 @@ async fn a_second_sign_up_with_the_same_email_in_any_case_is_a_409_and_leaves_no
     let a = sign_up(&app, "DUP@Example.COM", "Second").await;
     assert_problem(&a, 409);
     assert_eq!(a.body["type"], "/problems/email-registered");
+    assert_eq!(
+        stack.state.metrics.total(Metric::SignUps),
+        1,
+        "one partner signed up"
+    );
     // Nothing but the rate-limit counters changed: the first account's items, as they were.
     assert_eq!(account_items(&stack).await, before);
     assert_eq!(stack.items_of("Partner").await.len(), 1);
@@ -115,6 +122,7 @@ async fn twenty_concurrent_sign_ups_with_one_email_create_exactly_one_account() 
         .filter(|s| **s == StatusCode::CONFLICT)
         .count();
     assert_eq!((created, conflicts), (1, 19), "{statuses:?}");
+    assert_eq!(stack.state.metrics.total(Metric::SignUps), 1);
     assert_eq!(stack.items_of("Partner").await.len(), 1);
     assert_eq!(stack.items_of("User").await.len(), 1);
     assert_eq!(stack.items_of("Login").await.len(), 1);
@@ -994,4 +1002,115 @@ async fn attempts_that_prove_no_credential_stay_out_of_the_partners_trail() {
     let ok = send(&w.auth, token(&client, &secret), "192.0.2.51").await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(trail().await, before + 1);
+}
+
+/// In Lambda (active tracing) each invocation has an X-Ray trace id; every JSON line of
+/// the request carries it beside the request id, down to the handler's own lines, so a
+/// trace in X-Ray leads to its logs and back.
+#[tokio::test]
+async fn every_log_line_of_a_request_carries_its_x_ray_trace_id() {
+    let (_stack, app) = setup().await;
+    let lines = KeptLines::default();
+    let writer = lines.clone();
+    let subscriber =
+        api::telemetry::json_subscriber(tracing::Level::INFO.into(), move || writer.clone());
+    let mut context = lambda_http::Context::default();
+    context.request_id = "8f1c2d3e-0000-4000-8000-00000000abcd".into();
+    context.xray_trace_id = Some(TRACE.into());
+    let mut req = json_post(
+        "/api/v1/auth/sign-up",
+        &sign_up_body("traced@northwind.example", "Northwind Security"),
+    );
+    req.extensions_mut().insert(context);
+    // The test's own thread (tokio's current-thread runtime) logs to `lines` meanwhile.
+    let answer = {
+        let _guard = tracing::subscriber::set_default(subscriber);
+        send(&app, req, "198.51.100.7").await
+    };
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+
+    let logged = lines.json();
+    let line = |message: &str| {
+        logged
+            .iter()
+            .find(|l| l["message"] == message)
+            .unwrap_or_else(|| panic!("no {message:?} line in {}", lines.text()))
+    };
+    // Logged by the sign-up handler, deep inside the request.
+    let deep = line("partner signed up");
+    assert_eq!(deep["span"]["trace_id"], TRACE, "{deep}");
+    assert_eq!(
+        deep["span"]["request_id"],
+        "8f1c2d3e-0000-4000-8000-00000000abcd"
+    );
+    assert!(deep["partner"]
+        .as_str()
+        .is_some_and(|p| p.starts_with("ptn_")));
+    assert_eq!(line("request finished")["span"]["trace_id"], TRACE);
+    // Every line of the request, not only these two.
+    for l in logged.iter().filter(|l| l["span"]["name"] == "request") {
+        assert_eq!(l["span"]["trace_id"], TRACE, "{l}");
+    }
+}
+
+const TRACE: &str = "Root=1-6751d2c0-5b1f3c8e9a0d4e7f6a2b9c10;Parent=53995c3f42cd8ad8;Sampled=1";
+
+/// Without a trace id (locally, or with tracing off) the field is left out, not empty.
+#[tokio::test]
+async fn a_request_without_a_trace_id_logs_no_trace_id_field() {
+    let (_stack, app) = setup().await;
+    let lines = KeptLines::default();
+    let writer = lines.clone();
+    let subscriber =
+        api::telemetry::json_subscriber(tracing::Level::INFO.into(), move || writer.clone());
+    let answer = {
+        let _guard = tracing::subscriber::set_default(subscriber);
+        send(
+            &app,
+            json_post(
+                "/api/v1/auth/sign-in",
+                &json!({"email": "nobody@example.com", "password": "x"}),
+            ),
+            "198.51.100.8",
+        )
+        .await
+    };
+    assert!(answer.status.is_client_error(), "{}", answer.text);
+    let finished = lines
+        .json()
+        .into_iter()
+        .find(|l| l["message"] == "request finished")
+        .expect("a request finished line");
+    assert!(finished["span"]["request_id"].is_string(), "{finished}");
+    assert!(finished["span"].get("trace_id").is_none(), "{finished}");
+}
+
+/// The workers (report worker, notifier, scheduler) open this span around each
+/// invocation: their lines carry the invocation's request id and trace id too, and no
+/// empty trace id without one.
+#[test]
+fn a_worker_invocations_lines_carry_its_request_id_and_trace_id() {
+    let logged_in = |context: lambda_http::Context| {
+        let lines = KeptLines::default();
+        let writer = lines.clone();
+        let subscriber =
+            api::telemetry::json_subscriber(tracing::Level::INFO.into(), move || writer.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            let _entered = api::telemetry::invocation_span(&context).entered();
+            tracing::info!(alert = "alr_1", "alert notified");
+        });
+        lines.json().remove(0)
+    };
+    let mut context = lambda_http::Context::default();
+    context.request_id = "0d9f6a3e-1111-4222-8333-444455556666".into();
+    let untraced = logged_in(context.clone());
+    assert_eq!(untraced["span"]["request_id"], context.request_id.as_str());
+    assert!(untraced["span"].get("trace_id").is_none(), "{untraced}");
+
+    context.xray_trace_id = Some(TRACE.into());
+    let line = logged_in(context.clone());
+    assert_eq!(line["message"], "alert notified");
+    assert_eq!(line["alert"], "alr_1");
+    assert_eq!(line["span"]["request_id"], context.request_id.as_str());
+    assert_eq!(line["span"]["trace_id"], TRACE);
 }

@@ -277,6 +277,13 @@ const EXPECTED: &[(&str, &str, [u16; 10])] = &[
         "/api/v1/users/{userId}/mfa/reset",
         [204, 403, 403, 403, 403, 404, 403, 403, 403, 403],
     ),
+    // Lifting a mail suppression: user management; another partner's address is not
+    // suppressed for the other partner, so it is not found.
+    (
+        "DELETE",
+        "/api/v1/mail-suppressions/{email}",
+        [204, 403, 403, 403, 403, 404, 403, 403, 403, 403],
+    ),
     (
         "PUT",
         "/api/v1/security",
@@ -821,6 +828,33 @@ impl Fixture {
         p["requests"][0]["id"].as_str().unwrap().to_string()
     }
 
+    /// An address partner P's mail no longer goes to (as the notifier stores it).
+    async fn suppressed_email(&self) -> String {
+        use domain::{
+            audit::{Action, AuditRecord, Outcome},
+            mail::{MailSuppression, SuppressionReason},
+        };
+        let email = format!("bounced{}@p.example.com", self.next());
+        let me = self.ok("auth", "GET", "/api/v1/me", None).await;
+        let partner = domain::PartnerId::parse(me["partner"]["id"].as_str().unwrap()).unwrap();
+        let suppression = MailSuppression {
+            email: domain::EmailAddress::parse(&email).unwrap(),
+            reason: SuppressionReason::Bounced,
+            since: chrono::Utc::now(),
+            feedback_id: "matrix".into(),
+        };
+        let record = AuditRecord::new(Action::SuppressMail, "ses", "ses", Outcome::Success)
+            .by(&partner, None)
+            .target(email.clone());
+        self.stack
+            .state
+            .table
+            .suppress_mail(&partner, &suppression, &record)
+            .await
+            .unwrap();
+        email
+    }
+
     /// A new invited user of partner P.
     async fn user_id(&self) -> String {
         let n = self.next();
@@ -1150,6 +1184,10 @@ impl Fixture {
                 let id = self.user_id().await;
                 req(path.replace("{userId}", &id), None)
             }
+            ("DELETE", "/api/v1/mail-suppressions/{email}") => req(
+                path.replace("{email}", &self.suppressed_email().await),
+                None,
+            ),
             ("PATCH", "/api/v1/users/{userId}") => req(
                 path.replace("{userId}", &self.user_id().await),
                 Some(json!({"firstName": "Renamed"})),
@@ -1846,6 +1884,11 @@ const AUDITED: &[(&str, &str, &str)] = &[
         "user.removeContact",
     ),
     ("POST", "/api/v1/users/{userId}/mfa/reset", "user.resetMfa"),
+    (
+        "DELETE",
+        "/api/v1/mail-suppressions/{email}",
+        "mail.liftSuppression",
+    ),
     ("PUT", "/api/v1/security", "partner.updateSecurity"),
     ("PUT", "/api/v1/company", "partner.updateCompany"),
     ("POST", "/api/v1/roles", "role.create"),

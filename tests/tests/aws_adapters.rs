@@ -46,6 +46,10 @@ async fn mail_goes_to_ses_or_to_the_outbox_as_configured() {
         to: vec!["customer@example.com".into()],
         subject: "Approve Northwind as your partner".into(),
         text: "Open the link to approve.".into(),
+        tags: domain::mail::MailTags::new(
+            &domain::PartnerId::generate(),
+            domain::mail::MailKind::Consent,
+        ),
     };
 
     // The outbox (the test stack's configuration).
@@ -56,7 +60,10 @@ async fn mail_goes_to_ses_or_to_the_outbox_as_configured() {
     assert!(mail[0].contains("Subject: Approve Northwind as your partner"));
     assert!(mail[0].contains("From: console@partner-console.test"));
 
-    // SES, with the same services built for MAIL_MODE=ses.
+    assert!(mail[0].contains("X-SES-CONFIGURATION-SET: partner-console-mail\r\n"));
+
+    // SES, with the same services built for MAIL_MODE=ses (moto takes the configuration
+    // set's name and the tags without checking them).
     let mut config = stack.state.config.clone();
     config.mail = MailMode::Ses;
     // SES identities are per account: a sender of this test's own.

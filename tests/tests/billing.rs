@@ -317,6 +317,7 @@ async fn report_document(
         requested_at: now,
         finished_at: None,
         expires_at: Report::expiry(now),
+        not_emailed: Vec::new(),
     };
     let data = report_worker::gather(table, &account, &report, now)
         .await

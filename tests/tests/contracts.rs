@@ -545,10 +545,11 @@ fn mail_is_sent_from_the_sender_only_and_text_messages_never_to_topics() {
                     ("!Ref".into(), "MailFrom".into()),
                     "{function}: {action}"
                 );
+                // With a configuration set, SES authorizes the send on the set as well.
                 assert_eq!(
                     s.resources,
-                    ["identity/*"],
-                    "{function}: the account's own identities"
+                    ["identity/*", "configuration-set/MailConfigurationSet"],
+                    "{function}: the account's own identities, through the stack's set"
                 );
             }
         }
@@ -566,4 +567,193 @@ fn mail_is_sent_from_the_sender_only_and_text_messages_never_to_topics() {
             assert_eq!(to, "scheduler.amazonaws.com", "{function}");
         }
     }
+}
+
+/// The logical id a `!Ref X` or `!GetAtt X.Attr` names, and the attribute (empty for a
+/// `!Ref`).
+fn reference(value: &serde_yaml::Value) -> Option<(String, String)> {
+    let serde_yaml::Value::Tagged(t) = value else {
+        return None;
+    };
+    match (t.tag.to_string().as_str(), &t.value) {
+        ("!Ref", serde_yaml::Value::String(id)) => Some((id.clone(), String::new())),
+        ("!GetAtt", serde_yaml::Value::String(path)) => {
+            let (id, attr) = path.split_once('.')?;
+            Some((id.to_string(), attr.to_string()))
+        }
+        ("!GetAtt", serde_yaml::Value::Sequence(parts)) => Some((
+            parts.first()?.as_str()?.to_string(),
+            parts.get(1)?.as_str()?.to_string(),
+        )),
+        _ => None,
+    }
+}
+
+fn refers_to(value: &serde_yaml::Value, id: &str) -> bool {
+    reference(value).is_some_and(|(r, _)| r == id)
+}
+
+/// The event types whose source invokes a function asynchronously.
+const ASYNC_EVENTS: [&str; 5] = [
+    "EventBridgeRule",
+    "Schedule",
+    "ScheduleV2",
+    "CloudWatchEvent",
+    "SNS",
+];
+
+/// Operations, read from the template generically (every resource of each type), so a
+/// function, queue or API added later without them fails here: each function logs to a
+/// log group of its own with a retention, and has an Errors and a Throttles alarm; each
+/// queue has a depth alarm; each function invoked asynchronously (a rule, a schedule, or
+/// a role that invokes it, as EventBridge Scheduler's) has a retry limit and an on-failure
+/// destination; each rule's dead-letter queue is one of the template's queues (so it has
+/// its alarm); the HTTP API writes access logs; every alarm notifies the alarm topic.
+#[test]
+fn every_function_queue_and_api_is_logged_and_alarmed_and_async_failures_are_kept() {
+    let text = std::fs::read_to_string(root("template.yaml")).unwrap();
+    let template = Template::parse(&text).unwrap();
+    let of_type = |kind: &str| -> Vec<(String, serde_yaml::Value)> {
+        template
+            .resources()
+            .filter(|(_, t, _)| *t == kind)
+            .map(|(id, _, p)| (id.to_string(), p.clone()))
+            .collect()
+    };
+    let log_groups = of_type("AWS::Logs::LogGroup");
+    let queues = of_type("AWS::SQS::Queue");
+    let alarms = of_type("AWS::CloudWatch::Alarm");
+    let roles = of_type("AWS::IAM::Role");
+    assert!(!queues.is_empty() && !alarms.is_empty());
+    let has_retention = |value: &serde_yaml::Value| {
+        log_groups
+            .iter()
+            .any(|(id, p)| refers_to(value, id) && !p["RetentionInDays"].is_null())
+    };
+    let alarmed = |namespace: &str, metric: &str, dimension: &str, target: &str| {
+        alarms.iter().any(|(_, a)| {
+            a["Namespace"] == namespace
+                && a["MetricName"] == metric
+                && a["Dimensions"].as_sequence().is_some_and(|ds| {
+                    ds.iter()
+                        .any(|d| d["Name"] == dimension && refers_to(&d["Value"], target))
+                })
+        })
+    };
+    let invoked_by_a_role = |function: &str| {
+        roles.iter().any(|(_, role)| {
+            let text = serde_yaml::to_string(&role["Policies"]).unwrap_or_default();
+            text.contains("lambda:InvokeFunction") && text.contains(&format!("{function}.Arn"))
+        })
+    };
+
+    let functions = template.functions();
+    assert!(functions.len() > 10);
+    for (id, _, resource) in &functions {
+        let p = &resource["Properties"];
+        assert!(
+            has_retention(&p["LoggingConfig"]["LogGroup"]),
+            "{id}: LoggingConfig.LogGroup is a log group of the template with RetentionInDays"
+        );
+        assert_eq!(
+            p["LoggingConfig"]["LogFormat"], "Text",
+            "{id}: our own JSON lines, unwrapped"
+        );
+        for metric in ["Errors", "Throttles"] {
+            assert!(
+                alarmed("AWS/Lambda", metric, "FunctionName", id),
+                "{id}: no {metric} alarm names it"
+            );
+        }
+        let events: Vec<&serde_yaml::Value> = p["Events"]
+            .as_mapping()
+            .map(|m| m.values().collect())
+            .unwrap_or_default();
+        let asynchronous = invoked_by_a_role(id)
+            || events
+                .iter()
+                .any(|e| ASYNC_EVENTS.contains(&e["Type"].as_str().unwrap_or_default()));
+        if asynchronous {
+            let config = &p["EventInvokeConfig"];
+            assert!(
+                config["MaximumRetryAttempts"].as_u64().is_some(),
+                "{id}: invoked asynchronously, with no retry limit of its own"
+            );
+            let destination = &config["DestinationConfig"]["OnFailure"];
+            assert_eq!(destination["Type"], "SQS", "{id}: on-failure destination");
+            assert!(
+                queues
+                    .iter()
+                    .any(|(q, _)| refers_to(&destination["Destination"], q)),
+                "{id}: its on-failure destination is one of the template's queues"
+            );
+        }
+        for e in events.iter().filter(|e| e["Type"] == "EventBridgeRule") {
+            let dlq = &e["Properties"]["DeadLetterConfig"]["Arn"];
+            assert!(
+                queues.iter().any(|(q, _)| refers_to(dlq, q)),
+                "{id}: a rule's dead-letter queue is one of the template's queues, not one SAM makes"
+            );
+        }
+    }
+
+    for (id, _) in &queues {
+        assert!(
+            alarms.iter().any(|(_, a)| a["Namespace"] == "AWS/SQS"
+                && a["MetricName"] == "ApproximateNumberOfMessagesVisible"
+                && a["Dimensions"][0]["Name"] == "QueueName"
+                && reference(&a["Dimensions"][0]["Value"])
+                    == Some((id.clone(), "QueueName".into()))),
+            "{id}: no depth alarm"
+        );
+    }
+
+    let apis = of_type("AWS::Serverless::HttpApi");
+    assert!(!apis.is_empty());
+    for (id, api) in &apis {
+        let logs = &api["AccessLogSettings"];
+        assert!(
+            has_retention(&logs["DestinationArn"]),
+            "{id}: access logs to a log group with retention"
+        );
+        let format: serde_json::Value =
+            serde_json::from_str(logs["Format"].as_str().unwrap_or_default())
+                .expect("the access log format is one JSON object");
+        let format = format.to_string();
+        for variable in [
+            "$context.requestId",
+            "$context.identity.sourceIp",
+            "$context.routeKey",
+            "$context.status",
+            "$context.responseLatency",
+            "$context.integrationErrorMessage",
+        ] {
+            assert!(
+                format.contains(variable),
+                "{id}: access logs lack {variable}"
+            );
+        }
+    }
+
+    for (id, a) in &alarms {
+        assert_eq!(a["TreatMissingData"], "notBreaching", "{id}");
+        let actions = a["AlarmActions"].as_sequence().cloned().unwrap_or_default();
+        assert!(
+            actions.iter().any(|v| refers_to(v, "AlarmTopic")),
+            "{id}: notifies AlarmTopic"
+        );
+    }
+    // The business metrics' alarms, in the namespace the functions write to.
+    for metric in ["ReportsFailed", "NotificationsFailed"] {
+        assert!(
+            alarms.iter().any(|(_, a)| a["MetricName"] == metric
+                && tagged(&a["Namespace"])
+                    == ("!Sub".into(), "PartnerConsole/${AWS::StackName}".into())),
+            "no alarm on {metric}"
+        );
+    }
+    assert!(
+        text.contains("METRICS_NAMESPACE: !Sub \"PartnerConsole/${AWS::StackName}\""),
+        "the functions write their metrics to the alarms' namespace"
+    );
 }

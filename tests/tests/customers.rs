@@ -89,12 +89,14 @@ async fn an_exsp_partner_adds_a_customer_with_a_trial_and_a_paid_product() {
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     // The partner and user (one read), the partner's custom roles (one Query, for the
-    // new customer's default levels), one transaction.
+    // new customer's default levels), one transaction; then the welcome emails, which
+    // read the partner's suppressed addresses once (one Query).
     assert_eq!(
         w.stack.counter.operation("DynamoDB", "TransactWriteItems"),
         1
     );
-    assert_eq!(w.stack.counter.service("DynamoDB"), 3);
+    assert_eq!(w.stack.counter.operation("DynamoDB", "Query"), 2);
+    assert_eq!(w.stack.counter.service("DynamoDB"), 4);
     let id = id_of(&a.body);
     assert_eq!(
         a.headers.get("location").unwrap().to_str().unwrap(),
@@ -119,14 +121,16 @@ async fn an_exsp_partner_adds_a_customer_with_a_trial_and_a_paid_product() {
     assert_eq!(p["timeRemaining"]["label"], "Auto-renew");
     assert_ne!(t["serial"], p["serial"]);
 
-    // The profile: the user (role) and one Query of the customer's partition.
+    // The profile: the user (role), one Query of the customer's partition and one
+    // GetItem (whether the partner's mail to the admin is suppressed).
     w.stack.counter.reset();
     let profile = w
         .call("GET", &format!("{CUSTOMERS}/{id}"), &token, None)
         .await;
     assert_eq!(profile.status, StatusCode::OK, "{}", profile.text);
     assert_eq!(w.stack.counter.operation("DynamoDB", "Query"), 1);
-    assert!(w.stack.counter.service("DynamoDB") <= 2);
+    assert_eq!(w.stack.counter.operation("DynamoDB", "GetItem"), 1);
+    assert!(w.stack.counter.service("DynamoDB") <= 3);
     assert_eq!(profile.headers.get("etag").unwrap(), "\"1\"");
     assert_eq!(profile.body["entitlements"], a.body["entitlements"]);
 

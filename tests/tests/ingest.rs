@@ -2,6 +2,7 @@
 //! writes nothing), key rotation, the write budget of an event batch, a customer save
 //! that does not undo an ingestion, and the key stored nowhere in clear.
 
+use adapters::metrics::Metric;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
@@ -167,6 +168,12 @@ async fn bad_batches_are_refused_whole_and_write_nothing() {
         before,
         "refused batches write nothing"
     );
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(
+        metrics.total(Metric::IngestedRecords),
+        0,
+        "nor count as ingested"
+    );
 
     // A good batch goes in; after a rotation only the new key works.
     let ok = w
@@ -174,6 +181,7 @@ async fn bad_batches_are_refused_whole_and_write_nothing() {
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(ok.body["accepted"], 3);
+    assert_eq!(metrics.total(Metric::IngestedRecords), 3);
     let rotated = call(
         &w.customers,
         "POST",
@@ -266,14 +274,17 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
             simulator::event(&mut rng, &spec(200), c, at, 1_000_000 + n as u64)
         })
         .collect();
+    let metrics = &w.stack.state.metrics;
     for batch in [history, live] {
         let b = batch.len() as u64;
+        let counted = metrics.total(Metric::IngestedRecords);
         w.stack.counter.reset();
         let r = w
             .report(&a.id, "events", &a.key, &json!({"events": batch}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["accepted"].as_u64(), Some(b));
+        assert_eq!(metrics.total(Metric::IngestedRecords), counted + b);
         let calls = writes(&w.stack);
         assert!(
             calls <= b.div_ceil(25) + 2,
@@ -287,6 +298,11 @@ async fn a_batch_of_events_takes_at_most_one_write_call_per_25_events_and_a_cons
             .await;
         assert_eq!(r.body["unchanged"].as_u64(), Some(b));
         assert_eq!(writes(&w.stack), 0);
+        assert_eq!(
+            metrics.total(Metric::IngestedRecords),
+            counted + b,
+            "a replay is not counted"
+        );
     }
 }
 

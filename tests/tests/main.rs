@@ -18,6 +18,7 @@ mod idempotency;
 mod identity;
 mod ingest;
 mod licensing;
+mod mail;
 mod password;
 mod portal;
 mod rejections;

@@ -10,6 +10,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use adapters::metrics::Metric;
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -327,6 +328,10 @@ async fn a_report_is_made_once_stored_under_the_partner_and_reads_right_in_every
     let outcomes = w.deliver().await;
     assert!(outcomes[0].get("ready").is_some(), "{outcomes:?}");
     assert_eq!(outcomes[1], json!("skipped"));
+    // One report made: one ReportsGenerated, none failed.
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(metrics.total(Metric::ReportsGenerated), 1);
+    assert_eq!(metrics.total(Metric::ReportsFailed), 0);
 
     let report = w
         .call("GET", &format!("/api/v1/reports/{id}"), &p.admin, None)
@@ -871,6 +876,9 @@ async fn a_report_that_cannot_be_stored_fails_with_a_reason_and_raises_an_alert(
         .unwrap();
     let outcomes = w.deliver().await;
     assert!(outcomes[0].get("failed").is_some(), "{outcomes:?}");
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(metrics.total(Metric::ReportsFailed), 1);
+    assert_eq!(metrics.total(Metric::ReportsGenerated), 0);
     let id = asked["id"].as_str().unwrap();
     let report = w
         .call("GET", &format!("/api/v1/reports/{id}"), &p.admin, None)
@@ -889,6 +897,48 @@ async fn a_report_that_cannot_be_stored_fails_with_a_reason_and_raises_an_alert(
         .collect();
     assert_eq!(failed.len(), 1, "{}", alerts.text);
     assert!(failed[0]["subject"].as_str().unwrap().contains("Doomed"));
+}
+
+/// Lambda retries a failed asynchronous invocation a minute or two later: a worker that
+/// fails after claiming the report gives the claim back, so the retry makes the report
+/// rather than finding it taken for the claim's 15 minutes.
+#[tokio::test]
+async fn a_worker_that_fails_after_its_claim_leaves_the_report_to_the_retry() {
+    let w = world().await;
+    let p = partner(&w, "retry@reports.example.com").await;
+    let asked = w
+        .request(
+            &p.admin,
+            &form("Retried", "alertHistory", &["csv"], &[&p.plain.id], "7d"),
+        )
+        .await;
+    let events: Vec<Value> = std::mem::take(&mut *w.dispatcher.events.lock().unwrap());
+    assert_eq!(events.len(), 1);
+    let worker = w.stack.function("report-worker");
+    // The claim is the worker's first update; marking the report Ready, its second, fails.
+    w.stack.counter.fail_after("DynamoDB", "UpdateItem", 1);
+    let first = report_worker::handle(&worker, events[0].clone()).await;
+    assert!(first.is_err(), "{first:?}");
+    let id = asked["id"].as_str().unwrap();
+    let report = w
+        .call("GET", &format!("/api/v1/reports/{id}"), &p.admin, None)
+        .await;
+    assert_eq!(report.body["status"], "processing", "{}", report.text);
+    // The retry, at once: the report is made and counted once.
+    let retried = report_worker::handle(&worker, events[0].clone())
+        .await
+        .expect("the retry answers");
+    assert!(retried.get("ready").is_some(), "{retried}");
+    let report = w
+        .call("GET", &format!("/api/v1/reports/{id}"), &p.admin, None)
+        .await;
+    assert_eq!(report.body["status"], "ready", "{}", report.text);
+    assert_eq!(w.stack.state.metrics.total(Metric::ReportsGenerated), 1);
+    // A late duplicate of the event finds it finished.
+    let late = report_worker::handle(&worker, events[0].clone())
+        .await
+        .expect("the duplicate answers");
+    assert_eq!(late, serde_json::json!("skipped"));
 }
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -1094,6 +1144,7 @@ async fn gathering_a_report_costs_calls_linear_in_its_customers() {
                 requested_at: Utc::now(),
                 finished_at: None,
                 expires_at: Utc::now(),
+                not_emailed: Vec::new(),
             };
             report.options.active_users_only = kind.options().active_users;
             w.stack.counter.reset();

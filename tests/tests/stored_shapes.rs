@@ -1,7 +1,8 @@
 //! The stored shape of every item kind, pinned: a flow through the console's main paths
 //! (sign-up, ExSP activation, a customer with a trial, a user, a custom role, telemetry,
 //! an alert rule, Report Customization, a report, a template, a schedule and its emailed
-//! run, a support ticket with an attachment and a comment, feedback) writes the items, and each kind's attribute names and types must equal
+//! run left out of an address that bounced, a support ticket with an attachment and a
+//! comment, feedback) writes the items, and each kind's attribute names and types must equal
 //! `tests/golden/stored-items.json`. API types and stored items share some structs, so
 //! renaming an API field would otherwise change what is stored without anyone noticing;
 //! here it fails until the golden file is deliberately regenerated
@@ -187,6 +188,17 @@ async fn every_stored_item_kind_keeps_its_attributes() {
                 "hour": 5, "delivery": {"users": [me.body["user"]["id"]], "attach": true}}),
         )
         .await;
+    // SES reports that the administrator's mailbox bounced: the address is suppressed,
+    // and the scheduled run records that its email left them out.
+    let mut bounce: Value =
+        serde_json::from_str(include_str!("../../events/notifier/ses-bounce.json")).unwrap();
+    bounce["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] =
+        "pa@shapes.example.com".into();
+    bounce["detail"]["mail"]["tags"]["partner"] = json!([me.body["partner"]["id"]]);
+    let suppressed = notifier::handle(&w.stack.function("notifier"), bounce)
+        .await
+        .unwrap();
+    assert_eq!(suppressed["suppressed"], 1, "{suppressed}");
     let run = report_worker::handle(
         &w.stack.function("report-worker"),
         json!({
@@ -198,6 +210,15 @@ async fn every_stored_item_kind_keeps_its_attributes() {
     .await
     .expect("the worker answers");
     assert!(run.get("ready").is_some(), "{run}");
+    let left_out: Vec<Value> = w
+        .stack
+        .items_json()
+        .await
+        .into_iter()
+        .filter(|i| i["kind"] == "Report" && i.get("notEmailed").is_some())
+        .map(|i| i["notEmailed"].clone())
+        .collect();
+    assert_eq!(left_out, [json!(["pa@shapes.example.com"])]);
     // A sign-up still to confirm its email, and a password reset link.
     let pending = sign_up(&w.auth, "new@unconfirmed.example.com", "Pending Ltd").await;
     assert_eq!(pending.status, 201, "{}", pending.text);

@@ -1,6 +1,7 @@
 //! Handlers: parse, check limits, call the identity provider and the table, map results.
 
 use adapters::identity::{IdentityError, Tokens};
+use adapters::metrics::Metric;
 use adapters::services::AppState;
 use api::ProblemType;
 use api::{
@@ -284,6 +285,7 @@ pub async fn sign_up(
         }
     }
     tracing::info!(partner = %partner.id, "partner signed up");
+    state.metrics.emit(Metric::SignUps, 1);
     crate::verification::send(&state, &partner, &user, &secret, link.expires_at).await;
     let location = HeaderValue::from_static("/api/v1/me");
     Ok((

@@ -162,8 +162,12 @@ pub async fn forgot_password(
     state.table.issue_password_reset(&reset, &record).await?;
     let link = emails::password_reset_link(&c.console_url, &secret);
     if let Err(e) = state
-        .mailer()
-        .send(&emails::password_reset(&email, &link, expires_at))
+        .send_mail(&emails::password_reset(
+            &email,
+            &login.partner_id,
+            &link,
+            expires_at,
+        ))
         .await
     {
         // The request stands; asking again sends a new link.

@@ -64,7 +64,8 @@ fn link(
 }
 
 /// Sends the confirmation email (a courtesy: the sign-up stands whether or not it is
-/// delivered, and it can be sent again).
+/// delivered, and it can be sent again). Straight to the mailer: a new partner has no
+/// suppressed address yet, and sending it again asks first ([`acting::may_email`]).
 pub(crate) async fn send(
     state: &AppState,
     partner: &Partner,
@@ -182,7 +183,7 @@ pub struct VerificationSent {
         (status = 202, description = "A new link is on its way", body = VerificationSent),
         api::responses::Unauthorized,
         api::responses::Forbidden,
-        (status = 409, description = "The email is confirmed already (`already-verified`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is confirmed already (`already-verified`), or it bounced or marked mail as spam (`address-suppressed`)", body = Problem, content_type = "application/problem+json"),
         api::responses::TooManyAttempts,
     )
 )]
@@ -213,6 +214,7 @@ pub async fn resend_verification(
     let Some(pending) = state.table.unverified_sign_up(&principal.scope()).await? else {
         return Err(confirmed());
     };
+    acting::may_email(&state, &partner, &pending.email).await?;
     let (link, secret) = link(&partner, pending.email.clone(), pending.remove_at);
     let record = AuditRecord::of_user(
         &actor.user,

@@ -121,11 +121,20 @@ fn welcome_link(state: &AppState, customer: &CustomerId) -> Result<(String, Link
 /// Sends account emails after the change they announce is saved. A failed send is
 /// logged: the change stands, and the partner can send again (`resend_welcome`, or a
 /// request's resend).
+/// The partner's suppressed addresses are read once for all of them, and left out.
 pub(crate) async fn send_all(state: &AppState, messages: Vec<adapters::mail::Message>) {
-    for m in messages {
-        if let Err(e) = state.mailer().send(&m).await {
-            tracing::error!(error = %e, subject = %m.subject, "account email not sent");
+    let Some(partner) = messages.first().and_then(|m| m.tags.partner.clone()) else {
+        return;
+    };
+    match state.send_mails(&partner, &messages).await {
+        Ok(results) => {
+            for (m, result) in messages.iter().zip(results) {
+                if let Err(e) = result {
+                    tracing::error!(error = %e, subject = %m.subject, "account email not sent");
+                }
+            }
         }
+        Err(e) => tracing::error!(error = %e, "account emails not sent"),
     }
 }
 
@@ -464,7 +473,20 @@ pub async fn get_customer(
 ) -> Result<Response, Problem> {
     let (id, actor) = on_customer(&state, &principal, &customer_id, Action::ViewCustomers).await?;
     let found = load(&state, &principal, &id).await?;
-    Ok(profile_response(StatusCode::OK, &found, &actor.grant))
+    let mut profile = CustomerProfile::new(&found, &actor.grant, Utc::now());
+    if let Ok(admin) = domain::EmailAddress::parse(&found.customer.contact.email) {
+        profile.admin_mail_suppression = state
+            .table
+            .mail_suppression(&principal.scope(), &admin)
+            .await?
+            .as_ref()
+            .map(Into::into);
+    }
+    Ok(api::versions::with_etag(
+        StatusCode::OK,
+        &profile,
+        found.customer.version,
+    ))
 }
 
 /// Communication settings and unmanaged Mac access; at least one.
@@ -561,7 +583,7 @@ pub async fn update_settings(
         (status = 202, description = "Sent again"),
         api::responses::Unauthorized,
         api::responses::NotFound,
-        (status = 409, description = "The customer admin has chosen a password already", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The customer admin has chosen a password already, or the address bounced or marked mail as spam (`/problems/address-suppressed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn resend_welcome(
@@ -582,6 +604,9 @@ pub async fn resend_welcome(
             "The customer's administrator has chosen a password already and signs in with it.",
         ));
     }
+    let admin = domain::EmailAddress::parse(&found.customer.contact.email)
+        .map_err(|_| Problem::internal("a stored admin email does not parse"))?;
+    acting::may_email(&state, &partner, &admin).await?;
     let (secret, link) = welcome_link(&state, &found.customer.id)?;
     let record = audit(
         user,

@@ -155,6 +155,11 @@ pub struct CustomerProfile {
     /// it); rotating it gives a new one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingestion_key: Option<String>,
+    /// In the profile's `GET`: the partner's mail no longer goes to the customer admin's
+    /// address because it bounced or marked mail as spam (an administrator lifts it with
+    /// `DELETE /api/v1/mail-suppressions/{email}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_mail_suppression: Option<domain::mail::MailSuppressionView>,
 }
 
 /// The signed-in user's access to one customer, for showing only the actions they have.
@@ -209,6 +214,7 @@ impl CustomerProfile {
             customer,
             your_access,
             ingestion_key: None,
+            admin_mail_suppression: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use axum::{
 };
 use std::collections::BTreeMap;
 
+use adapters::metrics::Metric;
 use adapters::notify;
 use adapters::services::AppState;
 use api::ProblemType;
@@ -77,6 +78,13 @@ impl From<Ingested> for IngestResult {
             accepted: i.accepted,
             unchanged: i.unchanged,
         }
+    }
+}
+
+/// Records accepted, as the `IngestedRecords` metric (replays are not counted).
+fn accepted_metric(state: &AppState, accepted: usize) {
+    if accepted > 0 {
+        state.metrics.emit(Metric::IngestedRecords, accepted as u64);
     }
 }
 
@@ -194,6 +202,7 @@ pub async fn ingest_computers(
         .await
         .map_err(ingest_problem)?;
     tracing::info!(customer = %source.customer.id, accepted = done.accepted, unchanged = done.unchanged, "computers ingested");
+    accepted_metric(&state, done.accepted);
     if done.accepted > 0 {
         let raises = alert::fleet_conditions(
             &source.customer,
@@ -245,6 +254,7 @@ pub async fn ingest_events(
         .await
         .map_err(ingest_problem)?;
     tracing::info!(customer = %source.customer.id, accepted = done.accepted, unchanged = done.unchanged, "events ingested");
+    accepted_metric(&state, done.accepted);
     if !done.stored.is_empty() {
         match event_alerts(&state, &source, &done.stored, at).await {
             Ok(raises) => raise(&state, &source, &raises).await,

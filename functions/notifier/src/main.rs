@@ -1,4 +1,5 @@
 use lambda_runtime::{service_fn, Error, LambdaEvent};
+use tracing::Instrument;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -8,7 +9,8 @@ async fn main() -> Result<(), Error> {
         let state = state.clone();
         // Boxed: the handler's future is deep enough that laying it out inline
         // in `main`'s future overflows the compiler's query depth on a clean build.
-        Box::pin(async move { notifier::handle(&state, event.payload).await })
+        let span = api::telemetry::invocation_span(&event.context);
+        Box::pin(async move { notifier::handle(&state, event.payload).await }.instrument(span))
     }))
     .await
 }

@@ -13,7 +13,13 @@ use adapters::{
     services::AppState,
 };
 use chrono::Utc;
-use domain::{partner::Partner, report::ReportStatus, user::UserStatus, PartnerId, ReportId};
+use domain::{
+    mail::{split_suppressed, MailKind, MailTags},
+    partner::Partner,
+    report::ReportStatus,
+    user::UserStatus,
+    PartnerId, ReportId,
+};
 use store::PartnerScope;
 
 use crate::WorkerError;
@@ -45,10 +51,10 @@ pub async fn deliver(
         return Ok(());
     }
     match send(state, partner_id, &r.report, &delivery).await {
-        Ok(sent) => {
-            tracing::info!(report = %id, messages = sent, "report emailed");
+        Ok((sent, not_emailed)) => {
+            tracing::info!(report = %id, messages = sent, not_emailed = not_emailed.len(), "report emailed");
             table
-                .finish_report_email(partner_id, id, Ok(Utc::now()))
+                .finish_report_email(partner_id, id, Ok((Utc::now(), not_emailed)))
                 .await?;
             Ok(())
         }
@@ -60,13 +66,14 @@ pub async fn deliver(
     }
 }
 
-/// Builds and sends the messages: how many went.
+/// Builds and sends the messages: how many went, and the recipients left out because the
+/// partner no longer mails them (read once for every message of the report).
 async fn send(
     state: &AppState,
     partner_id: &PartnerId,
     report: &domain::report::Report,
     delivery: &domain::report::schedule::Delivery,
-) -> Result<usize, WorkerError> {
+) -> Result<(usize, Vec<String>), WorkerError> {
     let k = store::keys::partner_pk(partner_id);
     let partner: Partner = state
         .table
@@ -142,6 +149,9 @@ async fn send(
         link_days: LINK_DAYS,
     };
     let mailer = state.mailer();
+    let tags = MailTags::new(partner_id, MailKind::Report);
+    let suppressed = state.table.mail_suppressions(partner_id).await?;
+    let mut not_emailed = Vec::new();
     let mut sent = 0;
     if !delivery.users.is_empty() {
         let scope = PartnerScope::new(partner_id.clone());
@@ -153,21 +163,32 @@ async fn send(
             .filter(|u| delivery.users.contains(&u.id) && u.status != UserStatus::Disabled)
             .map(|u| u.email.to_string())
             .collect();
+        let (to, skipped) = split_suppressed(&to, &suppressed);
+        not_emailed.extend(skipped);
         if !to.is_empty() {
             let mime = email(true)
                 .mime(mailer.from(), &to)
                 .map_err(delivery_error)?;
-            mailer.send_raw(&to, mime).await.map_err(delivery_error)?;
+            mailer
+                .send_raw(&to, mime, &tags)
+                .await
+                .map_err(delivery_error)?;
             sent += 1;
         }
     }
-    for address in &delivery.emails {
-        let to = vec![address.to_string()];
+    let addresses: Vec<String> = delivery.emails.iter().map(|a| a.to_string()).collect();
+    let (addresses, skipped) = split_suppressed(&addresses, &suppressed);
+    not_emailed.extend(skipped);
+    for address in addresses {
+        let to = vec![address];
         let mime = email(false)
             .mime(mailer.from(), &to)
             .map_err(delivery_error)?;
-        mailer.send_raw(&to, mime).await.map_err(delivery_error)?;
+        mailer
+            .send_raw(&to, mime, &tags)
+            .await
+            .map_err(delivery_error)?;
         sent += 1;
     }
-    Ok(sent)
+    Ok((sent, not_emailed))
 }

@@ -11,6 +11,7 @@ mod delivery;
 mod gather;
 pub mod scheduled;
 
+use adapters::metrics::Metric;
 use adapters::services::AppState;
 use chrono::Utc;
 use domain::{
@@ -121,17 +122,43 @@ pub async fn fail_unmade(
     r: &ReportRequested,
     reason: &str,
 ) -> Result<Outcome, WorkerError> {
+    let now = Utc::now();
     if !state
         .table
-        .claim_report(&r.partner_id, &r.report_id, Utc::now())
+        .claim_report(&r.partner_id, &r.report_id, now)
         .await?
     {
         return Ok(Outcome::Skipped);
     }
-    let Some(report) = state.table.report(&r.partner_id, &r.report_id).await? else {
-        return Ok(Outcome::Skipped);
-    };
-    failed(state, &r.partner_id, &report, reason.to_string()).await
+    let result = async {
+        let Some(report) = state.table.report(&r.partner_id, &r.report_id).await? else {
+            return Ok(Outcome::Skipped);
+        };
+        failed(state, &r.partner_id, &report, reason.to_string()).await
+    }
+    .await;
+    released_on_error(state, r, now, result).await
+}
+
+/// `result` of the work done under the claim taken at `claimed`: when it failed, the
+/// claim is given back first, so Lambda's retry of the invocation does the work instead
+/// of finding the report taken (docs/operations.md, "Retries and dead letters").
+async fn released_on_error(
+    state: &AppState,
+    r: &ReportRequested,
+    claimed: chrono::DateTime<Utc>,
+    result: Result<Outcome, WorkerError>,
+) -> Result<Outcome, WorkerError> {
+    if result.is_err() {
+        if let Err(e) = state
+            .table
+            .release_report(&r.partner_id, &r.report_id, claimed)
+            .await
+        {
+            tracing::error!(report = %r.report_id, error = %e, "claim not given back");
+        }
+    }
+    result
 }
 
 async fn failed(
@@ -145,6 +172,7 @@ async fn failed(
         .finish_report(partner, &report.id, Err(&reason), Utc::now())
         .await?;
     remove_files(state, partner, report).await;
+    state.metrics.emit(Metric::ReportsFailed, 1);
     if let Err(e) = adapters::notify::raise(
         state,
         partner,
@@ -168,6 +196,12 @@ pub async fn make(state: &AppState, r: &ReportRequested) -> Result<Outcome, Work
         tracing::info!(report = %r.report_id, "report already taken or finished");
         return Ok(Outcome::Skipped);
     }
+    let result = make_claimed(state, r).await;
+    released_on_error(state, r, now, result).await
+}
+
+/// [`make`] once the report is claimed.
+async fn make_claimed(state: &AppState, r: &ReportRequested) -> Result<Outcome, WorkerError> {
     let Some(report) = state.table.report(&r.partner_id, &r.report_id).await? else {
         return Ok(Outcome::Skipped);
     };
@@ -182,6 +216,7 @@ pub async fn make(state: &AppState, r: &ReportRequested) -> Result<Outcome, Work
                 return Ok(Outcome::Skipped);
             }
             tracing::info!(report = %report.id, kind = report.report_type.name(), "report ready");
+            state.metrics.emit(Metric::ReportsGenerated, 1);
             Outcome::Ready { files }
         }
         Err(failure) => {

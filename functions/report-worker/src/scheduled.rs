@@ -195,6 +195,7 @@ pub async fn run(
         requested_at: now,
         finished_at: None,
         expires_at: Report::expiry(now),
+        not_emailed: Vec::new(),
     };
     let occasion_key = occasion.format("%Y-%m-%dT%H").to_string();
     let id = match table

@@ -302,6 +302,7 @@ pub async fn start(
         requested_at: now,
         finished_at: None,
         expires_at: Report::expiry(now),
+        not_emailed: Vec::new(),
     };
     let audit = AuditRecord::of_user(
         &actor.user,

@@ -1,4 +1,5 @@
 use lambda_runtime::{service_fn, Error, LambdaEvent};
+use tracing::Instrument;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -6,7 +7,8 @@ async fn main() -> Result<(), Error> {
     let state = adapters::services::Services::from_env().await?;
     lambda_runtime::run(service_fn(|event: LambdaEvent<serde_json::Value>| {
         let state = state.clone();
-        async move { scheduler::handle(&state, event.payload).await }
+        let span = api::telemetry::invocation_span(&event.context);
+        async move { scheduler::handle(&state, event.payload).await }.instrument(span)
     }))
     .await
 }

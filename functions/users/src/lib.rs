@@ -1,13 +1,14 @@
 //! The users function: the guide's chapter 5 administration of people and access.
 //! Administration > Users (add, edit, disable, remove, invitations), My User Settings and
 //! contact preferences, and Administration > User Roles (custom roles, customer access
-//! levels, permissions), Administration > API Clients, and Administration > My Company. Every endpoint authorizes through `api::acting`.
+//! levels, permissions), Administration > API Clients, Administration > My Company, and lifting mail suppressions. Every endpoint authorizes through `api::acting`.
 
 mod clients;
 mod company;
 mod invitations;
 mod roles;
 mod security;
+mod suppressions;
 mod users;
 
 use adapters::services::AppState;
@@ -51,6 +52,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(security::update_security))
         .routes(routes!(company::get_company, company::update_company))
         .routes(routes!(security::reset_mfa))
+        .routes(routes!(suppressions::lift_suppression))
         .routes(routes!(invitations::inspect))
         .routes(routes!(invitations::accept))
 }

@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use domain::{
     audit::{Action as Audited, AuditRecord},
     authorization::{Action, Resource},
+    mail::{MailSuppression, MailSuppressionView},
     partner::Partner,
     role::CustomRole,
     token,
@@ -53,6 +54,11 @@ pub struct UserView {
     pub mfa: bool,
     pub created_at: DateTime<Utc>,
     pub version: u64,
+    /// The partner's mail no longer goes to this address: it bounced ("Email bounced") or
+    /// marked mail as spam ("Marked as spam"). An administrator lifts it with
+    /// `DELETE /api/v1/mail-suppressions/{email}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail_suppression: Option<MailSuppressionView>,
 }
 
 /// A role's name for display: the built-in name, or the custom role's (one of `roles`).
@@ -67,7 +73,8 @@ pub(crate) fn role_name(role: &Role, roles: &[CustomRole]) -> String {
 }
 
 impl UserView {
-    pub fn new(user: &User, roles: &[CustomRole]) -> Self {
+    /// `suppressions`: the partner's suppressed addresses (any that are the user's show).
+    pub fn new(user: &User, roles: &[CustomRole], suppressions: &[MailSuppression]) -> Self {
         UserView {
             id: user.id.to_string(),
             email: user.email.to_string(),
@@ -80,6 +87,10 @@ impl UserView {
             mfa: user.mfa,
             created_at: user.created_at,
             version: user.version,
+            mail_suppression: suppressions
+                .iter()
+                .find(|s| s.email == user.email)
+                .map(Into::into),
         }
     }
 }
@@ -187,7 +198,11 @@ async fn view(state: &AppState, principal: &Principal, user: &User) -> Result<Us
         Some(id) => state.table.role(&principal.scope(), id).await?,
         None => None,
     };
-    Ok(UserView::new(user, role.as_slice()))
+    let suppression = state
+        .table
+        .mail_suppression(&principal.scope(), &user.email)
+        .await?;
+    Ok(UserView::new(user, role.as_slice(), suppression.as_slice()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -261,7 +276,10 @@ pub async fn list_users(
         }),
         range: None,
     };
-    let roles = state.table.roles(&scope).await?;
+    let (roles, suppressions) = tokio::try_join!(
+        state.table.roles(&scope),
+        state.table.mail_suppressions(scope.partner_id())
+    )?;
     if csv {
         let users = csv::every_page(|start| {
             let query = PageQuery {
@@ -271,12 +289,19 @@ pub async fn list_users(
             state.table.query_page::<User>(query)
         })
         .await?;
-        let rows: Vec<UserView> = users.iter().map(|u| UserView::new(u, &roles)).collect();
+        let rows: Vec<UserView> = users
+            .iter()
+            .map(|u| UserView::new(u, &roles, &suppressions))
+            .collect();
         return Ok(csv::response(&rows, "users.csv"));
     }
     let p = state.table.query_page::<User>(query).await?;
     Ok(Json(ListResponse {
-        items: p.items.iter().map(|u| UserView::new(u, &roles)).collect(),
+        items: p
+            .items
+            .iter()
+            .map(|u| UserView::new(u, &roles, &suppressions))
+            .collect(),
         next_cursor: p.next.as_ref().map(Cursor::encode),
     })
     .into_response())
@@ -304,7 +329,7 @@ async fn send_invitation(
 ) {
     let link = emails::invitation_link(&state.config.console_url, secret);
     let message = emails::invitation(user, partner, by, &link, invitation.expires_at);
-    if let Err(e) = state.mailer().send(&message).await {
+    if let Err(e) = state.send_mail(&message).await {
         // The user exists; "Send the invitation again" sends a new link.
         tracing::error!(error = %e, "invitation email not sent");
     }
@@ -520,7 +545,7 @@ pub async fn remove_user(
         api::responses::Unauthorized,
         api::responses::Forbidden,
         api::responses::NotFound,
-        (status = 409, description = "The user has accepted already", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The user has accepted already, or the address bounced or marked mail as spam (`/problems/address-suppressed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn resend_invitation(
@@ -550,6 +575,7 @@ pub async fn resend_invitation(
             "This user has chosen a password already and signs in with it.",
         ));
     }
+    acting::may_email(&state, &partner, &before.email).await?;
     let (secret, invite) = invitation(&state, &before)?;
     let mut after = before.clone();
     after.invitation = Some(invite.hash.clone());

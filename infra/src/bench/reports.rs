@@ -89,6 +89,7 @@ fn report(kind: ReportType, customers: &[String]) -> anyhow::Result<Report> {
         requested_at: now,
         finished_at: None,
         expires_at: Report::expiry(now),
+        not_emailed: Vec::new(),
     })
 }
 

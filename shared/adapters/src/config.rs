@@ -56,6 +56,9 @@ pub struct Config {
     pub s3_force_path_style: bool,
     pub mail: MailMode,
     pub mail_from: String,
+    /// The SES configuration set every message names (`MAIL_CONFIGURATION_SET`): its
+    /// event destination reports bounces and complaints. Unset, mail goes without one.
+    pub mail_configuration_set: Option<String>,
     pub events: EventMode,
     /// The console's public address, used in links inside emails.
     pub console_url: String,
@@ -241,6 +244,9 @@ impl Config {
             s3_force_path_style: var_or("S3_FORCE_PATH_STYLE", "false") == "true",
             mail,
             mail_from: var("MAIL_FROM")?,
+            mail_configuration_set: env::var("MAIL_CONFIGURATION_SET")
+                .ok()
+                .filter(|s| !s.is_empty()),
             events,
             console_url: var_or("CONSOLE_URL", "http://localhost:5173"),
             secure_cookies: var_or("SECURE_COOKIES", "true") != "false",

@@ -19,6 +19,8 @@ use domain::{
     partner::Partner,
 };
 
+use domain::mail::{MailKind, MailTags};
+
 use crate::mail::Message;
 
 /// The page a welcome link opens; the secret rides in the fragment, which browsers never
@@ -64,6 +66,7 @@ pub fn invitation(
                 ("expires", &lang.date_time(expires)),
             ],
         ),
+        tags: MailTags::new(&partner.id, MailKind::Invitation),
     }
 }
 
@@ -76,7 +79,12 @@ pub fn password_reset_link(console_url: &str, token: &str) -> String {
 }
 
 /// "Forgot password": the link to choose a new password, to the login's own address.
-pub fn password_reset(email: &domain::EmailAddress, link: &str, expires: DateTime<Utc>) -> Message {
+pub fn password_reset(
+    email: &domain::EmailAddress,
+    partner: &domain::PartnerId,
+    link: &str,
+    expires: DateTime<Utc>,
+) -> Message {
     Message {
         to: vec![email.to_string()],
         subject: "Choose a new Partner Console password".into(),
@@ -89,6 +97,7 @@ pub fn password_reset(email: &domain::EmailAddress, link: &str, expires: DateTim
              it is.\n",
             expires = domain::locale::Language::English.date_time(expires),
         ),
+        tags: MailTags::new(partner, MailKind::PasswordReset),
     }
 }
 
@@ -126,6 +135,7 @@ pub fn sign_up_confirmation(
             email = user.email,
             expires = domain::locale::Language::English.date_time(expires),
         ),
+        tags: MailTags::new(&partner.id, MailKind::SignUpConfirmation),
     }
 }
 
@@ -206,6 +216,7 @@ pub fn welcome(
                 to: vec![email.to_string()],
                 subject: subject.clone(),
                 text: welcome_text(customer, partner, link, expires),
+                tags: MailTags::new(&partner.id, MailKind::Welcome),
             },
             Message {
                 to: vec![partner.contact.email.clone()],
@@ -214,6 +225,7 @@ pub fn welcome(
                     t.welcome_copy_body,
                     &[("email", email), ("text", &withheld)],
                 ),
+                tags: MailTags::new(&partner.id, MailKind::WelcomeCopy),
             },
         ],
         Communications::Partner => vec![
@@ -233,6 +245,7 @@ pub fn welcome(
                     ),
                     partner_footer(partner),
                 ),
+                tags: MailTags::new(&partner.id, MailKind::Welcome),
             },
             Message {
                 to: vec![partner.contact.email.clone()],
@@ -244,6 +257,7 @@ pub fn welcome(
                     t.welcome_forward_body,
                     &[("company", company), ("email", email), ("text", &withheld)],
                 ),
+                tags: MailTags::new(&partner.id, MailKind::WelcomeCopy),
             },
         ],
     }
@@ -302,6 +316,7 @@ pub fn consent_request(request: &ConsentRequest, partner: &Partner, link: &str) 
             ),
             partner_footer(partner),
         ),
+        tags: MailTags::new(&partner.id, MailKind::Consent),
     }
 }
 
@@ -334,6 +349,7 @@ pub fn support_comment(
             subject = ticket.subject,
             text = comment.text,
         ),
+        tags: MailTags::new(&to.partner_id, MailKind::SupportComment),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod events;
 pub mod files;
 pub mod identity;
 pub mod mail;
+pub mod metrics;
 pub mod notify;
 pub mod report_emails;
 pub mod schedules;

@@ -1,14 +1,22 @@
 //! Outgoing email: through SES in AWS, or as `.eml` files in a local outbox folder that a
 //! developer opens with any mail client (and tests read back).
+//!
+//! Every message goes out with the configuration set (whose event destination reports
+//! bounces and complaints) and tags naming the partner it is sent for and its kind, so the
+//! notifier can trace a bounce back to the partner. The outbox writes them as the headers
+//! SES itself reads on a raw message (`X-SES-CONFIGURATION-SET`, `X-SES-MESSAGE-TAGS`).
+//! [`crate::services::Services::send_mail`] leaves out the addresses the partner no longer
+//! mails before a message reaches the mailer.
 
 use std::path::{Path, PathBuf};
 
 use aws_sdk_ses::{
-    types::{Body, Content, Destination, Message as SesMessage},
+    types::{Body, Content, Destination, Message as SesMessage, MessageTag},
     Client,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use chrono::Utc;
+use domain::mail::MailTags;
 
 use crate::aws::CallCounter;
 
@@ -17,6 +25,7 @@ pub struct Message {
     pub to: Vec<String>,
     pub subject: String,
     pub text: String,
+    pub tags: MailTags,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +34,8 @@ pub enum MailError {
     Ses(String),
     #[error("outbox: {0}")]
     Outbox(#[from] std::io::Error),
+    #[error("suppressions: {0}")]
+    Suppressions(#[from] store::StoreError),
 }
 
 #[derive(Debug, Clone)]
@@ -32,10 +43,13 @@ pub enum Mailer {
     Ses {
         client: Client,
         from: String,
+        /// The SES configuration set every message names (`MAIL_CONFIGURATION_SET`).
+        configuration_set: Option<String>,
     },
     Outbox {
         dir: PathBuf,
         from: String,
+        configuration_set: Option<String>,
         /// Hears of each message as the SES operation that sends it in AWS (tests).
         counter: Option<CallCounter>,
     },
@@ -45,7 +59,11 @@ impl Mailer {
     /// Sends the message and returns its message id.
     pub async fn send(&self, message: &Message) -> Result<String, MailError> {
         match self {
-            Mailer::Ses { client, from } => {
+            Mailer::Ses {
+                client,
+                from,
+                configuration_set,
+            } => {
                 let utf8 = |s: &str| Content::builder().data(s).charset("UTF-8").build();
                 let subject = utf8(&message.subject).map_err(|e| MailError::Ses(e.to_string()))?;
                 let text = utf8(&message.text).map_err(|e| MailError::Ses(e.to_string()))?;
@@ -63,16 +81,23 @@ impl Mailer {
                             .body(Body::builder().text(text).build())
                             .build(),
                     )
+                    .set_configuration_set_name(configuration_set.clone())
+                    .set_tags(Some(ses_tags(&message.tags)?))
                     .send()
                     .await
                     .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
                 Ok(out.message_id)
             }
-            Mailer::Outbox { dir, from, counter } => {
+            Mailer::Outbox {
+                dir,
+                from,
+                configuration_set,
+                counter,
+            } => {
                 if let Some(c) = counter {
                     c.stood_in("SES", "SendEmail");
                 }
-                write_eml(dir, from, message).await
+                write_eml(dir, from, configuration_set.as_deref(), message).await
             }
         }
     }
@@ -88,9 +113,18 @@ impl Mailer {
 
     /// Sends a whole MIME message (built with its `From` and `To`) to `to`, and returns
     /// its message id. For messages with attachments or inline images.
-    pub async fn send_raw(&self, to: &[String], mime: Vec<u8>) -> Result<String, MailError> {
+    pub async fn send_raw(
+        &self,
+        to: &[String],
+        mime: Vec<u8>,
+        tags: &MailTags,
+    ) -> Result<String, MailError> {
         match self {
-            Mailer::Ses { client, from } => {
+            Mailer::Ses {
+                client,
+                from,
+                configuration_set,
+            } => {
                 let out = client
                     .send_raw_email()
                     .source(from)
@@ -101,28 +135,74 @@ impl Mailer {
                             .build()
                             .map_err(|e| MailError::Ses(e.to_string()))?,
                     )
+                    .set_configuration_set_name(configuration_set.clone())
+                    .set_tags(Some(ses_tags(tags)?))
                     .send()
                     .await
                     .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
                 Ok(out.message_id)
             }
-            Mailer::Outbox { dir, counter, .. } => {
+            Mailer::Outbox {
+                dir,
+                configuration_set,
+                counter,
+                ..
+            } => {
                 if let Some(c) = counter {
                     c.stood_in("SES", "SendRawEmail");
                 }
                 let id = uuid::Uuid::now_v7().simple().to_string();
-                write_file(dir, &id, &mime).await?;
+                let mut eml = ses_headers(configuration_set.as_deref(), tags).into_bytes();
+                eml.extend_from_slice(&mime);
+                write_file(dir, &id, &eml).await?;
                 Ok(format!("<{id}@outbox.local>"))
             }
         }
     }
 }
 
+fn ses_tags(tags: &MailTags) -> Result<Vec<MessageTag>, MailError> {
+    tags.pairs()
+        .into_iter()
+        .map(|(name, value)| {
+            MessageTag::builder()
+                .name(name)
+                .value(value)
+                .build()
+                .map_err(|e| MailError::Ses(e.to_string()))
+        })
+        .collect()
+}
+
+/// The configuration set and tags as the headers SES reads on a raw message.
+pub fn ses_headers(configuration_set: Option<&str>, tags: &MailTags) -> String {
+    let mut headers = String::new();
+    if let Some(set) = configuration_set {
+        headers.push_str(&format!("X-SES-CONFIGURATION-SET: {set}\r\n"));
+    }
+    let pairs: Vec<String> = tags
+        .pairs()
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    headers.push_str(&format!("X-SES-MESSAGE-TAGS: {}\r\n", pairs.join(", ")));
+    headers
+}
+
 /// Writes the message as an RFC 5322 file; the rename makes it appear whole or not at all.
-async fn write_eml(dir: &Path, from: &str, m: &Message) -> Result<String, MailError> {
+async fn write_eml(
+    dir: &Path,
+    from: &str,
+    configuration_set: Option<&str>,
+    m: &Message,
+) -> Result<String, MailError> {
     let id = uuid::Uuid::now_v7().simple().to_string();
     let message_id = format!("<{id}@outbox.local>");
-    let eml = render_eml(from, m, &message_id);
+    let eml = format!(
+        "{}{}",
+        ses_headers(configuration_set, &m.tags),
+        render_eml(from, m, &message_id)
+    );
     write_file(dir, &id, eml.as_bytes()).await?;
     Ok(message_id)
 }
@@ -178,6 +258,10 @@ mod tests {
             to: vec!["ann@example.com".into()],
             subject: "Bienvenue à Partner Console".into(),
             text: "Line one\nLigne deux: é".into(),
+            tags: MailTags {
+                partner: None,
+                kind: domain::mail::MailKind::Invitation,
+            },
         };
         let eml = render_eml("console@example.com", &m, "<x@y>");
         assert!(eml.contains("Subject: =?UTF-8?B?"));
@@ -185,6 +269,19 @@ mod tests {
         assert_eq!(
             decode_eml_text(&eml).as_deref(),
             Some("Line one\nLigne deux: é")
+        );
+    }
+
+    #[test]
+    fn the_ses_headers_name_the_configuration_set_and_every_tag() {
+        let partner = domain::PartnerId::generate();
+        let tags = MailTags::new(&partner, domain::mail::MailKind::Report);
+        let headers = ses_headers(Some("console-mail"), &tags);
+        assert_eq!(
+            headers,
+            format!(
+                "X-SES-CONFIGURATION-SET: console-mail\r\nX-SES-MESSAGE-TAGS: kind=report, partner={partner}\r\n"
+            )
         );
     }
 }

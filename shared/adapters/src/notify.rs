@@ -23,6 +23,9 @@ use crate::events::DomainEvent;
 
 use crate::mail::Message;
 
+use crate::metrics::Metric;
+use domain::mail::{MailKind, MailTags};
+
 use crate::services::Services;
 
 use store::{
@@ -262,17 +265,27 @@ pub async fn attempt(
     let link = alert_link(state, alert);
     let (subject, text, sms) = message_text(alert, &link);
     let mut body = None;
+    // An address the partner no longer mails fails for good: trying again cannot help.
+    let mut suppressed = false;
     let outcome = match d.channel {
-        Channel::Email => sent(
-            state
-                .mailer()
-                .send(&Message {
+        Channel::Email => {
+            let result = state
+                .send_mail(&Message {
                     to: vec![d.target.clone()],
                     subject,
                     text,
+                    tags: MailTags::new(&alert.partner_id, MailKind::Alert),
                 })
-                .await,
-        ),
+                .await;
+            suppressed = matches!(&result, Ok(s) if s.message_id.is_none());
+            if suppressed {
+                sent(Err::<(), _>(
+                    "not sent: the address bounced or marked mail as spam",
+                ))
+            } else {
+                sent(result)
+            }
+        }
         Channel::Sms => sent(state.sms().send(&d.target, &sms).await),
         Channel::Webhook => match &rule.webhook {
             None => sent(Err::<(), _>("the rule no longer has a webhook")),
@@ -305,7 +318,7 @@ pub async fn attempt(
         d.status = DeliveryStatus::Sent;
         d.next_attempt_at = None;
     } else {
-        let again = (retryable(outcome.status) && !d.test)
+        let again = (retryable(outcome.status) && !d.test && !suppressed)
             .then(|| retry_delay(d.attempts))
             .flatten();
         match again {
@@ -320,6 +333,14 @@ pub async fn attempt(
                     state.table.dead_letter(d, body.as_deref()).await?;
                 }
             }
+        }
+    }
+    // A rule's "Send test" is not an alert notification.
+    if !d.test {
+        match d.status {
+            DeliveryStatus::Sent => state.metrics.emit(Metric::AlertsSent, 1),
+            DeliveryStatus::Failed => state.metrics.emit(Metric::NotificationsFailed, 1),
+            _ => {}
         }
     }
     tracing::info!(

@@ -14,7 +14,9 @@ use crate::files::Files;
 
 use crate::identity::{Identity, TokenVerifier};
 
-use crate::mail::Mailer;
+use crate::mail::{MailError, Mailer, Message};
+
+use crate::metrics::Metrics;
 
 use crate::schedules::Schedules;
 
@@ -24,10 +26,21 @@ use store::Table;
 
 pub type AppState = Arc<Services>;
 
+/// What became of a message sent for a partner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// SES's message id; `None` when every recipient was suppressed and nothing was sent.
+    pub message_id: Option<String>,
+    /// The recipients left out because the partner no longer mails them.
+    pub skipped: Vec<String>,
+}
+
 pub struct Services {
     pub config: Config,
     pub table: Table,
     pub verifier: Arc<TokenVerifier>,
+    /// Business metrics (EMF lines on stdout in Lambda; kept in tests).
+    pub metrics: Metrics,
     sdk: aws_types::SdkConfig,
     counter: Option<CallCounter>,
     http: OnceLock<reqwest::Client>,
@@ -62,6 +75,7 @@ impl Services {
                 config.user_pool_client_id.clone(),
             )),
             config,
+            metrics: Metrics::default(),
             sdk,
             counter,
             http: OnceLock::new(),
@@ -77,7 +91,9 @@ impl Services {
     /// The same SDK settings (and call counter) with another configuration, e.g. events
     /// that go nowhere for a tool that runs the worker itself.
     pub fn with_config(&self, config: Config) -> Services {
-        Services::new(config, self.sdk.clone(), self.counter.clone())
+        let mut services = Services::new(config, self.sdk.clone(), self.counter.clone());
+        services.metrics = self.metrics.clone();
+        services
     }
 
     /// These services as the function `name` holds them in tests: the same configuration,
@@ -88,6 +104,7 @@ impl Services {
         let counter = self.counter.as_ref().map(|c| c.for_function(name));
         let mut services = Services::new(self.config.clone(), self.sdk.clone(), counter);
         services.verifier = self.verifier.clone();
+        services.metrics = self.metrics.clone();
         services
     }
 
@@ -95,7 +112,9 @@ impl Services {
     pub async fn from_env() -> Result<AppState, crate::config::ConfigError> {
         let config = Config::from_env()?;
         let sdk = crate::aws::load_sdk_config().await;
-        Ok(Arc::new(Services::new(config, sdk, None)))
+        let mut services = Services::new(config, sdk, None);
+        services.metrics = Metrics::from_env();
+        Ok(Arc::new(services))
     }
 
     pub fn identity(&self) -> &Identity {
@@ -118,13 +137,69 @@ impl Services {
                 Mailer::Ses {
                     client: ses::Client::from_conf(client!(ses, &self.sdk, &self.counter).build()),
                     from: self.config.mail_from.clone(),
+                    configuration_set: self.config.mail_configuration_set.clone(),
                 }
             }
             MailMode::Outbox(dir) => Mailer::Outbox {
                 dir: dir.clone(),
                 from: self.config.mail_from.clone(),
+                configuration_set: self.config.mail_configuration_set.clone(),
                 counter: self.counter.clone(),
             },
+        })
+    }
+
+    /// Sends `message` to those of its recipients its partner still mails: one read of
+    /// the partner's suppressions (none for a message sent for no partner), then one send
+    /// unless every recipient is suppressed. Says who was left out.
+    pub async fn send_mail(&self, message: &Message) -> Result<Sent, MailError> {
+        let suppressed = match &message.tags.partner {
+            Some(partner) => self.table.mail_suppressions(partner).await?,
+            None => Vec::new(),
+        };
+        self.send_unless_suppressed(message, &suppressed).await
+    }
+
+    /// [`Services::send_mail`] for messages of one partner (an action's emails): its
+    /// suppressions are read once for all of them. Each message's own result.
+    pub async fn send_mails(
+        &self,
+        partner: &domain::PartnerId,
+        messages: &[Message],
+    ) -> Result<Vec<Result<Sent, MailError>>, MailError> {
+        let suppressed = self.table.mail_suppressions(partner).await?;
+        let mut results = Vec::with_capacity(messages.len());
+        for m in messages {
+            results.push(self.send_unless_suppressed(m, &suppressed).await);
+        }
+        Ok(results)
+    }
+
+    async fn send_unless_suppressed(
+        &self,
+        message: &Message,
+        suppressed: &[domain::mail::MailSuppression],
+    ) -> Result<Sent, MailError> {
+        let (to, skipped) = domain::mail::split_suppressed(&message.to, suppressed);
+        if !skipped.is_empty() {
+            tracing::info!(
+                kind = message.tags.kind.as_str(),
+                skipped = skipped.len(),
+                "mail not sent to suppressed addresses"
+            );
+        }
+        let message_id = if to.is_empty() {
+            None
+        } else {
+            let message = Message {
+                to,
+                ..message.clone()
+            };
+            Some(self.mailer().send(&message).await?)
+        };
+        Ok(Sent {
+            message_id,
+            skipped,
         })
     }
 

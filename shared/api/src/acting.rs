@@ -58,6 +58,29 @@ pub fn may_send_email(partner: &Partner) -> Result<(), Problem> {
     .kind(crate::ProblemType::EmailNotVerified))
 }
 
+/// Refuses to send a link again to an address the partner no longer mails (it bounced or
+/// marked the partner's mail as spam): the message would not arrive. One GetItem, asked
+/// before anything is written.
+pub async fn may_email(
+    state: &AppState,
+    partner: &Partner,
+    email: &domain::EmailAddress,
+) -> Result<(), Problem> {
+    let scope = store::PartnerScope::new(partner.id.clone());
+    let Some(s) = state.table.mail_suppression(&scope, email).await? else {
+        return Ok(());
+    };
+    Err(Problem::conflict(
+        crate::ProblemType::AddressSuppressed,
+        format!(
+            "{}: mail to {email} stopped on {}. Fix the mailbox (or the address), then lift \
+             the suppression under Users or the customer's profile, and send again.",
+            s.reason.label(),
+            s.since.format("%Y-%m-%d %H:%M UTC"),
+        ),
+    ))
+}
+
 fn gone() -> Problem {
     Problem::unauthorized("This account no longer exists: sign in again.")
 }

@@ -96,7 +96,8 @@ async fn plain_errors_as_problems(response: Response) -> Response {
     answer
 }
 
-/// Opens the span that puts the request id on every log line of the request, logs the
+/// Opens the span that puts the request id (and, in Lambda with active tracing, the X-Ray
+/// trace id) on every log line of the request, logs the
 /// outcome, and returns the id to the caller in `x-request-id`.
 pub async fn request_span(request: Request, next: Next) -> Response {
     let request_id = request
@@ -115,9 +116,13 @@ pub async fn request_span(request: Request, next: Next) -> Response {
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
+        trace_id = tracing::field::Empty,
         method = %request.method(),
         path = %request.uri().path()
     );
+    if let Some(trace) = request.lambda_context_ref().and_then(telemetry::trace_id) {
+        span.record("trace_id", trace);
+    }
     async move {
         let started = std::time::Instant::now();
         let mut response = next.run(request).await;

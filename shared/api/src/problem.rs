@@ -40,6 +40,7 @@ pub const CONTENT_TYPE: &str = "application/problem+json";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProblemType {
+    AddressSuppressed,
     AdminActive,
     AlreadyEnded,
     AlreadyExsp,

@@ -182,6 +182,13 @@ pub enum Action {
     /// The scheduler ended trials or renewed subscriptions.
     #[serde(rename = "schedule.entitlements")]
     ScheduledEntitlements,
+    /// SES reported a permanent bounce or a complaint: the partner's mail no longer goes
+    /// to the address.
+    #[serde(rename = "mail.suppress")]
+    SuppressMail,
+    /// An administrator lifted an address's suppression after the mailbox was fixed.
+    #[serde(rename = "mail.liftSuppression")]
+    LiftMailSuppression,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -14,6 +14,7 @@ pub mod entitlement;
 pub mod home;
 pub mod ids;
 pub mod locale;
+pub mod mail;
 pub mod partner;
 pub mod password;
 pub mod rate_limit;

@@ -474,6 +474,10 @@ pub struct Report {
     pub finished_at: Option<DateTime<Utc>>,
     /// When the files are removed by the bucket's lifecycle.
     pub expires_at: DateTime<Utc>,
+    /// Recipients its email left out because their address bounced or marked the
+    /// partner's mail as spam (see Mail suppressions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_emailed: Vec<String>,
 }
 
 /// How long a report may stay Processing before it is shown as failed: the worker's

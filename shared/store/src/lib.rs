@@ -10,6 +10,7 @@ pub mod consent;
 pub mod customers;
 pub mod home;
 pub mod idempotency;
+pub mod mail_suppressions;
 pub mod rate_limit;
 pub mod report_plans;
 pub mod reports;

@@ -209,7 +209,7 @@ impl Table {
         &self,
         partner: &PartnerId,
         id: &ReportId,
-        sent: Result<DateTime<Utc>, ()>,
+        sent: Result<(DateTime<Utc>, Vec<String>), ()>,
     ) -> Result<(), StoreError> {
         let update = self
             .client
@@ -218,7 +218,18 @@ impl Table {
             .set_key(Some(report_keys(partner, id).key()))
             .condition_expression("attribute_exists(pk)");
         let update = match sent {
-            Ok(at) => update
+            Ok((at, not_emailed)) if !not_emailed.is_empty() => update
+                .update_expression(
+                    "SET deliveredAt = :at, notEmailed = :skipped REMOVE deliveryClaimedAt",
+                )
+                .expression_attribute_values(":at", s(at.to_rfc3339()))
+                .expression_attribute_values(
+                    ":skipped",
+                    aws_sdk_dynamodb::types::AttributeValue::L(
+                        not_emailed.into_iter().map(s).collect(),
+                    ),
+                ),
+            Ok((at, _)) => update
                 .update_expression("SET deliveredAt = :at REMOVE deliveryClaimedAt")
                 .expression_attribute_values(":at", s(at.to_rfc3339())),
             Err(()) => update.update_expression("REMOVE deliveryClaimedAt"),
@@ -291,6 +302,35 @@ impl Table {
             now,
         )
         .await
+    }
+
+    /// Gives back the claim [`Table::claim_report`] took at `claimed`: the attempt failed
+    /// before it finished the report, and Lambda retries a failed asynchronous invocation
+    /// a minute or two later, well within the 15 minutes a claim otherwise holds. Nothing
+    /// when the report is finished, gone, or claimed again since.
+    pub async fn release_report(
+        &self,
+        partner: &PartnerId,
+        id: &ReportId,
+        claimed: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .set_key(Some(report_keys(partner, id).key()))
+            .update_expression("REMOVE claimedAt")
+            .condition_expression("#status = :processing AND claimedAt = :claimed")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":processing", s("processing"))
+            .expression_attribute_values(":claimed", s(time_key(claimed)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if update_failed(&e) => Ok(()),
+            Err(e) => Err(StoreError::sdk(e)),
+        }
     }
 
     /// Sets the claim attribute `field` to `now` when `condition` holds and no fresh claim

@@ -105,7 +105,14 @@ pub fn permissions(
     match service {
         "DynamoDB" => dynamodb(operation, input),
         "S3" => s3(operation, input),
-        "SES" => vec![permission(format!("ses:{operation}"), "identity/MailFrom")],
+        // Every message names the configuration set, which SES authorizes too.
+        "SES" => vec![
+            permission(format!("ses:{operation}"), "identity/MailFrom"),
+            permission(
+                format!("ses:{operation}"),
+                "configuration-set/MailConfigurationSet",
+            ),
+        ],
         "SNS" => {
             use aws_sdk_sns::operation::publish::PublishInput;
             let target = input

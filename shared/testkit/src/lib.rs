@@ -1,7 +1,7 @@
 //! Dev-only: what tests and the local stack share, and functions never link: the
 //! template reader that creates the local resources ([`resources`]), the fleet simulator
-//! ([`simulator`]), signed test tokens ([`tokens`]), the router driver ([`http`]), and the
-//! test world.
+//! ([`simulator`]), signed test tokens ([`tokens`]), the router driver ([`http`]), log
+//! lines kept for reading ([`logs`]), and the test world.
 //!
 //! Test support against the local AWS stack: each call to [`stack`] gets its own table,
 //! user pool and outbox on the moto server named by `MOTO_ENDPOINT` (`make test` starts
@@ -9,6 +9,7 @@
 
 pub mod http;
 pub mod iam;
+pub mod logs;
 pub mod resources;
 pub mod simulator;
 pub mod tokens;
@@ -156,6 +157,7 @@ pub async fn stack_with(options: Options) -> TestStack {
         s3_force_path_style: true,
         mail: MailMode::Outbox(outbox.clone()),
         mail_from: "console@partner-console.test".into(),
+        mail_configuration_set: Some("partner-console-mail".into()),
         events: options.events.unwrap_or(EventMode::Local {
             invoke_url: "http://127.0.0.1:9".into(),
             routes: Vec::new(),
@@ -198,6 +200,9 @@ pub async fn stack_with(options: Options) -> TestStack {
     if let Some(verifier) = options.verifier {
         services.verifier = Arc::new(verifier);
     }
+    // What the functions would print as metrics, kept for the test to read (shared by
+    // every function's state, as they share one namespace).
+    services.metrics = adapters::metrics::Metrics::recording("PartnerConsole/test");
     let state = Arc::new(services);
     TestStack {
         state,

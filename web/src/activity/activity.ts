@@ -104,6 +104,8 @@ export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'supportTicket.unfollow': 'Stopped following a support ticket',
   'supportTicket.triage': 'Support changed a ticket’s severity or status',
   'feedback.submit': 'Sent feedback',
+  'mail.suppress': 'Stopped emailing an address that bounced or marked mail as spam',
+  'mail.liftSuppression': 'Lifted an email address’s suppression',
 };
 
 /** "auth.signIn" → "Signed in"; actions this version does not know are shown as sent. */

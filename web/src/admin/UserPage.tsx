@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import type { ContactPreference, RoleView, UserStatus, UserUpdateRequest, UserView } from '../api/client';
 import { mapFieldErrors, type Problem } from '../api/problem';
 import { useAuth, useCurrentSession } from '../auth/AuthContext';
+import { MailSuppressionNotice } from './MailSuppression';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { TextField } from '../components/fields';
 import { FormAlert } from '../components/FormAlert';
@@ -65,10 +66,24 @@ interface ProfileFormProps {
   administer: boolean;
   onSaved: (answer: UserAnswer) => void;
   onReload: () => void;
+  /** "Lift suppression" is offered (a partner administrator). */
+  mayLift: boolean;
+  /** The address's mail suppression was lifted. */
+  onLifted: () => void;
 }
 
 /** The user's profile: names for the user themselves; role and status for a partner administrator. */
-function ProfileForm({ user, etag, own, editNames, administer, onSaved, onReload }: ProfileFormProps) {
+function ProfileForm({
+  user,
+  etag,
+  own,
+  editNames,
+  administer,
+  onSaved,
+  onReload,
+  mayLift,
+  onLifted,
+}: ProfileFormProps) {
   const [values, setValues] = useState<ProfileValues>(() => profileValues(user));
   const [errors, setErrors] = useState<Partial<Record<ProfileField, string>>>({});
   const [roles, setRoles] = useState<RoleView[] | null>(null);
@@ -162,7 +177,19 @@ function ProfileForm({ user, etag, own, editNames, administer, onSaved, onReload
       <dl className="details">
         <div className="details__row">
           <dt>Email</dt>
-          <dd data-testid="user-email-address">{user.email}</dd>
+          <dd>
+            <span data-testid="user-email-address">{user.email}</span>
+            {user.mailSuppression ? (
+              <div>
+                <MailSuppressionNotice
+                  email={user.email}
+                  suppression={user.mailSuppression}
+                  mayLift={mayLift}
+                  onLifted={onLifted}
+                />
+              </div>
+            ) : null}
+          </dd>
         </div>
         {!administer ? (
           <>
@@ -477,6 +504,11 @@ function UserSettings({ userId }: { userId: string }) {
             if (own) void refreshAccount();
           }}
           onReload={reload}
+          mayLift={can.manageUsers}
+          onLifted={() => {
+            show({ tone: 'success', title: `The console emails ${user.email} again.` });
+            void refetch(user.id);
+          }}
         />
       </section>
 

@@ -22,6 +22,7 @@ import {
   versionTag,
 } from './api';
 import { fullName, USER_STATUS_LABELS } from './labels';
+import { MailSuppressionNotice } from './MailSuppression';
 import { FailureAlert, failureOf, type Failure } from './problems';
 
 type ListState =
@@ -182,6 +183,16 @@ export function UsersPage() {
     show({ tone: 'error', failure: failureOf(`The invitation to ${user.email} could not be sent`, result.problem) });
   }
 
+  async function lifted(user: UserView) {
+    show({
+      tone: 'success',
+      title: `The console emails ${user.email} again.`,
+      detail: 'Send the invitation again if the user is still waiting for one.',
+    });
+    const fresh = await fetchUser(user.id);
+    if (fresh.ok) replace(fresh.data.user);
+  }
+
   const manage = can.manageUsers;
 
   return (
@@ -266,7 +277,19 @@ export function UsersPage() {
                         </Link>
                         {own ? <span className="table__secondary">You</span> : null}
                       </td>
-                      <td>{user.email}</td>
+                      <td>
+                        {user.email}
+                        {user.mailSuppression ? (
+                          <div>
+                            <MailSuppressionNotice
+                              email={user.email}
+                              suppression={user.mailSuppression}
+                              mayLift={manage}
+                              onLifted={() => void lifted(user)}
+                            />
+                          </div>
+                        ) : null}
+                      </td>
                       <td>{user.roleName}</td>
                       <td>
                         <span className={`status status--user-${user.status}`}>{USER_STATUS_LABELS[user.status]}</span>

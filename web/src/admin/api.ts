@@ -207,6 +207,18 @@ export async function removeContact(userId: string, contactId: string, etag: str
   );
 }
 
+/**
+ * Lifts an address's mail suppression (it bounced or marked mail as spam) once the
+ * mailbox is fixed: the partner's mail goes to it again. 404 when it is not suppressed.
+ */
+export async function liftMailSuppression(email: string): Promise<ApiResult<null>> {
+  return nothing(
+    await answered((headers) =>
+      api.DELETE('/api/v1/mail-suppressions/{email}', { params: { path: { email } }, headers }),
+    ),
+  );
+}
+
 /** Turns another user's two-step verification off (a lost phone); 409 for one's own. */
 export async function resetUserMfa(userId: string): Promise<ApiResult<null>> {
   return nothing(

@@ -69,6 +69,8 @@ export type UserListQuery = QueryParams<'/api/v1/users', 'get'>;
 export type UserListPage = ResponseJson<'/api/v1/users', 'get', 200>;
 export type UserView = ResponseJson<'/api/v1/users/{userId}', 'get', 200>;
 export type UserStatus = UserView['status'];
+/** The partner's mail no longer goes to an address: it bounced or marked mail as spam. */
+export type MailSuppression = NonNullable<UserView['mailSuppression']>;
 export type NewUserRequest = RequestJson<'/api/v1/users', 'post'>;
 export type UserUpdateRequest = RequestJson<'/api/v1/users/{userId}', 'patch'>;
 export type ContactPreference = UserView['contacts'][number];

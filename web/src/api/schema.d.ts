@@ -1038,6 +1038,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mail-suppressions/{email}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Lift an address's suppression: the partner's mail (invitations, welcomes, requests,
+         *     alerts, reports) goes to it again. For administrators (the Users permission).
+         */
+        delete: operations["lift_suppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1866,7 +1886,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements" | "mail.suppress" | "mail.liftSuppression";
         ActionCounts: {
             /** Format: int64 */
             blocked: number;
@@ -2409,6 +2429,7 @@ export interface components {
         };
         /** @description The Customer Profile page. */
         CustomerProfile: {
+            adminMailSuppression?: null | components["schemas"]["MailSuppressionView"];
             communicationsLabel: string;
             customer: components["schemas"]["Customer"];
             /** @description Live entitlements first, then ended ones, newest first within each. */
@@ -3063,6 +3084,11 @@ export interface components {
                 /** @description `rpt_…`. */
                 id: string;
                 name: string;
+                /**
+                 * @description Recipients its email left out because their address bounced or marked the
+                 *     partner's mail as spam (see Mail suppressions).
+                 */
+                notEmailed?: string[];
                 options: components["schemas"]["ReportOptions"];
                 /** Format: date-time */
                 requestedAt: string;
@@ -3157,6 +3183,7 @@ export interface components {
                 firstName: string;
                 id: string;
                 lastName: string;
+                mailSuppression?: null | components["schemas"]["MailSuppressionView"];
                 /** @description Signs in with a one-time code after the password (two-step verification). */
                 mfa: boolean;
                 /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
@@ -3188,6 +3215,14 @@ export interface components {
          * @enum {string}
          */
         MacAccess: "allow" | "deny";
+        /** @description What the console shows of a suppression beside the user or customer admin. */
+        MailSuppressionView: {
+            /** @description "Email bounced" or "Marked as spam". */
+            label: string;
+            reason: components["schemas"]["SuppressionReason"];
+            /** Format: date-time */
+            since: string;
+        };
         ManagementRequest: {
             /** @description "Who manages this customer's product?" */
             management: components["schemas"]["ManagementType"];
@@ -3507,7 +3542,7 @@ export interface components {
          *     everywhere; the OpenAPI document lists them (`ProblemType`).
          * @enum {string}
          */
-        ProblemType: "admin-active" | "already-ended" | "already-exsp" | "already-verified" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-not-verified" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "ticket-closed" | "too-many-attachments" | "too-many-roles" | "too-many-rules" | "too-many-sends" | "unsupported-grant-type" | "upload-checked" | "upload-missing" | "user-disabled" | "user-rule" | "validation";
+        ProblemType: "address-suppressed" | "admin-active" | "already-ended" | "already-exsp" | "already-verified" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-not-verified" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "ticket-closed" | "too-many-attachments" | "too-many-roles" | "too-many-rules" | "too-many-sends" | "unsupported-grant-type" | "upload-checked" | "upload-missing" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];
@@ -3633,6 +3668,11 @@ export interface components {
             /** @description `rpt_…`. */
             id: string;
             name: string;
+            /**
+             * @description Recipients its email left out because their address bounced or marked the
+             *     partner's mail as spam (see Mail suppressions).
+             */
+            notEmailed?: string[];
             options: components["schemas"]["ReportOptions"];
             /** Format: date-time */
             requestedAt: string;
@@ -4129,6 +4169,11 @@ export interface components {
             /** @description The support organisation's website (`http://` or `https://`; blank for none). */
             supportUrl?: string | null;
         };
+        /**
+         * @description Why an address is suppressed.
+         * @enum {string}
+         */
+        SuppressionReason: "bounced" | "complained";
         /** @description The Report Templates tab. */
         TemplateList: {
             items: components["schemas"]["ReportTemplate"][];
@@ -4416,6 +4461,7 @@ export interface components {
             firstName: string;
             id: string;
             lastName: string;
+            mailSuppression?: null | components["schemas"]["MailSuppressionView"];
             /** @description Signs in with a one-time code after the password (two-step verification). */
             mfa: boolean;
             /** @description `partnerAdministrator`, `administrator` or a custom role's id. */
@@ -5341,7 +5387,7 @@ export interface operations {
                 /** @description A user id (`usr_…`) of the partner: only what they did. */
                 user?: string;
                 /** @description An action, e.g. `auth.signIn` or `customer.add`. */
-                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements";
+                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements" | "mail.suppress" | "mail.liftSuppression";
                 /** @description A customer id (`cus_…`): only what was done to that customer. */
                 customer?: string;
                 /** @description Records at or after this time (RFC 3339). */
@@ -8130,7 +8176,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The customer admin has chosen a password already */
+            /** @description The customer admin has chosen a password already, or the address bounced or marked mail as spam (`/problems/address-suppressed`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8973,6 +9019,54 @@ export interface operations {
             };
         };
     };
+    lift_suppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suppressed address (any letter case) */
+                email: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lifted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, or its access level on the customer, does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The address is not suppressed for the partner */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -9269,7 +9363,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The email is confirmed already (`already-verified`) */
+            /** @description The email is confirmed already (`already-verified`), or it bounced or marked mail as spam (`address-suppressed`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12805,7 +12899,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The user has accepted already */
+            /** @description The user has accepted already, or the address bounced or marked mail as spam (`/problems/address-suppressed`) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -10,6 +10,7 @@ import type {
   ManagementType,
 } from '../api/client';
 import type { Problem } from '../api/problem';
+import { MailSuppressionNotice } from '../admin/MailSuppression';
 import { useCurrentSession } from '../auth/AuthContext';
 import type { ApiResult } from '../auth/session';
 import { FormAlert } from '../components/FormAlert';
@@ -212,7 +213,7 @@ function SettingForm<T extends string>({
 /** The guide's Customer Profile page. */
 export function CustomerProfilePage() {
   const { customerId = '' } = useParams();
-  const { partner } = useCurrentSession();
+  const { partner, can } = useCurrentSession();
   const location = useLocation();
   const navigate = useNavigate();
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
@@ -661,7 +662,19 @@ export function CustomerProfilePage() {
             <Detail label="Contact name">
               {customer.contact.firstName} {customer.contact.lastName}
             </Detail>
-            <Detail label="Email address">{customer.contact.email}</Detail>
+            <Detail label="Email address">
+              {customer.contact.email}
+              {profile.adminMailSuppression ? (
+                <div>
+                  <MailSuppressionNotice
+                    email={customer.contact.email}
+                    suppression={profile.adminMailSuppression}
+                    mayLift={can.manageUsers}
+                    onLifted={reload}
+                  />
+                </div>
+              ) : null}
+            </Detail>
             <Detail label="Phone number">{customer.contact.phone}</Detail>
             <Detail label="Language">{languageLabel(customer.contact.language)}</Detail>
             <Detail label="Time zone">{timeZoneLabel(customer.contact.timeZone)}</Detail>

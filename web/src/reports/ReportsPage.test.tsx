@@ -106,6 +106,17 @@ describe('Reports page', () => {
     ]);
   });
 
+  it('says which recipients its email left out because their address is suppressed', async () => {
+    const emailed = { ...readyReport, notEmailed: ['gone@example.com'] };
+    mockFetch({ [LIST]: () => json(200, reportPage([emailed, failedReport])) });
+    renderReports();
+    await screen.findAllByTestId('report-row');
+    expect(within(row(readyReport.id)).getByTestId('report-not-emailed')).toHaveTextContent(
+      'Not emailed to gone@example.com: the address bounced or marked mail as spam.',
+    );
+    expect(within(row(failedReport.id)).queryByTestId('report-not-emailed')).not.toBeInTheDocument();
+  });
+
   it('opens a report’s HTML in a new window, or its PDF when it has no HTML', async () => {
     const open = vi.spyOn(window, 'open').mockImplementation(() => null);
     const pdfOnly: Report = { ...readyReport, id: 'rpt_9', name: 'Only a PDF', formats: ['pdf'], files: [{ format: 'pdf', size: 10 }] };

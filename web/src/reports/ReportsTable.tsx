@@ -89,6 +89,11 @@ export function StatusCell({ report, onDownload, busy }: Pick<ReportsTableProps,
           );
         })}
       </span>
+      {report.notEmailed && report.notEmailed.length > 0 ? (
+        <span className="table__secondary" data-testid="report-not-emailed">
+          Not emailed to {report.notEmailed.join(', ')}: the address bounced or marked mail as spam.
+        </span>
+      ) : null}
     </>
   );
 }

@@ -66,6 +66,7 @@ fn report() -> Report {
         requested_at: now,
         finished_at: Some(now),
         expires_at: Report::expiry(now),
+        not_emailed: Vec::new(),
     }
 }
 

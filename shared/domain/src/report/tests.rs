@@ -201,6 +201,7 @@ fn a_report_processing_past_the_limit_is_shown_as_failed() {
         requested_at,
         finished_at: None,
         expires_at: Report::expiry(requested_at),
+        not_emailed: Vec::new(),
     };
     let soon = requested_at + Duration::minutes(PROCESSING_LIMIT_MINUTES);
     assert_eq!(
