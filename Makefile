@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 export VENV
 
-.PHONY: run test fuzz moto bench openapi setup setup-browser fetch fmt clean
+.PHONY: run test fuzz moto bench openapi package deploy deploy-web destroy setup setup-browser fetch fmt clean
 
 run: setup ## The whole console locally, with demo data (MOTO_PORT, API_PORT, WEB_PORT)
 	infra/local/run.sh
@@ -21,6 +21,20 @@ moto: setup ## The local AWS on its own (MOTO_PORT, default 5000), for running t
 
 bench: setup ## Cold start and binary sizes of the release functions, and the telemetry bench (docs/performance.md)
 	infra/bench/run.sh
+
+package: setup ## Every function's deployment zip, built as sam build builds it, and their sizes; no AWS account needed (ARCH=arm64|x86_64|host)
+	$(VENV)/bin/python infra/deploy/package.py
+
+# Stack parameters come from make variables or the environment: MAIL_FROM=... make deploy
+# (README, "Deploy to AWS"). The region is the AWS CLI's; STACK_NAME overrides samconfig's.
+deploy: setup ## Build, deploy the stack, publish the web app and set the console's address (MAIL_FROM, ...)
+	$(VENV)/bin/python infra/deploy/deploy.py deploy
+
+deploy-web: setup ## Build the web app and publish it to the deployed stack
+	$(VENV)/bin/python infra/deploy/deploy.py web
+
+destroy: setup ## Empty the web bucket and delete the stack (the table, user pool and files buckets are kept)
+	$(VENV)/bin/python infra/deploy/deploy.py destroy
 
 openapi: ## Regenerate docs/openapi.json and the web client's types from the code
 	cargo run -q -p infra -- openapi > docs/openapi.json

@@ -12,11 +12,12 @@ interleaved round-robin over the binaries (the starting binary rotates each
 round) so that machine drift affects all of them equally.  Init times are
 compared with a hello-world baseline binary.
 
-Usage (from the workspace root, after ``cargo build --release``)::
+Usage (from the workspace root, after ``infra/deploy/package.py --arch host --also
+hello --unpacked target/lambda``, which ``make bench`` runs)::
 
     python infra/bench/coldstart.py \\
-        --baseline hello=target/release/hello \\
-        --function auth=target/release/auth:events/auth.json \\
+        --baseline hello=target/lambda/hello/bootstrap \\
+        --function auth=target/lambda/auth/bootstrap:events/auth.json \\
         --runs 15 --markdown-out docs/performance.md
 
 Only the Python standard library is used.  Exit status: 0 when every check
@@ -796,7 +797,7 @@ def _split_name(spec: str, what: str) -> Tuple[str, str]:
 
 def _check_executable(path: str, what: str) -> None:
     if not os.path.isfile(path):
-        raise ValueError(f"{what}: binary {path!r} does not exist (did you run cargo build --release?)")
+        raise ValueError(f"{what}: binary {path!r} does not exist (did `make package` unpack it? make bench does)")
     if not os.access(path, os.X_OK):
         raise ValueError(f"{what}: {path!r} is not executable")
 

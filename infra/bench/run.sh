@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`, three benchmarks, each writing its section of docs/performance.md:
-# 1. cold start: init and first-invoke time of each release function beside a hello-world
-#    lambda_runtime binary built the same way, and stripped binary sizes;
+# 1. cold start: init and first-invoke time of each function as deployed (the bootstrap of
+#    its `make package` zip, built for this machine) beside a hello-world lambda_runtime
+#    binary built the same way, and their sizes; a broken package fails the bench here;
 # 2. telemetry: ingestion throughput and the Home page's data latency, in process against
 #    a moto server of its own (`infra bench-telemetry`);
 # 3. reports: PDF size and render time of a demo customer's reports, a 100-page Security
@@ -21,23 +22,26 @@ source infra/local/lib.sh
 trap 'stop_all; rm -rf "$STATE"' EXIT
 trap 'exit 130' INT TERM
 
-cargo build --release -p auth -p licensing -p customers -p portal -p users -p ingest -p dashboard -p alerts -p reports-http -p report-schedules -p report-worker -p support -p hello
+# `make package` for this machine's architecture: every function's zip as `sam build`
+# builds it (the release build happens here, once), each bootstrap unpacked beside its zip
+# (target/lambda/<binary>/bootstrap) for the cold starts below.
+"$VENV/bin/python" infra/deploy/package.py --arch host --also hello --unpacked target/lambda
 coldstart=0
 "$VENV/bin/python" infra/bench/coldstart.py \
   --runs "$RUNS" \
-  --baseline hello=target/release/hello \
-  --function auth=target/release/auth:events/auth/me-unauthenticated.json \
-  --function licensing=target/release/licensing:events/licensing/validate-unauthenticated.json \
-  --function customers=target/release/customers:events/customers/list-unauthenticated.json \
-  --function portal=target/release/portal:events/portal/portal-unauthenticated.json \
-  --function users=target/release/users:events/users/list-users-unauthenticated.json \
-  --function ingest=target/release/ingest:events/ingest/ingest-events-unknown-key.json \
-  --function dashboard=target/release/dashboard:events/dashboard/dashboard-unauthenticated.json \
-  --function alerts=target/release/alerts:events/alerts/alerts-unauthenticated.json \
-  --function reports=target/release/reports:events/reports/reports-unauthenticated.json \
-  --function report-schedules=target/release/report-schedules:events/report-schedules/schedules-unauthenticated.json \
-  --function report-worker=target/release/report-worker:events/report-worker/not-a-report.json \
-  --function support=target/release/support:events/support/tickets-unauthenticated.json \
+  --baseline hello=target/lambda/hello/bootstrap \
+  --function auth=target/lambda/auth/bootstrap:events/auth/me-unauthenticated.json \
+  --function licensing=target/lambda/licensing/bootstrap:events/licensing/validate-unauthenticated.json \
+  --function customers=target/lambda/customers/bootstrap:events/customers/list-unauthenticated.json \
+  --function portal=target/lambda/portal/bootstrap:events/portal/portal-unauthenticated.json \
+  --function users=target/lambda/users/bootstrap:events/users/list-users-unauthenticated.json \
+  --function ingest=target/lambda/ingest/bootstrap:events/ingest/ingest-events-unknown-key.json \
+  --function dashboard=target/lambda/dashboard/bootstrap:events/dashboard/dashboard-unauthenticated.json \
+  --function alerts=target/lambda/alerts/bootstrap:events/alerts/alerts-unauthenticated.json \
+  --function reports=target/lambda/reports/bootstrap:events/reports/reports-unauthenticated.json \
+  --function report-schedules=target/lambda/report-schedules/bootstrap:events/report-schedules/schedules-unauthenticated.json \
+  --function report-worker=target/lambda/report-worker/bootstrap:events/report-worker/not-a-report.json \
+  --function support=target/lambda/support/bootstrap:events/support/tickets-unauthenticated.json \
   --env TABLE_NAME=bench --env USER_POOL_ID=us-east-1_bench --env USER_POOL_CLIENT_ID=bench \
   --env REPORTS_BUCKET=bench --env LOGOS_BUCKET=bench --env MAIL_FROM=bench@example.com \
   --env EVENT_BUS_NAME=bench --env LOG_FORMAT=json \

@@ -42,7 +42,7 @@ step "rustfmt, and the web client types against docs/openapi.json"
 cargo fmt --all --check
 (cd web && npx openapi-typescript ../docs/openapi.json -o "$STATE/schema.d.ts" >/dev/null)
 diff -q "$STATE/schema.d.ts" web/src/api/schema.d.ts || { echo "web/src/api/schema.d.ts is stale: run make openapi" >&2; exit 1; }
-"$VENV/bin/python" -m unittest infra/bench/test_coldstart.py infra/local/test_fuzz_hooks.py
+"$VENV/bin/python" -m unittest infra/bench/test_coldstart.py infra/local/test_fuzz_hooks.py infra/deploy/test_publish_web.py infra/deploy/test_deploy.py
 
 # background NAME COMMAND...: runs COMMAND beside the steps that follow, its output and
 # duration in $STATE/NAME.log; `finish NAME` waits for it, prints the log and fails if it

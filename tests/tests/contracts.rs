@@ -216,33 +216,200 @@ fn tagged(value: &serde_yaml::Value) -> (String, String) {
     }
 }
 
+/// A top-level section of the template (`Parameters`, `Conditions`, `Globals`, ...).
+fn section(name: &str) -> serde_yaml::Value {
+    let text = std::fs::read_to_string(root("template.yaml")).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    doc[name].clone()
+}
+
+/// The condition a resource or output is created under, if any.
+fn condition_of(id: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root("template.yaml")).unwrap();
+    let template = Template::parse(&text).unwrap();
+    let found = template
+        .resource_values()
+        .find(|(rid, _, _)| *rid == id)
+        .map(|(_, _, r)| r["Condition"].as_str().map(str::to_string));
+    found.unwrap_or_else(|| panic!("template.yaml has no {id}"))
+}
+
+/// `!If [condition, then, else]`, as its three parts.
+fn branches(value: &serde_yaml::Value) -> (String, serde_yaml::Value, serde_yaml::Value) {
+    match value {
+        serde_yaml::Value::Tagged(t) if t.tag == "!If" => {
+            let parts = t.value.as_sequence().expect("!If takes a list");
+            assert_eq!(parts.len(), 3, "{value:?}");
+            (
+                parts[0].as_str().unwrap().to_string(),
+                parts[1].clone(),
+                parts[2].clone(),
+            )
+        }
+        other => panic!("not an !If: {other:?}"),
+    }
+}
+
+/// The parameters a condition reads (every `!Ref` inside it).
+fn condition_reads(condition: &str) -> BTreeSet<String> {
+    let text = serde_yaml::to_string(&section("Conditions")[condition]).unwrap();
+    text.split("!Ref ")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(|name| name.trim_end_matches([']', ',']).to_string())
+        .collect()
+}
+
 #[test]
-fn only_cloudfront_reaches_the_api_through_its_own_domain() {
-    let api = resource("HttpApi");
-    assert_eq!(api["DisableExecuteApiEndpoint"], true);
-    let domain = resource("ApiDomain");
+fn only_cloudfront_reaches_the_api_with_or_without_a_domain_of_its_own() {
+    // The API's own domain is optional: a domain counts with its certificate.
+    let parameters = section("Parameters");
+    for p in ["ApiDomainName", "ApiCertificateArn"] {
+        assert_eq!(parameters[p]["Default"], "", "{p} is optional");
+    }
     assert_eq!(
-        tagged(&domain["DomainName"]),
+        condition_reads("HasApiDomain"),
+        BTreeSet::from(["ApiDomainName".into(), "ApiCertificateArn".into()])
+    );
+    for id in ["ApiDomain", "ApiDomainMapping"] {
+        assert_eq!(condition_of(id).as_deref(), Some("HasApiDomain"), "{id}");
+    }
+    assert_eq!(
+        tagged(&resource("ApiDomain")["DomainName"]),
         ("!Ref".into(), "ApiDomainName".into())
     );
-    let mapping = resource("ApiDomainMapping");
-    assert_eq!(tagged(&mapping["ApiId"]), ("!Ref".into(), "HttpApi".into()));
+    assert_eq!(
+        tagged(&resource("ApiDomainMapping")["ApiId"]),
+        ("!Ref".into(), "HttpApi".into())
+    );
+    let zone = serde_yaml::to_string(&section("Conditions")["HasApiHostedZone"]).unwrap();
+    assert!(
+        zone.contains("!Condition HasApiDomain"),
+        "a DNS record only for a domain the stack has: {zone}"
+    );
+
+    // With a domain: execute-api is off and CloudFront goes to the domain. Without one:
+    // CloudFront goes to execute-api, which must then stay on.
+    let (when, with_domain, without) = branches(&resource("HttpApi")["DisableExecuteApiEndpoint"]);
+    assert_eq!(when, "HasApiDomain");
+    assert_eq!((with_domain, without), (true.into(), false.into()));
     let config = &resource("Distribution")["DistributionConfig"];
     let origin = config["Origins"]
         .as_sequence()
         .unwrap()
         .iter()
         .find(|o| o["Id"] == "api")
-        .expect("an api origin");
+        .expect("an api origin")
+        .clone();
+    let (when, with_domain, without) = branches(&origin["DomainName"]);
+    assert_eq!(when, "HasApiDomain");
     assert_eq!(
-        tagged(&origin["DomainName"]),
-        ("!Ref".into(), "ApiDomainName".into()),
-        "CloudFront sends /api/* to the API's own domain"
+        tagged(&with_domain),
+        ("!Ref".into(), "ApiDomainName".into())
     );
     assert_eq!(
-        origin["OriginCustomHeaders"][0]["HeaderName"],
-        "x-origin-verify"
+        tagged(&without),
+        (
+            "!Sub".into(),
+            "${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}".into()
+        ),
+        "CloudFront sends /api/* to the HTTP API's own endpoint"
     );
+
+    // Either way the origin carries the secret every function checks (edge_only).
+    let header = &origin["OriginCustomHeaders"][0];
+    assert_eq!(header["HeaderName"], "x-origin-verify");
+    let secret = tagged(&header["HeaderValue"]);
+    assert!(secret.1.contains("${OriginVerifySecret}"), "{secret:?}");
+    let env = &section("Globals")["Function"]["Environment"]["Variables"];
+    assert_eq!(
+        tagged(&env["ORIGIN_VERIFY"]),
+        secret,
+        "the functions expect what CloudFront sends"
+    );
+}
+
+#[test]
+fn the_console_domain_is_optional_and_known_up_front_when_given() {
+    let parameters = section("Parameters");
+    for p in ["ConsoleDomainName", "ConsoleCertificateArn", "ConsoleUrl"] {
+        assert_eq!(parameters[p]["Default"], "", "{p} is optional");
+    }
+    let pattern = parameters["ConsoleCertificateArn"]["AllowedPattern"]
+        .as_str()
+        .unwrap();
+    assert!(
+        pattern.contains(":acm:us-east-1:"),
+        "CloudFront's certificates live in us-east-1"
+    );
+    assert_eq!(
+        condition_reads("HasConsoleDomain"),
+        BTreeSet::from(["ConsoleDomainName".into(), "ConsoleCertificateArn".into()])
+    );
+
+    let config = &resource("Distribution")["DistributionConfig"];
+    let no_value = ("!Ref".into(), "AWS::NoValue".into());
+    let (when, aliases, without) = branches(&config["Aliases"]);
+    assert_eq!(when, "HasConsoleDomain");
+    assert_eq!(
+        aliases
+            .as_sequence()
+            .map(|a| a.iter().map(tagged).collect::<Vec<_>>()),
+        Some(vec![("!Ref".into(), "ConsoleDomainName".into())])
+    );
+    assert_eq!(tagged(&without), no_value);
+    let (when, certificate, without) = branches(&config["ViewerCertificate"]);
+    assert_eq!(when, "HasConsoleDomain");
+    assert_eq!(
+        tagged(&certificate["AcmCertificateArn"]),
+        ("!Ref".into(), "ConsoleCertificateArn".into())
+    );
+    assert_eq!(certificate["SslSupportMethod"], "sni-only");
+    assert_eq!(tagged(&without), no_value);
+
+    // Emails link to ConsoleUrl if given, else to the console's domain; with neither,
+    // `make deploy` sets ConsoleUrl from the DistributionUrl output. It reads what the
+    // functions got from the ConsoleUrl output, so the two are the same expression.
+    let env = &section("Globals")["Function"]["Environment"]["Variables"];
+    let (when, given, otherwise) = branches(&env["CONSOLE_URL"]);
+    assert_eq!(when, "HasConsoleUrl");
+    assert_eq!(tagged(&given), ("!Ref".into(), "ConsoleUrl".into()));
+    let (when, domain, nothing) = branches(&otherwise);
+    assert_eq!(when, "HasConsoleDomain");
+    assert_eq!(
+        tagged(&domain),
+        ("!Sub".into(), "https://${ConsoleDomainName}".into())
+    );
+    assert_eq!(nothing, "");
+    let outputs = section("Outputs");
+    assert_eq!(outputs["ConsoleUrl"]["Value"], env["CONSOLE_URL"]);
+    for output in ["DistributionUrl", "DistributionId", "WebBucketName"] {
+        assert!(
+            outputs.get(output).is_some(),
+            "make deploy reads the {output} output"
+        );
+    }
+}
+
+#[test]
+fn every_function_runs_on_the_architecture_parameter() {
+    let parameter = &section("Parameters")["Architecture"];
+    assert_eq!(parameter["Default"], "arm64");
+    assert_eq!(
+        parameter["AllowedValues"],
+        serde_yaml::to_value(["arm64", "x86_64"]).unwrap()
+    );
+    let globals = &section("Globals")["Function"]["Architectures"];
+    let archs: Vec<_> = globals.as_sequence().unwrap().iter().map(tagged).collect();
+    assert_eq!(archs, [("!Ref".into(), "Architecture".into())]);
+    let text = std::fs::read_to_string(root("template.yaml")).unwrap();
+    let template = Template::parse(&text).unwrap();
+    for (id, _, function) in template.functions() {
+        assert!(
+            function["Properties"].get("Architectures").is_none(),
+            "{id} sets an architecture of its own"
+        );
+    }
 }
 
 #[test]
