@@ -77,6 +77,14 @@ def parameter_values(
             raise DeployError(
                 f"{env_name(domain)} and {env_name(certificate)} go together: give both or neither"
             )
+    # Checked here rather than by CloudFormation after the build: `make package` also
+    # takes ARCH=host, which a shell may still have exported.
+    architecture = values.get("Architecture")
+    if architecture is not None and architecture not in package.TRIPLES:
+        raise DeployError(
+            f"{env_name('Architecture')}={architecture}: a stack's functions run on "
+            f"{' or '.join(package.TRIPLES)} (`host` is for make package only)"
+        )
     return values
 
 
@@ -151,6 +159,8 @@ def tool_env() -> Dict[str, str]:
     venv_bin = ROOT / os.environ.get("VENV", ".venv") / "bin"
     env = dict(os.environ)
     env["PATH"] = f"{venv_bin}{os.pathsep}{env.get('PATH', '')}"
+    # SAM takes the binary from <CodeUri>/target/lambda/<Binary>/ only.
+    env.pop("CARGO_TARGET_DIR", None)
     return env
 
 

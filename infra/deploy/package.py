@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""`make package`: every function's deployment zip, built as `sam build` builds it.
+"""`make package`: every function's deployment zip, built with `sam build`'s command.
 
 SAM's `rust-cargolambda` build method (aws-lambda-builders' rust_cargo workflow) runs,
 in the function's CodeUri, `cargo lambda build --release [--arm64] --bin <Binary>`, and
 copies `target/lambda/<Binary>/bootstrap` into the artifact SAM zips. This runs the same
-command for each function of template.yaml, adding `--output-format zip`, so the zip is
+command for each function of template.yaml (where SAM runs it, without a
+CARGO_TARGET_DIR of the caller's), adding only `--output-format zip`, so the zip is
 cargo-lambda's own: `target/lambda/<Binary>/bootstrap.zip`, holding `bootstrap` only.
 
 The architecture is the template's `Architecture` default, or ARCH (arm64 | x86_64 |
@@ -65,14 +66,9 @@ def build_command(binary: str, architecture: str) -> List[str]:
 
 
 def target_directory(cwd: pathlib.Path) -> pathlib.Path:
-    meta = subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return pathlib.Path(json.loads(meta)["target_directory"])
+    """Where SAM looks for the built binary: `<CodeUri>/target`, whatever cargo is told
+    elsewhere (main() drops CARGO_TARGET_DIR so cargo builds there too)."""
+    return cwd / "target"
 
 
 @dataclasses.dataclass
@@ -151,6 +147,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     # cargo-lambda (and zig) from the project's venv, as `make deploy` gives `sam build`.
     venv_bin = template.ROOT / os.environ.get("VENV", ".venv") / "bin"
     os.environ["PATH"] = f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"
+    # SAM copies the binary from <CodeUri>/target/lambda/<Binary>/: a target directory
+    # elsewhere would pass here and fail in `sam build` (deploy.py drops it too).
+    os.environ.pop("CARGO_TARGET_DIR", None)
     doc = template.load()
     requested = args.arch or template.parameter_default(doc, "Architecture")
     architecture, warning = choose_architecture(requested)

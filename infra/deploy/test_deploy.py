@@ -73,6 +73,27 @@ class ParameterValues(unittest.TestCase):
             with self.assertRaisesRegex(deploy.DeployError, "go together"):
                 deploy.parameter_values(PARAMETERS, environ, {})
 
+    def test_an_architecture_lambda_does_not_run_is_refused_before_building(self):
+        for arch in ("host", "aarch64", ""):
+            with self.assertRaisesRegex(deploy.DeployError, "arm64 or x86_64"):
+                deploy.parameter_values(PARAMETERS, {"MAIL_FROM": "a@example.com", "ARCH": arch}, {})
+        for arch in ("arm64", "x86_64"):
+            values = deploy.parameter_values(PARAMETERS, {"MAIL_FROM": "a@example.com", "ARCH": arch}, {})
+            self.assertEqual(values["Architecture"], arch)
+
+    def test_sam_and_the_package_build_where_sam_looks_for_the_binary(self):
+        saved = os.environ.get("CARGO_TARGET_DIR")
+        os.environ["CARGO_TARGET_DIR"] = "/elsewhere"
+        try:
+            self.assertNotIn("CARGO_TARGET_DIR", deploy.tool_env())
+        finally:
+            if saved is None:
+                del os.environ["CARGO_TARGET_DIR"]
+            else:
+                os.environ["CARGO_TARGET_DIR"] = saved
+        root = pathlib.Path("/repo")
+        self.assertEqual(package.target_directory(root), root / "target")
+
     def test_every_template_parameter_without_a_default_can_be_given(self):
         parameters = template.load()["Parameters"]
         required = [n for n, spec in parameters.items() if "Default" not in spec]
