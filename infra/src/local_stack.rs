@@ -66,12 +66,20 @@ impl LocalStack<'_> {
         .context("user pool")?;
 
         // SES refuses to send from an unverified identity, in moto as in AWS.
-        aws_sdk_ses::Client::new(&sdk)
-            .verify_email_identity()
-            .email_address(MAIL_FROM)
+        let created = aws_sdk_sesv2::Client::new(&sdk)
+            .create_email_identity()
+            .email_identity(MAIL_FROM)
             .send()
-            .await
-            .context("ses identity")?;
+            .await;
+        if let Err(e) = created {
+            // A stack started again finds its identity there already.
+            if !e
+                .as_service_error()
+                .is_some_and(|e| e.is_already_exists_exception())
+            {
+                return Err(e).context("ses identity");
+            }
+        }
         let events = aws_sdk_eventbridge::Client::new(&sdk);
         if events
             .describe_event_bus()

@@ -1540,4 +1540,62 @@ async fn an_alert_email_to_an_address_that_bounced_fails_at_once_and_the_others_
     assert_eq!(gone["attempts"], 1);
     assert!(gone.get("nextAttemptAt").is_none());
     assert!(gone["error"].as_str().unwrap().contains("bounced"));
+    // A partner's bounced address is theirs to fix, not an operations failure: it does
+    // not count toward the NotificationsFailed alarm, but as suppressed.
+    let metrics = &w.stack.state.metrics;
+    assert_eq!(metrics.total(Metric::NotificationsFailed), 0);
+    assert_eq!(metrics.total(Metric::NotificationsSuppressed), 1);
+
+    // An outcome counts only once stored: when storing it fails, the attempt counts
+    // nothing, and the attempt made again counts once.
+    let notifier = w.stack.function("notifier");
+    let rule_id = domain::RuleId::parse(rule).unwrap();
+    let mut stored = notifier
+        .table
+        .deliveries(&p.id, &rule_id, 10, None)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|d| d.target == "gone@elsewhere.example.net")
+        .unwrap();
+    let alert = notifier
+        .table
+        .alert(&p.id, &stored.alert_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let rule = notifier.table.rule(&p.id, &rule_id).await.unwrap().unwrap();
+    let now = Utc::now();
+    // The dead letter is written, then the delivery's record fails.
+    w.stack.counter.fail_after("DynamoDB", "PutItem", 1);
+    assert!(
+        adapters::notify::attempt(&notifier, &mut stored.clone(), &alert, &rule, now)
+            .await
+            .is_err()
+    );
+    assert_eq!(metrics.total(Metric::NotificationsSuppressed), 1);
+    adapters::notify::attempt(&notifier, &mut stored, &alert, &rule, now)
+        .await
+        .unwrap();
+    assert_eq!(metrics.total(Metric::NotificationsSuppressed), 2);
+    assert_eq!(metrics.total(Metric::NotificationsFailed), 0);
+
+    // The same for a message that goes out.
+    let sent = metrics.total(Metric::AlertsSent);
+    let mut other = stored.clone();
+    other.target = "ops@alerts-bounced.example.com".into();
+    other.id = format!("{}-other", stored.id);
+    w.stack.counter.fail_next("DynamoDB", "PutItem");
+    assert!(
+        adapters::notify::attempt(&notifier, &mut other.clone(), &alert, &rule, now)
+            .await
+            .is_err()
+    );
+    assert_eq!(metrics.total(Metric::AlertsSent), sent);
+    adapters::notify::attempt(&notifier, &mut other, &alert, &rule, now)
+        .await
+        .unwrap();
+    assert_eq!(other.status, store::alerts::DeliveryStatus::Sent);
+    assert_eq!(metrics.total(Metric::AlertsSent), sent + 1);
 }

@@ -70,21 +70,74 @@ async fn mail_goes_to_ses_or_to_the_outbox_as_configured() {
     config.mail_from = format!("{}@partner-console.test", config.table_name);
     let counter = adapters::aws::CallCounter::new();
     let services = Services::new(config, stack.sdk.clone(), Some(counter.clone()));
-    let ses = aws_sdk_ses::Client::new(&stack.sdk);
-    let sent_before = ses.get_send_quota().send().await.unwrap().sent_last24_hours;
     // Unverified senders are refused, as in AWS.
     assert!(services.mailer().send(&message).await.is_err());
-    ses.verify_email_identity()
-        .email_address(&services.config.mail_from)
+    aws_sdk_sesv2::Client::new(&stack.sdk)
+        .create_email_identity()
+        .email_identity(&services.config.mail_from)
         .send()
         .await
         .unwrap();
     let id = services.mailer().send(&message).await.unwrap();
     assert!(!id.is_empty());
-    let sent_after = ses.get_send_quota().send().await.unwrap().sent_last24_hours;
-    assert!(sent_after >= sent_before + 1.0);
+    // A whole MIME message (reports with attachments) goes through the same operation.
+    let mime = format!(
+        "From: {from}\r\nTo: ann@example.com\r\nSubject: Report\r\nMIME-Version: 1.0\r\n\
+Content-Type: text/plain; charset=UTF-8\r\n\r\nThe report.\r\n",
+        from = services.config.mail_from
+    );
+    let raw = services
+        .mailer()
+        .send_raw(
+            &["ann@example.com".into()],
+            mime.into_bytes(),
+            &message.tags,
+        )
+        .await
+        .unwrap();
+    assert!(!raw.is_empty());
+    assert_ne!(raw, id);
+    // What SES received, as moto keeps it: the simple message with its subject and
+    // recipients, the raw one whole, both from the sender.
+    let state: serde_json::Value = adapters::tls::http_client()
+        .get(format!("{}/moto-api/data.json", stack.endpoint))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let find = |kind: &str, id: &str| {
+        state["ses"][kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{kind} {id} reached SES"))
+    };
+    let simple = find("Message", &id);
+    assert_eq!(simple["source"], services.config.mail_from.as_str());
+    assert_eq!(simple["subject"], "Approve Northwind as your partner");
+    assert_eq!(
+        simple["destinations"]["ToAddresses"][0],
+        "customer@example.com"
+    );
+    let whole = find("RawMessage", &raw);
+    assert_eq!(whole["source"], services.config.mail_from.as_str());
+    assert!(whole["raw_data"]
+        .as_str()
+        .unwrap()
+        .contains("Subject: Report\r\n"));
+    assert!(whole["destinations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d == "ann@example.com"));
     assert!(matches!(services.mailer(), Mailer::Ses { .. }));
-    assert_eq!(counter.operation("SES", "SendEmail"), 2);
+    // SES v2 only: every message, simple or raw, is one SendEmail.
+    assert_eq!(counter.operation("SESv2", "SendEmail"), 3);
+    assert_eq!(counter.service("SES"), 0);
 }
 
 #[tokio::test]

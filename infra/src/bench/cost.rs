@@ -61,7 +61,7 @@ fn latency_ms(service: &str) -> f64 {
         "DynamoDB" => 5.0,
         "S3" => 20.0,
         "Cognito Identity Provider" => 50.0,
-        "SES" | "SESv2" => 30.0,
+        "SESv2" => 30.0,
         "EventBridge" | "Scheduler" => 15.0,
         _ => 20.0,
     }
@@ -407,7 +407,7 @@ impl Bench {
         let billed_ms = (own.as_secs_f64() * 1000.0 * (FULL_VCPU_MB / mb).max(1.0) + waited)
             .ceil()
             .max(1.0);
-        let emails = delta("SES", None) + delta("SESv2", None);
+        let emails = delta("SESv2", None);
         let sample = Sample {
             usage: Usage {
                 api_requests: (trigger == Trigger::Api) as u8 as f64,

@@ -65,7 +65,7 @@ pub struct CallCounter {
 #[derive(Debug, Clone, Copy)]
 pub struct Observed<'a> {
     pub function: &'a str,
-    /// As the SDK names it: "DynamoDB", "S3", "SES", ...
+    /// As the SDK names it: "DynamoDB", "S3", "SESv2", ...
     pub service: &'a str,
     pub operation: &'a str,
     /// The request, for what IAM decides on besides the operation (a transaction's
@@ -129,6 +129,12 @@ impl CallCounter {
     /// observer hears of the operation the function performs in AWS.
     pub fn stood_in(&self, service: &str, operation: &str) {
         self.observe(service, operation, None);
+    }
+
+    /// As [`CallCounter::stood_in`], with the request the function would have sent, for
+    /// operations whose IAM action depends on it (SES v2's `SendEmail` of raw content).
+    pub fn stood_in_with(&self, service: &str, operation: &str, input: &Input) {
+        self.observe(service, operation, Some(input));
     }
 
     fn observe(&self, service: &str, operation: &str, input: Option<&Input>) {

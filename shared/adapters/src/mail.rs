@@ -1,5 +1,6 @@
-//! Outgoing email: through SES in AWS, or as `.eml` files in a local outbox folder that a
-//! developer opens with any mail client (and tests read back).
+//! Outgoing email: through SES API v2 (`SendEmail`, simple or raw content) in AWS, or as
+//! `.eml` files in a local outbox folder that a developer opens with any mail client (and
+//! tests read back).
 //!
 //! Every message goes out with the configuration set (whose event destination reports
 //! bounces and complaints) and tags naming the partner it is sent for and its kind, so the
@@ -10,15 +11,19 @@
 
 use std::path::{Path, PathBuf};
 
-use aws_sdk_ses::{
-    types::{Body, Content, Destination, Message as SesMessage, MessageTag},
+use aws_sdk_sesv2::{
+    operation::send_email::{builders::SendEmailFluentBuilder, SendEmailInput},
+    primitives::Blob,
+    types::{
+        Body, Content, Destination, EmailContent, Message as SesMessage, MessageTag, RawMessage,
+    },
     Client,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use chrono::Utc;
 use domain::mail::MailTags;
 
-use crate::aws::CallCounter;
+use crate::aws::{CallCounter, Input};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -67,26 +72,24 @@ impl Mailer {
                 let utf8 = |s: &str| Content::builder().data(s).charset("UTF-8").build();
                 let subject = utf8(&message.subject).map_err(|e| MailError::Ses(e.to_string()))?;
                 let text = utf8(&message.text).map_err(|e| MailError::Ses(e.to_string()))?;
-                let out = client
-                    .send_email()
-                    .source(from)
-                    .destination(
-                        Destination::builder()
-                            .set_to_addresses(Some(message.to.clone()))
-                            .build(),
-                    )
-                    .message(
+                let content = EmailContent::builder()
+                    .simple(
                         SesMessage::builder()
                             .subject(subject)
                             .body(Body::builder().text(text).build())
                             .build(),
                     )
-                    .set_configuration_set_name(configuration_set.clone())
-                    .set_tags(Some(ses_tags(&message.tags)?))
-                    .send()
-                    .await
-                    .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
-                Ok(out.message_id)
+                    .build();
+                let request = client
+                    .send_email()
+                    .from_email_address(from)
+                    .destination(
+                        Destination::builder()
+                            .set_to_addresses(Some(message.to.clone()))
+                            .build(),
+                    )
+                    .content(content);
+                send(request, configuration_set, &message.tags).await
             }
             Mailer::Outbox {
                 dir,
@@ -95,7 +98,7 @@ impl Mailer {
                 counter,
             } => {
                 if let Some(c) = counter {
-                    c.stood_in("SES", "SendEmail");
+                    c.stood_in("SESv2", "SendEmail");
                 }
                 write_eml(dir, from, configuration_set.as_deref(), message).await
             }
@@ -125,22 +128,22 @@ impl Mailer {
                 from,
                 configuration_set,
             } => {
-                let out = client
-                    .send_raw_email()
-                    .source(from)
-                    .set_destinations(Some(to.to_vec()))
-                    .raw_message(
-                        aws_sdk_ses::types::RawMessage::builder()
-                            .data(aws_sdk_ses::primitives::Blob::new(mime))
-                            .build()
-                            .map_err(|e| MailError::Ses(e.to_string()))?,
+                // The recipients come from the destination, not the MIME headers, so that
+                // a suppressed address left out of `to` is never mailed.
+                let raw = RawMessage::builder()
+                    .data(Blob::new(mime))
+                    .build()
+                    .map_err(|e| MailError::Ses(e.to_string()))?;
+                let request = client
+                    .send_email()
+                    .from_email_address(from)
+                    .destination(
+                        Destination::builder()
+                            .set_to_addresses(Some(to.to_vec()))
+                            .build(),
                     )
-                    .set_configuration_set_name(configuration_set.clone())
-                    .set_tags(Some(ses_tags(tags)?))
-                    .send()
-                    .await
-                    .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
-                Ok(out.message_id)
+                    .content(EmailContent::builder().raw(raw).build());
+                send(request, configuration_set, tags).await
             }
             Mailer::Outbox {
                 dir,
@@ -149,7 +152,21 @@ impl Mailer {
                 ..
             } => {
                 if let Some(c) = counter {
-                    c.stood_in("SES", "SendRawEmail");
+                    // What SES is asked in AWS: raw content, which IAM authorizes apart.
+                    let request = SendEmailInput::builder()
+                        .content(
+                            EmailContent::builder()
+                                .raw(
+                                    RawMessage::builder()
+                                        .data(Blob::new(Vec::new()))
+                                        .build()
+                                        .map_err(|e| MailError::Ses(e.to_string()))?,
+                                )
+                                .build(),
+                        )
+                        .build()
+                        .map_err(|e| MailError::Ses(e.to_string()))?;
+                    c.stood_in_with("SESv2", "SendEmail", &Input::erase(request));
                 }
                 let id = uuid::Uuid::now_v7().simple().to_string();
                 let mut eml = ses_headers(configuration_set.as_deref(), tags).into_bytes();
@@ -159,6 +176,22 @@ impl Mailer {
             }
         }
     }
+}
+
+/// Sends through SES v2 `SendEmail` with the configuration set and the message's tags.
+async fn send(
+    request: SendEmailFluentBuilder,
+    configuration_set: &Option<String>,
+    tags: &MailTags,
+) -> Result<String, MailError> {
+    let out = request
+        .set_configuration_set_name(configuration_set.clone())
+        .set_email_tags(Some(ses_tags(tags)?))
+        .send()
+        .await
+        .map_err(|e| MailError::Ses(crate::aws::describe(e)))?;
+    out.message_id
+        .ok_or_else(|| MailError::Ses("SendEmail answered without a message id".into()))
 }
 
 fn ses_tags(tags: &MailTags) -> Result<Vec<MessageTag>, MailError> {

@@ -25,6 +25,9 @@ pub enum Metric {
     AlertsSent,
     /// An alert notification failed for good (after its retries, or refused outright).
     NotificationsFailed,
+    /// An alert email not sent because the address bounced or complained for the
+    /// partner: the partner's to fix, so apart from `NotificationsFailed` and its alarm.
+    NotificationsSuppressed,
     /// Telemetry records accepted by ingestion (computers and events), by count.
     IngestedRecords,
 }
@@ -37,6 +40,7 @@ impl Metric {
             Metric::ReportsFailed => "ReportsFailed",
             Metric::AlertsSent => "AlertsSent",
             Metric::NotificationsFailed => "NotificationsFailed",
+            Metric::NotificationsSuppressed => "NotificationsSuppressed",
             Metric::IngestedRecords => "IngestedRecords",
         }
     }
@@ -160,6 +164,7 @@ mod tests {
             Metric::ReportsFailed,
             Metric::AlertsSent,
             Metric::NotificationsFailed,
+            Metric::NotificationsSuppressed,
             Metric::IngestedRecords,
         ]
         .iter()
@@ -173,6 +178,7 @@ mod tests {
                 "ReportsFailed",
                 "AlertsSent",
                 "NotificationsFailed",
+                "NotificationsSuppressed",
                 "IngestedRecords"
             ]
         );

@@ -335,19 +335,30 @@ pub async fn attempt(
             }
         }
     }
-    // A rule's "Send test" is not an alert notification.
-    if !d.test {
-        match d.status {
-            DeliveryStatus::Sent => state.metrics.emit(Metric::AlertsSent, 1),
-            DeliveryStatus::Failed => state.metrics.emit(Metric::NotificationsFailed, 1),
-            _ => {}
-        }
-    }
     tracing::info!(
         delivery = %d.id, channel = d.channel.as_str(), status = ?d.status,
         code = ?d.status_code, attempts = d.attempts, error = ?d.error, "alert delivery"
     );
-    state.table.record_delivery(d).await
+    state.table.record_delivery(d).await?;
+    // Counted once the outcome is stored: a failed store is tried again, and counts then.
+    if let Some(metric) = outcome_metric(d, suppressed) {
+        state.metrics.emit(metric, 1);
+    }
+    Ok(())
+}
+
+/// The metric a finished delivery counts in: a rule's "Send test" is not an alert
+/// notification, and an address the partner no longer mails (it bounced or complained)
+/// is the partner's to fix, not an operations fault (`NotificationsFailed` raises an
+/// alarm).
+fn outcome_metric(d: &Delivery, suppressed: bool) -> Option<Metric> {
+    match d.status {
+        _ if d.test => None,
+        DeliveryStatus::Sent => Some(Metric::AlertsSent),
+        DeliveryStatus::Failed if suppressed => Some(Metric::NotificationsSuppressed),
+        DeliveryStatus::Failed => Some(Metric::NotificationsFailed),
+        _ => None,
+    }
 }
 
 /// The scheduler tick's part for alerts whose `AlertRaised` never reached the notifier:

@@ -133,7 +133,7 @@ impl Services {
     pub fn mailer(&self) -> &Mailer {
         self.mailer.get_or_init(|| match &self.config.mail {
             MailMode::Ses => {
-                use aws_sdk_ses as ses;
+                use aws_sdk_sesv2 as ses;
                 Mailer::Ses {
                     client: ses::Client::from_conf(client!(ses, &self.sdk, &self.counter).build()),
                     from: self.config.mail_from.clone(),

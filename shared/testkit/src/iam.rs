@@ -105,14 +105,7 @@ pub fn permissions(
     match service {
         "DynamoDB" => dynamodb(operation, input),
         "S3" => s3(operation, input),
-        // Every message names the configuration set, which SES authorizes too.
-        "SES" => vec![
-            permission(format!("ses:{operation}"), "identity/MailFrom"),
-            permission(
-                format!("ses:{operation}"),
-                "configuration-set/MailConfigurationSet",
-            ),
-        ],
+        "SESv2" => sesv2(operation, input),
         "SNS" => {
             use aws_sdk_sns::operation::publish::PublishInput;
             let target = input
@@ -141,6 +134,26 @@ pub fn permissions(
         }
         other => vec![permission(format!("{other}:{operation}"), "*")],
     }
+}
+
+/// SES v2's `SendEmail` is authorized as `ses:SendEmail` for simple content, but as
+/// `ses:SendRawEmail` for raw content (a whole MIME message): AWS denies a raw send
+/// granted `ses:SendEmail` only, naming `ses:SendRawEmail`. Every message names the
+/// configuration set, which SES authorizes too.
+fn sesv2(operation: &str, input: Option<&adapters::aws::Input>) -> Vec<Permission> {
+    use aws_sdk_sesv2::operation::send_email::SendEmailInput;
+    let raw = input
+        .and_then(|i| i.downcast_ref::<SendEmailInput>())
+        .and_then(|s| s.content())
+        .is_some_and(|c| c.raw().is_some());
+    let action = match operation {
+        "SendEmail" if raw => "ses:SendRawEmail".to_string(),
+        other => format!("ses:{other}"),
+    };
+    vec![
+        permission(action.clone(), "identity/MailFrom"),
+        permission(action, "configuration-set/MailConfigurationSet"),
+    ]
 }
 
 fn dynamodb(operation: &str, input: Option<&adapters::aws::Input>) -> Vec<Permission> {
