@@ -134,6 +134,9 @@ impl LocalStack<'_> {
             ("SCHEDULE_DLQ_ARN", local::SCHEDULE_DLQ_ARN.into()),
             ("CONSOLE_URL", self.console_url.into()),
             ("LOG_FORMAT", "text".into()),
+            // cargo-lambda's emulator starts no function again whose runtime loop ended
+            // (a connection to it broken mid-response): the function starts its loop again.
+            ("RUNTIME_RESTART_ON_ERROR", "true".into()),
         ];
         for (k, v) in vars {
             // Quoted when it holds `=` or a space: both bash and cargo-lambda's env-file

@@ -4,5 +4,8 @@ use lambda_http::Error;
 async fn main() -> Result<(), Error> {
     api::telemetry::init();
     let state = adapters::services::Services::from_env().await?;
-    lambda_http::run(reports_http::app(state)).await
+    api::runtime::keep_running(api::runtime::restart_on_error(), || {
+        lambda_http::run(reports_http::app(state.clone()))
+    })
+    .await
 }

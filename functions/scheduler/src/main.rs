@@ -5,10 +5,12 @@ use tracing::Instrument;
 async fn main() -> Result<(), Error> {
     api::telemetry::init();
     let state = adapters::services::Services::from_env().await?;
-    lambda_runtime::run(service_fn(|event: LambdaEvent<serde_json::Value>| {
-        let state = state.clone();
-        let span = api::telemetry::invocation_span(&event.context);
-        async move { scheduler::handle(&state, event.payload).await }.instrument(span)
-    }))
+    api::runtime::keep_running(api::runtime::restart_on_error(), || {
+        lambda_runtime::run(service_fn(|event: LambdaEvent<serde_json::Value>| {
+            let state = state.clone();
+            let span = api::telemetry::invocation_span(&event.context);
+            async move { scheduler::handle(&state, event.payload).await }.instrument(span)
+        }))
+    })
     .await
 }

@@ -13,6 +13,7 @@ pub mod principal;
 pub mod problem;
 pub mod request;
 pub mod responses;
+pub mod runtime;
 pub mod telemetry;
 pub mod versions;
 
