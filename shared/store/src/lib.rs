@@ -373,6 +373,26 @@ impl Table {
         Ok(())
     }
 
+    /// Deletes the item at `keys` with its audit record, in one transaction;
+    /// `ConditionFailed { index: Some(0) }` when there is no such item.
+    pub async fn delete_audited(
+        &self,
+        keys: &Keys,
+        audit: &domain::audit::AuditRecord,
+    ) -> Result<(), StoreError> {
+        let delete = aws_sdk_dynamodb::types::Delete::builder()
+            .table_name(&self.name)
+            .set_key(Some(keys.key()))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(StoreError::sdk)?;
+        self.transact(vec![
+            TransactWriteItem::builder().delete(delete).build(),
+            put_new(&self.name, audit::item(audit)?)?,
+        ])
+        .await
+    }
+
     /// All-or-nothing writes. A failed condition names the item that failed.
     pub async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), StoreError> {
         match self

@@ -2,7 +2,7 @@
 //! per address in the partner's partition, so the sending paths read a partner's whole
 //! list in one Query and another partner's sends are never affected.
 
-use aws_sdk_dynamodb::types::{ConditionCheck, Delete, TransactWriteItem};
+use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
 
 use super::{from_item, keys, put_new, to_item, Keys, PartnerScope, StoreError, Table};
 use domain::{audit::AuditRecord, mail::MailSuppression, EmailAddress, PartnerId};
@@ -88,17 +88,7 @@ impl Table {
         email: &EmailAddress,
         audit: &AuditRecord,
     ) -> Result<(), StoreError> {
-        let k = suppression_keys(scope.partner_id(), email);
-        let delete = Delete::builder()
-            .table_name(&self.name)
-            .set_key(Some(k.key()))
-            .condition_expression("attribute_exists(pk)")
-            .build()
-            .map_err(StoreError::sdk)?;
-        self.transact(vec![
-            TransactWriteItem::builder().delete(delete).build(),
-            put_new(&self.name, super::audit::item(audit)?)?,
-        ])
-        .await
+        self.delete_audited(&suppression_keys(scope.partner_id(), email), audit)
+            .await
     }
 }

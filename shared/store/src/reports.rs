@@ -426,20 +426,7 @@ impl Table {
         id: &ReportId,
         audit: &AuditRecord,
     ) -> Result<(), StoreError> {
-        let k = report_keys(partner, id);
-        let delete = aws_sdk_dynamodb::types::Delete::builder()
-            .table_name(&self.name)
-            .set_key(Some(k.key()))
-            .condition_expression("attribute_exists(pk)")
-            .build()
-            .map_err(StoreError::sdk)?;
-        self.transact(vec![
-            aws_sdk_dynamodb::types::TransactWriteItem::builder()
-                .delete(delete)
-                .build(),
-            put_new(&self.name, audit::item(audit)?)?,
-        ])
-        .await
+        self.delete_audited(&report_keys(partner, id), audit).await
     }
 
     /// The partner's Report Customization (the defaults until first saved).
