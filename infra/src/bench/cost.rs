@@ -1241,14 +1241,15 @@ fn report(o: &CostOptions, run: &Run, alarms: usize, took: StdDuration) -> Strin
     let idle_lines = model::dollars(&ticks);
     let tick_total: f64 = idle_lines.iter().map(|l| l.2).sum();
     let alarm_cost = alarms as f64 * model::ALARM.usd;
-    let metrics = 6.0 * model::CUSTOM_METRIC.usd;
+    let metric_count = adapters::metrics::Metric::ALL.len();
+    let metrics = metric_count as f64 * model::CUSTOM_METRIC.usd;
     let secret = model::SECRET.usd;
     let _ = writeln!(
         s,
         "**Idle cost of the stack** (no partner, no traffic), a month:\n\n| What | $ |\n|---|---:|\n\
          | the scheduler tick every 15 minutes ({} invocations of {} billed ms, {} RRU each, its logs) | {} |\n\
          | CloudWatch alarms in template.yaml: {alarms} × {} | {} |\n\
-         | custom metrics (EMF): 6 × {} | {} |\n\
+         | custom metrics (EMF): {metric_count} × {} | {} |\n\
          | Secrets Manager: the origin-verify secret | {} |\n\
          | **In all** | **{}** |\n",
         num(model::TICKS),

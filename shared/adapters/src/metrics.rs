@@ -33,6 +33,17 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// Every metric: what CloudWatch bills as custom metrics once each is published.
+    pub const ALL: [Metric; 7] = [
+        Metric::SignUps,
+        Metric::ReportsGenerated,
+        Metric::ReportsFailed,
+        Metric::AlertsSent,
+        Metric::NotificationsFailed,
+        Metric::NotificationsSuppressed,
+        Metric::IngestedRecords,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Metric::SignUps => "SignUps",
@@ -131,6 +142,27 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_metric_once() {
+        // A new metric fails to compile here until it has a place, and then this fails
+        // until ALL lists it (the cost bench bills ALL's length).
+        let place = |m: Metric| match m {
+            Metric::SignUps => 0,
+            Metric::ReportsGenerated => 1,
+            Metric::ReportsFailed => 2,
+            Metric::AlertsSent => 3,
+            Metric::NotificationsFailed => 4,
+            Metric::NotificationsSuppressed => 5,
+            Metric::IngestedRecords => 6,
+        };
+        let mut seen = [false; Metric::ALL.len()];
+        for m in Metric::ALL {
+            assert!(!seen[place(m)], "{} twice", m.name());
+            seen[place(m)] = true;
+        }
+        assert!(seen.iter().all(|s| *s));
+    }
 
     #[test]
     fn a_document_follows_the_embedded_metric_format() {
