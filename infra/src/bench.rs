@@ -112,14 +112,20 @@ impl Options {
             ("requests", self.requests, d.requests),
             ("seed", self.seed as usize, d.seed as usize),
         ];
-        let mut c = "cargo run --release -q -p infra -- bench-telemetry".to_string();
-        for (name, v, default) in flags {
-            if v != default {
-                c.push_str(&format!(" --{name} {v}"));
-            }
-        }
-        c
+        command_line("bench-telemetry", &flags)
     }
+}
+
+/// The command that reruns a benchmark: `infra <subcommand>` with the flags whose value
+/// differs from its default, as (flag, value, default).
+pub(crate) fn command_line(subcommand: &str, flags: &[(&str, usize, usize)]) -> String {
+    let mut c = format!("cargo run --release -q -p infra -- {subcommand}");
+    for (name, v, default) in flags {
+        if v != default {
+            c.push_str(&format!(" --{name} {v}"));
+        }
+    }
+    c
 }
 
 fn progress(msg: impl AsRef<str>) {

@@ -94,8 +94,7 @@ impl Default for CostOptions {
 impl CostOptions {
     fn command(&self) -> String {
         let d = CostOptions::default();
-        let mut c = "cargo run --release -q -p infra -- bench-cost".to_string();
-        for (name, v, default) in [
+        let flags = [
             ("customers", self.customers, d.customers),
             ("computers", self.computers, d.computers),
             (
@@ -106,12 +105,8 @@ impl CostOptions {
             ("rounds", self.rounds, d.rounds),
             ("events", self.events, d.events),
             ("seed", self.seed as usize, d.seed as usize),
-        ] {
-            if v != default {
-                let _ = write!(c, " --{name} {v}");
-            }
-        }
-        c
+        ];
+        super::command_line("bench-cost", &flags)
     }
 }
 
