@@ -307,3 +307,49 @@ async fn a_custom_role_reads_my_company_and_cannot_change_it() {
     assert_problem(&refused, 403);
     assert_eq!(w.company(&admin).await.body["language"], "en");
 }
+
+#[tokio::test]
+async fn consent_reminders_are_on_by_default_and_saved_within_their_bounds() {
+    let w = world().await;
+    let admin = w.partner("ada@reminders.example", "Reminders MSP").await;
+    let before = w.company(&admin).await;
+    assert_eq!(
+        before.body["consentReminders"],
+        json!({"enabled": true, "afterSendingHours": 24, "beforeExpiryHours": 24, "max": 2})
+    );
+    // Out of bounds: each field named, nothing written.
+    let items = w.item_count().await;
+    let mut body = settings("help@reminders.example", "en");
+    body["consentReminders"] =
+        json!({"enabled": true, "afterSendingHours": 721, "beforeExpiryHours": 12, "max": 0});
+    let refused = w.save(&admin, Some(&etag(&before)), &body).await;
+    assert_problem(&refused, 422);
+    let fields: Vec<&str> = refused.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["consentReminders.afterSendingHours", "consentReminders.max"]
+    );
+    body["consentReminders"] = json!({"enabled": "yes"});
+    assert_problem(&w.save(&admin, None, &body).await, 422);
+    assert_eq!(w.item_count().await, items);
+
+    // Off, with the version it was read at; audited like any My Company change.
+    let off = json!({"enabled": false, "afterSendingHours": 0, "beforeExpiryHours": 48, "max": 5});
+    body["consentReminders"] = off.clone();
+    let saved = w.save(&admin, Some(&etag(&before)), &body).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(saved.body["consentReminders"], off);
+    assert_eq!(w.company(&admin).await.body["consentReminders"], off);
+    assert_problem(&w.save(&admin, Some(&etag(&before)), &body).await, 412);
+    // A form without the field keeps what is saved.
+    let kept = w
+        .save(&admin, None, &settings("help@reminders.example", "de"))
+        .await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
+    assert_eq!(kept.body["consentReminders"], off);
+}

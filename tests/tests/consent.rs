@@ -796,3 +796,289 @@ async fn a_customer_admin_signs_out_and_their_refresh_token_stops_working() {
         .any(|i| i["action"] == "auth.signOut" && i["target"] == id.as_str());
     assert!(audited, "the sign-out is in the partner's trail");
 }
+
+/// Consent reminders: the scheduler tick at chosen moments against the stored requests.
+mod reminders {
+    use super::*;
+    use chrono::{DateTime, Duration, Utc};
+
+    fn at(v: &Value) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(v.as_str().expect("a time"))
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    impl World {
+        async fn tick(&self, now: DateTime<Utc>) -> scheduler::TickReport {
+            scheduler::tick(&self.stack.function("scheduler"), now)
+                .await
+                .unwrap()
+        }
+
+        /// The reminders emailed to `to`.
+        fn reminders_to(&self, to: &str) -> usize {
+            self.stack
+                .outbox_messages()
+                .iter()
+                .filter(|m| m.contains(&format!("To: {to}\r\n")))
+                .filter_map(|m| adapters::mail::decode_eml_text(m))
+                .filter(|t| t.starts_with("This is a reminder"))
+                .count()
+        }
+
+        async fn records(&self, action: &str) -> usize {
+            self.stack
+                .items_json()
+                .await
+                .iter()
+                .filter(|r| r["kind"] == "AuditRecord" && r["action"] == action)
+                .count()
+        }
+
+        async fn row(&self, token: &str, id: &str) -> Value {
+            self.requests(token)
+                .await
+                .into_iter()
+                .find(|r| r["id"] == id)
+                .expect("the request's row")
+        }
+
+        /// Asks to co-manage the partner's customer `customer`: the request's id.
+        async fn ask_management(&self, token: &str, customer: &str) -> String {
+            let a = call(
+                &self.customers,
+                "POST",
+                &format!("{CUSTOMERS}/{customer}/management"),
+                token,
+                Some(&json!({"management": "coManaged"})),
+                IP,
+            )
+            .await;
+            assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.text);
+            a.body["requests"][0]["id"].as_str().unwrap().to_string()
+        }
+
+        /// The consent links stored for request `id`.
+        async fn links_of(&self, id: &str) -> Vec<String> {
+            self.stack
+                .items_json()
+                .await
+                .into_iter()
+                .filter(|i| i["kind"] == "LinkToken" && i["requestId"] == id)
+                .map(|i| i["hash"].as_str().unwrap().to_string())
+                .collect()
+        }
+
+        async fn set_reminders(&self, token: &str, reminders: Value) {
+            let company = get(&self.users, "/api/v1/company", token, IP).await;
+            let body = json!({
+                "support": company.body["support"],
+                "language": company.body["language"],
+                "consentReminders": reminders,
+            });
+            let saved = call(
+                &self.users,
+                "PUT",
+                "/api/v1/company",
+                token,
+                Some(&body),
+                IP,
+            )
+            .await;
+            assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_pending_request_is_reminded_once_per_slot_however_often_the_tick_runs() {
+        let w = world().await;
+        let owner = w.partner("owner@remind.example", "Remind MSP").await;
+        let pending = w
+            .trial_customer(&owner, "Pending", "it@pending.example", "customerManaged")
+            .await
+            .id;
+        let withdrawn = w
+            .trial_customer(
+                &owner,
+                "Withdrawn",
+                "it@withdrawn.example",
+                "customerManaged",
+            )
+            .await
+            .id;
+        let answered = w
+            .active_customer(&owner, "Answered", "it@answered.example", "customerManaged")
+            .await;
+        let id = w.ask_management(&owner, &pending).await;
+        let gone = w.ask_management(&owner, &withdrawn).await;
+        let done = w.ask_management(&owner, &answered).await;
+        let w_answer = w.on_request(&owner, &gone, "withdraw").await;
+        assert_eq!(w_answer.status, StatusCode::OK, "{}", w_answer.text);
+        let admin = w.admin_session("it@answered.example").await;
+        let approved = call(
+            &w.portal,
+            "POST",
+            &format!("/api/v1/consent/{done}/approve"),
+            &admin,
+            Some(&json!({})),
+            IP,
+        )
+        .await;
+        assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+
+        // A day after sending and a day before expiry (the default setting).
+        let row = w.row(&owner, &id).await;
+        let (sent, expires) = (at(&row["updatedAt"]), at(&row["expiresAt"]));
+        assert_eq!(row["remindersSent"], 0);
+        assert_eq!(at(&row["nextReminderAt"]), sent + Duration::hours(24));
+        assert!(w.row(&owner, &gone).await.get("nextReminderAt").is_none());
+        let link_before = w.links_of(&id).await;
+        let customer_id = domain::CustomerId::parse(&pending).unwrap();
+        let account = w.stack.state.table.customer_account(&customer_id).await;
+        let read_before = account.unwrap().unwrap().requests[0].clone();
+
+        assert_eq!(
+            w.tick(sent + Duration::hours(23)).await.requests_reminded,
+            0
+        );
+        let first = sent + Duration::hours(24) + Duration::seconds(30);
+        // Two ticks for the same minute at once: one reminder between them.
+        let (a, b) = tokio::join!(w.tick(first), w.tick(first));
+        assert_eq!(a.requests_reminded + b.requests_reminded, 1, "{a:?} {b:?}");
+        let after_first = w.stack.items_json().await;
+        // A tick that read the request before the reminder cannot write its own.
+        let late = read_before
+            .request
+            .apply(domain::consent::RequestEvent::Remind {
+                at: first,
+                reminders: Default::default(),
+            })
+            .unwrap();
+        let audit = domain::audit::AuditRecord::new(
+            domain::audit::Action::RemindConsent,
+            "scheduler",
+            "scheduler",
+            domain::audit::Outcome::Success,
+        );
+        let written = w
+            .stack
+            .state
+            .table
+            .remind_request(
+                &read_before.with(late),
+                &read_before.token_hash,
+                None,
+                &audit,
+            )
+            .await
+            .unwrap();
+        assert!(!written, "the stale reminder is refused");
+        // The same minute again: nothing more, nothing written.
+        assert_eq!(w.tick(first).await, scheduler::TickReport::default());
+        assert_eq!(w.stack.items_json().await, after_first);
+        assert_eq!(w.reminders_to("it@pending.example"), 1);
+        assert_eq!(w.records("consent.remind").await, 1);
+        let row = w.row(&owner, &id).await;
+        assert_eq!(row["remindersSent"], 1);
+        assert_eq!(at(&row["lastRemindedAt"]), first);
+        assert_eq!(at(&row["nextReminderAt"]), expires - Duration::hours(24));
+        assert_eq!(
+            at(&row["expiresAt"]),
+            expires,
+            "a reminder gives no more time"
+        );
+        assert_eq!(row["sentCount"], 1);
+        // The reminder's link replaced the one sent before; it expires with the request.
+        let links = w.links_of(&id).await;
+        assert_eq!(links.len(), 1);
+        assert_ne!(links, link_before);
+        let secret = w.stack.link_secret("it@pending.example").unwrap();
+        assert_eq!(domain::token::hash(&secret).as_ref(), links.first());
+
+        let second = expires - Duration::hours(24);
+        assert_eq!(w.tick(second).await.requests_reminded, 1);
+        assert_eq!(w.tick(second).await.requests_reminded, 0);
+        assert_eq!(w.reminders_to("it@pending.example"), 2);
+        assert_eq!(w.records("consent.remind").await, 2);
+        let row = w.row(&owner, &id).await;
+        assert_eq!(row["remindersSent"], 2);
+        assert!(row.get("nextReminderAt").is_none(), "two at most");
+        assert_eq!(
+            w.tick(expires - Duration::hours(1)).await.requests_reminded,
+            0
+        );
+
+        // Withdrawn and answered requests were never reminded.
+        assert_eq!(w.reminders_to("it@withdrawn.example"), 0);
+        assert_eq!(w.reminders_to("it@answered.example"), 0);
+        assert_eq!(w.records("consent.remind").await, 2);
+
+        // Unanswered at expiry: it expires, and the partner's administrators see the alert.
+        let ended = w.tick(expires).await;
+        assert_eq!((ended.requests_expired, ended.alerts), (1, 1));
+        let alerts = get(&w.alerts, "/api/v1/alerts", &owner, IP).await;
+        assert_eq!(alerts.status, StatusCode::OK, "{}", alerts.text);
+        let expired: Vec<&Value> = alerts.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["type"] == "consentExpired")
+            .collect();
+        assert_eq!(expired.len(), 1, "{}", alerts.text);
+        assert_eq!(w.reminders_to("it@pending.example"), 2);
+    }
+
+    #[tokio::test]
+    async fn reminders_follow_the_partners_setting_and_a_resend_plans_them_afresh() {
+        let w = world().await;
+        let owner = w.partner("owner@setting.example", "Setting MSP").await;
+        let customer = w
+            .trial_customer(&owner, "Quiet", "it@quiet.example", "customerManaged")
+            .await
+            .id;
+        let id = w.ask_management(&owner, &customer).await;
+        let row = w.row(&owner, &id).await;
+        let sent = at(&row["updatedAt"]);
+
+        // Turned off after the request was planned: its slot passes without an email,
+        // and the request waits only for its expiry.
+        w.set_reminders(
+            &owner,
+            json!({"enabled": false, "afterSendingHours": 24, "beforeExpiryHours": 24, "max": 2}),
+        )
+        .await;
+        let slot = sent + Duration::hours(24);
+        assert_eq!(w.tick(slot).await.requests_reminded, 0);
+        assert!(w.row(&owner, &id).await.get("nextReminderAt").is_none());
+        assert_eq!(
+            w.tick(slot + Duration::hours(30)).await.requests_reminded,
+            0
+        );
+        assert_eq!(w.reminders_to("it@quiet.example"), 0);
+        assert_eq!(w.records("consent.remind").await, 0);
+
+        // On again, six hours after sending: a re-send plans from the re-send.
+        w.set_reminders(
+            &owner,
+            json!({"enabled": true, "afterSendingHours": 6, "beforeExpiryHours": 0, "max": 1}),
+        )
+        .await;
+        let resent = w.on_request(&owner, &id, "resend").await;
+        assert_eq!(resent.status, StatusCode::OK, "{}", resent.text);
+        let again = at(&resent.body["updatedAt"]);
+        assert_eq!(
+            at(&resent.body["nextReminderAt"]),
+            again + Duration::hours(6)
+        );
+        assert_eq!(
+            w.tick(again + Duration::hours(6)).await.requests_reminded,
+            1
+        );
+        assert_eq!(w.reminders_to("it@quiet.example"), 1);
+        let row = w.row(&owner, &id).await;
+        assert_eq!(
+            (row["remindersSent"].clone(), row.get("nextReminderAt")),
+            (json!(1), None)
+        );
+    }
+}

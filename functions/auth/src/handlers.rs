@@ -212,6 +212,7 @@ pub async fn sign_up(
         language: Default::default(),
         // Confirmed by the link in the sign-up email.
         email_verified: false,
+        consent_reminders: Default::default(),
     };
     let user = User {
         id: UserId::generate(),

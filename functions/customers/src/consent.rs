@@ -114,7 +114,11 @@ async fn ask(
         updated_at: now,
         expires_at: link.expires_at,
         sent_count: 1,
-    };
+        reminders_sent: 0,
+        last_reminded_at: None,
+        next_reminder_at: None,
+    }
+    .planned(&partner.consent_reminders);
     let placeholder = owner.is_none();
     let record = RequestRecord {
         request: request.clone(),
@@ -605,6 +609,7 @@ pub async fn resend_request(
         .apply(RequestEvent::Resend {
             at: now,
             expires_at: now,
+            reminders: partner.consent_reminders,
         })
         .map_err(not_pending)?;
     still_holding(&state, &stored).await?;
@@ -614,6 +619,7 @@ pub async fn resend_request(
         .apply(RequestEvent::Resend {
             at: now,
             expires_at: link.expires_at,
+            reminders: partner.consent_reminders,
         })
         .map_err(not_pending)?;
     let record = RequestRecord {

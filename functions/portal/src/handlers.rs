@@ -288,10 +288,12 @@ async fn answer(
     };
     let next = stored.request.apply(event).map_err(|e| match e {
         RequestError::Expired => gone(LinkGone::Expired),
-        RequestError::NotPending | RequestError::TooManySends => Problem::conflict(
-            ProblemType::NotPending,
-            "This request has been withdrawn or answered already.",
-        ),
+        RequestError::NotPending | RequestError::TooManySends | RequestError::NoReminderDue => {
+            Problem::conflict(
+                ProblemType::NotPending,
+                "This request has been withdrawn or answered already.",
+            )
+        }
     })?;
     let changed = (next.status == RequestStatus::Approved).then(|| next.effect(&account.customer));
     let audit = AuditRecord::new(

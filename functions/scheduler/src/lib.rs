@@ -1,10 +1,12 @@
 //! The scheduler tick (an EventBridge schedule; `make run` ticks it every minute): trials
-//! past their end expire, paid subscriptions renew, pending requests past their expiry
-//! expire, report schedules a failure left half made are settled, new partners get their
+//! past their end expire, paid subscriptions renew, pending requests are reminded by their
+//! partner's setting and expire past their expiry (the partner's administrators hear of
+//! it), report schedules a failure left half made are settled, new partners get their
 //! automatic reports, sign-ups whose email was never confirmed are removed, and each UTC
 //! day's seat usage per customer and product is recorded once.
 //! Ticking twice for the same moment changes nothing the second time.
 
+mod reminders;
 mod sign_ups;
 
 use adapters::notify;
@@ -32,6 +34,8 @@ pub struct TickReport {
     pub customers_updated: usize,
     pub entitlements_changed: usize,
     pub requests_expired: usize,
+    /// Consent reminders sent (one per request and slot, however often the tick runs).
+    pub requests_reminded: usize,
     /// Usage items written (0 when the day was recorded already).
     pub usage_recorded: usize,
     /// Customers changed by someone else meanwhile: the next tick takes them.
@@ -120,7 +124,15 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
             Err(_) => report.conflicts += 1,
         }
     }
+    let mut partners = reminders::Partners::default();
     for stored in &due.requests {
+        if now < stored.request.expires_at {
+            // Due for a reminder, not expiry.
+            if reminders::remind(state, &mut partners, stored, now).await? {
+                report.requests_reminded += 1;
+            }
+            continue;
+        }
         let Ok(next) = stored.request.apply(RequestEvent::Expire { now }) else {
             continue;
         };

@@ -1,7 +1,7 @@
 //! Administration > My Company (the guide's "Viewing My Company information"): the
 //! company information as signed up, read only; the contact and support information the
-//! partner gives its customers (in every email to them and in their portal); and the
-//! language of the console's emails.
+//! partner gives its customers (in every email to them and in their portal); the
+//! language of the console's emails; and when pending consent requests are reminded.
 
 use adapters::services::AppState;
 use api::{
@@ -17,6 +17,7 @@ use axum::{
 use domain::{
     audit::{Action as Audited, AuditRecord},
     authorization::{Action, Resource},
+    consent::ConsentReminders,
     locale::Language,
     partner::{Company, CompanySettings, Contact, Partner, Program, SupportInfo},
 };
@@ -38,6 +39,8 @@ pub struct CompanyView {
     pub support: SupportInfo,
     /// The language of the console's emails.
     pub language: Language,
+    /// When the customer's admin is reminded of a pending import or management request.
+    pub consent_reminders: ConsentReminders,
     pub version: u64,
 }
 
@@ -50,6 +53,7 @@ fn answer(partner: &Partner) -> Response {
             program: partner.program,
             support: partner.support.clone(),
             language: partner.language,
+            consent_reminders: partner.consent_reminders,
             version: partner.version,
         },
         partner.version,
@@ -80,8 +84,9 @@ pub async fn get_company(
 /// How often a change without `If-Match` is tried again when another saved meanwhile.
 const TRIES: usize = 4;
 
-/// Saves the contact and support information and the emails' language (partner
-/// administrators and administrators). `If-Match` with the `ETag` saves only onto that
+/// Saves the contact and support information, the emails' language and the consent
+/// reminders (partner administrators and administrators). A change to the reminders
+/// applies to pending requests from their next planned reminder. `If-Match` with the `ETag` saves only onto that
 /// version (412 otherwise); without it, onto the version stored. The next email to a customer and the customer portal show it.
 #[utoipa::path(
     put,
@@ -111,7 +116,18 @@ pub async fn update_company(
         let (actor, mut partner) =
             acting::member(&state, &principal, Action::ManageCompany, Resource::Partner).await?;
         check_if_match(&headers, partner.version)?;
-        let support = SupportInfo::parse(&form.support).map_err(Problem::validation)?;
+        let reminders = form.consent_reminders.unwrap_or(partner.consent_reminders);
+        let (support, reminders) = match (
+            SupportInfo::parse(&form.support),
+            ConsentReminders::parse(reminders),
+        ) {
+            (Ok(s), Ok(r)) => (s, r),
+            (s, r) => {
+                let mut errors = s.err().unwrap_or_default();
+                errors.extend(r.err().unwrap_or_default());
+                return Err(Problem::validation(errors));
+            }
+        };
         // Saved and audited even when unchanged: an administrator's explicit decision.
         let record = AuditRecord::of_user(
             &actor.user,
@@ -126,6 +142,7 @@ pub async fn update_company(
                 partner.version,
                 &support,
                 form.language,
+                &reminders,
                 &record,
             )
             .await
@@ -133,6 +150,7 @@ pub async fn update_company(
             Ok(()) => {
                 partner.support = support;
                 partner.language = form.language;
+                partner.consent_reminders = reminders;
                 partner.version += 1;
                 return Ok(answer(&partner));
             }

@@ -320,6 +320,22 @@ pub fn consent_request(request: &ConsentRequest, partner: &Partner, link: &str) 
     }
 }
 
+/// A reminder of a pending request: the request's email again, under a subject and a
+/// first paragraph that say it is a reminder and when it expires, with a new link (the
+/// one sent before stops working).
+pub fn consent_reminder(request: &ConsentRequest, partner: &Partner, link: &str) -> Message {
+    let lang = partner.language;
+    let t = lang.text();
+    let mut m = consent_request(request, partner, link);
+    m.subject = fill(t.reminder_subject, &[("subject", &m.subject)]);
+    let note = fill(
+        t.reminder_note,
+        &[("expires", &lang.date_time(request.expires_at))],
+    );
+    m.text = format!("{note}\n\n{}", m.text);
+    m
+}
+
 /// The page a support ticket opens in the console.
 pub fn ticket_link(console_url: &str, ticket: &domain::support::TicketId) -> String {
     format!("{}/cases/{ticket}", console_url.trim_end_matches('/'))

@@ -61,6 +61,9 @@ pub enum Action {
     ResendConsent,
     #[serde(rename = "consent.withdraw")]
     WithdrawConsent,
+    /// The scheduler tick reminded the customer's admin of a pending request (a new link).
+    #[serde(rename = "consent.remind")]
+    RemindConsent,
     #[serde(rename = "consent.approve")]
     ApproveConsent,
     #[serde(rename = "consent.deny")]

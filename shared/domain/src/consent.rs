@@ -39,6 +39,83 @@ pub enum RequestStatus {
 /// How many times a request's email may be sent in all (the first time and re-sends).
 pub const MAX_SENDS: u32 = 5;
 
+/// The most reminders a partner may allow per request.
+pub const MAX_REMINDERS: u32 = 5;
+
+/// The latest a reminder slot may be set, in hours (30 days).
+pub const MAX_REMINDER_HOURS: u32 = 720;
+
+/// When the scheduler tick reminds the customer's admin of a pending request (a partner's
+/// setting, on My Company). A request has two reminder slots per sending: some hours
+/// after it was sent (or last re-sent) and some hours before it expires (0 leaves a slot
+/// out). Each slot is reminded once; a slot that falls at or after expiry, or before the
+/// latest email (the first, a re-send or a reminder), is skipped, so a tick that comes
+/// late sends one reminder for all the slots it missed. `max` bounds the reminders of
+/// one request over its whole life, re-sends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConsentReminders {
+    /// Off: no request of the partner is reminded.
+    pub enabled: bool,
+    /// Remind this many hours after the request was sent or re-sent (0: not then).
+    #[schema(minimum = 0, maximum = 720)]
+    pub after_sending_hours: u32,
+    /// Remind this many hours before the request expires (0: not then).
+    #[schema(minimum = 0, maximum = 720)]
+    pub before_expiry_hours: u32,
+    /// The most reminders one request gets, 1–5.
+    #[schema(minimum = 1, maximum = 5)]
+    pub max: u32,
+}
+
+impl Default for ConsentReminders {
+    /// A day after sending and a day before expiry, twice at most.
+    fn default() -> Self {
+        ConsentReminders {
+            enabled: true,
+            after_sending_hours: 24,
+            before_expiry_hours: 24,
+            max: 2,
+        }
+    }
+}
+
+impl ConsentReminders {
+    /// No reminders.
+    pub const OFF: ConsentReminders = ConsentReminders {
+        enabled: false,
+        after_sending_hours: 24,
+        before_expiry_hours: 24,
+        max: 2,
+    };
+
+    /// The form's values checked against their bounds (each wrong field named).
+    pub fn parse(form: ConsentReminders) -> Result<ConsentReminders, Vec<crate::FieldError>> {
+        let mut v = crate::Validation::new();
+        for (field, hours) in [
+            (
+                "consentReminders.afterSendingHours",
+                form.after_sending_hours,
+            ),
+            (
+                "consentReminders.beforeExpiryHours",
+                form.before_expiry_hours,
+            ),
+        ] {
+            if hours > MAX_REMINDER_HOURS {
+                v.error(field, format!("must be 0 to {MAX_REMINDER_HOURS} hours"));
+            }
+        }
+        if !(1..=MAX_REMINDERS).contains(&form.max) {
+            v.error(
+                "consentReminders.max",
+                format!("must be 1 to {MAX_REMINDERS}"),
+            );
+        }
+        v.finish().map(|()| form)
+    }
+}
+
 impl RequestStatus {
     pub const ALL: [RequestStatus; 6] = [
         RequestStatus::Pending,
@@ -95,6 +172,16 @@ pub struct ConsentRequest {
     pub expires_at: DateTime<Utc>,
     /// How many times the email has been sent.
     pub sent_count: u32,
+    /// How many reminders the scheduler tick has sent.
+    #[serde(default)]
+    pub reminders_sent: u32,
+    /// When the latest reminder went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reminded_at: Option<DateTime<Utc>>,
+    /// When the next reminder is planned (pending requests, by the partner's reminder
+    /// setting when the request was last sent or reminded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_reminder_at: Option<DateTime<Utc>>,
 }
 
 /// A request as the partner that asked sees it (the Request Status table, the answers of
@@ -128,6 +215,14 @@ pub struct PartnerView {
     pub expires_at: DateTime<Utc>,
     /// How many times the email has been sent (at most 5).
     pub sent_count: u32,
+    /// How many reminders went to the customer's admin.
+    pub reminders_sent: u32,
+    /// When the latest reminder went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reminded_at: Option<DateTime<Utc>>,
+    /// When the next reminder is planned (pending requests only; none: no more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_reminder_at: Option<DateTime<Utc>>,
 }
 
 /// Something that happens to a request.
@@ -143,10 +238,18 @@ pub enum RequestEvent {
     Withdraw {
         at: DateTime<Utc>,
     },
-    /// The partner sends the email again, with a new link and expiry.
+    /// The partner sends the email again, with a new link and expiry; the reminders
+    /// are planned afresh from it by the partner's setting.
     Resend {
         at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        reminders: ConsentReminders,
+    },
+    /// The scheduler tick reminds the customer's admin (a new link, the same expiry):
+    /// only when a slot of `reminders` is due at `at` and not reminded yet.
+    Remind {
+        at: DateTime<Utc>,
+        reminders: ConsentReminders,
     },
     /// Time passes (the scheduler tick). Idempotent for one moment.
     Expire {
@@ -167,6 +270,8 @@ pub enum RequestError {
     Expired,
     #[error("the request's email has been sent {MAX_SENDS} times")]
     TooManySends,
+    #[error("no reminder of the request is due")]
+    NoReminderDue,
 }
 
 impl ConsentRequest {
@@ -180,11 +285,12 @@ impl ConsentRequest {
                 if pending && now >= self.expires_at {
                     next.status = S::Expired;
                     next.updated_at = self.expires_at;
+                    next.next_reminder_at = None;
                 }
                 return Ok(next);
             }
             _ if !pending => return Err(RequestError::NotPending),
-            E::Approve { at } | E::Deny { at } if at >= self.expires_at => {
+            E::Approve { at } | E::Deny { at } | E::Remind { at, .. } if at >= self.expires_at => {
                 return Err(RequestError::Expired)
             }
             E::Approve { at } => {
@@ -206,13 +312,61 @@ impl ConsentRequest {
             E::Resend { .. } if self.sent_count >= MAX_SENDS => {
                 return Err(RequestError::TooManySends)
             }
-            E::Resend { at, expires_at } => {
+            E::Resend {
+                at,
+                expires_at,
+                reminders,
+            } => {
                 next.expires_at = expires_at;
                 next.sent_count += 1;
                 next.updated_at = at;
+                next.next_reminder_at = next.next_reminder(&reminders);
+                return Ok(next);
+            }
+            E::Remind { at, reminders } => {
+                if self.next_reminder(&reminders).is_none_or(|slot| slot > at) {
+                    return Err(RequestError::NoReminderDue);
+                }
+                next.reminders_sent += 1;
+                next.last_reminded_at = Some(at);
+                next.next_reminder_at = next.next_reminder(&reminders);
+                return Ok(next);
             }
         }
+        // Answered, withdrawn or cancelled: nothing more to remind.
+        next.next_reminder_at = None;
         Ok(next)
+    }
+
+    /// The time of the next reminder slot of this request under `reminders`, if any: the
+    /// earliest slot after the latest email to the customer's admin (a pending request's
+    /// `updated_at` is its latest sending; a reminder does not move it) and before expiry,
+    /// while fewer than `max` reminders went. A request that is not pending has none.
+    pub fn next_reminder(&self, reminders: &ConsentReminders) -> Option<DateTime<Utc>> {
+        if self.status != RequestStatus::Pending
+            || !reminders.enabled
+            || self.reminders_sent >= reminders.max
+        {
+            return None;
+        }
+        let hours = |h: u32| (h > 0).then(|| chrono::Duration::hours(i64::from(h)));
+        let last_email = self
+            .last_reminded_at
+            .map_or(self.updated_at, |r| r.max(self.updated_at));
+        [
+            hours(reminders.after_sending_hours).map(|h| self.updated_at + h),
+            hours(reminders.before_expiry_hours).map(|h| self.expires_at - h),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|slot| *slot > last_email && *slot < self.expires_at)
+        .min()
+    }
+
+    /// The request with its next reminder planned under `reminders`.
+    pub fn planned(mut self, reminders: &ConsentReminders) -> ConsentRequest {
+        self.next_reminder_at = self.next_reminder(reminders);
+        self
     }
 
     /// What the asking partner sees: an import request names the customer only once the
@@ -233,6 +387,9 @@ impl ConsentRequest {
             updated_at: self.updated_at,
             expires_at: self.expires_at,
             sent_count: self.sent_count,
+            reminders_sent: self.reminders_sent,
+            last_reminded_at: self.last_reminded_at,
+            next_reminder_at: self.next_reminder_at,
         }
     }
 
@@ -290,6 +447,9 @@ mod tests {
             updated_at: t(0),
             expires_at: t(72),
             sent_count: 1,
+            reminders_sent: 0,
+            last_reminded_at: None,
+            next_reminder_at: None,
         }
     }
 
@@ -304,6 +464,23 @@ mod tests {
             E::Resend {
                 at: t(2),
                 expires_at: t(74),
+                reminders: ConsentReminders::default(),
+            },
+            E::Remind {
+                at: t(24),
+                reminders: ConsentReminders::default(),
+            },
+            E::Remind {
+                at: t(23),
+                reminders: ConsentReminders::default(),
+            },
+            E::Remind {
+                at: t(24),
+                reminders: ConsentReminders::OFF,
+            },
+            E::Remind {
+                at: t(72),
+                reminders: ConsentReminders::default(),
             },
             E::Expire { now: t(71) },
             E::Expire { now: t(72) },
@@ -327,9 +504,15 @@ mod tests {
                     (S::Pending, E::Expire { now }) if now >= t(72) => Ok((S::Expired, t(72), 1)),
                     (_, E::Expire { .. }) => Ok(same),
                     (s, _) if s != S::Pending => Err(RequestError::NotPending),
-                    (_, E::Approve { at } | E::Deny { at }) if at >= t(72) => {
+                    (_, E::Approve { at } | E::Deny { at } | E::Remind { at, .. })
+                        if at >= t(72) =>
+                    {
                         Err(RequestError::Expired)
                     }
+                    (_, E::Remind { at, reminders }) if reminders.enabled && at >= t(24) => {
+                        Ok((S::Pending, t(72), 1))
+                    }
+                    (_, E::Remind { .. }) => Err(RequestError::NoReminderDue),
                     (_, E::Approve { .. }) => Ok((S::Approved, t(72), 1)),
                     (_, E::Deny { .. }) => Ok((S::Denied, t(72), 1)),
                     (_, E::Withdraw { .. }) => Ok((S::Withdrawn, t(72), 1)),
@@ -349,6 +532,7 @@ mod tests {
                 .apply(RequestEvent::Resend {
                     at: t(n as i64),
                     expires_at: t(72 + n as i64),
+                    reminders: ConsentReminders::default(),
                 })
                 .unwrap();
             assert_eq!(r.sent_count, n);
@@ -356,6 +540,7 @@ mod tests {
         let again = RequestEvent::Resend {
             at: t(10),
             expires_at: t(90),
+            reminders: ConsentReminders::default(),
         };
         assert_eq!(r.apply(again), Err(RequestError::TooManySends));
     }
@@ -420,6 +605,153 @@ mod tests {
         let moved = import.effect(&customer);
         assert_eq!(moved.partner_id, import.partner_id);
         assert_eq!(moved.management, customer.management);
+    }
+
+    fn remind(r: &ConsentRequest, at: i64) -> Result<ConsentRequest, RequestError> {
+        r.apply(RequestEvent::Remind {
+            at: t(at),
+            reminders: ConsentReminders::default(),
+        })
+    }
+
+    #[test]
+    fn a_request_is_reminded_a_day_after_sending_and_a_day_before_expiry_once_each() {
+        let policy = ConsentReminders::default();
+        let r = request(RequestStatus::Pending).planned(&policy);
+        assert_eq!(r.next_reminder_at, Some(t(24)));
+        assert_eq!(remind(&r, 23), Err(RequestError::NoReminderDue));
+        let first = remind(&r, 24).unwrap();
+        assert_eq!(
+            (first.reminders_sent, first.last_reminded_at),
+            (1, Some(t(24)))
+        );
+        assert_eq!(first.next_reminder_at, Some(t(48)));
+        // The same slot again (a second tick for the same minute, or a later one).
+        assert_eq!(remind(&first, 24), Err(RequestError::NoReminderDue));
+        assert_eq!(remind(&first, 47), Err(RequestError::NoReminderDue));
+        let second = remind(&first, 48).unwrap();
+        assert_eq!(second.reminders_sent, 2);
+        assert_eq!(second.next_reminder_at, None, "the policy's max is 2");
+        assert_eq!(remind(&second, 60), Err(RequestError::NoReminderDue));
+        assert_eq!(second.updated_at, r.updated_at, "a reminder is no change");
+        assert_eq!(second.expires_at, r.expires_at, "nor a new expiry");
+    }
+
+    #[test]
+    fn a_late_tick_sends_one_reminder_for_the_slots_it_missed() {
+        let r = request(RequestStatus::Pending);
+        let late = remind(&r, 50).unwrap();
+        assert_eq!(late.reminders_sent, 1);
+        assert_eq!(late.next_reminder_at, None);
+    }
+
+    #[test]
+    fn slots_at_or_after_expiry_or_before_the_sending_are_skipped() {
+        let r = request(RequestStatus::Pending);
+        let at = |after: u32, before: u32| {
+            r.next_reminder(&ConsentReminders {
+                after_sending_hours: after,
+                before_expiry_hours: before,
+                ..ConsentReminders::default()
+            })
+        };
+        assert_eq!(at(72, 0), None, "at expiry");
+        assert_eq!(at(100, 0), None, "after expiry");
+        assert_eq!(at(0, 72), None, "at the sending");
+        assert_eq!(at(0, 80), None, "before the sending");
+        assert_eq!(at(0, 0), None, "no slot");
+        assert_eq!(at(100, 12), Some(t(60)));
+        assert_eq!(at(6, 0), Some(t(6)));
+        assert_eq!(at(50, 30), Some(t(42)), "the earlier slot first");
+    }
+
+    #[test]
+    fn a_resend_plans_the_reminders_afresh_within_the_max() {
+        let policy = ConsentReminders::default();
+        let r = remind(&request(RequestStatus::Pending).planned(&policy), 24).unwrap();
+        let resent = r
+            .apply(RequestEvent::Resend {
+                at: t(30),
+                expires_at: t(102),
+                reminders: policy,
+            })
+            .unwrap();
+        // The slot a day before the old expiry is moot; a day after the re-send is next.
+        assert_eq!(resent.next_reminder_at, Some(t(54)));
+        let again = remind(&resent, 54).unwrap();
+        assert_eq!(again.reminders_sent, 2);
+        assert_eq!(
+            again.next_reminder_at, None,
+            "two in all, re-sends included"
+        );
+    }
+
+    #[test]
+    fn only_a_pending_request_with_reminders_on_has_a_next_reminder() {
+        for status in RequestStatus::ALL {
+            let r = request(status);
+            let planned = r.next_reminder(&ConsentReminders::default());
+            assert_eq!(
+                planned.is_some(),
+                status == RequestStatus::Pending,
+                "{status:?}"
+            );
+            assert_eq!(r.next_reminder(&ConsentReminders::OFF), None);
+        }
+        let planned = request(RequestStatus::Pending).planned(&ConsentReminders::default());
+        for event in [
+            RequestEvent::Withdraw { at: t(1) },
+            RequestEvent::Approve { at: t(1) },
+            RequestEvent::Deny { at: t(1) },
+            RequestEvent::Cancel { at: t(1) },
+            RequestEvent::Expire { now: t(72) },
+        ] {
+            let closed = planned.apply(event).unwrap();
+            assert_eq!(closed.next_reminder_at, None, "{event:?}");
+            assert_eq!(remind(&closed, 24), Err(RequestError::NotPending));
+        }
+    }
+
+    #[test]
+    fn reminder_settings_are_bounded() {
+        let ok = ConsentReminders {
+            enabled: true,
+            after_sending_hours: 0,
+            before_expiry_hours: MAX_REMINDER_HOURS,
+            max: MAX_REMINDERS,
+        };
+        assert_eq!(ConsentReminders::parse(ok), Ok(ok));
+        let bad = ConsentReminders {
+            enabled: false,
+            after_sending_hours: 721,
+            before_expiry_hours: 1000,
+            max: 0,
+        };
+        let fields: Vec<String> = ConsentReminders::parse(bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "consentReminders.afterSendingHours",
+                "consentReminders.beforeExpiryHours",
+                "consentReminders.max"
+            ]
+        );
+        let over = ConsentReminders { max: 6, ..ok };
+        assert!(ConsentReminders::parse(over).is_err());
+        // Stored requests from before reminders read with none sent.
+        let old = serde_json::json!({
+            "id": RequestId::generate(), "type": "import", "partnerId": PartnerId::generate(),
+            "partnerName": "P", "requestedBy": UserId::generate(),
+            "customerId": CustomerId::generate(), "customerName": "C", "email": "a@b.example",
+            "status": "pending", "requestedAt": t(0), "updatedAt": t(0), "expiresAt": t(72),
+            "sentCount": 1
+        });
+        let r: ConsentRequest = serde_json::from_value(old).unwrap();
+        assert_eq!((r.reminders_sent, r.last_reminded_at), (0, None));
     }
 
     #[test]

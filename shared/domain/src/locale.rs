@@ -224,6 +224,10 @@ catalogue! {
     management_ask_partner_managed,
     /// Places: ask, link, expires.
     consent_body,
+    /// A reminder of a pending request (emails::consent_reminder). Places: subject.
+    reminder_subject,
+    /// Above the request's text in a reminder. Places: expires.
+    reminder_note,
     /// The management types as a request names them.
     partner_managed,
     customer_managed,
@@ -295,6 +299,9 @@ static ENGLISH: Catalogue = Catalogue {
     management_ask_partner_managed: ", and you will no longer sign in to it yourself",
     consent_body: "Hello,\n\n{ask}\n\nApprove or deny: sign in here\n{link}\n\n\
         Nothing changes unless you approve. The link works once, until {expires}.",
+    reminder_subject: "Reminder: {subject}",
+    reminder_note: "This is a reminder: the request below is still waiting for your answer. \
+        It expires on {expires}; the link in any earlier email no longer works.",
     partner_managed: "Partner Managed",
     customer_managed: "Customer Managed",
     co_managed: "Co-Managed",
@@ -355,6 +362,10 @@ static GERMAN: Catalogue = Catalogue {
     consent_body: "Hallo,\n\n{ask}\n\nZustimmen oder ablehnen: Melden Sie sich hier an\n\
         {link}\n\n\
         Ohne Ihre Zustimmung ändert sich nichts. Der Link funktioniert einmal, bis {expires}.",
+    reminder_subject: "Erinnerung: {subject}",
+    reminder_note: "Dies ist eine Erinnerung: Die folgende Anfrage wartet noch auf Ihre \
+        Antwort. Sie läuft am {expires} ab; der Link in früheren E-Mails funktioniert nicht \
+        mehr.",
     partner_managed: "Vom Partner verwaltet",
     customer_managed: "Vom Kunden verwaltet",
     co_managed: "Gemeinsam verwaltet",

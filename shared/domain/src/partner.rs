@@ -170,6 +170,10 @@ pub struct Partner {
     /// have no such field: they count as confirmed.
     #[serde(default = "confirmed")]
     pub email_verified: bool,
+    /// When the customer's admin is reminded of a pending import or management request
+    /// (My Company).
+    #[serde(default)]
+    pub consent_reminders: crate::consent::ConsentReminders,
 }
 
 fn one() -> u32 {
@@ -349,6 +353,7 @@ pub(crate) mod tests {
             support: SupportInfo::default(),
             language: Language::English,
             email_verified: true,
+            consent_reminders: Default::default(),
         }
     }
 
@@ -420,6 +425,7 @@ pub(crate) mod tests {
         assert!(p.email_verified && p.may_send_email());
         let pending = Partner {
             email_verified: false,
+            consent_reminders: Default::default(),
             ..p
         };
         assert!(!pending.may_send_email());

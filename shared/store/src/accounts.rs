@@ -427,12 +427,14 @@ impl Table {
         expected: u64,
         support: &SupportInfo,
         language: Language,
+        reminders: &domain::consent::ConsentReminders,
         audit: &AuditRecord,
     ) -> Result<(), StoreError> {
         let value = |v: Result<AttributeValue, _>| v.map_err(StoreError::sdk);
         let update = Update::builder()
             .update_expression(
-                "SET support = :support, #language = :language, version = version + :one",
+                "SET support = :support, #language = :language, consentReminders = :reminders, \
+                 version = version + :one",
             )
             .condition_expression("attribute_exists(pk) AND version = :expected")
             .expression_attribute_names("#language", "language")
@@ -443,6 +445,10 @@ impl Table {
             .expression_attribute_values(
                 ":language",
                 value(serde_dynamo::to_attribute_value(language))?,
+            )
+            .expression_attribute_values(
+                ":reminders",
+                value(serde_dynamo::to_attribute_value(reminders))?,
             )
             .expression_attribute_values(":expected", AttributeValue::N(expected.to_string()));
         self.update_partner(scope, update, audit).await

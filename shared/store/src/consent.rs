@@ -59,10 +59,14 @@ pub(super) fn request_keys(r: &ConsentRequest) -> Keys {
     )
     .gsi1(requests_pk(&r.partner_id), format!("REQUEST#{}", r.id));
     if r.status == RequestStatus::Pending {
-        // In the due index until answered, so the scheduler tick can expire it.
+        // In the due index until answered, so the scheduler tick can remind it (at its
+        // next reminder) and expire it (at its expiry), whichever comes first.
+        let due = r
+            .next_reminder_at
+            .map_or(r.expires_at, |n| n.min(r.expires_at));
         k.gsi2(
             super::schedule::DUE_PK,
-            format!("{}#REQ#{}", super::schedule::time_key(r.expires_at), r.id),
+            format!("{}#REQ#{}", super::schedule::time_key(due), r.id),
         )
     } else {
         k.ttl((r.updated_at + Duration::days(CLOSED_REQUESTS_KEPT_DAYS)).timestamp())
@@ -147,6 +151,25 @@ fn put_request_if_pending(table: &str, r: &RequestRecord) -> Result<TransactWrit
         .condition_expression("#status = :pending")
         .expression_attribute_names("#status", "status")
         .expression_attribute_values(":pending", s("pending"))
+        .build()
+        .map_err(StoreError::sdk)?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+/// Replaces the request if it is still pending with the link `hash` (every re-send and
+/// reminder gives a request a new link, so this is "unchanged since read" for the tick).
+fn put_request_if_unchanged(
+    table: &str,
+    r: &RequestRecord,
+    hash: &str,
+) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(request_item(r)?))
+        .condition_expression("#status = :pending AND tokenHash = :hash")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":pending", s("pending"))
+        .expression_attribute_values(":hash", s(hash))
         .build()
         .map_err(StoreError::sdk)?;
     Ok(TransactWriteItem::builder().put(put).build())
@@ -545,6 +568,53 @@ impl Table {
             items.push(put_new(&self.name, token_item(link)?)?);
         }
         self.finish_answer(self.transact(items).await, false)
+    }
+
+    /// The scheduler tick's reminder: the request (one more reminder, its next planned)
+    /// with its new link in place of the one read as `old_hash` (none stored for a
+    /// placeholder), and the audit record, in one transaction on the condition that the
+    /// request is still pending with that link. `false` when it is not (answered,
+    /// withdrawn, re-sent or reminded by another tick meanwhile): nothing is written, and
+    /// no email may go.
+    pub async fn remind_request(
+        &self,
+        request: &RequestRecord,
+        old_hash: &str,
+        link: Option<&LinkToken>,
+        audit: &AuditRecord,
+    ) -> Result<bool, StoreError> {
+        let mut items = vec![
+            put_request_if_unchanged(&self.name, request, old_hash)?,
+            delete_token(&self.name, old_hash)?,
+            put_new(&self.name, super::audit::item(audit)?)?,
+        ];
+        if let Some(link) = link {
+            items.push(put_new(&self.name, token_item(link)?)?);
+        }
+        match self.transact(items).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Moves a pending request's next reminder (the partner's setting changed since it
+    /// was planned), if the request is unchanged since read with the link `hash`.
+    pub async fn replan_request(
+        &self,
+        request: &RequestRecord,
+        hash: &str,
+    ) -> Result<bool, StoreError> {
+        match self
+            .transact(vec![put_request_if_unchanged(&self.name, request, hash)?])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Closes a pending request on its own (the scheduler tick's expiry, a cancellation);

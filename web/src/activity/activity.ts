@@ -46,6 +46,7 @@ export const ACTION_LABELS: Record<AuditRecord['action'], string> = {
   'consent.request': 'Asked a customer for consent',
   'consent.resend': 'Re-sent a consent request',
   'consent.withdraw': 'Withdrew a consent request',
+  'consent.remind': 'Reminded a customer of a consent request',
   'consent.approve': 'Customer approved a request',
   'consent.deny': 'Customer denied a request',
   'customer.setPassword': 'Customer admin chose a password',

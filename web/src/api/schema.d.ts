@@ -487,8 +487,9 @@ export interface paths {
         /** My Company: every user of the partner may read it. */
         get: operations["get_company"];
         /**
-         * Saves the contact and support information and the emails' language (partner
-         *     administrators and administrators). `If-Match` with the `ETag` saves only onto that
+         * Saves the contact and support information, the emails' language and the consent
+         *     reminders (partner administrators and administrators). A change to the reminders
+         *     applies to pending requests from their next planned reminder. `If-Match` with the `ETag` saves only onto that
          *     version (412 otherwise); without it, onto the version stored. The next email to a customer and the customer portal show it.
          */
         put: operations["update_company"];
@@ -1886,7 +1887,7 @@ export interface components {
          * @description What was done, in `area.verb` form.
          * @enum {string}
          */
-        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements" | "mail.suppress" | "mail.liftSuppression";
+        Action: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.remind" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements" | "mail.suppress" | "mail.liftSuppression";
         ActionCounts: {
             /** Format: int64 */
             blocked: number;
@@ -2162,6 +2163,7 @@ export interface components {
         };
         /** @description What a partner administrator may change on My Company. */
         CompanySettings: {
+            consentReminders?: null | components["schemas"]["ConsentReminders"];
             language: components["schemas"]["Language"];
             support: components["schemas"]["SupportInfo"];
         };
@@ -2169,6 +2171,8 @@ export interface components {
         CompanyView: {
             /** @description The company information from sign-up (read only). */
             company: components["schemas"]["Company"];
+            /** @description When the customer's admin is reminded of a pending import or management request. */
+            consentReminders: components["schemas"]["ConsentReminders"];
             /** @description The main contact from sign-up (read only). */
             contact: components["schemas"]["Contact"];
             /** @description The language of the console's emails. */
@@ -2233,6 +2237,34 @@ export interface components {
             names?: string[];
             scope: components["schemas"]["ComputerScope"];
         };
+        /**
+         * @description When the scheduler tick reminds the customer's admin of a pending request (a partner's
+         *     setting, on My Company). A request has two reminder slots per sending: some hours
+         *     after it was sent (or last re-sent) and some hours before it expires (0 leaves a slot
+         *     out). Each slot is reminded once; a slot that falls at or after expiry, or before the
+         *     latest email (the first, a re-send or a reminder), is skipped, so a tick that comes
+         *     late sends one reminder for all the slots it missed. `max` bounds the reminders of
+         *     one request over its whole life, re-sends included.
+         */
+        ConsentReminders: {
+            /**
+             * Format: int32
+             * @description Remind this many hours after the request was sent or re-sent (0: not then).
+             */
+            afterSendingHours: number;
+            /**
+             * Format: int32
+             * @description Remind this many hours before the request expires (0: not then).
+             */
+            beforeExpiryHours: number;
+            /** @description Off: no request of the partner is reminded. */
+            enabled: boolean;
+            /**
+             * Format: int32
+             * @description The most reminders one request gets, 1–5.
+             */
+            max: number;
+        };
         ConsentRequest: {
             customerId: string;
             customerName: string;
@@ -2244,11 +2276,27 @@ export interface components {
              */
             expiresAt: string;
             id: string;
+            /**
+             * Format: date-time
+             * @description When the latest reminder went.
+             */
+            lastRemindedAt?: string | null;
             management?: null | components["schemas"]["ManagementType"];
+            /**
+             * Format: date-time
+             * @description When the next reminder is planned (pending requests, by the partner's reminder
+             *     setting when the request was last sent or reminded).
+             */
+            nextReminderAt?: string | null;
             /** @description The partner asking. */
             partnerId: string;
             /** @description The partner's company name, as the customer sees it. */
             partnerName: string;
+            /**
+             * Format: int32
+             * @description How many reminders the scheduler tick has sent.
+             */
+            remindersSent?: number;
             /** Format: date-time */
             requestedAt: string;
             requestedBy: string;
@@ -3391,6 +3439,11 @@ export interface components {
         /** @description A partner: the tenant everything else belongs to. */
         Partner: {
             company: components["schemas"]["Company"];
+            /**
+             * @description When the customer's admin is reminded of a pending import or management request
+             *     (My Company).
+             */
+            consentReminders?: components["schemas"]["ConsentReminders"];
             contact: components["schemas"]["Contact"];
             /** Format: date-time */
             createdAt: string;
@@ -3454,7 +3507,22 @@ export interface components {
              */
             expiresAt: string;
             id: string;
+            /**
+             * Format: date-time
+             * @description When the latest reminder went.
+             */
+            lastRemindedAt?: string | null;
             management?: null | components["schemas"]["ManagementType"];
+            /**
+             * Format: date-time
+             * @description When the next reminder is planned (pending requests only; none: no more).
+             */
+            nextReminderAt?: string | null;
+            /**
+             * Format: int32
+             * @description How many reminders went to the customer's admin.
+             */
+            remindersSent: number;
             /** Format: date-time */
             requestedAt: string;
             requestedBy: string;
@@ -5387,7 +5455,7 @@ export interface operations {
                 /** @description A user id (`usr_…`) of the partner: only what they did. */
                 user?: string;
                 /** @description An action, e.g. `auth.signIn` or `customer.add`. */
-                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements" | "mail.suppress" | "mail.liftSuppression";
+                action?: "partner.signUp" | "auth.signIn" | "auth.signOut" | "auth.requestPasswordReset" | "auth.resetPassword" | "partner.verifyEmail" | "partner.resendVerification" | "partner.removeUnverified" | "licensing.activateProgramSerial" | "customer.add" | "customer.addProducts" | "customer.convertTrial" | "customer.cancelProduct" | "customer.updateSettings" | "customer.remove" | "customer.clearCompliance" | "customer.changeManagement" | "consent.request" | "consent.resend" | "consent.withdraw" | "consent.remind" | "consent.approve" | "consent.deny" | "customer.setPassword" | "customer.resendWelcome" | "customer.manage" | "customer.rotateIngestionKey" | "portal.updateSettings" | "user.add" | "user.update" | "user.remove" | "user.resendInvitation" | "user.acceptInvitation" | "user.addContact" | "user.updateContact" | "user.removeContact" | "user.updateLayout" | "user.setupMfa" | "user.enableMfa" | "user.disableMfa" | "user.resetMfa" | "partner.updateSecurity" | "partner.updateCompany" | "apiClient.create" | "apiClient.revoke" | "apiClient.token" | "role.create" | "role.update" | "role.delete" | "alert.dismiss" | "alertRule.create" | "alertRule.update" | "alertRule.delete" | "alertRule.test" | "report.create" | "report.delete" | "branding.update" | "reportTemplate.create" | "reportTemplate.update" | "reportTemplate.delete" | "reportSchedule.create" | "reportSchedule.update" | "reportSchedule.delete" | "supportTicket.create" | "supportTicket.update" | "supportTicket.comment" | "supportTicket.addAttachment" | "supportTicket.checkAttachment" | "supportTicket.close" | "supportTicket.follow" | "supportTicket.unfollow" | "supportTicket.triage" | "feedback.submit" | "schedule.entitlements" | "mail.suppress" | "mail.liftSuppression";
                 /** @description A customer id (`cus_…`): only what was done to that customer. */
                 customer?: string;
                 /** @description Records at or after this time (RFC 3339). */

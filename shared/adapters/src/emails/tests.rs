@@ -44,6 +44,7 @@ fn partner(language: Language) -> Partner {
         },
         language,
         email_verified: true,
+        consent_reminders: Default::default(),
     }
 }
 
@@ -64,6 +65,9 @@ fn request(kind: RequestKind, management: Option<ManagementType>) -> ConsentRequ
         updated_at: at,
         expires_at: Utc.with_ymd_and_hms(2026, 12, 15, 10, 0, 0).unwrap(),
         sent_count: 1,
+        reminders_sent: 0,
+        last_reminded_at: None,
+        next_reminder_at: None,
     }
 }
 
@@ -121,4 +125,30 @@ fn an_import_request_says_it_takes_nothing_over() {
     );
     assert!(m.text.contains("It does not take over your account."));
     assert_eq!(m.to, ["admin@contoso.example"]);
+}
+
+#[test]
+fn a_reminder_says_it_is_one_and_when_the_request_expires() {
+    let r = request(RequestKind::Import, None);
+    let en = consent_reminder(&r, &partner(Language::English), "https://x.example/new");
+    assert_eq!(
+        en.subject,
+        "Reminder: Northwind {partner} Security asks to add Contoso as its customer"
+    );
+    assert!(
+        en.text
+            .starts_with("This is a reminder: the request below is still waiting"),
+        "{}",
+        en.text
+    );
+    assert!(en
+        .text
+        .contains("It expires on Tuesday 15 December 2026, 10:00 UTC"));
+    assert!(en.text.contains("https://x.example/new"));
+    assert_eq!(en.to, ["admin@contoso.example"]);
+    let de = consent_reminder(&r, &partner(Language::German), "https://x.example/new");
+    assert!(de.subject.starts_with("Erinnerung: "), "{}", de.subject);
+    assert!(de
+        .text
+        .contains("Sie läuft am Dienstag, 15. Dezember 2026, 10:00 UTC ab"));
 }

@@ -38,6 +38,7 @@ fn partner() -> Partner {
         support: Default::default(),
         language: Default::default(),
         email_verified: true,
+        consent_reminders: Default::default(),
     }
 }
 

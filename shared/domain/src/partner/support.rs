@@ -47,6 +47,10 @@ pub struct SupportInfo {
 pub struct CompanySettings {
     pub support: SupportInfo,
     pub language: Language,
+    /// When the customer's admin is reminded of a pending import or management request
+    /// (absent: as saved).
+    #[serde(default)]
+    pub consent_reminders: Option<crate::consent::ConsentReminders>,
 }
 
 impl SupportInfo {
