@@ -216,6 +216,7 @@ pub struct PartnerView {
     /// How many times the email has been sent (at most 5).
     pub sent_count: u32,
     /// How many reminders went to the customer's admin.
+    #[serde(default)]
     pub reminders_sent: u32,
     /// When the latest reminder went.
     #[serde(default, skip_serializing_if = "Option::is_none")]

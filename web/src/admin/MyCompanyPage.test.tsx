@@ -5,6 +5,7 @@ import { tokenStore } from '../auth/tokenStore';
 import { customRoleMe } from '../customers/fixtures';
 import { json, mockFetch, sampleMe, sampleToken, type RecordedRequest } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
+import { describeReminders, parseReminders } from './ConsentRemindersForm';
 import { toSettings, validateSupport } from './MyCompanyPage';
 
 const GET = 'GET /api/v1/company';
@@ -16,6 +17,7 @@ const company: CompanyView = {
   program: 'reseller',
   support: { supportEmail: 'help@engines.example.com' },
   language: 'en',
+  consentReminders: { enabled: true, afterSendingHours: 24, beforeExpiryHours: 24, max: 2 },
   version: 3,
 };
 
@@ -118,12 +120,100 @@ describe('Administration > My Company', () => {
     expect(saves(requests)).toHaveLength(0);
   });
 
+  it('saves the consent reminders with the support information as loaded, with If-Match', async () => {
+    const { requests } = mockFetch({
+      [GET]: () => withEtag(company),
+      [SAVE]: (request) => withEtag({ ...company, ...(request.body as object), version: 4 }),
+    });
+    const { user } = renderApp('/admin/company', sampleMe);
+    expect(await screen.findByTestId('reminders-summary')).toHaveTextContent(
+      'Reminded 24 hours after sending and 24 hours before the link expires, 2 times at most per request.',
+    );
+    await user.clear(screen.getByTestId('reminders-after-sending'));
+    await user.type(screen.getByTestId('reminders-after-sending'), '0');
+    await user.clear(screen.getByTestId('reminders-max'));
+    await user.type(screen.getByTestId('reminders-max'), '1');
+    await user.click(screen.getByTestId('reminders-save'));
+
+    expect(await screen.findByText(/Saved\. Pending requests follow it/)).toBeInTheDocument();
+    const sent = saves(requests);
+    expect(sent.map((request) => request.body)).toEqual([
+      {
+        support: company.support,
+        language: 'en',
+        consentReminders: { enabled: true, afterSendingHours: 0, beforeExpiryHours: 24, max: 1 },
+      },
+    ]);
+    expect(sent[0]?.headers.get('if-match')).toBe('"3"');
+    expect(screen.getByTestId('reminders-summary')).toHaveTextContent(
+      'Reminded 24 hours before the link expires, once at most per request.',
+    );
+
+    // Off: the next save is based on the new version.
+    await user.click(screen.getByTestId('reminders-enabled'));
+    await user.click(screen.getByTestId('reminders-save'));
+    await screen.findByText('Off: customers are not reminded.', { exact: false });
+    expect(saves(requests)[1]?.headers.get('if-match')).toBe('"4"');
+  });
+
+  it('checks the reminder bounds before sending, and shows the server’s by their fields', async () => {
+    const { requests } = mockFetch({
+      [GET]: () => withEtag(company),
+      [SAVE]: () =>
+        json(422, {
+          type: '/problems/validation',
+          title: 'Validation failed',
+          status: 422,
+          detail: 'One or more fields are invalid.',
+          errors: [{ field: 'consentReminders.beforeExpiryHours', message: 'must be 0 to 720 hours' }],
+        }),
+    });
+    const { user } = renderApp('/admin/company', sampleMe);
+    await user.clear(await screen.findByTestId('reminders-max'));
+    await user.type(screen.getByTestId('reminders-max'), '6');
+    await user.click(screen.getByTestId('reminders-save'));
+    expect(await screen.findByText('Enter a number from 1 to 5.')).toBeInTheDocument();
+    expect(screen.getByTestId('reminders-max')).toHaveAttribute('aria-invalid', 'true');
+    expect(saves(requests)).toHaveLength(0);
+
+    await user.clear(screen.getByTestId('reminders-max'));
+    await user.type(screen.getByTestId('reminders-max'), '2');
+    await user.click(screen.getByTestId('reminders-save'));
+    expect(await screen.findByText('must be 0 to 720 hours')).toBeInTheDocument();
+    expect(screen.getByTestId('reminders-before-expiry')).toHaveAttribute('aria-invalid', 'true');
+  });
+
   it('is read only for a custom role', async () => {
     mockFetch({ [GET]: () => withEtag(company) });
     renderApp('/admin/company', customRoleMe);
     expect(await screen.findByTestId('company-read-only')).toBeInTheDocument();
     expect(screen.getByTestId('company-support-email')).toBeDisabled();
     expect(screen.queryByTestId('company-save')).not.toBeInTheDocument();
+    expect(screen.getByTestId('reminders-max')).toBeDisabled();
+    expect(screen.queryByTestId('reminders-save')).not.toBeInTheDocument();
+  });
+});
+
+describe('the consent reminders form', () => {
+  const form = { enabled: true, afterSendingHours: '24', beforeExpiryHours: '0', max: '2' };
+
+  it('takes whole hours up to 720 and 1 to 5 reminders', () => {
+    expect(parseReminders(form)).toEqual({
+      reminders: { enabled: true, afterSendingHours: 24, beforeExpiryHours: 0, max: 2 },
+    });
+    const wrong = parseReminders({ ...form, afterSendingHours: '721', beforeExpiryHours: 'soon', max: '0' });
+    expect('errors' in wrong ? Object.keys(wrong.errors) : []).toEqual([
+      'consentReminders.afterSendingHours',
+      'consentReminders.beforeExpiryHours',
+      'consentReminders.max',
+    ]);
+  });
+
+  it('says when customers are reminded', () => {
+    const on = { enabled: true, afterSendingHours: 24, beforeExpiryHours: 0, max: 3 };
+    expect(describeReminders(on)).toBe('Reminded 24 hours after sending, 3 times at most per request.');
+    expect(describeReminders({ ...on, enabled: false })).toBe('Off: customers are not reminded.');
+    expect(describeReminders({ ...on, afterSendingHours: 0 })).toMatch(/no reminder time/);
   });
 });
 

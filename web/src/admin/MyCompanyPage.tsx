@@ -9,6 +9,7 @@ import { TextField } from '../components/fields';
 import { countryName } from '../forms/countries';
 import { normalizeWebsite, validateEmail, validateWebsite } from '../forms/validation';
 import { fetchCompany, saveCompany, type CompanyAnswer } from './api';
+import { ConsentRemindersForm } from './ConsentRemindersForm';
 import { isBuiltInRole } from './labels';
 import { FailureAlert, failureOf, type Failure } from './problems';
 
@@ -232,7 +233,7 @@ function SupportForm({ loaded, editable, onSaved, onReload }: SupportFormProps) 
 
 type State = { status: 'loading' } | { status: 'failed'; problem: Problem } | { status: 'loaded'; answer: CompanyAnswer };
 
-/** Administration > My Company: the company as signed up, and what customers are told to contact. */
+/** Administration > My Company: the company as signed up, what customers are told to contact, and consent reminders. */
 export function MyCompanyPage() {
   const { user } = useCurrentSession();
   const editable = isBuiltInRole(user.role);
@@ -264,7 +265,10 @@ export function MyCompanyPage() {
         <div>
           <p className="breadcrumb">Administration</p>
           <h1 className="page__title">My Company</h1>
-          <p className="page__subtitle">Your company information, and the contact and support information your customers see.</p>
+          <p className="page__subtitle">
+            Your company information, the contact and support information your customers see, and when they are reminded
+            of your requests.
+          </p>
         </div>
       </div>
       {state.status === 'loading' ? (
@@ -278,6 +282,13 @@ export function MyCompanyPage() {
           <CompanyInformation company={state.answer.company} />
           <SupportForm
             key={loads}
+            loaded={state.answer}
+            editable={editable}
+            onSaved={(answer) => setState({ status: 'loaded', answer })}
+            onReload={reload}
+          />
+          <ConsentRemindersForm
+            key={`reminders-${loads}`}
             loaded={state.answer}
             editable={editable}
             onSaved={(answer) => setState({ status: 'loaded', answer })}

@@ -93,6 +93,7 @@ export type CompanyView = ResponseJson<'/api/v1/company', 'get', 200>;
 export type CompanySettings = RequestJson<'/api/v1/company', 'put'>;
 export type SupportInfo = CompanySettings['support'];
 export type EmailLanguage = CompanySettings['language'];
+export type ConsentReminders = CompanyView['consentReminders'];
 export type ApiClientView = ResponseJson<'/api/v1/api-clients', 'get', 200>[number];
 export type NewApiClientRequest = RequestJson<'/api/v1/api-clients', 'post'>;
 export type NewApiClient = ResponseJson<'/api/v1/api-clients', 'post', 201>;

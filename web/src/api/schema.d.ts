@@ -3522,7 +3522,7 @@ export interface components {
              * Format: int32
              * @description How many reminders went to the customer's admin.
              */
-            remindersSent: number;
+            remindersSent?: number;
             /** Format: date-time */
             requestedAt: string;
             requestedBy: string;

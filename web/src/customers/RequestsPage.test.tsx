@@ -7,6 +7,27 @@ import { renderApp } from '../test/renderApp';
 import { approvedImport, exspMe, pendingImport, pendingManagement } from './fixtures';
 
 const REQUESTS = 'GET /api/v1/consent-requests';
+const COMPANY = 'GET /api/v1/company';
+
+const reminders = { enabled: true, afterSendingHours: 24, beforeExpiryHours: 24, max: 2 };
+
+/** My Company as the page reads it for the reminder setting. */
+function companyWith(consentReminders: typeof reminders) {
+  return () =>
+    json(
+      200,
+      {
+        company: exspMe.partner.company,
+        contact: exspMe.partner.contact,
+        program: 'exsp',
+        support: {},
+        language: 'en',
+        consentReminders,
+        version: 2,
+      },
+      { ETag: '"2"' },
+    );
+}
 
 function localTime(value: string): string {
   return new Intl.DateTimeFormat(undefined, {
@@ -22,6 +43,7 @@ function localTime(value: string): string {
 /** Answers the pending view and the Request Status table from the given requests. */
 function requestRoutes(all: () => ConsentRequest[]) {
   return {
+    [COMPANY]: companyWith(reminders),
     [REQUESTS]: (request: RecordedRequest) => {
       const status = request.query.get('status');
       const type = request.query.get('type');
@@ -85,6 +107,39 @@ describe('Requests page', () => {
     );
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Requests' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('shows how many reminders went, when the last went and when the next is planned', async () => {
+    const reminded: ConsentRequest = {
+      ...pendingImport,
+      remindersSent: 1,
+      lastRemindedAt: '2026-01-13T14:30:00Z',
+      nextReminderAt: '2026-01-18T14:30:00Z',
+    };
+    mockFetch(requestRoutes(() => [reminded, pendingManagement]));
+    renderRequests();
+
+    const pending = await screen.findByRole('table', { name: 'Waiting for the customer’s approval' });
+    expect(within(pending).getAllByRole('columnheader').map((header) => header.textContent)).toContain('Reminders');
+    await waitFor(() => expect(screen.getAllByTestId('request-reminders')[0]).toHaveTextContent('1 of 2'));
+    const [first, second] = screen.getAllByTestId('request-reminders') as [HTMLElement, HTMLElement];
+    expect(first).toHaveTextContent(
+      `1 of 2, last ${localTime('2026-01-13T14:30:00Z')}Next ${localTime('2026-01-18T14:30:00Z')}`,
+    );
+    expect(second).toHaveTextContent(/^0 of 2$/);
+  });
+
+  it('says reminders are off when the partner turned them off', async () => {
+    const reminded: ConsentRequest = { ...pendingImport, remindersSent: 1, lastRemindedAt: '2026-01-13T14:30:00Z' };
+    mockFetch({
+      ...requestRoutes(() => [reminded, pendingManagement]),
+      [COMPANY]: companyWith({ ...reminders, enabled: false }),
+    });
+    renderRequests();
+    await waitFor(() => expect(screen.getAllByTestId('request-reminders')[1]).toHaveTextContent(/^Off$/));
+    expect(screen.getAllByTestId('request-reminders')[0]).toHaveTextContent(
+      `Off (1 sent, last ${localTime('2026-01-13T14:30:00Z')})`,
+    );
   });
 
   it('re-sends a request and shows its new expiry', async () => {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import type { ConsentRequest, ConsentRequestQuery } from '../api/client';
+import { fetchCompany } from '../admin/api';
+import type { ConsentReminders, ConsentRequest, ConsentRequestQuery } from '../api/client';
 import type { Problem } from '../api/problem';
 import { Dialog } from '../components/Dialog';
 import { FormAlert } from '../components/FormAlert';
@@ -106,6 +107,50 @@ function When({ value }: { value: string }) {
   return <time dateTime={value}>{formatDateTime(value)}</time>;
 }
 
+/**
+ * A pending request's reminders in words: how many went (of how many the partner's setting
+ * allows), when the last went, and when the next is planned. `reminders` is the setting,
+ * when it could be read.
+ */
+export function reminderSummary(
+  request: ConsentRequest,
+  reminders: ConsentReminders | undefined,
+): { sent: string; next: string | null } {
+  const count = request.remindersSent ?? 0;
+  const last = request.lastRemindedAt ? `, last ${formatDateTime(request.lastRemindedAt)}` : '';
+  if (reminders && !reminders.enabled) {
+    return { sent: count > 0 ? `Off (${count} sent${last})` : 'Off', next: null };
+  }
+  const sent = reminders ? `${count} of ${reminders.max}${last}` : `${count} sent${last}`;
+  const next = request.nextReminderAt ? `Next ${formatDateTime(request.nextReminderAt)}` : null;
+  return { sent, next };
+}
+
+function RemindersCell({ request, reminders }: { request: ConsentRequest; reminders: ConsentReminders | undefined }) {
+  const summary = reminderSummary(request, reminders);
+  return (
+    <td data-testid="request-reminders">
+      {summary.sent}
+      {summary.next ? <span className="table__secondary">{summary.next}</span> : null}
+    </td>
+  );
+}
+
+/** The partner's reminder setting (My Company), or undefined while unknown. */
+function useReminderSetting(): ConsentReminders | undefined {
+  const [reminders, setReminders] = useState<ConsentReminders | undefined>(undefined);
+  useEffect(() => {
+    let active = true;
+    void fetchCompany().then((result) => {
+      if (active && result.ok) setReminders(result.data.company.consentReminders);
+    });
+    return () => {
+      active = false;
+    };
+  }, []);
+  return reminders;
+}
+
 interface Outcome {
   tone: 'success' | 'error';
   title: string;
@@ -114,12 +159,13 @@ interface Outcome {
 
 /**
  * Requests sent to customers: the pending ones (imports and management changes)
- * with their expiry, Re-send and Withdraw, and the Request Status table of imports
- * (Table 2-2).
+ * with their expiry, their reminders, Re-send and Withdraw, and the Request Status
+ * table of imports (Table 2-2).
  */
 export function RequestsPage() {
   const pending = useRequestList({ status: 'pending' });
   const imports = useRequestList({ type: 'import' });
+  const reminders = useReminderSetting();
   const [busy, setBusy] = useState<string | null>(null);
   const [withdrawing, setWithdrawing] = useState<ConsentRequest | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -239,6 +285,7 @@ export function RequestsPage() {
                   <th scope="col">Email</th>
                   <th scope="col">Requested At</th>
                   <th scope="col">Link Expires</th>
+                  <th scope="col">Reminders</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -265,6 +312,7 @@ export function RequestsPage() {
                         <span className="table__secondary">Sent {request.sentCount} times</span>
                       ) : null}
                     </td>
+                    <RemindersCell request={request} reminders={reminders} />
                     <td className="table__actions">
                       <button
                         type="button"

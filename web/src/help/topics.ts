@@ -182,8 +182,14 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
         ],
         text: ['An import request shows the email you typed until the customer approves it.'],
       },
+      {
+        heading: 'Reminders',
+        text: [
+          'While a request waits, the customer’s administrator is reminded by email, as set on My Company: by default a day after it was sent and a day before it expires, twice at most. Each reminder carries a new link that expires with the request; the link in earlier emails stops working. The Reminders column shows how many went, when the last went and when the next is planned, or Off. A resend plans the reminders again from the resend. When nobody answers in time, the request expires and your administrators get a Consent expired alert.',
+        ],
+      },
     ],
-    related: ['add-customer'],
+    related: ['add-customer', 'my-company'],
   },
   {
     id: 'alerts',
@@ -455,6 +461,12 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
       {
         heading: 'Language',
         text: ['The language of the emails the console sends for you: welcome emails, requests to customers, invitations and report emails (alert notifications are in English).'],
+      },
+      {
+        heading: 'Consent reminders',
+        text: [
+          'When the customer’s administrator is reminded of a pending import or management request: some hours after it was sent or resent, some hours before it expires (0 leaves either out), and how many reminders a request gets at most (1 to 5). Turn them off to send none. A change applies to pending requests from their next planned reminder.',
+        ],
       },
     ],
     related: ['users', 'welcome'],
