@@ -255,14 +255,22 @@ pub enum ConsentOutcome {
 }
 
 /// A consent request answered or expired (one alert per request and outcome).
-/// `requested_by` is the name of the user who sent it, when still known.
+/// `requested_by` is the name of the user who sent it, when still known. An import
+/// request names its customer only once approved (as the Request Status table does):
+/// until then the alert names the email the partner typed and concerns no customer.
 pub fn consent(
     request: &ConsentRequest,
     outcome: ConsentOutcome,
     requested_by: Option<String>,
     at: DateTime<Utc>,
 ) -> Raise {
-    let customer = &request.customer_name;
+    let named =
+        request.kind == RequestKind::ManagementChange || outcome == ConsentOutcome::Approved;
+    let customer = if named {
+        &request.customer_name
+    } else {
+        &request.email
+    };
     let what = match (request.kind, request.management) {
         (RequestKind::Import, _) => "move the customer to us (import)".to_string(),
         (RequestKind::ManagementChange, Some(m)) => {
@@ -278,7 +286,7 @@ pub fn consent(
     Raise {
         kind,
         severity: kind.severity(),
-        customer: Some((request.customer_id.clone(), customer.clone())),
+        customer: named.then(|| (request.customer_id.clone(), customer.clone())),
         computer: None,
         group: None,
         subject: match outcome {
@@ -286,8 +294,12 @@ pub fn consent(
             _ => format!("{customer} {verb}: {what}"),
         },
         body: format!(
-            "The request to {what}, sent to {customer} ({}), was {verb} on {}.{}",
-            request.email,
+            "The request to {what}, sent to {}, was {verb} on {}.{}",
+            if named {
+                format!("{customer} ({})", request.email)
+            } else {
+                request.email.clone()
+            },
             at.format("%Y-%m-%d %H:%M UTC"),
             requested_by
                 .as_ref()

@@ -517,6 +517,39 @@ fn consent_outcomes_say_what_happened() {
 }
 
 #[test]
+fn an_unanswered_import_names_the_email_typed_not_the_customer() {
+    let c = customer("shared");
+    let import: crate::consent::ConsentRequest = serde_json::from_value(json!({
+        "id": crate::RequestId::generate(),
+        "type": "import",
+        "partnerId": crate::PartnerId::generate(),
+        "partnerName": "Asker IT",
+        "requestedBy": UserId::generate(),
+        "customerId": c.id,
+        "customerName": "Contoso Dental",
+        "email": "dee@contoso.example",
+        "status": "pending",
+        "requestedAt": now(),
+        "updatedAt": now(),
+        "expiresAt": now(),
+        "sentCount": 1
+    }))
+    .unwrap();
+    for outcome in [ConsentOutcome::Expired, ConsentOutcome::Denied] {
+        let r = consent(&import, outcome, None, now());
+        assert_eq!(r.customer, None, "{outcome:?}");
+        let text = format!("{} {}", r.subject, r.body);
+        assert!(!text.contains("Contoso"), "{text}");
+        assert!(text.contains("dee@contoso.example"), "{text}");
+    }
+    let approved = consent(&import, ConsentOutcome::Approved, None, now());
+    assert_eq!(
+        approved.customer.map(|(_, name)| name).as_deref(),
+        Some("Contoso Dental")
+    );
+}
+
+#[test]
 fn the_email_and_sms_carry_the_alert_and_its_link() {
     let c = customer("shared");
     let alert = alert_for(&c);
