@@ -2,7 +2,7 @@
 // information"): the signed-up partner administrator sees the company information read
 // only, sets a support email and phone and German as the emails' language, saves, and
 // the next customer's welcome email in the outbox is German and gives the new support
-// email; a reload shows what was saved.
+// email; a reload shows what was saved. It also turns consent reminders off.
 
 import { addCustomerThroughUi, messagesTo } from './customers.mjs';
 
@@ -29,6 +29,17 @@ export async function companyScenario(ctx) {
   await page.locator(`[data-testid="company-support-email"][value="${supportEmail}"]`).waitFor(wait);
   const language = await page.getByTestId('company-language').inputValue();
   if (language !== 'de') throw new Error(`the language reads "${language}" after a reload, not de`);
+
+  step('it turns consent reminders off and saves them; a reload shows them off');
+  await page.getByTestId('reminders-enabled').uncheck();
+  await page.getByTestId('reminders-max').fill('3');
+  await expectApiResponse(page, 'PUT', '/api/v1/company', 200, () => page.getByTestId('reminders-save').click());
+  await page.getByText('Saved. Pending requests follow it', { exact: false }).waitFor(wait);
+  await page.reload();
+  await page.getByTestId('reminders-summary').getByText('Off: customers are not reminded.', { exact: false }).waitFor(wait);
+  if (await page.getByTestId('reminders-enabled').isChecked()) throw new Error('reminders read on after a reload');
+  const max = await page.getByTestId('reminders-max').inputValue();
+  if (max !== '3') throw new Error(`the reminders' max reads "${max}" after a reload, not 3`);
 
   step("the next customer's welcome email is German and gives the new support email");
   const customer = {

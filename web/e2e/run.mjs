@@ -16,7 +16,8 @@
 //   guide's chapter 2), which needs that ExSP partner.
 // - roles (PC_OUTBOX_DIR): users and custom roles, e2e/roles.mjs (chapter 5).
 // - company (PC_OUTBOX_DIR): Administration > My Company's support email and German saved,
-//   and the next customer's welcome German with that email, e2e/company.mjs (chapter 5).
+//   consent reminders turned off, and the next customer's welcome German with that email,
+//   e2e/company.mjs (chapter 5).
 // - security (PC_OUTBOX_DIR): two-step verification set up and used to sign in, and an API
 //   client whose secret is shown once, e2e/security.mjs.
 // - home: the demo partner of `infra demo`, with its simulated fleet: the ten widgets,
