@@ -27,7 +27,8 @@ only those are set aside, each for the operations and fields it concerns:
   taken, a rule without a webhook to test, a management type the customer already has,
   a two-step code that is not the current one;
 - one field against another: `from` after `to`, a product's trial against its seats,
-  the options a report type offers, the permissions "All customers" disables, an alert
+  the options a report type offers, the permissions "All customers" disables, the fields
+  a bulk action takes (and a trial's product that has none), an alert
   rule's computer names against its scope, a contact address against its type, a
   layout that lists every widget once, a password that contains the login's name;
 - a serial's check character (a pattern states its shape);
@@ -120,6 +121,11 @@ CROSS_FIELD = {
     ],
     "POST /api/v1/customers/{customerId}/entitlements": [
         (r"products(\[\d+\]\.(type|seats|product))?$", r""),
+    ],
+    # Which of product, management and confirm a bulk action takes, and whose product has a trial.
+    "POST /api/v1/customers/bulk": [
+        (r"(product|management|confirm)$", r"is (only|required) for "),
+        (r"product$", r".* has no trial"),
     ],
     "POST /api/v1/alert-rules": [(r"computers\.names$", r""), (r"webhook\.url$", r"")],
     "PUT /api/v1/alert-rules/{ruleId}": [(r"computers\.names$", r""), (r"webhook\.url$", r"")],

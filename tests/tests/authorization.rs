@@ -179,6 +179,19 @@ const EXPECTED: &[(&str, &str, [u16; 10])] = &[
         "/api/v1/customers/import",
         [202, 202, 202, 403, 403, 202, 202, 403, 403, 202],
     ),
+    // Bulk actions and the selection's export answer every partner user: each customer is
+    // authorized on its own row (tests/tests/customers_bulk.rs), a hidden one is "not
+    // found" there.
+    (
+        "POST",
+        "/api/v1/customers/bulk",
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/customers/export",
+        [200, 200, 200, 200, 200, 200, 200, 403, 403, 200],
+    ),
     (
         "GET",
         "/api/v1/consent-requests",
@@ -1090,6 +1103,17 @@ impl Fixture {
                 path,
                 Some(json!({"email": format!("nobody{n}@import.example.com")})),
             ),
+            ("POST", "/api/v1/customers/bulk") => req(
+                path,
+                Some(
+                    json!({"action": "startTrial", "customerIds": [self.customer_id().await],
+                    "product": "email-security"}),
+                ),
+            ),
+            ("POST", "/api/v1/customers/export") => req(
+                path,
+                Some(json!({"customerIds": [self.customer_id().await]})),
+            ),
             (
                 "POST",
                 "/api/v1/consent-requests/{requestId}/resend"
@@ -1669,6 +1693,11 @@ const NOT_AUDITED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/links/inspect", "reads what a link is for"),
     (
         "POST",
+        "/api/v1/customers/export",
+        "reads the selected customers as CSV",
+    ),
+    (
+        "POST",
         "/api/v1/invitations/inspect",
         "reads what an invitation is for",
     ),
@@ -1842,6 +1871,8 @@ const AUDITED: &[(&str, &str, &str)] = &[
         "customer.resendWelcome",
     ),
     ("POST", "/api/v1/customers/import", "consent.request"),
+    // One record per customer changed, as its single route writes it (here: one trial).
+    ("POST", "/api/v1/customers/bulk", "customer.addProducts"),
     (
         "POST",
         "/api/v1/consent-requests/{requestId}/resend",

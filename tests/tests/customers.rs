@@ -433,8 +433,8 @@ async fn cancelling_needs_confirmation_and_ends_the_product_once() {
             Some(&json!({"products": [trial("endpoint-protection")]})),
         )
         .await;
-    assert_problem(&retrial, 422);
-    assert_eq!(retrial.body["errors"][0]["field"], "products[0].product");
+    assert_problem(&retrial, 409);
+    assert_eq!(retrial.body["type"], "/problems/already-has-product");
     let buy = w
         .call(
             "POST",
@@ -452,7 +452,11 @@ async fn cancelling_needs_confirmation_and_ends_the_product_once() {
             Some(&json!({"products": [paid("endpoint-protection", 3)]})),
         )
         .await;
-    assert_problem(&live, 422);
+    assert_problem(&live, 409);
+    assert_eq!(
+        live.body["detail"],
+        "Adatum already has Endpoint Protection Cloud"
+    );
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ mod company;
 mod consent;
 mod contracts;
 mod customers;
+mod customers_bulk;
 mod dashboard;
 mod iam;
 mod idempotency;

@@ -35,7 +35,8 @@ use store::{
 use utoipa::{IntoParams, ToSchema};
 
 use crate::handlers::{
-    audit, check_if_match, field_error, load, on_customer, profile_response, save_problem, send_all,
+    audit, check_if_match, field_error, load, on_customer, profile_response, save_problem,
+    send_all, Acting,
 };
 
 /// A new consent link for request `id` of `customer`: the secret for the email, the
@@ -305,10 +306,46 @@ pub async fn change_management(
 ) -> Result<Response, Problem> {
     let (id, actor, partner) =
         acting::on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
-    let user = &actor.user;
-    let found = load(&state, &principal, &id).await?;
+    let a = Acting {
+        state: &state,
+        principal: &principal,
+        actor: &actor,
+        partner: &partner,
+        ip: &ip,
+    };
+    let found = a.customer(&id, Action::ManageCustomer).await?;
     check_if_match(&headers, found.customer.version)?;
-    let (from, to) = (found.customer.management, request.management);
+    match change_management_of(&a, found, request.management).await? {
+        Managed::Changed(after) => Ok(profile_response(StatusCode::OK, &after, &actor.grant)),
+        Managed::Requested(id) => {
+            let after = state
+                .table
+                .customer(&principal.scope(), &id)
+                .await?
+                .ok_or_else(|| Problem::not_found("No such customer."))?;
+            Ok(profile_response(StatusCode::ACCEPTED, &after, &actor.grant))
+        }
+    }
+}
+
+/// What a management change did.
+pub(crate) enum Managed {
+    /// It gave access back, and took effect: the customer as saved.
+    Changed(Box<CustomerState>),
+    /// It asks the customer (whose id this is) for more access: a request was sent.
+    Requested(CustomerId),
+}
+
+/// Changes a customer's management type to `to`, or asks the customer for it when it
+/// gives the partner more access (the single route's and the bulk route's core): 422 when
+/// it is that type already, 409 while a request is pending.
+pub(crate) async fn change_management_of(
+    a: &Acting<'_>,
+    found: CustomerState,
+    to: ManagementType,
+) -> Result<Managed, Problem> {
+    let (state, user, partner, ip) = (a.state, &a.actor.user, a.partner, a.ip);
+    let from = found.customer.management;
     if from == to {
         return Err(field_error(
             "management",
@@ -317,7 +354,7 @@ pub async fn change_management(
     }
     if needs_consent(from, to) {
         // The request is emailed to the customer.
-        acting::may_send_email(&partner)?;
+        acting::may_send_email(partner)?;
         if found
             .pending(&partner.id, RequestKind::ManagementChange)
             .is_some()
@@ -336,40 +373,29 @@ pub async fn change_management(
             )
             .await?;
         ask(
-            &state,
-            (user, &partner),
-            &ip,
+            state,
+            (user, partner),
+            ip,
             Subject::Customer(&found),
             Some(to),
             last.as_ref().map(|(a, _)| &a.request_id),
         )
         .await?;
-        let after = state
-            .table
-            .customer(&principal.scope(), &found.customer.id)
-            .await?
-            .ok_or_else(|| Problem::not_found("No such customer."))?;
-        return Ok(profile_response(StatusCode::ACCEPTED, &after, &actor.grant));
+        return Ok(Managed::Requested(found.customer.id));
     }
     let mut customer = found.customer.clone();
     customer.management = to;
     customer.version += 1;
-    let entry = audit(
-        user,
-        &ip,
-        Audited::ChangeManagement,
-        customer.id.to_string(),
-    );
+    let entry = audit(user, ip, Audited::ChangeManagement, customer.id.to_string());
     state
         .table
         .save_customer(&customer, &found.customer, Change::default(), &entry)
         .await
         .map_err(save_problem)?;
-    Ok(profile_response(
-        StatusCode::OK,
-        &CustomerState { customer, ..found },
-        &actor.grant,
-    ))
+    Ok(Managed::Changed(Box::new(CustomerState {
+        customer,
+        ..found
+    })))
 }
 
 /// `GET /consent-requests`: paging and filters.

@@ -19,12 +19,13 @@ use domain::{
     authorization::{Action, Grant, Resource},
     catalog,
     customer::{
-        self, has_live, summarize, AddCustomerRequest, Communications, MacAccess, ManagementType,
+        self, summarize, AddCustomerRequest, Communications, MacAccess, ManagementType,
         NewCustomer, ProductChoice, ProductRequest,
     },
     entitlement::{
         had_trial, may_provision, Entitlement, EntitlementEvent, Provisioning, TransitionError,
     },
+    partner::Partner,
     serial::{Serial, SerialKind},
     token::{self, LinkToken, TokenPurpose},
     user::customer_admin_username,
@@ -90,6 +91,35 @@ pub(crate) async fn load(
 }
 
 pub(crate) use api::versions::check_if_match;
+
+/// Who acts on customers in one request, loaded once: a single customer's route acts on
+/// one customer, the bulk route on each customer it names. Each action's core takes it,
+/// so an action's rules, problems and audit record are the same either way.
+pub(crate) struct Acting<'a> {
+    pub state: &'a AppState,
+    pub principal: &'a Principal,
+    pub actor: &'a acting::Actor,
+    pub partner: &'a Partner,
+    pub ip: &'a str,
+}
+
+impl Acting<'_> {
+    /// The customer, if the actor's role allows `action` on it (the question
+    /// `acting::on_customer` asks: 404 for a customer the role cannot see, 403 for one it
+    /// may only read), with its entitlements and requests (one Query).
+    pub(crate) async fn customer(
+        &self,
+        id: &CustomerId,
+        action: Action,
+    ) -> Result<CustomerState, Problem> {
+        self.actor.may(action, Resource::Customer(id))?;
+        load(self.state, self.principal, id).await
+    }
+
+    fn audit(&self, action: Audited, target: impl Into<String>) -> AuditRecord {
+        audit(&self.actor.user, self.ip, action, target)
+    }
+}
 
 /// A profile answer with its `ETag`.
 pub(crate) fn profile_response(
@@ -334,12 +364,19 @@ pub async fn list_customers(
             state.table.customer_page(&scope, query, &visible)
         })
         .await?;
-        let rows: Vec<CustomerRow> = customers.iter().map(CustomerRow::from).collect();
+        let rows: Vec<CustomerRow> = customers
+            .iter()
+            .map(|c| CustomerRow::new(c, &actor.grant))
+            .collect();
         return Ok(csv::response(&rows, "customers.csv"));
     }
     let page = state.table.customer_page(&scope, query, &visible).await?;
     Ok(Json(ListResponse {
-        items: page.items.iter().map(CustomerRow::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|c| CustomerRow::new(c, &actor.grant))
+            .collect(),
         next_cursor: page.next.as_ref().map(Cursor::encode),
     })
     .into_response())
@@ -594,9 +631,26 @@ pub async fn resend_welcome(
 ) -> Result<StatusCode, Problem> {
     let (id, actor, partner) =
         acting::on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
-    acting::may_send_email(&partner)?;
-    let user = &actor.user;
-    let found = load(&state, &principal, &id).await?;
+    let a = Acting {
+        state: &state,
+        principal: &principal,
+        actor: &actor,
+        partner: &partner,
+        ip: &ip,
+    };
+    let found = a.customer(&id, Action::ManageCustomer).await?;
+    send_welcome_again(&a, &found).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Sends the welcome again with a new link (the single route's and the bulk route's
+/// core): refused while the partner's email is unconfirmed, once the admin has chosen a
+/// password, or when the admin's address is suppressed.
+pub(crate) async fn send_welcome_again(
+    a: &Acting<'_>,
+    found: &CustomerState,
+) -> Result<(), Problem> {
+    acting::may_send_email(a.partner)?;
     if found.customer.admin_active {
         // A new link would let whoever receives it choose the admin's password again.
         return Err(Problem::conflict(
@@ -606,27 +660,22 @@ pub async fn resend_welcome(
     }
     let admin = domain::EmailAddress::parse(&found.customer.contact.email)
         .map_err(|_| Problem::internal("a stored admin email does not parse"))?;
-    acting::may_email(&state, &partner, &admin).await?;
-    let (secret, link) = welcome_link(&state, &found.customer.id)?;
-    let record = audit(
-        user,
-        &ip,
-        Audited::ResendWelcome,
-        found.customer.id.to_string(),
-    );
+    acting::may_email(a.state, a.partner, &admin).await?;
+    let (secret, link) = welcome_link(a.state, &found.customer.id)?;
+    let record = a.audit(Audited::ResendWelcome, found.customer.id.to_string());
     // The new link is the only one that works: the one sent before stops.
-    state
+    a.state
         .table
         .replace_welcome_link(&link, &record)
         .await
         .map_err(save_problem)?;
-    let url = emails::welcome_link(&state.config.console_url, &secret);
+    let url = emails::welcome_link(&a.state.config.console_url, &secret);
     send_all(
-        &state,
-        emails::welcome(&found.customer, &partner, &url, link.expires_at),
+        a.state,
+        emails::welcome(&found.customer, a.partner, &url, link.expires_at),
     )
     .await;
-    Ok(StatusCode::ACCEPTED)
+    Ok(())
 }
 
 /// `DELETE` needs `?confirm=true`.
@@ -668,49 +717,60 @@ pub async fn remove_customer(
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<RemoveParams>,
 ) -> Result<StatusCode, Problem> {
-    let (id, actor) = on_customer(&state, &principal, &customer_id, Action::RemoveCustomer).await?;
-    let user = &actor.user;
+    let (id, actor, partner) =
+        acting::on_customer(&state, &principal, &customer_id, Action::RemoveCustomer).await?;
     if params.confirm != Some(true) {
         return Err(field_error(
             "confirm",
             "must be true to remove the customer",
         ));
     }
-    let found = load(&state, &principal, &id).await?;
+    let a = Acting {
+        state: &state,
+        principal: &principal,
+        actor: &actor,
+        partner: &partner,
+        ip: &ip,
+    };
+    let found = a.customer(&id, Action::RemoveCustomer).await?;
     check_if_match(&headers, found.customer.version)?;
+    remove(&a, found).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a customer the actor may remove, confirmed (the single route's and the bulk
+/// route's core): its account, entitlements, login and admin identity go, and its pending
+/// requests end.
+pub(crate) async fn remove(a: &Acting<'_>, found: CustomerState) -> Result<(), Problem> {
     let email =
         domain::EmailAddress::parse(&found.customer.contact.email).map_err(Problem::internal)?;
-    let record = audit(
-        user,
-        &ip,
-        Audited::RemoveCustomer,
-        found.customer.id.to_string(),
-    );
-    let login = state
+    let record = a.audit(Audited::RemoveCustomer, found.customer.id.to_string());
+    let login = a
+        .state
         .table
         .find_login(&email)
         .await?
         .filter(|l| l.customer_id.as_ref() == Some(&found.customer.id));
-    state
+    a.state
         .table
         .remove_customer(&found, &email, &record)
         .await
         .map_err(save_problem)?;
     tracing::info!(customer = %found.customer.id, "customer removed");
     // Every request still waiting for this customer's answer ends with it.
-    state
+    a.state
         .table
         .cancel_pending(&found.requests, Utc::now())
         .await;
     // The admin's identity goes too (it exists once they chose a password). Its login is
     // gone already, so a failure here leaves an identity nobody can sign in to.
     if let Some(login) = login {
-        match state.identity().delete_user(&login.username).await {
+        match a.state.identity().delete_user(&login.username).await {
             Ok(()) | Err(adapters::identity::IdentityError::UserNotFound) => {}
             Err(e) => tracing::error!(error = %e, "customer admin identity not deleted"),
         }
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[cfg(test)]

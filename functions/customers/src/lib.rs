@@ -1,8 +1,10 @@
 //! The customers function: the guide's chapter 2. The Customers page (search, sort,
 //! filters, paging, CSV), adding a customer, the Customer Profile page (entitlements,
 //! activating products and trials, converting, cancelling, communication settings,
-//! unmanaged Mac access) and removing a customer; and the product catalog.
+//! unmanaged Mac access) and removing a customer; bulk actions on the customers selected
+//! on the list; and the product catalog.
 
+mod bulk;
 mod consent;
 mod handlers;
 mod views;
@@ -28,11 +30,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let creates = OpenApiRouter::new()
         .routes(routes!(handlers::add_customer))
         .routes(routes!(consent::import_customer))
+        .routes(routes!(bulk::bulk_action))
         .route_layer(from_fn(api::idempotency::idempotent));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(creates)
         .routes(routes!(handlers::get_catalog))
         .routes(routes!(handlers::list_customers))
+        .routes(routes!(bulk::export_customers))
         .routes(routes!(handlers::get_customer, handlers::remove_customer))
         .routes(routes!(handlers::add_products))
         .routes(routes!(handlers::convert_trial))

@@ -46,6 +46,9 @@ pub struct CustomerRow {
     pub compliance: Compliance,
     /// Open alerts by severity (Table 2-1's Alerts column).
     pub alerts: AlertCounts,
+    /// What the signed-in user's role lets them do with this customer (the list offers
+    /// only those actions). Not in the CSV.
+    pub your_access: YourAccess,
 }
 
 /// "2 errors, 1 warning": the Alerts column in a CSV.
@@ -66,8 +69,9 @@ fn product_name(id: &str) -> String {
     catalog::product(id).map_or_else(|| id.to_string(), |p| p.name.to_string())
 }
 
-impl From<&Customer> for CustomerRow {
-    fn from(c: &Customer) -> Self {
+impl CustomerRow {
+    /// The customer's row as the user with `grant` sees it.
+    pub fn new(c: &Customer, grant: &Grant) -> Self {
         CustomerRow {
             id: c.id.to_string(),
             name: c.company.name.clone(),
@@ -93,6 +97,7 @@ impl From<&Customer> for CustomerRow {
                 warning: c.alerts_warning,
                 informational: c.alerts_informational,
             },
+            your_access: YourAccess::new(grant, &c.id),
         }
     }
 }

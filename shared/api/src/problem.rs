@@ -44,6 +44,7 @@ pub enum ProblemType {
     AdminActive,
     AlreadyEnded,
     AlreadyExsp,
+    AlreadyHasProduct,
     AlreadyVerified,
     BuiltInRole,
     Changed,

@@ -618,6 +618,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Does one action to up to 100 customers: each customer is authorized (a custom role
+         *     acts only on customers it may write: the others are refused, one by one), loaded,
+         *     changed and audited on its own, exactly as its single-customer route does it, so one
+         *     refusal never undoes the others. An `Idempotency-Key` makes a retry answer the first
+         *     call's results without doing anything again.
+         * @description DynamoDB calls: the caller (one BatchGetItem, and a GetItem for a custom role), the
+         *     accounts (one BatchGetItem), then per customer shown what its single route costs after
+         *     the caller is known (docs/performance.md).
+         */
+        post: operations["bulk_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exports the selected customers as CSV: the columns of `GET /customers?format=csv`,
+         *     the customers the caller may see in the order asked (the others are left out). "All
+         *     N matching the filters" is `GET /customers?format=csv` with the filters.
+         */
+        post: operations["export_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/import": {
         parameters: {
             query?: never;
@@ -697,7 +744,8 @@ export interface paths {
         put?: never;
         /**
          * Adds products or trials to a customer. Paid subscriptions need the ExSP program;
-         *     a product already live on the customer, or a second trial of a product, is refused.
+         *     a product already live on the customer, or a second trial of a product, is refused
+         *     (409).
          */
         post: operations["add_products"];
         delete?: never;
@@ -2056,6 +2104,42 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @description What a bulk call does to each customer.
+         * @enum {string}
+         */
+        BulkAction: "startTrial" | "requestManagementChange" | "resendWelcome" | "remove";
+        /** @description `POST /customers/bulk`: an action and the customers to do it to. */
+        BulkRequest: {
+            action: components["schemas"]["BulkAction"];
+            confirm?: null | components["schemas"]["MustBeTrue"];
+            /** @description Customer ids (`cus_…`). */
+            customerIds: string[];
+            management?: null | components["schemas"]["ManagementType"];
+            /**
+             * @description A catalog product id (see `/catalog`).
+             * @enum {string}
+             */
+            product?: "endpoint-protection" | "endpoint-protection-mobile" | "email-security" | "web-security";
+        };
+        /** @description The answer: counts, and one result per customer in the order asked. */
+        BulkResponse: {
+            action: components["schemas"]["BulkAction"];
+            done: number;
+            refused: number;
+            results: components["schemas"]["BulkResult"][];
+        };
+        /** @description What happened to one customer. */
+        BulkResult: {
+            customerId: string;
+            /**
+             * @description The customer's name, when the caller may see the customer (never for an unknown
+             *     id, another partner's customer, or one the role has no access to).
+             */
+            customerName?: string | null;
+            outcome: components["schemas"]["Outcome"];
+            problem?: null | components["schemas"]["Problem"];
+        };
         /** @description Cancelling a trial or subscription needs an explicit confirmation. */
         CancelRequest: {
             /** @enum {boolean} */
@@ -2518,6 +2602,11 @@ export interface components {
             requireUpdate: number;
             /** Format: int32 */
             used: number;
+            /**
+             * @description What the signed-in user's role lets them do with this customer (the list offers
+             *     only those actions). Not in the CSV.
+             */
+            yourAccess: components["schemas"]["YourAccess"];
         };
         /** @description Every Home page widget's data. */
         Dashboard: {
@@ -2815,6 +2904,11 @@ export interface components {
             /** Format: date-time */
             occurredAt: string;
         };
+        /** @description `POST /customers/export`: the customers to export. */
+        ExportRequest: {
+            /** @description Customer ids (`cus_…`). */
+            customerIds: string[];
+        };
         /**
          * @description The comments drop-down of the Feedback modal.
          * @enum {string}
@@ -3046,6 +3140,11 @@ export interface components {
                 requireUpdate: number;
                 /** Format: int32 */
                 used: number;
+                /**
+                 * @description What the signed-in user's role lets them do with this customer (the list offers
+                 *     only those actions). Not in the CSV.
+                 */
+                yourAccess: components["schemas"]["YourAccess"];
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string | null;
@@ -3299,6 +3398,8 @@ export interface components {
             /** @description `challenge` from the sign-in's `mfa-required` answer. */
             session: string;
         };
+        /** @enum {boolean} */
+        MustBeTrue: true;
         NamedCustomer: {
             id: string;
             name: string;
@@ -3610,7 +3711,7 @@ export interface components {
          *     everywhere; the OpenAPI document lists them (`ProblemType`).
          * @enum {string}
          */
-        ProblemType: "address-suppressed" | "admin-active" | "already-ended" | "already-exsp" | "already-verified" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-not-verified" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "ticket-closed" | "too-many-attachments" | "too-many-roles" | "too-many-rules" | "too-many-sends" | "unsupported-grant-type" | "upload-checked" | "upload-missing" | "user-disabled" | "user-rule" | "validation";
+        ProblemType: "address-suppressed" | "admin-active" | "already-ended" | "already-exsp" | "already-has-product" | "already-verified" | "built-in-role" | "changed" | "compliance-review" | "customer-changed" | "customer-managed" | "email-not-verified" | "email-registered" | "email-taken" | "exsp-required" | "fleet-busy" | "invalid-client" | "invitation-accepted" | "key-rotated" | "last-partner-administrator" | "link-expired" | "link-gone" | "link-used" | "malformed-json" | "mfa-code-mismatch" | "mfa-required" | "mfa-required-by-partner" | "mfa-session-expired" | "mfa-skipped" | "not-a-trial" | "not-pending" | "own-account" | "own-mfa-first" | "partner-managed" | "rate-limited" | "report-not-ready" | "request-in-progress" | "request-pending" | "role-in-use" | "rule-changed" | "serial-used" | "schedule-not-settled" | "session-ended" | "stale-version" | "template-in-use" | "ticket-closed" | "too-many-attachments" | "too-many-roles" | "too-many-rules" | "too-many-sends" | "unsupported-grant-type" | "upload-checked" | "upload-missing" | "user-disabled" | "user-rule" | "validation";
         /** @description One product of the catalog. */
         Product: {
             capacityUnit: components["schemas"]["CapacityUnit"];
@@ -7232,6 +7333,174 @@ export interface operations {
             };
         };
     };
+    bulk_action: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            /** @description What was done to each customer, or why not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResponse"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not act on customers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still being handled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description The customers as CSV (`customers.csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not see customers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the type the endpoint reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     import_customer: {
         parameters: {
             query?: never;
@@ -7576,7 +7845,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Changed meanwhile */
+            /** @description The customer has a product already, or had its trial (`/problems/already-has-product`), or was changed meanwhile */
             409: {
                 headers: {
                     [name: string]: unknown;

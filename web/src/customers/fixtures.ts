@@ -55,6 +55,7 @@ export const sampleRows: CustomerRow[] = [
     capacity: 170,
     compliance: { status: 'cleared' },
     alerts: { error: 2, warning: 1, informational: 4 },
+    yourAccess: { level: 'readWrite', mayManage: true, mayRemove: true },
   },
   {
     id: 'cus_2',
@@ -68,6 +69,7 @@ export const sampleRows: CustomerRow[] = [
     capacity: 0,
     compliance: { status: 'pendingReview', reason: 'Customers in DE need a review.' },
     alerts: { error: 0, warning: 0, informational: 1 },
+    yourAccess: { level: 'readWrite', mayManage: true, mayRemove: true },
   },
 ];
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use api::ProblemType;
+use domain::{customer::ProductOrder, entitlement::EntitlementState};
 
 /// "Activate a Product or Trial": products or trials to add to the customer.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -13,7 +14,8 @@ pub struct AddProductsRequest {
 }
 
 /// Adds products or trials to a customer. Paid subscriptions need the ExSP program;
-/// a product already live on the customer, or a second trial of a product, is refused.
+/// a product already live on the customer, or a second trial of a product, is refused
+/// (409).
 #[utoipa::path(
     post,
     path = "/api/v1/customers/{customerId}/entitlements",
@@ -29,7 +31,7 @@ pub struct AddProductsRequest {
         api::responses::Unauthorized,
         (status = 403, description = "Paid products need the ExSP program (Table 1-2)", body = Problem, content_type = "application/problem+json"),
         api::responses::NotFound,
-        api::responses::ChangedMeanwhile,
+        (status = 409, description = "The customer has a product already, or had its trial (`/problems/already-has-product`), or was changed meanwhile", body = Problem, content_type = "application/problem+json"),
         api::responses::StaleVersion,
         (status = 422, description = "Invalid products", body = Problem, content_type = "application/problem+json"),
     )
@@ -44,28 +46,61 @@ pub async fn add_products(
 ) -> Result<Response, Problem> {
     let (id, actor, partner) =
         acting::on_customer(&state, &principal, &customer_id, Action::ManageCustomer).await?;
-    let user = &actor.user;
-    let found = load(&state, &principal, &id).await?;
+    let a = Acting {
+        state: &state,
+        principal: &principal,
+        actor: &actor,
+        partner: &partner,
+        ip: &ip,
+    };
+    let found = a.customer(&id, Action::ManageCustomer).await?;
     check_if_match(&headers, found.customer.version)?;
-    let mut v = Validation::new();
-    let orders = customer::parse_products(&mut v, "products", &request.products);
-    for (i, o) in orders.iter().enumerate() {
-        let field = format!("products[{i}].product");
-        if has_live(&found.entitlements, o.product.id) {
-            v.error(
-                field,
-                format!("{} is already active on this customer", o.product.name),
-            );
-        } else if o.choice == ProductChoice::Trial && had_trial(&found.entitlements, o.product.id) {
-            v.error(
-                field,
-                format!("{} has had its trial already", o.product.name),
-            );
+    let after = add_entitlements(&a, found, &request.products).await?;
+    Ok(profile_response(StatusCode::OK, &after, &actor.grant))
+}
+
+/// Why the customer cannot take `order`: the product is live on it already, or (a trial)
+/// it has had the product's trial.
+fn taken(customer: &CustomerState, order: &ProductOrder) -> Option<String> {
+    let (name, product) = (&customer.customer.company.name, order.product);
+    let live = customer
+        .entitlements
+        .iter()
+        .find(|e| e.product == product.id && e.state.is_live());
+    match live {
+        Some(e) if matches!(e.state, EntitlementState::Trial { .. }) => {
+            Some(format!("{name} already has a trial of {}", product.name))
         }
+        Some(_) => Some(format!("{name} already has {}", product.name)),
+        None if order.choice == ProductChoice::Trial
+            && had_trial(&customer.entitlements, product.id) =>
+        {
+            Some(format!(
+                "{name} has had its trial of {} already",
+                product.name
+            ))
+        }
+        None => None,
     }
+}
+
+/// Adds the products or trials `lines` asks for to a customer the actor may manage (the
+/// single route's and the bulk route's core): 422 for invalid lines, 409 for a product
+/// the customer has (or a trial it had), 403 for paid products outside the ExSP program.
+/// Answers the customer as saved.
+pub(crate) async fn add_entitlements(
+    a: &Acting<'_>,
+    found: CustomerState,
+    lines: &[ProductRequest],
+) -> Result<CustomerState, Problem> {
+    let mut v = Validation::new();
+    let orders = customer::parse_products(&mut v, "products", lines);
     v.finish().map_err(Problem::validation)?;
+    if let Some(why) = orders.iter().find_map(|o| taken(&found, o)) {
+        return Err(Problem::conflict(ProblemType::AlreadyHasProduct, why));
+    }
     if orders.iter().any(|o| o.choice == ProductChoice::Paid) {
-        may_provision(partner.program, Provisioning::Paid).map_err(program_problem)?;
+        may_provision(a.partner.program, Provisioning::Paid).map_err(program_problem)?;
     }
     let now = Utc::now();
     let held = found.customer.compliance.is_pending();
@@ -82,8 +117,8 @@ pub async fn add_products(
     let mut customer = found.customer.clone();
     customer.products = summarize(&all);
     customer.version += 1;
-    let record = audit(user, &ip, Audited::AddProducts, customer.id.to_string());
-    state
+    let record = a.audit(Audited::AddProducts, customer.id.to_string());
+    a.state
         .table
         .save_customer(
             &customer,
@@ -96,15 +131,11 @@ pub async fn add_products(
         )
         .await
         .map_err(save_problem)?;
-    Ok(profile_response(
-        StatusCode::OK,
-        &CustomerState {
-            customer,
-            entitlements: all,
-            requests: found.requests,
-        },
-        &actor.grant,
-    ))
+    Ok(CustomerState {
+        customer,
+        entitlements: all,
+        requests: found.requests,
+    })
 }
 
 /// Converting a trial to a paid subscription.
