@@ -4,6 +4,7 @@ import type { CustomerProfile } from '../api/client';
 import { tokenStore } from '../auth/tokenStore';
 import { json, mockFetch, sampleToken } from '../test/fetchMock';
 import { renderApp } from '../test/renderApp';
+import { popupPosition } from './CustomerPopup';
 import { customRoleMe, exspMe, readOnlyRow, resellerMe, sampleCatalog, sampleProfile, sampleRows } from './fixtures';
 
 const LIST = 'GET /api/v1/customers';
@@ -21,6 +22,22 @@ function row(name: string): HTMLElement {
 
 beforeEach(() => {
   tokenStore.clear();
+});
+
+describe('popupPosition', () => {
+  const panel = { width: 300, height: 200 };
+  const window = { width: 1000, height: 800 };
+
+  it('goes under the button, or above it when the window has no room below', () => {
+    expect(popupPosition({ top: 100, bottom: 120, left: 50 }, panel, window)).toEqual({ top: 120, left: 50 });
+    expect(popupPosition({ top: 700, bottom: 720, left: 50 }, panel, window)).toEqual({ top: 500, left: 50 });
+    // No room above either: under it, where the page can scroll to it.
+    expect(popupPosition({ top: 150, bottom: 170, left: 50 }, panel, { width: 1000, height: 300 })).toEqual({ top: 170, left: 50 });
+  });
+
+  it('stays inside the window’s right edge', () => {
+    expect(popupPosition({ top: 100, bottom: 120, left: 900 }, panel, window)).toEqual({ top: 120, left: 692 });
+  });
 });
 
 describe('The customer pop-up', () => {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 import type { CustomerRow } from '../api/client';
 import { alertCountLabel } from '../alerts/labels';
@@ -17,6 +17,25 @@ interface CustomerPopupProps {
 /** "Manage Customer" opens the customer's console only for partner- and co-managed customers. */
 export function partnerMayManage(row: Pick<CustomerRow, 'management'>): boolean {
   return row.management === 'partnerManaged' || row.management === 'coManaged';
+}
+
+/** Space kept between the pop-up and the window's edges, in pixels. */
+const MARGIN = 8;
+
+/**
+ * Where the pop-up goes in the window: under the button, or above it when there is no
+ * room below, and never past the right edge. It is positioned in the window (fixed), so
+ * the list's horizontal scrolling does not clip it.
+ */
+export function popupPosition(
+  button: { top: number; bottom: number; left: number },
+  panel: { width: number; height: number },
+  window: { width: number; height: number },
+): { top: number; left: number } {
+  const below = button.bottom + panel.height + MARGIN <= window.height || button.top - panel.height - MARGIN < 0;
+  const left = Math.max(MARGIN, Math.min(button.left, window.width - panel.width - MARGIN));
+  // Touching the button, so that the pointer can move onto it without leaving the name.
+  return { top: below ? button.bottom : button.top - panel.height, left };
 }
 
 function openAlerts(row: CustomerRow): string {
@@ -40,7 +59,30 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
   const panelId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const [position, setPosition] = useState<{ top: number; left: number } | null>(null);
   const { mayManage, mayRemove } = row.yourAccess;
+  const shown = open !== null;
+
+  // Placed before it is painted, and again when the page scrolls or the window changes size.
+  useLayoutEffect(() => {
+    if (!shown) return;
+    function place() {
+      const button = buttonRef.current?.getBoundingClientRect();
+      const panel = panelRef.current;
+      if (!button || !panel) return;
+      setPosition(
+        popupPosition(button, { width: panel.offsetWidth, height: panel.offsetHeight }, { width: window.innerWidth, height: window.innerHeight }),
+      );
+    }
+    place();
+    window.addEventListener('scroll', place, true);
+    window.addEventListener('resize', place);
+    return () => {
+      window.removeEventListener('scroll', place, true);
+      window.removeEventListener('resize', place);
+    };
+  }, [shown]);
 
   useEffect(() => {
     if (open !== 'pinned') return;
@@ -74,7 +116,6 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
     onAction(action, row);
   }
 
-  const shown = open !== null;
   return (
     <div
       ref={rootRef}
@@ -100,7 +141,14 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
       >
         <span aria-hidden="true">▾</span>
       </button>
-      <div id={panelId} hidden={!shown} className="customer-popup" data-testid="customer-popup">
+      <div
+        ref={panelRef}
+        id={panelId}
+        hidden={!shown}
+        className="customer-popup"
+        style={position ? { top: position.top, left: position.left } : undefined}
+        data-testid="customer-popup"
+      >
         {shown ? (
           <>
             <p className="customer-popup__title">{row.name}</p>

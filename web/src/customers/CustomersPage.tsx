@@ -395,6 +395,7 @@ export function CustomersPage() {
 
   async function bulkDone(next: BulkReport) {
     const { outcome } = next;
+    rowActions.clearNotice();
     setReport(next);
     setReportCount((count) => count + 1);
     setAnnouncement(`${next.title}: ${formatNumber(outcome.done)} done, ${formatNumber(outcome.refused)} refused.`);
@@ -773,7 +774,10 @@ export function CustomersPage() {
                         <CustomerPopup
                           row={row}
                           busy={rowActions.busy?.id === row.id ? rowActions.busy.action : null}
-                          onAction={(action, target) => void rowActions.start(action, target)}
+                          onAction={(action, target) => {
+                            setReport(null);
+                            void rowActions.start(action, target);
+                          }}
                         />
                         <span className="table__secondary">{countryName(row.country)}</span>
                         {row.compliance.status === 'pendingReview' ? (

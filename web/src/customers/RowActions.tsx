@@ -50,7 +50,8 @@ interface RowActionsOptions {
  * customer's profile is loaded first (the dialogs need its products and its version),
  * then "Activate a Product or Trial" or "Remove customer" opens over the list, and
  * "Manage customer" opens the customer's console in a new tab. Returns the action
- * starter, the busy action, and what to render (the notice and the open dialog).
+ * starter, the busy action, what to render (the notice and the open dialog), and a way
+ * to take the notice away.
  */
 export function useRowActions({ catalog, program, onChanged, onRemoved }: RowActionsOptions) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
@@ -160,5 +161,5 @@ export function useRowActions({ catalog, program, onChanged, onRemoved }: RowAct
     </>
   );
 
-  return { start, busy, rendered };
+  return { start, busy, rendered, clearNotice: () => setNotice(null) };
 }
