@@ -30,7 +30,7 @@ import { CustomerPopup } from './CustomerPopup';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
 import { LoadFailed, ProblemAlert } from './problems';
-import { useRowActions } from './RowActions';
+import { REMOVED_DETAIL, useRowActions } from './RowActions';
 
 const SORTS: readonly CustomerSort[] = ['name', '-name', 'type', '-type'];
 
@@ -499,7 +499,7 @@ export function CustomersPage() {
 
       {removed ? (
         <FormAlert tone="success" title={`${removed} was removed.`}>
-          <p>Its account, products and login are gone; its email address can be registered again.</p>
+          <p>{REMOVED_DETAIL}</p>
         </FormAlert>
       ) : null}
 

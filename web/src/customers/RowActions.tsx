@@ -1,9 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import type { Catalog, CurrentPartner, CustomerProfile, CustomerRow } from '../api/client';
 import { FormAlert } from '../components/FormAlert';
-import { fetchCustomerProfile, manageUrl, startManageSession, type ProfileAnswer } from './api';
+import { fetchCustomerProfile, type ProfileAnswer } from './api';
 import type { RowAction } from './CustomerPopup';
-import { formatDateTime } from './labels';
+import { openCustomerConsole, type Notice } from './manageSession';
 import { ActivateProductsDialog, RemoveCustomerDialog } from './ProfileDialogs';
 import { useFocusOnChange } from './useFocusOnChange';
 
@@ -31,11 +31,8 @@ export function rowFromProfile(row: CustomerRow, profile: CustomerProfile, catal
 
 type OpenDialog = { kind: 'activate' | 'remove'; row: CustomerRow; profile: CustomerProfile; etag: string } | null;
 
-interface Notice {
-  tone: 'success' | 'error' | 'info';
-  title: string;
-  detail?: string | undefined;
-}
+/** Said once a customer is removed, on the list. */
+export const REMOVED_DETAIL = 'Its account, products and login are gone; its email address can be registered again.';
 
 interface RowActionsOptions {
   catalog: Catalog | null;
@@ -65,20 +62,6 @@ export function useRowActions({ catalog, program, onChanged, onRemoved }: RowAct
     setNoticeCount((count) => count + 1);
   }
 
-  async function manage(row: CustomerRow) {
-    const result = await startManageSession(row.id);
-    if (!result.ok) {
-      show({ tone: 'error', title: 'The customer’s console could not be opened', detail: result.problem.detail ?? result.problem.title });
-      return;
-    }
-    window.open(manageUrl(result.data), '_blank', 'noopener');
-    show({
-      tone: 'info',
-      title: `${row.name}’s console opened in a new tab.`,
-      detail: `You are signed in with full administrative rights until ${formatDateTime(result.data.expiresAt)}. Sign out there to end the session.`,
-    });
-  }
-
   async function start(action: RowAction, row: CustomerRow) {
     if (busy !== null) return;
     if (action === 'activate' && catalog === null) {
@@ -88,7 +71,7 @@ export function useRowActions({ catalog, program, onChanged, onRemoved }: RowAct
     setBusy({ id: row.id, action });
     setNotice(null);
     if (action === 'manage') {
-      await manage(row);
+      show(await openCustomerConsole(row.id, row.name));
       setBusy(null);
       return;
     }
@@ -153,7 +136,7 @@ export function useRowActions({ catalog, program, onChanged, onRemoved }: RowAct
             show({
               tone: 'success',
               title: `${row.name} was removed.`,
-              detail: 'Its account, products and login are gone; its email address can be registered again.',
+              detail: REMOVED_DETAIL,
             });
           }}
         />
