@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`, three benchmarks, each writing its section of docs/performance.md:
+# `make bench`, five benchmarks, each writing its section of docs/performance.md:
 # 1. cold start: init and first-invoke time of each function as deployed (the bootstrap of
 #    its `make package` zip, built for this machine) beside a hello-world lambda_runtime
 #    binary built the same way, and their sizes; a broken package fails the bench here;
@@ -7,7 +7,9 @@
 #    a moto server of its own (`infra bench-telemetry`);
 # 3. reports: PDF size and render time of a demo customer's reports, a 100-page Security
 #    Audit, and the DynamoDB calls to gather each type (`infra bench-reports`);
-# 4. cost: a partner's month in dollars at 10, 100 and 1,000 computers, from the calls and
+# 4. bulk actions: one bulk call on the Customers page at 1, 10 and 100 customers, its
+#    DynamoDB calls and time beside the customers function's timeout (`infra bench-bulk`);
+# 5. cost: a partner's month in dollars at 10, 100 and 1,000 computers, from the calls and
 #    capacity units measured per unit of activity (`infra bench-cost`, into docs/cost.md;
 #    COST_ARGS passes flags, e.g. "--events 50 --rounds 1" for a quick check).
 # A failed cold-start check still lets the telemetry benchmark run; the exit status is
@@ -60,6 +62,10 @@ cat "$STATE/telemetry.md"
 LOG_LEVEL=off cargo run --release -q -p infra -- bench-reports >"$STATE/reports.md"
 "$VENV/bin/python" infra/bench/splice.py reports docs/performance.md <"$STATE/reports.md"
 cat "$STATE/reports.md"
+
+LOG_LEVEL=off cargo run --release -q -p infra -- bench-bulk >"$STATE/bulk.md"
+"$VENV/bin/python" infra/bench/splice.py bulk docs/performance.md <"$STATE/bulk.md"
+cat "$STATE/bulk.md"
 
 read -ra cost_args <<<"${COST_ARGS:-}"
 LOG_LEVEL=off cargo run --release -q -p infra -- bench-cost "${cost_args[@]}" >"$STATE/cost.md"

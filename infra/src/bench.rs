@@ -128,6 +128,12 @@ pub(crate) fn command_line(subcommand: &str, flags: &[(&str, usize, usize)]) -> 
     c
 }
 
+/// A setting every function has unless it sets its own: `Globals.Function.<key>` of a
+/// parsed `template.yaml`.
+pub(crate) fn global_setting(template: &serde_yaml::Value, key: &str) -> Option<f64> {
+    template.get("Globals")?.get("Function")?.get(key)?.as_f64()
+}
+
 fn progress(msg: impl AsRef<str>) {
     eprintln!("bench-telemetry: {}", msg.as_ref());
 }
@@ -487,6 +493,8 @@ mod reports;
 pub use reports::{report_options, run_reports, ReportOptions};
 mod cost;
 pub use cost::{cost_options, run_cost, CostOptions};
+mod bulk;
+pub use bulk::{bulk_options, run_bulk, BulkOptions};
 
 #[cfg(test)]
 mod tests;

@@ -18,6 +18,8 @@
 //! infra bench-reports [--runs R] [--computers M] [--customers N]
 //! infra bench-telemetry [--customers N] [--computers M] [--live-events E] [--home-customers C] ...
 //!                   ingestion throughput and Home page latency against MOTO_ENDPOINT (Markdown)
+//! infra bench-bulk  [--largest N]
+//!                   one bulk call on the Customers page at 1, 10 and N customers (Markdown)
 //! infra bench-cost  [--customers K] [--computers C] [--rounds R] [--events E] ...
 //!                   a partner's month in dollars, from measured calls and capacity units (Markdown)
 //! infra migrate-automatic-reports
@@ -186,6 +188,12 @@ async fn main() -> anyhow::Result<()> {
                 infra::bench::run_reports(infra::bench::report_options(&args)?).await?
             );
         }
+        Some("bench-bulk") => {
+            print!(
+                "{}",
+                infra::bench::run_bulk(infra::bench::bulk_options(&args)?).await?
+            );
+        }
         Some("bench-cost") => {
             print!(
                 "{}",
@@ -221,7 +229,7 @@ async fn main() -> anyhow::Result<()> {
             | "support-feedback",
         ) => support(&args).await?,
         Some("openapi") => print!("{}", infra::openapi_json()),
-        _ => bail!("usage: infra local-stack|demo|simulate|migrate-automatic-reports|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|support-tickets|support-show|support-comment|support-triage|support-feedback|bench-telemetry|bench-reports|bench-cost|openapi (see infra/src/main.rs)"),
+        _ => bail!("usage: infra local-stack|demo|simulate|migrate-automatic-reports|local-scheduler|fire-schedule|issue-serial|clear-compliance|publish-threats|publish-news|support-tickets|support-show|support-comment|support-triage|support-feedback|bench-telemetry|bench-reports|bench-cost|bench-bulk|openapi (see infra/src/main.rs)"),
     }
     Ok(())
 }

@@ -522,7 +522,7 @@ async fn the_export_lists_the_visible_customers_in_the_order_asked() {
 }
 
 #[tokio::test]
-async fn a_hundred_customers_cost_a_constant_number_of_calls_each() {
+async fn each_customer_of_a_bulk_call_costs_the_same_calls() {
     // The bench (`infra bench-bulk`) measures 100; here the growth is checked between 1
     // and 3 customers, against the budget docs/performance.md states.
     let w = world().await;

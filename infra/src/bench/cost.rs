@@ -227,10 +227,7 @@ fn template_text() -> String {
 
 fn template_global_memory() -> Option<f64> {
     let doc: serde_yaml::Value = serde_yaml::from_str(&template_text()).ok()?;
-    doc.get("Globals")?
-        .get("Function")?
-        .get("MemorySize")?
-        .as_f64()
+    super::global_setting(&doc, "MemorySize")
 }
 
 /// One measured invocation, or the sum of several.

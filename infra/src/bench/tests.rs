@@ -99,3 +99,46 @@ fn the_command_names_only_what_differs() {
     );
     assert!(options(&["bench-telemetry".into(), "--nope".into(), "1".into()]).is_err());
 }
+
+#[test]
+fn the_bulk_bench_reads_the_functions_timeout_and_prints_calls_per_customer() {
+    let template = "Globals:\n  Function:\n    Timeout: 15\nResources:\n  \
+        CustomersFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n      \
+        BuildProperties:\n        Binary: customers\n    Properties:\n      CodeUri: ./\n  \
+        WorkerFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n      \
+        BuildProperties:\n        Binary: worker\n    Properties:\n      Timeout: 300\n";
+    assert_eq!(bulk::function_timeout(template, "customers"), Some(15.0));
+    assert_eq!(bulk::function_timeout(template, "worker"), Some(300.0));
+    assert_eq!(bulk::function_timeout(template, "nobody"), None);
+    // The bundled template names the customers function's.
+    assert!(bulk::function_timeout(testkit::resources::TEMPLATE, "customers").is_some());
+
+    let o = bulk_options(&["bench-bulk".into(), "--largest".into(), "40".into()]).unwrap();
+    assert_eq!(o.largest, 40);
+    assert!(bulk_options(&["bench-bulk".into(), "--nope".into(), "1".into()]).is_err());
+    let rows = [
+        bulk::Measured {
+            action: "startTrial",
+            customers: 1,
+            dynamodb_calls: 6,
+            time: StdDuration::from_millis(30),
+        },
+        bulk::Measured {
+            action: "startTrial",
+            customers: 40,
+            dynamodb_calls: 84,
+            time: StdDuration::from_millis(1500),
+        },
+    ];
+    let md = bulk::section(&o, Some(15.0), &rows);
+    assert!(md.contains("`cargo run --release -q -p infra -- bench-bulk --largest 40`"));
+    assert!(md.contains("timeout in `template.yaml`: 15 s"));
+    assert!(
+        md.contains("| startTrial | 1 | 6 | 6.0 | 30 ms | 0.2 % |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| startTrial | 40 | 84 | 2.1 | 1500 ms | 10.0 % |"),
+        "{md}"
+    );
+}
