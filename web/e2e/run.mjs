@@ -44,6 +44,11 @@
 //   answered by support with `infra support-comment` (the user emailed, the outbox),
 //   commented and closed with a case resolution.
 //
+// - bulk (PC_OUTBOX_DIR): the Customers page at scale, e2e/bulk.mjs: a customer's pop-up
+//   opened from the keyboard and a trial started from it, then three customers selected and
+//   a trial started for all of them, one refused (it has that trial already)
+//   (test-results/customer-popup.png, test-results/bulk-results.png).
+//
 // PC_E2E_SCENARIOS (names, comma-separated, e.g. "schedules,home") runs only those.
 
 import { mkdir } from 'node:fs/promises';
@@ -62,6 +67,7 @@ import { schedulesScenario } from './schedules.mjs';
 import { passwordScenario } from './password.mjs';
 import { waitForLink } from './customers.mjs';
 import { supportScenario } from './support.mjs';
+import { bulkScenario } from './bulk.mjs';
 
 const STEP_TIMEOUT_MS = 30_000;
 const RUN_TIMEOUT_MS = 900_000;
@@ -366,6 +372,11 @@ async function supportRun({ page }) {
   });
 }
 
+async function bulkRun({ page }) {
+  await signUp(page, newAccount('bulk'));
+  await bulkScenario({ page, step, expectApiResponse, stamp, resultsDir, timeoutMs: STEP_TIMEOUT_MS });
+}
+
 // The local stack's demo partner, with its simulated fleet (`infra demo`), and its alerts
 // (raised while its fleets were ingested) and alert notification rules. These scenarios
 // open their own pages.
@@ -398,6 +409,7 @@ const SCENARIOS = [
   { name: 'schedules', run: schedulesRun, needs: outboxDir && envFile },
   { name: 'password', run: passwordRun, needs: outboxDir },
   { name: 'support', run: supportRun, needs: outboxDir && envFile },
+  { name: 'bulk', run: bulkRun, needs: outboxDir },
 ];
 
 /** Runs one scenario in a context of its own: its error, or null when it passed. */

@@ -21,9 +21,7 @@ import {
   changeManagement,
   fetchCatalog,
   fetchCustomerProfile,
-  manageUrl,
   resendWelcome,
-  startManageSession,
   updateSettings,
   type ProfileAnswer,
 } from './api';
@@ -48,6 +46,7 @@ import {
 } from './labels';
 import { LoadFailed, MessageAlert, ProblemAlert, problemMessage, type Message } from './problems';
 import { ActivateProductsDialog, CancelProductDialog, ConvertTrialDialog, RemoveCustomerDialog } from './ProfileDialogs';
+import { openCustomerConsole, type Notice } from './manageSession';
 import { useFocusOnChange } from './useFocusOnChange';
 
 type LoadState =
@@ -62,12 +61,6 @@ type OpenDialog =
   | { kind: 'activate' }
   | { kind: 'remove' }
   | null;
-
-interface Notice {
-  tone: 'success' | 'error' | 'info';
-  title: string;
-  detail?: string | undefined;
-}
 
 function createdNotice(state: CreatedState['created']): Notice {
   return {
@@ -283,22 +276,9 @@ export function CustomerProfilePage() {
   async function manageCustomer(profile: CustomerProfile) {
     if (managing) return;
     setManaging(true);
-    const result = await startManageSession(profile.customer.id);
+    const notice = await openCustomerConsole(profile.customer.id, profile.customer.company.name);
     setManaging(false);
-    if (!result.ok) {
-      show({
-        tone: 'error',
-        title: 'The customer’s console could not be opened',
-        detail: result.problem.detail ?? result.problem.title,
-      });
-      return;
-    }
-    window.open(manageUrl(result.data), '_blank', 'noopener');
-    show({
-      tone: 'info',
-      title: `${profile.customer.company.name}’s console opened in a new tab.`,
-      detail: `You are signed in with full administrative rights until ${formatDateTime(result.data.expiresAt)}. Sign out there to end the session.`,
-    });
+    show(notice);
   }
 
   if (load.status === 'loading') {

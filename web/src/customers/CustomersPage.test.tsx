@@ -45,6 +45,8 @@ describe('Customers page', () => {
 
     const table = await screen.findByTestId('customers-table');
     expect(within(table).getAllByRole('columnheader').map((header) => header.textContent)).toEqual([
+      // The check box that selects every customer shown.
+      '',
       'Customer▲',
       'Type↕',
       'Alerts',
@@ -54,7 +56,9 @@ describe('Customers page', () => {
     ]);
     expect(bodyRows(table)).toEqual([
       [
-        'Acme DentalUnited Kingdom',
+        '',
+        // The name, and the button that opens its pop-up.
+        'Acme Dental▾United Kingdom',
         'Partner Managed',
         '2 errors 1 warning',
         'Endpoint Protection Cloud PaidEmail Security.cloud Trial',
@@ -62,7 +66,7 @@ describe('Customers page', () => {
         '97 / 170',
       ],
       // Informational alerts alone get no badge.
-      ['Bright BakeryGermanyCompliance review', 'Customer Managed', '', 'None', '0', '0 / 0'],
+      ['', 'Bright Bakery▾GermanyCompliance review', 'Customer Managed', '', 'None', '0', '0 / 0'],
     ]);
     expect(within(table).getByRole('link', { name: 'Acme Dental' })).toHaveAttribute('href', '/customers/cus_1');
     expect(screen.getByTestId('customers-summary')).toHaveTextContent('Showing 2 customers.');

@@ -1,3 +1,4 @@
+import './customers.css';
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { saveBlob } from '../activity/saveBlob';
@@ -11,6 +12,7 @@ import type { Problem } from '../api/problem';
 import { useCurrentSession } from '../auth/AuthContext';
 import { FormAlert } from '../components/FormAlert';
 import { LoadMore } from '../components/LoadMore';
+import { SelectAll } from '../components/SelectAll';
 import { countryName } from '../forms/countries';
 import {
   CUSTOMERS_CSV_FILENAME,
@@ -22,9 +24,13 @@ import {
   type CustomerFilters,
   type CustomerSort,
 } from './api';
+import { BulkResults, BulkToolbar, type BulkReport } from './BulkActions';
+import { fetchMatching, MAX_MATCHING } from './bulk';
+import { CustomerPopup } from './CustomerPopup';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
 import { LoadFailed, ProblemAlert } from './problems';
+import { REMOVED_DETAIL, useRowActions } from './RowActions';
 
 const SORTS: readonly CustomerSort[] = ['name', '-name', 'type', '-type'];
 
@@ -223,9 +229,23 @@ function ProductsCell({ row }: { row: CustomerRow }) {
   );
 }
 
-/** The guide's Customers page: search, sort, filters, paging, CSV, and adding or importing customers. */
+/** "3 selected.", or what "Select all matching" selected. */
+function selectionText(count: number, matching: { capped: boolean } | null, filtered: boolean): string {
+  if (count === 0) return 'Select customers to act on several at once.';
+  const scope = filtered ? 'matching the search and filters' : 'in the list';
+  if (matching === null) return `${formatNumber(count)} selected.`;
+  if (matching.capped) {
+    return `The first ${formatNumber(count)} customers ${scope} are selected: at most ${formatNumber(MAX_MATCHING)} at a time.`;
+  }
+  return `All ${formatNumber(count)} ${count === 1 ? 'customer' : 'customers'} ${scope} ${count === 1 ? 'is' : 'are'} selected.`;
+}
+
+/**
+ * The guide's Customers page: search, sort, filters, paging, CSV, adding or importing
+ * customers, each customer's pop-up, and actions on several selected customers at once.
+ */
 export function CustomersPage() {
-  const { can } = useCurrentSession();
+  const { can, partner } = useCurrentSession();
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const navigate = useNavigate();
@@ -250,6 +270,51 @@ export function CustomersPage() {
   const [removed] = useState(notice?.removed ?? null);
   // Answers for filters that have since changed are dropped.
   const generation = useRef(0);
+
+  // The selection is kept while more pages load and cleared when the search or filters
+  // change (a new sort shows the same customers: it keeps it).
+  const selectionKey = JSON.stringify({ ...filters, sort: null });
+  const [selected, setSelected] = useState<ReadonlyMap<string, CustomerRow>>(new Map());
+  const [matching, setMatching] = useState<{ capped: boolean } | null>(null);
+  const [selectionFor, setSelectionFor] = useState(selectionKey);
+  const [selectionCleared, setSelectionCleared] = useState(false);
+  if (selectionFor !== selectionKey) {
+    setSelectionFor(selectionKey);
+    setMatching(null);
+    if (selected.size > 0) {
+      setSelected(new Map());
+      setSelectionCleared(true);
+    }
+  }
+  const [findingMatching, setFindingMatching] = useState(false);
+  const [matchingProblem, setMatchingProblem] = useState<Problem | null>(null);
+  const [report, setReport] = useState<BulkReport | null>(null);
+  const [reportCount, setReportCount] = useState(0);
+  const [announcement, setAnnouncement] = useState('');
+
+  function replaceRow(row: CustomerRow) {
+    setList((previous) =>
+      previous.status === 'loaded'
+        ? { ...previous, items: previous.items.map((item) => (item.id === row.id ? row : item)) }
+        : previous,
+    );
+    setSelected((previous) => (previous.has(row.id) ? new Map(previous).set(row.id, row) : previous));
+  }
+
+  function dropRows(ids: ReadonlySet<string>) {
+    if (ids.size === 0) return;
+    setList((previous) =>
+      previous.status === 'loaded' ? { ...previous, items: previous.items.filter((item) => !ids.has(item.id)) } : previous,
+    );
+    setSelected((previous) => new Map([...previous].filter(([id]) => !ids.has(id))));
+  }
+
+  const rowActions = useRowActions({
+    catalog,
+    program: partner.program,
+    onChanged: replaceRow,
+    onRemoved: (row) => dropRows(new Set([row.id])),
+  });
 
   useEffect(() => {
     // The notice is shown once: a reload or Back does not show it again.
@@ -280,6 +345,71 @@ export function CustomersPage() {
       );
     });
   }, [filters, attempt]);
+
+  function select(row: CustomerRow, on: boolean) {
+    setMatching(null);
+    setSelectionCleared(false);
+    setSelected((previous) => {
+      const next = new Map(previous);
+      if (on) next.set(row.id, row);
+      else next.delete(row.id);
+      return next;
+    });
+  }
+
+  function selectShown(on: boolean) {
+    if (list.status !== 'loaded') return;
+    setMatching(null);
+    setSelectionCleared(false);
+    setSelected((previous) => {
+      const next = new Map(previous);
+      for (const row of list.items) {
+        if (on) next.set(row.id, row);
+        else next.delete(row.id);
+      }
+      return next;
+    });
+  }
+
+  function clearSelection() {
+    setMatching(null);
+    setSelected(new Map());
+  }
+
+  /** "Select all matching": the list read page by page, up to MAX_MATCHING customers. */
+  async function selectMatching() {
+    if (findingMatching) return;
+    const current = generation.current;
+    setFindingMatching(true);
+    setMatchingProblem(null);
+    const result = await fetchMatching(filters);
+    setFindingMatching(false);
+    if (current !== generation.current) return;
+    if (!result.ok) {
+      setMatchingProblem(result.problem);
+      return;
+    }
+    setSelected(new Map(result.data.rows.map((row) => [row.id, row])));
+    setMatching({ capped: result.data.capped });
+  }
+
+  async function bulkDone(next: BulkReport) {
+    const { outcome } = next;
+    rowActions.clearNotice();
+    setReport(next);
+    setReportCount((count) => count + 1);
+    setAnnouncement(`${next.title}: ${formatNumber(outcome.done)} done, ${formatNumber(outcome.refused)} refused.`);
+    if (outcome.action === 'remove') {
+      dropRows(new Set(outcome.results.filter((row) => row.outcome === 'done').map((row) => row.customerId)));
+    }
+    // The list's first page again, so that what changed shows.
+    const current = generation.current;
+    const result = await loadRows(filters, undefined);
+    if (current !== generation.current || !result.ok) return;
+    const fresh = new Map(result.data.items.map((row) => [row.id, row]));
+    setList({ status: 'loaded', items: result.data.items, nextCursor: result.data.nextCursor });
+    setSelected((previous) => new Map([...previous].map(([id, row]) => [id, fresh.get(id) ?? row])));
+  }
 
   function applyFilters(next: CustomerFilters) {
     setList({ status: 'loading' });
@@ -333,6 +463,7 @@ export function CustomersPage() {
     filters.productTypes.length > 0 ||
     filters.requireUpdate ||
     filters.alerts !== null;
+  const shownSelected = list.status === 'loaded' ? list.items.filter((row) => selected.has(row.id)).length : 0;
   const productTypes = catalog?.productTypes ?? [];
   // A product type in the address bar that the catalog no longer has is still shown, so it can be cleared.
   const shownTypes = [...productTypes, ...filters.productTypes.filter((type) => !productTypes.includes(type))];
@@ -368,7 +499,7 @@ export function CustomersPage() {
 
       {removed ? (
         <FormAlert tone="success" title={`${removed} was removed.`}>
-          <p>Its account, products and login are gone; its email address can be registered again.</p>
+          <p>{REMOVED_DETAIL}</p>
         </FormAlert>
       ) : null}
 
@@ -518,6 +649,12 @@ export function CustomersPage() {
               : null}
           </p>
 
+          {rowActions.rendered}
+          <div className="visually-hidden" aria-live="polite" data-testid="bulk-announcement">
+            {announcement}
+          </div>
+          {report ? <BulkResults report={report} focusKey={reportCount} onDismiss={() => setReport(null)} /> : null}
+
           {list.status === 'failed' ? (
             <LoadFailed
               title="Customers could not be loaded"
@@ -548,11 +685,66 @@ export function CustomersPage() {
           ) : null}
 
           {list.status === 'loaded' && list.items.length > 0 ? (
+            <div className="selection" data-testid="customers-selection">
+              <div className="selection__row">
+                <p className="panel__note" data-testid="customers-selected">
+                  {selectionText(selected.size, matching, filtered)}
+                </p>
+                {matching === null && list.nextCursor !== null && shownSelected === list.items.length ? (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => void selectMatching()}
+                    disabled={findingMatching}
+                    data-testid="select-all-matching"
+                  >
+                    {findingMatching
+                      ? 'Finding the matching customers…'
+                      : `Select all customers ${filtered ? 'matching the search and filters' : 'in the list'} (up to ${formatNumber(MAX_MATCHING)})`}
+                  </button>
+                ) : null}
+                {selected.size > 0 ? (
+                  <button type="button" className="link-button" onClick={clearSelection} data-testid="selection-clear">
+                    Clear selection
+                  </button>
+                ) : null}
+              </div>
+              {selectionCleared ? (
+                <p className="field__hint" role="status" data-testid="selection-cleared">
+                  The selection was cleared because the search or filters changed.
+                </p>
+              ) : (
+                <p className="field__hint">
+                  The selection is kept while more customers load, and cleared when the search or filters change.
+                </p>
+              )}
+              {matchingProblem ? <ProblemAlert title="The matching customers could not be found" problem={matchingProblem} /> : null}
+              {selected.size > 0 ? (
+                <BulkToolbar
+                  selection={{ rows: [...selected.values()], matching }}
+                  filters={filters}
+                  catalog={catalog}
+                  onDone={(next) => void bulkDone(next)}
+                />
+              ) : null}
+            </div>
+          ) : null}
+
+          {list.status === 'loaded' && list.items.length > 0 ? (
             <div className="table-scroll">
               <table className="table" data-testid="customers-table">
                 <caption className="visually-hidden">Customers</caption>
                 <thead>
                   <tr>
+                    <th scope="col" className="table__check">
+                      <SelectAll
+                        total={list.items.length}
+                        selected={shownSelected}
+                        onChange={selectShown}
+                        label="Select all customers shown"
+                        testId="customers-select-all"
+                      />
+                    </th>
                     <SortHeader label="Customer" column="name" sort={filters.sort} onSort={(sort) => applyFilters({ ...filters, sort })} />
                     <SortHeader label="Type" column="type" sort={filters.sort} onSort={(sort) => applyFilters({ ...filters, sort })} />
                     <th scope="col">Alerts</th>
@@ -568,10 +760,25 @@ export function CustomersPage() {
                 <tbody>
                   {list.items.map((row) => (
                     <tr key={row.id} data-testid="customer-row" data-customer-id={row.id}>
+                      <td className="table__check">
+                        <input
+                          type="checkbox"
+                          className="checkbox__input"
+                          checked={selected.has(row.id)}
+                          onChange={(event) => select(row, event.target.checked)}
+                          aria-label={`Select ${row.name}`}
+                          data-testid="customer-select"
+                        />
+                      </td>
                       <td>
-                        <Link to={`/customers/${encodeURIComponent(row.id)}`} className="table__primary" data-testid="customer-link">
-                          {row.name}
-                        </Link>
+                        <CustomerPopup
+                          row={row}
+                          busy={rowActions.busy?.id === row.id ? rowActions.busy.action : null}
+                          onAction={(action, target) => {
+                            setReport(null);
+                            void rowActions.start(action, target);
+                          }}
+                        />
                         <span className="table__secondary">{countryName(row.country)}</span>
                         {row.compliance.status === 'pendingReview' ? (
                           <span className="status status--held">Compliance review</span>

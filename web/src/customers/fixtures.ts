@@ -73,6 +73,30 @@ export const sampleRows: CustomerRow[] = [
   },
 ];
 
+/** A customer the user's custom role may only view (Read access). */
+export const readOnlyRow: CustomerRow = {
+  id: 'cus_3',
+  name: 'Cobalt Clinic',
+  country: 'FR',
+  management: 'coManaged',
+  managementLabel: 'Co-Managed',
+  products: [{ product: 'endpoint-protection', name: 'Endpoint Protection Cloud', status: 'trial', capacity: 50 }],
+  requireUpdate: 0,
+  used: 12,
+  capacity: 50,
+  compliance: { status: 'cleared' },
+  alerts: { error: 0, warning: 0, informational: 0 },
+  yourAccess: { level: 'read', mayManage: false, mayRemove: false },
+};
+
+/** `count` customers named "Customer 001"…, each the user may change. */
+export function manyRows(count: number): CustomerRow[] {
+  return Array.from({ length: count }, (_, index) => {
+    const number = String(index + 1).padStart(3, '0');
+    return { ...sampleRows[1]!, id: `cus_m${number}`, name: `Customer ${number}`, compliance: { status: 'cleared' } };
+  });
+}
+
 const trial: EntitlementView = {
   id: 'ent_trial',
   customerId: 'cus_1',

@@ -93,13 +93,33 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
       {
         heading: 'The list',
         terms: [
-          ['Customer', 'The company name; it opens the customer profile.'],
-          ['Management', 'Partner Managed, Customer Managed or Co-Managed: who administers the customer’s protection.'],
-          ['Products', 'The customer’s trials and subscriptions, with seats used and bought.'],
-          ['Status', 'Whether the customer needs attention: expiring products, computers over capacity, open alerts.'],
+          ['Customer', 'The company name; it opens the customer profile. The button beside it opens the customer’s pop-up.'],
+          ['Type', 'Partner Managed, Customer Managed or Co-Managed: who administers the customer’s protection.'],
+          ['Alerts', 'The customer’s open Error and Warning alerts; they link to the Alerts page.'],
+          ['Products', 'The customer’s trials and subscriptions.'],
+          ['Require Update', 'Computers that need the latest version of the agent.'],
+          ['Used/Capacity', 'Seats in use on the whole account, and the seats of its live products.'],
         ],
         text: [
           'Search, sort and filter the list; the filters stay in the address, so you can bookmark or share a view. Export the list as CSV with the same filters.',
+        ],
+      },
+      {
+        heading: 'The customer’s pop-up',
+        text: [
+          'Point at a customer’s name, or Tab to the button beside it and press Enter, to see its management type, products, used/capacity and open alerts. From there you can view the profile, activate a product or trial, open the customer’s console (Manage customer, for Partner Managed and Co-Managed customers) or remove the customer. Escape closes it.',
+          'Only what your role allows on that customer is offered: with Read access you see the summary and the profile only. The guide’s “Deploy products to computers” has no counterpart in this console.',
+        ],
+      },
+      {
+        heading: 'Acting on several customers at once',
+        steps: [
+          'Tick the customers, or the box in the header for every customer shown. Once every customer shown is ticked you can select all customers matching the search and filters, up to 1,000 at a time.',
+          'Choose an action: Start trial (of one product), Request management change (partner and co-management wait for each customer’s approval), Resend welcome email, Export selection (CSV), or Remove (type REMOVE to confirm).',
+          'The results list each customer as done or refused, with the reason: a customer that already has the trial, one your role may only view, one whose administrator has already chosen a password. One refusal does not undo the others.',
+        ],
+        text: [
+          'The selection is kept while you load more customers, and cleared when you change the search or filters.',
         ],
       },
       {
