@@ -199,7 +199,7 @@ fn action_name(a: BulkAction) -> &'static str {
 /// `done` or `refused`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub enum Outcome {
+pub enum BulkOutcome {
     Done,
     Refused,
 }
@@ -209,7 +209,7 @@ pub enum Outcome {
 #[serde(rename_all = "camelCase")]
 pub struct BulkResult {
     pub customer_id: String,
-    pub outcome: Outcome,
+    pub outcome: BulkOutcome,
     /// The customer's name, when the caller may see the customer (never for an unknown
     /// id, another partner's customer, or one the role has no access to).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -321,13 +321,13 @@ pub async fn bulk_action(
         results.push(match outcome {
             Ok(()) => BulkResult {
                 customer_id: id.to_string(),
-                outcome: Outcome::Done,
+                outcome: BulkOutcome::Done,
                 customer_name: name,
                 problem: None,
             },
             Err(problem) => BulkResult {
                 customer_id: id.to_string(),
-                outcome: Outcome::Refused,
+                outcome: BulkOutcome::Refused,
                 // A refusal that hides the customer names nothing.
                 customer_name: name.filter(|_| problem.status != 404),
                 problem: Some(problem),
@@ -336,7 +336,7 @@ pub async fn bulk_action(
     }
     let done = results
         .iter()
-        .filter(|r| r.outcome == Outcome::Done)
+        .filter(|r| r.outcome == BulkOutcome::Done)
         .count();
     tracing::info!(action = ?request.action, done, refused = results.len() - done, "bulk action");
     Ok(Json(BulkResponse {

@@ -2109,6 +2109,11 @@ export interface components {
          * @enum {string}
          */
         BulkAction: "startTrial" | "requestManagementChange" | "resendWelcome" | "remove";
+        /**
+         * @description `done` or `refused`.
+         * @enum {string}
+         */
+        BulkOutcome: "done" | "refused";
         /** @description `POST /customers/bulk`: an action and the customers to do it to. */
         BulkRequest: {
             action: components["schemas"]["BulkAction"];
@@ -2137,7 +2142,7 @@ export interface components {
              *     id, another partner's customer, or one the role has no access to).
              */
             customerName?: string | null;
-            outcome: components["schemas"]["Outcome"];
+            outcome: components["schemas"]["BulkOutcome"];
             problem?: null | components["schemas"]["Problem"];
         };
         /** @description Cancelling a trial or subscription needs an explicit confirmation. */

@@ -27,15 +27,8 @@ export interface BulkResultRow {
   problem?: Problem;
 }
 
-/**
- * A row as the API answers it, its outcome read as text: `done` or `refused` (the
- * OpenAPI document names the audit record's outcome enum the same, so the generated
- * type may show that enum's values instead).
- */
-type AnsweredRow = Omit<BulkResponse['results'][number], 'outcome'> & { outcome: string };
-
-function resultRow(row: AnsweredRow): BulkResultRow {
-  const result: BulkResultRow = { customerId: row.customerId, outcome: row.outcome === 'done' ? 'done' : 'refused' };
+function resultRow(row: BulkResponse['results'][number]): BulkResultRow {
+  const result: BulkResultRow = { customerId: row.customerId, outcome: row.outcome };
   if (row.customerName) result.customerName = row.customerName;
   if (row.problem) {
     const { type, title, status, detail, errors } = row.problem;
@@ -88,7 +81,7 @@ export async function runBulk(options: BulkOptions, customerIds: readonly string
       api.POST('/api/v1/customers/bulk', { body, params: { header: { 'Idempotency-Key': key } }, headers }),
     );
     if (answer.ok) {
-      results.push(...answer.data.results.map((row: AnsweredRow) => resultRow(row)));
+      results.push(...answer.data.results.map(resultRow));
     } else {
       for (const customerId of part) results.push({ customerId, outcome: 'refused', problem: answer.problem });
     }
