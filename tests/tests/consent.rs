@@ -964,12 +964,7 @@ mod reminders {
             .stack
             .state
             .table
-            .remind_request(
-                &read_before.with(late),
-                &read_before.token_hash,
-                None,
-                &audit,
-            )
+            .remind_request(&read_before.with(late), None, &audit)
             .await
             .unwrap();
         assert!(!written, "the stale reminder is refused");
@@ -988,12 +983,12 @@ mod reminders {
             "a reminder gives no more time"
         );
         assert_eq!(row["sentCount"], 1);
-        // The reminder's link replaced the one sent before; it expires with the request.
+        // The reminder's link is added to the one sent before, which still works.
         let links = w.links_of(&id).await;
-        assert_eq!(links.len(), 1);
-        assert_ne!(links, link_before);
+        assert_eq!(links.len(), 2);
+        assert!(links.contains(&link_before[0]));
         let secret = w.stack.link_secret("it@pending.example").unwrap();
-        assert_eq!(domain::token::hash(&secret).as_ref(), links.first());
+        assert!(links.contains(&domain::token::hash(&secret).unwrap()));
 
         let second = expires - Duration::hours(24);
         assert_eq!(w.tick(second).await.requests_reminded, 1);
@@ -1041,23 +1036,52 @@ mod reminders {
         let sent = at(&row["updatedAt"]);
 
         // Turned off after the request was planned: its slot passes without an email,
-        // and the request waits only for its expiry.
+        // and the tick plans to look again at the next slot.
         w.set_reminders(
             &owner,
             json!({"enabled": false, "afterSendingHours": 24, "beforeExpiryHours": 24, "max": 2}),
         )
         .await;
         let slot = sent + Duration::hours(24);
-        assert_eq!(w.tick(slot).await.requests_reminded, 0);
-        assert!(w.row(&owner, &id).await.get("nextReminderAt").is_none());
+        let looked = w.tick(slot).await;
         assert_eq!(
-            w.tick(slot + Duration::hours(30)).await.requests_reminded,
-            0
+            (looked.requests_reminded, looked.requests_replanned),
+            (0, 1)
         );
+        assert!(w.row(&owner, &id).await.get("nextReminderAt").is_none());
+        assert_eq!(w.tick(slot).await, scheduler::TickReport::default());
         assert_eq!(w.reminders_to("it@quiet.example"), 0);
         assert_eq!(w.records("consent.remind").await, 0);
 
-        // On again, six hours after sending: a re-send plans from the re-send.
+        // On again: the pending request is reminded at its next slot, no re-send needed.
+        w.set_reminders(
+            &owner,
+            json!({"enabled": true, "afterSendingHours": 24, "beforeExpiryHours": 24, "max": 2}),
+        )
+        .await;
+        let expires = at(&row["expiresAt"]);
+        assert_eq!(
+            w.tick(expires - Duration::hours(24))
+                .await
+                .requests_reminded,
+            1
+        );
+        assert_eq!(w.reminders_to("it@quiet.example"), 1);
+
+        let row = w.row(&owner, &id).await;
+        assert_eq!(row["remindersSent"], 1);
+        assert!(row.get("nextReminderAt").is_none(), "no slot left");
+    }
+
+    #[tokio::test]
+    async fn a_resend_plans_the_reminders_afresh() {
+        let w = world().await;
+        let owner = w.partner("owner@afresh.example", "Afresh MSP").await;
+        let customer = w
+            .trial_customer(&owner, "Afresh", "it@afresh.example", "customerManaged")
+            .await
+            .id;
+        let id = w.ask_management(&owner, &customer).await;
         w.set_reminders(
             &owner,
             json!({"enabled": true, "afterSendingHours": 6, "beforeExpiryHours": 0, "max": 1}),
@@ -1074,11 +1098,280 @@ mod reminders {
             w.tick(again + Duration::hours(6)).await.requests_reminded,
             1
         );
-        assert_eq!(w.reminders_to("it@quiet.example"), 1);
+        assert_eq!(w.reminders_to("it@afresh.example"), 1);
         let row = w.row(&owner, &id).await;
         assert_eq!(
             (row["remindersSent"].clone(), row.get("nextReminderAt")),
             (json!(1), None)
         );
+    }
+
+    /// The request as stored now, by its customer.
+    async fn stored(w: &World, customer: &str, id: &str) -> store::consent::RequestRecord {
+        let customer = domain::CustomerId::parse(customer).unwrap();
+        let id = domain::RequestId::parse(id).unwrap();
+        w.stack
+            .state
+            .table
+            .consent_request(&customer, &id)
+            .await
+            .unwrap()
+            .expect("the stored request")
+    }
+
+    async fn inspect(w: &World, secret: &str) -> Answer {
+        send(
+            &w.portal,
+            testkit::http::json_post("/api/v1/links/inspect", &json!({ "token": secret })),
+            IP,
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_reminder_adds_a_link_and_the_first_emails_link_still_answers_the_request() {
+        let w = world().await;
+        let owner = w.partner("owner@linked.example", "Linked MSP").await;
+        let customer = w
+            .active_customer(&owner, "Linked", "it@linked.example", "customerManaged")
+            .await;
+        let id = w.ask_management(&owner, &customer).await;
+        let first = w.stack.link_secret("it@linked.example").unwrap();
+        let sent = at(&w.row(&owner, &id).await["updatedAt"]);
+        assert_eq!(
+            w.tick(sent + Duration::hours(24)).await.requests_reminded,
+            1
+        );
+        let reminder = w.stack.link_secret("it@linked.example").unwrap();
+        assert_ne!(first, reminder);
+        assert_eq!(w.links_of(&id).await.len(), 2);
+        // The first email said its link works until the request expires: it does.
+        for secret in [&first, &reminder] {
+            let seen = inspect(&w, secret).await;
+            assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+            assert_eq!(seen.body["request"]["id"], id.as_str());
+        }
+        let admin = w.admin_session("it@linked.example").await;
+        let approved = call(
+            &w.portal,
+            "POST",
+            &format!("/api/v1/consent/{id}/approve"),
+            &admin,
+            Some(&json!({ "token": first })),
+            IP,
+        )
+        .await;
+        assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+        // One answer spends every link: the reminder's now answers "used".
+        assert_eq!(inspect(&w, &reminder).await.status, StatusCode::GONE);
+        let again = call(
+            &w.portal,
+            "POST",
+            &format!("/api/v1/consent/{id}/deny"),
+            &admin,
+            Some(&json!({ "token": reminder })),
+            IP,
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::GONE, "{}", again.text);
+        assert_eq!(w.row(&owner, &id).await["status"], "approved");
+        assert!(stored(&w, &customer, &id).await.links.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_resend_revokes_the_reminders_links_too_and_a_stale_write_is_refused() {
+        use store::consent::AnswerError;
+        let w = world().await;
+        let owner = w.partner("owner@revoke.example", "Revoke MSP").await;
+        let customer = w
+            .trial_customer(&owner, "Revoked", "it@revoked.example", "customerManaged")
+            .await
+            .id;
+        let id = w.ask_management(&owner, &customer).await;
+        let first = w.stack.link_secret("it@revoked.example").unwrap();
+        let sent = at(&w.row(&owner, &id).await["updatedAt"]);
+        let before_reminder = stored(&w, &customer, &id).await;
+        assert_eq!(
+            w.tick(sent + Duration::hours(24)).await.requests_reminded,
+            1
+        );
+        let reminder = w.stack.link_secret("it@revoked.example").unwrap();
+
+        // A re-send or withdrawal that read the request before the reminder writes
+        // nothing: it would reset the count and leave the reminder's link alive.
+        let audit = domain::audit::AuditRecord::new(
+            domain::audit::Action::ResendConsent,
+            "someone",
+            IP,
+            domain::audit::Outcome::Success,
+        );
+        let now = chrono::Utc::now();
+        let stale = before_reminder
+            .request
+            .apply(domain::consent::RequestEvent::Resend {
+                at: now,
+                expires_at: now + Duration::hours(72),
+                reminders: Default::default(),
+            })
+            .unwrap();
+        let items = w.stack.items_json().await;
+        let table = &w.stack.state.table;
+        assert!(matches!(
+            table
+                .resend_request(&before_reminder.with(stale), None, &audit)
+                .await,
+            Err(AnswerError::Changed)
+        ));
+        let withdrawn = before_reminder
+            .request
+            .apply(domain::consent::RequestEvent::Withdraw { at: now })
+            .unwrap();
+        assert!(matches!(
+            table
+                .withdraw_request(&before_reminder.with(withdrawn), &audit)
+                .await,
+            Err(AnswerError::Changed)
+        ));
+        assert_eq!(w.stack.items_json().await, items, "nothing written");
+
+        // The partner's re-send reads the request as it is now: every link is revoked.
+        let resent = w.on_request(&owner, &id, "resend").await;
+        assert_eq!(resent.status, StatusCode::OK, "{}", resent.text);
+        assert_eq!(resent.body["remindersSent"], 1, "the count stands");
+        assert_eq!(resent.body["sentCount"], 2);
+        for secret in [&first, &reminder] {
+            assert_eq!(inspect(&w, secret).await.status, StatusCode::NOT_FOUND);
+        }
+        let newest = w.stack.link_secret("it@revoked.example").unwrap();
+        assert_eq!(
+            w.links_of(&id).await,
+            [domain::token::hash(&newest).unwrap()]
+        );
+        let withdrawn = w.on_request(&owner, &id, "withdraw").await;
+        assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
+        assert!(w.links_of(&id).await.is_empty());
+        assert_eq!(inspect(&w, &newest).await.status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn a_request_stored_with_one_link_before_reminders_kept_several_still_works() {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let w = world().await;
+        let owner = w.partner("owner@legacy.example", "Legacy MSP").await;
+        let customer = w
+            .active_customer(&owner, "Legacy", "it@legacy.example", "customerManaged")
+            .await;
+        let id = w.ask_management(&owner, &customer).await;
+        let first = w.stack.link_secret("it@legacy.example").unwrap();
+        // As stored then: `tokenHash` alone, no `links`, no `revision`.
+        let key = |sk: String| {
+            [
+                (
+                    "pk".to_string(),
+                    AttributeValue::S(format!("CUSTOMER#{customer}")),
+                ),
+                ("sk".to_string(), AttributeValue::S(sk)),
+            ]
+            .into()
+        };
+        aws_sdk_dynamodb::Client::new(&w.stack.sdk)
+            .update_item()
+            .table_name(&w.stack.state.config.table_name)
+            .set_key(Some(key(format!("REQUEST#{id}"))))
+            .update_expression("REMOVE links, revision")
+            .send()
+            .await
+            .unwrap();
+        let read = stored(&w, &customer, &id).await;
+        assert_eq!(read.links, [domain::token::hash(&first).unwrap()]);
+        assert_eq!(read.revision, 0);
+        let sent = at(&w.row(&owner, &id).await["updatedAt"]);
+        assert_eq!(
+            w.tick(sent + Duration::hours(24)).await.requests_reminded,
+            1
+        );
+        assert_eq!(w.links_of(&id).await.len(), 2);
+        let admin = w.admin_session("it@legacy.example").await;
+        let denied = call(
+            &w.portal,
+            "POST",
+            &format!("/api/v1/consent/{id}/deny"),
+            &admin,
+            Some(&json!({ "token": first })),
+            IP,
+        )
+        .await;
+        assert_eq!(denied.status, StatusCode::OK, "{}", denied.text);
+    }
+
+    #[tokio::test]
+    async fn a_reminder_that_could_not_be_delivered_is_marked_on_the_requests_page() {
+        let w = world().await;
+        let owner = w.partner("owner@bounced.example", "Bounced MSP").await;
+        let me = get(&w.auth, "/api/v1/me", &owner, IP).await;
+        let partner = me.body["partner"]["id"].as_str().unwrap().to_string();
+        let customer = w
+            .trial_customer(&owner, "Bounced", "it@bounced.example", "customerManaged")
+            .await
+            .id;
+        let id = w.ask_management(&owner, &customer).await;
+        let sent = at(&w.row(&owner, &id).await["updatedAt"]);
+        // SES reported the admin's mailbox gone, for this partner.
+        let mut bounce: Value =
+            serde_json::from_str(include_str!("../../events/notifier/ses-bounce.json")).unwrap();
+        bounce["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] =
+            "it@bounced.example".into();
+        bounce["detail"]["mail"]["tags"]["partner"] = json!([partner]);
+        notifier::handle(&w.stack.function("notifier"), bounce)
+            .await
+            .unwrap();
+        assert_eq!(
+            w.tick(sent + Duration::hours(24)).await.requests_reminded,
+            1
+        );
+        assert_eq!(w.reminders_to("it@bounced.example"), 0);
+        let row = w.row(&owner, &id).await;
+        assert_eq!(row["remindersSent"], 1);
+        assert_eq!(row["lastReminderFailed"], true, "{row}");
+        // A re-send is a new email: the mark goes with it.
+        let resent = w.on_request(&owner, &id, "resend").await;
+        assert_eq!(resent.status, StatusCode::OK, "{}", resent.text);
+        assert!(resent.body.get("lastReminderFailed").is_none());
+    }
+
+    #[tokio::test]
+    async fn one_requests_failure_does_not_stop_the_tick() {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let w = world().await;
+        let broken = w.partner("owner@broken.example", "Broken MSP").await;
+        let fine = w.partner("owner@fine.example", "Fine MSP").await;
+        let a = w
+            .trial_customer(&broken, "A", "it@a-broken.example", "customerManaged")
+            .await
+            .id;
+        let b = w
+            .trial_customer(&fine, "B", "it@b-fine.example", "customerManaged")
+            .await
+            .id;
+        w.ask_management(&broken, &a).await;
+        let id = w.ask_management(&fine, &b).await;
+        let sent = at(&w.row(&fine, &id).await["updatedAt"]);
+        // The broken partner's item cannot be read.
+        let me = get(&w.auth, "/api/v1/me", &broken, IP).await;
+        let partner = domain::PartnerId::parse(me.body["partner"]["id"].as_str().unwrap()).unwrap();
+        aws_sdk_dynamodb::Client::new(&w.stack.sdk)
+            .update_item()
+            .table_name(&w.stack.state.config.table_name)
+            .key("pk", AttributeValue::S(store::keys::partner_pk(&partner)))
+            .key("sk", AttributeValue::S(store::keys::PARTNER_SK.into()))
+            .update_expression("SET consentReminders = :bad")
+            .expression_attribute_values(":bad", AttributeValue::S("garbled".into()))
+            .send()
+            .await
+            .unwrap();
+        let report = w.tick(sent + Duration::hours(25)).await;
+        assert_eq!(report.reminder_errors, 1, "{report:?}");
+        assert_eq!(report.requests_reminded, 1, "{report:?}");
+        assert_eq!(w.reminders_to("it@b-fine.example"), 1);
     }
 }

@@ -71,6 +71,17 @@ async fn every_stored_item_kind_keeps_its_attributes() {
         .await;
     w.add_user(&admin, "grace@shapes.example.com", "administrator")
         .await;
+    // A request the customer must approve: the request with its links, the `Asked`
+    // pointer, the link.
+    let asked = w
+        .post(
+            &w.customers,
+            &format!("/api/v1/customers/{}/management", customer.id),
+            &admin,
+            json!({"management": "partnerManaged"}),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.text);
     w.post(
         &w.users,
         "/api/v1/roles",

@@ -34,7 +34,7 @@ export async function companyScenario(ctx) {
   await page.getByTestId('reminders-enabled').uncheck();
   await page.getByTestId('reminders-max').fill('3');
   await expectApiResponse(page, 'PUT', '/api/v1/company', 200, () => page.getByTestId('reminders-save').click());
-  await page.getByText('Saved. Pending requests follow it', { exact: false }).waitFor(wait);
+  await page.getByText('Saved. Every pending request follows it', { exact: false }).waitFor(wait);
   await page.reload();
   await page.getByTestId('reminders-summary').getByText('Off: customers are not reminded.', { exact: false }).waitFor(wait);
   if (await page.getByTestId('reminders-enabled').isChecked()) throw new Error('reminders read on after a reload');

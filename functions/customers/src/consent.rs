@@ -118,15 +118,12 @@ async fn ask(
         reminders_sent: 0,
         last_reminded_at: None,
         next_reminder_at: None,
+        next_slot_at: None,
+        last_reminder_failed: false,
     }
     .planned(&partner.consent_reminders);
     let placeholder = owner.is_none();
-    let record = RequestRecord {
-        request: request.clone(),
-        token_hash: link.hash.clone(),
-        owner,
-        placeholder,
-    };
+    let record = RequestRecord::new(request.clone(), &link, owner);
     let entry = audit(user, ip, Audited::RequestConsent, request.id.to_string());
     let stored_link = (!placeholder).then_some(&link);
     state
@@ -544,7 +541,11 @@ async fn partner_request(
 
 fn answer_problem(e: AnswerError) -> Problem {
     match e {
-        AnswerError::NotPending | AnswerError::LinkUsed => Problem::conflict(
+        AnswerError::Changed => Problem::conflict(
+            ProblemType::Changed,
+            "The request changed meanwhile (answered, reminded or re-sent): reload and try again.",
+        ),
+        AnswerError::LinkUsed => Problem::conflict(
             ProblemType::NotPending,
             "The request has been answered, withdrawn or has expired.",
         ),
@@ -601,8 +602,8 @@ async fn cancel(state: &AppState, stored: &RequestRecord) {
     state.table.cancel_pending([stored], Utc::now()).await;
 }
 
-/// Send the request's email again, with a new link (the old one stops working) and a
-/// new expiry. A request is sent 5 times at most.
+/// Send the request's email again, with a new link (every earlier link, the reminders'
+/// too, stops working) and a new expiry. A request is sent 5 times at most.
 #[utoipa::path(
     post,
     path = "/api/v1/consent-requests/{requestId}/resend",
@@ -613,7 +614,7 @@ async fn cancel(state: &AppState, stored: &RequestRecord) {
         (status = 200, description = "Sent again", body = PartnerView),
         api::responses::Unauthorized,
         api::responses::NotFound,
-        (status = 409, description = "Not pending, ended, or sent 5 times already", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not pending, ended, sent 5 times already, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn resend_request(
@@ -648,17 +649,11 @@ pub async fn resend_request(
             reminders: partner.consent_reminders,
         })
         .map_err(not_pending)?;
-    let record = RequestRecord {
-        request: next.clone(),
-        token_hash: link.hash.clone(),
-        ..stored.clone()
-    };
     let entry = audit(user, &ip, Audited::ResendConsent, next.id.to_string());
     state
         .table
         .resend_request(
-            &record,
-            &stored.token_hash,
+            &stored.with(next.clone()),
             (!stored.placeholder).then_some(&link),
             &entry,
         )
@@ -671,7 +666,8 @@ pub async fn resend_request(
     Ok(Json(next.for_partner()))
 }
 
-/// Withdraw a pending request: its link stops working.
+/// Withdraw a pending request: its links (the first email's and the reminders') stop
+/// working.
 #[utoipa::path(
     post,
     path = "/api/v1/consent-requests/{requestId}/withdraw",
@@ -682,7 +678,7 @@ pub async fn resend_request(
         (status = 200, description = "Withdrawn", body = PartnerView),
         api::responses::Unauthorized,
         api::responses::NotFound,
-        (status = 409, description = "Not pending, or ended", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not pending, ended, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn withdraw_request(

@@ -222,8 +222,10 @@ fn find_request<'a>(
 }
 
 /// Approves or denies the request `request_id` as its customer's admin: with the email
-/// link's secret, or from the portal, where the signed-in admin sees their own pending
-/// requests (the request's link is used up either way).
+/// link's secret (the first email's, a reminder's: any live one), or from the portal,
+/// where the signed-in admin sees their own pending requests (the request's links are
+/// used up either way). A reminder written between the read and the answer changes the
+/// request: it is read and answered again, once.
 async fn answer(
     state: &AppState,
     admin: &CustomerAdmin,
@@ -232,6 +234,46 @@ async fn answer(
     secret: Option<&str>,
     approve: bool,
 ) -> Result<ConsentRequest, Problem> {
+    for _ in 0..2 {
+        match answer_once(state, admin, ip, request_id, secret, approve).await {
+            Ok(done) => return Ok(done),
+            Err(Failed::Problem(p)) => return Err(p),
+            Err(Failed::Changed) => continue,
+        }
+    }
+    Err(Problem::conflict(
+        ProblemType::NotPending,
+        "This request has been withdrawn or answered already.",
+    ))
+}
+
+/// Why one attempt at answering did not happen.
+enum Failed {
+    /// The request changed between the read and the write.
+    Changed,
+    Problem(Problem),
+}
+
+impl From<Problem> for Failed {
+    fn from(p: Problem) -> Self {
+        Failed::Problem(p)
+    }
+}
+
+impl From<store::StoreError> for Failed {
+    fn from(e: store::StoreError) -> Self {
+        Failed::Problem(e.into())
+    }
+}
+
+async fn answer_once(
+    state: &AppState,
+    admin: &CustomerAdmin,
+    ip: &str,
+    request_id: &str,
+    secret: Option<&str>,
+    approve: bool,
+) -> Result<ConsentRequest, Failed> {
     let not_found = || Problem::not_found("No such request.");
     let id = RequestId::parse(request_id).map_err(|_| not_found())?;
     let now = Utc::now();
@@ -250,7 +292,8 @@ async fn answer(
             if link.customer_id != admin.customer {
                 return Err(Problem::forbidden(
                     "This request is for another customer's account: sign in as its administrator.",
-                ));
+                )
+                .into());
             }
             link.customer_id
         }
@@ -265,7 +308,8 @@ async fn answer(
         return Err(Problem::forbidden(
             "Your partner manages this account for you. Contact your partner.",
         )
-        .kind(ProblemType::PartnerManaged));
+        .kind(ProblemType::PartnerManaged)
+        .into());
     }
     let stored = find_request(&account, &id)?;
     if stored.placeholder || !stored.holds_for(&account.customer) {
@@ -274,12 +318,8 @@ async fn answer(
         return Err(Problem::conflict(
             ProblemType::NotPending,
             "This request has ended: your account moved to another partner since it was made.",
-        ));
-    }
-    // The request's current link: used up by this answer, whichever way it came.
-    let link = state.table.find_token(&stored.token_hash).await?;
-    if let Some(l) = &link {
-        l.usable(now).map_err(gone)?;
+        )
+        .into());
     }
     let event = if approve {
         RequestEvent::Approve { at: now }
@@ -313,22 +353,19 @@ async fn answer(
         .table
         .answer_request(
             &record,
-            link.as_ref(),
             changed.as_ref().map(|c| (c, &account.customer)),
             &audit,
         )
         .await
         .map_err(|e| match e {
-            AnswerError::LinkUsed => gone(LinkGone::Used),
-            AnswerError::NotPending => Problem::conflict(
-                ProblemType::NotPending,
-                "This request has been withdrawn or answered already.",
-            ),
+            AnswerError::Changed => Failed::Changed,
+            AnswerError::LinkUsed => gone(LinkGone::Used).into(),
             AnswerError::Conflict => Problem::conflict(
                 ProblemType::CustomerChanged,
                 "Your account changed meanwhile: try again.",
-            ),
-            AnswerError::Store(e) => e.into(),
+            )
+            .into(),
+            AnswerError::Store(e) => Failed::Problem(e.into()),
         })?;
     tracing::info!(request = %next.id, approved = approve, "consent answered");
     // A customer that moved ends every other partner's pending request (best effort:

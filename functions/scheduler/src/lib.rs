@@ -36,6 +36,12 @@ pub struct TickReport {
     pub requests_expired: usize,
     /// Consent reminders sent (one per request and slot, however often the tick runs).
     pub requests_reminded: usize,
+    /// Pending requests looked at for a reminder and planned again without one (not due
+    /// under the partner's current setting: off, at its max, or other hours).
+    pub requests_replanned: usize,
+    /// Requests whose reminder failed on an error (logged): the next tick tries again,
+    /// and the rest of this tick goes on.
+    pub reminder_errors: usize,
     /// Usage items written (0 when the day was recorded already).
     pub usage_recorded: usize,
     /// Customers changed by someone else meanwhile: the next tick takes them.
@@ -127,9 +133,15 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<TickReport, St
     let mut partners = reminders::Partners::default();
     for stored in &due.requests {
         if now < stored.request.expires_at {
-            // Due for a reminder, not expiry.
-            if reminders::remind(state, &mut partners, stored, now).await? {
-                report.requests_reminded += 1;
+            // Due for a reminder, not expiry. One request's failure stops nothing else.
+            match reminders::remind(state, &mut partners, stored, now).await {
+                Ok(reminders::Reminded::Sent) => report.requests_reminded += 1,
+                Ok(reminders::Reminded::Replanned) => report.requests_replanned += 1,
+                Ok(reminders::Reminded::Nothing) => {}
+                Err(e) => {
+                    tracing::error!(request = %stored.request.id, error = %e, "reminder failed");
+                    report.reminder_errors += 1;
+                }
             }
             continue;
         }

@@ -86,7 +86,8 @@ const TRIES: usize = 4;
 
 /// Saves the contact and support information, the emails' language and the consent
 /// reminders (partner administrators and administrators). A change to the reminders
-/// applies to pending requests from their next planned reminder. `If-Match` with the `ETag` saves only onto that
+/// applies to every pending request from its next reminder time (requests sent while
+/// reminders were off included). `If-Match` with the `ETag` saves only onto that
 /// version (412 otherwise); without it, onto the version stored. The next email to a customer and the customer portal show it.
 #[utoipa::path(
     put,

@@ -52,6 +52,13 @@ pub const MAX_REMINDER_HOURS: u32 = 720;
 /// latest email (the first, a re-send or a reminder), is skipped, so a tick that comes
 /// late sends one reminder for all the slots it missed. `max` bounds the reminders of
 /// one request over its whole life, re-sends included.
+///
+/// The tick looks at a pending request at each slot whether reminders are on or not
+/// (and however many went), so a change to the setting reaches every pending request at
+/// its next slot: off or at `max`, the slot passes without an email.
+///
+/// This is the API's shape (unknown fields refused); the partner's item is read by
+/// [`read_stored_reminders`], which takes whatever a later version adds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConsentReminders {
@@ -78,6 +85,43 @@ impl Default for ConsentReminders {
             max: 2,
         }
     }
+}
+
+/// [`ConsentReminders`] as stored in the partner's item: each field defaults on its own
+/// and unknown fields are ignored, so an item written by a later version still reads.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct StoredReminders {
+    enabled: bool,
+    after_sending_hours: u32,
+    before_expiry_hours: u32,
+    max: u32,
+}
+
+impl Default for StoredReminders {
+    fn default() -> Self {
+        let d = ConsentReminders::default();
+        StoredReminders {
+            enabled: d.enabled,
+            after_sending_hours: d.after_sending_hours,
+            before_expiry_hours: d.before_expiry_hours,
+            max: d.max,
+        }
+    }
+}
+
+/// Reads a partner's stored setting leniently (`deserialize_with` of `Partner`): the API
+/// refuses unknown fields, the stored item must not.
+pub fn read_stored_reminders<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<ConsentReminders, D::Error> {
+    let r = StoredReminders::deserialize(d)?;
+    Ok(ConsentReminders {
+        enabled: r.enabled,
+        after_sending_hours: r.after_sending_hours,
+        before_expiry_hours: r.before_expiry_hours,
+        max: r.max,
+    })
 }
 
 impl ConsentReminders {
@@ -179,9 +223,17 @@ pub struct ConsentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reminded_at: Option<DateTime<Utc>>,
     /// When the next reminder is planned (pending requests, by the partner's reminder
-    /// setting when the request was last sent or reminded).
+    /// setting when the request was last sent, reminded or looked at by the tick).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_reminder_at: Option<DateTime<Utc>>,
+    /// When the tick next looks at the request for a reminder: its next slot by the
+    /// setting's hours, even while reminders are off or at their max (pending requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_slot_at: Option<DateTime<Utc>>,
+    /// The latest reminder's email could not be sent (SES refused it, or the address is
+    /// suppressed): the reminder counts, the customer did not get it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub last_reminder_failed: bool,
 }
 
 /// A request as the partner that asked sees it (the Request Status table, the answers of
@@ -224,6 +276,9 @@ pub struct PartnerView {
     /// When the next reminder is planned (pending requests only; none: no more).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_reminder_at: Option<DateTime<Utc>>,
+    /// The latest reminder's email could not be sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub last_reminder_failed: bool,
 }
 
 /// Something that happens to a request.
@@ -246,7 +301,7 @@ pub enum RequestEvent {
         expires_at: DateTime<Utc>,
         reminders: ConsentReminders,
     },
-    /// The scheduler tick reminds the customer's admin (a new link, the same expiry):
+    /// The scheduler tick reminds the customer's admin (one more link, the same expiry):
     /// only when a slot of `reminders` is due at `at` and not reminded yet.
     Remind {
         at: DateTime<Utc>,
@@ -287,6 +342,7 @@ impl ConsentRequest {
                     next.status = S::Expired;
                     next.updated_at = self.expires_at;
                     next.next_reminder_at = None;
+                    next.next_slot_at = None;
                 }
                 return Ok(next);
             }
@@ -321,8 +377,8 @@ impl ConsentRequest {
                 next.expires_at = expires_at;
                 next.sent_count += 1;
                 next.updated_at = at;
-                next.next_reminder_at = next.next_reminder(&reminders);
-                return Ok(next);
+                next.last_reminder_failed = false;
+                return Ok(next.replanned(&reminders, at));
             }
             E::Remind { at, reminders } => {
                 if self.next_reminder(&reminders).is_none_or(|slot| slot > at) {
@@ -330,19 +386,21 @@ impl ConsentRequest {
                 }
                 next.reminders_sent += 1;
                 next.last_reminded_at = Some(at);
-                next.next_reminder_at = next.next_reminder(&reminders);
-                return Ok(next);
+                next.last_reminder_failed = false;
+                return Ok(next.replanned(&reminders, at));
             }
         }
         // Answered, withdrawn or cancelled: nothing more to remind.
         next.next_reminder_at = None;
+        next.next_slot_at = None;
         Ok(next)
     }
 
-    /// The time of the next reminder slot of this request under `reminders`, if any: the
+    /// When the next reminder of this request is due under `reminders`, if any: the
     /// earliest slot after the latest email to the customer's admin (a pending request's
     /// `updated_at` is its latest sending; a reminder does not move it) and before expiry,
-    /// while fewer than `max` reminders went. A request that is not pending has none.
+    /// while reminders are on and fewer than `max` went. A slot the tick missed is due
+    /// still. A request that is not pending has none.
     pub fn next_reminder(&self, reminders: &ConsentReminders) -> Option<DateTime<Utc>> {
         if self.status != RequestStatus::Pending
             || !reminders.enabled
@@ -350,23 +408,48 @@ impl ConsentRequest {
         {
             return None;
         }
+        self.slot_after(reminders, self.last_email())
+    }
+
+    /// The latest email to the customer's admin: the latest sending or reminder.
+    fn last_email(&self) -> DateTime<Utc> {
+        self.last_reminded_at
+            .map_or(self.updated_at, |r| r.max(self.updated_at))
+    }
+
+    /// The earliest slot of `reminders`' hours after `after` and before expiry, whether
+    /// reminders are on or not.
+    fn slot_after(
+        &self,
+        reminders: &ConsentReminders,
+        after: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
         let hours = |h: u32| (h > 0).then(|| chrono::Duration::hours(i64::from(h)));
-        let last_email = self
-            .last_reminded_at
-            .map_or(self.updated_at, |r| r.max(self.updated_at));
         [
             hours(reminders.after_sending_hours).map(|h| self.updated_at + h),
             hours(reminders.before_expiry_hours).map(|h| self.expires_at - h),
         ]
         .into_iter()
         .flatten()
-        .filter(|slot| *slot > last_email && *slot < self.expires_at)
+        .filter(|slot| *slot > after && *slot < self.expires_at)
         .min()
     }
 
-    /// The request with its next reminder planned under `reminders`.
-    pub fn planned(mut self, reminders: &ConsentReminders) -> ConsentRequest {
-        self.next_reminder_at = self.next_reminder(reminders);
+    /// The request with its next reminder planned under `reminders`, from its latest email.
+    pub fn planned(self, reminders: &ConsentReminders) -> ConsentRequest {
+        let from = self.last_email();
+        self.replanned(reminders, from)
+    }
+
+    /// The request planned again under `reminders` by a tick at `at` that does not remind
+    /// it: its next slot after `at` (so the tick looks again then, whatever the setting
+    /// is by that time), a reminder at it only while reminders are on and under `max`.
+    pub fn replanned(mut self, reminders: &ConsentReminders, at: DateTime<Utc>) -> ConsentRequest {
+        let pending = self.status == RequestStatus::Pending;
+        self.next_slot_at = self.slot_after(reminders, at).filter(|_| pending);
+        self.next_reminder_at = self
+            .next_slot_at
+            .filter(|_| reminders.enabled && self.reminders_sent < reminders.max);
         self
     }
 
@@ -391,6 +474,7 @@ impl ConsentRequest {
             reminders_sent: self.reminders_sent,
             last_reminded_at: self.last_reminded_at,
             next_reminder_at: self.next_reminder_at,
+            last_reminder_failed: self.last_reminder_failed,
         }
     }
 
@@ -451,6 +535,8 @@ mod tests {
             reminders_sent: 0,
             last_reminded_at: None,
             next_reminder_at: None,
+            next_slot_at: None,
+            last_reminder_failed: false,
         }
     }
 
@@ -753,6 +839,114 @@ mod tests {
         });
         let r: ConsentRequest = serde_json::from_value(old).unwrap();
         assert_eq!((r.reminders_sent, r.last_reminded_at), (0, None));
+    }
+
+    #[test]
+    fn a_slot_is_looked_at_while_reminders_are_off_so_turning_them_on_reaches_the_request() {
+        let r = request(RequestStatus::Pending).planned(&ConsentReminders::OFF);
+        assert_eq!(r.next_reminder_at, None, "no reminder while off");
+        assert_eq!(
+            r.next_slot_at,
+            Some(t(24)),
+            "but the tick looks at the slot"
+        );
+        // The tick at the slot, still off: no reminder, planned again for the next slot.
+        assert_eq!(
+            r.apply(RequestEvent::Remind {
+                at: t(24),
+                reminders: ConsentReminders::OFF
+            }),
+            Err(RequestError::NoReminderDue)
+        );
+        let looked = r.clone().replanned(&ConsentReminders::OFF, t(24));
+        assert_eq!(
+            (looked.next_slot_at, looked.next_reminder_at),
+            (Some(t(48)), None)
+        );
+        // Turned on meanwhile: the next slot reminds (the missed one with it).
+        let reminded = remind(&looked, 48).unwrap();
+        assert_eq!(reminded.reminders_sent, 1);
+        assert_eq!(
+            (reminded.next_slot_at, reminded.next_reminder_at),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn a_request_at_its_max_is_still_looked_at_so_raising_the_max_reaches_it() {
+        let one = ConsentReminders {
+            max: 1,
+            ..ConsentReminders::default()
+        };
+        let r = request(RequestStatus::Pending).planned(&one);
+        let first = r
+            .apply(RequestEvent::Remind {
+                at: t(24),
+                reminders: one,
+            })
+            .unwrap();
+        assert_eq!(first.next_reminder_at, None, "at the max");
+        assert_eq!(first.next_slot_at, Some(t(48)));
+        // Raised to two before the slot: the slot reminds.
+        let second = remind(&first, 48).unwrap();
+        assert_eq!(second.reminders_sent, 2);
+        // A slot passed while at the max moves on, and the request leaves the index
+        // for its expiry once no slot is left.
+        assert_eq!(first.clone().replanned(&one, t(48)).next_slot_at, None);
+    }
+
+    #[test]
+    fn a_failed_reminder_is_marked_until_the_next_email() {
+        let failed = ConsentRequest {
+            last_reminder_failed: true,
+            ..remind(&request(RequestStatus::Pending), 24).unwrap()
+        };
+        assert!(failed.for_partner().last_reminder_failed);
+        assert!(!remind(&failed, 48).unwrap().last_reminder_failed);
+        let resent = failed
+            .apply(RequestEvent::Resend {
+                at: t(30),
+                expires_at: t(102),
+                reminders: ConsentReminders::default(),
+            })
+            .unwrap();
+        assert!(!resent.last_reminder_failed);
+    }
+
+    #[test]
+    fn a_stored_setting_reads_with_fields_unknown_or_missing() {
+        #[derive(Deserialize)]
+        struct Stored {
+            #[serde(deserialize_with = "read_stored_reminders")]
+            r: ConsentReminders,
+        }
+        let later: Stored = serde_json::from_value(serde_json::json!({
+            "r": {"enabled": false, "afterSendingHours": 6, "beforeExpiryHours": 0, "max": 3,
+                  "quietHours": {"from": 22, "to": 7}}
+        }))
+        .unwrap();
+        assert_eq!(
+            later.r,
+            ConsentReminders {
+                enabled: false,
+                after_sending_hours: 6,
+                before_expiry_hours: 0,
+                max: 3
+            }
+        );
+        let partial: Stored = serde_json::from_value(serde_json::json!({"r": {"max": 4}})).unwrap();
+        assert_eq!(
+            partial.r,
+            ConsentReminders {
+                max: 4,
+                ..ConsentReminders::default()
+            }
+        );
+        // The API's form still refuses what it does not know.
+        let form = serde_json::from_value::<ConsentReminders>(serde_json::json!({
+            "enabled": true, "afterSendingHours": 6, "beforeExpiryHours": 0, "max": 3, "x": 1
+        }));
+        assert!(form.is_err());
     }
 
     #[test]

@@ -301,7 +301,7 @@ static ENGLISH: Catalogue = Catalogue {
         Nothing changes unless you approve. The link works once, until {expires}.",
     reminder_subject: "Reminder: {subject}",
     reminder_note: "This is a reminder: the request below is still waiting for your answer. \
-        It expires on {expires}; the link in any earlier email no longer works.",
+        It expires on {expires}; the links in earlier emails work until then too.",
     partner_managed: "Partner Managed",
     customer_managed: "Customer Managed",
     co_managed: "Co-Managed",
@@ -364,8 +364,8 @@ static GERMAN: Catalogue = Catalogue {
         Ohne Ihre Zustimmung ändert sich nichts. Der Link funktioniert einmal, bis {expires}.",
     reminder_subject: "Erinnerung: {subject}",
     reminder_note: "Dies ist eine Erinnerung: Die folgende Anfrage wartet noch auf Ihre \
-        Antwort. Sie läuft am {expires} ab; der Link in früheren E-Mails funktioniert nicht \
-        mehr.",
+        Antwort. Sie läuft am {expires} ab; die Links in früheren E-Mails funktionieren bis \
+        dahin ebenfalls.",
     partner_managed: "Vom Partner verwaltet",
     customer_managed: "Vom Kunden verwaltet",
     co_managed: "Gemeinsam verwaltet",

@@ -171,8 +171,8 @@ pub struct Partner {
     #[serde(default = "confirmed")]
     pub email_verified: bool,
     /// When the customer's admin is reminded of a pending import or management request
-    /// (My Company).
-    #[serde(default)]
+    /// (My Company). Read leniently: a field added later does not break older readers.
+    #[serde(default, deserialize_with = "crate::consent::read_stored_reminders")]
     pub consent_reminders: crate::consent::ConsentReminders,
 }
 

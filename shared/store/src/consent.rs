@@ -4,7 +4,9 @@
 //! profile and portal read it with the account; the asking partner finds its requests
 //! in the index partition `REQUESTS#<partnerId>` (gsi1, by id, which sorts by time).
 //! A link is `TOKEN#<sha-256 of the secret>`; it expires by TTL a while after its own
-//! expiry, so an expired link still answers "expired" for a month. A closed request
+//! expiry, so an expired link still answers "expired" for a month. A pending request
+//! names its live links (the latest email's and each reminder's since); every write of a
+//! request is conditional on the revision read, so none undoes another. A closed request
 //! (answered, withdrawn, expired, cancelled) expires by TTL after `CLOSED_REQUESTS_KEPT_DAYS`.
 //!
 //! A partner's latest request of a kind about one subject (the email an import asked
@@ -59,10 +61,12 @@ pub(super) fn request_keys(r: &ConsentRequest) -> Keys {
     )
     .gsi1(requests_pk(&r.partner_id), format!("REQUEST#{}", r.id));
     if r.status == RequestStatus::Pending {
-        // In the due index until answered, so the scheduler tick can remind it (at its
-        // next reminder) and expire it (at its expiry), whichever comes first.
+        // In the due index until answered, so the scheduler tick can look at it for a
+        // reminder (at its next slot, whether reminders are on or not) and expire it (at
+        // its expiry), whichever comes first. Stored before slots were: its reminder.
         let due = r
-            .next_reminder_at
+            .next_slot_at
+            .or(r.next_reminder_at)
             .map_or(r.expires_at, |n| n.min(r.expires_at));
         k.gsi2(
             super::schedule::DUE_PK,
@@ -73,25 +77,99 @@ pub(super) fn request_keys(r: &ConsentRequest) -> Keys {
     }
 }
 
-/// A request as stored: with the hash of the link most recently sent.
+/// A request as stored: with the hashes of its live links and a revision that every
+/// write moves on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "StoredRecord", into = "StoredRecord")]
 pub struct RequestRecord {
-    #[serde(flatten)]
     pub request: ConsentRequest,
-    pub token_hash: String,
+    /// The hashes of the links that answer the request now: the latest email's and each
+    /// reminder's since (a reminder adds one, a re-send revokes them all and adds its own;
+    /// at most 1 + `MAX_REMINDERS`). Empty for a placeholder and a closed request.
+    pub links: Vec<String>,
+    /// Moves on with every write of the request, which is conditional on it being the
+    /// one read: of two writers that read the same record, one writes.
+    pub revision: u64,
     /// The partner the customer belonged to when the request was made: the request holds
     /// only while it still does (a customer that moves ends every other request).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<domain::PartnerId>,
     /// An import request for an email that is no customer the partner may import (none
     /// at all, or already the partner's): kept and shown like any other, so the answer
     /// tells the partner nothing, but no email is sent and nobody can answer it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub placeholder: bool,
 }
 
+/// The stored shape of [`RequestRecord`]. Requests stored before they kept several links
+/// have one `tokenHash` and no `links`; `tokenHash` is still written (the newest link)
+/// for a reader of that time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredRecord {
+    #[serde(flatten)]
+    request: ConsentRequest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    links: Vec<String>,
+    #[serde(default)]
+    revision: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    owner: Option<domain::PartnerId>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    placeholder: bool,
+}
+
+impl From<StoredRecord> for RequestRecord {
+    fn from(s: StoredRecord) -> Self {
+        let mut links = s.links;
+        // Before several links: the one link (a placeholder's was never stored).
+        if links.is_empty() && !s.placeholder && s.request.status == RequestStatus::Pending {
+            links.extend(s.token_hash);
+        }
+        RequestRecord {
+            request: s.request,
+            links,
+            revision: s.revision,
+            owner: s.owner,
+            placeholder: s.placeholder,
+        }
+    }
+}
+
+impl From<RequestRecord> for StoredRecord {
+    fn from(r: RequestRecord) -> Self {
+        StoredRecord {
+            token_hash: r.links.last().cloned(),
+            request: r.request,
+            links: r.links,
+            revision: r.revision,
+            owner: r.owner,
+            placeholder: r.placeholder,
+        }
+    }
+}
+
 impl RequestRecord {
+    /// A new request with its first link (none stored for a placeholder).
+    pub fn new(
+        request: ConsentRequest,
+        link: &LinkToken,
+        owner: Option<domain::PartnerId>,
+    ) -> RequestRecord {
+        let placeholder = owner.is_none();
+        RequestRecord {
+            request,
+            links: if placeholder {
+                Vec::new()
+            } else {
+                vec![link.hash.clone()]
+            },
+            revision: 0,
+            owner,
+            placeholder,
+        }
+    }
+
     /// The same record with the request moved on.
     pub fn with(&self, request: ConsentRequest) -> RequestRecord {
         RequestRecord {
@@ -143,33 +221,29 @@ pub fn request_item(r: &RequestRecord) -> Result<Item, StoreError> {
     to_item(request_keys(&r.request), "ConsentRequest", r)
 }
 
-/// Replaces the request if it is still pending.
-fn put_request_if_pending(table: &str, r: &RequestRecord) -> Result<TransactWriteItem, StoreError> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(request_item(r)?))
-        .condition_expression("#status = :pending")
-        .expression_attribute_names("#status", "status")
-        .expression_attribute_values(":pending", s("pending"))
-        .build()
-        .map_err(StoreError::sdk)?;
-    Ok(TransactWriteItem::builder().put(put).build())
-}
-
-/// Replaces the request if it is still pending with the link `hash` (every re-send and
-/// reminder gives a request a new link, so this is "unchanged since read" for the tick).
+/// Replaces the request `next` if the stored one is still pending at `next.revision`
+/// (the revision read), writing it at the revision after.
 fn put_request_if_unchanged(
     table: &str,
-    r: &RequestRecord,
-    hash: &str,
+    next: &RequestRecord,
 ) -> Result<TransactWriteItem, StoreError> {
+    let written = RequestRecord {
+        revision: next.revision + 1,
+        ..next.clone()
+    };
+    let condition = if next.revision == 0 {
+        // Stored before revisions were, or never rewritten since.
+        "#status = :pending AND (attribute_not_exists(revision) OR revision = :revision)"
+    } else {
+        "#status = :pending AND revision = :revision"
+    };
     let put = Put::builder()
         .table_name(table)
-        .set_item(Some(request_item(r)?))
-        .condition_expression("#status = :pending AND tokenHash = :hash")
+        .set_item(Some(request_item(&written)?))
+        .condition_expression(condition)
         .expression_attribute_names("#status", "status")
         .expression_attribute_values(":pending", s("pending"))
-        .expression_attribute_values(":hash", s(hash))
+        .expression_attribute_values(":revision", AttributeValue::N(next.revision.to_string()))
         .build()
         .map_err(StoreError::sdk)?;
     Ok(TransactWriteItem::builder().put(put).build())
@@ -227,15 +301,6 @@ pub(super) fn put_welcome(
     Ok(TransactWriteItem::builder().put(put).build())
 }
 
-/// Marks a link used, if nobody used it first.
-fn use_token(
-    table: &str,
-    t: &LinkToken,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<TransactWriteItem, StoreError> {
-    mark_used(table, &token_keys(&t.hash), at)
-}
-
 /// Marks the existing item `keys` used, if nothing used it first.
 fn mark_used(
     table: &str,
@@ -256,8 +321,10 @@ fn mark_used(
 /// Why answering a request did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum AnswerError {
-    #[error("the request is no longer pending")]
-    NotPending,
+    /// The request is no longer the one read: answered, withdrawn, re-sent or reminded
+    /// meanwhile.
+    #[error("the request changed meanwhile")]
+    Changed,
     #[error("the link was used meanwhile")]
     LinkUsed,
     #[error("the customer changed meanwhile")]
@@ -485,9 +552,36 @@ impl Table {
         }
     }
 
-    /// One of the partner's requests (an index read: eventually consistent; the writes
-    /// that follow are conditional on the stored request).
+    /// One of the partner's requests as stored now: found in the partner's index
+    /// partition (which names its customer partition), then read there with a consistent
+    /// GetItem, so a write conditional on what was read acts on the latest revision.
     pub async fn partner_request(
+        &self,
+        scope: &PartnerScope,
+        id: &RequestId,
+    ) -> Result<Option<RequestRecord>, StoreError> {
+        let Some(found) = self.partner_request_indexed(scope, id).await? else {
+            return Ok(None);
+        };
+        let k = request_keys(&found.request);
+        Ok(self
+            .get::<RequestRecord>(&k.pk, &k.sk)
+            .await?
+            .filter(|r| &r.request.partner_id == scope.partner_id()))
+    }
+
+    /// A request as stored now, by its customer partition and id (a consistent GetItem).
+    pub async fn consent_request(
+        &self,
+        customer: &domain::CustomerId,
+        id: &RequestId,
+    ) -> Result<Option<RequestRecord>, StoreError> {
+        let pk = super::customers::customer_pk(customer);
+        self.get(&pk, &format!("REQUEST#{id}")).await
+    }
+
+    /// One of the partner's requests through the index (eventually consistent).
+    async fn partner_request_indexed(
         &self,
         scope: &PartnerScope,
         id: &RequestId,
@@ -551,41 +645,48 @@ impl Table {
         requests_pk(scope.partner_id())
     }
 
-    /// Sends a request again: a new link replaces the old one.
+    /// Sends a request again: `request` (read at its revision, `links` those read) with
+    /// the new `link` as its only one; every link sent before is deleted. `Changed` when
+    /// the stored request is no longer the one read.
     pub async fn resend_request(
         &self,
         request: &RequestRecord,
-        old_hash: &str,
         link: Option<&LinkToken>,
         audit: &AuditRecord,
     ) -> Result<(), AnswerError> {
+        let next = RequestRecord {
+            links: link.map(|l| vec![l.hash.clone()]).unwrap_or_default(),
+            ..request.clone()
+        };
         let mut items = vec![
-            put_request_if_pending(&self.name, request)?,
-            delete_token(&self.name, old_hash)?,
+            put_request_if_unchanged(&self.name, &next)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
+        for hash in &request.links {
+            items.push(delete_token(&self.name, hash)?);
+        }
         if let Some(link) = link {
             items.push(put_new(&self.name, token_item(link)?)?);
         }
-        self.finish_answer(self.transact(items).await, false)
+        self.finish_answer(self.transact(items).await, 0)
     }
 
     /// The scheduler tick's reminder: the request (one more reminder, its next planned)
-    /// with its new link in place of the one read as `old_hash` (none stored for a
-    /// placeholder), and the audit record, in one transaction on the condition that the
-    /// request is still pending with that link. `false` when it is not (answered,
-    /// withdrawn, re-sent or reminded by another tick meanwhile): nothing is written, and
-    /// no email may go.
+    /// with the reminder's `link` added to those that answer it (none for a placeholder;
+    /// the links sent before keep working), and the audit record, in one transaction on
+    /// the condition that the request is still pending at the revision read. `false` when
+    /// it is not (answered, withdrawn, re-sent or reminded by another tick meanwhile):
+    /// nothing is written, and no email may go.
     pub async fn remind_request(
         &self,
         request: &RequestRecord,
-        old_hash: &str,
         link: Option<&LinkToken>,
         audit: &AuditRecord,
     ) -> Result<bool, StoreError> {
+        let mut next = request.clone();
+        next.links.extend(link.map(|l| l.hash.clone()));
         let mut items = vec![
-            put_request_if_unchanged(&self.name, request, old_hash)?,
-            delete_token(&self.name, old_hash)?,
+            put_request_if_unchanged(&self.name, &next)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
         if let Some(link) = link {
@@ -599,15 +700,25 @@ impl Table {
         }
     }
 
-    /// Moves a pending request's next reminder (the partner's setting changed since it
-    /// was planned), if the request is unchanged since read with the link `hash`.
-    pub async fn replan_request(
-        &self,
-        request: &RequestRecord,
-        hash: &str,
-    ) -> Result<bool, StoreError> {
+    /// Marks the latest reminder of request `r` (as the reminder wrote it, at the revision
+    /// after `r.revision`) as not delivered, unless the request changed since.
+    pub async fn reminder_failed(&self, r: &RequestRecord) -> Result<bool, StoreError> {
+        let keys = request_keys(&r.request);
+        let u = Update::builder()
+            .table_name(&self.name)
+            .set_key(Some(keys.key()))
+            .update_expression("SET lastReminderFailed = :yes, revision = :next")
+            .condition_expression("revision = :written")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(
+                ":written",
+                AttributeValue::N((r.revision + 1).to_string()),
+            )
+            .expression_attribute_values(":next", AttributeValue::N((r.revision + 2).to_string()))
+            .build()
+            .map_err(StoreError::sdk)?;
         match self
-            .transact(vec![put_request_if_unchanged(&self.name, request, hash)?])
+            .transact(vec![TransactWriteItem::builder().update(u).build()])
             .await
         {
             Ok(()) => Ok(true),
@@ -617,15 +728,32 @@ impl Table {
         }
     }
 
-    /// Closes a pending request on its own (the scheduler tick's expiry, a cancellation);
-    /// `false` if it was answered first.
-    pub async fn close_request(&self, request: &RequestRecord) -> Result<bool, StoreError> {
+    /// Moves a pending request's next slot and reminder (the tick looked at it and sent
+    /// nothing), if the request is unchanged since read.
+    pub async fn replan_request(&self, request: &RequestRecord) -> Result<bool, StoreError> {
         match self
-            .transact(vec![put_request_if_pending(&self.name, request)?])
+            .transact(vec![put_request_if_unchanged(&self.name, request)?])
             .await
         {
             Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { .. }) => Ok(false),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Closes a pending request on its own (the scheduler tick's expiry, a cancellation),
+    /// if it is unchanged since read; `false` if it was answered or changed first (the
+    /// next tick sees it as it is). Its links stay until their TTL and answer by the
+    /// request's status.
+    pub async fn close_request(&self, request: &RequestRecord) -> Result<bool, StoreError> {
+        match self
+            .transact(vec![put_request_if_unchanged(&self.name, request)?])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
             Err(e) => Err(e),
         }
     }
@@ -661,33 +789,50 @@ impl Table {
         }
     }
 
-    /// The partner takes a request back; its link stops working.
+    /// The partner takes a request back (read at its revision): every link it has is
+    /// deleted. `Changed` when the stored request is no longer the one read.
     pub async fn withdraw_request(
         &self,
         request: &RequestRecord,
         audit: &AuditRecord,
     ) -> Result<(), AnswerError> {
-        let items = vec![
-            put_request_if_pending(&self.name, request)?,
-            delete_token(&self.name, &request.token_hash)?,
+        let next = RequestRecord {
+            links: Vec::new(),
+            ..request.clone()
+        };
+        let mut items = vec![
+            put_request_if_unchanged(&self.name, &next)?,
             put_new(&self.name, super::audit::item(audit)?)?,
         ];
-        self.finish_answer(self.transact(items).await, false)
+        for hash in &request.links {
+            items.push(delete_token(&self.name, hash)?);
+        }
+        self.finish_answer(self.transact(items).await, 0)
     }
 
-    /// The customer admin's answer: the request, its link used up, and on approval the
-    /// customer changed (`changed` replacing `before`).
+    /// The customer admin's answer: the request (read at its revision), every link it has
+    /// used up (the one presented among them: a later click answers "used"), and on
+    /// approval the customer changed (`changed` replacing `before`). `Changed` when the
+    /// stored request is no longer the one read (a reminder went meanwhile: read again).
     pub async fn answer_request(
         &self,
         request: &RequestRecord,
-        link: Option<&LinkToken>,
         changed: Option<(&Customer, &Customer)>,
         audit: &AuditRecord,
     ) -> Result<(), AnswerError> {
-        let mut items = vec![put_request_if_pending(&self.name, request)?];
-        if let Some(link) = link {
-            items.push(use_token(&self.name, link, request.request.updated_at)?);
+        let next = RequestRecord {
+            links: Vec::new(),
+            ..request.clone()
+        };
+        let mut items = vec![put_request_if_unchanged(&self.name, &next)?];
+        for hash in &request.links {
+            items.push(mark_used(
+                &self.name,
+                &token_keys(hash),
+                request.request.updated_at,
+            )?);
         }
+        let links = request.links.len();
         let (mut old, mut new) = (None, None);
         if let Some((customer, before)) = changed {
             items.push(put_account_if(
@@ -724,21 +869,21 @@ impl Table {
         };
         let audit = put_new(&self.name, super::audit::item(audit)?)?;
         let result = self.transact_with_roles(items, &changes, audit).await;
-        self.finish_answer(result, link.is_some())
+        self.finish_answer(result, links)
     }
 
+    /// The outcome of a write whose item 0 is the request and items 1..=`links` its
+    /// links being used.
     fn finish_answer(
         &self,
         result: Result<(), StoreError>,
-        link_at_1: bool,
+        links: usize,
     ) -> Result<(), AnswerError> {
         match result {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed { index: Some(0) })
-            | Err(StoreError::TransactionConflict { index: Some(0) }) => {
-                Err(AnswerError::NotPending)
-            }
-            Err(StoreError::ConditionFailed { index: Some(1) }) if link_at_1 => {
+            | Err(StoreError::TransactionConflict { index: Some(0) }) => Err(AnswerError::Changed),
+            Err(StoreError::ConditionFailed { index: Some(i) }) if (1..=links).contains(&i) => {
                 Err(AnswerError::LinkUsed)
             }
             Err(StoreError::ConditionFailed { .. })

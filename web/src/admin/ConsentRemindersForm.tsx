@@ -122,7 +122,9 @@ export function ConsentRemindersForm({ loaded, editable, onSaved, onReload }: Pr
       </h2>
       <p className="panel__note" data-testid="reminders-summary">
         When an import or management request waits for the customer’s answer, the customer’s administrator is emailed a
-        reminder with a new link (the link expires when the request does). {describeReminders(loaded.company.consentReminders)}
+        reminder with one more link (it expires when the request does; the links sent before keep working).{' '}
+        {describeReminders(loaded.company.consentReminders)} A change applies to every pending request from its next
+        reminder time, requests sent while reminders were off included.
       </p>
       {failure ? <FailureAlert ref={failureRef} failure={failure} onReload={onReload} /> : null}
       <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={busy}>
@@ -166,13 +168,19 @@ export function ConsentRemindersForm({ loaded, editable, onSaved, onReload }: Pr
         {editable ? (
           <div className="setting__footer">
             <p className="setting__status" role="status" data-testid="reminders-status">
-              {saved ? 'Saved. Pending requests follow it from their next planned reminder.' : ''}
+              {saved
+                ? 'Saved. Every pending request follows it from its next reminder time, requests sent while reminders were off included.'
+                : ''}
             </p>
             <button type="submit" className="button button--primary" disabled={busy} data-testid="reminders-save">
               {busy ? 'Saving…' : 'Save reminders'}
             </button>
           </div>
-        ) : null}
+        ) : (
+          <p className="panel__note" data-testid="reminders-read-only">
+            Only the Partner Administrator and Administrator roles can change this.
+          </p>
+        )}
       </form>
     </section>
   );

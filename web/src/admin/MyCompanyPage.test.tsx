@@ -135,7 +135,7 @@ describe('Administration > My Company', () => {
     await user.type(screen.getByTestId('reminders-max'), '1');
     await user.click(screen.getByTestId('reminders-save'));
 
-    expect(await screen.findByText(/Saved\. Pending requests follow it/)).toBeInTheDocument();
+    expect(await screen.findByText(/Saved\. Every pending request follows it/)).toBeInTheDocument();
     const sent = saves(requests);
     expect(sent.map((request) => request.body)).toEqual([
       {
@@ -191,6 +191,9 @@ describe('Administration > My Company', () => {
     expect(screen.queryByTestId('company-save')).not.toBeInTheDocument();
     expect(screen.getByTestId('reminders-max')).toBeDisabled();
     expect(screen.queryByTestId('reminders-save')).not.toBeInTheDocument();
+    expect(screen.getByTestId('reminders-read-only')).toHaveTextContent(
+      'Only the Partner Administrator and Administrator roles can change this.',
+    );
   });
 });
 

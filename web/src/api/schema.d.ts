@@ -489,7 +489,8 @@ export interface paths {
         /**
          * Saves the contact and support information, the emails' language and the consent
          *     reminders (partner administrators and administrators). A change to the reminders
-         *     applies to pending requests from their next planned reminder. `If-Match` with the `ETag` saves only onto that
+         *     applies to every pending request from its next reminder time (requests sent while
+         *     reminders were off included). `If-Match` with the `ETag` saves only onto that
          *     version (412 otherwise); without it, onto the version stored. The next email to a customer and the customer portal show it.
          */
         put: operations["update_company"];
@@ -530,8 +531,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send the request's email again, with a new link (the old one stops working) and a
-         *     new expiry. A request is sent 5 times at most.
+         * Send the request's email again, with a new link (every earlier link, the reminders'
+         *     too, stops working) and a new expiry. A request is sent 5 times at most.
          */
         post: operations["resend_request"];
         delete?: never;
@@ -549,7 +550,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw a pending request: its link stops working. */
+        /**
+         * Withdraw a pending request: its links (the first email's and the reminders') stop
+         *     working.
+         */
         post: operations["withdraw_request"];
         delete?: never;
         options?: never;
@@ -2334,6 +2338,13 @@ export interface components {
          *     latest email (the first, a re-send or a reminder), is skipped, so a tick that comes
          *     late sends one reminder for all the slots it missed. `max` bounds the reminders of
          *     one request over its whole life, re-sends included.
+         *
+         *     The tick looks at a pending request at each slot whether reminders are on or not
+         *     (and however many went), so a change to the setting reaches every pending request at
+         *     its next slot: off or at `max`, the slot passes without an email.
+         *
+         *     This is the API's shape (unknown fields refused); the partner's item is read by
+         *     [`read_stored_reminders`], which takes whatever a later version adds.
          */
         ConsentReminders: {
             /**
@@ -2370,13 +2381,24 @@ export interface components {
              * @description When the latest reminder went.
              */
             lastRemindedAt?: string | null;
+            /**
+             * @description The latest reminder's email could not be sent (SES refused it, or the address is
+             *     suppressed): the reminder counts, the customer did not get it.
+             */
+            lastReminderFailed?: boolean;
             management?: null | components["schemas"]["ManagementType"];
             /**
              * Format: date-time
              * @description When the next reminder is planned (pending requests, by the partner's reminder
-             *     setting when the request was last sent or reminded).
+             *     setting when the request was last sent, reminded or looked at by the tick).
              */
             nextReminderAt?: string | null;
+            /**
+             * Format: date-time
+             * @description When the tick next looks at the request for a reminder: its next slot by the
+             *     setting's hours, even while reminders are off or at their max (pending requests).
+             */
+            nextSlotAt?: string | null;
             /** @description The partner asking. */
             partnerId: string;
             /** @description The partner's company name, as the customer sees it. */
@@ -3547,7 +3569,7 @@ export interface components {
             company: components["schemas"]["Company"];
             /**
              * @description When the customer's admin is reminded of a pending import or management request
-             *     (My Company).
+             *     (My Company). Read leniently: a field added later does not break older readers.
              */
             consentReminders?: components["schemas"]["ConsentReminders"];
             contact: components["schemas"]["Contact"];
@@ -3618,6 +3640,8 @@ export interface components {
              * @description When the latest reminder went.
              */
             lastRemindedAt?: string | null;
+            /** @description The latest reminder's email could not be sent. */
+            lastReminderFailed?: boolean;
             management?: null | components["schemas"]["ManagementType"];
             /**
              * Format: date-time
@@ -6889,7 +6913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not pending, ended, or sent 5 times already */
+            /** @description Not pending, ended, sent 5 times already, or changed meanwhile */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6948,7 +6972,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not pending, or ended */
+            /** @description Not pending, ended, or changed meanwhile */
             409: {
                 headers: {
                     [name: string]: unknown;

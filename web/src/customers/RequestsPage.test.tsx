@@ -127,6 +127,26 @@ describe('Requests page', () => {
       `1 of 2, last ${localTime('2026-01-13T14:30:00Z')}Next ${localTime('2026-01-18T14:30:00Z')}`,
     );
     expect(second).toHaveTextContent(/^0 of 2$/);
+    // The times are machine-readable, as in the other columns.
+    const times = [...first.querySelectorAll('time')].map((time) => time.getAttribute('datetime'));
+    expect(times).toEqual(['2026-01-13T14:30:00Z', '2026-01-18T14:30:00Z']);
+  });
+
+  it('counts the reminders sent when the setting now allows fewer, and marks one not delivered', async () => {
+    const reminded: ConsentRequest = {
+      ...pendingImport,
+      remindersSent: 3,
+      lastRemindedAt: '2026-01-13T14:30:00Z',
+      lastReminderFailed: true,
+    };
+    mockFetch(requestRoutes(() => [reminded, pendingManagement]));
+    renderRequests();
+    await waitFor(() => expect(screen.getAllByTestId('request-reminders')[0]).toHaveTextContent(/^3 sent, last /));
+    expect(screen.getAllByTestId('request-reminders')[0]).not.toHaveTextContent('of 2');
+    expect(screen.getByTestId('request-reminder-failed')).toHaveTextContent(
+      'The latest reminder could not be delivered',
+    );
+    expect(screen.getAllByTestId('request-reminder-failed')).toHaveLength(1);
   });
 
   it('says reminders are off when the partner turned them off', async () => {
@@ -138,7 +158,7 @@ describe('Requests page', () => {
     renderRequests();
     await waitFor(() => expect(screen.getAllByTestId('request-reminders')[1]).toHaveTextContent(/^Off$/));
     expect(screen.getAllByTestId('request-reminders')[0]).toHaveTextContent(
-      `Off (1 sent, last ${localTime('2026-01-13T14:30:00Z')})`,
+      `Off (1 sent), last ${localTime('2026-01-13T14:30:00Z')}`,
     );
   });
 

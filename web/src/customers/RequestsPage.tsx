@@ -107,23 +107,33 @@ function When({ value }: { value: string }) {
   return <time dateTime={value}>{formatDateTime(value)}</time>;
 }
 
+/** A pending request's reminders as the Reminders column shows them. */
+export interface ReminderSummary {
+  /** How many went: "1 of 2", "3 sent" (more than the setting allows now), "Off", "Off (1 sent)". */
+  sent: string;
+  /** When the latest went. */
+  last: string | null;
+  /** When the next is planned. */
+  next: string | null;
+  /** The latest reminder's email could not be sent. */
+  failed: boolean;
+}
+
 /**
- * A pending request's reminders in words: how many went (of how many the partner's setting
- * allows), when the last went, and when the next is planned. `reminders` is the setting,
- * when it could be read.
+ * A pending request's reminders: how many went (of how many the partner's setting allows,
+ * while that is more), when the last went, and when the next is planned. `reminders` is
+ * the setting, when it could be read.
  */
-export function reminderSummary(
-  request: ConsentRequest,
-  reminders: ConsentReminders | undefined,
-): { sent: string; next: string | null } {
+export function reminderSummary(request: ConsentRequest, reminders: ConsentReminders | undefined): ReminderSummary {
   const count = request.remindersSent ?? 0;
-  const last = request.lastRemindedAt ? `, last ${formatDateTime(request.lastRemindedAt)}` : '';
+  const last = request.lastRemindedAt ?? null;
+  const failed = request.lastReminderFailed ?? false;
   if (reminders && !reminders.enabled) {
-    return { sent: count > 0 ? `Off (${count} sent${last})` : 'Off', next: null };
+    return { sent: count > 0 ? `Off (${count} sent)` : 'Off', last, next: null, failed };
   }
-  const sent = reminders ? `${count} of ${reminders.max}${last}` : `${count} sent${last}`;
-  const next = request.nextReminderAt ? `Next ${formatDateTime(request.nextReminderAt)}` : null;
-  return { sent, next };
+  // A max lowered below what already went reads as the count alone, never "3 of 2".
+  const sent = reminders && count <= reminders.max ? `${count} of ${reminders.max}` : `${count} sent`;
+  return { sent, last, next: request.nextReminderAt ?? null, failed };
 }
 
 function RemindersCell({ request, reminders }: { request: ConsentRequest; reminders: ConsentReminders | undefined }) {
@@ -131,7 +141,21 @@ function RemindersCell({ request, reminders }: { request: ConsentRequest; remind
   return (
     <td data-testid="request-reminders">
       {summary.sent}
-      {summary.next ? <span className="table__secondary">{summary.next}</span> : null}
+      {summary.last ? (
+        <>
+          , last <When value={summary.last} />
+        </>
+      ) : null}
+      {summary.failed ? (
+        <span className="table__secondary" data-testid="request-reminder-failed">
+          The latest reminder could not be delivered
+        </span>
+      ) : null}
+      {summary.next ? (
+        <span className="table__secondary">
+          Next <When value={summary.next} />
+        </span>
+      ) : null}
     </td>
   );
 }
@@ -204,7 +228,7 @@ export function RequestsPage() {
     setOutcome({
       tone: 'success',
       title: `The request was sent again to ${result.data.email}.`,
-      detail: `The earlier link no longer works; the new one expires ${formatDateTime(result.data.expiresAt)}.`,
+      detail: `The earlier links (the reminders' too) no longer work; the new one expires ${formatDateTime(result.data.expiresAt)}.`,
     });
   }
 
@@ -222,7 +246,7 @@ export function RequestsPage() {
     setOutcome({
       tone: 'success',
       title: `The request to ${requestSubject(result.data)} was withdrawn.`,
-      detail: 'Its link no longer works.',
+      detail: 'Its links no longer work.',
     });
   }
 

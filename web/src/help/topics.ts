@@ -205,7 +205,7 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
       {
         heading: 'Reminders',
         text: [
-          'While a request waits, the customer’s administrator is reminded by email, as set on My Company: by default a day after it was sent and a day before it expires, twice at most. Each reminder carries a new link that expires with the request; the link in earlier emails stops working. The Reminders column shows how many went, when the last went and when the next is planned, or Off. A resend plans the reminders again from the resend. When nobody answers in time, the request expires and your administrators get a Consent expired alert.',
+          'While a request waits, the customer’s administrator is reminded by email, as set on My Company: by default a day after it was sent and a day before it expires, twice at most. Each reminder carries one more link that expires with the request; the links in earlier emails keep working until then, and a resend or withdrawal stops them all. The Reminders column shows how many went (of how many the setting allows), when the last went and when the next is planned, or Off; a reminder whose email could not be delivered (the address bounced, say) is marked so, and a resend reaches the customer again. A resend plans the reminders again from the resend. When nobody answers in time, the request expires and your administrators get a Consent expired alert.',
         ],
       },
     ],
@@ -485,7 +485,7 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
       {
         heading: 'Consent reminders',
         text: [
-          'When the customer’s administrator is reminded of a pending import or management request: some hours after it was sent or resent, some hours before it expires (0 leaves either out), and how many reminders a request gets at most (1 to 5). Turn them off to send none. A change applies to pending requests from their next planned reminder.',
+          'When the customer’s administrator is reminded of a pending import or management request: some hours after it was sent or resent, some hours before it expires (0 leaves either out), and how many reminders a request gets at most (1 to 5). Turn them off to send none. A change applies to every pending request from its next reminder time, requests sent while reminders were off included.',
         ],
       },
     ],

@@ -68,6 +68,8 @@ fn request(kind: RequestKind, management: Option<ManagementType>) -> ConsentRequ
         reminders_sent: 0,
         last_reminded_at: None,
         next_reminder_at: None,
+        next_slot_at: None,
+        last_reminder_failed: false,
     }
 }
 
