@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomerProfile } from '../api/client';
 import { tokenStore } from '../auth/tokenStore';
@@ -200,9 +200,10 @@ describe('The customer pop-up', () => {
     expect(screen.getAllByTestId('customer-row')).toHaveLength(1);
   });
 
-  it('opens Manage Customer in a new tab', async () => {
-    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
-    mockFetch({
+  it('opens Manage Customer in a tab opened on the click, then sent to the console', async () => {
+    const tab = { opener: window as unknown, closed: false, location: { href: 'about:blank' }, close: vi.fn() };
+    const open = vi.spyOn(window, 'open').mockImplementation(() => tab as unknown as Window);
+    const { requests } = mockFetch({
       [CATALOG]: () => json(200, sampleCatalog),
       [LIST]: () => json(200, { items: sampleRows }),
       'POST /api/v1/customers/cus_1/manage': () =>
@@ -212,9 +213,30 @@ describe('The customer pop-up', () => {
     const { user } = renderApp('/customers', exspMe);
     await screen.findByTestId('customers-table');
     await user.click(within(row('Acme Dental')).getByTestId('customer-popup-toggle'));
+    const before = requests.length;
     await user.click(within(row('Acme Dental')).getByTestId('popup-manage'));
-    await waitFor(() => expect(open).toHaveBeenCalledWith('/manage/cus_1#delegation=tok', '_blank', 'noopener'));
+    // Opened by the click itself, before the session is asked for.
+    expect(open).toHaveBeenCalledWith('about:blank', '_blank');
+    expect(tab.opener).toBeNull();
     expect(await screen.findByTestId('row-action-notice')).toHaveTextContent('Acme Dental’s console opened in a new tab.');
+    expect(tab.location.href).toBe(`${window.location.origin}/manage/cus_1#delegation=tok`);
+    expect(requests.slice(before).map((request) => request.path)).toEqual(['/api/v1/customers/cus_1/manage']);
+    open.mockRestore();
+  });
+
+  it('says to allow pop-ups when the browser blocks the tab, and starts no session', async () => {
+    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    const { requests } = mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+    });
+    tokenStore.set(sampleToken);
+    const { user } = renderApp('/customers', exspMe);
+    await screen.findByTestId('customers-table');
+    await user.click(within(row('Acme Dental')).getByTestId('customer-popup-toggle'));
+    await user.click(within(row('Acme Dental')).getByTestId('popup-manage'));
+    expect(await screen.findByTestId('row-action-notice')).toHaveTextContent('allow pop-ups for this site');
+    expect(requests.some((request) => request.path.endsWith('/manage'))).toBe(false);
     open.mockRestore();
   });
 });

@@ -476,7 +476,8 @@ describe('Customer Profile page', () => {
   });
 
   it('opens the customer’s console in a new tab from Manage Customer', async () => {
-    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    const tab = { opener: window as unknown, closed: false, location: { href: 'about:blank' }, close: vi.fn() };
+    const open = vi.spyOn(window, 'open').mockImplementation(() => tab as unknown as Window);
     const { requests } = mockFetch({
       ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
@@ -487,9 +488,11 @@ describe('Customer Profile page', () => {
     const { user } = renderProfile();
     await user.click(await screen.findByTestId('manage-customer'));
 
+    expect(open).toHaveBeenCalledWith('about:blank', '_blank');
     await waitFor(() =>
-      expect(open).toHaveBeenCalledWith('/manage/cus_1#delegation=secret%20token%2F1', '_blank', 'noopener'),
+      expect(tab.location.href).toBe(`${window.location.origin}/manage/cus_1#delegation=secret%20token%2F1`),
     );
+    expect(tab.opener).toBeNull();
     expect(screen.getByTestId('profile-notice')).toHaveTextContent('Acme Dental’s console opened in a new tab.');
     expect(changes(requests).map((request) => request.path)).toEqual(['/api/v1/customers/cus_1/manage']);
   });
