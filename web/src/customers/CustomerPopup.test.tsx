@@ -103,6 +103,51 @@ describe('The customer pop-up', () => {
     expect(within(acme).getByTestId('customer-popup')).not.toBeVisible();
   });
 
+  it('closes with Escape when opened by the pointer, and stays while focus is inside it', async () => {
+    mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+    });
+    tokenStore.set(sampleToken);
+    const { user } = renderApp('/customers', exspMe);
+    await screen.findByTestId('customers-table');
+    const acme = row('Acme Dental');
+    const name = within(acme).getByRole('link', { name: 'Acme Dental' });
+    const panel = within(acme).getByTestId('customer-popup');
+    // Focus is elsewhere on the page: Escape still closes it.
+    screen.getByTestId('customer-search').focus();
+    await user.hover(name);
+    expect(panel).toBeVisible();
+    await user.keyboard('{Escape}');
+    expect(panel).not.toBeVisible();
+    expect(screen.getByTestId('customer-search')).toHaveFocus();
+
+    await user.unhover(name);
+    await user.hover(name);
+    within(panel).getByRole('link', { name: 'View profile' }).focus();
+    await user.unhover(name);
+    expect(panel).toBeVisible();
+  });
+
+  it('is placed under the name’s left edge, touching it', async () => {
+    mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+    });
+    tokenStore.set(sampleToken);
+    const { user } = renderApp('/customers', exspMe);
+    await screen.findByTestId('customers-table');
+    const acme = row('Acme Dental');
+    const root = within(acme).getByRole('link', { name: 'Acme Dental' }).parentElement!;
+    const toggle = within(acme).getByTestId('customer-popup-toggle');
+    vi.spyOn(root, 'getBoundingClientRect').mockReturnValue(new DOMRect(40, 100, 160, 20));
+    vi.spyOn(toggle, 'getBoundingClientRect').mockReturnValue(new DOMRect(180, 102, 20, 16));
+    await user.hover(within(acme).getByRole('link', { name: 'Acme Dental' }));
+    const panel = within(acme).getByTestId('customer-popup');
+    expect(panel.style.left).toBe('40px');
+    expect(panel.style.top).toBe('120px');
+  });
+
   it('offers only what the role allows on each customer', async () => {
     mockFetch({
       [CATALOG]: () => json(200, sampleCatalog),

@@ -120,18 +120,27 @@ export interface Matching {
   capped: boolean;
 }
 
+/**
+ * Reads up to `max` + 1 customers: the one past the limit (a page of one when the pages
+ * so far hold exactly `max`) tells whether more match, so that exactly `max` matches are
+ * not reported as capped.
+ */
 export async function fetchMatching(filters: CustomerFilters, max = MAX_MATCHING): Promise<ApiResult<Matching>> {
   const rows: CustomerRow[] = [];
+  const seen = new Set<string>();
   let cursor: string | undefined;
   for (;;) {
-    const query: CustomerListQuery = { ...customerQuery(filters), limit: BULK_CHUNK };
+    const query: CustomerListQuery = { ...customerQuery(filters), limit: Math.min(BULK_CHUNK, max + 1 - rows.length) };
     if (cursor !== undefined) query.cursor = cursor;
     const page = jsonOnly(await authorizedResult((headers) => api.GET('/api/v1/customers', { params: { query }, headers })));
     if (!page.ok) return page;
-    const seen = new Set(rows.map((row) => row.id));
-    rows.push(...page.data.items.filter((row) => !seen.has(row.id)));
+    for (const row of page.data.items) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      rows.push(row);
+    }
     cursor = page.data.nextCursor ?? undefined;
-    if (rows.length >= max) return { ok: true, data: { rows: rows.slice(0, max), capped: rows.length > max || cursor !== undefined } };
+    if (rows.length > max) return { ok: true, data: { rows: rows.slice(0, max), capped: true } };
     if (cursor === undefined) return { ok: true, data: { rows, capped: false } };
   }
 }
