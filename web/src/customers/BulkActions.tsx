@@ -5,7 +5,7 @@ import type { Problem } from '../api/problem';
 import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
 import { CUSTOMERS_CSV_FILENAME } from './api';
-import { BULK_CHUNK, exportSelection, type BulkAction, type BulkOptions, type BulkOutcome } from './bulk';
+import { BULK_CHUNK, exportSelection, summary, type BulkAction, type BulkOptions, type BulkOutcome } from './bulk';
 import { RadioGroup, SelectInput } from './controls';
 import { formatNumber, MANAGEMENT_HINTS, MANAGEMENT_LABELS, MANAGEMENT_TYPES } from './labels';
 import { ProblemAlert } from './problems';
@@ -29,6 +29,8 @@ export interface BulkReport {
   names: ReadonlyMap<string, string>;
   /** Selected customers left out of the call because the user's role may not do the action to them. */
   skipped: number;
+  /** What was asked, to send the calls not confirmed again. */
+  options: BulkOptions;
 }
 
 /** The open bulk dialog, with the selection as it was when it opened. */
@@ -396,14 +398,34 @@ function refusal(problem: Problem | undefined): string {
  * (its heading, then its counts): the page gives each answer a new panel, so that a
  * second answer like the first is announced too.
  */
-export function BulkResults({ report, onDismiss }: { report: BulkReport; onDismiss: () => void }) {
+export function BulkResults({
+  report,
+  retrying,
+  onRetry,
+  onDismiss,
+}: {
+  report: BulkReport;
+  /** The calls not confirmed are being sent again. */
+  retrying: boolean;
+  onRetry: () => void;
+  onDismiss: () => void;
+}) {
   const ref = useFocusOnChange<HTMLElement>(1);
   const { outcome, names } = report;
   const refused = outcome.results.filter((row) => row.outcome === 'refused');
   const done = outcome.results.filter((row) => row.outcome === 'done');
+  const unknown = outcome.results.filter((row) => row.outcome === 'unknown');
+  const notSent = outcome.results.filter((row) => row.outcome === 'notAttempted');
   const name = (row: { customerId: string; customerName?: string }) => row.customerName ?? names.get(row.customerId) ?? row.customerId;
   return (
-    <section ref={ref} tabIndex={-1} className="panel panel--stack bulk-results" aria-labelledby="bulk-results-heading" aria-describedby="bulk-results-counts" data-testid="bulk-results">
+    <section
+      ref={ref}
+      tabIndex={-1}
+      className="panel panel--stack bulk-results"
+      aria-labelledby="bulk-results-heading"
+      aria-describedby="bulk-results-counts"
+      data-testid="bulk-results"
+    >
       <div className="panel__header">
         <h2 id="bulk-results-heading" className="panel__title">
           {report.title}
@@ -413,9 +435,51 @@ export function BulkResults({ report, onDismiss }: { report: BulkReport; onDismi
         </button>
       </div>
       <p id="bulk-results-counts" className="bulk-results__counts" data-testid="bulk-results-counts">
-        {formatNumber(outcome.done)} done, {formatNumber(outcome.refused)} refused.
+        {summary(outcome, formatNumber)}
         {report.skipped > 0 ? ` ${formatNumber(report.skipped)} of the selection left out: your role may not do this to ${report.skipped === 1 ? 'it' : 'them'}.` : ''}
       </p>
+      {outcome.stopped ? (
+        <ProblemAlert title="Stopped before the end: the other customers were not sent" problem={outcome.stopped} />
+      ) : null}
+      {unknown.length > 0 ? (
+        <>
+          <h3 className="subsection-title">Not confirmed</h3>
+          <p className="field__hint">
+            The server could not be reached or failed, even after trying again. These may have been done: reload the list to
+            check, or retry (what was done already is not done twice).
+          </p>
+          <ul className="bulk-results__list">
+            {unknown.map((row) => (
+              <li key={row.customerId} data-testid="bulk-result-unknown" data-customer-id={row.customerId}>
+                <span className="bulk-results__name">{name(row)}</span>: not confirmed — may have been done; reload to check.
+              </li>
+            ))}
+          </ul>
+          <div>
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              onClick={onRetry}
+              disabled={retrying}
+              data-testid="bulk-retry-unconfirmed"
+            >
+              {retrying ? 'Retrying…' : 'Retry'}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {notSent.length > 0 ? (
+        <>
+          <h3 className="subsection-title">Not sent</h3>
+          <ul className="bulk-results__list">
+            {notSent.map((row) => (
+              <li key={row.customerId} data-testid="bulk-result-not-sent" data-customer-id={row.customerId}>
+                {name(row)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {refused.length > 0 ? (
         <>
           <h3 className="subsection-title">Refused</h3>

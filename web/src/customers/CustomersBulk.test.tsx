@@ -135,7 +135,7 @@ describe('Bulk actions on the Customers page', () => {
       [LIST]: pagedList(rows),
       [BULK]: (request) =>
         (request.body as BulkBody).customerIds.length === 1
-          ? problem(503, { title: 'Service Unavailable', detail: 'Try again in a moment.' })
+          ? problem(422, { title: 'Unprocessable Content', detail: 'This call is refused.' })
           : answer(request),
     });
     const { user } = render('/customers?management=customerManaged');
@@ -170,7 +170,9 @@ describe('Bulk actions on the Customers page', () => {
     expect(keys[0]).not.toBe(keys[1]);
     // The call that failed as a whole refuses its customer with the reason; the first call's stand.
     expect(within(results).getByTestId('bulk-results-counts')).toHaveTextContent('100 done, 1 refused.');
-    expect(within(results).getByTestId('bulk-result-refused')).toHaveTextContent('Customer 101: Try again in a moment.');
+    expect(within(results).getByTestId('bulk-result-refused')).toHaveTextContent('Customer 101: This call is refused.');
+    // A refusal is not sent again.
+    expect(calls).toHaveLength(2);
   });
 
   it('caps "Select all matching" at 1,000 customers and says so', async () => {
@@ -565,5 +567,47 @@ describe('Bulk actions: the selection and what each call is sent for', () => {
     release(json(404, { type: 'about:blank', title: 'Not Found', status: 404 }));
     await waitFor(() => expect(status).toHaveTextContent(/^$/));
     expect(screen.getByTestId('bulk-remove')).toBeEnabled();
+  });
+
+  it('sends a call that failed on the way again with the same key; still failing, its customers are not confirmed, and Retry reuses the key', async () => {
+    let failures = 3;
+    const { requests } = mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+      [BULK]: (request) => {
+        if (failures > 0) {
+          failures -= 1;
+          return problem(503, { title: 'Service Unavailable' }, { 'Retry-After': '0' });
+        }
+        return answer(request);
+      },
+    });
+    const { user } = render();
+    await screen.findByTestId('customers-table');
+    await user.click(checkbox('Acme Dental'));
+    await user.click(checkbox('Bright Bakery'));
+    await user.click(screen.getByTestId('bulk-resend-welcome'));
+    await user.click(within(screen.getByRole('dialog')).getByTestId('bulk-confirm'));
+
+    let results = await screen.findByTestId('bulk-results');
+    expect(within(results).getByTestId('bulk-results-counts')).toHaveTextContent('0 done, 0 refused, 2 not confirmed.');
+    expect(within(results).getAllByTestId('bulk-result-unknown').map((item) => item.textContent)).toEqual([
+      'Acme Dental: not confirmed — may have been done; reload to check.',
+      'Bright Bakery: not confirmed — may have been done; reload to check.',
+    ]);
+    expect(within(results).queryByTestId('bulk-result-refused')).not.toBeInTheDocument();
+    const sent = bulkCalls(requests);
+    expect(sent).toHaveLength(3);
+    const key = sent[0]?.headers.get('Idempotency-Key');
+    expect(sent.map((call) => call.headers.get('Idempotency-Key'))).toEqual([key, key, key]);
+    expect(sent.map((call) => call.body)).toEqual(Array(3).fill({ action: 'resendWelcome', customerIds: ['cus_1', 'cus_2'] }));
+
+    await user.click(within(results).getByTestId('bulk-retry-unconfirmed'));
+    await waitFor(() => expect(screen.getByTestId('bulk-results')).not.toBe(results));
+    results = screen.getByTestId('bulk-results');
+    expect(results).toHaveFocus();
+    expect(within(results).getByTestId('bulk-results-counts')).toHaveTextContent('2 done, 0 refused.');
+    expect(bulkCalls(requests).at(-1)?.headers.get('Idempotency-Key')).toBe(key);
+    expect(bulkCalls(requests).at(-1)?.body).toEqual({ action: 'resendWelcome', customerIds: ['cus_1', 'cus_2'] });
   });
 });

@@ -25,7 +25,7 @@ import {
   type CustomerSort,
 } from './api';
 import { actionable, BulkDialogs, BulkResults, BulkToolbar, type BulkDialogState, type BulkReport } from './BulkActions';
-import { fetchMatching, MAX_MATCHING, runBulk, type BulkOptions } from './bulk';
+import { fetchMatching, MAX_MATCHING, retryUnconfirmed, runBulk, type BulkOptions } from './bulk';
 import { CustomerPopup } from './CustomerPopup';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
@@ -448,11 +448,30 @@ export function CustomersPage() {
       options,
       rows.map((row) => row.id),
     );
+    await showBulkAnswer({ title, outcome, names, skipped: bulkDialog.rows.length - rows.length, options }, startedIn);
+  }
+
+  /** Sends the calls of the shown answer that were not confirmed again, with their own keys. */
+  async function retryBulk() {
+    if (report === null || bulkRunningRef.current) return;
+    bulkRunningRef.current = true;
+    setBulkRunning(true);
+    const startedIn = generation.current;
+    const outcome = await retryUnconfirmed(report.options, report.outcome);
+    await showBulkAnswer({ ...report, outcome }, startedIn);
+  }
+
+  /**
+   * The answer of a run, in a new results panel; the list is then read again unless the
+   * filters changed meanwhile (their own load shows the list as it is).
+   */
+  async function showBulkAnswer(next: BulkReport, startedIn: number) {
+    const { outcome } = next;
     bulkRunningRef.current = false;
     setBulkRunning(false);
     setBulkDialog(null);
     rowActions.clearNotice();
-    setReport({ title, outcome, names, skipped: bulkDialog.rows.length - rows.length });
+    setReport(next);
     setReportCount((count) => count + 1);
     // What was selected as "all matching" may match no more (removed, changed).
     setMatching(null);
@@ -711,7 +730,15 @@ export function CustomersPage() {
           <p className="field__hint" role="status" data-testid="selection-cleared">
             {selectionCleared ? 'The selection was cleared because the search or filters changed.' : ''}
           </p>
-          {report ? <BulkResults key={reportCount} report={report} onDismiss={dismissReport} /> : null}
+          {report ? (
+            <BulkResults
+              key={reportCount}
+              report={report}
+              retrying={bulkRunning}
+              onRetry={() => void retryBulk()}
+              onDismiss={dismissReport}
+            />
+          ) : null}
           <BulkDialogs
             dialog={bulkDialog}
             catalog={catalog}
