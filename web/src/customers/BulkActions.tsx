@@ -5,7 +5,7 @@ import type { Problem } from '../api/problem';
 import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
 import { CUSTOMERS_CSV_FILENAME, fetchCustomersCsv, type CustomerFilters } from './api';
-import { BULK_CHUNK, exportSelection, runBulk, type BulkOptions, type BulkOutcome } from './bulk';
+import { BULK_CHUNK, exportSelection, mergeRetry, notDone, runBulk, summary, type BulkOptions, type BulkOutcome, type BulkResultRow } from './bulk';
 import { RadioGroup, SelectInput } from './controls';
 import { formatNumber, MANAGEMENT_HINTS, MANAGEMENT_LABELS, MANAGEMENT_TYPES } from './labels';
 import { ProblemAlert } from './problems';
@@ -27,6 +27,8 @@ export interface BulkReport {
   outcome: BulkOutcome;
   /** Names of the customers asked about, for rows the answer names not (a refusal of a whole call). */
   names: ReadonlyMap<string, string>;
+  /** What was asked, to send the customers not done again. */
+  options: BulkOptions;
 }
 
 type OpenDialog = 'startTrial' | 'requestManagementChange' | 'resendWelcome' | 'remove' | null;
@@ -61,7 +63,7 @@ export function BulkToolbar({ selection, filters, catalog, onDone }: BulkToolbar
   async function run(options: BulkOptions, title: string) {
     const outcome = await runBulk(options, ids);
     setDialog(null);
-    onDone({ title, outcome, names });
+    onDone({ title, outcome, names, options });
   }
 
   async function exportCsv() {
@@ -336,28 +338,65 @@ function refusal(problem: Problem | undefined): string {
   return errors.length === 0 ? reason : `${reason}: ${errors.join('; ')}`;
 }
 
+/** Why a customer was not done and may be sent again. */
+function notDoneReason(row: BulkResultRow): string {
+  if (row.outcome === 'failed') return `failed, nothing was changed (${refusal(row.problem)})`;
+  if (row.problem) return `not attempted (${refusal(row.problem)})`;
+  return 'not attempted: the call ran out of time';
+}
+
+const MANAGEMENT_RESULT: Record<NonNullable<BulkResultRow['result']>, string> = {
+  changed: 'changed',
+  requested: 'asked the customer',
+};
+
 /**
  * A bulk action's answer, customer by customer: the counts first, then the refusals with
- * their reason, then what was done. It takes focus when it appears, and is announced.
+ * their reason, the customers not done (with a button that sends them again, in a new
+ * call), those whose call failed on the way, then what was done. It takes focus when it
+ * appears, and is announced.
  */
-export function BulkResults({ report, focusKey, onDismiss }: { report: BulkReport; focusKey: number; onDismiss: () => void }) {
+export function BulkResults({
+  report,
+  focusKey,
+  onDismiss,
+  onDone,
+}: {
+  report: BulkReport;
+  focusKey: number;
+  onDismiss: () => void;
+  onDone: (report: BulkReport) => void;
+}) {
   const ref = useFocusOnChange<HTMLElement>(focusKey);
+  const [busy, setBusy] = useState(false);
   const { outcome, names } = report;
-  const refused = outcome.results.filter((row) => row.outcome === 'refused');
-  const done = outcome.results.filter((row) => row.outcome === 'done');
+  const rows = (...outcomes: BulkResultRow['outcome'][]) => outcome.results.filter((row) => outcomes.includes(row.outcome));
+  const refused = rows('refused');
+  const again = rows('failed', 'notAttempted');
+  const unknown = rows('unknown');
+  const done = rows('done');
   const name = (row: { customerId: string; customerName?: string }) => row.customerName ?? names.get(row.customerId) ?? row.customerId;
+
+  async function tryAgain() {
+    if (busy) return;
+    setBusy(true);
+    const retry = await runBulk(report.options, notDone(outcome));
+    setBusy(false);
+    onDone({ ...report, outcome: mergeRetry(outcome, retry) });
+  }
+
   return (
     <section ref={ref} tabIndex={-1} className="panel panel--stack bulk-results" aria-labelledby="bulk-results-heading" data-testid="bulk-results">
       <div className="panel__header">
         <h2 id="bulk-results-heading" className="panel__title">
           {report.title}
         </h2>
-        <button type="button" className="button button--small button--secondary" onClick={onDismiss} data-testid="bulk-results-dismiss">
+        <button type="button" className="button button--small button--secondary" onClick={onDismiss} disabled={busy} data-testid="bulk-results-dismiss">
           Dismiss
         </button>
       </div>
       <p className="bulk-results__counts" data-testid="bulk-results-counts">
-        {formatNumber(outcome.done)} done, {formatNumber(outcome.refused)} refused.
+        {summary(outcome, formatNumber)}
       </p>
       {refused.length > 0 ? (
         <>
@@ -371,6 +410,39 @@ export function BulkResults({ report, focusKey, onDismiss }: { report: BulkRepor
           </ul>
         </>
       ) : null}
+      {again.length > 0 ? (
+        <>
+          <h3 className="subsection-title">Not done</h3>
+          <ul className="bulk-results__list">
+            {again.map((row) => (
+              <li key={row.customerId} data-testid="bulk-result-not-done" data-customer-id={row.customerId}>
+                <span className="bulk-results__name">{name(row)}</span>: {notDoneReason(row)}
+              </li>
+            ))}
+          </ul>
+          <div>
+            <button type="button" className="button button--small button--primary" onClick={() => void tryAgain()} disabled={busy} data-testid="bulk-retry">
+              {busy ? 'Trying again…' : `Try the ${customers(again.length)} not done again`}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {unknown.length > 0 ? (
+        <>
+          <h3 className="subsection-title">Unknown — reload to see what happened</h3>
+          <p className="field__hint">
+            The call for these customers failed on the way ({refusal(unknown[0]?.problem)}): some of them may have been done.
+            The list below has been read again.
+          </p>
+          <ul className="bulk-results__list">
+            {unknown.map((row) => (
+              <li key={row.customerId} data-testid="bulk-result-unknown" data-customer-id={row.customerId}>
+                {name(row)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {done.length > 0 ? (
         <>
           <h3 className="subsection-title">Done</h3>
@@ -378,6 +450,7 @@ export function BulkResults({ report, focusKey, onDismiss }: { report: BulkRepor
             {done.map((row) => (
               <li key={row.customerId} data-testid="bulk-result-done" data-customer-id={row.customerId}>
                 {name(row)}
+                {row.result ? ` — ${MANAGEMENT_RESULT[row.result]}` : ''}
               </li>
             ))}
           </ul>
@@ -386,4 +459,3 @@ export function BulkResults({ report, focusKey, onDismiss }: { report: BulkRepor
     </section>
   );
 }
-

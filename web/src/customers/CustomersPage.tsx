@@ -25,7 +25,7 @@ import {
   type CustomerSort,
 } from './api';
 import { BulkResults, BulkToolbar, type BulkReport } from './BulkActions';
-import { fetchMatching, MAX_MATCHING } from './bulk';
+import { fetchMatching, MAX_MATCHING, summary } from './bulk';
 import { CustomerPopup } from './CustomerPopup';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
@@ -398,7 +398,7 @@ export function CustomersPage() {
     rowActions.clearNotice();
     setReport(next);
     setReportCount((count) => count + 1);
-    setAnnouncement(`${next.title}: ${formatNumber(outcome.done)} done, ${formatNumber(outcome.refused)} refused.`);
+    setAnnouncement(`${next.title}: ${summary(outcome, formatNumber)}`);
     if (outcome.action === 'remove') {
       dropRows(new Set(outcome.results.filter((row) => row.outcome === 'done').map((row) => row.customerId)));
     }
@@ -653,7 +653,9 @@ export function CustomersPage() {
           <div className="visually-hidden" aria-live="polite" data-testid="bulk-announcement">
             {announcement}
           </div>
-          {report ? <BulkResults report={report} focusKey={reportCount} onDismiss={() => setReport(null)} /> : null}
+          {report ? (
+            <BulkResults report={report} focusKey={reportCount} onDismiss={() => setReport(null)} onDone={(next) => void bulkDone(next)} />
+          ) : null}
 
           {list.status === 'failed' ? (
             <LoadFailed

@@ -1,5 +1,5 @@
 import { api, type BulkRequest, type BulkResponse, type CustomerListQuery, type CustomerRow, type ManagementType } from '../api/client';
-import type { Problem } from '../api/problem';
+import { NETWORK_ERROR_STATUS, type Problem } from '../api/problem';
 import { authorizedResult, type ApiResult } from '../auth/session';
 import { customerQuery, jsonOnly, newIdempotencyKey, type CustomerFilters } from './api';
 
@@ -18,18 +18,28 @@ export type BulkOptions =
   | { action: 'resendWelcome' }
   | { action: 'remove' };
 
+/**
+ * What happened to one customer: the API's outcomes, and `unknown` when a whole call
+ * failed on the way (a server error, the network) so that the page cannot tell whether
+ * it was done. `failed` and `notAttempted` were not done and may be sent again.
+ */
+export type BulkRowOutcome = BulkResponse['results'][number]['outcome'] | 'unknown';
+
 /** One customer's answer. */
 export interface BulkResultRow {
   customerId: string;
-  outcome: 'done' | 'refused';
+  outcome: BulkRowOutcome;
   /** Only for customers the caller may see. */
   customerName?: string;
+  /** A done management change: whether it took effect or asked the customer. */
+  result?: 'changed' | 'requested';
   problem?: Problem;
 }
 
 function resultRow(row: BulkResponse['results'][number]): BulkResultRow {
   const result: BulkResultRow = { customerId: row.customerId, outcome: row.outcome };
   if (row.customerName) result.customerName = row.customerName;
+  if (row.result) result.result = row.result;
   if (row.problem) {
     const { type, title, status, detail, errors } = row.problem;
     result.problem = { type, title, status };
@@ -43,7 +53,27 @@ export interface BulkOutcome {
   action: BulkAction;
   done: number;
   refused: number;
+  /** A server error left them unchanged: send them again. */
+  failed: number;
+  /** The call ran out of time (or was turned away by a rate limit) before them: send them again. */
+  notAttempted: number;
+  /** Their call failed on the way: reload the list to see what happened. */
+  unknown: number;
   results: BulkResultRow[];
+}
+
+/** The customers that were not done and may be sent again (failed, not attempted), in order. */
+export function notDone(outcome: BulkOutcome): string[] {
+  return outcome.results.filter((row) => row.outcome === 'failed' || row.outcome === 'notAttempted').map((row) => row.customerId);
+}
+
+/** The answer's counts in words: "2 done, 1 refused", and the other outcomes when there are any. */
+export function summary(outcome: BulkOutcome, format: (count: number) => string = String): string {
+  const parts = [`${format(outcome.done)} done`, `${format(outcome.refused)} refused`];
+  if (outcome.failed > 0) parts.push(`${format(outcome.failed)} failed`);
+  if (outcome.notAttempted > 0) parts.push(`${format(outcome.notAttempted)} not attempted`);
+  if (outcome.unknown > 0) parts.push(`${format(outcome.unknown)} unknown`);
+  return `${parts.join(', ')}.`;
 }
 
 function bulkBody(options: BulkOptions, customerIds: string[]): BulkRequest {
@@ -66,11 +96,19 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** What a whole call's failure says of its customers: nothing was done after a refusal or a rate limit; after a server or network error nobody can tell. */
+function wholeCallOutcome(problem: Problem): BulkRowOutcome {
+  if (problem.status === 429) return 'notAttempted';
+  if (problem.status === NETWORK_ERROR_STATUS || problem.status >= 500) return 'unknown';
+  return 'refused';
+}
+
 /**
  * Acts on the customers in calls of at most {@link BULK_CHUNK}, one after the other, each
  * with an `Idempotency-Key` of its own, and gathers the answers per customer in the
- * order asked. A call that fails as a whole (the network, a refusal of the request)
- * refuses each of its customers with that problem; the calls before and after it stand.
+ * order asked. A call that fails as a whole answers each of its customers: refused (a
+ * refusal of the request), not attempted (a rate limit: nothing was done), or unknown (a
+ * server or network error: some may have been done); the calls before and after it stand.
  */
 export async function runBulk(options: BulkOptions, customerIds: readonly string[]): Promise<BulkOutcome> {
   const results: BulkResultRow[] = [];
@@ -83,11 +121,33 @@ export async function runBulk(options: BulkOptions, customerIds: readonly string
     if (answer.ok) {
       results.push(...answer.data.results.map(resultRow));
     } else {
-      for (const customerId of part) results.push({ customerId, outcome: 'refused', problem: answer.problem });
+      const outcome = wholeCallOutcome(answer.problem);
+      for (const customerId of part) results.push({ customerId, outcome, problem: answer.problem });
     }
   }
-  const done = results.filter((row) => row.outcome === 'done').length;
-  return { action: options.action, done, refused: results.length - done, results };
+  return counted(options.action, results);
+}
+
+function counted(action: BulkAction, results: BulkResultRow[]): BulkOutcome {
+  const count = (outcome: BulkRowOutcome) => results.filter((row) => row.outcome === outcome).length;
+  return {
+    action,
+    done: count('done'),
+    refused: count('refused'),
+    failed: count('failed'),
+    notAttempted: count('notAttempted'),
+    unknown: count('unknown'),
+    results,
+  };
+}
+
+/** The first answer with the customers sent again answered anew: one account of the whole selection. */
+export function mergeRetry(first: BulkOutcome, retry: BulkOutcome): BulkOutcome {
+  const again = new Map(retry.results.map((row) => [row.customerId, row]));
+  return counted(
+    first.action,
+    first.results.map((row) => again.get(row.customerId) ?? row),
+  );
 }
 
 /**
