@@ -5,7 +5,7 @@ import type { Problem } from '../api/problem';
 import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
 import { CUSTOMERS_CSV_FILENAME } from './api';
-import { BULK_CHUNK, exportSelection, summary, type BulkAction, type BulkOptions, type BulkOutcome } from './bulk';
+import { BULK_CHUNK, exportSelection, summary, type BulkAction, type BulkOptions, type BulkOutcome, type BulkResultRow } from './bulk';
 import { RadioGroup, SelectInput } from './controls';
 import { formatNumber, MANAGEMENT_HINTS, MANAGEMENT_LABELS, MANAGEMENT_TYPES } from './labels';
 import { ProblemAlert } from './problems';
@@ -29,7 +29,7 @@ export interface BulkReport {
   names: ReadonlyMap<string, string>;
   /** Selected customers left out of the call because the user's role may not do the action to them. */
   skipped: number;
-  /** What was asked, to send the calls not confirmed again. */
+  /** What was asked, to send the customers not done, or the calls not confirmed, again. */
   options: BulkOptions;
 }
 
@@ -392,9 +392,26 @@ function refusal(problem: Problem | undefined): string {
   return errors.length === 0 ? reason : `${reason}: ${errors.join('; ')}`;
 }
 
+/** Why a customer was not done and may be sent again. */
+function notDoneReason(row: BulkResultRow): string {
+  if (row.outcome === 'failed') return `failed, nothing was changed (${refusal(row.problem)})`;
+  if (row.problem) return `not attempted (${refusal(row.problem)})`;
+  return 'not attempted: the call ran out of time';
+}
+
+const MANAGEMENT_RESULT: Record<NonNullable<BulkResultRow['result']>, string> = {
+  changed: 'changed',
+  requested: 'asked the customer',
+};
+
+/** How the answer's customers are sent again: those not done in new calls, or the calls not confirmed as they were. */
+export type BulkRetry = 'notDone' | 'unconfirmed';
+
 /**
  * A bulk action's answer, customer by customer: the counts first, then the refusals with
- * their reason, then what was done. It takes focus when it appears, which announces it
+ * their reason, the customers not done (with a button that sends them again, in new
+ * calls), those whose call failed on the way (with one that sends those calls again, with
+ * their keys), then what was done. It takes focus when it appears, which announces it
  * (its heading, then its counts): the page gives each answer a new panel, so that a
  * second answer like the first is announced too.
  */
@@ -405,17 +422,17 @@ export function BulkResults({
   onDismiss,
 }: {
   report: BulkReport;
-  /** The calls not confirmed are being sent again. */
+  /** Customers of the answer are being sent again. */
   retrying: boolean;
-  onRetry: () => void;
+  onRetry: (retry: BulkRetry) => void;
   onDismiss: () => void;
 }) {
   const ref = useFocusOnChange<HTMLElement>(1);
   const { outcome, names } = report;
   const refused = outcome.results.filter((row) => row.outcome === 'refused');
   const done = outcome.results.filter((row) => row.outcome === 'done');
+  const again = outcome.results.filter((row) => row.outcome === 'failed' || row.outcome === 'notAttempted');
   const unknown = outcome.results.filter((row) => row.outcome === 'unknown');
-  const notSent = outcome.results.filter((row) => row.outcome === 'notAttempted');
   const name = (row: { customerId: string; customerName?: string }) => row.customerName ?? names.get(row.customerId) ?? row.customerId;
   return (
     <section
@@ -430,7 +447,13 @@ export function BulkResults({
         <h2 id="bulk-results-heading" className="panel__title">
           {report.title}
         </h2>
-        <button type="button" className="button button--small button--secondary" onClick={onDismiss} data-testid="bulk-results-dismiss">
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={onDismiss}
+          disabled={retrying}
+          data-testid="bulk-results-dismiss"
+        >
           Dismiss
         </button>
       </div>
@@ -459,7 +482,7 @@ export function BulkResults({
             <button
               type="button"
               className="button button--small button--secondary"
-              onClick={onRetry}
+              onClick={() => onRetry('unconfirmed')}
               disabled={retrying}
               data-testid="bulk-retry-unconfirmed"
             >
@@ -468,16 +491,27 @@ export function BulkResults({
           </div>
         </>
       ) : null}
-      {notSent.length > 0 ? (
+      {again.length > 0 ? (
         <>
-          <h3 className="subsection-title">Not sent</h3>
+          <h3 className="subsection-title">Not done</h3>
           <ul className="bulk-results__list">
-            {notSent.map((row) => (
-              <li key={row.customerId} data-testid="bulk-result-not-sent" data-customer-id={row.customerId}>
-                {name(row)}
+            {again.map((row) => (
+              <li key={row.customerId} data-testid="bulk-result-not-done" data-customer-id={row.customerId}>
+                <span className="bulk-results__name">{name(row)}</span>: {notDoneReason(row)}
               </li>
             ))}
           </ul>
+          <div>
+            <button
+              type="button"
+              className="button button--small button--primary"
+              onClick={() => onRetry('notDone')}
+              disabled={retrying}
+              data-testid="bulk-retry"
+            >
+              {retrying ? 'Trying again…' : `Try the ${customers(again.length)} not done again`}
+            </button>
+          </div>
         </>
       ) : null}
       {refused.length > 0 ? (
@@ -499,6 +533,7 @@ export function BulkResults({
             {done.map((row) => (
               <li key={row.customerId} data-testid="bulk-result-done" data-customer-id={row.customerId}>
                 {name(row)}
+                {row.result ? ` — ${MANAGEMENT_RESULT[row.result]}` : ''}
               </li>
             ))}
           </ul>

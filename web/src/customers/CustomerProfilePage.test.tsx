@@ -321,6 +321,41 @@ describe('Customer Profile page', () => {
     expect(add?.headers.get('If-Match')).toBe('"7"');
   });
 
+  it('says under its line that the customer has the product already, when the server refuses it', async () => {
+    const profile = sampleProfile({ entitlements: [sampleEntitlements.cancelled] });
+    mockFetch({
+      ...endpointProtectionRoute,
+      [PROFILE]: () => profileResponse(profile),
+      [CATALOG]: () => json(200, sampleCatalog),
+      'POST /api/v1/customers/cus_1/entitlements': () =>
+        problem(409, {
+          type: '/problems/already-has-product',
+          title: 'Conflict',
+          detail: 'Acme Dental already has a trial of Email Security.cloud',
+        }),
+    });
+    const { user } = renderProfile(exspMe);
+    await user.click(await screen.findByTestId('activate-product-open'));
+    const dialog = screen.getByRole('dialog', { name: 'Activate a Product or Trial' });
+    for (const product of ['endpoint-protection', 'email-security']) {
+      await user.selectOptions(within(dialog).getByTestId('product-select'), product);
+      await user.click(within(dialog).getByTestId('product-type-trial'));
+      await user.click(within(dialog).getByTestId('product-add'));
+    }
+    await user.click(within(dialog).getByTestId('activate-save'));
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('The customer has this product already');
+    expect(alert).not.toHaveTextContent('Conflict');
+    const errors = within(dialog).getAllByTestId('selected-service-error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toHaveTextContent(
+      'Acme Dental already has a trial of Email Security.cloud. Remove this line or choose another product.',
+    );
+    const rows = within(dialog).getAllByTestId('selected-service-row');
+    expect(rows[1]).toContainElement(errors[0]!);
+  });
+
   it('keeps a reseller to trials when activating, and shows the server’s refusal', async () => {
     const profile = sampleProfile({ entitlements: [sampleEntitlements.cancelled] });
     mockFetch({

@@ -38,7 +38,11 @@ function answer(request: RecordedRequest, refuse: Record<string, string> = {}): 
       : { customerId, outcome: 'done', customerName: `Name of ${customerId}` },
   );
   const refused = results.filter((row) => row.outcome === 'refused').length;
-  return json(200, { action: body.action, done: results.length - refused, refused, results });
+  return json(200, { action: body.action, done: results.length - refused, refused, failed: 0, notAttempted: 0, results });
+}
+
+function listCalls(requests: RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((request) => `${request.method} ${request.path}` === LIST);
 }
 
 /** The list in pages of the size asked, with cursors that are the next row's index. */
@@ -263,6 +267,112 @@ describe('Bulk actions on the Customers page', () => {
       customerIds: ['cus_2'],
       management: 'partnerManaged',
     });
+  });
+
+  it('says which management changes took effect and which asked the customer', async () => {
+    mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+      [BULK]: () =>
+        json(200, {
+          action: 'requestManagementChange',
+          done: 2,
+          refused: 0,
+          failed: 0,
+          notAttempted: 0,
+          results: [
+            { customerId: 'cus_1', outcome: 'done', customerName: 'Acme Dental', result: 'changed' },
+            { customerId: 'cus_2', outcome: 'done', customerName: 'Bright Bakery', result: 'requested' },
+          ],
+        }),
+    });
+    const { user } = render();
+    await screen.findByTestId('customers-table');
+    for (const name of ['Acme Dental', 'Bright Bakery']) await user.click(checkbox(name));
+    await user.click(screen.getByTestId('bulk-management'));
+    const dialog = screen.getByRole('dialog', { name: 'Request a management change' });
+    await user.click(within(dialog).getByTestId('bulk-management-customerManaged'));
+    await user.click(within(dialog).getByTestId('bulk-management-confirm'));
+    const results = await screen.findByTestId('bulk-results');
+    expect(within(results).getAllByTestId('bulk-result-done').map((item) => item.textContent)).toEqual([
+      'Acme Dental — changed',
+      'Bright Bakery — asked the customer',
+    ]);
+  });
+
+  it('counts failed and not attempted customers apart from refused ones, and sends only those again with a new key', async () => {
+    const internal = { type: 'about:blank', title: 'Internal Server Error', status: 500 };
+    let calls = 0;
+    const { requests } = mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+      [BULK]: (request) => {
+        calls += 1;
+        if (calls > 1) return answer(request);
+        return json(200, {
+          action: 'resendWelcome',
+          done: 1,
+          refused: 1,
+          failed: 1,
+          notAttempted: 1,
+          results: [
+            { customerId: 'cus_1', outcome: 'done', customerName: 'Acme Dental' },
+            { customerId: 'cus_2', outcome: 'failed', customerName: 'Bright Bakery', problem: internal },
+            {
+              customerId: 'cus_3',
+              outcome: 'refused',
+              customerName: 'Cobalt Consulting',
+              problem: { type: '/problems/conflict', title: 'Conflict', status: 409, detail: 'Already has a password' },
+            },
+            { customerId: 'cus_9', outcome: 'notAttempted', customerName: 'Zinc Works' },
+          ],
+        });
+      },
+    });
+    const { user } = render();
+    await screen.findByTestId('customers-table');
+    for (const row of sampleRows) await user.click(checkbox(row.name));
+    await user.click(screen.getByTestId('bulk-resend-welcome'));
+    await user.click(within(screen.getByRole('dialog')).getByTestId('bulk-confirm'));
+
+    const results = await screen.findByTestId('bulk-results');
+    expect(within(results).getByTestId('bulk-results-counts')).toHaveTextContent('1 done, 1 refused, 1 failed, 1 not attempted.');
+    expect(within(results).getAllByTestId('bulk-result-refused')).toHaveLength(1);
+    expect(within(results).getAllByTestId('bulk-result-not-done').map((item) => item.textContent)).toEqual([
+      'Bright Bakery: failed, nothing was changed (Internal Server Error)',
+      'Zinc Works: not attempted: the call ran out of time',
+    ]);
+    const retry = within(results).getByTestId('bulk-retry');
+    expect(retry).toHaveTextContent('Try the 2 customers not done again');
+
+    await user.click(retry);
+    await waitFor(() => expect(within(screen.getByTestId('bulk-results')).getByTestId('bulk-results-counts')).toHaveTextContent('3 done, 1 refused.'));
+    const [first, second] = bulkCalls(requests);
+    expect((second?.body as BulkBody).customerIds).toEqual(['cus_2', 'cus_9']);
+    expect(second?.headers.get('Idempotency-Key')).not.toEqual(first?.headers.get('Idempotency-Key'));
+    expect(screen.queryByTestId('bulk-retry')).not.toBeInTheDocument();
+  });
+
+  it('shows the customers of a call that kept failing with a server error as not confirmed, not refused, and reads the list again', async () => {
+    const { requests } = mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+      [BULK]: () => problem(503, { title: 'Service Unavailable' }, { 'Retry-After': '0' }),
+    });
+    const { user } = render();
+    await screen.findByTestId('customers-table');
+    for (const name of ['Acme Dental', 'Bright Bakery']) await user.click(checkbox(name));
+    await user.click(screen.getByTestId('bulk-resend-welcome'));
+    await user.click(within(screen.getByRole('dialog')).getByTestId('bulk-confirm'));
+
+    const results = await screen.findByTestId('bulk-results');
+    expect(within(results).getByTestId('bulk-results-counts')).toHaveTextContent('0 done, 0 refused, 2 not confirmed.');
+    expect(within(results).getAllByTestId('bulk-result-unknown')).toHaveLength(2);
+    expect(within(results).queryByTestId('bulk-result-refused')).not.toBeInTheDocument();
+    // Not the "not done" button (a new key): these calls are sent again with their own keys.
+    expect(within(results).queryByTestId('bulk-retry')).not.toBeInTheDocument();
+    expect(within(results).getByTestId('bulk-retry-unconfirmed')).toBeEnabled();
+    await waitFor(() => expect(listCalls(requests)).toHaveLength(2));
   });
 
   it('offers a read-only customer’s selection the export only, and says why', async () => {

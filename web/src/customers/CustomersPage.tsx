@@ -24,8 +24,8 @@ import {
   type CustomerFilters,
   type CustomerSort,
 } from './api';
-import { actionable, BulkDialogs, BulkResults, BulkToolbar, type BulkDialogState, type BulkReport } from './BulkActions';
-import { fetchMatching, MAX_MATCHING, retryUnconfirmed, runBulk, type BulkOptions } from './bulk';
+import { actionable, BulkDialogs, BulkResults, BulkToolbar, type BulkDialogState, type BulkReport, type BulkRetry } from './BulkActions';
+import { fetchMatching, MAX_MATCHING, mergeRetry, notDone, retryUnconfirmed, runBulk, type BulkOptions } from './bulk';
 import { CustomerPopup } from './CustomerPopup';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
@@ -451,13 +451,21 @@ export function CustomersPage() {
     await showBulkAnswer({ title, outcome, names, skipped: bulkDialog.rows.length - rows.length, options }, startedIn);
   }
 
-  /** Sends the calls of the shown answer that were not confirmed again, with their own keys. */
-  async function retryBulk() {
+  /**
+   * Sends customers of the shown answer again: those not done in new calls with new keys
+   * (the old key would only replay its answer), or the calls not confirmed as they were,
+   * with their own keys (what was done is not done twice).
+   */
+  async function retryBulk(retry: BulkRetry) {
     if (report === null || bulkRunningRef.current) return;
     bulkRunningRef.current = true;
     setBulkRunning(true);
     const startedIn = generation.current;
-    const outcome = await retryUnconfirmed(report.options, report.outcome);
+    const first = report.outcome;
+    const outcome =
+      retry === 'unconfirmed'
+        ? await retryUnconfirmed(report.options, first)
+        : mergeRetry(first, await runBulk(report.options, notDone(first)));
     await showBulkAnswer({ ...report, outcome }, startedIn);
   }
 
@@ -735,7 +743,7 @@ export function CustomersPage() {
               key={reportCount}
               report={report}
               retrying={bulkRunning}
-              onRetry={() => void retryBulk()}
+              onRetry={(retry) => void retryBulk(retry)}
               onDismiss={dismissReport}
             />
           ) : null}

@@ -19,12 +19,13 @@ export type BulkOptions =
   | { action: 'remove' };
 
 /**
- * What happened to one customer: the API's outcomes; `unknown` when its whole call failed
- * on the way even after being sent again (the network, a server error), so that the page
- * cannot tell whether it was done; `notAttempted` when the run stopped before its call
- * (the session ended) and nothing was sent for it.
+ * What happened to one customer: the API's outcomes (`failed` and `notAttempted` were not
+ * done and may be sent again; `notAttempted` also when the run stopped, or a rate limit
+ * turned its call away, before it), and `unknown` when its whole call failed on the way
+ * even after being sent again (the network, a server error), so that the page cannot tell
+ * whether it was done.
  */
-export type BulkRowOutcome = BulkResponse['results'][number]['outcome'] | 'unknown' | 'notAttempted';
+export type BulkRowOutcome = BulkResponse['results'][number]['outcome'] | 'unknown';
 
 /** One customer's answer. */
 export interface BulkResultRow {
@@ -32,12 +33,15 @@ export interface BulkResultRow {
   outcome: BulkRowOutcome;
   /** Only for customers the caller may see. */
   customerName?: string;
+  /** A done management change: whether it took effect or asked the customer. */
+  result?: 'changed' | 'requested';
   problem?: Problem;
 }
 
 function resultRow(row: BulkResponse['results'][number]): BulkResultRow {
   const result: BulkResultRow = { customerId: row.customerId, outcome: row.outcome };
   if (row.customerName) result.customerName = row.customerName;
+  if (row.result) result.result = row.result;
   if (row.problem) {
     const { type, title, status, detail, errors } = row.problem;
     result.problem = { type, title, status };
@@ -57,10 +61,12 @@ export interface BulkOutcome {
   action: BulkAction;
   done: number;
   refused: number;
+  /** A server error left them unchanged: send them again. */
+  failed: number;
+  /** The call ran out of time before them, a rate limit turned their call away, or the run stopped first: send them again. */
+  notAttempted: number;
   /** Their call failed on the way: they may have been done; reload to check, or retry. */
   unknown: number;
-  /** Not sent: the run stopped first. */
-  notAttempted: number;
   results: BulkResultRow[];
   /** The calls whose customers are `unknown`, to be sent again with their own keys. */
   unconfirmed: BulkCall[];
@@ -68,11 +74,17 @@ export interface BulkOutcome {
   stopped?: Problem;
 }
 
+/** The customers that were not done and may be sent again (failed, not attempted), in order. */
+export function notDone(outcome: BulkOutcome): string[] {
+  return outcome.results.filter((row) => row.outcome === 'failed' || row.outcome === 'notAttempted').map((row) => row.customerId);
+}
+
 /** The answer's counts in words: "2 done, 1 refused.", and the other outcomes when there are any. */
 export function summary(outcome: BulkOutcome, format: (count: number) => string = String): string {
   const parts = [`${format(outcome.done)} done`, `${format(outcome.refused)} refused`];
+  if (outcome.failed > 0) parts.push(`${format(outcome.failed)} failed`);
+  if (outcome.notAttempted > 0) parts.push(`${format(outcome.notAttempted)} not attempted`);
   if (outcome.unknown > 0) parts.push(`${format(outcome.unknown)} not confirmed`);
-  if (outcome.notAttempted > 0) parts.push(`${format(outcome.notAttempted)} not sent`);
   return `${parts.join(', ')}.`;
 }
 
@@ -144,8 +156,9 @@ function counted(action: BulkAction, results: BulkResultRow[], unconfirmed: Bulk
     action,
     done: count('done'),
     refused: count('refused'),
-    unknown: count('unknown'),
+    failed: count('failed'),
     notAttempted: count('notAttempted'),
+    unknown: count('unknown'),
     results,
     unconfirmed,
   };
@@ -191,6 +204,9 @@ async function sendCalls(options: BulkOptions, calls: readonly BulkCall[], deps:
     const answer = await sendCall(options, call, deps);
     if (answer.ok) {
       results.push(...answer.data.results.map(resultRow));
+    } else if (answer.problem.status === 429) {
+      // Still turned away by a rate limit: nothing was done, and it may be sent again later.
+      for (const customerId of call.customerIds) results.push({ customerId, outcome: 'notAttempted', problem: answer.problem });
     } else if (isTransient(answer)) {
       unconfirmed.push(call);
       for (const customerId of call.customerIds) results.push({ customerId, outcome: 'unknown', problem: answer.problem });
@@ -207,8 +223,9 @@ async function sendCalls(options: BulkOptions, calls: readonly BulkCall[], deps:
  * with an `Idempotency-Key` of its own, and gathers the answers per customer in the
  * order asked. A call that fails on the way is sent again as it was (same key, same
  * customers; see {@link isTransient}); if it still fails its customers are `unknown`,
- * and the call is kept for {@link retryUnconfirmed}. A call refused as a whole refuses
- * its customers; a 401 or 403 also stops the run, leaving the later calls unsent.
+ * and the call is kept for {@link retryUnconfirmed} (or, still rate limited, they are
+ * `notAttempted`). A call refused as a whole refuses its customers; a 401 or 403 also
+ * stops the run, leaving the later calls `notAttempted`.
  */
 export function runBulk(options: BulkOptions, customerIds: readonly string[], deps: BulkDeps = realDeps): Promise<BulkOutcome> {
   const calls = chunks(customerIds, BULK_CHUNK).map((part) => ({ key: deps.newKey(), customerIds: part }));
@@ -221,14 +238,21 @@ export function runBulk(options: BulkOptions, customerIds: readonly string[], de
  * the first outcome with their customers answered anew.
  */
 export async function retryUnconfirmed(options: BulkOptions, first: BulkOutcome, deps: BulkDeps = realDeps): Promise<BulkOutcome> {
-  const retry = await sendCalls(options, first.unconfirmed, deps);
+  return mergeRetry(first, await sendCalls(options, first.unconfirmed, deps));
+}
+
+/**
+ * The first answer with the customers sent again answered anew: one account of the whole
+ * selection. The calls still not confirmed are those of either answer with a customer
+ * still `unknown`.
+ */
+export function mergeRetry(first: BulkOutcome, retry: BulkOutcome): BulkOutcome {
   const again = new Map(retry.results.map((row) => [row.customerId, row]));
-  return counted(
-    first.action,
-    first.results.map((row) => again.get(row.customerId) ?? row),
-    retry.unconfirmed,
-    retry.stopped,
-  );
+  const results = first.results.map((row) => again.get(row.customerId) ?? row);
+  const unknown = new Set(results.filter((row) => row.outcome === 'unknown').map((row) => row.customerId));
+  const calls = new Map([...first.unconfirmed, ...retry.unconfirmed].map((call) => [call.key, call]));
+  const unconfirmed = [...calls.values()].filter((call) => call.customerIds.some((id) => unknown.has(id)));
+  return counted(first.action, results, unconfirmed, retry.stopped);
 }
 
 /**
