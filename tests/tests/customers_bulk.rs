@@ -15,6 +15,11 @@ const EXPORT: &str = "/api/v1/customers/export";
 
 crate::world::module_world!();
 
+/// A world whose stack runs with `options` (a bulk time budget, bulk limits).
+async fn world_with(options: testkit::Options) -> World {
+    World(crate::world::World::on(testkit::stack_with(options).await))
+}
+
 impl World {
     async fn bulk(&self, token: &str, body: &Value) -> Answer {
         call(&self.customers, "POST", BULK, token, Some(body), IP).await
@@ -236,6 +241,9 @@ async fn a_management_change_asks_each_customer_and_emails_its_admin() {
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.body["done"], 2, "{}", a.text);
+    // More access: the customers were asked, nothing changed yet.
+    assert_eq!(result(&a, 0)["result"], "requested");
+    assert_eq!(result(&a, 1)["result"], "requested");
     for (id, email) in [(&a_id, "it@alder.example"), (&b_id, "it@birch.example")] {
         let p = w.profile(&token, id).await.body;
         assert_eq!(p["requests"][0]["status"], "pending", "{p}");
@@ -266,6 +274,7 @@ async fn a_management_change_asks_each_customer_and_emails_its_admin() {
         )
         .await;
     assert_eq!(back.body["done"], 1, "{}", back.text);
+    assert_eq!(result(&back, 0)["result"], "changed");
     let p = w.profile(&token, &a_id).await.body;
     assert_eq!(p["customer"]["management"], "customerManaged");
 }
@@ -550,6 +559,204 @@ async fn each_customer_of_a_bulk_call_costs_the_same_calls() {
         assert_eq!(a.body["refused"], 0, "{}", a.text);
         calls.push(w.stack.counter.service("DynamoDB"));
     }
-    // The caller and the accounts: 2 calls; each customer: its Query and its transaction.
-    assert_eq!(calls, [2 + 2, 2 + 3 * 2]);
+    // The caller, the partner's call limit and the accounts: 3 calls; each customer: its
+    // Query and its transaction.
+    assert_eq!(calls, [3 + 2, 3 + 3 * 2]);
+}
+
+#[tokio::test]
+async fn a_call_out_of_time_answers_every_customer_left_as_not_attempted() {
+    // No time at all: not one customer is started, and each is still accounted for.
+    let w = world_with(testkit::Options {
+        bulk_time_budget: std::time::Duration::ZERO,
+        ..testkit::Options::default()
+    })
+    .await;
+    let token = w.partner("pa@bulk-late.example", "Bulk Late").await;
+    let a_id = w.customer(&token, "Oak Ltd", "it@oak.example").await;
+    let b_id = w.customer(&token, "Ash Ltd", "it@ash.example").await;
+    let unknown = domain::CustomerId::generate().to_string();
+    let audited = w.audit_actions().await.len();
+    let body = json!({"action": "resendWelcome", "customerIds": [a_id, unknown, b_id]});
+    let a = w.bulk_with_key(&token, &body, "bulk-late-1").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(
+        (
+            a.body["done"].as_u64(),
+            a.body["refused"].as_u64(),
+            a.body["failed"].as_u64(),
+            a.body["notAttempted"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0), Some(3)),
+        "{}",
+        a.text
+    );
+    assert_eq!(result(&a, 0)["outcome"], "notAttempted");
+    assert_eq!(result(&a, 0)["customerName"], "Oak Ltd");
+    assert!(result(&a, 0).get("problem").is_none(), "{}", a.text);
+    // Not attempted says nothing of a customer the caller may not see.
+    assert_eq!(result(&a, 1)["customerId"], unknown.as_str());
+    assert!(result(&a, 1).get("customerName").is_none(), "{}", a.text);
+    assert_eq!(result(&a, 2)["customerName"], "Ash Ltd");
+    // Nothing was done: only the welcome each got when added.
+    assert_eq!(w.mails_to("it@oak.example"), 1);
+    assert_eq!(w.mails_to("it@ash.example"), 1);
+    assert_eq!(w.audit_actions().await.len(), audited);
+    // The answer is kept: the same key replays it; the rows go again under a new key.
+    let replay = w.bulk_with_key(&token, &body, "bulk-late-1").await;
+    assert_eq!(replay.body, a.body);
+}
+
+#[tokio::test]
+async fn the_partners_bulk_calls_and_the_customers_they_email_are_limited() {
+    let limit = domain::rate_limit::Limit {
+        limit: 3,
+        window: std::time::Duration::from_secs(3600),
+    };
+    let w = world_with(testkit::Options {
+        bulk_limits: Some(limit),
+        ..testkit::Options::default()
+    })
+    .await;
+    let token = w.partner("pa@bulk-limit.example", "Bulk Limit").await;
+    let ids = [
+        w.customer(&token, "Fir Ltd", "it@fir.example").await,
+        w.customer(&token, "Yew Ltd", "it@yew.example").await,
+        w.customer(&token, "Box Ltd", "it@box.example").await,
+    ];
+    let welcome = |ids: &[String]| json!({"action": "resendWelcome", "customerIds": ids});
+    let trial = |id: &String| {
+        json!({"action": "startTrial", "customerIds": [id],
+        "product": "email-security"})
+    };
+    // Call 1, one customer emailed.
+    let a = w.bulk(&token, &welcome(&ids[..1])).await;
+    assert_eq!(a.body["done"], 1, "{}", a.text);
+    // Call 2 would email three more: over the 3 customers emailed, refused whole.
+    let over = w.bulk(&token, &welcome(&ids)).await;
+    assert_problem(&over, 429);
+    assert!(over.headers.contains_key(header::RETRY_AFTER));
+    assert_eq!(
+        w.mails_to("it@yew.example"),
+        1,
+        "only the welcome on adding"
+    );
+    // Call 3 emails nobody: the call limit still has room.
+    let t = w.bulk(&token, &trial(&ids[1])).await;
+    assert_eq!(t.body["done"], 1, "{}", t.text);
+    // Call 4: over 3 calls.
+    let over = w.bulk(&token, &trial(&ids[2])).await;
+    assert_problem(&over, 429);
+    let wait: u64 = over.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let p = w.profile(&token, &ids[2]).await.body;
+    assert!(
+        !p["entitlements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["product"] == "email-security"),
+        "{p}"
+    );
+    // Another partner has limits of its own.
+    let other = w.partner("pa@bulk-limit-2.example", "Bulk Limit 2").await;
+    let theirs = w.customer(&other, "Elder Ltd", "it@elder.example").await;
+    let a = w.bulk(&other, &welcome(&[theirs])).await;
+    assert_eq!(a.body["done"], 1, "{}", a.text);
+}
+
+#[tokio::test]
+async fn two_bulk_calls_of_one_partner_at_once_do_every_customer() {
+    let w = world().await;
+    let token = w.partner("pa@bulk-twice.example", "Bulk Twice").await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(
+            w.customer(
+                &token,
+                &format!("Rowan {n}"),
+                &format!("it{n}@rowan.example"),
+            )
+            .await,
+        );
+    }
+    let body = |ids: &[String]| {
+        json!({"action": "startTrial", "customerIds": ids,
+        "product": "email-security"})
+    };
+    let (first, second) = (body(&ids[..3]), body(&ids[3..]));
+    let (a, b) = tokio::join!(w.bulk(&token, &first), w.bulk(&token, &second));
+    for answer in [&a, &b] {
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(answer.body["done"], 3, "{}", answer.text);
+    }
+    // The portfolio counts every trial, whichever call wrote it last.
+    for id in &ids {
+        let p = w.profile(&token, id).await.body;
+        assert!(
+            p["entitlements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["product"] == "email-security"),
+            "{p}"
+        );
+    }
+}
+
+#[test]
+fn a_conflict_on_the_shared_counters_is_tried_again_but_not_a_changed_account() {
+    use store::{roles::try_again, StoreError};
+    let roles = 5..7;
+    let conflict = |i| StoreError::TransactionConflict { index: Some(i) };
+    let condition = |i| StoreError::ConditionFailed { index: Some(i) };
+    // The portfolio counters (after the account and its entitlements), a role, the audit
+    // record after the roles: another transaction's write at the same moment.
+    for i in [2, 5, 6, 7] {
+        assert!(try_again(&conflict(i), &roles), "conflict on {i}");
+    }
+    // The account itself, changed or being changed by someone else: the caller's 409.
+    assert!(!try_again(&conflict(0), &roles));
+    assert!(!try_again(&condition(0), &roles));
+    // A failed condition is tried again only on a role (read again for the next try).
+    assert!(try_again(&condition(5), &roles));
+    assert!(!try_again(&condition(2), &roles));
+    assert!(!try_again(&StoreError::Sdk("throttled".into()), &roles));
+}
+
+#[tokio::test]
+async fn keys_a_batch_read_leaves_unprocessed_are_read_again_a_few_times() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use std::{cell::RefCell, time::Duration};
+    let key = |n: usize| store::Item::from([("pk".to_string(), AttributeValue::S(n.to_string()))]);
+    let keys: Vec<store::Item> = (0..5).map(key).collect();
+    // DynamoDB answers two of the keys, then one, then the rest.
+    let asked = RefCell::new(Vec::new());
+    let found = store::read_in_rounds(keys.clone(), Duration::ZERO, |mut ks| {
+        asked.borrow_mut().push(ks.len());
+        let answered = match ks.len() {
+            5 => 2,
+            3 => 1,
+            n => n,
+        };
+        let left = ks.split_off(answered);
+        async move { Ok((ks, left)) }
+    })
+    .await
+    .unwrap();
+    assert_eq!(*asked.borrow(), [5, 3, 2]);
+    assert_eq!(found, keys);
+    // Keys still left after the last try fail the read: never a partial answer.
+    let tries = RefCell::new(0);
+    let never = store::read_in_rounds(keys, Duration::ZERO, |ks| {
+        *tries.borrow_mut() += 1;
+        async move { Ok((Vec::new(), ks)) }
+    })
+    .await;
+    assert!(never.is_err());
+    assert_eq!(*tries.borrow(), store::BATCH_READ_TRIES);
 }

@@ -3,13 +3,15 @@
 //
 // 1. Three customers are added through the API (each with a trial of Email Security).
 // 2. With the keyboard only, the partner tabs to the first customer's name, opens its
-//    pop-up from the button beside it, chooses "Activate a product or trial" and starts
-//    a trial of Endpoint Protection in the Customer Profile's own dialog; the row then
-//    lists it (test-results/customer-popup.png shows the pop-up).
+//    pop-up from the button beside it (aria-expanded follows), closes it with Escape
+//    (focus back on the button), opens it again, chooses "Activate a product or trial" and
+//    starts a trial of Endpoint Protection in the Customer Profile's own dialog; the row
+//    then lists it (test-results/customer-popup.png shows the pop-up).
 // 3. It selects the three customers and starts a trial of Endpoint Protection for all of
-//    them in one bulk call: the results panel counts 2 done and 1 refused, the refusal
-//    being the first customer, which already has that trial, and the two others now list
-//    the trial (test-results/bulk-results.png).
+//    them: the page sends exactly one bulk call, with an Idempotency-Key, for the three;
+//    the results panel takes focus and counts 2 done and 1 refused, the refusal being the
+//    first customer, which already has that trial, and the two others now list the trial
+//    (test-results/bulk-results.png).
 
 /* global document -- the functions given to page.evaluate run in the page */
 
@@ -73,7 +75,7 @@ export async function bulkScenario({ page, step, expectApiResponse, stamp, resul
   const [alder, birch, cedar] = customers;
 
   step('add three customers through the API');
-  await addCustomersThroughApi(page, customers);
+  const ids = await addCustomersThroughApi(page, customers);
   await page.getByRole('link', { name: 'Customers', exact: true }).click();
   const table = page.getByTestId('customers-table');
   const rowOf = (customer) => table.getByTestId('customer-row').filter({ hasText: customer.name });
@@ -96,11 +98,23 @@ export async function bulkScenario({ page, step, expectApiResponse, stamp, resul
   step('open its pop-up from the button beside the name');
   await page.keyboard.press('Tab');
   if ((await focused()).testId !== 'customer-popup-toggle') throw new Error('Tab after the name did not reach the pop-up button');
+  const toggle = rowOf(alder).getByTestId('customer-popup-toggle');
+  const expanded = () => toggle.getAttribute('aria-expanded');
+  if ((await expanded()) !== 'false') throw new Error(`the closed pop-up's button says aria-expanded=${await expanded()}`);
   await page.keyboard.press('Enter');
   const popup = rowOf(alder).getByTestId('customer-popup');
   await popup.waitFor({ state: 'visible', ...wait });
   await popup.getByText('Partner Managed').waitFor(wait);
+  if ((await expanded()) !== 'true') throw new Error(`the open pop-up's button says aria-expanded=${await expanded()}`);
   await page.screenshot({ path: resolve(resultsDir, 'customer-popup.png'), fullPage: true });
+
+  step('Escape closes it and gives focus back to its button; Enter opens it again');
+  await page.keyboard.press('Escape');
+  await popup.waitFor({ state: 'hidden', ...wait });
+  if ((await focused()).testId !== 'customer-popup-toggle') throw new Error('Escape did not give focus back to the pop-up button');
+  if ((await expanded()) !== 'false') throw new Error(`after Escape the button says aria-expanded=${await expanded()}`);
+  await page.keyboard.press('Enter');
+  await popup.waitFor({ state: 'visible', ...wait });
 
   step('choose "Activate a product or trial" and start a trial of Endpoint Protection');
   await page.keyboard.press('Tab');
@@ -123,11 +137,27 @@ export async function bulkScenario({ page, step, expectApiResponse, stamp, resul
   await page.getByTestId('bulk-start-trial').click();
   const trialDialog = page.getByRole('dialog', { name: 'Start a trial', exact: true });
   await trialDialog.getByTestId('bulk-trial-product').selectOption(TRIAL.id);
+  const bulkCalls = [];
+  const recordBulk = (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/customers/bulk') {
+      bulkCalls.push({ key: request.headers()['idempotency-key'], body: request.postDataJSON() });
+    }
+  };
+  page.on('request', recordBulk);
   await expectApiResponse(page, 'POST', '/api/v1/customers/bulk', 200, () => trialDialog.getByTestId('bulk-trial-confirm').click());
 
-  step('the results panel: 2 done, 1 refused because it already has that trial');
+  step('the results panel takes focus: 2 done, 1 refused because it already has that trial');
   const results = page.getByTestId('bulk-results');
   await results.getByTestId('bulk-results-counts').filter({ hasText: '2 done, 1 refused.' }).waitFor(wait);
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'bulk-results', null, wait);
+  page.off('request', recordBulk);
+  if (bulkCalls.length !== 1) throw new Error(`expected exactly one bulk call, saw ${bulkCalls.length}`);
+  const [call] = bulkCalls;
+  if (!/^[0-9a-f-]{32,36}$/.test(call.key ?? '')) throw new Error(`the bulk call's Idempotency-Key is "${call.key}"`);
+  const sentIds = [...(call.body?.customerIds ?? [])].sort();
+  if (call.body?.action !== 'startTrial' || JSON.stringify(sentIds) !== JSON.stringify([...ids].sort())) {
+    throw new Error(`the bulk call was not a trial for the three customers: ${JSON.stringify(call.body)}`);
+  }
   const refused = results.getByTestId('bulk-result-refused');
   if ((await refused.count()) !== 1) throw new Error(`expected one refusal, found ${await refused.count()}`);
   const reason = (await refused.innerText()).replace(/\s+/g, ' ').trim();

@@ -45,8 +45,10 @@
 //   commented and closed with a case resolution.
 //
 // - bulk (PC_OUTBOX_DIR): the Customers page at scale, e2e/bulk.mjs: a customer's pop-up
-//   opened from the keyboard and a trial started from it, then three customers selected and
-//   a trial started for all of them, one refused (it has that trial already)
+//   opened from the keyboard (aria-expanded, Escape giving focus back) and a trial started
+//   from it, then three customers selected and a trial started for all of them in exactly
+//   one bulk call with an Idempotency-Key, the results panel focused, one refused (it has
+//   that trial already)
 //   (test-results/customer-popup.png, test-results/bulk-results.png).
 //
 // PC_E2E_SCENARIOS (names, comma-separated, e.g. "schedules,home") runs only those.

@@ -5,7 +5,7 @@
 //! undoes the others, and the answer says per customer what was done or why not.
 
 use adapters::services::AppState;
-use api::{acting, csv, ApiJson, Principal, Problem, SourceIp};
+use api::{acting, csv, ApiJson, Deadline, Principal, Problem, SourceIp};
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
@@ -19,9 +19,10 @@ use domain::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant, SystemTime};
 use utoipa::ToSchema;
 
-use crate::consent::change_management_of;
+use crate::consent::{change_management_of, limited, Managed};
 use crate::handlers::{add_entitlements, remove, send_welcome_again, Acting};
 use crate::views::CustomerRow;
 
@@ -97,6 +98,25 @@ impl Task {
             Task::Remove => Action::RemoveCustomer,
             _ => Action::ManageCustomer,
         }
+    }
+
+    /// Whether it may email each customer (counted against the partner's bulk mail
+    /// limit, one per customer named).
+    fn emails(self) -> bool {
+        matches!(self, Task::ResendWelcome | Task::RequestManagementChange(_))
+    }
+}
+
+/// What a bulk call keeps back of Lambda's time: enough for the customer under way when
+/// time runs out, and for answering (and keeping the answer for retries).
+pub const DEADLINE_MARGIN: Duration = Duration::from_secs(4);
+
+/// How long a bulk call may start on customers: its budget, or less when Lambda ends the
+/// invocation sooner (`left` is the time Lambda leaves, less [`DEADLINE_MARGIN`]).
+pub fn time_to_work(budget: Duration, left: Option<Duration>) -> Duration {
+    match left {
+        Some(left) => budget.min(left.saturating_sub(DEADLINE_MARGIN)),
+        None => budget,
     }
 }
 
@@ -196,12 +216,28 @@ fn action_name(a: BulkAction) -> &'static str {
     }
 }
 
-/// `done` or `refused`.
+/// What happened to one customer: `done`; `refused` for the caller's or the customer's
+/// reason (a 4xx problem, as the single route answers it: the same call would be refused
+/// again); `failed` on a server-side error (a 5xx problem: nothing was changed for this
+/// customer, try again); `notAttempted` when the call ran out of time before it (try
+/// again). Failed and not attempted customers are sent again in a new call, with a new
+/// `Idempotency-Key`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum BulkOutcome {
     Done,
     Refused,
+    Failed,
+    NotAttempted,
+}
+
+/// What a done management change did: `changed` (it gave access back and took effect)
+/// or `requested` (the customer was asked to approve more access).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ManagementResult {
+    Changed,
+    Requested,
 }
 
 /// What happened to one customer.
@@ -214,7 +250,11 @@ pub struct BulkResult {
     /// id, another partner's customer, or one the role has no access to).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_name: Option<String>,
-    /// Why not: the problem the single-customer route answers.
+    /// A done `requestManagementChange` only: whether it took effect or asked the customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<ManagementResult>,
+    /// Why not: the problem the single-customer route answers (refused, failed), or why
+    /// it was not attempted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<Problem>,
 }
@@ -226,7 +266,67 @@ pub struct BulkResponse {
     pub action: BulkAction,
     pub done: usize,
     pub refused: usize,
+    /// Customers a server-side error left unchanged: send them again.
+    pub failed: usize,
+    /// Customers the call had no time left for: send them again.
+    pub not_attempted: usize,
     pub results: Vec<BulkResult>,
+}
+
+impl BulkResult {
+    /// One customer's result from what its single route's core answered.
+    fn of(
+        id: &CustomerId,
+        name: Option<String>,
+        acted: Result<Option<ManagementResult>, Problem>,
+    ) -> Self {
+        match acted {
+            Ok(result) => BulkResult {
+                customer_id: id.to_string(),
+                outcome: BulkOutcome::Done,
+                customer_name: name,
+                result,
+                problem: None,
+            },
+            Err(problem) => BulkResult {
+                customer_id: id.to_string(),
+                outcome: if problem.status >= 500 {
+                    BulkOutcome::Failed
+                } else {
+                    BulkOutcome::Refused
+                },
+                // A refusal that hides the customer names nothing.
+                customer_name: name.filter(|_| problem.status != 404),
+                result: None,
+                problem: Some(problem),
+            },
+        }
+    }
+
+    /// A customer the call had no time left for.
+    fn not_attempted(id: &CustomerId, name: Option<String>) -> Self {
+        BulkResult {
+            customer_id: id.to_string(),
+            outcome: BulkOutcome::NotAttempted,
+            customer_name: name,
+            result: None,
+            problem: None,
+        }
+    }
+}
+
+impl BulkResponse {
+    fn new(action: BulkAction, results: Vec<BulkResult>) -> Self {
+        let count = |o| results.iter().filter(|r| r.outcome == o).count();
+        BulkResponse {
+            action,
+            done: count(BulkOutcome::Done),
+            refused: count(BulkOutcome::Refused),
+            failed: count(BulkOutcome::Failed),
+            not_attempted: count(BulkOutcome::NotAttempted),
+            results,
+        }
+    }
 }
 
 /// The accounts of `ids` the caller may see, by id (one BatchGetItem for up to 100):
@@ -249,8 +349,13 @@ async fn visible_accounts(
         .collect())
 }
 
-/// Does `task` to one customer through the single route's core.
-async fn act(a: &Acting<'_>, id: &CustomerId, task: Task) -> Result<(), Problem> {
+/// Does `task` to one customer through the single route's core; for a management change,
+/// whether it took effect or asked the customer.
+async fn act(
+    a: &Acting<'_>,
+    id: &CustomerId,
+    task: Task,
+) -> Result<Option<ManagementResult>, Problem> {
     let found = a.customer(id, task.needs()).await?;
     match task {
         Task::StartTrial(product) => {
@@ -262,12 +367,15 @@ async fn act(a: &Acting<'_>, id: &CustomerId, task: Task) -> Result<(), Problem>
             add_entitlements(a, found, std::slice::from_ref(&line)).await?;
         }
         Task::RequestManagementChange(to) => {
-            change_management_of(a, found, to).await?;
+            return Ok(Some(match change_management_of(a, found, to).await? {
+                Managed::Changed(_) => ManagementResult::Changed,
+                Managed::Requested(_) => ManagementResult::Requested,
+            }));
         }
         Task::ResendWelcome => send_welcome_again(a, &found).await?,
         Task::Remove => remove(a, found).await?,
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Does one action to up to 100 customers: each customer is authorized (a custom role
@@ -276,9 +384,18 @@ async fn act(a: &Acting<'_>, id: &CustomerId, task: Task) -> Result<(), Problem>
 /// refusal never undoes the others. An `Idempotency-Key` makes a retry answer the first
 /// call's results without doing anything again.
 ///
+/// The call works through the customers for at most 10 seconds (less when Lambda would
+/// end it sooner): the customers left then are answered `notAttempted`, so the answer
+/// always accounts for every customer. A customer that hit a server-side error is
+/// `failed`. Both are sent again in a new call, with a new key.
+///
+/// At most 20 calls per partner a minute, and 1,000 customers a hour emailed by
+/// `resendWelcome` and `requestManagementChange` (429 with `Retry-After`).
+///
 /// DynamoDB calls: the caller (one BatchGetItem, and a GetItem for a custom role), the
-/// accounts (one BatchGetItem), then per customer shown what its single route costs after
-/// the caller is known (docs/performance.md).
+/// limits (one UpdateItem, two for an emailing action), the accounts (one BatchGetItem),
+/// then per customer what its single route costs after the caller is known
+/// (docs/performance.md).
 #[utoipa::path(
     post,
     path = "/api/v1/customers/bulk",
@@ -291,17 +408,35 @@ async fn act(a: &Acting<'_>, id: &CustomerId, task: Task) -> Result<(), Problem>
         api::responses::Unauthorized,
         (status = 403, description = "The caller may not act on customers", body = Problem, content_type = "application/problem+json"),
         api::responses::InvalidFields,
+        api::responses::TooManyAttempts,
     )
 )]
 pub async fn bulk_action(
     State(state): State<AppState>,
     SourceIp(ip): SourceIp,
+    Deadline(deadline): Deadline,
     principal: Principal,
     ApiJson(request): ApiJson<BulkRequest>,
 ) -> Result<Json<BulkResponse>, Problem> {
+    let started = Instant::now();
+    let left = deadline.map(|d| d.duration_since(SystemTime::now()).unwrap_or_default());
+    let stop = started + time_to_work(state.config.bulk_time_budget, left);
     let (actor, partner) =
         acting::member(&state, &principal, Action::ViewCustomers, Resource::Partner).await?;
     let (task, ids) = request.parse().map_err(Problem::validation)?;
+    let c = &state.config;
+    limited(&state, "bulk", partner.id.as_str(), c.bulk_per_partner, 1).await?;
+    if task.emails() {
+        let weight = ids.len() as u32;
+        limited(
+            &state,
+            "bulk-mail",
+            partner.id.as_str(),
+            c.bulk_mail_per_partner,
+            weight,
+        )
+        .await?;
+    }
     let accounts = visible_accounts(&state, &principal, &actor, &ids).await?;
     let a = Acting {
         state: &state,
@@ -313,38 +448,28 @@ pub async fn bulk_action(
     let mut results = Vec::with_capacity(ids.len());
     for id in &ids {
         let name = accounts.get(id).map(|c| c.company.name.clone());
+        if Instant::now() >= stop {
+            results.push(BulkResult::not_attempted(id, name));
+            continue;
+        }
         // A customer the caller may not see is not looked at any further.
-        let outcome = match name {
+        let acted = match name {
             None => Err(Problem::not_found(acting::NO_SUCH_CUSTOMER)),
             Some(_) => act(&a, id, task).await,
         };
-        results.push(match outcome {
-            Ok(()) => BulkResult {
-                customer_id: id.to_string(),
-                outcome: BulkOutcome::Done,
-                customer_name: name,
-                problem: None,
-            },
-            Err(problem) => BulkResult {
-                customer_id: id.to_string(),
-                outcome: BulkOutcome::Refused,
-                // A refusal that hides the customer names nothing.
-                customer_name: name.filter(|_| problem.status != 404),
-                problem: Some(problem),
-            },
-        });
+        results.push(BulkResult::of(id, name, acted));
     }
-    let done = results
-        .iter()
-        .filter(|r| r.outcome == BulkOutcome::Done)
-        .count();
-    tracing::info!(action = ?request.action, done, refused = results.len() - done, "bulk action");
-    Ok(Json(BulkResponse {
-        action: request.action,
-        done,
-        refused: results.len() - done,
-        results,
-    }))
+    let answer = BulkResponse::new(request.action, results);
+    tracing::info!(
+        action = ?request.action,
+        done = answer.done,
+        refused = answer.refused,
+        failed = answer.failed,
+        not_attempted = answer.not_attempted,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "bulk action"
+    );
+    Ok(Json(answer))
 }
 
 /// Exports the selected customers as CSV: the columns of `GET /customers?format=csv`,
@@ -464,6 +589,58 @@ mod tests {
         twice.push("cus_zzz".into());
         let r = body(json!({"action": "resendWelcome", "customerIds": twice}));
         assert_eq!(fields(r.parse()), ["customerIds[2]", "customerIds[3]"]);
+    }
+
+    #[test]
+    fn the_call_stops_starting_customers_before_lambda_ends_it() {
+        let budget = Duration::from_secs(10);
+        // Locally (no Lambda deadline): the budget.
+        assert_eq!(time_to_work(budget, None), budget);
+        // A fresh 15-second invocation: the budget, well inside it.
+        assert_eq!(time_to_work(budget, Some(Duration::from_secs(15))), budget);
+        // Lambda would end it sooner: its time left, less the margin for answering.
+        assert_eq!(
+            time_to_work(budget, Some(Duration::from_secs(9))),
+            Duration::from_secs(9) - DEADLINE_MARGIN
+        );
+        assert_eq!(
+            time_to_work(budget, Some(Duration::from_secs(2))),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn a_server_error_fails_a_customer_and_a_client_error_refuses_it() {
+        let id = CustomerId::generate();
+        let name = || Some("Acme".to_string());
+        let failed = BulkResult::of(&id, name(), Err(Problem::internal("store")));
+        assert_eq!(failed.outcome, BulkOutcome::Failed);
+        assert_eq!(failed.customer_name.as_deref(), Some("Acme"));
+        let refused = BulkResult::of(&id, name(), Err(Problem::not_found("No such customer.")));
+        assert_eq!(refused.outcome, BulkOutcome::Refused);
+        assert_eq!(refused.customer_name, None);
+        let answer = BulkResponse::new(
+            BulkAction::ResendWelcome,
+            vec![
+                failed,
+                refused,
+                BulkResult::not_attempted(&id, name()),
+                BulkResult::of(&id, name(), Ok(None)),
+            ],
+        );
+        assert_eq!(
+            (
+                answer.done,
+                answer.refused,
+                answer.failed,
+                answer.not_attempted
+            ),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(
+            serde_json::to_value(&answer.results[2]).unwrap(),
+            json!({"customerId": id.to_string(), "outcome": "notAttempted", "customerName": "Acme"})
+        );
     }
 
     #[test]

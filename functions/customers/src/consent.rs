@@ -148,16 +148,17 @@ async fn ask(
     Ok(request)
 }
 
-/// Counts one attempt against a limit: 429 when over it.
-async fn limited(
+/// Counts `weight` attempts against a limit: 429 when over it.
+pub(crate) async fn limited(
     state: &AppState,
     name: &str,
     subject: &str,
     limit: adapters::config::Limit,
+    weight: u32,
 ) -> Result<(), Problem> {
     match state
         .table
-        .hit(name, subject, limit, Utc::now().timestamp())
+        .hits(name, subject, limit, weight, Utc::now().timestamp())
         .await?
     {
         Ok(()) => Ok(()),
@@ -225,6 +226,7 @@ pub async fn import_customer(
         "import-partner",
         partner.id.as_str(),
         c.import_per_partner,
+        1,
     )
     .await?;
     let subject = email.as_str().to_lowercase();
@@ -239,7 +241,7 @@ pub async fn import_customer(
             return Ok(accepted(r));
         }
     }
-    limited(&state, "import-email", &subject, c.import_per_email).await?;
+    limited(&state, "import-email", &subject, c.import_per_email, 1).await?;
     // The customer with this login, if the partner may ask to import it.
     let found = match state.table.find_login(&email).await? {
         Some(store::accounts::Login {

@@ -86,6 +86,14 @@ pub struct Config {
     /// Import requests about one email, from all partners together
     /// (`RATE_IMPORT_PER_EMAIL`, per day): no partner can flood a customer.
     pub import_per_email: Limit,
+    /// Bulk action calls one partner may make (`RATE_BULK_PER_PARTNER`, per minute).
+    pub bulk_per_partner: Limit,
+    /// Customers one partner's bulk actions may email (`RATE_BULK_MAIL_PER_PARTNER`, per
+    /// hour): each customer of a welcome re-send or a management change counts once.
+    pub bulk_mail_per_partner: Limit,
+    /// How long one bulk call works through its customers before it answers the rest as
+    /// not attempted (`BULK_TIME_BUDGET_MS`), when Lambda's deadline is not sooner.
+    pub bulk_time_budget: Duration,
     /// ISO country codes whose customers need a trade-compliance review before paid
     /// products start (`RESTRICTED_COUNTRIES`, space- or comma-separated).
     pub restricted_countries: Vec<String>,
@@ -262,6 +270,9 @@ impl Config {
             unverified_sign_up_days: number("UNVERIFIED_SIGN_UP_DAYS", 7)? as i64,
             import_per_partner: limit("RATE_IMPORT_PER_PARTNER", 50, 86_400)?,
             import_per_email: limit("RATE_IMPORT_PER_EMAIL", 5, 86_400)?,
+            bulk_per_partner: limit("RATE_BULK_PER_PARTNER", 20, 60)?,
+            bulk_mail_per_partner: limit("RATE_BULK_MAIL_PER_PARTNER", 1000, 3600)?,
+            bulk_time_budget: Duration::from_millis(number("BULK_TIME_BUDGET_MS", 10_000)?),
             restricted_countries: country_list(&var_or(
                 "RESTRICTED_COUNTRIES",
                 DEFAULT_RESTRICTED_COUNTRIES,

@@ -32,7 +32,7 @@ pub use json::{ApiJson, ApiQuery};
 pub use pagination::{Cursor, ListResponse, PageParams};
 pub use principal::{CustomerAdmin, Principal};
 pub use problem::{Problem, ProblemType};
-pub use request::SourceIp;
+pub use request::{Deadline, SourceIp};
 
 use adapters::services::AppState;
 

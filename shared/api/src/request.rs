@@ -81,6 +81,25 @@ impl FromRequestParts<AppState> for SourceIp {
     }
 }
 
+/// When Lambda ends the invocation (its context's deadline), when the request came
+/// through Lambda; `None` elsewhere (tests drive the router directly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline(pub Option<std::time::SystemTime>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Deadline {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        use lambda_http::RequestExt;
+        Ok(Deadline(
+            parts
+                .lambda_context_ref()
+                .filter(|c| c.deadline > 0)
+                .map(|c| c.deadline()),
+        ))
+    }
+}
+
 /// The authorizer's claims, when API Gateway verified the token before the function ran.
 pub fn authorizer_claims(parts: &Parts) -> Option<&std::collections::HashMap<String, String>> {
     match parts.extensions.get::<RequestContext>() {

@@ -21,6 +21,12 @@ pub fn retry_after(now_secs: i64, window_end: i64) -> u64 {
     (window_end - now_secs).max(1) as u64
 }
 
+/// The most a window's count may be for `weight` more attempts to fit under `limit`;
+/// `None` when they never fit (more than the whole limit).
+pub fn room_for(limit: Limit, weight: u32) -> Option<u32> {
+    limit.limit.checked_sub(weight)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +39,17 @@ mod tests {
         assert_eq!(window(1_000_000_500, w).0, 1_000_000_500);
         assert_eq!(retry_after(1_000_000_499, 1_000_000_500), 1);
         assert_eq!(retry_after(1_000_000_200, 1_000_000_500), 300);
+    }
+
+    #[test]
+    fn several_attempts_fit_only_all_together() {
+        let l = Limit {
+            limit: 10,
+            window: Duration::from_secs(60),
+        };
+        // One attempt fits while fewer than 10 were counted (count <= 9).
+        assert_eq!(room_for(l, 1), Some(9));
+        assert_eq!(room_for(l, 10), Some(0));
+        assert_eq!(room_for(l, 11), None);
     }
 }

@@ -493,18 +493,19 @@ impl Table {
         if let Some((serial, activation)) = change.serial {
             items.push(use_serial(&self.name, serial, activation)?);
         }
-        items.push(put_new(&self.name, super::audit::item(audit)?)?);
         items.extend(super::telemetry::portfolio_updates(
             &self.name,
             Some(before),
             Some(customer),
         )?);
-        match self.transact(items).await {
+        let audit = put_new(&self.name, super::audit::item(audit)?)?;
+        // Another change of the partner's customers at the same moment (a bulk call beside
+        // this one) contends for the counters only: tried again, not the caller's 409.
+        match self.transact_with_roles(items, &[], audit).await {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed { index: Some(0) })
             | Err(StoreError::TransactionConflict { index: Some(0) }) => Err(SaveError::Conflict),
             Err(StoreError::ConditionFailed { index })
-            | Err(StoreError::TransactionConflict { index })
                 if index.is_some() && index == serial_index =>
             {
                 Err(SaveError::SerialUnavailable)
@@ -568,7 +569,11 @@ impl Table {
             Ok(()) => Ok(()),
             // The account or guard changed, or (after retries) a role kept changing.
             Err(StoreError::ConditionFailed { .. })
-            | Err(StoreError::TransactionConflict { .. }) => Err(SaveError::Conflict),
+            | Err(StoreError::TransactionConflict { index: Some(0 | 1) }) => {
+                Err(SaveError::Conflict)
+            }
+            // Shared counters still contended after the retries: a server-side failure
+            // worth trying again, not a change of the customer's.
             Err(e) => Err(e.into()),
         }
     }

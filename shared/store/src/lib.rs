@@ -34,6 +34,46 @@ use domain::{EmailAddress, PartnerId, UserId};
 
 pub type Item = HashMap<String, AttributeValue>;
 
+/// How many batch reads one read of several items makes at most: the first, then one for
+/// each round of keys DynamoDB left unprocessed.
+pub const BATCH_READ_TRIES: u32 = 4;
+
+/// The pause before the second batch read; it doubles before each next one (with jitter).
+pub const BATCH_READ_PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Reads `keys` with `read` (one batch read: the items found and the keys it left
+/// unprocessed), asking again for the keys left, after a pause that grows from `pause`,
+/// up to [`BATCH_READ_TRIES`] reads in all; keys still left then fail the read.
+pub async fn read_in_rounds<F, Fut>(
+    keys: Vec<Item>,
+    pause: std::time::Duration,
+    mut read: F,
+) -> Result<Vec<Item>, StoreError>
+where
+    F: FnMut(Vec<Item>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<Item>, Vec<Item>), StoreError>>,
+{
+    let mut found = Vec::new();
+    let mut left = keys;
+    for attempt in 0..BATCH_READ_TRIES {
+        if attempt > 0 {
+            let base = pause * 2u32.pow(attempt - 1);
+            let jitter = rand::random_range(0..=base.as_millis() as u64 / 2);
+            tokio::time::sleep(base + std::time::Duration::from_millis(jitter)).await;
+        }
+        let (items, unprocessed) = read(left).await?;
+        found.extend(items);
+        if unprocessed.is_empty() {
+            return Ok(found);
+        }
+        left = unprocessed;
+    }
+    Err(StoreError::Sdk(format!(
+        "batch read left {} keys unprocessed after {BATCH_READ_TRIES} tries",
+        left.len()
+    )))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// A condition failed: in a transaction, `index` names the failing item.
@@ -338,27 +378,36 @@ impl Table {
     }
 
     /// Reads several items in one round trip; missing items are absent from the result.
+    /// Keys DynamoDB leaves unprocessed (throttling, a large answer) are asked for again
+    /// after a short pause, a few times, before the read fails.
     pub async fn get_many(&self, keys: &[Keys]) -> Result<Vec<Item>, StoreError> {
         use aws_sdk_dynamodb::types::KeysAndAttributes;
-        let request = KeysAndAttributes::builder()
-            .set_keys(Some(keys.iter().map(Keys::key).collect()))
-            .consistent_read(true)
-            .build()
-            .map_err(StoreError::sdk)?;
-        let out = self
-            .client
-            .batch_get_item()
-            .request_items(&self.name, request)
-            .send()
-            .await
-            .map_err(StoreError::sdk)?;
-        if out.unprocessed_keys.as_ref().is_some_and(|u| !u.is_empty()) {
-            return Err(StoreError::Sdk("batch read left keys unprocessed".into()));
-        }
-        Ok(out
-            .responses
-            .and_then(|mut r| r.remove(&self.name))
-            .unwrap_or_default())
+        let keys = keys.iter().map(Keys::key).collect();
+        read_in_rounds(keys, BATCH_READ_PAUSE, |keys| async move {
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .consistent_read(true)
+                .build()
+                .map_err(StoreError::sdk)?;
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.name, request)
+                .send()
+                .await
+                .map_err(StoreError::sdk)?;
+            let left = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.name))
+                .map(|k| k.keys)
+                .unwrap_or_default();
+            let found = out
+                .responses
+                .and_then(|mut r| r.remove(&self.name))
+                .unwrap_or_default();
+            Ok((found, left))
+        })
+        .await
     }
 
     /// Writes an item unconditionally.

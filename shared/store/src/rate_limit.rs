@@ -24,7 +24,26 @@ impl Table {
         limit: Limit,
         now_secs: i64,
     ) -> Result<Result<(), Limited>, StoreError> {
+        self.hits(name, subject, limit, 1, now_secs).await
+    }
+
+    /// Counts `weight` attempts at once (a bulk call's customers, say): refused, counting
+    /// none, when they would take the window's count over the limit. One conditional
+    /// update.
+    pub async fn hits(
+        &self,
+        name: &str,
+        subject: &str,
+        limit: Limit,
+        weight: u32,
+        now_secs: i64,
+    ) -> Result<Result<(), Limited>, StoreError> {
         let (start, end) = rate_limit::window(now_secs, limit.window);
+        let Some(room) = rate_limit::room_for(limit, weight) else {
+            return Ok(Err(Limited {
+                retry_after_secs: rate_limit::retry_after(now_secs, end),
+            }));
+        };
         // Subjects are hashed so the table holds no addresses in clear.
         let digest = Sha256::digest(subject.as_bytes());
         let subject_hash: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
@@ -37,11 +56,11 @@ impl Table {
             .update_item()
             .table_name(&self.name)
             .set_key(Some(k.key()))
-            .update_expression("ADD hits :one SET #ttl = :ttl, kind = :kind")
-            .condition_expression("attribute_not_exists(hits) OR hits < :limit")
+            .update_expression("ADD hits :weight SET #ttl = :ttl, kind = :kind")
+            .condition_expression("attribute_not_exists(hits) OR hits <= :room")
             .expression_attribute_names("#ttl", "ttl")
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .expression_attribute_values(":limit", AttributeValue::N(limit.limit.to_string()))
+            .expression_attribute_values(":weight", AttributeValue::N(weight.to_string()))
+            .expression_attribute_values(":room", AttributeValue::N(room.to_string()))
             .expression_attribute_values(":ttl", AttributeValue::N((end + 60).to_string()))
             .expression_attribute_values(":kind", AttributeValue::S("RateWindow".into()))
             .send()

@@ -239,7 +239,10 @@ impl Table {
     /// Runs `items`, then the role updates `changes` call for (built afresh for each try),
     /// then `last`, as one transaction. A role changed meanwhile by another customer
     /// joining or leaving at the same moment is no conflict of the caller's: it is read
-    /// again and the transaction retried, a few times.
+    /// again and the transaction retried, a few times. So is another transaction writing
+    /// a shared item at the same moment (the partner's portfolio counters, which every
+    /// customer's change updates): see [`try_again`]. `items[0]` is the caller's own item
+    /// (the account, the request): what happens to it is the caller's answer.
     pub(crate) async fn transact_with_roles(
         &self,
         items: Vec<TransactWriteItem>,
@@ -266,10 +269,7 @@ impl Table {
             let roles = first..all.len();
             all.push(last.clone());
             match self.transact(all).await {
-                Err(
-                    StoreError::ConditionFailed { index: Some(i) }
-                    | StoreError::TransactionConflict { index: Some(i) },
-                ) if roles.contains(&i) && attempt < TRIES => {
+                Err(e) if try_again(&e, &roles) && attempt < TRIES => {
                     attempt += 1;
                     let pause = rand::random_range(5..25 * attempt as u64);
                     tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
@@ -311,5 +311,17 @@ impl Table {
             }
         }
         Ok(missing)
+    }
+}
+
+/// Whether a cancelled transaction is tried again: a role (the items at `roles`) changed
+/// under it, or another transaction wrote one of its items at the same moment
+/// (`TransactionConflict`) other than the first, the caller's own item. A failed condition
+/// anywhere else is the caller's answer (the account changed: 409), never retried.
+pub fn try_again(e: &StoreError, roles: &std::ops::Range<usize>) -> bool {
+    match e {
+        StoreError::ConditionFailed { index: Some(i) } => roles.contains(i),
+        StoreError::TransactionConflict { index: Some(i) } => *i != 0,
+        _ => false,
     }
 }

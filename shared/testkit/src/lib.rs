@@ -93,6 +93,10 @@ pub struct Options {
     pub limits: Limit,
     /// The import-request limits (per partner, per email), when not `limits`.
     pub import_limits: Option<Limit>,
+    /// The bulk action limits (calls, customers emailed), when not `limits`.
+    pub bulk_limits: Option<Limit>,
+    /// How long a bulk call works before it answers the rest as not attempted.
+    pub bulk_time_budget: Duration,
     /// The secret CloudFront adds (`ORIGIN_VERIFY`); unset, as in local runs.
     pub origin_verify: Option<String>,
     /// Replaces the pool's token verifier (tokens from [`tokens::Signer`]).
@@ -108,6 +112,8 @@ impl Default for Options {
         Options {
             limits: WIDE_LIMIT,
             import_limits: None,
+            bulk_limits: None,
+            bulk_time_budget: Duration::from_secs(60),
             origin_verify: None,
             verifier: None,
             events: None,
@@ -191,6 +197,9 @@ pub async fn stack_with(options: Options) -> TestStack {
         unverified_sign_up_days: 7,
         import_per_partner: options.import_limits.unwrap_or(options.limits),
         import_per_email: options.import_limits.unwrap_or(options.limits),
+        bulk_per_partner: options.bulk_limits.unwrap_or(options.limits),
+        bulk_mail_per_partner: options.bulk_limits.unwrap_or(options.limits),
+        bulk_time_budget: options.bulk_time_budget,
         restricted_countries: adapters::config::country_list(
             adapters::config::DEFAULT_RESTRICTED_COUNTRIES,
         ),

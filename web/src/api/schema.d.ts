@@ -637,9 +637,18 @@ export interface paths {
          *     changed and audited on its own, exactly as its single-customer route does it, so one
          *     refusal never undoes the others. An `Idempotency-Key` makes a retry answer the first
          *     call's results without doing anything again.
-         * @description DynamoDB calls: the caller (one BatchGetItem, and a GetItem for a custom role), the
-         *     accounts (one BatchGetItem), then per customer shown what its single route costs after
-         *     the caller is known (docs/performance.md).
+         * @description The call works through the customers for at most 10 seconds (less when Lambda would
+         *     end it sooner): the customers left then are answered `notAttempted`, so the answer
+         *     always accounts for every customer. A customer that hit a server-side error is
+         *     `failed`. Both are sent again in a new call, with a new key.
+         *
+         *     At most 20 calls per partner a minute, and 1,000 customers a hour emailed by
+         *     `resendWelcome` and `requestManagementChange` (429 with `Retry-After`).
+         *
+         *     DynamoDB calls: the caller (one BatchGetItem, and a GetItem for a custom role), the
+         *     limits (one UpdateItem, two for an emailing action), the accounts (one BatchGetItem),
+         *     then per customer what its single route costs after the caller is known
+         *     (docs/performance.md).
          */
         post: operations["bulk_action"];
         delete?: never;
@@ -2114,10 +2123,15 @@ export interface components {
          */
         BulkAction: "startTrial" | "requestManagementChange" | "resendWelcome" | "remove";
         /**
-         * @description `done` or `refused`.
+         * @description What happened to one customer: `done`; `refused` for the caller's or the customer's
+         *     reason (a 4xx problem, as the single route answers it: the same call would be refused
+         *     again); `failed` on a server-side error (a 5xx problem: nothing was changed for this
+         *     customer, try again); `notAttempted` when the call ran out of time before it (try
+         *     again). Failed and not attempted customers are sent again in a new call, with a new
+         *     `Idempotency-Key`.
          * @enum {string}
          */
-        BulkOutcome: "done" | "refused";
+        BulkOutcome: "done" | "refused" | "failed" | "notAttempted";
         /** @description `POST /customers/bulk`: an action and the customers to do it to. */
         BulkRequest: {
             action: components["schemas"]["BulkAction"];
@@ -2135,6 +2149,10 @@ export interface components {
         BulkResponse: {
             action: components["schemas"]["BulkAction"];
             done: number;
+            /** @description Customers a server-side error left unchanged: send them again. */
+            failed: number;
+            /** @description Customers the call had no time left for: send them again. */
+            notAttempted: number;
             refused: number;
             results: components["schemas"]["BulkResult"][];
         };
@@ -2148,6 +2166,7 @@ export interface components {
             customerName?: string | null;
             outcome: components["schemas"]["BulkOutcome"];
             problem?: null | components["schemas"]["Problem"];
+            result?: null | components["schemas"]["ManagementResult"];
         };
         /** @description Cancelling a trial or subscription needs an explicit confirmation. */
         CancelRequest: {
@@ -3401,6 +3420,12 @@ export interface components {
             /** @description "Who manages this customer's product?" */
             management: components["schemas"]["ManagementType"];
         };
+        /**
+         * @description What a done management change did: `changed` (it gave access back and took effect)
+         *     or `requested` (the customer was asked to approve more access).
+         * @enum {string}
+         */
+        ManagementResult: "changed" | "requested";
         /**
          * @description Who manages the customer's products (Table 2-4).
          * @enum {string}
@@ -7443,6 +7468,15 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,6 +16,39 @@ function tabbables(root: HTMLElement): HTMLElement[] {
   );
 }
 
+/**
+ * How many open dialogs hold each element inert: a dialog opened over another (or closed
+ * before it) takes away only what it put, so the page comes back once the last one closes.
+ * Elements made inert by something else are left alone.
+ */
+const inertHolds = new Map<HTMLElement, number>();
+
+function holdInert(overlay: HTMLElement): HTMLElement[] {
+  const held = Array.from(document.body.children).filter(
+    (element): element is HTMLElement =>
+      element instanceof HTMLElement &&
+      !element.contains(overlay) &&
+      (inertHolds.has(element) || !element.hasAttribute('inert')),
+  );
+  for (const element of held) {
+    inertHolds.set(element, (inertHolds.get(element) ?? 0) + 1);
+    element.setAttribute('inert', '');
+  }
+  return held;
+}
+
+function releaseInert(held: readonly HTMLElement[]) {
+  for (const element of held) {
+    const count = (inertHolds.get(element) ?? 1) - 1;
+    if (count > 0) {
+      inertHolds.set(element, count);
+    } else {
+      inertHolds.delete(element);
+      element.removeAttribute('inert');
+    }
+  }
+}
+
 interface DialogProps {
   title: string;
   /** Called on Escape; the owner closes the dialog by no longer rendering it. */
@@ -45,18 +78,14 @@ export function Dialog({ title, onClose, closeDisabled = false, wide = false, ch
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
 
     // Everything else on the page is taken out of reach while the dialog is open.
-    const madeInert = Array.from(document.body.children).filter(
-      (element): element is HTMLElement =>
-        element instanceof HTMLElement && !element.contains(overlay) && !element.hasAttribute('inert'),
-    );
-    for (const element of madeInert) element.setAttribute('inert', '');
+    const held = holdInert(overlay);
     const overflow = document.body.style.overflow;
     document.body.style.overflow = 'hidden';
 
     (tabbables(dialog)[0] ?? dialog).focus();
 
     return () => {
-      for (const element of madeInert) element.removeAttribute('inert');
+      releaseInert(held);
       document.body.style.overflow = overflow;
       if (opener?.isConnected) opener.focus();
     };

@@ -4,8 +4,8 @@ import type { Catalog, CustomerRow, ManagementType } from '../api/client';
 import type { Problem } from '../api/problem';
 import { Dialog } from '../components/Dialog';
 import { TextField } from '../components/fields';
-import { CUSTOMERS_CSV_FILENAME, fetchCustomersCsv, type CustomerFilters } from './api';
-import { BULK_CHUNK, exportSelection, runBulk, type BulkOptions, type BulkOutcome } from './bulk';
+import { CUSTOMERS_CSV_FILENAME } from './api';
+import { BULK_CHUNK, exportSelection, summary, type BulkAction, type BulkOptions, type BulkOutcome, type BulkResultRow } from './bulk';
 import { RadioGroup, SelectInput } from './controls';
 import { formatNumber, MANAGEMENT_HINTS, MANAGEMENT_LABELS, MANAGEMENT_TYPES } from './labels';
 import { ProblemAlert } from './problems';
@@ -27,66 +27,92 @@ export interface BulkReport {
   outcome: BulkOutcome;
   /** Names of the customers asked about, for rows the answer names not (a refusal of a whole call). */
   names: ReadonlyMap<string, string>;
+  /** Selected customers left out of the call because the user's role may not do the action to them. */
+  skipped: number;
+  /** What was asked, to send the customers not done, or the calls not confirmed, again. */
+  options: BulkOptions;
 }
 
-type OpenDialog = 'startTrial' | 'requestManagementChange' | 'resendWelcome' | 'remove' | null;
+/** The open bulk dialog, with the selection as it was when it opened. */
+export interface BulkDialogState {
+  action: BulkAction;
+  rows: CustomerRow[];
+}
+
+/** Whether the user's role may do the action to the customer: remove it, or change it. */
+export function mayAct(action: BulkAction, row: CustomerRow): boolean {
+  return action === 'remove' ? row.yourAccess.mayRemove : row.yourAccess.level === 'readWrite' && row.yourAccess.mayManage;
+}
+
+/** The selected customers the action is sent for: only those the role may do it to. */
+export function actionable(action: BulkAction, rows: readonly CustomerRow[]): CustomerRow[] {
+  return rows.filter((row) => mayAct(action, row));
+}
 
 function customers(count: number): string {
   return `${formatNumber(count)} ${count === 1 ? 'customer' : 'customers'}`;
 }
 
+/** "2 of the 3 selected; 1 will be skipped (read-only).", or nothing when none is skipped. */
+export function scopeText(action: BulkAction, rows: readonly CustomerRow[]): string | null {
+  const acting = actionable(action, rows).length;
+  const skipped = rows.length - acting;
+  if (skipped === 0) return null;
+  const why = action === 'remove' ? 'your role may not remove it' : 'your role may only view it';
+  return `${formatNumber(acting)} of the ${formatNumber(rows.length)} selected; ${formatNumber(skipped)} will be skipped (${
+    skipped === 1 ? why : why.replace(' it', ' them')
+  }).`;
+}
+
 interface BulkToolbarProps {
   selection: Selection;
-  filters: CustomerFilters;
   catalog: Catalog | null;
-  onDone: (report: BulkReport) => void;
+  /** Another action is going (a row's action loading, or a bulk run): none starts. */
+  disabled: boolean;
+  onOpen: (action: BulkAction) => void;
 }
 
 /**
- * The actions on the selected customers: each asks in a dialog, then acts in calls of
- * at most {@link BULK_CHUNK} customers, and the page shows the answer per customer.
- * Actions none of the selected customers allow the user are not offered.
+ * The actions on the selected customers. Each asks in a dialog ({@link BulkDialogs}),
+ * then acts in calls of at most {@link BULK_CHUNK} customers on those the role may act
+ * on, and the page shows the answer per customer. Actions none of the selected customers
+ * allow the user are not offered. The export is always of the selected customers, by id.
  */
-export function BulkToolbar({ selection, filters, catalog, onDone }: BulkToolbarProps) {
-  const [dialog, setDialog] = useState<OpenDialog>(null);
+export function BulkToolbar({ selection, catalog, disabled, onOpen }: BulkToolbarProps) {
   const [exporting, setExporting] = useState(false);
   const [exportProblem, setExportProblem] = useState<Problem | null>(null);
   const { rows } = selection;
-  const writable = rows.filter((row) => row.yourAccess.level === 'readWrite' && row.yourAccess.mayManage).length;
-  const removable = rows.filter((row) => row.yourAccess.mayRemove).length;
+  const writable = actionable('resendWelcome', rows).length;
+  const removable = actionable('remove', rows).length;
   const readOnly = rows.length - writable;
-  const names = new Map(rows.map((row) => [row.id, row.name]));
-  const ids = rows.map((row) => row.id);
-
-  async function run(options: BulkOptions, title: string) {
-    const outcome = await runBulk(options, ids);
-    setDialog(null);
-    onDone({ title, outcome, names });
-  }
 
   async function exportCsv() {
     if (exporting) return;
     setExporting(true);
     setExportProblem(null);
-    // "All matching" is the filtered list's own CSV; a hand-picked selection is exported by id.
-    const result =
-      selection.matching !== null && !selection.matching.capped ? await fetchCustomersCsv(filters) : await exportSelection(ids);
+    const result = await exportSelection(rows.map((row) => row.id));
     setExporting(false);
     if (result.ok) saveBlob(result.data, CUSTOMERS_CSV_FILENAME);
     else setExportProblem(result.problem);
   }
 
   return (
-    <div className="bulk-toolbar" role="toolbar" aria-label="Actions on the selected customers" data-testid="bulk-toolbar">
+    <div className="bulk-toolbar" role="group" aria-label="Actions on the selected customers" data-testid="bulk-toolbar">
       {writable > 0 ? (
         <>
-          <button type="button" className="button button--secondary" onClick={() => setDialog('startTrial')} disabled={catalog === null} data-testid="bulk-start-trial">
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => onOpen('startTrial')}
+            disabled={disabled || catalog === null}
+            data-testid="bulk-start-trial"
+          >
             Start trial
           </button>
-          <button type="button" className="button button--secondary" onClick={() => setDialog('requestManagementChange')} data-testid="bulk-management">
+          <button type="button" className="button button--secondary" onClick={() => onOpen('requestManagementChange')} disabled={disabled} data-testid="bulk-management">
             Request management change
           </button>
-          <button type="button" className="button button--secondary" onClick={() => setDialog('resendWelcome')} data-testid="bulk-resend-welcome">
+          <button type="button" className="button button--secondary" onClick={() => onOpen('resendWelcome')} disabled={disabled} data-testid="bulk-resend-welcome">
             Resend welcome email
           </button>
         </>
@@ -95,59 +121,102 @@ export function BulkToolbar({ selection, filters, catalog, onDone }: BulkToolbar
         {exporting ? 'Exporting…' : 'Export selection'}
       </button>
       {removable > 0 ? (
-        <button type="button" className="button button--secondary button--danger-outline" onClick={() => setDialog('remove')} data-testid="bulk-remove">
+        <button
+          type="button"
+          className="button button--secondary button--danger-outline"
+          onClick={() => onOpen('remove')}
+          disabled={disabled}
+          data-testid="bulk-remove"
+        >
           Remove
         </button>
       ) : null}
       {readOnly > 0 ? (
         <p className="field__hint bulk-toolbar__note" data-testid="bulk-read-only">
-          Your role may only view {customers(readOnly)} of the selection: changes to {readOnly === 1 ? 'it' : 'them'} will be refused.
+          Your role may only view {customers(readOnly)} of the selection: {readOnly === 1 ? 'it is' : 'they are'} left out of changes.
         </p>
       ) : null}
       {exportProblem ? <ProblemAlert title="The selection could not be exported" problem={exportProblem} /> : null}
-
-      {dialog === 'startTrial' && catalog ? (
-        <StartTrialDialog count={rows.length} catalog={catalog} onClose={() => setDialog(null)} onRun={run} />
-      ) : null}
-      {dialog === 'requestManagementChange' ? (
-        <ManagementDialog count={rows.length} onClose={() => setDialog(null)} onRun={run} />
-      ) : null}
-      {dialog === 'resendWelcome' ? (
-        <ConfirmBulkDialog
-          title="Resend welcome emails?"
-          lead={`Each of the ${customers(rows.length)}’ administrators who has not chosen a password yet is sent the welcome email again, with a new link. Customers whose administrator has a password are refused.`}
-          confirm="Resend welcome emails"
-          onClose={() => setDialog(null)}
-          onConfirm={() => run({ action: 'resendWelcome' }, 'Resend welcome email')}
-        />
-      ) : null}
-      {dialog === 'remove' ? (
-        <RemoveBulkDialog count={rows.length} onClose={() => setDialog(null)} onRun={run} />
-      ) : null}
     </div>
   );
 }
 
-type RunBulk = (options: BulkOptions, title: string) => Promise<void>;
+type RunBulk = (options: BulkOptions, title: string) => void;
 
-function Working({ count }: { count: number }) {
-  return (
-    <p className="panel__note" role="status">
-      Working on {customers(count)}
-      {count > BULK_CHUNK ? `, ${formatNumber(BULK_CHUNK)} at a time` : ''}…
+interface BulkDialogsProps {
+  dialog: BulkDialogState | null;
+  catalog: Catalog | null;
+  /** The action is being done: the dialog stays, says so, and cannot be closed. */
+  busy: boolean;
+  onClose: () => void;
+  onRun: RunBulk;
+}
+
+/** The open bulk action's dialog, for the customers selected when it opened. */
+export function BulkDialogs({ dialog, catalog, busy, onClose, onRun }: BulkDialogsProps) {
+  if (dialog === null) return null;
+  const rows = actionable(dialog.action, dialog.rows);
+  const count = rows.length;
+  const scope = scopeText(dialog.action, dialog.rows);
+  const props = { count, scope, busy, onClose, onRun };
+  switch (dialog.action) {
+    case 'startTrial':
+      return catalog ? <StartTrialDialog {...props} catalog={catalog} /> : null;
+    case 'requestManagementChange':
+      return <ManagementDialog {...props} />;
+    case 'resendWelcome':
+      return (
+        <ConfirmBulkDialog
+          {...props}
+          title="Resend welcome emails?"
+          lead={`${
+            count === 1
+              ? 'The customer’s administrator is sent the welcome email again, with a new link, if they have not chosen a password yet.'
+              : `Each of the ${customers(count)}’ administrators who has not chosen a password yet is sent the welcome email again, with a new link.`
+          } A customer whose administrator has a password is refused.`}
+          confirm={count === 1 ? 'Resend welcome email' : 'Resend welcome emails'}
+          onConfirm={() => onRun({ action: 'resendWelcome' }, 'Resend welcome email')}
+        />
+      );
+    case 'remove':
+      return <RemoveBulkDialog {...props} />;
+  }
+}
+
+interface DialogProps {
+  count: number;
+  /** Which of the selected customers are left out, if any. */
+  scope: string | null;
+  busy: boolean;
+  onClose: () => void;
+  onRun: RunBulk;
+}
+
+function Scope({ scope }: { scope: string | null }) {
+  return scope === null ? null : (
+    <p className="field__hint" data-testid="bulk-scope">
+      {scope}
     </p>
   );
 }
 
-function StartTrialDialog({ count, catalog, onClose, onRun }: { count: number; catalog: Catalog; onClose: () => void; onRun: RunBulk }) {
+/** Mounted with the dialog and empty, so that the text put in it when the work starts is announced. */
+function Working({ busy, count }: { busy: boolean; count: number }) {
+  return (
+    <p className="panel__note" role="status" data-testid="bulk-working">
+      {busy ? `Working on ${customers(count)}${count > BULK_CHUNK ? `, ${formatNumber(BULK_CHUNK)} at a time` : ''}…` : ''}
+    </p>
+  );
+}
+
+function StartTrialDialog({ count, scope, busy, catalog, onClose, onRun }: DialogProps & { catalog: Catalog }) {
   const [product, setProduct] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const [failures, setFailures] = useState(0);
   const formRef = useFocusOnChange<HTMLFormElement>(failures, 'select');
   const trials = catalog.products.filter((item) => item.hasTrial);
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (busy) return;
     const chosen = trials.find((item) => item.id === product);
@@ -156,17 +225,17 @@ function StartTrialDialog({ count, catalog, onClose, onRun }: { count: number; c
       setFailures((value) => value + 1);
       return;
     }
-    setBusy(true);
-    await onRun({ action: 'startTrial', product: chosen.id }, `Start a trial of ${chosen.name}`);
+    onRun({ action: 'startTrial', product: chosen.id }, `Start a trial of ${chosen.name}`);
   }
 
   return (
     <Dialog title="Start a trial" onClose={onClose} closeDisabled={busy}>
-      <form ref={formRef} className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={busy}>
+      <form ref={formRef} className="form" noValidate onSubmit={handleSubmit} aria-busy={busy}>
         <p className="dialog__lead">
           A {catalog.trialDays}-day trial for {catalog.trialSeats} seats starts for each of the {customers(count)}. A customer
           who has had a trial of the product, or has it already, is refused.
         </p>
+        <Scope scope={scope} />
         <SelectInput
           name="bulkTrialProduct"
           label="Product"
@@ -180,7 +249,7 @@ function StartTrialDialog({ count, catalog, onClose, onRun }: { count: number; c
           error={error}
           testId="bulk-trial-product"
         />
-        {busy ? <Working count={count} /> : null}
+        <Working busy={busy} count={count} />
         <div className="dialog__actions">
           <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
             Cancel
@@ -194,14 +263,13 @@ function StartTrialDialog({ count, catalog, onClose, onRun }: { count: number; c
   );
 }
 
-function ManagementDialog({ count, onClose, onRun }: { count: number; onClose: () => void; onRun: RunBulk }) {
+function ManagementDialog({ count, scope, busy, onClose, onRun }: DialogProps) {
   const [management, setManagement] = useState<ManagementType | ''>('');
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const [failures, setFailures] = useState(0);
   const formRef = useFocusOnChange<HTMLFormElement>(failures, 'input');
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (busy) return;
     if (management === '') {
@@ -209,13 +277,12 @@ function ManagementDialog({ count, onClose, onRun }: { count: number; onClose: (
       setFailures((value) => value + 1);
       return;
     }
-    setBusy(true);
-    await onRun({ action: 'requestManagementChange', management }, `Request a change to ${MANAGEMENT_LABELS[management]}`);
+    onRun({ action: 'requestManagementChange', management }, `Request a change to ${MANAGEMENT_LABELS[management]}`);
   }
 
   return (
     <Dialog title="Request a management change" onClose={onClose} closeDisabled={busy}>
-      <form ref={formRef} className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={busy}>
+      <form ref={formRef} className="form" noValidate onSubmit={handleSubmit} aria-busy={busy}>
         <RadioGroup<ManagementType>
           name="bulkManagement"
           legend={`New management type for ${customers(count)}`}
@@ -229,7 +296,8 @@ function ManagementDialog({ count, onClose, onRun }: { count: number; onClose: (
           error={error}
           testIdPrefix="bulk-management"
         />
-        {busy ? <Working count={count} /> : null}
+        <Scope scope={scope} />
+        <Working busy={busy} count={count} />
         <div className="dialog__actions">
           <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
             Cancel
@@ -247,38 +315,27 @@ function ConfirmBulkDialog({
   title,
   lead,
   confirm,
+  count,
+  scope,
+  busy,
   onClose,
   onConfirm,
-}: {
+}: DialogProps & {
   title: string;
   lead: string;
   confirm: string;
-  onClose: () => void;
-  onConfirm: () => Promise<void>;
+  onConfirm: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
   return (
     <Dialog title={title} onClose={onClose} closeDisabled={busy}>
       <p className="dialog__lead">{lead}</p>
-      {busy ? (
-        <p className="panel__note" role="status">
-          Working…
-        </p>
-      ) : null}
+      <Scope scope={scope} />
+      <Working busy={busy} count={count} />
       <div className="dialog__actions">
         <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
           Cancel
         </button>
-        <button
-          type="button"
-          className="button button--primary"
-          disabled={busy}
-          onClick={() => {
-            setBusy(true);
-            void onConfirm();
-          }}
-          data-testid="bulk-confirm"
-        >
+        <button type="button" className="button button--primary" disabled={busy} onClick={onConfirm} data-testid="bulk-confirm">
           {busy ? 'Sending…' : confirm}
         </button>
       </div>
@@ -286,25 +343,24 @@ function ConfirmBulkDialog({
   );
 }
 
-function RemoveBulkDialog({ count, onClose, onRun }: { count: number; onClose: () => void; onRun: RunBulk }) {
+function RemoveBulkDialog({ count, scope, busy, onClose, onRun }: DialogProps) {
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
   const matches = typed.trim() === REMOVE_WORD;
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (busy || !matches) return;
-    setBusy(true);
-    await onRun({ action: 'remove' }, `Remove ${customers(count)}`);
+    onRun({ action: 'remove' }, `Remove ${customers(count)}`);
   }
 
   return (
     <Dialog title={`Remove ${customers(count)}?`} onClose={onClose} closeDisabled={busy}>
-      <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={busy}>
+      <form className="form" noValidate onSubmit={handleSubmit} aria-busy={busy}>
         <p className="dialog__lead">
           Each customer’s account, its products and trials, and its administrator’s login are removed at once. This cannot
           be undone.
         </p>
+        <Scope scope={scope} />
         <TextField
           name="bulkRemoveConfirm"
           label={`Type ${REMOVE_WORD} to confirm`}
@@ -314,7 +370,7 @@ function RemoveBulkDialog({ count, onClose, onRun }: { count: number; onClose: (
           spellCheck={false}
           testId="bulk-remove-word"
         />
-        {busy ? <Working count={count} /> : null}
+        <Working busy={busy} count={count} />
         <div className="dialog__actions">
           <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
             Keep customers
@@ -336,29 +392,128 @@ function refusal(problem: Problem | undefined): string {
   return errors.length === 0 ? reason : `${reason}: ${errors.join('; ')}`;
 }
 
+/** Why a customer was not done and may be sent again. */
+function notDoneReason(row: BulkResultRow): string {
+  if (row.outcome === 'failed') return `failed, nothing was changed (${refusal(row.problem)})`;
+  if (row.problem) return `not attempted (${refusal(row.problem)})`;
+  return 'not attempted: the call ran out of time';
+}
+
+const MANAGEMENT_RESULT: Record<NonNullable<BulkResultRow['result']>, string> = {
+  changed: 'changed',
+  requested: 'asked the customer',
+};
+
+/** How the answer's customers are sent again: those not done in new calls, or the calls not confirmed as they were. */
+export type BulkRetry = 'notDone' | 'unconfirmed';
+
 /**
  * A bulk action's answer, customer by customer: the counts first, then the refusals with
- * their reason, then what was done. It takes focus when it appears, and is announced.
+ * their reason, the customers not done (with a button that sends them again, in new
+ * calls), those whose call failed on the way (with one that sends those calls again, with
+ * their keys), then what was done. It takes focus when it appears, which announces it
+ * (its heading, then its counts): the page gives each answer a new panel, so that a
+ * second answer like the first is announced too.
  */
-export function BulkResults({ report, focusKey, onDismiss }: { report: BulkReport; focusKey: number; onDismiss: () => void }) {
-  const ref = useFocusOnChange<HTMLElement>(focusKey);
+export function BulkResults({
+  report,
+  retrying,
+  onRetry,
+  onDismiss,
+}: {
+  report: BulkReport;
+  /** Customers of the answer are being sent again. */
+  retrying: boolean;
+  onRetry: (retry: BulkRetry) => void;
+  onDismiss: () => void;
+}) {
+  const ref = useFocusOnChange<HTMLElement>(1);
   const { outcome, names } = report;
   const refused = outcome.results.filter((row) => row.outcome === 'refused');
   const done = outcome.results.filter((row) => row.outcome === 'done');
+  const again = outcome.results.filter((row) => row.outcome === 'failed' || row.outcome === 'notAttempted');
+  const unknown = outcome.results.filter((row) => row.outcome === 'unknown');
   const name = (row: { customerId: string; customerName?: string }) => row.customerName ?? names.get(row.customerId) ?? row.customerId;
   return (
-    <section ref={ref} tabIndex={-1} className="panel panel--stack bulk-results" aria-labelledby="bulk-results-heading" data-testid="bulk-results">
+    <section
+      ref={ref}
+      tabIndex={-1}
+      className="panel panel--stack bulk-results"
+      aria-labelledby="bulk-results-heading"
+      aria-describedby="bulk-results-counts"
+      data-testid="bulk-results"
+    >
       <div className="panel__header">
         <h2 id="bulk-results-heading" className="panel__title">
           {report.title}
         </h2>
-        <button type="button" className="button button--small button--secondary" onClick={onDismiss} data-testid="bulk-results-dismiss">
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={onDismiss}
+          disabled={retrying}
+          data-testid="bulk-results-dismiss"
+        >
           Dismiss
         </button>
       </div>
-      <p className="bulk-results__counts" data-testid="bulk-results-counts">
-        {formatNumber(outcome.done)} done, {formatNumber(outcome.refused)} refused.
+      <p id="bulk-results-counts" className="bulk-results__counts" data-testid="bulk-results-counts">
+        {summary(outcome, formatNumber)}
+        {report.skipped > 0 ? ` ${formatNumber(report.skipped)} of the selection left out: your role may not do this to ${report.skipped === 1 ? 'it' : 'them'}.` : ''}
       </p>
+      {outcome.stopped ? (
+        <ProblemAlert title="Stopped before the end: the other customers were not sent" problem={outcome.stopped} />
+      ) : null}
+      {unknown.length > 0 ? (
+        <>
+          <h3 className="subsection-title">Not confirmed</h3>
+          <p className="field__hint">
+            The server could not be reached or failed, even after trying again. These may have been done: reload the list to
+            check, or retry (what was done already is not done twice).
+          </p>
+          <ul className="bulk-results__list">
+            {unknown.map((row) => (
+              <li key={row.customerId} data-testid="bulk-result-unknown" data-customer-id={row.customerId}>
+                <span className="bulk-results__name">{name(row)}</span>: not confirmed — may have been done; reload to check.
+              </li>
+            ))}
+          </ul>
+          <div>
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              onClick={() => onRetry('unconfirmed')}
+              disabled={retrying}
+              data-testid="bulk-retry-unconfirmed"
+            >
+              {retrying ? 'Retrying…' : 'Retry'}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {again.length > 0 ? (
+        <>
+          <h3 className="subsection-title">Not done</h3>
+          <ul className="bulk-results__list">
+            {again.map((row) => (
+              <li key={row.customerId} data-testid="bulk-result-not-done" data-customer-id={row.customerId}>
+                <span className="bulk-results__name">{name(row)}</span>: {notDoneReason(row)}
+              </li>
+            ))}
+          </ul>
+          <div>
+            <button
+              type="button"
+              className="button button--small button--primary"
+              onClick={() => onRetry('notDone')}
+              disabled={retrying}
+              data-testid="bulk-retry"
+            >
+              {retrying ? 'Trying again…' : `Try the ${customers(again.length)} not done again`}
+            </button>
+          </div>
+        </>
+      ) : null}
       {refused.length > 0 ? (
         <>
           <h3 className="subsection-title">Refused</h3>
@@ -378,6 +533,7 @@ export function BulkResults({ report, focusKey, onDismiss }: { report: BulkRepor
             {done.map((row) => (
               <li key={row.customerId} data-testid="bulk-result-done" data-customer-id={row.customerId}>
                 {name(row)}
+                {row.result ? ` — ${MANAGEMENT_RESULT[row.result]}` : ''}
               </li>
             ))}
           </ul>

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomerProfile } from '../api/client';
 import { tokenStore } from '../auth/tokenStore';
@@ -103,6 +103,51 @@ describe('The customer pop-up', () => {
     expect(within(acme).getByTestId('customer-popup')).not.toBeVisible();
   });
 
+  it('closes with Escape when opened by the pointer, and stays while focus is inside it', async () => {
+    mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+    });
+    tokenStore.set(sampleToken);
+    const { user } = renderApp('/customers', exspMe);
+    await screen.findByTestId('customers-table');
+    const acme = row('Acme Dental');
+    const name = within(acme).getByRole('link', { name: 'Acme Dental' });
+    const panel = within(acme).getByTestId('customer-popup');
+    // Focus is elsewhere on the page: Escape still closes it.
+    screen.getByTestId('customer-search').focus();
+    await user.hover(name);
+    expect(panel).toBeVisible();
+    await user.keyboard('{Escape}');
+    expect(panel).not.toBeVisible();
+    expect(screen.getByTestId('customer-search')).toHaveFocus();
+
+    await user.unhover(name);
+    await user.hover(name);
+    within(panel).getByRole('link', { name: 'View profile' }).focus();
+    await user.unhover(name);
+    expect(panel).toBeVisible();
+  });
+
+  it('is placed under the name’s left edge, touching it', async () => {
+    mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+    });
+    tokenStore.set(sampleToken);
+    const { user } = renderApp('/customers', exspMe);
+    await screen.findByTestId('customers-table');
+    const acme = row('Acme Dental');
+    const root = within(acme).getByRole('link', { name: 'Acme Dental' }).parentElement!;
+    const toggle = within(acme).getByTestId('customer-popup-toggle');
+    vi.spyOn(root, 'getBoundingClientRect').mockReturnValue(new DOMRect(40, 100, 160, 20));
+    vi.spyOn(toggle, 'getBoundingClientRect').mockReturnValue(new DOMRect(180, 102, 20, 16));
+    await user.hover(within(acme).getByRole('link', { name: 'Acme Dental' }));
+    const panel = within(acme).getByTestId('customer-popup');
+    expect(panel.style.left).toBe('40px');
+    expect(panel.style.top).toBe('120px');
+  });
+
   it('offers only what the role allows on each customer', async () => {
     mockFetch({
       [CATALOG]: () => json(200, sampleCatalog),
@@ -200,9 +245,10 @@ describe('The customer pop-up', () => {
     expect(screen.getAllByTestId('customer-row')).toHaveLength(1);
   });
 
-  it('opens Manage Customer in a new tab', async () => {
-    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
-    mockFetch({
+  it('opens Manage Customer in a tab opened on the click, then sent to the console', async () => {
+    const tab = { opener: window as unknown, closed: false, location: { href: 'about:blank' }, close: vi.fn() };
+    const open = vi.spyOn(window, 'open').mockImplementation(() => tab as unknown as Window);
+    const { requests } = mockFetch({
       [CATALOG]: () => json(200, sampleCatalog),
       [LIST]: () => json(200, { items: sampleRows }),
       'POST /api/v1/customers/cus_1/manage': () =>
@@ -212,9 +258,30 @@ describe('The customer pop-up', () => {
     const { user } = renderApp('/customers', exspMe);
     await screen.findByTestId('customers-table');
     await user.click(within(row('Acme Dental')).getByTestId('customer-popup-toggle'));
+    const before = requests.length;
     await user.click(within(row('Acme Dental')).getByTestId('popup-manage'));
-    await waitFor(() => expect(open).toHaveBeenCalledWith('/manage/cus_1#delegation=tok', '_blank', 'noopener'));
+    // Opened by the click itself, before the session is asked for.
+    expect(open).toHaveBeenCalledWith('about:blank', '_blank');
+    expect(tab.opener).toBeNull();
     expect(await screen.findByTestId('row-action-notice')).toHaveTextContent('Acme Dental’s console opened in a new tab.');
+    expect(tab.location.href).toBe(`${window.location.origin}/manage/cus_1#delegation=tok`);
+    expect(requests.slice(before).map((request) => request.path)).toEqual(['/api/v1/customers/cus_1/manage']);
+    open.mockRestore();
+  });
+
+  it('says to allow pop-ups when the browser blocks the tab, and starts no session', async () => {
+    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    const { requests } = mockFetch({
+      [CATALOG]: () => json(200, sampleCatalog),
+      [LIST]: () => json(200, { items: sampleRows }),
+    });
+    tokenStore.set(sampleToken);
+    const { user } = renderApp('/customers', exspMe);
+    await screen.findByTestId('customers-table');
+    await user.click(within(row('Acme Dental')).getByTestId('customer-popup-toggle'));
+    await user.click(within(row('Acme Dental')).getByTestId('popup-manage'));
+    expect(await screen.findByTestId('row-action-notice')).toHaveTextContent('allow pop-ups for this site');
+    expect(requests.some((request) => request.path.endsWith('/manage'))).toBe(false);
     open.mockRestore();
   });
 });

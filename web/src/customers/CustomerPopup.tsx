@@ -11,6 +11,8 @@ interface CustomerPopupProps {
   row: CustomerRow;
   /** The action being started for this customer (its profile loading), if any. */
   busy: RowAction | null;
+  /** An action is going (this row's or another's, or one on several customers): none starts. */
+  disabled: boolean;
   onAction: (action: RowAction, row: CustomerRow) => void;
 }
 
@@ -23,9 +25,10 @@ export function partnerMayManage(row: Pick<CustomerRow, 'management'>): boolean 
 const MARGIN = 8;
 
 /**
- * Where the pop-up goes in the window: under the button, or above it when there is no
- * room below, and never past the right edge. It is positioned in the window (fixed), so
- * the list's horizontal scrolling does not clip it.
+ * Where the pop-up goes in the window: under the customer's name (its left edge and the
+ * bottom of the name and its button), or above when there is no room below, and never
+ * past the right edge. It is positioned in the window (fixed), so the list's horizontal
+ * scrolling does not clip it.
  */
 export function popupPosition(
   button: { top: number; bottom: number; left: number },
@@ -34,7 +37,7 @@ export function popupPosition(
 ): { top: number; left: number } {
   const below = button.bottom + panel.height + MARGIN <= window.height || button.top - panel.height - MARGIN < 0;
   const left = Math.max(MARGIN, Math.min(button.left, window.width - panel.width - MARGIN));
-  // Touching the button, so that the pointer can move onto it without leaving the name.
+  // Touching the name, so that the pointer can move down onto it without leaving the name.
   return { top: below ? button.bottom : button.top - panel.height, left };
 }
 
@@ -54,7 +57,7 @@ function openAlerts(row: CustomerRow): string {
  * focus back to the button; so does choosing an action. Moving the pointer over the name
  * shows it too, until the pointer leaves.
  */
-export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
+export function CustomerPopup({ row, busy, disabled, onAction }: CustomerPopupProps) {
   const [open, setOpen] = useState<'hover' | 'pinned' | null>(null);
   const panelId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -68,7 +71,7 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
   useLayoutEffect(() => {
     if (!shown) return;
     function place() {
-      const button = buttonRef.current?.getBoundingClientRect();
+      const button = rootRef.current?.getBoundingClientRect();
       const panel = panelRef.current;
       if (!button || !panel) return;
       setPosition(
@@ -91,6 +94,16 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
     }
     document.addEventListener('mousedown', closeOutside);
     return () => document.removeEventListener('mousedown', closeOutside);
+  }, [open]);
+
+  // Opened by the pointer, it has no focus to catch Escape: the document does.
+  useEffect(() => {
+    if (open !== 'hover') return;
+    function closeOnEscape(event: globalThis.KeyboardEvent) {
+      if (event.key === 'Escape') setOpen(null);
+    }
+    document.addEventListener('keydown', closeOnEscape);
+    return () => document.removeEventListener('keydown', closeOnEscape);
   }, [open]);
 
   function close() {
@@ -123,7 +136,11 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
       onKeyDown={handleKeyDown}
       onBlur={handleBlur}
       onMouseEnter={() => setOpen((value) => value ?? 'hover')}
-      onMouseLeave={() => setOpen((value) => (value === 'hover' ? null : value))}
+      onMouseLeave={() => {
+        // Focus inside keeps it open: the keyboard user is still in it.
+        if (rootRef.current?.contains(document.activeElement)) return;
+        setOpen((value) => (value === 'hover' ? null : value));
+      }}
     >
       <Link to={`/customers/${encodeURIComponent(row.id)}`} className="table__primary" data-testid="customer-link">
         {row.name}
@@ -191,7 +208,7 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
                     type="button"
                     className="link-button"
                     onClick={() => act('activate')}
-                    disabled={busy !== null}
+                    disabled={disabled}
                     data-testid="popup-activate"
                   >
                     {busy === 'activate' ? 'Opening…' : 'Activate a product or trial'}
@@ -204,7 +221,7 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
                     type="button"
                     className="link-button"
                     onClick={() => act('manage')}
-                    disabled={busy !== null}
+                    disabled={disabled}
                     data-testid="popup-manage"
                   >
                     {busy === 'manage' ? 'Opening…' : 'Manage customer'}
@@ -217,7 +234,7 @@ export function CustomerPopup({ row, busy, onAction }: CustomerPopupProps) {
                     type="button"
                     className="link-button customer-popup__danger"
                     onClick={() => act('remove')}
-                    disabled={busy !== null}
+                    disabled={disabled}
                     data-testid="popup-remove"
                   >
                     {busy === 'remove' ? 'Opening…' : 'Remove customer'}

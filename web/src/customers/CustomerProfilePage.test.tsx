@@ -321,6 +321,41 @@ describe('Customer Profile page', () => {
     expect(add?.headers.get('If-Match')).toBe('"7"');
   });
 
+  it('says under its line that the customer has the product already, when the server refuses it', async () => {
+    const profile = sampleProfile({ entitlements: [sampleEntitlements.cancelled] });
+    mockFetch({
+      ...endpointProtectionRoute,
+      [PROFILE]: () => profileResponse(profile),
+      [CATALOG]: () => json(200, sampleCatalog),
+      'POST /api/v1/customers/cus_1/entitlements': () =>
+        problem(409, {
+          type: '/problems/already-has-product',
+          title: 'Conflict',
+          detail: 'Acme Dental already has a trial of Email Security.cloud',
+        }),
+    });
+    const { user } = renderProfile(exspMe);
+    await user.click(await screen.findByTestId('activate-product-open'));
+    const dialog = screen.getByRole('dialog', { name: 'Activate a Product or Trial' });
+    for (const product of ['endpoint-protection', 'email-security']) {
+      await user.selectOptions(within(dialog).getByTestId('product-select'), product);
+      await user.click(within(dialog).getByTestId('product-type-trial'));
+      await user.click(within(dialog).getByTestId('product-add'));
+    }
+    await user.click(within(dialog).getByTestId('activate-save'));
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('The customer has this product already');
+    expect(alert).not.toHaveTextContent('Conflict');
+    const errors = within(dialog).getAllByTestId('selected-service-error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toHaveTextContent(
+      'Acme Dental already has a trial of Email Security.cloud. Remove this line or choose another product.',
+    );
+    const rows = within(dialog).getAllByTestId('selected-service-row');
+    expect(rows[1]).toContainElement(errors[0]!);
+  });
+
   it('keeps a reseller to trials when activating, and shows the server’s refusal', async () => {
     const profile = sampleProfile({ entitlements: [sampleEntitlements.cancelled] });
     mockFetch({
@@ -476,7 +511,8 @@ describe('Customer Profile page', () => {
   });
 
   it('opens the customer’s console in a new tab from Manage Customer', async () => {
-    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    const tab = { opener: window as unknown, closed: false, location: { href: 'about:blank' }, close: vi.fn() };
+    const open = vi.spyOn(window, 'open').mockImplementation(() => tab as unknown as Window);
     const { requests } = mockFetch({
       ...endpointProtectionRoute,
       [PROFILE]: () => profileResponse(sampleProfile()),
@@ -487,9 +523,11 @@ describe('Customer Profile page', () => {
     const { user } = renderProfile();
     await user.click(await screen.findByTestId('manage-customer'));
 
+    expect(open).toHaveBeenCalledWith('about:blank', '_blank');
     await waitFor(() =>
-      expect(open).toHaveBeenCalledWith('/manage/cus_1#delegation=secret%20token%2F1', '_blank', 'noopener'),
+      expect(tab.location.href).toBe(`${window.location.origin}/manage/cus_1#delegation=secret%20token%2F1`),
     );
+    expect(tab.opener).toBeNull();
     expect(screen.getByTestId('profile-notice')).toHaveTextContent('Acme Dental’s console opened in a new tab.');
     expect(changes(requests).map((request) => request.path)).toEqual(['/api/v1/customers/cus_1/manage']);
   });

@@ -24,8 +24,8 @@ import {
   type CustomerFilters,
   type CustomerSort,
 } from './api';
-import { BulkResults, BulkToolbar, type BulkReport } from './BulkActions';
-import { fetchMatching, MAX_MATCHING } from './bulk';
+import { actionable, BulkDialogs, BulkResults, BulkToolbar, type BulkDialogState, type BulkReport, type BulkRetry } from './BulkActions';
+import { fetchMatching, MAX_MATCHING, mergeRetry, notDone, retryUnconfirmed, runBulk, type BulkOptions } from './bulk';
 import { CustomerPopup } from './CustomerPopup';
 import { ImportCustomerDialog } from './ImportCustomerDialog';
 import { formatNumber, MANAGEMENT_LABELS, MANAGEMENT_TYPES, productTypeLabel, statusLabel } from './labels';
@@ -270,6 +270,11 @@ export function CustomersPage() {
   const [removed] = useState(notice?.removed ?? null);
   // Answers for filters that have since changed are dropped.
   const generation = useRef(0);
+  // The filters as they are now, for work that began under others (a bulk run).
+  const filtersRef = useRef(filters);
+  useEffect(() => {
+    filtersRef.current = filters;
+  }, [filters]);
 
   // The selection is kept while more pages load and cleared when the search or filters
   // change (a new sort shows the same customers: it keeps it).
@@ -286,11 +291,34 @@ export function CustomersPage() {
       setSelectionCleared(true);
     }
   }
+  // "All matching" was read in the old order: with a new sort it is a plain selection.
+  const [sortFor, setSortFor] = useState(filters.sort);
+  if (sortFor !== filters.sort) {
+    setSortFor(filters.sort);
+    setMatching(null);
+  }
   const [findingMatching, setFindingMatching] = useState(false);
   const [matchingProblem, setMatchingProblem] = useState<Problem | null>(null);
   const [report, setReport] = useState<BulkReport | null>(null);
   const [reportCount, setReportCount] = useState(0);
-  const [announcement, setAnnouncement] = useState('');
+  // The bulk action's dialog and its run belong to the page, so that neither goes with the
+  // selection (a filter changed by Back clears it) and only one runs at a time.
+  const [bulkDialog, setBulkDialog] = useState<BulkDialogState | null>(null);
+  const [bulkRunning, setBulkRunning] = useState(false);
+  const bulkRunningRef = useRef(false);
+  // Where focus goes when the results panel is dismissed.
+  const [dismissed, setDismissed] = useState<{ count: number; toSelection: boolean }>({ count: 0, toSelection: false });
+  const selectedSummaryRef = useRef<HTMLParagraphElement>(null);
+  const listHeadingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (dismissed.count === 0) return;
+    ((dismissed.toSelection ? selectedSummaryRef.current : null) ?? listHeadingRef.current)?.focus();
+  }, [dismissed]);
+
+  function dismissReport() {
+    setReport(null);
+    setDismissed((previous) => ({ count: previous.count + 1, toSelection: selected.size > 0 }));
+  }
 
   function replaceRow(row: CustomerRow) {
     setList((previous) =>
@@ -310,6 +338,7 @@ export function CustomersPage() {
   }
 
   const rowActions = useRowActions({
+    blocked: bulkRunning || bulkDialog !== null,
     catalog,
     program: partner.program,
     onChanged: replaceRow,
@@ -359,6 +388,11 @@ export function CustomersPage() {
 
   function selectShown(on: boolean) {
     if (list.status !== 'loaded') return;
+    if (!on && matching !== null) {
+      // "All matching" is more than the rows shown: unticking the header unselects it all.
+      clearSelection();
+      return;
+    }
     setMatching(null);
     setSelectionCleared(false);
     setSelected((previous) => {
@@ -393,19 +427,69 @@ export function CustomersPage() {
     setMatching({ capped: result.data.capped });
   }
 
-  async function bulkDone(next: BulkReport) {
+  function openBulk(action: BulkDialogState['action']) {
+    if (bulkRunningRef.current || rowActions.busy !== null) return;
+    setBulkDialog({ action, rows: [...selected.values()] });
+  }
+
+  /**
+   * Runs the open dialog's action on the customers the role may act on. The dialog stays
+   * (busy) until the answer comes; the list is then read again unless the filters
+   * changed meanwhile, whose own load shows the list as it is.
+   */
+  async function runBulkAction(options: BulkOptions, title: string) {
+    if (bulkDialog === null || bulkRunningRef.current) return;
+    bulkRunningRef.current = true;
+    setBulkRunning(true);
+    const rows = actionable(options.action, bulkDialog.rows);
+    const names = new Map(rows.map((row) => [row.id, row.name]));
+    const startedIn = generation.current;
+    const outcome = await runBulk(
+      options,
+      rows.map((row) => row.id),
+    );
+    await showBulkAnswer({ title, outcome, names, skipped: bulkDialog.rows.length - rows.length, options }, startedIn);
+  }
+
+  /**
+   * Sends customers of the shown answer again: those not done in new calls with new keys
+   * (the old key would only replay its answer), or the calls not confirmed as they were,
+   * with their own keys (what was done is not done twice).
+   */
+  async function retryBulk(retry: BulkRetry) {
+    if (report === null || bulkRunningRef.current) return;
+    bulkRunningRef.current = true;
+    setBulkRunning(true);
+    const startedIn = generation.current;
+    const first = report.outcome;
+    const outcome =
+      retry === 'unconfirmed'
+        ? await retryUnconfirmed(report.options, first)
+        : mergeRetry(first, await runBulk(report.options, notDone(first)));
+    await showBulkAnswer({ ...report, outcome }, startedIn);
+  }
+
+  /**
+   * The answer of a run, in a new results panel; the list is then read again unless the
+   * filters changed meanwhile (their own load shows the list as it is).
+   */
+  async function showBulkAnswer(next: BulkReport, startedIn: number) {
     const { outcome } = next;
+    bulkRunningRef.current = false;
+    setBulkRunning(false);
+    setBulkDialog(null);
     rowActions.clearNotice();
     setReport(next);
     setReportCount((count) => count + 1);
-    setAnnouncement(`${next.title}: ${formatNumber(outcome.done)} done, ${formatNumber(outcome.refused)} refused.`);
+    // What was selected as "all matching" may match no more (removed, changed).
+    setMatching(null);
     if (outcome.action === 'remove') {
       dropRows(new Set(outcome.results.filter((row) => row.outcome === 'done').map((row) => row.customerId)));
     }
+    if (startedIn !== generation.current) return;
     // The list's first page again, so that what changed shows.
-    const current = generation.current;
-    const result = await loadRows(filters, undefined);
-    if (current !== generation.current || !result.ok) return;
+    const result = await loadRows(filtersRef.current, undefined);
+    if (startedIn !== generation.current || !result.ok) return;
     const fresh = new Map(result.data.items.map((row) => [row.id, row]));
     setList({ status: 'loaded', items: result.data.items, nextCursor: result.data.nextCursor });
     setSelected((previous) => new Map([...previous].map(([id, row]) => [id, fresh.get(id) ?? row])));
@@ -637,7 +721,7 @@ export function CustomersPage() {
         </aside>
 
         <section className="panel panel--stack customers-results" aria-labelledby="customers-heading" aria-busy={list.status === 'loading'}>
-          <h2 id="customers-heading" className="visually-hidden">
+          <h2 id="customers-heading" ref={listHeadingRef} tabIndex={-1} className="visually-hidden">
             Customer list
           </h2>
           <p className="panel__note" role="status" data-testid="customers-summary">
@@ -650,10 +734,28 @@ export function CustomersPage() {
           </p>
 
           {rowActions.rendered}
-          <div className="visually-hidden" aria-live="polite" data-testid="bulk-announcement">
-            {announcement}
-          </div>
-          {report ? <BulkResults report={report} focusKey={reportCount} onDismiss={() => setReport(null)} /> : null}
+          {/* Mounted while the list reloads, so that the text put in it is announced. */}
+          <p className="field__hint" role="status" data-testid="selection-cleared">
+            {selectionCleared ? 'The selection was cleared because the search or filters changed.' : ''}
+          </p>
+          {report ? (
+            <BulkResults
+              key={reportCount}
+              report={report}
+              retrying={bulkRunning}
+              onRetry={(retry) => void retryBulk(retry)}
+              onDismiss={dismissReport}
+            />
+          ) : null}
+          <BulkDialogs
+            dialog={bulkDialog}
+            catalog={catalog}
+            busy={bulkRunning}
+            onClose={() => {
+              if (!bulkRunningRef.current) setBulkDialog(null);
+            }}
+            onRun={(options, title) => void runBulkAction(options, title)}
+          />
 
           {list.status === 'failed' ? (
             <LoadFailed
@@ -687,7 +789,7 @@ export function CustomersPage() {
           {list.status === 'loaded' && list.items.length > 0 ? (
             <div className="selection" data-testid="customers-selection">
               <div className="selection__row">
-                <p className="panel__note" data-testid="customers-selected">
+                <p ref={selectedSummaryRef} tabIndex={-1} className="panel__note" data-testid="customers-selected">
                   {selectionText(selected.size, matching, filtered)}
                 </p>
                 {matching === null && list.nextCursor !== null && shownSelected === list.items.length ? (
@@ -709,11 +811,7 @@ export function CustomersPage() {
                   </button>
                 ) : null}
               </div>
-              {selectionCleared ? (
-                <p className="field__hint" role="status" data-testid="selection-cleared">
-                  The selection was cleared because the search or filters changed.
-                </p>
-              ) : (
+              {selectionCleared ? null : (
                 <p className="field__hint">
                   The selection is kept while more customers load, and cleared when the search or filters change.
                 </p>
@@ -722,9 +820,9 @@ export function CustomersPage() {
               {selected.size > 0 ? (
                 <BulkToolbar
                   selection={{ rows: [...selected.values()], matching }}
-                  filters={filters}
                   catalog={catalog}
-                  onDone={(next) => void bulkDone(next)}
+                  disabled={bulkRunning || rowActions.busy !== null}
+                  onOpen={openBulk}
                 />
               ) : null}
             </div>
@@ -774,6 +872,7 @@ export function CustomersPage() {
                         <CustomerPopup
                           row={row}
                           busy={rowActions.busy?.id === row.id ? rowActions.busy.action : null}
+                          disabled={rowActions.busy !== null || bulkRunning}
                           onAction={(action, target) => {
                             setReport(null);
                             void rowActions.start(action, target);

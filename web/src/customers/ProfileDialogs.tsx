@@ -7,7 +7,7 @@ import { TextField } from '../components/fields';
 import { addProducts, cancelEntitlement, convertTrial, removeCustomer, type ProfileAnswer } from './api';
 import { NumberInput, parseWholeNumber } from './controls';
 import { capacityLabel, formatDate, formatNumber, groupSerial, isLive } from './labels';
-import { MessageAlert, problemMessage, type Message } from './problems';
+import { ALREADY_HAS_PRODUCT, MessageAlert, problemMessage, type Message } from './problems';
 import { ProductPicker, productErrors, toProductRequests, type ProductLine } from './ProductPicker';
 import { useFocusOnChange } from './useFocusOnChange';
 
@@ -270,6 +270,20 @@ export function ActivateProductsDialog({
     if (result.ok) {
       const names = lines.map((line) => catalog.products.find((item) => item.id === line.product)?.name ?? line.product);
       onDone(result.data, `Activated for ${profile.customer.company.name}: ${names.join(', ')}.`);
+      return;
+    }
+    if (result.problem.type === ALREADY_HAS_PRODUCT) {
+      // The customer has the product, or had its trial: said under its line (the detail names the product).
+      const reason = result.problem.detail ?? 'The customer has this product already, or had its trial.';
+      const index = lines.findIndex((line) => {
+        const product = catalog.products.find((item) => item.id === line.product);
+        return product !== undefined && reason.includes(product.name);
+      });
+      const under = `${reason.replace(/\.?$/, '.')} Remove this line or choose another product.`;
+      setLineErrors(index >= 0 ? { [index]: under } : {});
+      setSectionError(index >= 0 ? undefined : under);
+      setMessage({ title: 'The customer has this product already', detail: 'Correct the products marked below and try again.' });
+      setFailures((count) => count + 1);
       return;
     }
     const products = productErrors(result.problem);

@@ -35,6 +35,8 @@ type OpenDialog = { kind: 'activate' | 'remove'; row: CustomerRow; profile: Cust
 export const REMOVED_DETAIL = 'Its account, products and login are gone; its email address can be registered again.';
 
 interface RowActionsOptions {
+  /** Another action (on several customers) is open or going: none starts here. */
+  blocked: boolean;
   catalog: Catalog | null;
   program: CurrentPartner['program'];
   /** The customer changed: its row as it is now. */
@@ -50,7 +52,7 @@ interface RowActionsOptions {
  * starter, the busy action, what to render (the notice and the open dialog), and a way
  * to take the notice away.
  */
-export function useRowActions({ catalog, program, onChanged, onRemoved }: RowActionsOptions) {
+export function useRowActions({ blocked, catalog, program, onChanged, onRemoved }: RowActionsOptions) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [busy, setBusy] = useState<{ id: string; action: RowAction } | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -63,7 +65,7 @@ export function useRowActions({ catalog, program, onChanged, onRemoved }: RowAct
   }
 
   async function start(action: RowAction, row: CustomerRow) {
-    if (busy !== null) return;
+    if (busy !== null || blocked) return;
     if (action === 'activate' && catalog === null) {
       show({ tone: 'error', title: 'The products could not be loaded', detail: 'Reload the page and try again.' });
       return;
@@ -77,6 +79,8 @@ export function useRowActions({ catalog, program, onChanged, onRemoved }: RowAct
     }
     const result = await fetchCustomerProfile(row.id);
     setBusy(null);
+    // Another dialog opened meanwhile: never two at once, so this answer is dropped.
+    if (document.querySelector('[aria-modal="true"]') !== null) return;
     if (!result.ok) {
       show({ tone: 'error', title: `${row.name} could not be loaded`, detail: result.problem.detail ?? result.problem.title });
       return;
@@ -100,11 +104,10 @@ export function useRowActions({ catalog, program, onChanged, onRemoved }: RowAct
 
   const rendered: ReactNode = (
     <>
-      {busy !== null ? (
-        <p className="visually-hidden" role="status">
-          Opening…
-        </p>
-      ) : null}
+      {/* Always mounted, so that the text put in it is announced. */}
+      <p className="visually-hidden" role="status" data-testid="row-action-status">
+        {busy !== null ? 'Opening…' : ''}
+      </p>
       {notice ? (
         <div ref={noticeRef} tabIndex={-1} className="form__message" data-testid="row-action-notice">
           <FormAlert tone={notice.tone} title={notice.title}>

@@ -7,6 +7,7 @@ import { FormAlert } from '../components/FormAlert';
 export const EXSP_REQUIRED = '/problems/exsp-required';
 export const EMAIL_TAKEN = '/problems/email-taken';
 export const CUSTOMER_CHANGED = '/problems/customer-changed';
+export const ALREADY_HAS_PRODUCT = '/problems/already-has-product';
 
 /** What resellers are told wherever a paid subscription is offered. */
 export const EXSP_REQUIRED_EXPLANATION =

@@ -116,7 +116,8 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
         steps: [
           'Tick the customers, or the box in the header for every customer shown. Once every customer shown is ticked you can select all customers matching the search and filters, up to 1,000 at a time.',
           'Choose an action: Start trial (of one product), Request management change (partner and co-management wait for each customer’s approval), Resend welcome email, Export selection (CSV), or Remove (type REMOVE to confirm).',
-          'The results list each customer as done or refused, with the reason: a customer that already has the trial, one your role may only view, one whose administrator has already chosen a password. One refusal does not undo the others.',
+          'Only the selected customers your role may change (or remove) are sent; the dialog says how many are skipped.',
+          'The results list each customer as done or refused, with the reason: a customer that already has the trial, one whose administrator has already chosen a password. One refusal does not undo the others. Customers not done (a server error, or no time left) can be tried again; customers whose call could not be confirmed may have been done: reload the list to check, or choose Retry, which does nothing twice.',
         ],
         text: [
           'The selection is kept while you load more customers, and cleared when you change the search or filters.',
