@@ -137,6 +137,9 @@ impl LocalStack<'_> {
             // cargo-lambda's emulator starts no function again whose runtime loop ended
             // (a connection to it broken mid-response): the function starts its loop again.
             ("RUNTIME_RESTART_ON_ERROR", "true".into()),
+            // Its deadline is seconds away whatever the function's timeout, and not
+            // enforced: a bulk call would answer every customer "not attempted".
+            ("LAMBDA_DEADLINE", "ignore".into()),
         ];
         for (k, v) in vars {
             // Quoted when it holds `=` or a space: both bash and cargo-lambda's env-file

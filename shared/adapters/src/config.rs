@@ -94,6 +94,12 @@ pub struct Config {
     /// How long one bulk call works through its customers before it answers the rest as
     /// not attempted (`BULK_TIME_BUDGET_MS`), when Lambda's deadline is not sooner.
     pub bulk_time_budget: Duration,
+    /// Whether the deadline the Lambda runtime gives an invocation is real
+    /// (`LAMBDA_DEADLINE`: `honour`, the default, or `ignore`). cargo-lambda's local
+    /// emulator gives every invocation a deadline only seconds away that it does not
+    /// enforce: the local stack sets `ignore`, so work bounded by the deadline (a bulk
+    /// call) is bounded by its own budget there.
+    pub honour_lambda_deadline: bool,
     /// ISO country codes whose customers need a trade-compliance review before paid
     /// products start (`RESTRICTED_COUNTRIES`, space- or comma-separated).
     pub restricted_countries: Vec<String>,
@@ -273,6 +279,15 @@ impl Config {
             bulk_per_partner: limit("RATE_BULK_PER_PARTNER", 20, 60)?,
             bulk_mail_per_partner: limit("RATE_BULK_MAIL_PER_PARTNER", 1000, 3600)?,
             bulk_time_budget: Duration::from_millis(number("BULK_TIME_BUDGET_MS", 10_000)?),
+            honour_lambda_deadline: match var_or("LAMBDA_DEADLINE", "honour").as_str() {
+                "honour" => true,
+                "ignore" => false,
+                _ => {
+                    return Err(ConfigError(
+                        "LAMBDA_DEADLINE must be honour or ignore".into(),
+                    ))
+                }
+            },
             restricted_countries: country_list(&var_or(
                 "RESTRICTED_COUNTRIES",
                 DEFAULT_RESTRICTED_COUNTRIES,

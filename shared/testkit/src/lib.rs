@@ -200,6 +200,7 @@ pub async fn stack_with(options: Options) -> TestStack {
         bulk_per_partner: options.bulk_limits.unwrap_or(options.limits),
         bulk_mail_per_partner: options.bulk_limits.unwrap_or(options.limits),
         bulk_time_budget: options.bulk_time_budget,
+        honour_lambda_deadline: true,
         restricted_countries: adapters::config::country_list(
             adapters::config::DEFAULT_RESTRICTED_COUNTRIES,
         ),
