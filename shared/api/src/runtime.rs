@@ -52,13 +52,15 @@ impl Restarts {
 /// Runs `run` (a `lambda_http::run` or `lambda_runtime::run` loop); when it ends with an
 /// error and `restart` holds, logs it and runs it again ([`Restarts::LOCAL`]), else
 /// answers what it answered.
-pub async fn keep_running<F, Fut, E>(restart: bool, run: F) -> Result<(), E>
+/// (Not an `async fn` of its own: one more layer of future would take the scheduler's
+/// future past the compiler's query depth.)
+pub fn keep_running<F, Fut, E>(restart: bool, run: F) -> impl Future<Output = Result<(), E>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(), E>>,
     E: std::fmt::Display,
 {
-    keep_running_with(restart.then_some(Restarts::LOCAL), run).await
+    keep_running_with(restart.then_some(Restarts::LOCAL), run)
 }
 
 /// [`keep_running`] with the restart policy given (`None`: never restart).
