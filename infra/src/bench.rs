@@ -483,6 +483,39 @@ fn median(values: &[StdDuration]) -> StdDuration {
     }
 }
 
+/// Adds a customer with a trial of Endpoint Protection through the customers function,
+/// as the Add Customer page does, from `ip`: the answer (`customer`, `ingestionKey`).
+async fn add_trial_customer(
+    customers: &Router,
+    token: &str,
+    ip: &str,
+    (name, email, management): (&str, &str, &str),
+) -> anyhow::Result<serde_json::Value> {
+    let form = customer_body(
+        name,
+        email,
+        "GB",
+        management,
+        "shared",
+        json!([{"product": "endpoint-protection", "type": "trial"}]),
+    );
+    let a = call(
+        customers,
+        "POST",
+        "/api/v1/customers",
+        token,
+        Some(&form),
+        ip,
+    )
+    .await;
+    ensure!(
+        a.status == StatusCode::CREATED,
+        "adding a customer: {}",
+        a.text
+    );
+    Ok(a.body)
+}
+
 mod sizes;
 use sizes::*;
 mod seed;

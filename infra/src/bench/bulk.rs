@@ -156,29 +156,18 @@ pub async fn run_bulk(o: BulkOptions) -> anyhow::Result<String> {
     let needed: usize = sizes.iter().sum();
     let mut ids = Vec::new();
     for n in 0..needed {
-        let form = customer_body(
-            &format!("Bulk Customer {n:03}"),
-            &format!("it{n}@bench-bulk.example"),
-            "GB",
-            "coManaged",
-            "shared",
-            json!([{"product": "endpoint-protection", "type": "trial"}]),
-        );
-        let a = call(
+        let body = super::add_trial_customer(
             &customers,
-            "POST",
-            "/api/v1/customers",
             &token,
-            Some(&form),
             IP,
+            (
+                &format!("Bulk Customer {n:03}"),
+                &format!("it{n}@bench-bulk.example"),
+                "coManaged",
+            ),
         )
-        .await;
-        ensure!(
-            a.status == StatusCode::CREATED,
-            "adding a customer: {}",
-            a.text
-        );
-        ids.push(a.body["customer"]["id"].as_str().context("id")?.to_string());
+        .await?;
+        ids.push(body["customer"]["id"].as_str().context("id")?.to_string());
     }
     let mut rows = Vec::new();
     for (action, fields) in actions() {

@@ -543,26 +543,19 @@ async fn measure_all(b: &Bench, o: &CostOptions) -> anyhow::Result<Run> {
     let mut fleets = Vec::new();
     let mut history_events = 0usize;
     for n in 0..o.customers {
-        let form = customer_body(
-            &format!("Bench Cost Customer {n:03}"),
-            &format!("it{n}@bench-cost.example"),
-            "GB",
-            "partnerManaged",
-            "shared",
-            json!([{"product": "endpoint-protection", "type": "trial"}]),
-        );
-        let a = call(
+        let body = super::add_trial_customer(
             &customers,
-            "POST",
-            "/api/v1/customers",
             &token,
-            Some(&form),
             IP,
+            (
+                &format!("Bench Cost Customer {n:03}"),
+                &format!("it{n}@bench-cost.example"),
+                "partnerManaged",
+            ),
         )
-        .await;
-        ensure!(a.status == StatusCode::CREATED, "a customer: {}", a.text);
-        let id = a.body["customer"]["id"].as_str().context("id")?.to_string();
-        let key = a.body["ingestionKey"].as_str().context("key")?.to_string();
+        .await?;
+        let id = body["customer"]["id"].as_str().context("id")?.to_string();
+        let key = body["ingestionKey"].as_str().context("key")?.to_string();
         let spec = Spec {
             seed: o.seed,
             customer: n,

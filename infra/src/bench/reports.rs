@@ -129,31 +129,20 @@ pub async fn run_reports(o: ReportOptions) -> anyhow::Result<String> {
         } else {
             format!("Bench Customer {n:03}")
         };
-        let form = customer_body(
-            &name,
-            &format!("it{n}@bench-reports.example"),
-            "GB",
-            "partnerManaged",
-            "shared",
-            json!([{"product": "endpoint-protection", "type": "trial"}]),
-        );
-        let a = call(
+        let body = super::add_trial_customer(
             &customers,
-            "POST",
-            "/api/v1/customers",
             &token,
-            Some(&form),
             IP,
+            (
+                &name,
+                &format!("it{n}@bench-reports.example"),
+                "partnerManaged",
+            ),
         )
-        .await;
-        ensure!(
-            a.status == StatusCode::CREATED,
-            "adding a customer: {}",
-            a.text
-        );
-        let id = a.body["customer"]["id"].as_str().context("id")?.to_string();
+        .await?;
+        let id = body["customer"]["id"].as_str().context("id")?.to_string();
         if n == 0 {
-            let key = a.body["ingestionKey"].as_str().context("key")?.to_string();
+            let key = body["ingestionKey"].as_str().context("key")?.to_string();
             let f = fleet(
                 &Spec {
                     seed: 2026,
