@@ -376,18 +376,28 @@ impl Table {
         self.release_claim(&token_keys(&link.hash), at).await
     }
 
+    /// Writes `items` in one transaction: `true` when written, `false` when a condition
+    /// failed or another write to the same items came first (the item changed since read).
+    async fn transact_unless_changed(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> Result<bool, StoreError> {
+        match self.transact(items).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed { .. })
+            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Marks the existing item `keys` used at `at`, unless something used it first.
     pub(super) async fn claim_once(
         &self,
         keys: &Keys,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool, StoreError> {
-        match self.transact(vec![mark_used(&self.name, keys, at)?]).await {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { .. })
-            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
+        self.transact_unless_changed(vec![mark_used(&self.name, keys, at)?])
+            .await
     }
 
     /// Takes back a claim made at `at` (nothing if another claim replaced it).
@@ -692,12 +702,7 @@ impl Table {
         if let Some(link) = link {
             items.push(put_new(&self.name, token_item(link)?)?);
         }
-        match self.transact(items).await {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { .. })
-            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
+        self.transact_unless_changed(items).await
     }
 
     /// Marks the latest reminder of request `r` (as the reminder wrote it, at the revision
@@ -717,29 +722,15 @@ impl Table {
             .expression_attribute_values(":next", AttributeValue::N((r.revision + 2).to_string()))
             .build()
             .map_err(StoreError::sdk)?;
-        match self
-            .transact(vec![TransactWriteItem::builder().update(u).build()])
+        self.transact_unless_changed(vec![TransactWriteItem::builder().update(u).build()])
             .await
-        {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { .. })
-            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
     }
 
     /// Moves a pending request's next slot and reminder (the tick looked at it and sent
     /// nothing), if the request is unchanged since read.
     pub async fn replan_request(&self, request: &RequestRecord) -> Result<bool, StoreError> {
-        match self
-            .transact(vec![put_request_if_unchanged(&self.name, request)?])
+        self.transact_unless_changed(vec![put_request_if_unchanged(&self.name, request)?])
             .await
-        {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { .. })
-            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
     }
 
     /// Closes a pending request on its own (the scheduler tick's expiry, a cancellation),
@@ -747,15 +738,8 @@ impl Table {
     /// next tick sees it as it is). Its links stay until their TTL and answer by the
     /// request's status.
     pub async fn close_request(&self, request: &RequestRecord) -> Result<bool, StoreError> {
-        match self
-            .transact(vec![put_request_if_unchanged(&self.name, request)?])
+        self.transact_unless_changed(vec![put_request_if_unchanged(&self.name, request)?])
             .await
-        {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed { .. })
-            | Err(StoreError::TransactionConflict { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
     }
 
     /// Ends a pending request that can no longer take effect (`cancelled`: its customer
